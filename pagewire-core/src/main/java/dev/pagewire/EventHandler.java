@@ -1,0 +1,12 @@
+package dev.pagewire;
+
+/** Handles one event raised by a page. Runs on the page's virtual thread and may block. */
+@FunctionalInterface
+public interface EventHandler {
+
+    /**
+     * @throws EventException to send the browser an error event with its code and message
+     * @throws Exception for anything else: logged; the browser gets a generic {@code handler_error}
+     */
+    void handle(Event event) throws Exception;
+}

@@ -1,0 +1,68 @@
+package dev.pagewire;
+
+import dev.pagewire.internal.App;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A Pagewire application: the routes whose pages get a live channel, the topics they share and the
+ * settings that bound them. Create one with {@link #create()}, register routes, then hand it to a
+ * server (for example {@code dev.pagewire.netty.PagewireServer.start(app)}).
+ *
+ * <pre>{@code
+ * Pagewire app = Pagewire.create();
+ * app.page("/", (request, page) -> {
+ *     page.on("hello", event -> page.emit("greeting", "Hello, " + event.text()));
+ *     return "<h1>Hi</h1>";
+ * });
+ * }</pre>
+ *
+ * <p>Thread-safe. Routes are meant to be registered before the server starts.
+ */
+public interface Pagewire extends AutoCloseable {
+
+    /** Creates an application with default {@link Settings}. */
+    static Pagewire create() {
+        return new App(Settings.defaults());
+    }
+
+    /** Creates an application whose settings are the defaults changed by {@code config}. */
+    static Pagewire create(Consumer<Settings.Builder> config) {
+        Settings.Builder builder = Settings.builder();
+        config.accept(builder);
+        return new App(builder.build());
+    }
+
+    /**
+     * Registers a page route. A GET of {@code path} calls {@code handler} with a new {@link Page};
+     * the HTML it returns is sent with the client script and the page's token injected, and the same
+     * URL later carries that page's channel.
+     *
+     * @param path an absolute path such as {@code "/chat"}, matched exactly
+     * @throws IllegalArgumentException if the path is not absolute, is reserved ({@code /_pagewire/…})
+     *     or is registered already
+     */
+    Pagewire page(String path, PageHandler handler);
+
+    /**
+     * Serves the files below {@code directory} under the URL prefix {@code urlPrefix} (for example
+     * {@code "/assets"}). Paths that leave the directory are refused.
+     */
+    Pagewire staticFiles(String urlPrefix, Path directory);
+
+    /** Serves classpath resources below {@code classpathRoot} under the URL prefix {@code urlPrefix}. */
+    Pagewire staticResources(String urlPrefix, String classpathRoot);
+
+    /** The topic of that name; topics exist while they have members, handles are cheap and reusable. */
+    Topic topic(String name);
+
+    /** Number of live pages (connected or inside their grace period). */
+    int pageCount();
+
+    /** The settings this application was created with. */
+    Settings settings();
+
+    /** Closes every page (their connections get {@code 1001}, their close hooks run). */
+    @Override
+    void close();
+}

@@ -1,0 +1,214 @@
+package dev.pagewire;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The limits and timings of a {@link Pagewire} application. Immutable; build with {@link #builder()}.
+ * Every limit has a default chosen for an ordinary public web app; each is enforced per page or per
+ * connection, so one misbehaving page never affects the others.
+ *
+ * @param maxMessageBytes largest inbound message (a WebSocket message, after reassembly and
+ *     decompression); larger ones close the connection with {@code 1009}. Default 64 KiB.
+ * @param maxJsonDepth deepest nesting of inbound JSON; deeper frames close with {@code 4400}.
+ *     Default 32.
+ * @param maxQueuedEvents inbound events waiting for a page's handlers; more close the connection
+ *     with {@code 4429}. Default 1024.
+ * @param maxOutboundBytes bytes waiting to be sent to one page (on the wire or while disconnected);
+ *     more disconnect it with {@code 4503} (slow consumer). Default 4 MiB.
+ * @param heartbeatInterval how long the server stays silent before it pings. Default 20 s, below the
+ *     usual 30–60 s idle timeouts of proxies.
+ * @param idleTimeout how long a connection may send nothing before it is considered dead and closed
+ *     with {@code 4408}. Default 50 s.
+ * @param closeGracePeriod how long a disconnected page waits for its browser to come back before it
+ *     is closed. Default 30 s.
+ * @param tokenTtl how long a rendered page waits for its first connection. Default 2 min.
+ * @param allowedOrigins origins other than the server's own that may open channels, such as
+ *     {@code "https://app.example.com"}; {@code "*"} allows any. Default: none (same origin only).
+ * @param compression whether WebSocket {@code permessage-deflate} is offered. Default on.
+ * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start; set the
+ *     same secret on every node of a cluster.
+ */
+public record Settings(
+        int maxMessageBytes,
+        int maxJsonDepth,
+        int maxQueuedEvents,
+        long maxOutboundBytes,
+        Duration heartbeatInterval,
+        Duration idleTimeout,
+        Duration closeGracePeriod,
+        Duration tokenTtl,
+        Set<String> allowedOrigins,
+        boolean compression,
+        byte[] secret) {
+
+    public Settings {
+        positive(maxMessageBytes, "maxMessageBytes");
+        positive(maxJsonDepth, "maxJsonDepth");
+        positive(maxQueuedEvents, "maxQueuedEvents");
+        positive(maxOutboundBytes, "maxOutboundBytes");
+        positive(heartbeatInterval, "heartbeatInterval");
+        positive(idleTimeout, "idleTimeout");
+        positive(closeGracePeriod, "closeGracePeriod");
+        positive(tokenTtl, "tokenTtl");
+        if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
+            throw new IllegalArgumentException(
+                    "idleTimeout (" + idleTimeout + ") must be longer than heartbeatInterval ("
+                            + heartbeatInterval + ")");
+        }
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        Objects.requireNonNull(secret, "secret");
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("secret must have at least 32 bytes, got " + secret.length);
+        }
+        secret = secret.clone();
+    }
+
+    /** The defaults, with a fresh random secret. */
+    public static Settings defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A copy of the token secret. */
+    @Override
+    public byte[] secret() {
+        return secret.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[maxMessageBytes=" + maxMessageBytes + ", maxJsonDepth=" + maxJsonDepth
+                + ", maxQueuedEvents=" + maxQueuedEvents + ", maxOutboundBytes=" + maxOutboundBytes
+                + ", heartbeatInterval=" + heartbeatInterval + ", idleTimeout=" + idleTimeout
+                + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl
+                + ", allowedOrigins=" + allowedOrigins + ", compression=" + compression
+                + ", secret=(" + secret.length + " bytes)]";
+    }
+
+    private static void positive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    private static void positive(Duration value, String name) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+        }
+    }
+
+    /** Builds {@link Settings}; every method returns this builder. Not thread-safe. */
+    public static final class Builder {
+        private int maxMessageBytes = 64 * 1024;
+        private int maxJsonDepth = 32;
+        private int maxQueuedEvents = 1024;
+        private long maxOutboundBytes = 4L * 1024 * 1024;
+        private Duration heartbeatInterval = Duration.ofSeconds(20);
+        private Duration idleTimeout = Duration.ofSeconds(50);
+        private Duration closeGracePeriod = Duration.ofSeconds(30);
+        private Duration tokenTtl = Duration.ofMinutes(2);
+        private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private boolean compression = true;
+        private byte[] secret;
+
+        private Builder() {}
+
+        /** See {@link Settings#maxMessageBytes()}. */
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** See {@link Settings#maxJsonDepth()}. */
+        public Builder maxJsonDepth(int depth) {
+            this.maxJsonDepth = depth;
+            return this;
+        }
+
+        /** See {@link Settings#maxQueuedEvents()}. */
+        public Builder maxQueuedEvents(int events) {
+            this.maxQueuedEvents = events;
+            return this;
+        }
+
+        /** See {@link Settings#maxOutboundBytes()}. */
+        public Builder maxOutboundBytes(long bytes) {
+            this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /** See {@link Settings#heartbeatInterval()}. */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = interval;
+            return this;
+        }
+
+        /** See {@link Settings#idleTimeout()}. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link Settings#closeGracePeriod()}. */
+        public Builder closeGracePeriod(Duration grace) {
+            this.closeGracePeriod = grace;
+            return this;
+        }
+
+        /** See {@link Settings#tokenTtl()}. */
+        public Builder tokenTtl(Duration ttl) {
+            this.tokenTtl = ttl;
+            return this;
+        }
+
+        /** Adds origins to {@link Settings#allowedOrigins()}, e.g. {@code "https://a.example"}. */
+        public Builder allowOrigins(String... origins) {
+            for (String origin : origins) {
+                allowedOrigins.add(Objects.requireNonNull(origin, "origin"));
+            }
+            return this;
+        }
+
+        /** See {@link Settings#compression()}. */
+        public Builder compression(boolean enabled) {
+            this.compression = enabled;
+            return this;
+        }
+
+        /** See {@link Settings#secret()}. */
+        public Builder secret(byte[] secret) {
+            this.secret = secret.clone();
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the setting that is out of range */
+        public Settings build() {
+            byte[] key = secret;
+            if (key == null) {
+                key = new byte[32];
+                new SecureRandom().nextBytes(key);
+            }
+            return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
+                    heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
+                    compression, key);
+        }
+    }
+}

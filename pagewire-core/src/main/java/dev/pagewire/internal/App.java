@@ -1,0 +1,255 @@
+package dev.pagewire.internal;
+
+import dev.pagewire.Page;
+import dev.pagewire.PageHandler;
+import dev.pagewire.PageRequest;
+import dev.pagewire.Pagewire;
+import dev.pagewire.Settings;
+import dev.pagewire.Topic;
+import dev.pagewire.internal.protocol.FrameCodec;
+import dev.pagewire.spi.Attachment;
+import dev.pagewire.spi.CloseCodes;
+import dev.pagewire.spi.Connection;
+import dev.pagewire.spi.Gateway;
+import dev.pagewire.spi.Rendered;
+import dev.pagewire.spi.StaticRoot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application behind {@link Pagewire} and the {@link Gateway} transports use: routes, the page
+ * registry, topics, tokens, and the timer that drives heartbeats and expiry.
+ */
+public final class App implements Pagewire, Gateway {
+
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+    private static final String CLIENT_PREFIX = "/_pagewire/";
+
+    private final Settings settings;
+    private final Map<String, PageHandler> routes = new ConcurrentHashMap<>();
+    private final List<StaticRoot> staticRoots = new CopyOnWriteArrayList<>();
+    private final Pages pages = new Pages();
+    private final Topics topics = new Topics(this);
+    private final FrameCodec codec;
+    private final PageTokens tokens;
+    private final OriginPolicy origins;
+    private final ClientFiles clientFiles = new ClientFiles();
+    private final ExecutorService executor =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pagewire-page-", 0).factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pagewire-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public App(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.codec = new FrameCodec(settings.maxJsonDepth(), settings.maxMessageBytes());
+        this.tokens = new PageTokens(settings.secret(), Clock.systemUTC());
+        this.origins = new OriginPolicy(settings.allowedOrigins());
+        long tick = tickMillis(settings);
+        timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** Often enough to honour the shortest timing setting within a quarter of it, at most 1 s. */
+    private static long tickMillis(Settings s) {
+        Duration shortest = s.heartbeatInterval();
+        for (Duration d : List.of(s.idleTimeout(), s.closeGracePeriod(), s.tokenTtl())) {
+            if (d.compareTo(shortest) < 0) {
+                shortest = d;
+            }
+        }
+        return Math.max(10, Math.min(1000, shortest.toMillis() / 4));
+    }
+
+    // ---- Pagewire
+
+    @Override
+    public Pagewire page(String path, PageHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        checkPath(path);
+        if (path.startsWith(CLIENT_PREFIX)) {
+            throw new IllegalArgumentException("paths below " + CLIENT_PREFIX + " are reserved: " + path);
+        }
+        if (routes.putIfAbsent(path, handler) != null) {
+            throw new IllegalArgumentException("a page is registered at " + path + " already");
+        }
+        return this;
+    }
+
+    @Override
+    public Pagewire staticFiles(String urlPrefix, Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("not a directory: " + directory.toAbsolutePath());
+        }
+        staticRoots.add(new StaticRoot(prefix(urlPrefix), directory.toAbsolutePath().normalize(), null));
+        return this;
+    }
+
+    @Override
+    public Pagewire staticResources(String urlPrefix, String classpathRoot) {
+        String root = classpathRoot.replaceAll("^/+|/+$", "");
+        staticRoots.add(new StaticRoot(prefix(urlPrefix), null, root));
+        return this;
+    }
+
+    @Override
+    public Topic topic(String name) {
+        return topics.topic(name);
+    }
+
+    @Override
+    public int pageCount() {
+        return pages.size();
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        for (LivePage page : pages.all()) {
+            page.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        executor.shutdown();
+    }
+
+    // ---- Gateway
+
+    @Override
+    public boolean isPage(String path) {
+        return routes.containsKey(path);
+    }
+
+    @Override
+    public Rendered render(PageRequest request) {
+        PageHandler handler = routes.get(request.path());
+        if (handler == null) {
+            return new Rendered(404, "Not Found");
+        }
+        LivePage page = new LivePage(this, tokens.newPageId(), request.path());
+        pages.add(page);
+        String html;
+        try {
+            html = handler.render(request, page);
+        } catch (Exception e) {
+            log.error("page handler for {} failed", request.path(), e);
+            page.close(CloseCodes.PAGE_GONE, "render failed");
+            return new Rendered(500, "Internal Server Error");
+        }
+        if (html == null) {
+            page.close(CloseCodes.PAGE_GONE, "render failed");
+            log.error("page handler for {} returned null instead of HTML", request.path());
+            return new Rendered(500, "Internal Server Error");
+        }
+        String tag = HtmlInjector.scriptTag(CLIENT_PREFIX + "client.js", tokens.issue(page.id(), page.path()));
+        return new Rendered(200, HtmlInjector.inject(html, tag));
+    }
+
+    @Override
+    public boolean originAllowed(String origin, String host) {
+        return origins.allowed(origin, host);
+    }
+
+    @Override
+    public Attachment attach(String path, String token, Connection connection) {
+        if (token == null || token.isEmpty()) {
+            return new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token");
+        }
+        PageTokens.Verified verified = tokens.verify(token, path);
+        if (verified == null) {
+            return new Attachment.Refused(CloseCodes.BAD_TOKEN, "invalid page token");
+        }
+        LivePage page = pages.get(verified.pageId());
+        if (page == null) {
+            return new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired");
+        }
+        if (page.state() == LivePage.State.NEW) {
+            long age = Clock.systemUTC().instant().getEpochSecond() - verified.issuedAt();
+            if (age > settings.tokenTtl().toSeconds()) {
+                return new Attachment.Refused(CloseCodes.BAD_TOKEN, "page token expired");
+            }
+        }
+        return page.attach(connection);
+    }
+
+    @Override
+    public List<StaticRoot> staticRoots() {
+        return List.copyOf(staticRoots);
+    }
+
+    @Override
+    public String clientPrefix() {
+        return CLIENT_PREFIX;
+    }
+
+    @Override
+    public byte[] clientFile(String name) {
+        return clientFiles.get(name);
+    }
+
+    // ---- internal collaborators
+
+    FrameCodec codec() {
+        return codec;
+    }
+
+    Topics topics() {
+        return topics;
+    }
+
+    Pages pages() {
+        return pages;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    /** Looks a live page up by id (tests and diagnostics). */
+    public Page page(String id) {
+        return pages.get(id);
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (LivePage page : pages.all()) {
+            try {
+                page.tick(now);
+            } catch (RuntimeException e) {
+                log.error("timer failed for {}", page, e);
+            }
+        }
+    }
+
+    private static void checkPath(String path) {
+        if (path == null || !path.startsWith("/") || path.contains("?") || path.contains("#")) {
+            throw new IllegalArgumentException("path must be absolute, without query or fragment: " + path);
+        }
+    }
+
+    private static String prefix(String urlPrefix) {
+        checkPath(urlPrefix);
+        String p = urlPrefix.replaceAll("/+$", "");
+        if ((p + "/").startsWith(CLIENT_PREFIX)) {
+            throw new IllegalArgumentException("paths below " + CLIENT_PREFIX + " are reserved: " + urlPrefix);
+        }
+        return p;
+    }
+}

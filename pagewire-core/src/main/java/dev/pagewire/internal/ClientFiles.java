@@ -1,0 +1,35 @@
+package dev.pagewire.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The browser client's files, read once from this module's resources. Thread-safe. */
+final class ClientFiles {
+
+    private static final String ROOT = "/dev/pagewire/client/";
+    private static final java.util.Set<String> NAMES = java.util.Set.of("client.js", "client.d.ts");
+
+    private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+
+    /** The file's bytes, or {@code null} if it is not a client file. */
+    byte[] get(String name) {
+        if (!NAMES.contains(name)) {
+            return null;
+        }
+        return cache.computeIfAbsent(name, ClientFiles::read);
+    }
+
+    private static byte[] read(String name) {
+        try (InputStream in = ClientFiles.class.getResourceAsStream(ROOT + name)) {
+            if (in == null) {
+                throw new IllegalStateException("client file missing from the pagewire-core jar: " + ROOT + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.pagewire.internal;
+
+import java.util.Locale;
+
+/**
+ * Puts the client's script tag into rendered HTML: right after the opening {@code <head>} tag, so
+ * it runs before the page's own module scripts; failing that after {@code <html>} or the doctype;
+ * failing that at the very start.
+ */
+final class HtmlInjector {
+
+    private HtmlInjector() {}
+
+    static String scriptTag(String clientPath, String token) {
+        return "<script type=\"module\" src=\"" + clientPath + "\" data-pagewire-token=\"" + token
+                + "\"></script>";
+    }
+
+    static String inject(String html, String tag) {
+        String lower = html.toLowerCase(Locale.ROOT);
+        int at = afterOpeningTag(html, lower, "<head");
+        if (at < 0) {
+            at = afterOpeningTag(html, lower, "<html");
+        }
+        if (at < 0) {
+            at = afterOpeningTag(html, lower, "<!doctype");
+        }
+        if (at < 0) {
+            at = 0;
+        }
+        return html.substring(0, at) + tag + html.substring(at);
+    }
+
+    /** The index just past the {@code >} of the first tag named {@code open}, or -1. */
+    private static int afterOpeningTag(String html, String lower, String open) {
+        int from = 0;
+        while (true) {
+            int i = lower.indexOf(open, from);
+            if (i < 0) {
+                return -1;
+            }
+            int next = i + open.length();
+            // "<header" must not match "<head".
+            if (next < html.length()) {
+                char c = html.charAt(next);
+                if (c == '>' || Character.isWhitespace(c)) {
+                    int end = html.indexOf('>', next);
+                    return end < 0 ? -1 : end + 1;
+                }
+            }
+            from = next;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.pagewire.internal;
+
+import dev.pagewire.Event;
+import dev.pagewire.EventException;
+import dev.pagewire.EventHandler;
+import dev.pagewire.Page;
+import dev.pagewire.Pagewire;
+import dev.pagewire.internal.protocol.FrameCodec;
+import dev.pagewire.spi.Attachment;
+import dev.pagewire.spi.CloseCodes;
+import dev.pagewire.spi.Connection;
+import dev.pagewire.spi.OutFrame;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live {@link Page}: its handlers, topics, lifecycle and outbound queue. State transitions hold
+ * the page's monitor briefly; handlers and hooks run on the page's {@link Mailbox}.
+ */
+final class LivePage implements Page {
+
+    private static final Logger log = LoggerFactory.getLogger(LivePage.class);
+
+    enum State { NEW, CONNECTED, DISCONNECTED, CLOSED }
+
+    private final App app;
+    private final String id;
+    private final String path;
+    private final Mailbox mailbox;
+    private final Outbox outbox;
+    private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> connectHooks = new CopyOnWriteArrayList<>();
+    private final List<Runnable> disconnectHooks = new CopyOnWriteArrayList<>();
+    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    private final long createdNanos = System.nanoTime();
+
+    private volatile State state = State.NEW;
+    private volatile long disconnectedNanos;
+    private volatile long lastReceivedNanos = System.nanoTime();
+
+    LivePage(App app, String id, String path) {
+        this.app = app;
+        this.id = id;
+        this.path = path;
+        this.mailbox = new Mailbox(app.executor(), app.settings().maxQueuedEvents());
+        this.outbox = new Outbox(app.settings().maxOutboundBytes());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public void on(String event, EventHandler handler) {
+        FrameCodec.checkName(event);
+        handlers.put(event, Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public void emit(String event, Object data) {
+        send(app.codec().event(event, data));
+    }
+
+    @Override
+    public void emit(String event, byte[] bytes) {
+        send(app.codec().binaryEvent(event, Objects.requireNonNull(bytes, "bytes")));
+    }
+
+    @Override
+    public void join(String topic) {
+        if (state != State.CLOSED && topics.add(Objects.requireNonNull(topic, "topic"))) {
+            app.topics().add(topic, this);
+        }
+    }
+
+    @Override
+    public void leave(String topic) {
+        if (topics.remove(topic)) {
+            app.topics().remove(topic, this);
+        }
+    }
+
+    @Override
+    public Set<String> topics() {
+        return Set.copyOf(topics);
+    }
+
+    @Override
+    public void onConnect(Runnable hook) {
+        connectHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public void onDisconnect(Runnable hook) {
+        disconnectHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public void onClose(Runnable hook) {
+        closeHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public boolean isConnected() {
+        return state == State.CONNECTED;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    @Override
+    public String transport() {
+        Connection c = outbox.connection();
+        return c == null ? null : c.transport();
+    }
+
+    @Override
+    public Pagewire app() {
+        return app;
+    }
+
+    @Override
+    public void close() {
+        close(CloseCodes.PAGE_CLOSED, "page closed by the server");
+    }
+
+    @Override
+    public String toString() {
+        return "Page[" + id + " " + path + " " + state + "]";
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Sends a frame (an emit or a topic broadcast), enforcing the outbound limit. */
+    void send(OutFrame frame) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        Connection shed = outbox.send(frame);
+        if (shed == Outbox.FULL) {
+            close(CloseCodes.SLOW_CONSUMER,
+                    "over " + app.settings().maxOutboundBytes() + " bytes queued while disconnected");
+        } else if (shed != null) {
+            shed.close(CloseCodes.SLOW_CONSUMER,
+                    "slow consumer: over " + app.settings().maxOutboundBytes() + " bytes queued");
+            markDisconnected();
+        }
+    }
+
+    /** Attaches a connection (first connect or reconnect). */
+    Attachment attach(Connection connection) {
+        Connection replaced;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired");
+            }
+            replaced = outbox.attach(connection,
+                    app.codec().hello(id, app.settings().heartbeatInterval().toMillis()));
+            state = State.CONNECTED;
+            lastReceivedNanos = System.nanoTime();
+        }
+        if (replaced != null) {
+            replaced.close(CloseCodes.REPLACED, "replaced by a newer connection");
+            runHooks(disconnectHooks, "disconnect");
+        }
+        runHooks(connectHooks, "connect");
+        return new Attachment.Accepted(new PageSession(this, connection));
+    }
+
+    /** A connection ended; if it was the attached one, the page waits for a reconnect. */
+    void detached(Connection connection) {
+        if (outbox.detach(connection)) {
+            markDisconnected();
+        }
+    }
+
+    private void markDisconnected() {
+        synchronized (this) {
+            if (state != State.CONNECTED || outbox.connection() != null) {
+                return;
+            }
+            state = State.DISCONNECTED;
+            disconnectedNanos = System.nanoTime();
+        }
+        runHooks(disconnectHooks, "disconnect");
+    }
+
+    /** Closes {@code connection} with a code and keeps the page for a reconnect. */
+    void dropped(Connection connection, int code, String reason) {
+        connection.close(code, reason);
+        detached(connection);
+    }
+
+    /** Closes the page for good: closes its connection, leaves its topics, runs close hooks. */
+    void close(int code, String reason) {
+        Connection c;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            c = outbox.detachAll();
+        }
+        if (c != null) {
+            c.close(code, reason);
+        }
+        for (String topic : topics) {
+            app.topics().remove(topic, this);
+        }
+        topics.clear();
+        app.pages().remove(this);
+        runHooks(closeHooks, "close");
+    }
+
+    /** Called by the timer: heartbeats, dead peers, grace period and first-connect deadline. */
+    void tick(long now) {
+        var s = app.settings();
+        switch (state) {
+            case NEW -> {
+                if (now - createdNanos > s.tokenTtl().toNanos()) {
+                    close(CloseCodes.PAGE_GONE, "never connected");
+                }
+            }
+            case CONNECTED -> {
+                Connection c = outbox.connection();
+                if (c == null) {
+                    return;
+                }
+                if (now - lastReceivedNanos > s.idleTimeout().toNanos()) {
+                    dropped(c, CloseCodes.IDLE_TIMEOUT, "nothing received for " + s.idleTimeout().toSeconds() + " s");
+                } else if (now - outbox.lastSentNanos() >= s.heartbeatInterval().toNanos()) {
+                    outbox.reply(c, app.codec().ping());
+                }
+            }
+            case DISCONNECTED -> {
+                if (now - disconnectedNanos > s.closeGracePeriod().toNanos()) {
+                    close(CloseCodes.PAGE_GONE, "grace period over");
+                }
+            }
+            case CLOSED -> { }
+        }
+    }
+
+    void received() {
+        lastReceivedNanos = System.nanoTime();
+    }
+
+    void reply(Connection c, OutFrame frame) {
+        outbox.reply(c, frame);
+    }
+
+    /** Queues an inbound event for the handler; {@code false} if the mailbox is full. */
+    boolean deliver(Event event) {
+        return mailbox.offer(() -> dispatch(event));
+    }
+
+    private void dispatch(Event event) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        EventHandler handler = handlers.get(event.name());
+        if (handler == null) {
+            send(app.codec().error("unknown_event", "no handler for event '" + event.name() + "'"));
+            return;
+        }
+        try {
+            handler.handle(event);
+        } catch (EventException e) {
+            send(app.codec().error(e.code(), String.valueOf(e.getMessage())));
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            log.warn("handler of event '{}' on {} failed", event.name(), this, e);
+            send(app.codec().error("handler_error", "the handler of event '" + event.name() + "' failed"));
+        }
+    }
+
+    private void runHooks(List<Runnable> hooks, String kind) {
+        if (hooks.isEmpty()) {
+            return;
+        }
+        mailbox.force(() -> {
+            for (Runnable hook : hooks) {
+                try {
+                    hook.run();
+                } catch (RuntimeException e) {
+                    log.warn("{} hook of {} failed", kind, this, e);
+                }
+            }
+        });
+    }
+}

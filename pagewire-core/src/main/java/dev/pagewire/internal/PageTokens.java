@@ -1,0 +1,87 @@
+package dev.pagewire.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues and verifies page tokens {@code v1.<pageId>.<issuedAt>.<mac>} (docs/PROTOCOL.md §1): an
+ * HMAC-SHA256 over the page id, issue time and path, so a token names exactly one page at one path
+ * and cannot be forged without the secret. Thread-safe.
+ */
+public final class PageTokens {
+
+    /** A token that verified: the page it names and when it was issued (epoch seconds). */
+    public record Verified(String pageId, long issuedAt) {}
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+    private static final String VERSION = "v1";
+
+    private final SecretKeySpec key;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public PageTokens(byte[] secret, Clock clock) {
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        this.clock = clock;
+    }
+
+    /** A new unguessable page id: 128 random bits, base64url. */
+    public String newPageId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return B64.encodeToString(id);
+    }
+
+    /** Issues the token of page {@code pageId} rendered at {@code path}. */
+    public String issue(String pageId, String path) {
+        long issuedAt = clock.instant().getEpochSecond();
+        return VERSION + "." + pageId + "." + issuedAt + "." + mac(pageId, issuedAt, path);
+    }
+
+    /**
+     * Verifies a token for a request to {@code path}.
+     *
+     * @return the page it names, or {@code null} if the token is malformed, forged or for another path
+     */
+    public Verified verify(String token, String path) {
+        if (token == null || token.length() > 256) {
+            return null;
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 4 || !VERSION.equals(parts[0]) || parts[1].length() != 22) {
+            return null;
+        }
+        long issuedAt;
+        try {
+            issuedAt = Long.parseLong(parts[2]);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        byte[] given;
+        try {
+            given = B64D.decode(parts[3]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        byte[] expected = B64D.decode(mac(parts[1], issuedAt, path));
+        return MessageDigest.isEqual(given, expected) ? new Verified(parts[1], issuedAt) : null;
+    }
+
+    private String mac(String pageId, long issuedAt, String path) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            String signed = VERSION + "." + pageId + "." + issuedAt + "." + path;
+            return B64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
+    }
+}

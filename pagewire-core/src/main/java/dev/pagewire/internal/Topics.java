@@ -1,0 +1,84 @@
+package dev.pagewire.internal;
+
+import dev.pagewire.Page;
+import dev.pagewire.Topic;
+import dev.pagewire.spi.OutFrame;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The local topic registry: topic name to member pages. A topic exists while it has members; the
+ * handles {@link #topic} returns look members up by name on each use. Thread-safe.
+ */
+final class Topics {
+
+    private final App app;
+    private final Map<String, Set<LivePage>> members = new ConcurrentHashMap<>();
+
+    Topics(App app) {
+        this.app = app;
+    }
+
+    Topic topic(String name) {
+        return new Handle(Objects.requireNonNull(name, "name"));
+    }
+
+    void add(String topic, LivePage page) {
+        members.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(page);
+    }
+
+    void remove(String topic, LivePage page) {
+        members.computeIfPresent(topic, (t, pages) -> {
+            pages.remove(page);
+            return pages.isEmpty() ? null : pages;
+        });
+    }
+
+    private void broadcast(String topic, OutFrame frame, Page except) {
+        Set<LivePage> pages = members.get(topic);
+        if (pages == null) {
+            return;
+        }
+        for (LivePage page : pages) {
+            if (page != except) {
+                page.send(frame);
+            }
+        }
+    }
+
+    private final class Handle implements Topic {
+        private final String name;
+
+        Handle(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void emit(String event, Object data) {
+            broadcast(name, app.codec().event(event, data), null);
+        }
+
+        @Override
+        public void emitExcept(Page except, String event, Object data) {
+            broadcast(name, app.codec().event(event, data), except);
+        }
+
+        @Override
+        public int size() {
+            Set<LivePage> pages = members.get(name);
+            return pages == null ? 0 : pages.size();
+        }
+
+        @Override
+        public String toString() {
+            return "Topic[" + name + ", " + size() + " pages]";
+        }
+    }
+}

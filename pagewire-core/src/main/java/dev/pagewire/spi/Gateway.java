@@ -1,0 +1,59 @@
+package dev.pagewire.spi;
+
+import dev.pagewire.PageRequest;
+import dev.pagewire.Pagewire;
+import dev.pagewire.Settings;
+import dev.pagewire.internal.App;
+import java.util.List;
+
+/**
+ * What a transport adapter needs of an application: rendering, origin policy, attaching connections
+ * to pages, static roots and the client script. Thread-safe.
+ */
+public interface Gateway {
+
+    /** The gateway of an application created by {@link Pagewire#create}. */
+    static Gateway of(Pagewire app) {
+        if (app instanceof App a) {
+            return a;
+        }
+        throw new IllegalArgumentException("not a Pagewire application: " + app);
+    }
+
+    /** The application's settings. */
+    Settings settings();
+
+    /** Whether {@code path} is a page route. */
+    boolean isPage(String path);
+
+    /**
+     * Renders a page route: creates the Page, runs the route handler and injects the client. Blocks
+     * while the handler runs: call it on a virtual thread, never on an I/O thread.
+     */
+    Rendered render(PageRequest request);
+
+    /**
+     * Whether a channel request with this {@code Origin} header may proceed.
+     *
+     * @param origin the Origin header, or {@code null} when absent (not a browser)
+     * @param ownOrigin the server's origin as the request reached it, e.g. {@code "http://host:8080"}
+     */
+    boolean originAllowed(String origin, String ownOrigin);
+
+    /**
+     * Attaches a new connection to the page named by {@code token}. On acceptance the page sends its
+     * {@code hello} frame through the connection before this method returns.
+     */
+    Attachment attach(String path, String token, Connection connection);
+
+    /** The static roots, in registration order. */
+    List<StaticRoot> staticRoots();
+
+    /** The URL prefix of the client's files, {@code "/_pagewire/"}. */
+    String clientPrefix();
+
+    /**
+     * A client file by name (e.g. {@code "client.js"}), or {@code null} if there is none.
+     */
+    byte[] clientFile(String name);
+}

@@ -1,0 +1,9 @@
+package dev.pagewire.spi;
+
+/**
+ * The outcome of rendering a page route.
+ *
+ * @param status the HTTP status
+ * @param html the body (already carrying the injected client script when {@code status} is 200)
+ */
+public record Rendered(int status, String html) {}

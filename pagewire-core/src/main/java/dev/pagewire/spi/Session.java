@@ -1,0 +1,17 @@
+package dev.pagewire.spi;
+
+/**
+ * The page side of an accepted connection, implemented by core. A transport calls these methods
+ * from the connection's I/O thread, one at a time, in the order data arrived.
+ */
+public interface Session {
+
+    /** A complete text message arrived. */
+    void text(String message);
+
+    /** A complete binary message arrived. */
+    void binary(byte[] message);
+
+    /** The connection ended, for any reason; no more calls follow. */
+    void closed();
+}
