@@ -1,0 +1,102 @@
+package dev.pagewire.netty.internal;
+
+import dev.pagewire.netty.ServerSettings;
+import dev.pagewire.spi.Connection;
+import dev.pagewire.spi.Gateway;
+import dev.pagewire.spi.Session;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The Netty server behind {@code PagewireServer}: binds the port, builds each connection's pipeline
+ * and owns the event loops and the virtual-thread executor for rendering.
+ */
+public final class NettyServer {
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel serverChannel;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ExecutorService renderers =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pagewire-render-", 0).factory());
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final URI uri;
+
+    private NettyServer(Gateway gateway, ServerSettings settings,
+                        Map<String, Function<Connection, Session>> rawSockets) {
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ServerInitializer(gateway, settings, rawSockets, renderers, channels));
+            serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
+        } catch (Exception e) {
+            shutdownGroups();
+            throw new IllegalStateException(
+                    "cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        String host = settings.host().equals("0.0.0.0") || settings.host().equals("::") ? "localhost" : settings.host();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        uri = URI.create("http://" + host + ":" + bound.getPort() + "/");
+    }
+
+    /**
+     * Starts a server. {@code rawSockets} maps paths to plain WebSocket handlers that get the same
+     * pipeline as page channels without the page protocol (used by the conformance test).
+     */
+    public static NettyServer start(Gateway gateway, ServerSettings settings,
+                                    Map<String, Function<Connection, Session>> rawSockets) {
+        return new NettyServer(gateway, settings, Map.copyOf(rawSockets));
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroups();
+        renderers.shutdown();
+        closed.countDown();
+    }
+
+    private void shutdownGroups() {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.pagewire.netty.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** Writes complete HTTP responses with length, keep-alive and the headers every response carries. */
+final class Responses {
+
+    private Responses() {}
+
+    static void text(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String body) {
+        bytes(ctx, keepAlive, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), "no-store");
+    }
+
+    static void bytes(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                      String contentType, byte[] body, String cacheControl) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, cacheControl)
+                .set("X-Content-Type-Options", "nosniff");
+        write(ctx, keepAlive, response);
+    }
+
+    static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.pagewire.netty.internal;
+
+import dev.pagewire.spi.CloseCodes;
+import dev.pagewire.spi.Connection;
+import dev.pagewire.spi.OutFrame;
+import dev.pagewire.spi.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection after the handshake: complete messages go to the bound {@link Session};
+ * control frames are answered here (RFC 6455 §5.5, §7). Sends may come from any thread.
+ *
+ * <p>Closing follows the RFC's handshake: whoever closes first sends a close frame and waits (at
+ * most {@link #CLOSE_WAIT_SECONDS}) for the peer's; a peer's close frame is answered with the same
+ * status code, then the TCP connection is closed.
+ */
+final class WebSocketConnection extends ChannelInboundHandlerAdapter implements Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
+    private static final long CLOSE_WAIT_SECONDS = 2;
+    private static final int MAX_REASON_BYTES = 123;
+
+    private final Channel channel;
+    private final AtomicLong queued = new AtomicLong();
+    private Session session;
+    private volatile boolean closeSent;
+    private boolean ended;
+
+    WebSocketConnection(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** Binds the session that receives this connection's messages (on the I/O thread). */
+    void bind(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public String transport() {
+        return "websocket";
+    }
+
+    @Override
+    public void send(OutFrame frame) {
+        if (closeSent) {
+            return;
+        }
+        int size = frame.size();
+        queued.addAndGet(size);
+        ByteBuf payload = Unpooled.wrappedBuffer(frame.payload());
+        WebSocketFrame ws = frame.binary() ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
+        channel.writeAndFlush(ws).addListener(f -> queued.addAndGet(-size));
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queued.get();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (channel.eventLoop().inEventLoop()) {
+            sendClose(code, reason);
+        } else {
+            channel.eventLoop().execute(() -> sendClose(code, reason));
+        }
+    }
+
+    private void sendClose(int code, String reason) {
+        if (closeSent) {
+            return;
+        }
+        closeSent = true;
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(f -> {
+            if (f.isSuccess()) {
+                channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } else {
+                channel.close();
+            }
+        });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            switch (msg) {
+                case TextWebSocketFrame text -> {
+                    if (!closeSent && session != null) {
+                        session.text(text.content().toString(StandardCharsets.UTF_8));
+                    }
+                }
+                case BinaryWebSocketFrame binary -> {
+                    if (!closeSent && session != null) {
+                        session.binary(ByteBufUtil.getBytes(binary.content()));
+                    }
+                }
+                case PingWebSocketFrame ping -> {
+                    if (!closeSent) {
+                        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                    }
+                }
+                case PongWebSocketFrame pong -> { }
+                case CloseWebSocketFrame close -> peerClosed(ctx, close);
+                default -> log.debug("unexpected message {} on {}", msg, channel);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** The peer's close frame: answer it (unless we closed first) and end the connection. */
+    private void peerClosed(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+        if (closeSent) {
+            ctx.close();
+            return;
+        }
+        closeSent = true;
+        int code = close.statusCode();
+        CloseWebSocketFrame reply = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            sendClose(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        } else if (cause instanceof CorruptedFrameException) {
+            // The frame decoder or UTF-8 validator has sent its close frame already.
+            closeSent = true;
+            ctx.close();
+        } else {
+            if (!(cause instanceof IOException)) {
+                log.warn("WebSocket connection {} failed", channel, cause);
+            }
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!ended) {
+            ended = true;
+            closeSent = true;
+            if (session != null) {
+                session.closed();
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    private static String truncate(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        // Cut on a character boundary so the reason stays valid UTF-8.
+        int end = reason.length();
+        while (reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+            end--;
+        }
+        return reason.substring(0, end);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.pagewire.netty;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A plain (non-browser) WebSocket client for tests, on the JDK's {@code java.net.http}: collects
+ * received text messages and binary messages in order, and the close code and reason.
+ */
+final class TestSocket implements WebSocket.Listener, AutoCloseable {
+
+    /** A close frame from the server. */
+    record Closed(int code, String reason) {}
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern TOKEN = Pattern.compile("data-pagewire-token=\"([^\"]+)\"");
+
+    final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final StringBuilder text = new StringBuilder();
+    private ByteBuffer binary = ByteBuffer.allocate(0);
+    private WebSocket socket;
+
+    /** GETs a page and returns its HTML. */
+    static String render(URI page) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + page + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /** The page token injected into rendered HTML. */
+    static String token(String html) {
+        Matcher m = TOKEN.matcher(html);
+        if (!m.find()) {
+            throw new AssertionError("no page token in the HTML: " + html);
+        }
+        return m.group(1);
+    }
+
+    /** Opens the channel of a freshly rendered page at {@code page}. */
+    static TestSocket openPage(URI page) throws Exception {
+        return open(channelUri(page, token(render(page))), null);
+    }
+
+    static URI channelUri(URI page, String token) {
+        return URI.create("ws://" + page.getAuthority() + page.getPath() + "?pagewire=" + token);
+    }
+
+    /** Opens a WebSocket; {@code origin} may be null (no Origin header). */
+    static TestSocket open(URI uri, String origin) throws Exception {
+        TestSocket listener = new TestSocket();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        listener.socket = builder.buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
+        return listener;
+    }
+
+    /** The next message (a String or a byte[]), waiting at most 10 s. */
+    Object next() throws InterruptedException {
+        Object m = messages.poll(10, TimeUnit.SECONDS);
+        if (m == null) {
+            throw new AssertionError("no message within 10 s");
+        }
+        return m;
+    }
+
+    /** The next text message that is not a ping. */
+    String nextText() throws InterruptedException {
+        while (true) {
+            Object m = next();
+            if (m instanceof String s && !s.equals("[\"ping\"]")) {
+                return s;
+            }
+        }
+    }
+
+    /** The close frame the server sent, waiting at most 10 s. */
+    Closed awaitClose() throws Exception {
+        return closed.get(10, TimeUnit.SECONDS);
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) {
+            messages.add(text.toString());
+            text.setLength(0);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
+        joined.put(binary).put(data).flip();
+        binary = joined;
+        if (last) {
+            byte[] bytes = new byte[binary.remaining()];
+            binary.get(bytes);
+            messages.add(bytes);
+            binary = ByteBuffer.allocate(0);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new Closed(statusCode, reason));
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.completeExceptionally(error);
+    }
+
+    @Override
+    public void close() {
+        if (socket != null && !socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
+        }
+        if (socket != null) {
+            socket.abort();
+        }
+    }
+}
