@@ -19,10 +19,10 @@ import java.util.Set;
  *     with {@code 4429}. Default 1024.
  * @param maxOutboundBytes bytes waiting to be sent to one page (on the wire or while disconnected);
  *     more disconnect it with {@code 4503} (slow consumer). Default 4 MiB.
- * @param heartbeatInterval how long the server stays silent before it pings. Default 20 s, below the
- *     usual 30–60 s idle timeouts of proxies.
+ * @param heartbeatInterval how long the server lets either direction stay silent before it pings.
+ *     Default 15 s, well below the usual 30–60 s idle timeouts of proxies.
  * @param idleTimeout how long a connection may send nothing before it is considered dead and closed
- *     with {@code 4408}. Default 50 s.
+ *     with {@code 4408}. Default 45 s.
  * @param closeGracePeriod how long a disconnected page waits for its browser to come back before it
  *     is closed. Default 30 s.
  * @param tokenTtl how long a rendered page waits for its first connection. Default 2 min.
@@ -121,8 +121,8 @@ public record Settings(
         private int maxJsonDepth = 32;
         private int maxQueuedEvents = 1024;
         private long maxOutboundBytes = 4L * 1024 * 1024;
-        private Duration heartbeatInterval = Duration.ofSeconds(20);
-        private Duration idleTimeout = Duration.ofSeconds(50);
+        private Duration heartbeatInterval = Duration.ofSeconds(15);
+        private Duration idleTimeout = Duration.ofSeconds(45);
         private Duration closeGracePeriod = Duration.ofSeconds(30);
         private Duration tokenTtl = Duration.ofMinutes(2);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();

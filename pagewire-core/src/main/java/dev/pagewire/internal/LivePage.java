@@ -44,6 +44,7 @@ final class LivePage implements Page {
     private volatile State state = State.NEW;
     private volatile long disconnectedNanos;
     private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
 
     LivePage(App app, String id, String path) {
         this.app = app;
@@ -245,7 +246,8 @@ final class LivePage implements Page {
                 }
                 if (now - lastReceivedNanos > s.idleTimeout().toNanos()) {
                     dropped(c, CloseCodes.IDLE_TIMEOUT, "nothing received for " + s.idleTimeout().toSeconds() + " s");
-                } else if (now - outbox.lastSentNanos() >= s.heartbeatInterval().toNanos()) {
+                } else if (heartbeatDue(now, s.heartbeatInterval().toNanos())) {
+                    lastPingNanos = now;
                     outbox.reply(c, app.codec().ping());
                 }
             }
@@ -256,6 +258,18 @@ final class LivePage implements Page {
             }
             case CLOSED -> { }
         }
+    }
+
+    /**
+     * A ping is due when this side has been silent for a heartbeat interval (to keep proxies from
+     * timing the connection out) or the client has been (a client answers pings, which proves it is
+     * alive even when it has nothing else to say), at most once per interval.
+     */
+    private boolean heartbeatDue(long now, long interval) {
+        if (now - lastPingNanos < interval) {
+            return false;
+        }
+        return now - outbox.lastSentNanos() >= interval || now - lastReceivedNanos >= interval;
     }
 
     void received() {

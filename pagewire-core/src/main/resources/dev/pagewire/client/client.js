@@ -209,7 +209,7 @@ class PagewireClient {
 
   #onHello(hello) {
     if (hello.v !== PROTOCOL_VERSION) {
-      // PROTOCOL.md §7 says 1002, but browsers refuse to send codes other than 1000 and 3000-4999,
+      // PROTOCOL.md §7: browsers refuse to send codes other than 1000 and 3000-4999,
       // so the socket closes with 1000 and the reason; the state event reports 1002. Reconnecting
       // would meet the same server: a reload fetches the client that matches it, hence expired.
       const reason = `unsupported protocol version ${hello.v}`;

@@ -75,7 +75,7 @@ class PageChannelTest {
     void eventsReachTheSamePageObjectAndItsEmitsReachTheSocket() throws Exception {
         try (TestSocket socket = TestSocket.openPage(page)) {
             Page p = pages.take();
-            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":20000}]", socket.nextText());
+            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000}]", socket.nextText());
             socket.send("[\"ev\",\"count\"]");
             socket.send("[\"ev\",\"count\"]");
             socket.send("[\"ev\",\"echo\",{\"a\":[1,2]}]");
@@ -192,10 +192,17 @@ class PageChannelTest {
         try (TestSocket bad = TestSocket.openPage(page); TestSocket good = TestSocket.openPage(page)) {
             bad.nextText();
             good.nextText();
-            bad.send("{not json");
+            bad.send("[not json");
             TestSocket.Closed closed = bad.awaitClose();
             assertEquals(4400, closed.code());
             assertTrue(closed.reason().startsWith("malformed JSON"), closed.reason());
+            try (TestSocket object = TestSocket.openPage(page)) {
+                object.nextText();
+                object.send("{\"ev\":\"count\"}");
+                TestSocket.Closed notArray = object.awaitClose();
+                assertEquals(4400, notArray.code());
+                assertEquals("frame is not a JSON array", notArray.reason());
+            }
             good.send("[\"ev\",\"count\"]");
             assertEquals("[\"ev\",\"counted\",1]", good.nextText());
         }
@@ -231,8 +238,8 @@ class PageChannelTest {
             Page p = pages.take();
             socket.nextText();
             socket.send("[\"bye\"]");
-            Wait.await(Duration.ofSeconds(5), "page closed after bye", p::isClosed);
-            assertEquals(0, app.pageCount());
+            Wait.await(Duration.ofSeconds(5), "page closed and forgotten after bye",
+                    () -> p.isClosed() && app.pageCount() == 0);
         }
     }
 
