@@ -151,6 +151,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         WebSocketConnection connection = new WebSocketConnection(ctx.channel());
         ChannelPipeline p = ctx.pipeline();
         // Frames may follow the upgrade request in the same read: the frame handlers go in first.
+        p.addLast(new ReservedBitsValidator());
         p.addLast(new Utf8FrameValidator(true));
         p.addLast(new WebSocketFrameAggregator(gateway.settings().maxMessageBytes()));
         p.addLast(connection);

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -155,7 +156,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             closeSent = true;
             ctx.close();
         } else {
-            if (!(cause instanceof IOException)) {
+            if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+                // The peer went away, possibly in the middle of a message: normal on the Internet.
+                log.debug("WebSocket connection {} ended: {}", channel, cause.toString());
+            } else {
                 log.warn("WebSocket connection {} failed", channel, cause);
             }
             ctx.close();

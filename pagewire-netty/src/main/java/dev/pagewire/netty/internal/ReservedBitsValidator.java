@@ -1,0 +1,31 @@
+package dev.pagewire.netty.internal;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+
+/**
+ * Fails a WebSocket connection whose frames carry reserved bits that no negotiated extension
+ * claimed (RFC 6455 §5.2). Netty's frame decoder skips this check once extensions are allowed at
+ * all, which they must be for {@code permessage-deflate}; the inflater clears RSV1 of the frames it
+ * handles, so placed after it this handler sees set bits only when nothing negotiated them.
+ */
+final class ReservedBitsValidator extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof WebSocketFrame frame && frame.rsv() != 0) {
+            frame.release();
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR,
+                            "reserved bits set without a negotiated extension"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
+                    "reserved bits set without a negotiated extension");
+        }
+        ctx.fireChannelRead(msg);
+    }
+}
