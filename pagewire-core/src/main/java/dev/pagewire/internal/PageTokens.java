@@ -20,7 +20,6 @@ public final class PageTokens {
     public record Verified(String pageId, long issuedAt) {}
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final String VERSION = "v1";
 
     private final SecretKeySpec key;
@@ -64,13 +63,10 @@ public final class PageTokens {
         } catch (NumberFormatException e) {
             return null;
         }
-        byte[] given;
-        try {
-            given = B64D.decode(parts[3]);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        byte[] expected = B64D.decode(mac(parts[1], issuedAt, path));
+        // Compared as text, not as decoded bytes: the decoder ignores the last character's unused
+        // bits (and accepts padding), so several spellings decode to the same MAC.
+        byte[] given = parts[3].getBytes(StandardCharsets.UTF_8);
+        byte[] expected = mac(parts[1], issuedAt, path).getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, expected) ? new Verified(parts[1], issuedAt) : null;
     }
 

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -69,6 +70,27 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         int size = frame.size();
         queued.addAndGet(size);
+        if (channel.eventLoop().inEventLoop()) {
+            write(frame, size);
+            return;
+        }
+        try {
+            channel.eventLoop().execute(() -> write(frame, size));
+        } catch (RejectedExecutionException e) {
+            queued.addAndGet(-size); // the event loop is shutting down: the connection is gone
+        }
+    }
+
+    /**
+     * Writes a frame on the I/O thread, where {@code closeSent} is decided: a frame sent by another
+     * thread just before a close must not follow the close frame on the wire (RFC 6455 §5.5.1;
+     * browsers then fail the connection with 1006 instead of reporting the close code).
+     */
+    private void write(OutFrame frame, int size) {
+        if (closeSent) {
+            queued.addAndGet(-size);
+            return;
+        }
         ByteBuf payload = Unpooled.wrappedBuffer(frame.payload());
         WebSocketFrame ws = frame.binary() ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
         channel.writeAndFlush(ws).addListener(f -> queued.addAndGet(-size));

@@ -4,6 +4,7 @@ import dev.pagewire.EventException;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.PagewireServer;
+import dev.pagewire.netty.ServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The chat example: every tab is its own page with its own name; what one tab says appears in every
@@ -93,16 +95,42 @@ public final class ChatApp implements AutoCloseable {
         }
         int p = port;
         String h = host;
+        Running chat = start(s -> s.host(h).port(p));
+        Runtime.getRuntime().addShutdownHook(new Thread(chat::close, "chat-shutdown"));
+        System.out.println("Pagewire chat is running at " + chat.server().uri());
+        chat.server().awaitClose();
+    }
+
+    /**
+     * Starts the chat on a new application and server; returns once the port is bound. Tests start
+     * it on port 0 and read the real port from {@link Running#server()}.
+     *
+     * @throws IllegalStateException if the port cannot be bound
+     */
+    public static Running start(Consumer<ServerSettings.Builder> config) {
         Pagewire app = Pagewire.create();
         ChatApp chat = new ChatApp(app);
-        PagewireServer server = PagewireServer.start(app, s -> s.host(h).port(p));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+            return new Running(app, chat, PagewireServer.start(app, config));
+        } catch (RuntimeException e) {
+            chat.close();
+            app.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A started chat: its application, its clock and its server. Closing it stops all three, the
+     * server first; idempotent. Thread-safe.
+     */
+    public record Running(Pagewire app, ChatApp chat, PagewireServer server) implements AutoCloseable {
+
+        @Override
+        public void close() {
             server.close();
             chat.close();
             app.close();
-        }, "chat-shutdown"));
-        System.out.println("Pagewire chat is running at " + server.uri());
-        server.awaitClose();
+        }
     }
 
     private static String value(String[] args, int i, String option) {
