@@ -29,6 +29,12 @@ import java.util.Set;
  * @param allowedOrigins origins other than the server's own that may open channels, such as
  *     {@code "https://app.example.com"}; {@code "*"} allows any. Default: none (same origin only).
  * @param compression whether WebSocket {@code permessage-deflate} is offered. Default on.
+ * @param connectTimeout how long the browser client waits for a transport to deliver its first frame
+ *     before it gives that transport up and tries the next (WebSocket, then SSE, then long-polling).
+ *     Sent to the client with the page. Default 3 s.
+ * @param upgradeAfter how long a page that had to fall back waits before it tries WebSocket again
+ *     in the background (doubling after each failure, up to 5 min). Sent to the client with the
+ *     page. Default 10 s.
  * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start; set the
  *     same secret on every node of a cluster.
  */
@@ -43,6 +49,8 @@ public record Settings(
         Duration tokenTtl,
         Set<String> allowedOrigins,
         boolean compression,
+        Duration connectTimeout,
+        Duration upgradeAfter,
         byte[] secret) {
 
     public Settings {
@@ -54,6 +62,8 @@ public record Settings(
         positive(idleTimeout, "idleTimeout");
         positive(closeGracePeriod, "closeGracePeriod");
         positive(tokenTtl, "tokenTtl");
+        positive(connectTimeout, "connectTimeout");
+        positive(upgradeAfter, "upgradeAfter");
         if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
             throw new IllegalArgumentException(
                     "idleTimeout (" + idleTimeout + ") must be longer than heartbeatInterval ("
@@ -100,6 +110,7 @@ public record Settings(
                 + ", heartbeatInterval=" + heartbeatInterval + ", idleTimeout=" + idleTimeout
                 + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl
                 + ", allowedOrigins=" + allowedOrigins + ", compression=" + compression
+                + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
                 + ", secret=(" + secret.length + " bytes)]";
     }
 
@@ -127,6 +138,8 @@ public record Settings(
         private Duration tokenTtl = Duration.ofMinutes(2);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private boolean compression = true;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration upgradeAfter = Duration.ofSeconds(10);
         private byte[] secret;
 
         private Builder() {}
@@ -193,6 +206,18 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#connectTimeout()}. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link Settings#upgradeAfter()}. */
+        public Builder upgradeAfter(Duration delay) {
+            this.upgradeAfter = delay;
+            return this;
+        }
+
         /** See {@link Settings#secret()}. */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
@@ -208,7 +233,7 @@ public record Settings(
             }
             return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
                     heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
-                    compression, key);
+                    compression, connectTimeout, upgradeAfter, key);
         }
     }
 }

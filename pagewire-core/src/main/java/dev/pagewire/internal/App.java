@@ -47,6 +47,8 @@ public final class App implements Pagewire, Gateway {
     private final PageTokens tokens;
     private final OriginPolicy origins;
     private final ClientFiles clientFiles = new ClientFiles();
+    /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
+    private final String clientConfig;
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pagewire-page-", 0).factory());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -60,6 +62,8 @@ public final class App implements Pagewire, Gateway {
         this.codec = new FrameCodec(settings.maxJsonDepth(), settings.maxMessageBytes());
         this.tokens = new PageTokens(settings.secret(), Clock.systemUTC());
         this.origins = new OriginPolicy(settings.allowedOrigins());
+        this.clientConfig = "{\"connectTimeout\":" + settings.connectTimeout().toMillis()
+                + ",\"upgradeAfter\":" + settings.upgradeAfter().toMillis() + "}";
         long tick = tickMillis(settings);
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -158,7 +162,8 @@ public final class App implements Pagewire, Gateway {
             log.error("page handler for {} returned null instead of HTML", request.path());
             return new Rendered(500, "Internal Server Error");
         }
-        String tag = HtmlInjector.scriptTag(CLIENT_PREFIX + "client.js", tokens.issue(page.id(), page.path()));
+        String tag = HtmlInjector.scriptTag(
+                CLIENT_PREFIX + "client.js", tokens.issue(page.id(), page.path()), clientConfig);
         return new Rendered(200, HtmlInjector.inject(html, tag));
     }
 
@@ -187,6 +192,12 @@ public final class App implements Pagewire, Gateway {
             }
         }
         return page.attach(connection);
+    }
+
+    @Override
+    public String pageIdOf(String path, String token) {
+        PageTokens.Verified verified = token == null ? null : tokens.verify(token, path);
+        return verified == null ? null : verified.pageId();
     }
 
     @Override

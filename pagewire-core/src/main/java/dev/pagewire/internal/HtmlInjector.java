@@ -11,9 +11,17 @@ final class HtmlInjector {
 
     private HtmlInjector() {}
 
-    static String scriptTag(String clientPath, String token) {
+    /**
+     * The client's script element: its source, the page token and the client configuration
+     * (docs/PROTOCOL.md §1, §9). {@code configJson} must be JSON without single quotes (numbers
+     * and fixed keys), so it can sit in a single-quoted attribute without escaping.
+     */
+    static String scriptTag(String clientPath, String token, String configJson) {
+        if (configJson.indexOf('\'') >= 0) {
+            throw new IllegalArgumentException("client configuration must not contain a single quote");
+        }
         return "<script type=\"module\" src=\"" + clientPath + "\" data-pagewire-token=\"" + token
-                + "\"></script>";
+                + "\" data-pagewire-config='" + configJson + "'></script>";
     }
 
     static String inject(String html, String tag) {

@@ -46,6 +46,13 @@ public interface Gateway {
      */
     Attachment attach(String path, String token, Connection connection);
 
+    /**
+     * The id of the page that {@code token} names, if the token is genuine and was issued for
+     * {@code path}; else {@code null}. Fallback transports check it on every request of a
+     * connection (docs/PROTOCOL.md §8), so a connection id alone never grants a page's channel.
+     */
+    String pageIdOf(String path, String token);
+
     /** The static roots, in registration order. */
     List<StaticRoot> staticRoots();
 

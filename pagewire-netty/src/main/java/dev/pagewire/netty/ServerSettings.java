@@ -1,5 +1,7 @@
 package dev.pagewire.netty;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -12,6 +14,16 @@ import java.time.Duration;
  * @param maxRequestBytes largest HTTP request body. Default 1 MiB.
  * @param maxHeaderBytes largest HTTP header block. Default 16 KiB.
  * @param httpIdleTimeout how long an idle HTTP (not WebSocket) connection is kept. Default 60 s.
+ * @param pollTimeout how long a long-polling request is held open while nothing is queued for it;
+ *     then it is answered with an empty body and the client polls again. Default 20 s, below the
+ *     usual 30–60 s proxy timeouts (heartbeats usually answer a poll sooner).
+ * @param webSocket whether page channels may use WebSocket. Default {@code true}; {@code false}
+ *     refuses every upgrade with {@code 403}, as a strict firewall would, so clients use the
+ *     SSE or long-polling fallbacks (for tests and for networks known to break WebSockets).
+ * @param tlsCertificate PEM file with the server's certificate chain (leaf first), or {@code null}
+ *     for plain HTTP. Default {@code null}. Set together with {@code tlsPrivateKey}.
+ * @param tlsPrivateKey PEM file with the certificate's private key (unencrypted PKCS#8), or
+ *     {@code null}. Default {@code null}.
  */
 public record ServerSettings(
         String host,
@@ -19,7 +31,11 @@ public record ServerSettings(
         int ioThreads,
         int maxRequestBytes,
         int maxHeaderBytes,
-        Duration httpIdleTimeout) {
+        Duration httpIdleTimeout,
+        Duration pollTimeout,
+        boolean webSocket,
+        Path tlsCertificate,
+        Path tlsPrivateKey) {
 
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -37,6 +53,23 @@ public record ServerSettings(
         if (httpIdleTimeout == null || httpIdleTimeout.isNegative() || httpIdleTimeout.isZero()) {
             throw new IllegalArgumentException("httpIdleTimeout must be positive, got " + httpIdleTimeout);
         }
+        if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero()) {
+            throw new IllegalArgumentException("pollTimeout must be positive, got " + pollTimeout);
+        }
+        if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
+            throw new IllegalArgumentException(
+                    "tlsCertificate and tlsPrivateKey go together: set both for HTTPS, or neither");
+        }
+        for (Path file : new Path[] {tlsCertificate, tlsPrivateKey}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new IllegalArgumentException("cannot read TLS file " + file.toAbsolutePath());
+            }
+        }
+    }
+
+    /** Whether the server speaks TLS (HTTPS and WSS). */
+    public boolean tls() {
+        return tlsCertificate != null;
     }
 
     /** A builder starting from the defaults. */
@@ -52,6 +85,10 @@ public record ServerSettings(
         private int maxRequestBytes = 1024 * 1024;
         private int maxHeaderBytes = 16 * 1024;
         private Duration httpIdleTimeout = Duration.ofSeconds(60);
+        private Duration pollTimeout = Duration.ofSeconds(20);
+        private boolean webSocket = true;
+        private Path tlsCertificate;
+        private Path tlsPrivateKey;
 
         private Builder() {}
 
@@ -91,8 +128,32 @@ public record ServerSettings(
             return this;
         }
 
+        /** See {@link ServerSettings#pollTimeout()}. */
+        public Builder pollTimeout(Duration timeout) {
+            this.pollTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link ServerSettings#webSocket()}. */
+        public Builder webSocket(boolean enabled) {
+            this.webSocket = enabled;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS and WSS with this certificate chain and private key, both PEM files.
+         * See {@link ServerSettings#tlsCertificate()}.
+         */
+        public Builder tls(Path certificateChain, Path privateKey) {
+            this.tlsCertificate = certificateChain;
+            this.tlsPrivateKey = privateKey;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the setting that is out of range */
         public ServerSettings build() {
-            return new ServerSettings(host, port, ioThreads, maxRequestBytes, maxHeaderBytes, httpIdleTimeout);
+            return new ServerSettings(host, port, ioThreads, maxRequestBytes, maxHeaderBytes, httpIdleTimeout,
+                    pollTimeout, webSocket, tlsCertificate, tlsPrivateKey);
         }
     }
 }
