@@ -1,5 +1,6 @@
 package dev.pagewire.netty.internal;
 
+import dev.pagewire.netty.ServerSettings;
 import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.Gateway;
@@ -40,13 +41,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final Gateway gateway;
+    private final ServerSettings settings;
     private final Map<String, Function<Connection, Session>> rawSockets;
     private final Executor workers;
+    private final Fallbacks fallbacks;
 
-    HttpRouter(Gateway gateway, Map<String, Function<Connection, Session>> rawSockets, Executor workers) {
+    HttpRouter(Gateway gateway, ServerSettings settings, Map<String, Function<Connection, Session>> rawSockets,
+               Executor workers, Fallbacks fallbacks) {
         this.gateway = gateway;
+        this.settings = settings;
         this.rawSockets = rawSockets;
         this.workers = workers;
+        this.fallbacks = fallbacks;
     }
 
     @Override
@@ -74,6 +80,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (gateway.isPage(path)) {
+            if (uri.parameters().containsKey("pagewire")) {
+                // A channel request over plain HTTP: one of the fallback transports.
+                String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+                if (!gateway.originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
+                    Responses.text(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, "origin not allowed: " + origin + "\n");
+                    return;
+                }
+                fallbacks.handle(ctx, req, uri, origin);
+                return;
+            }
             if (!req.method().equals(HttpMethod.GET)) {
                 Responses.text(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED,
                         "a page accepts GET (and its channel requests)\n");
@@ -133,6 +149,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         String host = req.headers().get(HttpHeaderNames.HOST);
         if (!gateway.originAllowed(origin, host)) {
             Responses.text(ctx, false, HttpResponseStatus.FORBIDDEN, "origin not allowed: " + origin + "\n");
+            return;
+        }
+        if (raw == null && !settings.webSocket()) {
+            // Stands in for a network that breaks WebSockets: the client falls back to HTTP.
+            Responses.text(ctx, false, HttpResponseStatus.FORBIDDEN, "WebSocket is disabled on this server\n");
             return;
         }
         boolean tls = ctx.pipeline().get(SslHandler.class) != null;

@@ -1,12 +1,16 @@
 package dev.pagewire.netty.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -31,6 +35,40 @@ final class Responses {
                 .set(HttpHeaderNames.CACHE_CONTROL, cacheControl)
                 .set("X-Content-Type-Options", "nosniff");
         write(ctx, keepAlive, response);
+    }
+
+    /**
+     * A complete response of a fallback transport: never cached or transformed, never buffered by
+     * proxies that honour {@code X-Accel-Buffering} (docs/PROTOCOL.md §8.2), plus {@code extra}
+     * headers (CORS). {@code written} runs when the write completed or failed.
+     */
+    static void fallback(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                         String contentType, ByteBuf body, HttpHeaders extra, Runnable written) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set("X-Content-Type-Options", "nosniff")
+                .add(extra);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ChannelFuture f = ctx.writeAndFlush(response);
+        if (written != null) {
+            f.addListener(done -> written.run());
+        }
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The headers of every fallback response, and CORS for an allowed cross-origin request. */
+    static HttpHeaders fallbackHeaders(String origin) {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store, no-transform")
+                .set("X-Accel-Buffering", "no");
+        if (origin != null) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin).set(HttpHeaderNames.VARY, "Origin");
+        }
+        return headers;
     }
 
     static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {

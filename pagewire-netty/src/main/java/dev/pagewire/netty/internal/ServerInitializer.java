@@ -27,6 +27,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Map<String, Function<Connection, Session>> rawSockets;
     private final Executor renderers;
     private final ChannelGroup channels;
+    private final Fallbacks fallbacks;
 
     ServerInitializer(Gateway gateway, ServerSettings settings,
                       Map<String, Function<Connection, Session>> rawSockets,
@@ -36,6 +37,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.rawSockets = rawSockets;
         this.renderers = renderers;
         this.channels = channels;
+        this.fallbacks = new Fallbacks(gateway, settings);
     }
 
     @Override
@@ -50,6 +52,6 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             // message inflate without bound (a decompression bomb).
             p.addLast(new WebSocketServerCompressionHandler(gateway.settings().maxMessageBytes()));
         }
-        p.addLast(new HttpRouter(gateway, rawSockets, renderers));
+        p.addLast(new HttpRouter(gateway, settings, rawSockets, renderers, fallbacks));
     }
 }
