@@ -36,7 +36,9 @@ public final class PagewireServer implements AutoCloseable {
     /**
      * Starts serving {@code app}; returns once the port is bound.
      *
-     * @throws IllegalStateException if the port cannot be bound
+     * @throws IllegalArgumentException if a setting is out of range (the message names it)
+     * @throws IllegalStateException if the port cannot be bound, or the TLS files are not a valid
+     *     PEM certificate chain and its private key (the message names the file)
      */
     public static PagewireServer start(Pagewire app, Consumer<ServerSettings.Builder> config) {
         ServerSettings.Builder builder = ServerSettings.builder();
@@ -49,7 +51,7 @@ public final class PagewireServer implements AutoCloseable {
         return server.port();
     }
 
-    /** The base URL to open in a browser, e.g. {@code http://localhost:8080/}. */
+    /** The base URL to open in a browser, e.g. {@code http://localhost:8080/} ({@code https:} with TLS). */
     public URI uri() {
         return server.uri();
     }

@@ -21,7 +21,8 @@ import java.time.Duration;
  *     refuses every upgrade with {@code 403}, as a strict firewall would, so clients use the
  *     SSE or long-polling fallbacks (for tests and for networks known to break WebSockets).
  * @param tlsCertificate PEM file with the server's certificate chain (leaf first), or {@code null}
- *     for plain HTTP. Default {@code null}. Set together with {@code tlsPrivateKey}.
+ *     for plain HTTP. Default {@code null}. Set together with {@code tlsPrivateKey}. Read once, at
+ *     start; TLS 1.2 and 1.3, HTTP/1.1. For trying it locally, see {@link DevCertificate}.
  * @param tlsPrivateKey PEM file with the certificate's private key (unencrypted PKCS#8), or
  *     {@code null}. Default {@code null}.
  */
@@ -60,10 +61,13 @@ public record ServerSettings(
             throw new IllegalArgumentException(
                     "tlsCertificate and tlsPrivateKey go together: set both for HTTPS, or neither");
         }
-        for (Path file : new Path[] {tlsCertificate, tlsPrivateKey}) {
-            if (file != null && !Files.isReadable(file)) {
-                throw new IllegalArgumentException("cannot read TLS file " + file.toAbsolutePath());
-            }
+        requireReadable("tlsCertificate", tlsCertificate);
+        requireReadable("tlsPrivateKey", tlsPrivateKey);
+    }
+
+    private static void requireReadable(String setting, Path file) {
+        if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
+            throw new IllegalArgumentException(setting + " is not a readable file: " + file.toAbsolutePath());
         }
     }
 

@@ -35,7 +35,12 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
 
     /** GETs a page and returns its HTML. */
     static String render(URI page) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+        return render(page, HTTP);
+    }
+
+    /** GETs a page with {@code http} (e.g. one trusting a test certificate) and returns its HTML. */
+    static String render(URI page, HttpClient http) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + page + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -53,17 +58,29 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
 
     /** Opens the channel of a freshly rendered page at {@code page}. */
     static TestSocket openPage(URI page) throws Exception {
-        return open(channelUri(page, token(render(page))), null);
+        return openPage(page, HTTP);
     }
 
+    /** Renders the page and opens its channel, both with {@code http}; {@code wss:} for an https page. */
+    static TestSocket openPage(URI page, HttpClient http) throws Exception {
+        return open(channelUri(page, token(render(page, http))), null, http);
+    }
+
+    /** The channel URL of a page: its own URL with {@code ws:} (or {@code wss:} for https) and the token. */
     static URI channelUri(URI page, String token) {
-        return URI.create("ws://" + page.getAuthority() + page.getPath() + "?pagewire=" + token);
+        String scheme = page.getScheme().equals("https") ? "wss://" : "ws://";
+        return URI.create(scheme + page.getAuthority() + page.getPath() + "?pagewire=" + token);
     }
 
     /** Opens a WebSocket; {@code origin} may be null (no Origin header). */
     static TestSocket open(URI uri, String origin) throws Exception {
+        return open(uri, origin, HTTP);
+    }
+
+    /** Opens a WebSocket with {@code http}'s settings (its SSLContext for wss:). */
+    static TestSocket open(URI uri, String origin, HttpClient http) throws Exception {
         TestSocket listener = new TestSocket();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (origin != null) {
             builder.header("Origin", origin);
         }

@@ -40,6 +40,8 @@ public final class NettyServer {
 
     private NettyServer(Gateway gateway, ServerSettings settings,
                         Map<String, Function<Connection, Session>> rawSockets) {
+        // Read before any thread starts, so bad PEM files fail start with nothing to clean up.
+        ServerTls tls = settings.tls() ? ServerTls.load(settings.tlsCertificate(), settings.tlsPrivateKey()) : null;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
         try {
@@ -48,7 +50,7 @@ public final class NettyServer {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerInitializer(gateway, settings, rawSockets, renderers, channels));
+                    .childHandler(new ServerInitializer(gateway, settings, rawSockets, renderers, channels, tls));
             serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
@@ -60,12 +62,15 @@ public final class NettyServer {
         if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        uri = URI.create("http://" + host + ":" + bound.getPort() + "/");
+        uri = URI.create((tls != null ? "https://" : "http://") + host + ":" + bound.getPort() + "/");
     }
 
     /**
      * Starts a server. {@code rawSockets} maps paths to plain WebSocket handlers that get the same
      * pipeline as page channels without the page protocol (used by the conformance test).
+     *
+     * @throws IllegalStateException if the port cannot be bound, or the TLS files cannot be read or
+     *     are not a valid certificate chain and its private key (the message names the file)
      */
     public static NettyServer start(Gateway gateway, ServerSettings settings,
                                     Map<String, Function<Connection, Session>> rawSockets) {

@@ -17,7 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Builds the pipeline of each accepted connection: HTTP codec, limits, compression, router. */
+/** Builds the pipeline of each accepted connection: TLS if set, HTTP codec, limits, compression, router. */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String IDLE = "http-idle";
@@ -28,22 +28,28 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Executor renderers;
     private final ChannelGroup channels;
     private final Fallbacks fallbacks;
+    private final ServerTls tls;
 
+    /** {@code tls} is null for plain HTTP. */
     ServerInitializer(Gateway gateway, ServerSettings settings,
                       Map<String, Function<Connection, Session>> rawSockets,
-                      Executor renderers, ChannelGroup channels) {
+                      Executor renderers, ChannelGroup channels, ServerTls tls) {
         this.gateway = gateway;
         this.settings = settings;
         this.rawSockets = rawSockets;
         this.renderers = renderers;
         this.channels = channels;
         this.fallbacks = new Fallbacks(gateway, settings);
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            tls.addTo(p); // first: everything after it sees plain bytes
+        }
         p.addLast(IDLE, new IdleStateHandler(0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast(new HttpServerCodec(4096, settings.maxHeaderBytes(), 8192));
         p.addLast(new HttpObjectAggregator(settings.maxRequestBytes()));

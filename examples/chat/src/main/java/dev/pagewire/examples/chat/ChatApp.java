@@ -3,12 +3,15 @@ package dev.pagewire.examples.chat;
 import dev.pagewire.EventException;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.DevCertificate;
 import dev.pagewire.netty.PagewireServer;
 import dev.pagewire.netty.ServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -22,7 +25,8 @@ import java.util.function.Consumer;
  * The chat example: every tab is its own page with its own name; what one tab says appears in every
  * tab; the server pushes a clock to every page each second, unasked.
  *
- * <p>Run: {@code java -jar examples/chat/target/pagewire-chat.jar [--port 8080] [--host 0.0.0.0]}.
+ * <p>Run: {@code java -jar examples/chat/target/pagewire-chat.jar [--port 8080] [--host 0.0.0.0]
+ * [--self-signed | --tls-cert FILE --tls-key FILE]}.
  */
 public final class ChatApp implements AutoCloseable {
 
@@ -76,36 +80,73 @@ public final class ChatApp implements AutoCloseable {
         clock.shutdownNow();
     }
 
+    /** Runs the chat until the process is stopped; {@code --help} lists the options ({@link ChatOptions}). */
     public static void main(String[] args) throws InterruptedException {
-        int port = 8080;
-        String host = "0.0.0.0";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
-                case "--host" -> host = value(args, ++i, "--host");
-                case "--help", "-h" -> {
-                    System.out.println("usage: java -jar pagewire-chat.jar [--port N] [--host H]");
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; try --help");
-                    System.exit(2);
-                }
-            }
+        ChatOptions options;
+        try {
+            options = ChatOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "; try --help");
+            System.exit(2);
+            return;
         }
-        int p = port;
-        String h = host;
-        Running chat = start(s -> s.host(h).port(p));
+        if (options.help()) {
+            System.out.print(ChatOptions.USAGE);
+            return;
+        }
+        Running chat;
+        try {
+            chat = start(settings(options));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("cannot start the chat: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(chat::close, "chat-shutdown"));
         System.out.println("Pagewire chat is running at " + chat.server().uri());
         chat.server().awaitClose();
+    }
+
+    /** The server settings the options ask for; makes the development certificate for --self-signed. */
+    static Consumer<ServerSettings.Builder> settings(ChatOptions options) {
+        Consumer<ServerSettings.Builder> listen = s -> s.host(options.host()).port(options.port());
+        if (options.selfSigned()) {
+            DevCertificate dev = selfSigned();
+            return listen.andThen(s -> s.tls(dev.certificateFile(), dev.privateKeyFile()));
+        }
+        if (options.tlsCertificate() != null) {
+            return listen.andThen(s -> s.tls(options.tlsCertificate(), options.tlsKey()));
+        }
+        return listen;
+    }
+
+    /** A development certificate in a temporary directory that is deleted when the process ends. */
+    private static DevCertificate selfSigned() {
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("pagewire-chat-tls");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a directory for the certificate: " + e.getMessage(), e);
+        }
+        DevCertificate dev = DevCertificate.generate(directory);
+        // Deleted in reverse order of registration: the files, then their directory.
+        directory.toFile().deleteOnExit();
+        dev.certificateFile().toFile().deleteOnExit();
+        dev.privateKeyFile().toFile().deleteOnExit();
+        System.out.println("""
+                Serving HTTPS with a self-signed DEVELOPMENT certificate for localhost (%s).
+                Your browser will warn that the connection is not private: accept the warning to go on.
+                Never use it in production; there, pass your CA's certificate with --tls-cert and --tls-key."""
+                .formatted(dev.certificateFile()));
+        return dev;
     }
 
     /**
      * Starts the chat on a new application and server; returns once the port is bound. Tests start
      * it on port 0 and read the real port from {@link Running#server()}.
      *
-     * @throws IllegalStateException if the port cannot be bound
+     * @throws IllegalArgumentException if a setting is out of range
+     * @throws IllegalStateException if the port cannot be bound or the TLS files are not valid
      */
     public static Running start(Consumer<ServerSettings.Builder> config) {
         Pagewire app = Pagewire.create();
@@ -131,14 +172,6 @@ public final class ChatApp implements AutoCloseable {
             chat.close();
             app.close();
         }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            System.err.println(option + " needs a value");
-            System.exit(2);
-        }
-        return args[i];
     }
 
     private static String resource(String name) {

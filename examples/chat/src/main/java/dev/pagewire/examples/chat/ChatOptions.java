@@ -1,0 +1,75 @@
+package dev.pagewire.examples.chat;
+
+import java.nio.file.Path;
+
+/**
+ * The chat's command line, parsed.
+ *
+ * @param host the address to listen on
+ * @param port the port to listen on; 0 picks a free one
+ * @param selfSigned serve HTTPS with a fresh development certificate
+ * @param tlsCertificate serve HTTPS with this PEM certificate chain, or null
+ * @param tlsKey the PEM private key of {@code tlsCertificate}, or null
+ * @param help only print {@link #USAGE}
+ */
+record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificate, Path tlsKey, boolean help) {
+
+    static final String USAGE = """
+            usage: java -jar pagewire-chat.jar [options]
+              --port N          port to listen on (default 8080; 0 picks a free one)
+              --host H          address to listen on (default 0.0.0.0: every interface)
+              --self-signed     serve HTTPS with a new self-signed development certificate for
+                                localhost (browsers warn about it; for trying HTTPS only)
+              --tls-cert FILE   serve HTTPS with this PEM certificate chain (needs --tls-key)
+              --tls-key FILE    the certificate's private key, PEM PKCS#8, unencrypted
+              --help            print this and exit
+            """;
+
+    /**
+     * Parses {@code args}.
+     *
+     * @throws IllegalArgumentException saying which option is wrong
+     */
+    static ChatOptions parse(String... args) {
+        String host = "0.0.0.0";
+        int port = 8080;
+        boolean selfSigned = false;
+        Path certificate = null;
+        Path key = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = port(value(args, ++i, "--port"));
+                case "--host" -> host = value(args, ++i, "--host");
+                case "--self-signed" -> selfSigned = true;
+                case "--tls-cert" -> certificate = Path.of(value(args, ++i, "--tls-cert"));
+                case "--tls-key" -> key = Path.of(value(args, ++i, "--tls-key"));
+                case "--help", "-h" -> {
+                    return new ChatOptions(host, port, false, null, null, true);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if ((certificate == null) != (key == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (selfSigned && certificate != null) {
+            throw new IllegalArgumentException("--self-signed makes its own certificate: leave out --tls-cert and --tls-key");
+        }
+        return new ChatOptions(host, port, selfSigned, certificate, key, false);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int port(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port needs a number, got " + value);
+        }
+    }
+}

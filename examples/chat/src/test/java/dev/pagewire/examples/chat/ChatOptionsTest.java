@@ -1,0 +1,56 @@
+package dev.pagewire.examples.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The chat's command line: what each option sets, and the combinations it refuses. */
+class ChatOptionsTest {
+
+    @Test
+    void defaultsArePlainHttpOnPort8080OfEveryInterface() {
+        assertEquals(new ChatOptions("0.0.0.0", 8080, false, null, null, false), ChatOptions.parse());
+    }
+
+    @Test
+    void tlsCertAndTlsKeyNameThePemFiles() {
+        ChatOptions options = ChatOptions.parse("--port", "8443", "--tls-cert", "c.pem", "--tls-key", "k.pem");
+
+        assertEquals(new ChatOptions("0.0.0.0", 8443, false, Path.of("c.pem"), Path.of("k.pem"), false), options);
+    }
+
+    @Test
+    void tlsCertWithoutTlsKeyIsRefused() {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls-cert", "c.pem"));
+
+        assertEquals("--tls-cert and --tls-key go together", e.getMessage());
+    }
+
+    @Test
+    void selfSignedWithOwnFilesIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ChatOptions.parse("--self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"));
+
+        assertTrue(e.getMessage().startsWith("--self-signed makes its own certificate"), e.getMessage());
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        assertTrue(ChatOptions.parse("--help").help());
+        for (String option : new String[] {"--port", "--host", "--self-signed", "--tls-cert", "--tls-key", "--help"}) {
+            assertTrue(ChatOptions.USAGE.contains(option), option);
+        }
+    }
+
+    @Test
+    void unknownOptionAndMissingValueAreRefused() {
+        assertEquals("unknown option --tls",
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls")).getMessage());
+        assertEquals("--tls-key needs a value",
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls-key")).getMessage());
+    }
+}
