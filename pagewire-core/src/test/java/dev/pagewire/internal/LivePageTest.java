@@ -442,8 +442,8 @@ class LivePageTest {
         Tab tab = open();
         tab.connect().end();
         assertEquals(1, app.pageCount(), "the page waits for its browser to come back");
-        Wait.await("the grace period to close the page", tab.page()::isClosed);
-        assertEquals(0, app.pageCount());
+        Wait.await("the grace period to close and free the page",
+                () -> tab.page().isClosed() && app.pageCount() == 0);
         assertEquals("closed", nextLog());
         assertEquals(new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired"), tab.attach(new FakeConnection()));
     }
@@ -473,8 +473,8 @@ class LivePageTest {
     void neverConnectedPageIsClosedAfterTokenTtlAndRefusedLater() throws Exception {
         start(s -> s.tokenTtl(Duration.ofMillis(200)), page -> page.onClose(() -> log.add("closed")));
         Tab tab = open();
-        Wait.await("the never-connected page to be closed", tab.page()::isClosed);
-        assertEquals(0, app.pageCount());
+        Wait.await("the never-connected page to be closed and freed",
+                () -> tab.page().isClosed() && app.pageCount() == 0);
         assertEquals("closed", nextLog());
         Attachment.Refused refused = assertInstanceOf(Attachment.Refused.class, tab.attach(new FakeConnection()));
         assertEquals(CloseCodes.PAGE_GONE, refused.code());
@@ -495,7 +495,7 @@ class LivePageTest {
         Tab tab = open();
         FakeConnection c = tab.connect();
         assertEquals(CloseCodes.IDLE_TIMEOUT, c.awaitClose().code());
-        assertFalse(tab.page().isConnected());
+        Wait.await("the page to be disconnected", () -> !tab.page().isConnected());
         assertFalse(tab.page().isClosed(), "the browser may reconnect");
     }
 
