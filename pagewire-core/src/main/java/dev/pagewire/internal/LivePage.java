@@ -280,8 +280,15 @@ final class LivePage implements Page {
         outbox.reply(c, frame);
     }
 
-    /** Queues an inbound event for the handler; {@code false} if the mailbox is full. */
+    /**
+     * Queues an inbound event for the handler; {@code false} if the mailbox is full. Events for a
+     * closed page are dropped: its handlers never run again, and after {@link App#close} the
+     * executor would refuse them.
+     */
     boolean deliver(Event event) {
+        if (state == State.CLOSED) {
+            return true;
+        }
         return mailbox.offer(() -> dispatch(event));
     }
 

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs one page's tasks one at a time, in submission order, on virtual threads: the page's single
  * owner of handler execution. Bounded: {@link #offer} refuses work beyond the limit instead of
- * letting a flooding client grow memory. Thread-safe.
+ * letting a flooding client grow memory. A task that throws does not stop the tasks after it.
+ * Thread-safe.
  */
 final class Mailbox {
 
@@ -57,7 +58,17 @@ final class Mailbox {
             Runnable task;
             while ((task = queue.poll()) != null) {
                 size.decrementAndGet();
-                task.run();
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    // Hand the tasks queued after it to a new drain, or they would wait forever;
+                    // the exception goes on to the thread's uncaught-exception handler.
+                    running.set(false);
+                    if (!queue.isEmpty()) {
+                        schedule();
+                    }
+                    throw t;
+                }
             }
             running.set(false);
             // A task queued between the last poll and the reset would otherwise wait forever.

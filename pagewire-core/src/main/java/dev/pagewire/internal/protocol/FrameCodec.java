@@ -100,6 +100,9 @@ public final class FrameCodec {
             }
             String name = readName(p);
             skipToEnd(p);
+            if (p.nextToken() != null) {
+                throw bad("trailing data after binary frame header");
+            }
             byte[] payload = new byte[message.length - 4 - (int) headerLength];
             System.arraycopy(message, 4 + (int) headerLength, payload, 0, payload.length);
             return new Frame.BinaryEmit(name, payload);

@@ -1,0 +1,275 @@
+package dev.pagewire.internal.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.pagewire.internal.Json;
+import dev.pagewire.spi.CloseCodes;
+import dev.pagewire.spi.OutFrame;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FrameCodecTest {
+
+    private static final String NAME_128 = "n".repeat(128);
+    private static final String NAME_129 = "n".repeat(129);
+
+    private final FrameCodec codec = new FrameCodec(32, 64 * 1024);
+
+    // ---- decoding text frames
+
+    @Test
+    void decodesAnEventWithItsData() throws Exception {
+        Frame.Emit e = assertInstanceOf(Frame.Emit.class, codec.decode("[\"ev\",\"say\",{\"a\":[1,2],\"b\":\"x\"}]"));
+        assertEquals("say", e.name());
+        assertEquals(Json.mapper().readTree("{\"a\":[1,2],\"b\":\"x\"}"), e.data());
+
+        assertEquals("hi", ((Frame.Emit) codec.decode("[\"ev\",\"say\",\"hi\"]")).data().textValue());
+        assertEquals(7, ((Frame.Emit) codec.decode("[\"ev\",\"say\",7]")).data().intValue());
+        assertEquals(NullNode.getInstance(), ((Frame.Emit) codec.decode("[\"ev\",\"say\",null]")).data());
+    }
+
+    @Test
+    void eventWithoutDataHasNullData() throws Exception {
+        assertEquals(new Frame.Emit("go", null), codec.decode("[\"ev\",\"go\"]"));
+    }
+
+    @Test
+    void decodesPingPongAndBye() throws Exception {
+        assertEquals(new Frame.Ping(), codec.decode("[\"ping\"]"));
+        assertEquals(new Frame.Pong(), codec.decode("[\"pong\"]"));
+        assertEquals(new Frame.Bye(), codec.decode("[\"bye\"]"));
+        assertEquals(new Frame.Ping(), codec.decode(" \n[ \"ping\" ]\t"), "whitespace around is fine");
+    }
+
+    @Test
+    void elementsANewerPeerAppendsAreIgnored() throws Exception {
+        assertEquals(new Frame.Ping(), codec.decode("[\"ping\",1,{\"future\":[true]}]"));
+        assertEquals(new Frame.Bye(), codec.decode("[\"bye\",\"reason\"]"));
+        Frame.Emit e = (Frame.Emit) codec.decode("[\"ev\",\"say\",[1,[2]],{\"seq\":9},\"x\",[]]");
+        assertEquals(Json.mapper().readTree("[1,[2]]"), e.data());
+        assertEquals(new Frame.Emit("say", JsonNodeFactory.instance.numberNode(1)),
+                codec.decode("[\"ev\",\"say\",1,2]"));
+    }
+
+    @Test
+    void eventNamesOfUpTo128CharactersAreAccepted() throws Exception {
+        assertEquals(NAME_128, ((Frame.Emit) codec.decode("[\"ev\",\"" + NAME_128 + "\"]")).name());
+        assertEquals("é", ((Frame.Emit) codec.decode("[\"ev\",\"é\"]")).name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "null", "42", "\"ev\"", "{\"ev\":\"x\"}", "{}", "ev"})
+    void frameThatIsNotAJsonArrayIsRefused(String text) {
+        assertBadFrame(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[1]", "[null]", "[true]", "[[\"ev\"]]", "[{\"t\":\"ev\"}]"})
+    void frameTypeThatIsNotAStringIsRefused(String text) {
+        assertBadFrame(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[\"nope\"]", "[\"EV\",\"x\"]", "[\"\"]", "[\"hello\",{\"v\":1}]", "[\"err\",\"a\",\"b\"]"})
+    void unknownFrameTypeIsRefused(String text) {
+        ProtocolException e = assertBadFrame(text);
+        assertTrue(e.getMessage().contains("unknown frame type"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[\"ev\"]", "[\"ev\",1]", "[\"ev\",null]", "[\"ev\",[\"x\"]]", "[\"ev\",{}]", "[\"ev\",\"\"]"})
+    void eventWithoutAProperNameIsRefused(String text) {
+        assertBadFrame(text);
+    }
+
+    @Test
+    void eventNameLongerThan128CharactersIsRefused() {
+        assertBadFrame("[\"ev\",\"" + NAME_129 + "\"]");
+        assertBadFrame("[\"ev\",\"" + NAME_129 + "\",1]");
+    }
+
+    @Test
+    void jsonDeeperThanMaxJsonDepthIsRefused() throws Exception {
+        FrameCodec shallow = new FrameCodec(4, 64 * 1024);
+        // The frame's own array is the first level.
+        assertInstanceOf(Frame.Emit.class, shallow.decode("[\"ev\",\"x\",[[[1]]]]"));
+        assertInstanceOf(Frame.Emit.class, shallow.decode("[\"ev\",\"x\",{\"a\":{\"b\":[1]}}]"));
+        assertBadFrame(shallow, "[\"ev\",\"x\",[[[[1]]]]]");
+        assertBadFrame(shallow, "[\"ev\",\"x\",{\"a\":{\"b\":{\"c\":{}}}}]");
+        assertBadFrame(shallow, "[\"ping\",[[[[1]]]]]");
+
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        assertBadFrame("[\"ev\",\"x\"," + deep + "]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "[\"ping\"]x", "[\"ping\"][]", "[\"ping\"]]", "[\"ping\"],", "[\"ping\"] \"more\"",
+            "[\"ev\",\"x\",1]{}", "[\"ev\",\"x\"]]"})
+    void trailingDataAfterTheFrameIsRefused(String text) {
+        assertBadFrame(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "[", "[\"ping\"", "[\"ping\",", "[\"ev\",\"x\"", "[\"ev\",\"x\",", "[\"ev\",\"x\",{\"a\":",
+            "[\"ev\",\"x\",tru]", "[\"ev\",\"x\",]", "[\"ev\",'x']", "[\"ev\",\"x\",NaN]", "[\"ev\" \"x\"]"})
+    void malformedJsonIsRefused(String text) {
+        assertBadFrame(text);
+    }
+
+    // ---- binary frames
+
+    @Test
+    void binaryEventRoundTrips() throws Exception {
+        byte[] payload = {0, 1, 2, (byte) 0xff, 10};
+        OutFrame out = codec.binaryEvent("blob", payload);
+        assertTrue(out.binary());
+        Frame.BinaryEmit in = assertInstanceOf(Frame.BinaryEmit.class, codec.decodeBinary(out.payload()));
+        assertEquals("blob", in.name());
+        assertArrayEquals(payload, in.bytes());
+
+        Frame.BinaryEmit empty = (Frame.BinaryEmit) codec.decodeBinary(codec.binaryEvent("e", new byte[0]).payload());
+        assertEquals(0, empty.bytes().length);
+    }
+
+    @Test
+    void binaryEventHasALengthPrefixedJsonHeaderThenThePayload() {
+        byte[] frame = codec.binaryEvent("blob", new byte[] {7, 8}).payload();
+        byte[] header = "[\"ev\",\"blob\"]".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer expected = ByteBuffer.allocate(4 + header.length + 2);
+        expected.putInt(header.length).put(header).put(new byte[] {7, 8});
+        assertArrayEquals(expected.array(), frame);
+    }
+
+    @Test
+    void binaryHeaderMayCarryElementsANewerPeerAppends() throws Exception {
+        Frame.BinaryEmit in = (Frame.BinaryEmit) codec.decodeBinary(binary("[\"ev\",\"b\",{\"seq\":1}]", 5, 6));
+        assertEquals("b", in.name());
+        assertArrayEquals(new byte[] {5, 6}, in.bytes());
+    }
+
+    @Test
+    void malformedBinaryFramesAreRefused() {
+        assertBadBinary(new byte[0]);
+        assertBadBinary(new byte[] {0, 0, 0});
+        assertBadBinary(new byte[] {0, 0, 0, 0});
+        assertBadBinary(new byte[] {0, 0, 0, 5, '[', '"'});
+        assertBadBinary(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, '[', ']'});
+        assertBadBinary(binary("{\"ev\":\"b\"}"));
+        assertBadBinary(binary("[\"ping\"]"));
+        assertBadBinary(binary("[\"ev\"]"));
+        assertBadBinary(binary("[\"ev\",1]"));
+        assertBadBinary(binary("[\"ev\",\"\"]"));
+        assertBadBinary(binary("[\"ev\",\"" + NAME_129 + "\"]"));
+        assertBadBinary(binary("[\"ev\",\"b\""));
+        assertBadBinary(binary("[\"ev\",\"b\",tru]"));
+        assertBadBinary(binary("[\"ev\",\"b\"," + "[".repeat(40) + "]".repeat(40) + "]"));
+    }
+
+    @Test
+    void binaryHeaderWithTrailingDataIsRefused() {
+        assertBadBinary(binary("[\"ev\",\"b\"]x", 1));
+        assertBadBinary(binary("[\"ev\",\"b\"][]", 1));
+    }
+
+    @Test
+    void binaryHeaderThatIsNotUtf8IsRefused() {
+        byte[] header = {'[', '"', 'e', 'v', '"', ',', '"', (byte) 0xc3, '"', ']'};
+        ByteBuffer frame = ByteBuffer.allocate(4 + header.length).putInt(header.length).put(header);
+        assertBadBinary(frame.array());
+    }
+
+    // ---- encoding
+
+    @Test
+    void helloCarriesVersionPageAndHeartbeat() {
+        assertEquals("[\"hello\",{\"v\":1,\"page\":\"abc\",\"heartbeat\":15000}]", codec.hello("abc", 15000).text());
+    }
+
+    @Test
+    void eventEncodesItsDataAsJson() {
+        record Point(int x, int y) {}
+        assertEquals("[\"ev\",\"p\",{\"x\":1,\"y\":2}]", codec.event("p", new Point(1, 2)).text());
+        assertEquals("[\"ev\",\"p\",null]", codec.event("p", null).text());
+        assertEquals("[\"ev\",\"p\",\"a\\\"b\"]", codec.event("p", "a\"b").text());
+        assertEquals("[\"ev\",\"p\",[1,\"two\"]]", codec.event("p", List.of(1, "two")).text());
+        assertEquals("[\"ev\",\"p\",{\"k\":true}]", codec.event("p", Map.of("k", true)).text());
+        assertEquals("[\"ev\",\"p\",3.5]", codec.event("p", JsonNodeFactory.instance.numberNode(3.5)).text());
+        assertFalse(codec.event("p", "line\nbreak").binary());
+    }
+
+    @Test
+    void encodedFramesNeverContainARawNewline() {
+        // Fallback transports separate frames by newlines (docs/PROTOCOL.md §8.1).
+        assertFalse(codec.event("p", Map.of("t", "a\nb\r\nc")).text().contains("\n"));
+        assertFalse(codec.error("c", "line\nbreak").text().contains("\n"));
+    }
+
+    @Test
+    void errorCarriesCodeAndMessage() {
+        assertEquals("[\"err\",\"too_long\",\"say less\"]", codec.error("too_long", "say less").text());
+    }
+
+    @Test
+    void pingAndPong() {
+        assertEquals("[\"ping\"]", codec.ping().text());
+        assertEquals("[\"pong\"]", codec.pong().text());
+    }
+
+    @Test
+    void encodingAnEventWithABadNameOrUnencodableDataFails() {
+        assertThrows(IllegalArgumentException.class, () -> codec.event("", 1));
+        assertThrows(IllegalArgumentException.class, () -> codec.event(null, 1));
+        assertThrows(IllegalArgumentException.class, () -> codec.event(NAME_129, 1));
+        assertThrows(IllegalArgumentException.class, () -> codec.binaryEvent(NAME_129, new byte[1]));
+        assertThrows(IllegalArgumentException.class, () -> codec.event("x", new Object()));
+        codec.event(NAME_128, 1);
+    }
+
+    @Test
+    void decodedEventsRoundTripWhatWasEncoded() throws Exception {
+        OutFrame out = codec.event("p", Map.of("list", List.of(1, 2), "s", "é\u2028"));
+        Frame.Emit in = (Frame.Emit) codec.decode(out.text());
+        assertEquals("p", in.name());
+        assertEquals(Json.mapper().valueToTree(Map.of("list", List.of(1, 2), "s", "é\u2028")), in.data());
+    }
+
+    private ProtocolException assertBadFrame(String text) {
+        return assertBadFrame(codec, text);
+    }
+
+    private static ProtocolException assertBadFrame(FrameCodec codec, String text) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(text), text);
+        assertEquals(CloseCodes.BAD_FRAME, e.code(), text);
+        assertNull(e.getCause());
+        return e;
+    }
+
+    private void assertBadBinary(byte[] message) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decodeBinary(message));
+        assertEquals(CloseCodes.BAD_FRAME, e.code());
+    }
+
+    private static byte[] binary(String header, int... payload) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(4 + h.length + payload.length).putInt(h.length).put(h);
+        for (int b : payload) {
+            buf.put((byte) b);
+        }
+        return buf.array();
+    }
+}
