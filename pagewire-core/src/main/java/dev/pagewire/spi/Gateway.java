@@ -36,9 +36,11 @@ public interface Gateway {
      * Whether a channel request with this {@code Origin} header may proceed.
      *
      * @param origin the Origin header, or {@code null} when absent (not a browser)
-     * @param ownOrigin the server's origin as the request reached it, e.g. {@code "http://host:8080"}
+     * @param host the request's {@code Host} header as it reached the server, e.g.
+     *     {@code "chat.example.com"} or {@code "localhost:8080"}: the Origin must name the same
+     *     host and port (the scheme is not compared, since TLS often ends at a proxy in front)
      */
-    boolean originAllowed(String origin, String ownOrigin);
+    boolean originAllowed(String origin, String host);
 
     /**
      * Attaches a new connection to the page named by {@code token}. On acceptance the page sends its
