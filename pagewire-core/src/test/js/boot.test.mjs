@@ -1,30 +1,49 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeWebSocketClass, importClient } from './fakes.mjs';
+import { fakeFetch, fakeWebSocketClass, importClient } from './fakes.mjs';
 
 const browserGlobals = ['document', 'window', 'location', 'WebSocket'];
+const nodeFetch = globalThis.fetch;
 let evaluation = 0;
 
-/** Evaluates a fresh copy of the module in a fake page; `token` null means no pagewire script tag. */
-async function bootInPage({ token, protocol = 'http:', host = 'example.test:8080', pathname = '/chat' }) {
+/**
+ * Evaluates a fresh copy of the module in a fake page; `token` null means no pagewire script tag,
+ * `config` is its data-pagewire-config attribute.
+ */
+async function bootInPage({ token, config = null, protocol = 'http:', host = 'example.test:8080', pathname = '/chat', search = '?room=7' }) {
   const WebSocket = fakeWebSocketClass();
   const win = new EventTarget();
+  const fetch = fakeFetch();
+  const attributes = { 'data-pagewire-token': token, 'data-pagewire-config': config };
   Object.assign(globalThis, {
     WebSocket,
+    fetch,
     window: win,
-    location: { protocol, host, pathname, search: '?room=7' },
+    location: { protocol, host, pathname, search },
     document: {
       querySelector: (selector) => (selector === 'script[data-pagewire-token]' && token != null
-        ? { getAttribute: (name) => (name === 'data-pagewire-token' ? token : null) }
+        ? { getAttribute: (name) => attributes[name] ?? null }
         : null),
     },
   });
   const module = await importClient(`page-${++evaluation}`);
-  return { module, win, sockets: WebSocket.instances };
+  return { module, win, fetch, sockets: WebSocket.instances };
+}
+
+/** Waits, on real timers, until `condition` holds; fails after `ms`. */
+async function until(condition, ms = 1000) {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) assert.fail(`not within ${ms} ms: ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 describe('booting in a page', () => {
-  afterEach(() => { for (const name of browserGlobals) delete globalThis[name]; });
+  afterEach(() => {
+    for (const name of browserGlobals) delete globalThis[name];
+    globalThis.fetch = nodeFetch;
+  });
 
   it('opens the page channel on the page path and sets window.pagewire', async () => {
     const { module, win, sockets } = await bootInPage({ token: 'v1.p.1.m+/=' });
@@ -53,6 +72,31 @@ describe('booting in a page', () => {
     win.dispatchEvent(event);
     assert.deepEqual(sockets[0].sent, ['["bye"]']);
     assert.equal(win.pagewire.state, 'closed');
+  });
+
+  it('takes connectTimeout from data-pagewire-config', async () => {
+    const { sockets, fetch, win } = await bootInPage({ token: 't', config: '{"connectTimeout":20,"upgradeAfter":10000}' });
+    sockets[0].open();
+    // With the default 3000 ms this would time out.
+    await until(() => fetch.requests.length === 1);
+    assert.equal(fetch.requests[0].url, 'http://example.test:8080/chat?pagewire=t&transport=sse');
+    win.pagewire.close();
+  });
+
+  it('warns about a data-pagewire-config that is not JSON and uses the defaults', async (t) => {
+    const warn = t.mock.method(console, 'warn', () => {});
+    const { sockets, win } = await bootInPage({ token: 't', config: '{connectTimeout:1' });
+    assert.equal(warn.mock.callCount(), 1);
+    assert.match(warn.mock.calls[0].arguments[0], /data-pagewire-config/);
+    assert.equal(sockets.length, 1);
+    win.pagewire.close();
+  });
+
+  it('uses the transport the page URL forces with pagewire-transport', async () => {
+    const { sockets, fetch, win } = await bootInPage({ token: 't', protocol: 'https:', host: 'example.test', search: '?pagewire-transport=longpolling' });
+    assert.equal(sockets.length, 0);
+    assert.equal(fetch.requests[0].url, 'https://example.test/chat?pagewire=t&transport=longpolling');
+    win.pagewire.close();
   });
 
   it('does nothing in a page without the pagewire script tag', async () => {

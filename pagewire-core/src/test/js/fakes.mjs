@@ -1,5 +1,6 @@
-// Test doubles for the browser client: a scriptable WebSocket, a manual clock and the loader that
-// imports client.js as an ES module (its .js name would make Node 20 treat it as CommonJS).
+// Test doubles for the browser client: a scriptable WebSocket, a scriptable fetch (for the SSE and
+// long-polling fallbacks), storage, sendBeacon, a manual clock and the loader that imports client.js
+// as an ES module (its .js name would make Node 20 treat it as CommonJS).
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,29 +116,186 @@ export function pageTransition(type, persisted) {
 }
 
 /**
+ * A fetch whose requests wait until the test answers them, like a server would. `fetch.requests`
+ * lists every request in order; each is a {@link FakeRequest}.
+ */
+export function fakeFetch() {
+  const requests = [];
+  const fetch = (url, init = {}) => {
+    const request = new FakeRequest(String(url), init);
+    requests.push(request);
+    return request.response;
+  };
+  fetch.requests = requests;
+  /** The requests of one kind ('sse', 'longpolling', 'poll', 'post', 'get'), oldest first. */
+  fetch.of = (kind) => requests.filter((r) => r.kind === kind);
+  /** The newest request of one kind. */
+  fetch.last = (kind) => fetch.of(kind).at(-1);
+  return fetch;
+}
+
+/** One request made through {@link fakeFetch}; the test answers it with reply, frames, stream or fail. */
+export class FakeRequest {
+  #resolve;
+  #reject;
+  #stream = null;
+  #settled = false;
+
+  constructor(url, init) {
+    this.url = url;
+    this.init = init;
+    this.method = init.method ?? 'GET';
+    this.query = new URL(url).searchParams;
+    this.body = init.body ?? null;
+    this.aborted = false;
+    this.response = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    init.signal?.addEventListener('abort', () => {
+      this.aborted = true;
+      // Like a browser: a pending request rejects, a streaming body errors.
+      const error = new DOMException('The operation was aborted.', 'AbortError');
+      if (!this.#settled) this.#fail(error);
+      try {
+        this.#stream?.error(error);
+      } catch {
+        // the stream had ended already
+      }
+    });
+  }
+
+  /** 'sse' or 'longpolling' (an open), 'poll', 'post' or 'get'. */
+  get kind() {
+    if (this.method === 'POST') return 'post';
+    if (this.query.has('transport')) return this.query.get('transport');
+    return this.query.has('conn') ? 'poll' : 'get';
+  }
+
+  /** A POST's frame lines. */
+  lines() { return this.body === null ? [] : this.body.split('\n'); }
+
+  /** A POST's frames: text frames parsed, binary ones as arrays of bytes. */
+  frames() {
+    return this.lines().map((l) => (l.startsWith('~') ? [...Buffer.from(l.slice(1), 'base64')] : JSON.parse(l)));
+  }
+
+  reply(status = 200, body = '', contentType = 'text/plain; charset=utf-8') {
+    this.#answer(new Response(status === 204 ? null : body, { status, headers: { 'content-type': contentType } }));
+  }
+
+  /** Answers 200 text/plain with these frames as frame lines, each ended by \n. */
+  frames200(...frames) {
+    this.reply(200, frames.map((f) => frameLine(f) + '\n').join(''));
+  }
+
+  /** Answers 200 with a body that stays open; returns what writes to it. */
+  stream(contentType = 'text/event-stream; charset=utf-8') {
+    const encoder = new TextEncoder();
+    let controller;
+    const body = new ReadableStream({ start: (c) => { controller = c; } });
+    this.#stream = controller;
+    this.#answer(new Response(body, { status: 200, headers: { 'content-type': contentType } }));
+    // What the server writes after the client aborted never reaches the client.
+    const enqueue = (chunk) => { if (!this.aborted) controller.enqueue(chunk); };
+    return {
+      write: (text) => enqueue(encoder.encode(text)),
+      writeBytes: (chunk) => enqueue(chunk),
+      /** One SSE event whose data is the frame line of `frame`. */
+      event: (frame) => enqueue(encoder.encode(`data: ${frameLine(frame)}\n\n`)),
+      end: () => controller.close(),
+      error: () => controller.error(new TypeError('network error')),
+    };
+  }
+
+  /** The network failed, as fetch reports it. */
+  fail(message = 'Failed to fetch') { this.#fail(new TypeError(message)); }
+
+  #answer(response) {
+    if (this.#settled) throw new Error(`${this.method} ${this.url} was answered already`);
+    this.#settled = true;
+    this.#resolve(response);
+  }
+
+  #fail(error) {
+    if (this.#settled) throw new Error(`${this.method} ${this.url} was answered already`);
+    this.#settled = true;
+    this.#reject(error);
+  }
+}
+
+/** A frame array as a frame line; a string or an ArrayBuffer (binary, `~` base64) as given. */
+export function frameLine(frame) {
+  if (frame instanceof ArrayBuffer) return '~' + Buffer.from(frame).toString('base64');
+  return typeof frame === 'string' ? frame : JSON.stringify(frame);
+}
+
+export function hello(page = 'page-1', heartbeat = 20_000) {
+  return ['hello', { v: 1, page, heartbeat }];
+}
+
+/** Lets pending promises (fetch answers, stream reads) run. */
+export async function settle() {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A localStorage-like map; `throwing` makes every method throw, as blocked storage does. */
+export function fakeStorage({ throwing = false } = {}) {
+  const map = new Map();
+  const guard = () => { if (throwing) throw new DOMException('The operation is insecure.', 'SecurityError'); };
+  return {
+    map,
+    getItem: (key) => { guard(); return map.has(key) ? map.get(key) : null; },
+    setItem: (key, value) => { guard(); map.set(key, String(value)); },
+    removeItem: (key) => { guard(); map.delete(key); },
+  };
+}
+
+/** navigator.sendBeacon; `beacons` lists what was sent. */
+export function fakeBeacon(result = true) {
+  const beacons = [];
+  const sendBeacon = (url, data) => {
+    beacons.push({ url, data, query: new URL(url).searchParams });
+    return result;
+  };
+  sendBeacon.beacons = beacons;
+  return sendBeacon;
+}
+
+/**
  * A client connected to fakes; `socket` is always the newest socket. Options go to connect().
  */
-export function setup({ WebSocket = fakeWebSocketClass(), ...options } = {}) {
+export function setup({ WebSocket = fakeWebSocketClass(), fetch = fakeFetch(), sendBeacon = fakeBeacon(),
+  storage = fakeStorage(), ...options } = {}) {
   const clock = fakeClock();
   const win = new EventTarget();
   const states = [];
+  const transports = [];
   const client = connect({
     url: 'ws://example.test/chat',
     token: 'v1.page-1.0.mac',
     WebSocket,
+    fetch,
+    sendBeacon,
+    storage,
     window: win,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
     ...options,
   });
   client.on('state', (change) => states.push(change));
+  client.on('transport', (change) => transports.push(change));
   return {
     client,
     clock,
     win,
     states,
-    sockets: WebSocket.instances,
-    get socket() { return WebSocket.instances.at(-1); },
+    transports,
+    fetch,
+    storage,
+    beacons: sendBeacon?.beacons,
+    sockets: WebSocket?.instances ?? [],
+    get socket() { return WebSocket?.instances.at(-1); },
   };
 }
 

@@ -6,6 +6,10 @@
  * `window.pagewire`. The wire format is docs/PROTOCOL.md (version 1). One file, no dependencies,
  * no build step.
  *
+ * The client owns the connection state and picks the transport (PROTOCOL.md §9): WebSocket, else
+ * SSE down + POST up, else long-polling, and back up to WebSocket later. Each transport is a small
+ * class below with the same interface ({@link Transport}); none of them knows about the others.
+ *
  * @module pagewire
  */
 
@@ -13,25 +17,79 @@ const PROTOCOL_VERSION = 1;
 const MAX_NAME_LENGTH = 128;
 /** Used until `hello` announces the server's interval; it is the server's default. */
 const DEFAULT_HEARTBEAT_MS = 20_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+const DEFAULT_UPGRADE_AFTER_MS = 10_000;
+const DEFAULT_REMEMBER_FOR_MS = 60 * 60_000;
+const MAX_UPGRADE_DELAY_MS = 5 * 60_000;
 const OPEN = 1; // WebSocket.OPEN, spelled out so an injected WebSocket needs no static constants
 const BYE = '["bye"]';
 const PONG = '["pong"]';
+/** Every transport, in the order negotiation tries them (PROTOCOL.md §9). */
+const TRANSPORTS = ['websocket', 'sse', 'longpolling'];
+/** The `localStorage` key under which an origin remembers the fallback its pages ended up on. */
+const STORAGE_KEY = 'pagewire.transport';
 
 // The types, documented member by member, are in client.d.ts beside this file (/_pagewire/client.d.ts).
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'expired' | 'closed'} ConnectionState */
-/** @typedef {{state: ConnectionState, transport: 'websocket' | null, code: number | null, reason: string}} StateChange */
+/** @typedef {'websocket' | 'sse' | 'longpolling'} TransportName */
+/** @typedef {{state: ConnectionState, transport: TransportName | null, code: number | null, reason: string}} StateChange */
+/** @typedef {{transport: TransportName, previous: TransportName}} TransportChange */
 /** @typedef {(data: any, name: string) => void} Listener gets the event's JSON value or ArrayBuffer */
 
 /**
  * @typedef {object} ConnectOptions
- * @property {string} [url] channel URL; default: the current page's URL (so required outside a page)
+ * @property {string} [url] channel URL (`ws:`, `wss:`, `http:` or `https:`); default: the current page's
+ *     URL (so required outside a page)
  * @property {string} [token] page token, added to `url` as the `pagewire` query parameter
- * @property {typeof WebSocket} [WebSocket] default `globalThis.WebSocket`
+ * @property {TransportName | null} [transport] use only this transport: no fallback, no upgrade;
+ *     default: the page URL's `pagewire-transport` query parameter, else negotiate
+ * @property {number} [connectTimeout] ms a transport gets to prove it works before the next is tried; default 3000
+ * @property {number} [upgradeAfter] ms a page on a fallback waits before trying WebSocket again; default 10 000
+ * @property {number} [rememberFor] ms this origin remembers the fallback its last page needed; default 1 h
  * @property {{initialDelayMs?: number, maxDelayMs?: number}} [reconnect] back-off, default 250 and 10 000 ms
  * @property {number} [maxQueuedEvents] events kept while not connected; default 1000
  * @property {EventTarget | null} [window] where online/pagehide/pageshow are observed; default `window`
+ * @property {typeof WebSocket | null} [WebSocket] default `globalThis.WebSocket`; null for none
+ * @property {typeof fetch | null} [fetch] default `globalThis.fetch`; null for none
+ * @property {((url: string, data: string) => boolean) | null} [sendBeacon] default `navigator.sendBeacon`
+ * @property {Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null} [storage] default `localStorage`
  * @property {(fn: () => void, ms: number) => unknown} [setTimeout] for tests
  * @property {(id: any) => void} [clearTimeout] for tests
+ */
+
+/**
+ * What the client needs of a connection, whatever carries it. A transport reports to the
+ * {@link TransportEvents} it was made with, never synchronously from its constructor, and stays
+ * silent after its `end` and after the client called its `close` or `bye`.
+ * @typedef {object} Transport
+ * @property {TransportName} name
+ * @property {(frame: string | ArrayBuffer) => void} send hands one frame to the server; frames arrive in order
+ * @property {(fn: () => void) => void} whenDrained calls `fn` (maybe at once) once every frame handed to
+ *     `send` has reached the server: no request in flight, nothing waiting
+ * @property {() => void} bye sends `["bye"]` if it can (after what it still holds), then closes
+ * @property {(code: number, reason: string) => void} close ends the connection without a report;
+ *     `code` and `reason` go to the server where the transport can say them (WebSocket)
+ */
+
+/**
+ * @typedef {object} TransportEvents
+ * @property {(transport: Transport, data: string | ArrayBuffer) => void} frame one frame from the
+ *     server: its JSON text, or the bytes of a binary frame (PROTOCOL.md §3)
+ * @property {(transport: Transport) => void} open a fallback's `["open", conn]` arrived (§8.1)
+ * @property {(transport: Transport, code: number, reason: string) => void} end the connection is
+ *     over: a §5 close code, or 1006 when it broke without one
+ */
+
+/**
+ * An upgrade from a fallback to WebSocket in progress (PROTOCOL.md §9.5). While there is one,
+ * emitted frames wait in the client's queue instead of going to the fallback.
+ * @typedef {object} Upgrade
+ * @property {WebSocketTransport | null} socket null while the fallback still has frames in flight
+ * @property {object | null} hello the WebSocket's `hello`: from then on the server reads the WebSocket
+ * @property {{code: number, reason: string} | null} oldEnded how the fallback ended, once it did
+ * @property {{code: number, reason: string} | null} socketEnded how the WebSocket ended after its hello
+ * @property {any[][]} buffer frames from the WebSocket, dispatched once the fallback has delivered its last
+ * @property {unknown} timer the deadline for the WebSocket's hello, then for the fallback's end
  */
 
 /**
@@ -40,7 +98,8 @@ const PONG = '["pong"]';
  *
  * @param {ConnectOptions} [options]
  * @returns {PagewireClient}
- * @throws {TypeError} when neither a URL nor a page location is available, or no WebSocket exists
+ * @throws {TypeError} when neither a URL nor a page location is available, when an option is
+ *     invalid, or when no transport can work here (neither WebSocket nor fetch)
  */
 export function connect(options = {}) {
   return new PagewireClient(options);
@@ -51,26 +110,53 @@ export function connect(options = {}) {
  * which is the only thread a browser has for it anyway.
  */
 class PagewireClient {
-  #url;
+  #wsUrl;
+  #httpUrl;
   #WebSocket;
+  /** @type {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} */ #http;
+  /** @type {TransportMemory} */ #memory;
   #setTimer;
   #clearTimer;
   #window;
   #initialDelay;
   #maxDelay;
   #maxQueued;
+  /** @type {TransportName[]} the transports this environment can run, in negotiation order */ #available;
+  /** @type {TransportName | null} */ #forced;
+  #connectTimeout;
+  #upgradeAfter;
 
-  /** @type {WebSocket | null} */ #socket = null;
   /** @type {ConnectionState} */ #state = 'connecting';
   /** @type {string | null} */ #pageId = null;
   #heartbeat = DEFAULT_HEARTBEAT_MS;
-  /** Encoded frames waiting for the next `hello`, oldest first. */
+  /** Encoded frames not yet handed to a transport, oldest first. */
   #queue = [];
   #attempt = 0;
   #retryTimer = null;
   #livenessTimer = null;
+
+  /** @type {Transport | null} the transport being tried, or the one the page is connected over */
+  #transport = null;
+  /** Whether {@link #transport} delivered its `hello`. */
+  #greeted = false;
+  /** @type {TransportName[]} what this attempt tries after {@link #transport}, in order */
+  #chain = [];
+  /** Gives the transport being tried `connectTimeout` to prove it works, while there is a next one. */
+  #probeTimer = null;
+  /** A WebSocket failed in this attempt: the fallback that works then is worth remembering. */
+  #webSocketFailed = false;
+  /** @type {Upgrade | null} */ #upgrade = null;
+  #upgradeTimer = null;
+  #upgradeDelay;
+
   #pageListeners = new Map();
-  #clientListeners = new Map([['state', []], ['error', []]]);
+  #clientListeners = new Map([['state', []], ['error', []], ['transport', []]]);
+  /** @type {TransportEvents} */
+  #events = {
+    frame: (transport, data) => this.#onFrame(transport, data),
+    open: (transport) => this.#onOpenFrame(transport),
+    end: (transport, code, reason) => this.#onEnd(transport, code, reason),
+  };
 
   /**
    * The page's own event channel: `on(name, fn)` and `once(name, fn)` return a remover; `off(name, fn?)`;
@@ -83,11 +169,31 @@ class PagewireClient {
 
   /** @param {ConnectOptions} options */
   constructor(options) {
-    this.#url = channelUrl(options);
-    this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
-    if (typeof this.#WebSocket !== 'function') {
-      throw new TypeError('pagewire: no WebSocket available; pass options.WebSocket');
+    const url = channelUrl(options);
+    this.#wsUrl = url.replace(/^http(s?):/i, 'ws$1:');
+    this.#httpUrl = url.replace(/^ws(s?):/i, 'http$1:');
+    // For each of these, null means "there is none", to leave a transport out.
+    this.#WebSocket = options.WebSocket !== undefined ? options.WebSocket : globalThis.WebSocket;
+    const fetchFunction = options.fetch !== undefined ? options.fetch
+      : typeof globalThis.fetch === 'function' ? (...args) => globalThis.fetch(...args) : null;
+    const navigator = globalThis.navigator;
+    const sendBeacon = options.sendBeacon !== undefined ? options.sendBeacon
+      : typeof navigator?.sendBeacon === 'function' ? (beaconUrl, data) => navigator.sendBeacon(beaconUrl, data) : null;
+    this.#http = { fetch: fetchFunction, sendBeacon };
+    this.#available = TRANSPORTS.filter((name) => typeof (name === 'websocket' ? this.#WebSocket : fetchFunction) === 'function');
+    if (this.#available.length === 0) {
+      throw new TypeError('pagewire: neither WebSocket nor fetch is available; pass options.WebSocket or options.fetch');
     }
+    this.#forced = forcedTransport(options.transport);
+    if (this.#forced !== null && !this.#available.includes(this.#forced)) {
+      throw new TypeError(`pagewire: the transport "${this.#forced}" was asked for, but there is no `
+        + `${this.#forced === 'websocket' ? 'WebSocket' : 'fetch'} here; pass it in the options`);
+    }
+    this.#memory = new TransportMemory(options.storage !== undefined ? options.storage : defaultStorage(),
+      duration(options, 'rememberFor', DEFAULT_REMEMBER_FOR_MS));
+    this.#connectTimeout = duration(options, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS);
+    this.#upgradeAfter = duration(options, 'upgradeAfter', DEFAULT_UPGRADE_AFTER_MS);
+    this.#upgradeDelay = this.#upgradeAfter;
     this.#setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
     this.#clearTimer = options.clearTimeout ?? ((id) => clearTimeout(id));
     this.#window = options.window !== undefined ? options.window
@@ -113,28 +219,29 @@ class PagewireClient {
     this.#window?.addEventListener('online', this.#onOnline);
     this.#window?.addEventListener('pagehide', this.#onPageHide);
     this.#window?.addEventListener('pageshow', this.#onPageShow);
-    this.#open();
+    this.#reopen();
   }
 
   /** @returns {ConnectionState} */
   get state() { return this.#state; }
 
-  /** @returns {'websocket' | null} `"websocket"` while connected, else `null`. */
-  get transport() { return this.#state === 'connected' ? 'websocket' : null; }
+  /** @returns {TransportName | null} the transport the page is connected over; `null` while not connected. */
+  get transport() { return this.#state === 'connected' ? this.#transport?.name ?? null : null; }
 
   /** @returns {string | null} the page id announced by the server's `hello`; null before the first. */
   get pageId() { return this.#pageId; }
 
   /**
    * Listens to the connection itself: `"state"` gets a {@link StateChange}, `"error"` gets the
-   * `{code, message}` of an `err` frame.
-   * @param {'state' | 'error'} kind
+   * `{code, message}` of an `err` frame, `"transport"` gets a {@link TransportChange} when a
+   * connected page moves to WebSocket without a state change.
+   * @param {'state' | 'error' | 'transport'} kind
    * @param {(event: any) => void} fn
    * @returns {() => void} a function that removes the listener
    */
   on(kind, fn) {
     if (!this.#clientListeners.has(kind)) {
-      throw new TypeError(`pagewire: unknown connection event "${kind}"; use "state" or "error", `
+      throw new TypeError(`pagewire: unknown connection event "${kind}"; use "state", "error" or "transport", `
         + `or client.page.on("${kind}", fn) for an event of the page`);
     }
     return addListener(this.#clientListeners, kind, checkListener(fn));
@@ -151,8 +258,10 @@ class PagewireClient {
    */
   close() {
     if (this.#state === 'closed' || this.#state === 'expired') return;
-    if (this.#socket?.readyState === OPEN) this.#socket.send(BYE);
-    this.#abandonSocket(1000, 'page closed');
+    // The bye goes where the server reads: the upgrade's WebSocket once it said hello.
+    const reading = this.#upgrade?.hello ? this.#upgrade.socket : this.#transport;
+    reading?.bye();
+    this.#abandon(1000, 'page closed');
     this.#finish('closed', 1000, '');
   }
 
@@ -165,30 +274,90 @@ class PagewireClient {
     // changes to `data` cannot leak into an event that is waiting in the queue.
     const frame = isBinary(data) ? encodeBinary(name, data)
       : JSON.stringify(['ev', name, data === undefined ? null : data]);
-    if (this.#state === 'connected') {
-      this.#socket.send(frame);
+    if (this.#state === 'connected' && this.#upgrade === null) {
+      this.#transport.send(frame);
     } else if (this.#queue.length < this.#maxQueued) {
       this.#queue.push(frame);
     } else {
       throw new Error(`pagewire: cannot emit "${name}": the queue is full (${this.#maxQueued} events `
-        + `are waiting while the channel is ${this.#state}); raise maxQueuedEvents or emit less`);
+        + `are waiting while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#state}); `
+        + 'raise maxQueuedEvents or emit less');
     }
   }
 
-  #open() {
-    this.#retryTimer = null;
-    const socket = new this.#WebSocket(this.#url);
-    socket.binaryType = 'arraybuffer';
-    this.#socket = socket;
-    // Every handler first checks it still belongs to the current socket: a socket we gave up on
-    // (liveness, back/forward cache) may still report its close much later.
-    socket.onopen = () => { if (socket === this.#socket) this.#armLiveness(); };
-    socket.onmessage = (event) => { if (socket === this.#socket) this.#receive(event.data); };
-    socket.onclose = (event) => { if (socket === this.#socket) this.#onClose(event.code, event.reason); };
-    socket.onerror = null; // a close event always follows, with all the browser is willing to tell
+  #flushQueue() {
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const frame of queued) this.#transport.send(frame);
   }
 
-  #receive(data) {
+  // ---- Negotiation (PROTOCOL.md §9) ----
+
+  /** Starts an attempt at the start of the chain: the forced transport, a remembered fallback, or WebSocket. */
+  #reopen() {
+    this.#clearTimer(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#webSocketFailed = false;
+    if (this.#forced !== null) {
+      this.#chain = [this.#forced];
+    } else {
+      const remembered = this.#memory.recall();
+      this.#chain = this.#available.slice(Math.max(0, this.#available.indexOf(remembered)));
+    }
+    this.#tryNext();
+  }
+
+  #tryNext() {
+    const name = this.#chain.shift();
+    this.#greeted = false;
+    try {
+      this.#transport = this.#create(name);
+    } catch (e) {
+      console.error(`pagewire: cannot open the channel (${name})`, e);
+      this.#giveUp(name, null, String(e?.message ?? e));
+      return;
+    }
+    this.#armLiveness();
+    if (this.#chain.length > 0) {
+      this.#probeTimer = this.#setTimer(() => this.#onProbeTimeout(), this.#connectTimeout);
+    }
+  }
+
+  /** @param {TransportName} name */
+  #create(name) {
+    switch (name) {
+      case 'websocket': return new WebSocketTransport(this.#wsUrl, this.#WebSocket, this.#events);
+      case 'sse': return new SseTransport(this.#httpUrl, this.#http, this.#events);
+      default: return new LongPollingTransport(this.#httpUrl, this.#http, this.#events);
+    }
+  }
+
+  /** The transport being tried did not work: the next one in the chain, or back-off when none is left. */
+  #giveUp(name, code, reason) {
+    if (name === 'websocket') this.#webSocketFailed = true;
+    if (this.#chain.length > 0) {
+      this.#tryNext();
+    } else {
+      this.#retry(code, reason);
+    }
+  }
+
+  #onProbeTimeout() {
+    this.#probeTimer = null;
+    const { name } = this.#transport;
+    // A WebSocket proves itself with hello; a fallback with its open frame, which a buffering
+    // proxy holds back (§9.3, §9.4).
+    const reason = `no ${name === 'websocket' ? 'hello' : 'open frame'} within ${this.#connectTimeout} ms`;
+    this.#abandon(4408, reason);
+    this.#giveUp(name, 4408, reason);
+  }
+
+  // ---- Frames from the server ----
+
+  #onFrame(transport, data) {
+    const upgrade = this.#upgrade;
+    const fromUpgrade = upgrade !== null && transport === upgrade.socket;
+    if (transport !== this.#transport && !fromUpgrade) return;
     this.#armLiveness();
     let frame;
     try {
@@ -199,34 +368,72 @@ class PagewireClient {
       return;
     }
     switch (frame[0]) {
-      case 'hello': return this.#onHello(frame[1]);
-      case 'ev': return dispatch(this.#pageListeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
-      case 'err': return this.#onServerError({ code: String(frame[1] ?? ''), message: String(frame[2] ?? '') });
-      case 'ping': return this.#socket.send(PONG);
+      case 'ping': return transport.send(PONG); // on the connection that asked
       case 'pong': return undefined;
+      case 'hello': return fromUpgrade ? this.#onUpgradeHello(upgrade, frame[1]) : this.#onHello(frame[1]);
+      default:
+        if (fromUpgrade) return void upgrade.buffer.push(frame);
+        return this.#dispatchFrame(frame);
+    }
+  }
+
+  /** Hands an `ev` or `err` frame to the listeners. */
+  #dispatchFrame(frame) {
+    if (frame[0] === 'ev') {
+      dispatch(this.#pageListeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
+    } else {
+      this.#onServerError({ code: String(frame[1] ?? ''), message: String(frame[2] ?? '') });
+    }
+  }
+
+  #onOpenFrame(transport) {
+    if (transport === this.#transport) {
+      this.#clearTimer(this.#probeTimer);
+      this.#probeTimer = null;
     }
   }
 
   #onHello(hello) {
-    if (hello.v !== PROTOCOL_VERSION) {
-      // PROTOCOL.md §7: browsers refuse to send codes other than 1000 and 3000-4999,
-      // so the socket closes with 1000 and the reason; the state event reports 1002. Reconnecting
-      // would meet the same server: a reload fetches the client that matches it, hence expired.
-      const reason = `unsupported protocol version ${hello.v}`;
-      this.#abandonSocket(1000, reason);
-      this.#finish('expired', 1002, reason);
-      return;
-    }
-    if (typeof hello.page === 'string') this.#pageId = hello.page;
-    this.#heartbeat = Number.isFinite(hello.heartbeat) && hello.heartbeat > 0 ? hello.heartbeat : DEFAULT_HEARTBEAT_MS;
+    if (!this.#acceptVersion(hello)) return;
+    this.#applyHello(hello);
+    if (this.#greeted) return; // a second hello on one connection changes nothing else
+    this.#clearTimer(this.#probeTimer);
+    this.#probeTimer = null;
+    this.#greeted = true;
+    this.#chain = [];
     this.#attempt = 0;
-    this.#armLiveness();
+    const { name } = this.#transport;
+    if (this.#forced === null) {
+      if (name === 'websocket') {
+        this.#memory.forget();
+        this.#upgradeDelay = this.#upgradeAfter;
+      } else if (this.#webSocketFailed) {
+        this.#memory.remember(name);
+      }
+    }
     // Flushed before the state change is announced, so an event emitted by a "connected" listener
     // goes out after the ones that waited.
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const frame of queued) this.#socket.send(frame);
+    this.#flushQueue();
     this.#setState('connected', null, '');
+    if (name !== 'websocket') this.#scheduleUpgrade();
+  }
+
+  /** False, and the client expired, for a hello of a protocol version this client does not know. */
+  #acceptVersion(hello) {
+    if (hello.v === PROTOCOL_VERSION) return true;
+    // PROTOCOL.md §7: browsers refuse to send codes other than 1000 and 3000-4999,
+    // so the socket closes with 1000 and the reason; the state event reports 1002. Reconnecting
+    // would meet the same server: a reload fetches the client that matches it, hence expired.
+    const reason = `unsupported protocol version ${hello.v}`;
+    this.#abandon(1000, reason);
+    this.#finish('expired', 1002, reason);
+    return false;
+  }
+
+  #applyHello(hello) {
+    if (typeof hello.page === 'string') this.#pageId = hello.page;
+    this.#heartbeat = Number.isFinite(hello.heartbeat) && hello.heartbeat > 0 ? hello.heartbeat : DEFAULT_HEARTBEAT_MS;
+    this.#armLiveness();
   }
 
   #onServerError(error) {
@@ -236,33 +443,41 @@ class PagewireClient {
     dispatch(this.#clientListeners, 'error', [error]);
   }
 
-  #onClose(code, reason) {
-    this.#abandonSocket();
-    switch (code) {
-      case 4000: // the server closed the page
-      case 4409: // a newer connection of this page took over; it is the one that lives
-        return this.#finish('closed', code, reason);
-      case 4401: // token refused
-      case 4404: // page gone: only a reload makes a new one
-        return this.#finish('expired', code, reason);
-      default:
-        return this.#retry(code, reason);
+  // ---- Ends of connections ----
+
+  #onEnd(transport, code, reason) {
+    const upgrade = this.#upgrade;
+    if (upgrade !== null && transport === upgrade.socket) return this.#onUpgradeSocketEnd(upgrade, code, reason);
+    if (transport !== this.#transport) return undefined;
+    if (upgrade?.socket && code !== 4000 && code !== 4401 && code !== 4404) {
+      // The fallback being replaced ended, with the expected 4409 or by breaking: either way the
+      // WebSocket decides what happens next (PROTOCOL.md §9.5).
+      upgrade.oldEnded = { code, reason };
+      if (upgrade.hello) this.#completeUpgrade(upgrade);
+      return undefined;
     }
+    const { name } = transport;
+    const greeted = this.#greeted;
+    this.#abandon(1000, '');
+    const final = finalState(code);
+    if (final !== null) return this.#finish(final, code, reason);
+    if (!greeted) return this.#giveUp(name, code, reason);
+    return this.#retry(code, reason);
   }
 
-  /** Detaches from the current socket, closing it with `code` when given. */
-  #abandonSocket(code, reason) {
-    const socket = this.#socket;
-    this.#socket = null;
-    this.#clearTimer(this.#livenessTimer);
-    this.#livenessTimer = null;
-    if (socket && code !== undefined) {
-      try {
-        socket.close(code, reason);
-      } catch (e) {
-        console.error('pagewire: closing the socket failed', e);
-      }
+  /** Lets go of every connection and timer of the current attempt, closing what is still open with `code`. */
+  #abandon(code, reason) {
+    const transport = this.#transport;
+    const upgrade = this.#upgrade;
+    this.#transport = null;
+    this.#upgrade = null;
+    this.#greeted = false;
+    for (const timer of [this.#probeTimer, this.#livenessTimer, this.#upgradeTimer, upgrade?.timer]) {
+      this.#clearTimer(timer);
     }
+    this.#probeTimer = this.#livenessTimer = this.#upgradeTimer = null;
+    transport?.close(code, reason);
+    upgrade?.socket?.close(code, reason);
   }
 
   #armLiveness() {
@@ -272,7 +487,7 @@ class PagewireClient {
       // A dead network path can take minutes to surface as a close event; the server pings every
       // `heartbeat` ms, so this much silence means the connection is gone.
       const reason = `nothing received from the server for ${timeout} ms`;
-      this.#abandonSocket(4408, reason);
+      this.#abandon(4408, reason);
       this.#retry(4408, reason);
     }, timeout);
   }
@@ -288,18 +503,7 @@ class PagewireClient {
     this.#retryTimer = this.#setTimer(() => this.#reopen(), delay);
   }
 
-  #reopen() {
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = null;
-    try {
-      this.#open();
-    } catch (e) {
-      console.error('pagewire: cannot open the channel', e);
-      this.#retry(null, String(e?.message ?? e));
-    }
-  }
-
-  /** Enters a state with no way back: no socket, no timers, no queue, no window listeners. */
+  /** Enters a state with no way back: no transport, no timers, no queue, no window listeners. */
   #finish(state, code, reason) {
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = null;
@@ -316,6 +520,109 @@ class PagewireClient {
     dispatch(this.#clientListeners, 'state', [{ state, transport: this.transport, code, reason: reason ?? '' }]);
   }
 
+  // ---- Upgrade from a fallback to WebSocket (PROTOCOL.md §9.5) ----
+
+  #scheduleUpgrade() {
+    if (this.#forced !== null || !this.#available.includes('websocket') || this.#state !== 'connected') return;
+    this.#clearTimer(this.#upgradeTimer);
+    this.#upgradeTimer = this.#setTimer(() => this.#beginUpgrade(), this.#upgradeDelay);
+  }
+
+  #beginUpgrade() {
+    this.#upgradeTimer = null;
+    if (this.#state !== 'connected' || this.#upgrade !== null) return;
+    /** @type {Upgrade} */
+    const upgrade = { socket: null, hello: null, oldEnded: null, socketEnded: null, buffer: [], timer: null };
+    // From now on emitted frames wait in the queue. The WebSocket opens once the fallback has
+    // delivered what it was given, so the server has every earlier frame before it switches.
+    this.#upgrade = upgrade;
+    this.#transport.whenDrained(() => {
+      if (this.#upgrade === upgrade) this.#openUpgradeSocket(upgrade);
+    });
+  }
+
+  #openUpgradeSocket(upgrade) {
+    try {
+      upgrade.socket = new WebSocketTransport(this.#wsUrl, this.#WebSocket, this.#events);
+    } catch (e) {
+      console.error('pagewire: cannot open a WebSocket to upgrade to', e);
+      this.#upgradeFailed(upgrade, null, String(e?.message ?? e));
+      return;
+    }
+    upgrade.timer = this.#setTimer(() => {
+      upgrade.timer = null;
+      const reason = `no hello within ${this.#connectTimeout} ms`;
+      upgrade.socket.close(4408, reason);
+      this.#upgradeFailed(upgrade, 4408, reason);
+    }, this.#connectTimeout);
+  }
+
+  #onUpgradeHello(upgrade, hello) {
+    if (upgrade.hello !== null) return;
+    if (!this.#acceptVersion(hello)) return;
+    this.#clearTimer(upgrade.timer);
+    upgrade.hello = hello;
+    if (upgrade.oldEnded) {
+      this.#completeUpgrade(upgrade);
+      return;
+    }
+    // The server has replaced the fallback, whose last frames and 4409 are still on their way.
+    // Should they never come, the fallback is given up after connectTimeout.
+    upgrade.timer = this.#setTimer(() => {
+      upgrade.timer = null;
+      this.#completeUpgrade(upgrade);
+    }, this.#connectTimeout);
+  }
+
+  #onUpgradeSocketEnd(upgrade, code, reason) {
+    if (upgrade.hello === null) {
+      this.#upgradeFailed(upgrade, code, reason);
+    } else {
+      upgrade.socketEnded = { code, reason }; // acted on once the fallback has delivered its last frames
+    }
+  }
+
+  /** The WebSocket did not say hello: back to POSTing over the fallback, and another try later. */
+  #upgradeFailed(upgrade, code, reason) {
+    this.#clearTimer(upgrade.timer);
+    this.#upgrade = null;
+    if (upgrade.oldEnded) {
+      // The fallback is gone as well (the server may have replaced it by this very WebSocket).
+      this.#abandon(1000, '');
+      this.#retry(code ?? upgrade.oldEnded.code, reason);
+      return;
+    }
+    this.#memory.remember(this.#transport.name);
+    this.#upgradeDelay = Math.min(MAX_UPGRADE_DELAY_MS, this.#upgradeDelay * 2);
+    this.#flushQueue();
+    this.#scheduleUpgrade();
+  }
+
+  /** The fallback has ended (or had its time): the WebSocket takes over, frames in order. */
+  #completeUpgrade(upgrade) {
+    this.#clearTimer(upgrade.timer);
+    upgrade.timer = null;
+    const previous = this.#transport;
+    previous.close(1000, '');
+    this.#transport = upgrade.socket;
+    this.#applyHello(upgrade.hello);
+    for (const frame of upgrade.buffer) {
+      this.#dispatchFrame(frame); // events emitted by listeners still wait in the queue
+      if (this.#upgrade !== upgrade) return; // a listener closed the client
+    }
+    this.#upgrade = null;
+    if (upgrade.socketEnded) {
+      this.#onEnd(upgrade.socket, upgrade.socketEnded.code, upgrade.socketEnded.reason);
+      return;
+    }
+    this.#memory.forget();
+    this.#upgradeDelay = this.#upgradeAfter;
+    this.#flushQueue();
+    dispatch(this.#clientListeners, 'transport', [{ transport: upgrade.socket.name, previous: previous.name }]);
+  }
+
+  // ---- The page's lifecycle ----
+
   /** Back online: waiting out the back-off would only delay the user. */
   #onOnline = () => {
     if (this.#retryTimer !== null) this.#reopen();
@@ -325,22 +632,526 @@ class PagewireClient {
     if (!event.persisted) {
       this.close();
     } else if (this.#state !== 'closed' && this.#state !== 'expired') {
-      // Going into the back/forward cache: an open socket would keep the page out of it, and the
-      // page may come back, so no bye; the server keeps the page for its grace period.
+      // Going into the back/forward cache: an open connection would keep the page out of it, and
+      // the page may come back, so no bye; the server keeps the page for its grace period.
       this.#clearTimer(this.#retryTimer);
       this.#retryTimer = null;
-      this.#abandonSocket(1000, 'page hidden');
+      this.#abandon(1000, 'page hidden');
       this.#setState('reconnecting', 1000, 'page hidden');
     }
   };
 
   #onPageShow = (event) => {
-    if (event.persisted && this.#socket === null && this.#state === 'reconnecting') {
+    if (event.persisted && this.#transport === null && this.#state === 'reconnecting') {
       this.#attempt = 0;
       this.#reopen();
     }
   };
 }
+
+/** The state a close code leads to for good (PROTOCOL.md §5), or null when a reconnect follows. */
+function finalState(code) {
+  switch (code) {
+    case 4000: // the server closed the page
+    case 4409: // a newer connection of this page took over; it is the one that lives
+      return 'closed';
+    case 4401: // token refused
+    case 4404: // page gone: only a reload makes a new one
+      return 'expired';
+    default:
+      return null;
+  }
+}
+
+/**
+ * What an origin remembers of its pages' transports (PROTOCOL.md §9.2): the fallback a page ended
+ * on because WebSocket failed, for `rememberFor` ms, in `localStorage` (one origin, one storage).
+ * Storage may be absent, blocked (it throws) or full: then nothing is remembered and every page
+ * negotiates from the start.
+ */
+class TransportMemory {
+  #storage;
+  #rememberFor;
+
+  /**
+   * @param {Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null} storage
+   * @param {number} rememberFor ms
+   */
+  constructor(storage, rememberFor) {
+    this.#storage = storage;
+    this.#rememberFor = rememberFor;
+  }
+
+  /** @returns {'sse' | 'longpolling' | null} the fallback this origin's pages needed lately */
+  recall() {
+    try {
+      const saved = JSON.parse(this.#storage?.getItem(STORAGE_KEY) ?? 'null');
+      const age = Date.now() - saved?.at;
+      if ((saved?.transport === 'sse' || saved?.transport === 'longpolling') && age >= 0 && age < this.#rememberFor) {
+        return saved.transport;
+      }
+    } catch {
+      // Storage blocked, or something unreadable under our key: negotiate from the start.
+    }
+    return null;
+  }
+
+  /** @param {'sse' | 'longpolling'} name */
+  remember(name) {
+    try {
+      this.#storage?.setItem(STORAGE_KEY, JSON.stringify({ transport: name, at: Date.now() }));
+    } catch {
+      // Storage blocked or full (private modes throw here): the next page negotiates from the start.
+    }
+  }
+
+  forget() {
+    try {
+      this.#storage?.removeItem(STORAGE_KEY);
+    } catch {
+      // Storage blocked: there is nothing remembered to forget.
+    }
+  }
+}
+
+// ---- Transports ----
+
+/** The preferred transport: one WebSocket to the page URL (PROTOCOL.md §2). */
+class WebSocketTransport {
+  /** @type {TransportName} */ name = 'websocket';
+  #socket;
+  #ended = false;
+
+  /**
+   * @param {string} url `ws:` or `wss:` URL with the token
+   * @param {typeof WebSocket} WebSocketClass
+   * @param {TransportEvents} events
+   */
+  constructor(url, WebSocketClass, events) {
+    const socket = new WebSocketClass(url);
+    socket.binaryType = 'arraybuffer';
+    this.#socket = socket;
+    socket.onmessage = (event) => { if (!this.#ended) events.frame(this, event.data); };
+    socket.onclose = (event) => {
+      // A socket the client gave up on (liveness, back/forward cache) may still report its close much later.
+      if (this.#ended) return;
+      this.#ended = true;
+      events.end(this, event.code, event.reason);
+    };
+    socket.onerror = null; // a close event always follows, with all the browser is willing to tell
+  }
+
+  send(frame) { this.#socket.send(frame); }
+
+  whenDrained(fn) { fn(); } // a socket keeps its frames in order by itself
+
+  bye() {
+    if (!this.#ended && this.#socket.readyState === OPEN) this.#socket.send(BYE);
+    this.close(1000, 'page closed');
+  }
+
+  close(code, reason) {
+    if (this.#ended) return;
+    this.#ended = true;
+    try {
+      this.#socket.close(code, reason);
+    } catch (e) {
+      console.error('pagewire: closing the socket failed', e);
+    }
+  }
+}
+
+/** The options of every fallback request (PROTOCOL.md §8). */
+const REQUEST = { cache: 'no-store', credentials: 'same-origin' };
+const TEXT_PLAIN = { 'Content-Type': 'text/plain;charset=UTF-8' };
+/**
+ * Most characters one POST batches (a longer frame goes alone): even all in 3-byte UTF-8 that stays
+ * under the server's default `maxRequestBytes` of 1 MiB.
+ */
+const MAX_POST_CHARS = 256 * 1024;
+/** What browsers let a beacon or a keepalive fetch carry. */
+const MAX_BEACON_BYTES = 64 * 1024;
+/** A frame line of the two frames only fallbacks have (§8.1), which the transport handles itself. */
+const CONTROL_LINE = /^\[\s*"(?:open|close)"/;
+
+/**
+ * What SSE and long-polling share (PROTOCOL.md §8): the connection id from the `open` frame, frame
+ * lines down, POSTs up (one at a time, batching what queued meanwhile), `close` frames, and ending.
+ * The transport that owns it reads the down channel and hands each frame line to {@link receive}.
+ */
+class HttpLink {
+  #owner;
+  #url;
+  #fetch;
+  #sendBeacon;
+  #events;
+  /** Ends the down channel's requests. */
+  #down = new AbortController();
+  /** @type {AbortController | null} the POST in flight */
+  #post = null;
+  /** @type {string | null} */
+  #conn = null;
+  /** Frame lines waiting for the next POST. */
+  #outbox = [];
+  /** The server refused a POST (400, 413) and closes the connection: nothing more goes up. */
+  #refused = false;
+  /** @type {(() => void) | null} */
+  #drained = null;
+  #pumpQueued = false;
+  /** Whether the connection is over: the owner reads no further. */
+  ended = false;
+
+  /**
+   * @param {Transport} owner reported to `events` as the transport
+   * @param {string} url `http:` or `https:` URL of the page with the token
+   * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
+   * @param {TransportEvents} events
+   */
+  constructor(owner, url, http, events) {
+    this.#owner = owner;
+    this.#url = url;
+    this.#fetch = http.fetch;
+    this.#sendBeacon = http.sendBeacon;
+    this.#events = events;
+  }
+
+  /** @returns {string | null} the connection id, once the `open` frame arrived */
+  get conn() { return this.#conn; }
+
+  /** GETs the page URL with one more query parameter; {@link close} aborts it. */
+  get(name, value, headers = {}) {
+    return this.#request(withParam(this.#url, name, value), { headers, signal: this.#down.signal });
+  }
+
+  /** fetch, always answering with a promise: even a fetch that throws at once must not report synchronously. */
+  async #request(url, init) {
+    return this.#fetch(url, { ...REQUEST, ...init });
+  }
+
+  /** Handles one frame line of the down channel. */
+  receive(line) {
+    if (this.ended || line === '') return;
+    if (line[0] === '~') {
+      let bytes;
+      try {
+        bytes = fromBase64(line.slice(1));
+      } catch (e) {
+        console.warn(`pagewire: ignoring a malformed frame from the server: ${e.message}`);
+        return;
+      }
+      this.#events.frame(this.#owner, bytes);
+    } else if (CONTROL_LINE.test(line)) {
+      this.#control(line);
+    } else {
+      this.#events.frame(this.#owner, line);
+    }
+  }
+
+  #control(line) {
+    let frame;
+    try {
+      frame = JSON.parse(line);
+    } catch (e) {
+      console.warn(`pagewire: ignoring a malformed frame from the server: ${e.message}`);
+      return;
+    }
+    if (frame[0] === 'close') {
+      this.end(Number.isInteger(frame[1]) ? frame[1] : 1006, typeof frame[2] === 'string' ? frame[2] : '');
+    } else if (this.#conn === null && typeof frame[1] === 'string' && frame[1] !== '') {
+      this.#conn = frame[1];
+      this.#events.open(this.#owner);
+      this.#pump();
+    }
+  }
+
+  send(frame) {
+    if (this.ended || this.#refused) return;
+    this.#outbox.push(typeof frame === 'string' ? frame : '~' + toBase64(frame));
+    // After the current task, so frames sent together (a flushed queue, a burst of emits) share a POST.
+    if (!this.#pumpQueued) {
+      this.#pumpQueued = true;
+      queueMicrotask(() => {
+        this.#pumpQueued = false;
+        this.#pump();
+      });
+    }
+  }
+
+  whenDrained(fn) {
+    this.#drained = fn;
+    this.#pump();
+  }
+
+  #pump() {
+    if (this.ended || this.#post !== null) return;
+    if (this.#outbox.length > 0 && this.#conn !== null) {
+      this.#postOutbox();
+    } else if (this.#outbox.length === 0 && this.#drained !== null) {
+      const fn = this.#drained;
+      this.#drained = null;
+      fn();
+    }
+  }
+
+  #postOutbox() {
+    let count = 0;
+    for (let chars = 0; count < this.#outbox.length; count++) {
+      chars += this.#outbox[count].length + 1;
+      if (chars > MAX_POST_CHARS && count > 0) break;
+    }
+    const body = this.#outbox.splice(0, count).join('\n');
+    const post = new AbortController();
+    this.#post = post;
+    const url = withParam(this.#url, 'conn', this.#conn);
+    this.#request(url, { method: 'POST', headers: TEXT_PLAIN, body, signal: post.signal }).then(
+      (response) => {
+        if (this.#post !== post) return; // closed meanwhile
+        this.#post = null;
+        if (response.ok) {
+          this.#pump();
+        } else if (response.status === 400 || response.status === 413) {
+          // The server closes the connection and says why on the down channel (4400, 1009);
+          // whatever follows would be refused as well.
+          console.warn(`pagewire: the server refused frames (HTTP ${response.status}) and closes the connection`);
+          this.#refused = true;
+          this.#outbox = [];
+          this.#pump();
+        } else {
+          this.end(1006, `a POST was answered with HTTP ${response.status}`);
+        }
+      },
+      (error) => {
+        if (this.#post === post) this.end(1006, `a POST failed: ${error?.message ?? error}`);
+      },
+    );
+  }
+
+  /** Sends what is still waiting and `["bye"]` in one request that outlives the page, then closes. */
+  bye() {
+    if (this.ended) return;
+    if (this.#conn !== null) {
+      const url = withParam(this.#url, 'conn', this.#conn);
+      let body = [...this.#outbox, BYE].join('\n');
+      // Past the quota neither a beacon nor a keepalive fetch is sent at all: then at least the bye.
+      if (new TextEncoder().encode(body).length > MAX_BEACON_BYTES) body = BYE;
+      let queued = false;
+      try {
+        queued = this.#sendBeacon?.(url, body) === true; // a string is sent as text/plain;charset=UTF-8
+      } catch (e) {
+        console.warn('pagewire: sendBeacon failed; saying bye with fetch', e);
+      }
+      if (!queued) {
+        this.#request(url, { method: 'POST', headers: TEXT_PLAIN, body, keepalive: true })
+          .catch((e) => console.warn('pagewire: saying bye failed', e));
+      }
+    }
+    this.close();
+  }
+
+  /** Ends the connection because it is over (a `close` frame, a failed request), and reports it. */
+  end(code, reason) {
+    if (this.ended) return;
+    this.close();
+    this.#events.end(this.#owner, code, reason);
+  }
+
+  /** Ends the connection without a report: every request is aborted. */
+  close() {
+    if (this.ended) return;
+    this.ended = true;
+    this.#drained = null;
+    this.#down.abort();
+    this.#post?.abort();
+    this.#post = null;
+  }
+}
+
+/** Server-Sent Events down, POST up (PROTOCOL.md §8.3, §8.5). */
+class SseTransport {
+  /** @type {TransportName} */ name = 'sse';
+  #link;
+
+  /**
+   * @param {string} url `http:` or `https:` URL of the page with the token
+   * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
+   * @param {TransportEvents} events
+   */
+  constructor(url, http, events) {
+    this.#link = new HttpLink(this, url, http, events);
+    this.#read();
+  }
+
+  send(frame) { this.#link.send(frame); }
+
+  whenDrained(fn) { this.#link.whenDrained(fn); }
+
+  bye() { this.#link.bye(); }
+
+  close() { this.#link.close(); }
+
+  // Streamed fetch, not EventSource: EventSource reconnects by itself and cannot be told apart
+  // from the client's own negotiation, nor aborted as one request.
+  async #read() {
+    const link = this.#link;
+    try {
+      const response = await link.get('transport', 'sse', { Accept: 'text/event-stream' });
+      if (link.ended) return;
+      if (!answered(response, 'text/event-stream')) {
+        link.end(1006, `the SSE request was answered with ${describe(response)}`);
+        return;
+      }
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const parser = new EventStreamParser((data) => link.receive(data));
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (link.ended) return;
+        if (done) break;
+        parser.push(decoder.decode(value, { stream: true }));
+      }
+      parser.push(decoder.decode());
+      link.end(1006, 'the SSE stream ended');
+    } catch (e) {
+      link.end(1006, `the SSE stream failed: ${e?.message ?? e}`); // nothing when the client aborted it
+    }
+  }
+}
+
+/** Long-polling down, POST up (PROTOCOL.md §8.4, §8.5). */
+class LongPollingTransport {
+  /** @type {TransportName} */ name = 'longpolling';
+  #link;
+
+  /**
+   * @param {string} url `http:` or `https:` URL of the page with the token
+   * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
+   * @param {TransportEvents} events
+   */
+  constructor(url, http, events) {
+    this.#link = new HttpLink(this, url, http, events);
+    this.#poll();
+  }
+
+  send(frame) { this.#link.send(frame); }
+
+  whenDrained(fn) { this.#link.whenDrained(fn); }
+
+  bye() { this.#link.bye(); }
+
+  close() { this.#link.close(); }
+
+  async #poll() {
+    const link = this.#link;
+    try {
+      let response = await link.get('transport', 'longpolling');
+      if (link.ended) return;
+      if (!answered(response, 'text/plain')) {
+        link.end(1006, `the long-polling request was answered with ${describe(response)}`);
+        return;
+      }
+      this.#receive(await response.text());
+      if (!link.ended && link.conn === null) link.end(1006, 'the long-polling answer had no open frame');
+      while (!link.ended) {
+        response = await link.get('conn', link.conn);
+        if (link.ended) return;
+        if (response.status === 410) {
+          link.end(1006, 'the server no longer knows this connection (HTTP 410)');
+          return;
+        }
+        if (!response.ok) {
+          link.end(1006, `a poll was answered with HTTP ${response.status}`);
+          return;
+        }
+        this.#receive(await response.text());
+      }
+    } catch (e) {
+      link.end(1006, `long-polling failed: ${e?.message ?? e}`); // nothing when the client aborted it
+    }
+  }
+
+  #receive(body) {
+    for (const line of body.split('\n')) {
+      if (this.#link.ended) return;
+      this.#link.receive(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
+  }
+}
+
+/**
+ * Reads a `text/event-stream` body as the HTML standard says: lines end with `\n`, `\r\n` or `\r`
+ * (also split across chunks), `:` starts a comment, `data:` lines of one event are joined with `\n`
+ * (one space after the colon is dropped), a blank line ends the event. Only `data` matters here.
+ */
+class EventStreamParser {
+  #onData;
+  #rest = '';
+  /** @type {string | null} */
+  #data = null;
+  /** The last chunk ended with `\r`: a `\n` starting the next one belongs to that line end. */
+  #afterCR = false;
+
+  /** @param {(data: string) => void} onData called with the data of each event */
+  constructor(onData) {
+    this.#onData = onData;
+  }
+
+  push(text) {
+    if (text === '') return;
+    let buffer = this.#rest + text;
+    if (this.#afterCR) {
+      this.#afterCR = false;
+      if (buffer[0] === '\n') buffer = buffer.slice(1);
+    }
+    const lineEnd = /\r\n|\r|\n/g;
+    let start = 0;
+    for (let match; (match = lineEnd.exec(buffer)) !== null;) {
+      this.#line(buffer.slice(start, match.index));
+      start = lineEnd.lastIndex;
+      if (match[0] === '\r' && start === buffer.length) this.#afterCR = true;
+    }
+    this.#rest = buffer.slice(start);
+  }
+
+  #line(line) {
+    if (line === '') {
+      const data = this.#data;
+      this.#data = null;
+      if (data !== null) this.#onData(data);
+      return;
+    }
+    if (line[0] === ':') return; // a comment, such as the server's padding
+    const colon = line.indexOf(':');
+    if ((colon < 0 ? line : line.slice(0, colon)) !== 'data') return; // event, id, retry: unused
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value[0] === ' ') value = value.slice(1);
+    this.#data = this.#data === null ? value : `${this.#data}\n${value}`;
+  }
+}
+
+/** Whether a fallback's opening request was answered as §8.3/§8.4 say: 200 with the expected type. */
+function answered(response, type) {
+  return response.status === 200 && (response.headers.get('content-type') ?? '').toLowerCase().startsWith(type);
+}
+
+function describe(response) {
+  return `HTTP ${response.status} ${response.headers.get('content-type') ?? 'without a content type'}`;
+}
+
+function toBase64(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+// ---- Options ----
 
 /**
  * The page's own channel URL (PROTOCOL.md §1.2), unless the caller gave one.
@@ -357,9 +1168,50 @@ function channelUrl({ url, token }) {
     url = (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + location.pathname;
   }
   url = String(url);
-  if (token == null) return url;
-  return url + (url.includes('?') ? '&' : '?') + 'pagewire=' + encodeURIComponent(token);
+  return token == null ? url : withParam(url, 'pagewire', token);
 }
+
+function withParam(url, name, value) {
+  return url + (url.includes('?') ? '&' : '?') + name + '=' + encodeURIComponent(value);
+}
+
+/** The transport given in the options, else in the page URL's `pagewire-transport` (PROTOCOL.md §9.1), else null. */
+function forcedTransport(option) {
+  if (option === null) return null;
+  if (option !== undefined) {
+    if (!TRANSPORTS.includes(option)) {
+      throw new TypeError(`pagewire: options.transport must be one of ${TRANSPORTS.join(', ')} or null, got ${option}`);
+    }
+    return option;
+  }
+  const query = typeof location !== 'undefined' ? location.search : '';
+  const name = query ? new URLSearchParams(query).get('pagewire-transport') : null;
+  if (name === null) return null;
+  if (!TRANSPORTS.includes(name)) {
+    console.warn(`pagewire: ignoring pagewire-transport=${name}; use one of ${TRANSPORTS.join(', ')}`);
+    return null;
+  }
+  return name;
+}
+
+function duration(options, name, fallback) {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new TypeError(`pagewire: options.${name} must be a positive number of milliseconds, got ${value}`);
+  }
+  return value;
+}
+
+function defaultStorage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // reading localStorage throws where storage is blocked
+  }
+}
+
+// ---- Listeners and frames ----
 
 function checkName(name) {
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
@@ -454,6 +1306,27 @@ function encodeBinary(name, data) {
   return bytes.buffer;
 }
 
+// ---- The page's own client ----
+
+/** The deadlines the server sent with the page (PROTOCOL.md §9.6), as connect() options. */
+function pageConfig(script) {
+  const text = script.getAttribute('data-pagewire-config');
+  if (!text) return {};
+  let config;
+  try {
+    config = JSON.parse(text);
+  } catch (e) {
+    console.warn(`pagewire: ignoring data-pagewire-config that is not JSON: ${e.message}`);
+    return {};
+  }
+  const options = {};
+  for (const name of ['connectTimeout', 'upgradeAfter', 'rememberFor']) {
+    const value = config?.[name];
+    if (typeof value === 'number' && value > 0 && Number.isFinite(value)) options[name] = value;
+  }
+  return options;
+}
+
 /**
  * The page's client, opened when this module runs in a page rendered by Pagewire (the page's
  * `<script data-pagewire-token>` is present); `null` elsewhere. Also set as `window.pagewire`.
@@ -465,7 +1338,7 @@ if (typeof document !== 'undefined') {
   // document.currentScript is always null in a module, so the tag is found by its attribute.
   const script = document.querySelector('script[data-pagewire-token]');
   if (script) {
-    pagewire = connect({ token: script.getAttribute('data-pagewire-token') });
+    pagewire = connect({ ...pageConfig(script), token: script.getAttribute('data-pagewire-token') });
     window.pagewire = pagewire;
   }
 }
