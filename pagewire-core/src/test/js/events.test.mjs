@@ -155,3 +155,43 @@ describe('malformed frames from the server', () => {
     });
   }
 });
+
+describe('while the document is loading', () => {
+  function loadingDocument() {
+    const listeners = [];
+    return {
+      readyState: 'loading',
+      addEventListener: (type, fn) => listeners.push([type, fn]),
+      loaded() {
+        this.readyState = 'interactive';
+        for (const [type, fn] of listeners) if (type === 'DOMContentLoaded') fn();
+      },
+    };
+  }
+
+  it('holds events until DOMContentLoaded, so the page scripts that run after the client see them all', () => {
+    const doc = loadingDocument();
+    const { socket, client } = connected({ document: doc });
+    const seen = [];
+    socket.receive(['ev', 'me', { name: 'Guest 1' }]);
+    socket.receive(['err', 'x', 'refused']);
+    socket.receive(['ev', 'clock', '12:00']);
+    // The page's own module script registers its listeners only now.
+    client.page.on('me', (d) => seen.push(['me', d]));
+    client.page.on('clock', (d) => seen.push(['clock', d]));
+    client.on('error', (e) => seen.push(['error', e.code]));
+    assert.deepEqual(seen, []);
+    doc.loaded();
+    assert.deepEqual(seen, [['me', { name: 'Guest 1' }], ['error', 'x'], ['clock', '12:00']]);
+    socket.receive(['ev', 'clock', '12:01']);
+    assert.deepEqual(seen.at(-1), ['clock', '12:01']);
+  });
+
+  it('dispatches at once when the document has already loaded', () => {
+    const { socket, client } = connected({ document: { readyState: 'complete', addEventListener() {} } });
+    const seen = [];
+    client.page.on('n', (d) => seen.push(d));
+    socket.receive(['ev', 'n', 1]);
+    assert.deepEqual(seen, [1]);
+  });
+});

@@ -144,6 +144,12 @@ export interface ConnectOptions {
   /** Events kept while not connected. Default: 1000. */
   maxQueuedEvents?: number;
   /** Where `online`, `pagehide` and `pageshow` are observed. Default: `window`; `null` for none. */
+  /**
+   * While its `readyState` is `"loading"`, page events and errors wait for `DOMContentLoaded`, so
+   * the listeners that the page's own module (or deferred) scripts register see every event.
+   * Default `document`; `null` dispatches at once.
+   */
+  document?: { readyState: string; addEventListener(type: string, fn: () => void, options?: object): void } | null;
   window?: EventTarget | null;
   /** Timer functions, for tests. Defaults: the global ones. */
   setTimeout?: (fn: () => void, ms: number) => unknown;

@@ -49,6 +49,9 @@ const STORAGE_KEY = 'pagewire.transport';
  * @property {{initialDelayMs?: number, maxDelayMs?: number}} [reconnect] back-off, default 250 and 10 000 ms
  * @property {number} [maxQueuedEvents] events kept while not connected; default 1000
  * @property {EventTarget | null} [window] where online/pagehide/pageshow are observed; default `window`
+ * @property {{readyState: string, addEventListener: Function} | null} [document] while its
+ *     `readyState` is `"loading"`, events wait for `DOMContentLoaded`, so the page's own module
+ *     scripts register their listeners before the first event; default `document`
  * @property {typeof WebSocket | null} [WebSocket] default `globalThis.WebSocket`; null for none
  * @property {typeof fetch | null} [fetch] default `globalThis.fetch`; null for none
  * @property {((url: string, data: string) => boolean) | null} [sendBeacon] default `navigator.sendBeacon`
@@ -150,6 +153,8 @@ class PagewireClient {
   #upgradeDelay;
 
   #pageListeners = new Map();
+  /** `ev`/`err` frames that arrived while the document was still loading, or null once it has. */
+  #held = null;
   #clientListeners = new Map([['state', []], ['error', []], ['transport', []]]);
   /** @type {TransportEvents} */
   #events = {
@@ -201,6 +206,18 @@ class PagewireClient {
     this.#initialDelay = options.reconnect?.initialDelayMs ?? 250;
     this.#maxDelay = Math.max(this.#initialDelay, options.reconnect?.maxDelayMs ?? 10_000);
     this.#maxQueued = options.maxQueuedEvents ?? 1000;
+    // Module and deferred scripts run after this module but before DOMContentLoaded: events that
+    // arrive before then wait, so listeners those scripts register see every event.
+    const doc = options.document !== undefined ? options.document
+      : typeof document !== 'undefined' ? document : null;
+    if (doc?.readyState === 'loading' && typeof doc.addEventListener === 'function') {
+      this.#held = [];
+      doc.addEventListener('DOMContentLoaded', () => {
+        const held = this.#held ?? [];
+        this.#held = null;
+        for (const frame of held) this.#dispatchFrame(frame);
+      }, { once: true });
+    }
 
     const listeners = this.#pageListeners;
     this.page = Object.freeze({
@@ -379,6 +396,11 @@ class PagewireClient {
 
   /** Hands an `ev` or `err` frame to the listeners. */
   #dispatchFrame(frame) {
+    if (this.#held !== null) {
+      // The page's own scripts have not all run yet: they would miss this event.
+      this.#held.push(frame);
+      return;
+    }
     if (frame[0] === 'ev') {
       dispatch(this.#pageListeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
     } else {
