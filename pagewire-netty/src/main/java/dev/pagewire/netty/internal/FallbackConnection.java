@@ -72,6 +72,9 @@ abstract class FallbackConnection implements Connection {
             if (line.isEmpty()) {
                 continue;
             }
+            if (closeCode == CloseCodes.NORMAL) {
+                return Delivery.ACCEPTED; // the page said bye: what follows is of no use
+            }
             if (ended || closeCode != 0 || session == null) {
                 return Delivery.CLOSED;
             }
