@@ -1,0 +1,85 @@
+package dev.pagewire.netty;
+
+import dev.pagewire.Page;
+import dev.pagewire.Pagewire;
+import dev.pagewire.Settings;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The application the browser tests of transports and proxies run against: one page at {@code /t}
+ * that echoes JSON ({@code echo} → {@code echoed}) and binary ({@code bytes} → {@code reversed}),
+ * streams numbered events on request ({@code stream} → {@code n} 1..N) and records numbered
+ * {@code up} events. The page's script records, in order, what arrives in {@code window.got},
+ * {@code window.bytes} and {@code window.transports}.
+ */
+final class EchoApp implements AutoCloseable {
+
+    static final String PATH = "/t";
+
+    static final String HTML = """
+            <!doctype html><html><head><title>t</title></head><body><p id=t></p>
+            <script type="module">
+            const w = window.pagewire;
+            window.got = [];
+            window.bytes = [];
+            window.transports = [];
+            for (const name of ['echoed', 'n', 'news']) w.page.on(name, (d) => got.push([name, d]));
+            w.page.on('reversed', (b) => bytes.push(Array.from(new Uint8Array(b))));
+            w.on('transport', (t) => transports.push(t.transport));
+            </script></body></html>
+            """;
+
+    /** The pages rendered, in render order. */
+    final BlockingQueue<Page> pages = new LinkedBlockingQueue<>();
+    /** The {@code up} events the server received, in arrival order. */
+    final List<Integer> ups = new CopyOnWriteArrayList<>();
+    final Pagewire app;
+
+    EchoApp(Consumer<Settings.Builder> settings) {
+        app = Pagewire.create(settings);
+        app.page(PATH, (request, page) -> {
+            page.on("echo", e -> page.emit("echoed", e.data()));
+            page.on("bytes", e -> page.emit("reversed", reverse(e.bytes())));
+            page.on("up", e -> ups.add(e.data().asInt()));
+            page.on("stream", e -> {
+                int count = e.data().asInt();
+                Thread.ofVirtual().start(() -> {
+                    for (int i = 1; i <= count; i++) {
+                        page.emit("n", i);
+                        // Spreads the stream over time (an upgrade window); nothing waits on it.
+                        LockSupport.parkNanos(2_000_000);
+                    }
+                });
+            });
+            pages.add(page);
+            return HTML;
+        });
+    }
+
+    /** Waits for the next rendered page. */
+    Page nextPage() throws InterruptedException {
+        Page page = pages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        if (page == null) {
+            throw new AssertionError("no page rendered within 10 s");
+        }
+        return page;
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+
+    private static byte[] reverse(byte[] bytes) {
+        byte[] out = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[bytes.length - 1 - i];
+        }
+        return out;
+    }
+}
