@@ -1,5 +1,7 @@
 package dev.pagewire.netty.testing;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
@@ -20,13 +22,18 @@ public record Unavailable(String message, Throwable cause) {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
+  /** What {@link #report} has printed in this JVM, so each reason is printed once. */
+  private static final Set<String> reported = ConcurrentHashMap.newKeySet();
+
   /**
-   * Prints the message to stderr, tagged with {@code who}: surefire's console shows only a count
-   * of skipped tests, so say at least once why they skip.
+   * Prints the message to stderr, tagged with {@code who}, once per JVM: surefire's console shows
+   * only a count of skipped tests, so say once why they skip. Thread-safe.
    */
   public void report(String who) {
-    System.err.println(
-        "[" + who + "] tests " + (onCi() ? "fail" : "are skipped") + ": " + message);
+    String line = "[" + who + "] tests " + (onCi() ? "fail" : "are skipped") + ": " + message;
+    if (reported.add(line)) {
+      System.err.println(line);
+    }
   }
 
   /**
