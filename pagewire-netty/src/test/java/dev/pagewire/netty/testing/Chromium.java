@@ -50,7 +50,8 @@ import org.opentest4j.TestAbortedException;
  * the executable named by the environment variable {@code PAGEWIRE_CHROMIUM}. Playwright never
  * downloads a browser. When the browser is missing or will not start, tests are skipped with a
  * message that says what to install; when the environment variable {@code CI} is {@code true}
- * they fail instead, because on CI a missing browser is a broken build, not a choice.
+ * they fail instead, because on CI a missing browser is a broken build, not a choice (the rule
+ * of {@link Unavailable}).
  *
  * <p><b>Threads.</b> Not thread-safe: like all Playwright objects, use it only from the test
  * thread (do not combine it with JUnit parallel execution within one class).
@@ -137,12 +138,7 @@ public final class Chromium
       }
       unavailable = Files.isExecutable(executable) ? launch() : notFound();
       if (unavailable != null) {
-        // Surefire's console shows only a count of skipped tests; say once why they skip.
-        System.err.println(
-            "[Chromium] browser tests "
-                + (onCi() ? "fail" : "are skipped")
-                + ": "
-                + unavailable.message());
+        unavailable.report("Chromium"); // Once: later tests skip or fail without repeating it.
         unavailable.skipOrFail();
       }
     }
@@ -295,23 +291,5 @@ public final class Chromium
     int quoted = message.indexOf("message='");
     String text = quoted >= 0 ? message.substring(quoted + "message='".length()) : message;
     return text.strip().lines().findFirst().orElse(e.getClass().getName());
-  }
-
-  /** On CI a missing browser is a broken build; elsewhere it is a machine without Chromium. */
-  private static boolean onCi() {
-    return "true".equalsIgnoreCase(System.getenv("CI"));
-  }
-
-  /** Why the browser cannot be used, turned into a skip locally or a failure on CI. */
-  private record Unavailable(String message, Throwable cause) {
-
-    /** Always throws: a failure on CI, else the exception JUnit's assumptions use to skip. */
-    void skipOrFail() {
-      if (onCi()) {
-        throw new AssertionFailedError(message, cause);
-      }
-      // Built directly rather than via Assumptions.abort, to keep Playwright's error as the cause.
-      throw new TestAbortedException(message, cause);
-    }
   }
 }
