@@ -114,6 +114,31 @@ class FallbackTransportTest {
     }
 
     @Test
+    void sseToAnHttp10RequestIsNotChunkedAndEndsByClosing() throws Exception {
+        String token = TestSocket.token(TestSocket.render(page));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", page.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /p?pagewire=" + token + "&transport=sse HTTP/1.0\r\n"
+                    + "Host: " + page.getAuthority() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            List<String> head = new java.util.ArrayList<>();
+            for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                head.add(line.toLowerCase(java.util.Locale.ROOT));
+            }
+            assertEquals("http/1.0 200 ok", head.get(0));
+            assertTrue(head.stream().noneMatch(h -> h.startsWith("transfer-encoding")), head.toString());
+            assertTrue(head.contains("connection: close"), head.toString());
+            assertTrue(in.readLine().startsWith(":"), "the padding comes raw, not as a chunk");
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("data: [\"hello\""));
+            assertTrue(line != null && line.startsWith("data: [\"hello\""), "hello arrives raw");
+        }
+    }
+
+    @Test
     void longPollIsHeldUntilAFrameIsQueued() throws Exception {
         try (TestFallback client = TestFallback.openPage(page, "longpolling")) {
             Page p = pages.take();

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.CharacterCodingException;
@@ -70,7 +71,7 @@ final class Fallbacks {
         }
         String transport = param(uri, "transport");
         if ("sse".equals(transport)) {
-            openSse(ctx, headers, path, token);
+            openSse(ctx, req.protocolVersion(), headers, path, token);
         } else if ("longpolling".equals(transport)) {
             openLongPolling(ctx, keepAlive, headers, path, token);
         } else {
@@ -79,7 +80,8 @@ final class Fallbacks {
         }
     }
 
-    private void openSse(ChannelHandlerContext ctx, HttpHeaders headers, String path, String token) {
+    private void openSse(ChannelHandlerContext ctx, HttpVersion version, HttpHeaders headers, String path,
+                         String token) {
         SseConnection connection = new SseConnection(
                 connections.newId(), gateway.pageIdOf(path, token), connections, ctx.channel());
         switch (gateway.attach(path, token, connection)) {
@@ -90,10 +92,10 @@ final class Fallbacks {
                 }
                 connections.add(connection);
                 connection.bind(a.session());
-                connection.start(headers);
+                connection.start(headers, version);
             }
             case Attachment.Refused r -> {
-                ctx.write(SseConnection.head(headers));
+                ctx.write(SseConnection.head(headers, version));
                 ctx.write(new DefaultHttpContent(
                         SseConnection.event(FrameLines.close(r.code(), r.reason()))));
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)

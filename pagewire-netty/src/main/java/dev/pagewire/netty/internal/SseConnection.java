@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -48,13 +49,23 @@ final class SseConnection extends FallbackConnection {
         channel.closeFuture().addListener(f -> ended());
     }
 
-    /** The head of an SSE response, with the headers every fallback response carries. */
-    static HttpResponse head(HttpHeaders extra) {
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    /**
+     * The head of an SSE response, with the headers every fallback response carries. An HTTP/1.0
+     * request (nginx's default to its upstream) cannot take chunks: its stream is ended by closing
+     * the connection instead.
+     */
+    static HttpResponse head(HttpHeaders extra, HttpVersion requestVersion) {
+        boolean http10 = requestVersion.equals(HttpVersion.HTTP_1_0);
+        HttpResponse response = new DefaultHttpResponse(
+                http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .add(extra);
-        HttpUtil.setTransferEncodingChunked(response, true);
+        if (http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else {
+            HttpUtil.setTransferEncodingChunked(response, true);
+        }
         return response;
     }
 
@@ -62,8 +73,8 @@ final class SseConnection extends FallbackConnection {
      * Writes the response head, the padding, the {@code open} frame and what the page sent while it
      * accepted the connection ({@code hello} first). I/O thread, once, after the page accepted.
      */
-    void start(HttpHeaders extra) {
-        channel.write(head(extra));
+    void start(HttpHeaders extra, HttpVersion requestVersion) {
+        channel.write(head(extra, requestVersion));
         channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(PADDING)));
         List<OutFrame> frames = early;
         early = null;

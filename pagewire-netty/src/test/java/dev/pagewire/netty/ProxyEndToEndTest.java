@@ -1,0 +1,164 @@
+package dev.pagewire.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import dev.pagewire.netty.testing.Chromium;
+import dev.pagewire.netty.testing.Haproxy;
+import dev.pagewire.netty.testing.Nginx;
+import dev.pagewire.netty.testing.Squid;
+import dev.pagewire.netty.testing.Wait;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The page channel through real intermediaries on loopback, in a real Chromium: each case must
+ * connect, carry events both ways and end on the transport the network allows (issue 3's matrix;
+ * docs/DEPLOYMENT.md describes the same configurations for production).
+ */
+class ProxyEndToEndTest {
+
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
+
+    @TempDir
+    Path certificates;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    private EchoApp app(Consumer<dev.pagewire.Settings.Builder> settings) {
+        return closeLater(new EchoApp(settings));
+    }
+
+    private PagewireServer serve(EchoApp app, Consumer<ServerSettings.Builder> settings) {
+        return closeLater(PagewireServer.start(app.app, s -> {
+            s.host("127.0.0.1").port(0);
+            settings.accept(s);
+        }));
+    }
+
+    private static InetSocketAddress address(PagewireServer server) {
+        return new InetSocketAddress("127.0.0.1", server.port());
+    }
+
+    /** Opens the test page at {@code uri}, waits until connected, and checks events both ways. */
+    private static String connectAndExchange(Page page, URI uri, EchoApp app) throws Exception {
+        page.navigate(uri.toString());
+        page.waitForFunction("() => window.pagewire && window.pagewire.state === 'connected'", null,
+                new Page.WaitForFunctionOptions().setTimeout(20_000));
+        dev.pagewire.Page p = app.nextPage();
+        page.evaluate("() => pagewire.page.emit('echo', {via: 'proxy'})");
+        page.waitForFunction("() => got.length === 1");
+        p.emit("news", "pushed");
+        page.waitForFunction("() => got.length === 2");
+        assertEquals(List.of(List.of("echoed", Map.of("via", "proxy")), List.of("news", "pushed")),
+                page.evaluate("() => got"));
+        String transport = (String) page.evaluate("() => pagewire.transport");
+        assertEquals(transport, p.transport(), "the server sees the transport the browser reports");
+        return transport;
+    }
+
+    @Test
+    void nginxWithAStockProxyPassDropsTheUpgradeAndThePageFallsBackToSse() throws Exception {
+        EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)).upgradeAfter(Duration.ofMinutes(5)));
+        PagewireServer server = serve(app, s -> {});
+        Nginx nginx = closeLater(Nginx.start(Nginx.Mode.PLAIN, address(server)));
+        Page page = chromium.newContext().newPage();
+        assertEquals("sse", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
+    }
+
+    @Test
+    void nginxConfiguredForWebSocketCarriesAWebSocket() throws Exception {
+        EchoApp app = app(s -> {});
+        PagewireServer server = serve(app, s -> {});
+        Nginx nginx = closeLater(Nginx.start(Nginx.Mode.WEBSOCKET, address(server)));
+        Page page = chromium.newContext().newPage();
+        assertEquals("websocket", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
+    }
+
+    @Test
+    void nginxThatBuffersResponsesAndIgnoresXAccelBufferingEndsOnLongPolling() throws Exception {
+        EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)).upgradeAfter(Duration.ofMinutes(5)));
+        PagewireServer server = serve(app, s -> {});
+        Nginx nginx = closeLater(Nginx.start(Nginx.Mode.BUFFERING, address(server)));
+        Page page = chromium.newContext().newPage();
+        assertEquals("longpolling", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
+    }
+
+    @Test
+    void squidAsTheBrowsersForwardProxyOverPlainHttpCarriesTheChannel() throws Exception {
+        EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)));
+        PagewireServer server = serve(app, s -> {});
+        Squid squid = closeLater(Squid.start());
+        Page page = chromium.newContext(new Browser.NewContextOptions().setProxy(squid.playwrightProxy())).newPage();
+        String transport = connectAndExchange(page, server.uri().resolve(EchoApp.PATH), app);
+        assertTrue(List.of("websocket", "sse", "longpolling").contains(transport), transport);
+        Wait.await(Duration.ofSeconds(5), "squid's access log to show the page", () -> String.join("\n", squid.accessLogLines()).contains(
+                "127.0.0.1:" + server.port()));
+    }
+
+    @Test
+    void squidTunnellingTlsThroughConnectCarriesAWebSocketOverWss() throws Exception {
+        DevCertificate certificate = DevCertificate.generate(certificates);
+        EchoApp app = app(s -> {});
+        PagewireServer server = serve(app, s -> s.tls(certificate.certificateFile(), certificate.privateKeyFile()));
+        Squid squid = closeLater(Squid.start());
+        Page page = chromium.newContext(new Browser.NewContextOptions()
+                .setProxy(squid.playwrightProxy()).setIgnoreHTTPSErrors(true)).newPage();
+        List<String> sockets = new ArrayList<>();
+        page.onWebSocket(ws -> sockets.add(ws.url()));
+        URI uri = URI.create("https://127.0.0.1:" + server.port() + EchoApp.PATH);
+        assertEquals("websocket", connectAndExchange(page, uri, app));
+        assertTrue(sockets.stream().allMatch(url -> url.startsWith("wss://")), sockets.toString());
+        Wait.await(Duration.ofSeconds(5), "squid's access log to show the CONNECT tunnel",
+                () -> String.join("\n", squid.accessLogLines()).contains("CONNECT 127.0.0.1:" + server.port()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "sse", "longpolling"})
+    void haproxyWithShortIdleTimeoutsKeepsTheChannelUpBecauseOfHeartbeats(String transport) throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        EchoApp app = app(s -> s.heartbeatInterval(Duration.ofMillis(300)).idleTimeout(Duration.ofSeconds(2)));
+        PagewireServer server = serve(app, s -> {});
+        Haproxy haproxy = closeLater(Haproxy.start(address(server), Haproxy.Timeouts.of(timeout)));
+        Page page = chromium.newContext().newPage();
+        assertEquals(transport, connectAndExchange(page,
+                haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport), app));
+        // Events sparser than haproxy's timeouts: only heartbeats keep the connection busy in between.
+        page.evaluate("(ms) => { window.states = []; pagewire.on('state', (s) => states.push(s.state));"
+                + " let i = 0; setInterval(() => pagewire.page.emit('echo', ++i), ms); }", (int) (timeout.toMillis() * 3 / 2));
+        long started = System.nanoTime();
+        page.waitForFunction("() => got.length >= 2 + 4", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+        Duration lasted = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(lasted.compareTo(timeout.multipliedBy(5)) > 0, "lasted " + lasted);
+        assertEquals(List.of(), page.evaluate("() => states"), "no reconnect while heartbeats flowed");
+        assertEquals("connected", page.evaluate("() => pagewire.state"));
+    }
+}
