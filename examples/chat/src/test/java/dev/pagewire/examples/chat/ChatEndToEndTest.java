@@ -143,6 +143,33 @@ class ChatEndToEndTest {
     }
 
     @Test
+    void tabsOnDifferentTransportsChatWithEachOtherAndKeepTheirOwnNames() {
+        BrowserContext context = chromium.newContext();
+        Map<String, Page> tabs = new java.util.LinkedHashMap<>();
+        for (String transport : List.of("websocket", "sse", "longpolling")) {
+            Page tab = context.newPage();
+            tab.navigate(chatUri.resolve("/?pagewire-transport=" + transport).toString());
+            assertThat(tab.locator("#status")).hasAttribute("data-state", "connected");
+            assertThat(tab.locator("#status")).containsText(transport);
+            tabs.put(transport, tab);
+        }
+        List<String> names = tabs.values().stream().map(ChatEndToEndTest::myName).toList();
+        assertEquals(3, names.stream().distinct().count(), "every tab has its own name: " + names);
+        for (Map.Entry<String, Page> sender : tabs.entrySet()) {
+            String text = "over " + sender.getKey() + " " + System.nanoTime();
+            sender.getValue().locator("#message").fill(text);
+            sender.getValue().locator("#send").click();
+            String line = myName(sender.getValue()) + ": " + text;
+            for (Page tab : tabs.values()) {
+                assertThat(messages(tab, text)).hasText(line);
+            }
+        }
+        for (Page tab : tabs.values()) {
+            assertThat(tab.locator("#clock")).hasText(CLOCK);
+        }
+    }
+
+    @Test
     void clockArrivesUnaskedAndTicks() {
         Page tab = chromium.newContext().newPage();
         List<String> sent = recordFramesSent(tab);
