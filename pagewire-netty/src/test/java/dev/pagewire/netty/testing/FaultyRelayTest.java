@@ -1,0 +1,520 @@
+package dev.pagewire.netty.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pagewire.netty.testing.FaultyRelay.Direction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link FaultyRelay} between plain sockets: the test holds both ends of each connection. */
+class FaultyRelayTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final int TIMEOUT_MS = (int) TIMEOUT.toMillis();
+  private static final int MIB = 1024 * 1024;
+
+  /** Closed after each test, last opened first. */
+  private final Deque<AutoCloseable> closing = new ConcurrentLinkedDeque<>();
+
+  private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+  private ServerSocket target;
+  private FaultyRelay relay;
+
+  /** Both ends of one connection through the relay. */
+  private record Pair(Socket client, Socket server) {
+    Socket sender(Direction direction) {
+      return direction == Direction.UPSTREAM ? client : server;
+    }
+
+    Socket receiver(Direction direction) {
+      return direction == Direction.UPSTREAM ? server : client;
+    }
+  }
+
+  /** How a socket's input ended: the bytes before the end, and the reset (null for a FIN). */
+  private record End(byte[] bytes, IOException error) {}
+
+  @BeforeEach
+  void start() throws IOException {
+    target = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+    target.setSoTimeout(TIMEOUT_MS);
+    relay = relayTo((InetSocketAddress) target.getLocalSocketAddress());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Exception failure = null;
+    for (AutoCloseable c; (c = closing.pollLast()) != null; ) {
+      try {
+        c.close();
+        if (c instanceof FaultyRelay r) {
+          assertEquals(0, r.liveThreads(), "relay threads still running after close");
+        }
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    target.close();
+    background.shutdownNow();
+    assertTrue(background.awaitTermination(10, TimeUnit.SECONDS), "test threads left running");
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  // ---- passing bytes ----
+
+  @Test
+  void bytesPassUnchangedBothWaysAndSoDoHalfCloses() throws Exception {
+    Pair pair = connect();
+    byte[] up = random(1, MIB);
+    byte[] down = random(2, MIB);
+
+    Future<?> sendingUp = write(pair.client(), up);
+    Future<?> sendingDown = write(pair.server(), down);
+    assertArrayEquals(up, pair.server().getInputStream().readNBytes(MIB));
+    assertArrayEquals(down, pair.client().getInputStream().readNBytes(MIB));
+    sendingUp.get(10, TimeUnit.SECONDS);
+    sendingDown.get(10, TimeUnit.SECONDS);
+
+    pair.client().shutdownOutput();
+    assertEquals(-1, pair.server().getInputStream().read(), "the client's FIN reaches the server");
+    pair.server().getOutputStream().write(42);
+    assertEquals(42, pair.client().getInputStream().read(), "the other way still flows");
+    pair.server().shutdownOutput();
+    assertEquals(-1, pair.client().getInputStream().read(), "the server's FIN reaches the client");
+
+    Wait.await(TIMEOUT, "the relay to close the connection", () -> relay.openConnections() == 0);
+    assertEquals(MIB, relay.bytesForwarded(Direction.UPSTREAM));
+    assertEquals(MIB + 1, relay.bytesForwarded(Direction.DOWNSTREAM));
+    assertEquals(MIB, relay.bytesReceived(Direction.UPSTREAM));
+    assertEquals(1, relay.accepted());
+    assertEquals(0, relay.cuts());
+  }
+
+  @Test
+  void manyConnectionsAtOnceEachCarryTheirOwnBytes() throws Exception {
+    serveEcho();
+    int count = 200;
+    List<Socket> clients = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Socket client = open(relay.address());
+      client.getOutputStream().write(random(i, 1000));
+      clients.add(client);
+    }
+    Wait.await(TIMEOUT, count + " open connections", () -> relay.openConnections() == count);
+    for (int i = 0; i < count; i++) {
+      assertArrayEquals(random(i, 1000), clients.get(i).getInputStream().readNBytes(1000));
+    }
+    for (Socket client : clients) {
+      client.close();
+    }
+    Wait.await(TIMEOUT, "all connections to end", () -> relay.openConnections() == 0);
+    assertEquals(count, relay.accepted());
+    assertEquals(count * 1000L, relay.bytesForwarded(Direction.DOWNSTREAM));
+  }
+
+  @Test
+  void smallMessagesPassAtWellOverTenThousandPerSecond() throws Exception {
+    int messages = 50_000;
+    int size = 32;
+    Pair relayed = connect();
+    Pair direct = connectDirectly();
+
+    double relayedRate = oneWayMessagesPerSecond(relayed, messages, size);
+    double directRate = oneWayMessagesPerSecond(direct, messages, size);
+    double relayedTrips = roundTripsPerSecond(relayed, 5_000, size);
+    double directTrips = roundTripsPerSecond(direct, 5_000, size);
+    double relayedMbps = megabytesPerSecond(relayed, 64 * MIB);
+    double directMbps = megabytesPerSecond(direct, 64 * MIB);
+
+    System.out.printf(
+        "[FaultyRelay] %d-byte messages one way: %.0f/s relayed, %.0f/s direct; round trips:"
+            + " %.0f/s relayed, %.0f/s direct; bulk: %.0f MB/s relayed, %.0f MB/s direct%n",
+        size, relayedRate, directRate, relayedTrips, directTrips, relayedMbps, directMbps);
+    assertTrue(relayedRate > 10_000, "relayed messages per second: " + relayedRate);
+    assertTrue(relayedTrips > 500, "relayed round trips per second: " + relayedTrips);
+  }
+
+  // ---- cutAll ----
+
+  @Test
+  void cutAllResetsBothEndsOfEveryConnectionAndNewConnectionsStillPass() throws Exception {
+    Pair first = connect();
+    Pair second = connect();
+    exchange(first);
+    exchange(second);
+
+    assertEquals(2, relay.cutAll());
+
+    for (Socket end : List.of(first.client(), first.server(), second.client(), second.server())) {
+      End seen = readToEnd(end);
+      assertEquals(0, seen.bytes().length);
+      assertTrue(seen.error() instanceof SocketException, "reset, not a FIN: " + seen.error());
+    }
+    assertEquals(2, relay.cuts());
+    Wait.await(TIMEOUT, "no open connection", () -> relay.openConnections() == 0);
+
+    exchange(connect());
+    assertEquals(2, relay.cuts());
+    assertEquals(1, relay.openConnections());
+  }
+
+  // ---- cutAfter ----
+
+  @ParameterizedTest(name = "{1} bytes {0}")
+  @CsvSource({"UPSTREAM, 1", "DOWNSTREAM, 1000", "UPSTREAM, 300000", "DOWNSTREAM, 300000"})
+  void cutAfterDeliversExactlyThatManyBytesThenTheEnd(Direction direction, int bytes)
+      throws Exception {
+    Pair pair = connect();
+    exchange(pair); // Bytes before the cut is armed do not count.
+    relay.cutAfter(bytes, direction);
+    byte[] data = random(3, MIB);
+
+    Future<?> sending = writeUntilCut(pair.sender(direction), data);
+    End received = readToEnd(pair.receiver(direction));
+
+    assertArrayEquals(Arrays.copyOf(data, bytes), received.bytes());
+    assertNull(received.error(), "the receiver gets a FIN right behind the last byte");
+    assertEquals(0, readToEnd(pair.sender(direction)).bytes().length, "the sender is reset");
+    sending.get(10, TimeUnit.SECONDS);
+    assertEquals(1, relay.cuts());
+    Wait.await(TIMEOUT, "the cut connection to close", () -> relay.openConnections() == 0);
+  }
+
+  @Test
+  void cutAfterArmedWithNoConnectionOpenCutsTheNextOneOnce() throws Exception {
+    relay.cutAfter(0, Direction.DOWNSTREAM);
+    Pair cut = connect();
+    exchange(cut, Direction.UPSTREAM);
+    cut.server().getOutputStream().write(random(4, 100));
+
+    assertEquals(0, readToEnd(cut.client()).bytes().length);
+    assertEquals(1, relay.cuts());
+
+    Pair next = connect();
+    exchange(next);
+    assertEquals(1, relay.cuts(), "the cut fires once");
+  }
+
+  // ---- stall ----
+
+  @Test
+  void stallHoldsBytesBothWaysAndResumeDeliversThemInOrder() throws Exception {
+    Pair pair = connect();
+    relay.stall();
+    assertTrue(relay.stalled());
+    byte[] up = random(5, 20_000);
+    byte[] down = random(6, 20_000);
+
+    pair.client().getOutputStream().write(up, 0, 10_000);
+    pair.server().getOutputStream().write(down, 0, 10_000);
+    Wait.await(
+        TIMEOUT,
+        "the relay to read from both sides",
+        () ->
+            relay.bytesReceived(Direction.UPSTREAM) > 0
+                && relay.bytesReceived(Direction.DOWNSTREAM) > 0);
+    pair.client().getOutputStream().write(up, 10_000, 10_000);
+    pair.server().getOutputStream().write(down, 10_000, 10_000);
+    assertEquals(0, relay.bytesForwarded(Direction.UPSTREAM));
+    assertEquals(0, relay.bytesForwarded(Direction.DOWNSTREAM));
+    assertEquals(0, pair.server().getInputStream().available());
+    assertEquals(0, pair.client().getInputStream().available());
+
+    relay.resume();
+
+    assertFalse(relay.stalled());
+    assertArrayEquals(up, pair.server().getInputStream().readNBytes(up.length));
+    assertArrayEquals(down, pair.client().getInputStream().readNBytes(down.length));
+  }
+
+  @Test
+  void stallForADurationResumesByItself() throws Exception {
+    Pair pair = connect();
+    long before = System.nanoTime();
+    relay.stall(Duration.ofMillis(300));
+    pair.client().getOutputStream().write(7);
+
+    assertEquals(7, pair.server().getInputStream().read());
+    long waited = System.nanoTime() - before;
+    assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(300), "held for " + waited + " ns");
+    assertFalse(relay.stalled());
+    exchange(pair);
+  }
+
+  @Test
+  void aCutDuringAStallDropsWhatWasHeld() throws Exception {
+    Pair pair = connect();
+    relay.stall();
+    pair.client().getOutputStream().write(random(7, 1000));
+    Wait.await(TIMEOUT, "the relay to hold bytes", () -> relay.bytesReceived(Direction.UPSTREAM) > 0);
+
+    assertEquals(1, relay.cutAll());
+
+    assertEquals(0, readToEnd(pair.server()).bytes().length);
+    assertEquals(0, relay.bytesForwarded(Direction.UPSTREAM));
+    relay.resume();
+    exchange(connect());
+  }
+
+  // ---- refuse ----
+
+  @Test
+  void refusedConnectionsAreResetAtOnceAndNeverReachTheTarget() throws Exception {
+    relay.refuse(true);
+    Socket refused = new Socket();
+    closing.add(refused);
+    refused.setSoTimeout(TIMEOUT_MS);
+    try {
+      refused.connect(relay.address(), TIMEOUT_MS);
+      assertEquals(0, readToEnd(refused).bytes().length);
+    } catch (SocketException e) {
+      // The reset came before the JDK saw the connection complete: connect itself fails.
+    }
+    Wait.await(TIMEOUT, "the refusal to be counted", () -> relay.refused() == 1);
+
+    relay.refuse(false);
+    Pair pair = connect();
+    // Had the refused connection reached the target, it would have been accepted first.
+    exchange(pair);
+    assertEquals(2, relay.accepted());
+    assertEquals(1, relay.refused());
+    assertEquals(0, relay.cuts());
+  }
+
+  // ---- close ----
+
+  @Test
+  void closeEndsEveryConnectionAndThreadAndIsIdempotent() throws Exception {
+    Pair idle = connect();
+    Pair draining = connect();
+    relay.cutAfter(1, Direction.DOWNSTREAM);
+    draining.server().getOutputStream().write(new byte[10]);
+    assertEquals(1, readToEnd(draining.client()).bytes().length); // The relay drains its input.
+    Pair stalled = connect();
+    relay.stall();
+    stalled.client().getOutputStream().write(1);
+    Wait.await(TIMEOUT, "a held byte", () -> relay.bytesReceived(Direction.UPSTREAM) == 1);
+
+    relay.close();
+
+    assertEquals(0, relay.liveThreads(), "relay threads still running");
+    relay.close();
+    assertEquals(0, readToEnd(idle.client()).bytes().length);
+    assertEquals(0, readToEnd(idle.server()).bytes().length);
+    assertEquals(0, readToEnd(stalled.server()).bytes().length);
+    assertThrows(IOException.class, () -> open(relay.address()), "no longer listening");
+    assertEquals(1, relay.cuts(), "closing is no fault");
+  }
+
+  // ---- helpers ----
+
+  private FaultyRelay relayTo(InetSocketAddress address) {
+    try {
+      FaultyRelay started = FaultyRelay.start(address);
+      closing.add(started);
+      return started;
+    } catch (IOException e) {
+      throw new AssertionError("relay did not start", e);
+    }
+  }
+
+  private Socket open(InetSocketAddress address) throws IOException {
+    Socket socket = new Socket();
+    closing.add(socket);
+    socket.connect(address, TIMEOUT_MS);
+    socket.setSoTimeout(TIMEOUT_MS);
+    socket.setTcpNoDelay(true);
+    return socket;
+  }
+
+  private Socket accept() throws IOException {
+    Socket socket = target.accept();
+    closing.add(socket);
+    socket.setSoTimeout(TIMEOUT_MS);
+    socket.setTcpNoDelay(true);
+    return socket;
+  }
+
+  /** A connection through the relay; the target accepts it here, so the test holds both ends. */
+  private Pair connect() throws IOException {
+    Socket client = open(relay.address());
+    return new Pair(client, accept());
+  }
+
+  /** A connection to the target without the relay, to compare with. */
+  private Pair connectDirectly() throws IOException {
+    Socket client = open((InetSocketAddress) target.getLocalSocketAddress());
+    return new Pair(client, accept());
+  }
+
+  /** One byte each way: the connection carries traffic in both directions. */
+  private static void exchange(Pair pair) throws IOException {
+    exchange(pair, Direction.UPSTREAM);
+    exchange(pair, Direction.DOWNSTREAM);
+  }
+
+  private static void exchange(Pair pair, Direction direction) throws IOException {
+    pair.sender(direction).getOutputStream().write(direction.ordinal() + 1);
+    assertEquals(direction.ordinal() + 1, pair.receiver(direction).getInputStream().read());
+  }
+
+  private Future<?> write(Socket socket, byte[] data) {
+    return background.submit(
+        () -> {
+          socket.getOutputStream().write(data);
+          return null;
+        });
+  }
+
+  /**
+   * Writes {@code data} over and over in 8 KiB pieces, stopping quietly once the cut makes
+   * writing fail; fails after 256 MiB without a cut. Written bytes may still wait in kernel
+   * buffers when the cut comes, so how far the writer got says nothing: the receiver counts.
+   */
+  private Future<?> writeUntilCut(Socket socket, byte[] data) {
+    return background.submit(
+        () -> {
+          OutputStream out = socket.getOutputStream();
+          for (long written = 0; written < 256L * MIB; ) {
+            for (int at = 0; at < data.length; at += 8192) {
+              int length = Math.min(8192, data.length - at);
+              try {
+                out.write(data, at, length);
+              } catch (IOException e) {
+                return null;
+              }
+              written += length;
+            }
+          }
+          throw new AssertionError("256 MiB written and no cut");
+        });
+  }
+
+  /**
+   * Reads {@code socket} until its input ends, by a FIN or a reset. Fails if it does not end
+   * within the socket's timeout.
+   */
+  private static End readToEnd(Socket socket) {
+    byte[] buffer = new byte[64 * 1024];
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      InputStream in = socket.getInputStream();
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        bytes.write(buffer, 0, n);
+      }
+      return new End(bytes.toByteArray(), null);
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the connection did not end within " + TIMEOUT, e);
+    } catch (IOException e) {
+      return new End(bytes.toByteArray(), e);
+    }
+  }
+
+  private static byte[] random(long seed, int length) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  /** An echo server on the target: what each connection sends comes back. */
+  private void serveEcho() {
+    background.submit(
+        () -> {
+          while (true) {
+            Socket socket = accept();
+            background.submit(
+                () -> {
+                  socket.getInputStream().transferTo(socket.getOutputStream());
+                  socket.close();
+                  return null;
+                });
+          }
+        });
+  }
+
+  private double oneWayMessagesPerSecond(Pair pair, int messages, int size) throws Exception {
+    byte[] message = new byte[size];
+    long start = System.nanoTime();
+    Future<byte[]> reading =
+        background.submit(() -> pair.server().getInputStream().readNBytes(messages * size));
+    OutputStream out = pair.client().getOutputStream();
+    for (int i = 0; i < messages; i++) {
+      out.write(message); // One write, one segment: TCP_NODELAY is on.
+    }
+    assertEquals(messages * size, reading.get(10, TimeUnit.SECONDS).length);
+    return messages / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private double roundTripsPerSecond(Pair pair, int trips, int size) throws Exception {
+    byte[] message = new byte[size];
+    InputStream clientIn = pair.client().getInputStream();
+    OutputStream clientOut = pair.client().getOutputStream();
+    InputStream serverIn = pair.server().getInputStream();
+    OutputStream serverOut = pair.server().getOutputStream();
+    Future<?> echo =
+        background.submit(
+            () -> {
+              for (int i = 0; i < trips; i++) {
+                serverOut.write(serverIn.readNBytes(size));
+              }
+              return null;
+            });
+    long start = System.nanoTime();
+    for (int i = 0; i < trips; i++) {
+      clientOut.write(message);
+      assertEquals(size, clientIn.readNBytes(size).length);
+    }
+    double rate = trips / ((System.nanoTime() - start) / 1e9);
+    echo.get(10, TimeUnit.SECONDS);
+    return rate;
+  }
+
+  private double megabytesPerSecond(Pair pair, int total) throws Exception {
+    byte[] chunk = random(8, 64 * 1024);
+    long start = System.nanoTime();
+    Future<Long> reading =
+        background.submit(
+            () -> pair.server().getInputStream().transferTo(OutputStream.nullOutputStream()));
+    OutputStream out = pair.client().getOutputStream();
+    for (int sent = 0; sent < total; sent += chunk.length) {
+      out.write(chunk);
+    }
+    pair.client().shutdownOutput();
+    assertEquals((long) total, reading.get(10, TimeUnit.SECONDS));
+    return total / 1e6 / ((System.nanoTime() - start) / 1e9);
+  }
+}
