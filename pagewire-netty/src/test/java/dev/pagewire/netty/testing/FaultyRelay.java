@@ -41,13 +41,13 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Faults.</b> {@link #cutAll()} resets every connection at once; {@link #cutAfter} cuts a
  * connection after an exact number of bytes; {@link #stall()} and {@link #resume()} hold traffic
- * without closing anything; {@link #refuse(boolean)} turns new connections away. Faults the
- * relay injects are counted by {@link #cuts()}; connections that end because a client or the
- * target closed or reset them are not.
+ * without closing anything; {@link #refuse(boolean)} turns new connections away; {@link #chaos}
+ * cuts at random but reproducible points. Faults the relay injects are counted by {@link
+ * #cuts()}; connections that end because a client or the target closed or reset them are not.
  *
  * <p><b>Threads.</b> Every method is thread-safe and may be called from any thread at any time,
  * also while traffic flows. The relay runs on virtual threads of its own (one accepting, two per
- * connection); {@link #close()} ends all of them before it returns.
+ * connection, one per timed {@link Chaos}); {@link #close()} ends all of them before it returns.
  */
 public final class FaultyRelay implements AutoCloseable {
 
@@ -70,6 +70,7 @@ public final class FaultyRelay implements AutoCloseable {
   private final ExecutorService threads;
   private final AtomicInteger liveThreads = new AtomicInteger();
   private final Set<RelayLink> links = ConcurrentHashMap.newKeySet();
+  private final Set<Chaos> chaoses = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** The armed byte cut of each direction ({@link Direction#ordinal()}), or null. */
@@ -148,9 +149,9 @@ public final class FaultyRelay implements AutoCloseable {
    * reset. With {@code bytes} 0 the next connection to carry a byte that way is cut before it is
    * forwarded. The cut fires once and counts in {@link #cuts()}.
    *
-   * <p>Replaces a cut armed earlier for the same direction. With one connection busy in {@code
-   * direction} (the usual test), "counted across all connections" simply means "on that
-   * connection".
+   * <p>Replaces a cut armed earlier for the same direction, also that of a running {@link
+   * #chaos}. With one connection busy in {@code direction} (the usual test), "counted across all
+   * connections" simply means "on that connection".
    *
    * @param bytes how many more bytes to forward before the cut; not negative
    * @param direction which way the bytes are counted
@@ -208,6 +209,25 @@ public final class FaultyRelay implements AutoCloseable {
     refusing = refuse;
   }
 
+  /**
+   * Starts cutting connections at random points drawn from {@code seed}, as {@code plan} says,
+   * until the plan's number of cuts is reached or {@link Chaos#stop()} is called. The same seed
+   * and plan draw the same points, so a failure can be replayed: the seed is printed to standard
+   * error when chaos starts, and {@link Chaos#toString()} names it for assertion messages. A plan
+   * by bytes takes over the byte cut of its direction (see {@link #cutAfter}).
+   */
+  public Chaos chaos(long seed, ChaosPlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    if (closed.get()) {
+      throw new IllegalStateException("relay is closed");
+    }
+    Chaos chaos = new Chaos(this, seed, plan);
+    chaoses.add(chaos);
+    System.err.println("[FaultyRelay] " + address() + " starts " + chaos);
+    chaos.start();
+    return chaos;
+  }
+
   /** How many connections the relay has accepted so far, refused ones included. */
   public long accepted() {
     return accepted.sum();
@@ -218,7 +238,7 @@ public final class FaultyRelay implements AutoCloseable {
     return refused.sum();
   }
 
-  /** How many connections the relay has cut by a fault ({@link #cutAll}, {@link #cutAfter}). */
+  /** How many connections the relay has cut by a fault ({@link #cutAll}, {@link #cutAfter}, chaos). */
   public long cuts() {
     return cuts.sum();
   }
@@ -248,8 +268,8 @@ public final class FaultyRelay implements AutoCloseable {
   }
 
   /**
-   * Stops listening and resets every connection, then waits until all of the relay's threads
-   * have ended. Idempotent: later calls return at once.
+   * Stops listening, resets every connection and stops chaos, then waits until all of the
+   * relay's threads have ended. Idempotent: later calls return at once.
    *
    * @throws IllegalStateException if a thread is still running after {@link #CLOSE_TIMEOUT}
    */
@@ -264,6 +284,7 @@ public final class FaultyRelay implements AutoCloseable {
       // Closing a listening socket has nothing to flush; the accept loop ends either way.
       System.err.println("[FaultyRelay] closing the listener failed: " + e);
     }
+    chaoses.forEach(Chaos::stop);
     links.forEach(link -> link.reset(false));
     resume();
     threads.shutdown();
@@ -289,7 +310,7 @@ public final class FaultyRelay implements AutoCloseable {
     return liveThreads.get();
   }
 
-  // ---- used by RelayLink ----
+  // ---- used by RelayLink and Chaos ----
 
   /** Runs {@code task} on a new virtual thread of the relay, counted in {@link #liveThreads()}. */
   void run(Runnable task) {
@@ -341,6 +362,10 @@ public final class FaultyRelay implements AutoCloseable {
 
   void forget(RelayLink link) {
     links.remove(link);
+  }
+
+  void forget(Chaos chaos) {
+    chaoses.remove(chaos);
   }
 
   /** Returns once traffic may flow, or once {@code link} is no longer open. */

@@ -3,6 +3,7 @@ package dev.pagewire.netty.testing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +24,12 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -315,6 +318,65 @@ class FaultyRelayTest {
     assertEquals(0, relay.cuts());
   }
 
+  // ---- chaos ----
+
+  @Test
+  void chaosByBytesCutsAtTheDrawnOffsetsAndTheSameSeedDrawsTheSame() throws Exception {
+    BlockingQueue<Future<Long>> sunk = serveSink();
+    ChaosPlan plan = ChaosPlan.afterBytes(Direction.UPSTREAM, 1_000, 50_000, 5);
+
+    List<Long> first = chaosRun(42, plan, sunk);
+    List<Long> again = chaosRun(42, plan, sunk);
+    List<Long> other = chaosRun(7, plan, sunk);
+
+    assertEquals(first, again, "the same seed cuts at the same offsets");
+    assertNotEquals(first, other, "another seed cuts elsewhere");
+    assertEquals(15, relay.cuts());
+  }
+
+  @Test
+  void chaosByTimeCutsTheGivenNumberOfTimesAfterTheDrawnDelays() throws Exception {
+    ChaosPlan plan = ChaosPlan.afterTime(Duration.ofMillis(10), Duration.ofMillis(60), 3);
+    Pair pair = connect();
+    long before = System.nanoTime();
+
+    Chaos chaos = relay.chaos(99, plan);
+    Wait.await(TIMEOUT, "three cuts by " + chaos, chaos::done);
+
+    long waited = System.nanoTime() - before;
+    assertEquals(3, chaos.cuts(), chaos.toString());
+    assertTrue(chaos.fired().stream().allMatch(ms -> ms >= 10 && ms <= 60), chaos.toString());
+    long planned = chaos.fired().stream().mapToLong(Long::longValue).sum();
+    assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(planned), chaos.toString());
+    assertEquals(0, readToEnd(pair.client()).bytes().length, "the open connection was cut");
+    assertEquals(1, relay.cuts(), "later cuts found nothing open");
+
+    Chaos replay = relay.chaos(99, plan);
+    Wait.await(TIMEOUT, "the replay " + replay, replay::done);
+    assertEquals(chaos.fired(), replay.fired());
+  }
+
+  @Test
+  void stoppedChaosCutsNoMore() throws Exception {
+    Chaos timed =
+        relay.chaos(5, ChaosPlan.afterTime(Duration.ofMillis(1), Duration.ofMillis(5), 1000));
+    Wait.await(TIMEOUT, "a first cut by " + timed, () -> timed.cuts() > 0);
+    timed.stop();
+    int cuts = timed.cuts();
+    assertTrue(timed.done());
+    Chaos bytes = relay.chaos(5, ChaosPlan.afterBytes(Direction.UPSTREAM, 0, 0, 10));
+    bytes.stop();
+    assertTrue(bytes.done());
+
+    Pair pair = connect();
+    // The accept thread and the pair's two pumps: the timed chaos's thread has ended.
+    Wait.await(TIMEOUT, "the chaos thread to end", () -> relay.liveThreads() == 3);
+    exchange(pair);
+    assertEquals(cuts, timed.cuts(), timed.toString());
+    assertEquals(0, bytes.cuts());
+    assertEquals(0, relay.cuts(), "nothing was open while chaos ran");
+  }
+
   // ---- close ----
 
   @Test
@@ -328,10 +390,12 @@ class FaultyRelayTest {
     relay.stall();
     stalled.client().getOutputStream().write(1);
     Wait.await(TIMEOUT, "a held byte", () -> relay.bytesReceived(Direction.UPSTREAM) == 1);
+    Chaos chaos = relay.chaos(1, ChaosPlan.afterTime(Duration.ofHours(1), Duration.ofHours(1), 1));
 
     relay.close();
 
     assertEquals(0, relay.liveThreads(), "relay threads still running");
+    assertTrue(chaos.done());
     relay.close();
     assertEquals(0, readToEnd(idle.client()).bytes().length);
     assertEquals(0, readToEnd(idle.server()).bytes().length);
@@ -464,6 +528,47 @@ class FaultyRelayTest {
                 });
           }
         });
+  }
+
+  /**
+   * A sink on the target: reads each connection until it ends; the queue holds, in the order
+   * of acceptance, how many bytes each connection brought.
+   */
+  private BlockingQueue<Future<Long>> serveSink() {
+    BlockingQueue<Future<Long>> sunk = new LinkedBlockingQueue<>();
+    background.submit(
+        () -> {
+          while (true) {
+            Socket socket = accept();
+            sunk.add(background.submit(() -> (long) readToEnd(socket).bytes().length));
+          }
+        });
+    return sunk;
+  }
+
+  /**
+   * Runs {@code plan} with {@code seed} over connections that write until cut, one after the
+   * other, as a client reconnecting would; returns what the target received on each.
+   */
+  private List<Long> chaosRun(long seed, ChaosPlan plan, BlockingQueue<Future<Long>> sunk)
+      throws Exception {
+    Chaos chaos = relay.chaos(seed, plan);
+    int connections = 0;
+    while (!chaos.done()) {
+      assertTrue(++connections <= plan.cuts(), "more connections than cuts: " + chaos);
+      Socket client = open(relay.address());
+      writeUntilCut(client, random(connections, MIB)).get(10, TimeUnit.SECONDS);
+    }
+    List<Long> received = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      Future<Long> connection = sunk.poll(10, TimeUnit.SECONDS);
+      assertTrue(connection != null, "connection " + i + " never reached the target: " + chaos);
+      received.add(connection.get(10, TimeUnit.SECONDS));
+    }
+    assertEquals(plan.cuts(), chaos.cuts(), chaos.toString());
+    assertEquals(chaos.fired(), received, "cut exactly at the drawn offsets: " + chaos);
+    assertTrue(received.stream().allMatch(n -> n >= 1_000 && n <= 50_000), chaos.toString());
+    return received;
   }
 
   private double oneWayMessagesPerSecond(Pair pair, int messages, int size) throws Exception {
