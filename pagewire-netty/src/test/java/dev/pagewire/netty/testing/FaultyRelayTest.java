@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.playwright.Page;
+import dev.pagewire.Pagewire;
+import dev.pagewire.netty.PagewireServer;
 import dev.pagewire.netty.testing.FaultyRelay.Direction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +21,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,24 +33,35 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@link FaultyRelay} between plain sockets: the test holds both ends of each connection. */
+/**
+ * {@link FaultyRelay} between plain sockets (the test holds both ends of each connection), then
+ * between a Pagewire server and its clients: a Java WebSocket and a real Chromium.
+ */
 class FaultyRelayTest {
+
+  @RegisterExtension static final Chromium chromium = new Chromium();
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final int TIMEOUT_MS = (int) TIMEOUT.toMillis();
   private static final int MIB = 1024 * 1024;
+  private static final Pattern TOKEN = Pattern.compile("data-pagewire-token=\"([^\"]+)\"");
 
   /** Closed after each test, last opened first. */
   private final Deque<AutoCloseable> closing = new ConcurrentLinkedDeque<>();
@@ -404,6 +423,69 @@ class FaultyRelayTest {
     assertEquals(1, relay.cuts(), "closing is no fault");
   }
 
+  // ---- Pagewire and Chromium through the relay ----
+
+  @Test
+  void aPageChannelThroughTheRelayGetsHelloAndEchoesAndReconnectsAfterCutAll() throws Exception {
+    PagewireServer server = echoServer("<html><head><title>p</title></head><body>p</body></html>");
+    FaultyRelay pageRelay = relayTo(new InetSocketAddress("127.0.0.1", server.port()));
+    URI page = URI.create("http://127.0.0.1:" + pageRelay.port() + "/p");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    closing.add(http);
+    URI channel = channelOf(page, render(http, page));
+
+    Channel first = Channel.open(http, channel);
+    closing.add(first);
+    String hello = first.nextText();
+    assertTrue(hello.startsWith("[\"hello\",{\"v\":1,\"page\":\""), hello);
+    first.send("[\"ev\",\"echo\",{\"n\":1}]");
+    assertEquals("[\"ev\",\"echoed\",{\"n\":1}]", first.nextText());
+
+    assertTrue(pageRelay.cutAll() >= 1); // The WebSocket, and the render's keep-alive if still open.
+    assertTrue(first.ended.get(10, TimeUnit.SECONDS).startsWith("error"), "ended abruptly");
+
+    Channel again = Channel.open(http, channel); // The same page reconnects with its token.
+    closing.add(again);
+    assertEquals(hello, again.nextText());
+    again.send("[\"ev\",\"echo\",{\"n\":2}]");
+    assertEquals("[\"ev\",\"echoed\",{\"n\":2}]", again.nextText());
+
+    try (HttpClient fresh = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        Channel other = Channel.open(fresh, channelOf(page, render(fresh, page)))) {
+      assertNotEquals(hello, other.nextText(), "a new page");
+      other.send("[\"ev\",\"echo\",3]");
+      assertEquals("[\"ev\",\"echoed\",3]", other.nextText());
+    }
+  }
+
+  @Test
+  void chromiumLoadsAPageThroughTheRelayAndItReconnectsAfterCutAll() {
+    PagewireServer server =
+        echoServer(
+            """
+            <!doctype html><html><head><title>c</title></head><body>
+            <script type="module">
+            window.states = [];
+            window.got = [];
+            pagewire.on('state', (s) => states.push(s.state));
+            pagewire.page.on('echoed', (d) => got.push(d));
+            </script></body></html>
+            """);
+    FaultyRelay pageRelay = relayTo(new InetSocketAddress("127.0.0.1", server.port()));
+    Page tab = chromium.newContext().newPage();
+
+    tab.navigate("http://127.0.0.1:" + pageRelay.port() + "/p");
+    tab.waitForFunction("() => pagewire.state === 'connected'");
+    assertEquals("websocket", tab.evaluate("() => pagewire.transport"));
+    assertTrue(pageRelay.cutAll() >= 1);
+
+    tab.waitForFunction(
+        "() => states.includes('reconnecting') && pagewire.state === 'connected'");
+    tab.evaluate("() => pagewire.page.emit('echo', 'after the cut')");
+    tab.waitForFunction("() => got.length === 1");
+    assertEquals(List.of("after the cut"), tab.evaluate("() => got"));
+  }
+
   // ---- helpers ----
 
   private FaultyRelay relayTo(InetSocketAddress address) {
@@ -414,6 +496,21 @@ class FaultyRelayTest {
     } catch (IOException e) {
       throw new AssertionError("relay did not start", e);
     }
+  }
+
+  /** A Pagewire server whose page {@code /p} renders {@code html} and echoes {@code echo}. */
+  private PagewireServer echoServer(String html) {
+    Pagewire app = Pagewire.create();
+    closing.add(app);
+    app.page(
+        "/p",
+        (request, page) -> {
+          page.on("echo", e -> page.emit("echoed", e.data()));
+          return html;
+        });
+    PagewireServer server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
+    closing.add(server);
+    return server;
   }
 
   private Socket open(InetSocketAddress address) throws IOException {
@@ -621,5 +718,86 @@ class FaultyRelayTest {
     pair.client().shutdownOutput();
     assertEquals((long) total, reading.get(10, TimeUnit.SECONDS));
     return total / 1e6 / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static String render(HttpClient http, URI page) throws Exception {
+    HttpResponse<String> response =
+        http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return response.body();
+  }
+
+  /** The page's channel URL: its own path with {@code ws:} and the token from its HTML. */
+  private static URI channelOf(URI page, String html) {
+    Matcher token = TOKEN.matcher(html);
+    assertTrue(token.find(), "no page token in " + html);
+    return URI.create("ws://" + page.getAuthority() + page.getPath() + "?pagewire=" + token.group(1));
+  }
+
+  /** A page channel over the JDK's WebSocket client: text messages in order, and how it ended. */
+  private static final class Channel implements WebSocket.Listener, AutoCloseable {
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    /** "close CODE" for a close frame, "error ..." for a connection that broke. */
+    final CompletableFuture<String> ended = new CompletableFuture<>();
+
+    private final StringBuilder text = new StringBuilder();
+    private WebSocket socket;
+
+    static Channel open(HttpClient http, URI uri) throws Exception {
+      Channel channel = new Channel();
+      channel.socket =
+          http.newWebSocketBuilder()
+              .connectTimeout(TIMEOUT)
+              .buildAsync(uri, channel)
+              .get(10, TimeUnit.SECONDS);
+      return channel;
+    }
+
+    /** The next text message that is not a ping. */
+    String nextText() throws InterruptedException {
+      while (true) {
+        String message = texts.poll(10, TimeUnit.SECONDS);
+        assertTrue(message != null, "no message within 10 s");
+        if (!message.equals("[\"ping\"]")) {
+          return message;
+        }
+      }
+    }
+
+    /** Drops the connection: an HttpClient closes only once its WebSockets are gone. */
+    @Override
+    public void close() {
+      socket.abort();
+    }
+
+    void send(String message) throws Exception {
+      socket.sendText(message, true).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      webSocket.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        texts.add(text.toString());
+        text.setLength(0);
+      }
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      ended.complete("close " + statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      ended.complete("error " + error);
+    }
   }
 }
