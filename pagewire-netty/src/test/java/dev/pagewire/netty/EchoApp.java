@@ -46,13 +46,18 @@ final class EchoApp implements AutoCloseable {
             page.on("echo", e -> page.emit("echoed", e.data()));
             page.on("bytes", e -> page.emit("reversed", reverse(e.bytes())));
             page.on("up", e -> ups.add(e.data().asInt()));
+            // {"count": N, "every": k, "pauseMillis": m}, or just N (a pause of 2 ms after each).
             page.on("stream", e -> {
-                int count = e.data().asInt();
+                int count = e.data().isInt() ? e.data().asInt() : e.data().path("count").asInt();
+                int every = Math.max(1, e.data().path("every").asInt(1));
+                long pause = e.data().path("pauseMillis").asLong(2) * 1_000_000;
                 Thread.ofVirtual().start(() -> {
                     for (int i = 1; i <= count; i++) {
                         page.emit("n", i);
-                        // Spreads the stream over time (an upgrade window); nothing waits on it.
-                        LockSupport.parkNanos(2_000_000);
+                        if (i % every == 0) {
+                            // Spreads the stream over time (an upgrade, a series of cuts); nothing waits on it.
+                            LockSupport.parkNanos(pause);
+                        }
                     }
                 });
             });
