@@ -173,7 +173,16 @@ public final class App implements Pagewire, Gateway {
     }
 
     @Override
-    public Attachment attach(String path, String token, Connection connection) {
+    public Attachment attach(String path, String token, String ack, Connection connection) {
+        long clientAck;
+        try {
+            clientAck = ack == null || ack.isEmpty() ? 0 : Long.parseLong(ack);
+        } catch (NumberFormatException e) {
+            clientAck = -1;
+        }
+        if (clientAck < 0) {
+            return new Attachment.Refused(CloseCodes.BAD_FRAME, "the ack parameter must be a non-negative integer");
+        }
         if (token == null || token.isEmpty()) {
             return new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token");
         }
@@ -191,7 +200,7 @@ public final class App implements Pagewire, Gateway {
                 return new Attachment.Refused(CloseCodes.BAD_TOKEN, "page token expired");
             }
         }
-        return page.attach(connection);
+        return page.attach(connection, clientAck);
     }
 
     @Override
@@ -231,6 +240,11 @@ public final class App implements Pagewire, Gateway {
 
     ExecutorService executor() {
         return executor;
+    }
+
+    /** The shared timer: page ticks, delayed acks and call timeouts; its tasks must be short. */
+    ScheduledExecutorService scheduler() {
+        return timer;
     }
 
     /** Looks a live page up by id (tests and diagnostics). */
