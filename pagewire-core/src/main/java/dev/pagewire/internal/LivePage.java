@@ -22,9 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +41,8 @@ final class LivePage implements Page {
     private final String path;
     private final Mailbox mailbox;
     private final Outbox outbox;
-    private final Receipts receipts = new Receipts();
+    private final Receipts receipts;
     private final PageCalls calls;
-    private final AtomicInteger ackFlushes = new AtomicInteger();
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final List<Runnable> connectHooks = new CopyOnWriteArrayList<>();
@@ -65,6 +61,7 @@ final class LivePage implements Page {
         this.path = path;
         this.mailbox = new Mailbox(app.executor(), app.settings().maxQueuedEvents());
         var s = app.settings();
+        this.receipts = new Receipts(app.scheduler(), this::sendAck);
         this.outbox = new Outbox(app.codec(), s.maxOutboundBytes(), s.maxReplayFrames(), s.maxReplayBytes(), receipts);
         this.calls = new PageCalls(app.executor(), app.scheduler());
     }
@@ -348,37 +345,16 @@ final class LivePage implements Page {
      * drops a duplicate, and makes an ack due (docs/PROTOCOL.md §10.2, §10.3).
      */
     Receipts.Verdict receive(long seq, java.util.function.BooleanSupplier deliver) {
-        Receipts.Verdict verdict = receipts.receive(seq, deliver);
-        if (verdict == Receipts.Verdict.DELIVERED || verdict == Receipts.Verdict.DUPLICATE) {
-            ackDue();
-        }
-        return verdict;
+        return receipts.receive(seq, deliver);
     }
 
-    private void ackDue() {
-        if (receipts.ackUrgent()) {
-            outbox.flushAck();
-        } else if (receipts.scheduleFlush()) {
-            try {
-                app.scheduler().schedule(this::flushAck, ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                receipts.flushRan(); // the application is closing
-            }
-        }
-    }
-
-    private void flushAck() {
-        receipts.flushRan();
+    private void sendAck() {
         outbox.flushAck();
-        ackFlushes.incrementAndGet();
     }
-
-    /** How long an ack may wait for a data frame to ride on (§10.2). */
-    static final long ACK_DELAY_MILLIS = 100;
 
     /** Delayed ack flushes that ran (tests). */
     int ackFlushes() {
-        return ackFlushes.get();
+        return receipts.flushes();
     }
 
     Outbox outbox() {
@@ -403,28 +379,9 @@ final class LivePage implements Page {
     }
 
     private void answer(Frame.Call call) {
-        if (state == State.CLOSED) {
-            return;
+        if (state != State.CLOSED) {
+            send(calls.answer(call, app.codec(), this));
         }
-        FrameCodec codec = app.codec();
-        CallHandler handler = calls.handler(call.name());
-        DataFrame reply;
-        if (handler == null) {
-            reply = codec.failure(call.id(), "unknown_call", "no handler for call '" + call.name() + "'");
-        } else {
-            try {
-                reply = codec.result(call.id(), handler.handle(Event.json(call.name(), call.args())));
-            } catch (EventException e) {
-                reply = codec.failure(call.id(), e.code(), String.valueOf(e.getMessage()));
-            } catch (Exception | Error e) {
-                if (e instanceof VirtualMachineError vme) {
-                    throw vme;
-                }
-                log.warn("handler of call '{}' on {} failed", call.name(), this, e);
-                reply = codec.failure(call.id(), "handler_error", "the handler of call '" + call.name() + "' failed");
-            }
-        }
-        send(reply);
     }
 
     /**

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.pagewire.CallException;
 import dev.pagewire.CallHandler;
+import dev.pagewire.Event;
+import dev.pagewire.EventException;
+import dev.pagewire.internal.protocol.DataFrame;
+import dev.pagewire.internal.protocol.Frame;
+import dev.pagewire.internal.protocol.FrameCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A page's calls (docs/PROTOCOL.md §11): the handlers that answer the browser's calls, and the
@@ -23,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 final class PageCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(PageCalls.class);
 
     private final Map<String, CallHandler> handlers = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -42,6 +51,29 @@ final class PageCalls {
     /** The handler for the browser's call {@code name}, or {@code null}. */
     CallHandler handler(String name) {
         return handlers.get(name);
+    }
+
+    /**
+     * Runs the handler of the browser's call (on the page's mailbox) and returns the reply to send:
+     * its value, its {@link EventException}'s code and message, {@code handler_error} for any other
+     * failure (logged, never shown), or {@code unknown_call}.
+     */
+    DataFrame answer(Frame.Call call, FrameCodec codec, Object page) {
+        CallHandler handler = handlers.get(call.name());
+        if (handler == null) {
+            return codec.failure(call.id(), "unknown_call", "no handler for call '" + call.name() + "'");
+        }
+        try {
+            return codec.result(call.id(), handler.handle(Event.json(call.name(), call.args())));
+        } catch (EventException e) {
+            return codec.failure(call.id(), e.code(), String.valueOf(e.getMessage()));
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            log.warn("handler of call '{}' on {} failed", call.name(), page, e);
+            return codec.failure(call.id(), "handler_error", "the handler of call '" + call.name() + "' failed");
+        }
     }
 
     /** A fresh call id: positive, unique on this page. */

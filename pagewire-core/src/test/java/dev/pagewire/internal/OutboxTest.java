@@ -11,6 +11,9 @@ import dev.pagewire.spi.OutFrame;
 import dev.pagewire.testing.FakeConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The outbound side alone: numbering, the replay buffer, resume, piggybacked acks, slow consumers. */
@@ -18,7 +21,14 @@ class OutboxTest {
 
     private static final FrameCodec CODEC = new FrameCodec(32, 64 * 1024);
 
-    private final Receipts receipts = new Receipts();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    /** Delayed acks go nowhere here: the tests flush by hand. */
+    private final Receipts receipts = new Receipts(timer, () -> {});
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
 
     private Outbox outbox(long maxOutboundBytes, int maxFrames, long maxBytes) {
         return new Outbox(CODEC, maxOutboundBytes, maxFrames, maxBytes, receipts);
