@@ -61,13 +61,6 @@ public final class FakeConnection implements Connection {
         return this;
     }
 
-    /** The network caught up: nothing is waiting to be written any more. */
-    public FakeConnection drain() {
-        stalled = false;
-        queuedBytes.set(0);
-        return this;
-    }
-
     /** From now on nothing is written to the network: every frame sent adds to {@link #queuedBytes}. */
     public FakeConnection stall() {
         stalled = true;
