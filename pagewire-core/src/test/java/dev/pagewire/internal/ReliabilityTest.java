@@ -155,9 +155,10 @@ class ReliabilityTest {
         Wait.await("the standalone ack", () -> c.sentTexts().contains("[\"ack\",2]"));
         Wait.await("the mailbox to be empty", () -> handled.get() >= 2);
         assertEquals(2, handled.get(), "each number handled once");
+        long acksBefore = c.sentTexts().stream().filter("[\"ack\",2]"::equals).count();
         c.receive("[\"ev\",\"n\",null,2]");
         Wait.await("a duplicate alone to be acked again",
-                () -> c.sentTexts().stream().filter("[\"ack\",2]"::equals).count() == 2);
+                () -> c.sentTexts().stream().filter("[\"ack\",2]"::equals).count() > acksBefore);
         assertEquals(2, handled.get());
     }
 
@@ -222,9 +223,7 @@ class ReliabilityTest {
         FakeConnection c = tab.connect();
         long start = System.nanoTime();
         c.receive("[\"ev\",\"n\",null,1]");
-        c.receive("[\"ev\",\"n\",null,2]");
-        assertEquals(1, c.sent().size(), "not at once");
-        assertEquals("[\"ack\",2]", c.nextText());
+        assertEquals("[\"ack\",1]", c.nextText());
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis >= Receipts.ACK_DELAY_MILLIS - 5, "after the delay, not at once: " + millis + " ms");
     }
