@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -344,7 +345,7 @@ final class LivePage implements Page {
      * Takes a numbered inbound data frame: delivers it with {@code deliver} when it is the next one,
      * drops a duplicate, and makes an ack due (docs/PROTOCOL.md §10.2, §10.3).
      */
-    Receipts.Verdict receive(long seq, java.util.function.BooleanSupplier deliver) {
+    Receipts.Verdict receive(long seq, BooleanSupplier deliver) {
         return receipts.receive(seq, deliver);
     }
 
