@@ -1,6 +1,9 @@
 package dev.pagewire;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The server side of one page view: created when the page is rendered, alive while its tab shows the
@@ -26,9 +29,40 @@ public interface Page {
     void on(String event, EventHandler handler);
 
     /**
+     * Registers the handler that answers calls named {@code name} from the browser
+     * ({@code await pagewire.page.call(name, args)}), replacing any earlier handler of that name.
+     * Calls without a handler are answered with the error {@code unknown_call}.
+     *
+     * @throws IllegalArgumentException if the name is empty or longer than 128 characters
+     */
+    void handle(String name, CallHandler handler);
+
+    /**
+     * Calls the handler the browser registered under {@code name} with
+     * {@code pagewire.page.handle(name, fn)}, waiting at most {@link Settings#callTimeout()}.
+     * See {@link #call(String, Object, Duration)}.
+     */
+    CompletableFuture<JsonNode> call(String name, Object args);
+
+    /**
+     * Calls the browser's handler {@code name} with {@code args} (converted to JSON like
+     * {@link #emit}) and returns its reply. Never blocks; the call travels in order with the page's
+     * events and survives reconnects. The future completes on a virtual thread of the application
+     * (never a network thread, never this page's handler thread, so a handler may wait on it) with
+     * the reply (JSON {@code null} when the browser returned nothing), or exceptionally with a
+     * {@link CallException}: code {@code timeout} after {@code timeout}, {@code closed} when the
+     * page closes first, or the browser's error code. Cancelling the future forgets the call.
+     *
+     * @throws IllegalArgumentException if the name is not 1 to 128 characters or {@code args}
+     *     cannot be converted to JSON
+     */
+    CompletableFuture<JsonNode> call(String name, Object args, Duration timeout);
+
+    /**
      * Sends an event to the browser. {@code data} is converted to JSON (Jackson): records, maps,
-     * lists, strings, numbers, {@code JsonNode}, or {@code null}. Never blocks; while the page is
-     * disconnected the event waits (bounded by {@link Settings#maxOutboundBytes()}).
+     * lists, strings, numbers, {@code JsonNode}, or {@code null}. Never blocks; the event is kept
+     * until the browser acknowledges it, and resent after a reconnect (bounded by
+     * {@link Settings#maxReplayFrames()} and {@link Settings#maxReplayBytes()}).
      *
      * @throws IllegalArgumentException if {@code data} cannot be converted to JSON
      */

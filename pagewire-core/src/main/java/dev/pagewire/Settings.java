@@ -17,8 +17,16 @@ import java.util.Set;
  *     Default 32.
  * @param maxQueuedEvents inbound events waiting for a page's handlers; more close the connection
  *     with {@code 4429}. Default 1024.
- * @param maxOutboundBytes bytes waiting to be sent to one page (on the wire or while disconnected);
- *     more disconnect it with {@code 4503} (slow consumer). Default 4 MiB.
+ * @param maxOutboundBytes bytes a connection may have accepted and not yet written to the network;
+ *     more close that connection with {@code 4503} (slow consumer). The page keeps its replay
+ *     buffer, so its browser resumes where it left off. Default 4 MiB.
+ * @param maxReplayFrames data frames a page keeps until its browser acknowledges them, to resend
+ *     after a reconnect (and, while disconnected, to send at all); past it the oldest are dropped
+ *     and the browser is told it missed them (docs/PROTOCOL.md §10.4). Default 1024.
+ * @param maxReplayBytes bytes of data frames a page keeps that way, bounding its memory whatever
+ *     the browser does; past it the oldest are dropped likewise. Default 1 MiB.
+ * @param callTimeout how long {@link Page#call(String, Object)} waits for the browser's reply
+ *     before it fails with {@link CallException} code {@code timeout}. Default 30 s.
  * @param heartbeatInterval how long the server lets either direction stay silent before it pings.
  *     Default 15 s, well below the usual 30–60 s idle timeouts of proxies.
  * @param idleTimeout how long a connection may send nothing before it is considered dead and closed
@@ -43,6 +51,9 @@ public record Settings(
         int maxJsonDepth,
         int maxQueuedEvents,
         long maxOutboundBytes,
+        int maxReplayFrames,
+        long maxReplayBytes,
+        Duration callTimeout,
         Duration heartbeatInterval,
         Duration idleTimeout,
         Duration closeGracePeriod,
@@ -58,6 +69,9 @@ public record Settings(
         positive(maxJsonDepth, "maxJsonDepth");
         positive(maxQueuedEvents, "maxQueuedEvents");
         positive(maxOutboundBytes, "maxOutboundBytes");
+        positive(maxReplayFrames, "maxReplayFrames");
+        positive(maxReplayBytes, "maxReplayBytes");
+        positive(callTimeout, "callTimeout");
         positive(heartbeatInterval, "heartbeatInterval");
         positive(idleTimeout, "idleTimeout");
         positive(closeGracePeriod, "closeGracePeriod");
@@ -107,6 +121,8 @@ public record Settings(
     public String toString() {
         return "Settings[maxMessageBytes=" + maxMessageBytes + ", maxJsonDepth=" + maxJsonDepth
                 + ", maxQueuedEvents=" + maxQueuedEvents + ", maxOutboundBytes=" + maxOutboundBytes
+                + ", maxReplayFrames=" + maxReplayFrames + ", maxReplayBytes=" + maxReplayBytes
+                + ", callTimeout=" + callTimeout
                 + ", heartbeatInterval=" + heartbeatInterval + ", idleTimeout=" + idleTimeout
                 + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl
                 + ", allowedOrigins=" + allowedOrigins + ", compression=" + compression
@@ -132,6 +148,9 @@ public record Settings(
         private int maxJsonDepth = 32;
         private int maxQueuedEvents = 1024;
         private long maxOutboundBytes = 4L * 1024 * 1024;
+        private int maxReplayFrames = 1024;
+        private long maxReplayBytes = 1024 * 1024;
+        private Duration callTimeout = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ofSeconds(15);
         private Duration idleTimeout = Duration.ofSeconds(45);
         private Duration closeGracePeriod = Duration.ofSeconds(30);
@@ -165,6 +184,24 @@ public record Settings(
         /** See {@link Settings#maxOutboundBytes()}. */
         public Builder maxOutboundBytes(long bytes) {
             this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /** See {@link Settings#maxReplayFrames()}. */
+        public Builder maxReplayFrames(int frames) {
+            this.maxReplayFrames = frames;
+            return this;
+        }
+
+        /** See {@link Settings#maxReplayBytes()}. */
+        public Builder maxReplayBytes(long bytes) {
+            this.maxReplayBytes = bytes;
+            return this;
+        }
+
+        /** See {@link Settings#callTimeout()}. */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
             return this;
         }
 
@@ -232,7 +269,7 @@ public record Settings(
                 new SecureRandom().nextBytes(key);
             }
             return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
-                    heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
+                    maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
                     compression, connectTimeout, upgradeAfter, key);
         }
     }

@@ -25,6 +25,9 @@ class SettingsTest {
         assertEquals(32, s.maxJsonDepth());
         assertEquals(1024, s.maxQueuedEvents());
         assertEquals(4L * 1024 * 1024, s.maxOutboundBytes());
+        assertEquals(1024, s.maxReplayFrames());
+        assertEquals(1024L * 1024, s.maxReplayBytes());
+        assertEquals(Duration.ofSeconds(30), s.callTimeout());
         assertEquals(Duration.ofSeconds(15), s.heartbeatInterval());
         assertEquals(Duration.ofSeconds(45), s.idleTimeout());
         assertEquals(Duration.ofSeconds(30), s.closeGracePeriod());
@@ -49,6 +52,9 @@ class SettingsTest {
                 .maxJsonDepth(2)
                 .maxQueuedEvents(3)
                 .maxOutboundBytes(4)
+                .maxReplayFrames(11)
+                .maxReplayBytes(12)
+                .callTimeout(Duration.ofSeconds(13))
                 .heartbeatInterval(Duration.ofSeconds(5))
                 .idleTimeout(Duration.ofSeconds(6))
                 .closeGracePeriod(Duration.ofSeconds(7))
@@ -63,6 +69,9 @@ class SettingsTest {
         assertEquals(2, s.maxJsonDepth());
         assertEquals(3, s.maxQueuedEvents());
         assertEquals(4, s.maxOutboundBytes());
+        assertEquals(11, s.maxReplayFrames());
+        assertEquals(12, s.maxReplayBytes());
+        assertEquals(Duration.ofSeconds(13), s.callTimeout());
         assertEquals(Duration.ofSeconds(5), s.heartbeatInterval());
         assertEquals(Duration.ofSeconds(6), s.idleTimeout());
         assertEquals(Duration.ofSeconds(7), s.closeGracePeriod());
@@ -80,6 +89,9 @@ class SettingsTest {
                 bad("maxJsonDepth", b -> b.maxJsonDepth(-1)),
                 bad("maxQueuedEvents", b -> b.maxQueuedEvents(0)),
                 bad("maxOutboundBytes", b -> b.maxOutboundBytes(0)),
+                bad("maxReplayFrames", b -> b.maxReplayFrames(0)),
+                bad("maxReplayBytes", b -> b.maxReplayBytes(-1)),
+                bad("callTimeout", b -> b.callTimeout(Duration.ZERO)),
                 bad("heartbeatInterval", b -> b.heartbeatInterval(Duration.ZERO)),
                 bad("idleTimeout", b -> b.idleTimeout(Duration.ofSeconds(-1))),
                 bad("closeGracePeriod", b -> b.closeGracePeriod(Duration.ZERO)),
@@ -133,7 +145,7 @@ class SettingsTest {
         assertArrayEquals(filled(32, (byte) 7), s.secret());
 
         byte[] direct = filled(32, (byte) 9);
-        Settings d = new Settings(1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
+        Settings d = new Settings(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Set.of(), true, Duration.ofSeconds(1), Duration.ofSeconds(1), direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());

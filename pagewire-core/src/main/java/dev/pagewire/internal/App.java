@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +52,18 @@ public final class App implements Pagewire, Gateway {
     private final String clientConfig;
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pagewire-page-", 0).factory());
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pagewire-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor timer = newTimer();
+
+    /** One thread for every page: ticks, delayed acks, call timeouts (cancelled ones leave at once). */
+    private static ScheduledThreadPoolExecutor newTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "pagewire-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     public App(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -173,7 +181,16 @@ public final class App implements Pagewire, Gateway {
     }
 
     @Override
-    public Attachment attach(String path, String token, Connection connection) {
+    public Attachment attach(String path, String token, String ack, Connection connection) {
+        long clientAck;
+        try {
+            clientAck = ack == null || ack.isEmpty() ? 0 : Long.parseLong(ack);
+        } catch (NumberFormatException e) {
+            clientAck = -1;
+        }
+        if (clientAck < 0) {
+            return new Attachment.Refused(CloseCodes.BAD_FRAME, "the ack parameter must be a non-negative integer");
+        }
         if (token == null || token.isEmpty()) {
             return new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token");
         }
@@ -191,7 +208,7 @@ public final class App implements Pagewire, Gateway {
                 return new Attachment.Refused(CloseCodes.BAD_TOKEN, "page token expired");
             }
         }
-        return page.attach(connection);
+        return page.attach(connection, clientAck);
     }
 
     @Override
@@ -231,6 +248,11 @@ public final class App implements Pagewire, Gateway {
 
     ExecutorService executor() {
         return executor;
+    }
+
+    /** The shared timer: page ticks, delayed acks and call timeouts; its tasks must be short. */
+    ScheduledExecutorService scheduler() {
+        return timer;
     }
 
     /** Looks a live page up by id (tests and diagnostics). */

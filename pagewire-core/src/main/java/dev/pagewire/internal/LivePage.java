@@ -1,27 +1,35 @@
 package dev.pagewire.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.CallHandler;
 import dev.pagewire.Event;
 import dev.pagewire.EventException;
 import dev.pagewire.EventHandler;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.internal.protocol.DataFrame;
+import dev.pagewire.internal.protocol.Frame;
 import dev.pagewire.internal.protocol.FrameCodec;
 import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.OutFrame;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live {@link Page}: its handlers, topics, lifecycle and outbound queue. State transitions hold
- * the page's monitor briefly; handlers and hooks run on the page's {@link Mailbox}.
+ * The live {@link Page}: its handlers, topics, lifecycle, numbered outbound and inbound sides
+ * ({@link Outbox}, {@link Receipts}) and calls. State transitions hold the page's monitor briefly;
+ * handlers and hooks run on the page's {@link Mailbox}.
  */
 final class LivePage implements Page {
 
@@ -34,6 +42,8 @@ final class LivePage implements Page {
     private final String path;
     private final Mailbox mailbox;
     private final Outbox outbox;
+    private final Receipts receipts;
+    private final PageCalls calls;
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final List<Runnable> connectHooks = new CopyOnWriteArrayList<>();
@@ -51,7 +61,10 @@ final class LivePage implements Page {
         this.id = id;
         this.path = path;
         this.mailbox = new Mailbox(app.executor(), app.settings().maxQueuedEvents());
-        this.outbox = new Outbox(app.settings().maxOutboundBytes());
+        var s = app.settings();
+        this.receipts = new Receipts(app.scheduler(), this::sendAck);
+        this.outbox = new Outbox(app.codec(), s.maxOutboundBytes(), s.maxReplayFrames(), s.maxReplayBytes(), receipts);
+        this.calls = new PageCalls(app.executor(), app.scheduler());
     }
 
     @Override
@@ -68,6 +81,34 @@ final class LivePage implements Page {
     public void on(String event, EventHandler handler) {
         FrameCodec.checkName(event);
         handlers.put(event, Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public void handle(String name, CallHandler handler) {
+        FrameCodec.checkName(name);
+        calls.handle(name, Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> call(String name, Object args) {
+        return call(name, args, app.settings().callTimeout());
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be a positive duration, got " + timeout);
+        }
+        long id = calls.nextId();
+        DataFrame frame = app.codec().call(id, name, args);
+        // Registered before the state check, so a close racing with this call still fails it.
+        CompletableFuture<JsonNode> future = calls.register(id, timeout);
+        if (state == State.CLOSED) {
+            calls.fail(id, "closed", "the page closed");
+        } else {
+            send(frame);
+        }
+        return future;
     }
 
     @Override
@@ -149,39 +190,53 @@ final class LivePage implements Page {
         return state;
     }
 
-    /** Sends a frame (an emit or a topic broadcast), enforcing the outbound limit. */
-    void send(OutFrame frame) {
+    /**
+     * Sends a data frame (an emit, an error, a call, a reply or a topic broadcast): numbered and kept
+     * for resume; a connection past the outbound limit is closed, the page keeps the frame.
+     */
+    void send(DataFrame frame) {
         if (state == State.CLOSED) {
             return;
         }
         Connection shed = outbox.send(frame);
-        if (shed == Outbox.FULL) {
-            close(CloseCodes.SLOW_CONSUMER,
-                    "over " + app.settings().maxOutboundBytes() + " bytes queued while disconnected");
-        } else if (shed != null) {
-            shed.close(CloseCodes.SLOW_CONSUMER,
-                    "slow consumer: over " + app.settings().maxOutboundBytes() + " bytes queued");
-            markDisconnected();
+        if (shed != null) {
+            shedSlow(shed);
         }
     }
 
-    /** Attaches a connection (first connect or reconnect). */
-    Attachment attach(Connection connection) {
-        Connection replaced;
+    private void shedSlow(Connection slow) {
+        slow.close(CloseCodes.SLOW_CONSUMER,
+                "slow consumer: over " + app.settings().maxOutboundBytes() + " bytes queued");
+        markDisconnected();
+    }
+
+    /**
+     * Attaches a connection (first connect or reconnect) whose browser has every data frame up to
+     * {@code clientAck}, and resumes from there (docs/PROTOCOL.md §10.3).
+     */
+    Attachment attach(Connection connection, long clientAck) {
+        Outbox.Attached attached;
         synchronized (this) {
             if (state == State.CLOSED) {
                 return new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired");
             }
-            replaced = outbox.attach(connection,
-                    app.codec().hello(id, app.settings().heartbeatInterval().toMillis()));
+            long heartbeat = app.settings().heartbeatInterval().toMillis();
+            attached = outbox.attach(connection, clientAck, ack -> app.codec().hello(id, heartbeat, ack));
+            if (attached == null) {
+                return new Attachment.Refused(CloseCodes.BAD_FRAME,
+                        "ack " + clientAck + " is above the last frame sent (" + outbox.lastSeq() + ")");
+            }
             state = State.CONNECTED;
             lastReceivedNanos = System.nanoTime();
         }
-        if (replaced != null) {
-            replaced.close(CloseCodes.REPLACED, "replaced by a newer connection");
+        if (attached.replaced() != null) {
+            attached.replaced().close(CloseCodes.REPLACED, "replaced by a newer connection");
             runHooks(disconnectHooks, "disconnect");
         }
         runHooks(connectHooks, "connect");
+        if (attached.slow()) {
+            shedSlow(connection);
+        }
         return new Attachment.Accepted(new PageSession(this, connection));
     }
 
@@ -219,6 +274,7 @@ final class LivePage implements Page {
             state = State.CLOSED;
             c = outbox.detachAll();
         }
+        calls.closeAll();
         if (c != null) {
             c.close(code, reason);
         }
@@ -248,7 +304,7 @@ final class LivePage implements Page {
                     dropped(c, CloseCodes.IDLE_TIMEOUT, "nothing received for " + s.idleTimeout().toSeconds() + " s");
                 } else if (heartbeatDue(now, s.heartbeatInterval().toNanos())) {
                     lastPingNanos = now;
-                    outbox.reply(c, app.codec().ping());
+                    outbox.control(c, app.codec().ping());
                 }
             }
             case DISCONNECTED -> {
@@ -277,7 +333,56 @@ final class LivePage implements Page {
     }
 
     void reply(Connection c, OutFrame frame) {
-        outbox.reply(c, frame);
+        outbox.control(c, frame);
+    }
+
+    /** The browser acknowledged every data frame up to {@code ack}; {@code false} if beyond what was sent. */
+    boolean acked(long ack) {
+        return outbox.acked(ack);
+    }
+
+    /**
+     * Takes a numbered inbound data frame: delivers it with {@code deliver} when it is the next one,
+     * drops a duplicate, and makes an ack due (docs/PROTOCOL.md §10.2, §10.3).
+     */
+    Receipts.Verdict receive(long seq, BooleanSupplier deliver) {
+        return receipts.receive(seq, deliver);
+    }
+
+    private void sendAck() {
+        outbox.flushAck();
+    }
+
+    /** Delayed ack flushes that ran (tests). */
+    int ackFlushes() {
+        return receipts.flushes();
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    PageCalls calls() {
+        return calls;
+    }
+
+    /** A reply to one of this page's calls arrived (network thread; completes off it). */
+    void resolved(Frame.Result result) {
+        calls.resolve(result.id(), result.ok(), result.value());
+    }
+
+    /** Queues a call from the browser for its handler; {@code false} if the mailbox is full. */
+    boolean deliverCall(Frame.Call call) {
+        if (state == State.CLOSED) {
+            return true;
+        }
+        return mailbox.offer(() -> answer(call));
+    }
+
+    private void answer(Frame.Call call) {
+        if (state != State.CLOSED) {
+            send(calls.answer(call, app.codec(), this));
+        }
     }
 
     /**

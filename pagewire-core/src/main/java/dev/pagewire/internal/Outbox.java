@@ -1,96 +1,119 @@
 package dev.pagewire.internal;
 
+import dev.pagewire.internal.protocol.DataFrame;
+import dev.pagewire.internal.protocol.FrameCodec;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.OutFrame;
-import java.util.ArrayDeque;
+import java.util.function.LongFunction;
 
 /**
- * A page's outbound side: the attached connection, or a bounded queue of frames waiting for the next
- * one. Keeps frames in emit order across a reconnect: a new connection gets the hello frame first,
- * then what waited, then new frames. Thread-safe; every method holds the lock only briefly and never
- * blocks on I/O (connections queue writes).
+ * A page's outbound side (docs/PROTOCOL.md §10): numbers every data frame, keeps it in the
+ * {@link ReplayBuffer} until the browser acknowledges it, sends it through the attached connection
+ * (if any) with the page's ack piggybacked when one is owed, and on a new connection sends
+ * {@code hello}, {@code missed} and the kept frames the browser lacks before anything new.
+ * Thread-safe; every method holds the lock briefly and never blocks on I/O (connections queue
+ * writes).
  */
 final class Outbox {
 
-    /** What {@link #send} returns when no connection is attached and the waiting queue is full. */
-    static final Connection FULL = new Connection() {
-        @Override
-        public String transport() {
-            return "none";
-        }
+    /** What {@link #attach} did: the connection it replaced, and whether the new one is already slow. */
+    record Attached(Connection replaced, boolean slow) {}
 
-        @Override
-        public void send(OutFrame frame) {}
-
-        @Override
-        public long queuedBytes() {
-            return 0;
-        }
-
-        @Override
-        public void close(int code, String reason) {}
-    };
-
-    private final long maxBytes;
-    private final ArrayDeque<OutFrame> waiting = new ArrayDeque<>();
-    private long waitingBytes;
+    private final FrameCodec codec;
+    private final long maxOutboundBytes;
+    private final ReplayBuffer replay;
+    private final Receipts receipts;
     private Connection connection;
+    private long lastSeq;
     private volatile long lastSentNanos = System.nanoTime();
 
-    Outbox(long maxBytes) {
-        this.maxBytes = maxBytes;
+    Outbox(FrameCodec codec, long maxOutboundBytes, int maxReplayFrames, long maxReplayBytes, Receipts receipts) {
+        this.codec = codec;
+        this.maxOutboundBytes = maxOutboundBytes;
+        this.replay = new ReplayBuffer(maxReplayFrames, maxReplayBytes);
+        this.receipts = receipts;
     }
 
     /**
-     * Sends or queues a frame.
+     * Numbers, keeps and (when connected) sends a data frame.
      *
-     * @return {@code null} when sent or queued; the attached connection, now detached, when it has
-     *     more than the limit waiting (a slow consumer the caller must close); {@link #FULL} when no
-     *     connection is attached and the waiting queue is full (the frame was not kept)
+     * @return {@code null} normally; the attached connection, now detached, when it has more than
+     *     {@code maxOutboundBytes} unwritten (a slow consumer the caller must close)
      */
-    synchronized Connection send(OutFrame frame) {
-        if (connection != null) {
-            connection.send(frame);
-            lastSentNanos = System.nanoTime();
-            if (connection.queuedBytes() > maxBytes) {
-                Connection slow = connection;
-                connection = null;
-                return slow;
-            }
+    synchronized Connection send(DataFrame frame) {
+        long seq = ++lastSeq;
+        replay.add(seq, frame);
+        if (connection == null) {
             return null;
         }
-        if (waitingBytes + frame.size() > maxBytes) {
-            return FULL;
-        }
-        waiting.add(frame);
-        waitingBytes += frame.size();
-        return null;
+        connection.send(frame.numbered(seq, receipts.takeAck()));
+        lastSentNanos = System.nanoTime();
+        return shedIfSlow();
     }
 
-    /** Sends to {@code target} only if it is still the attached connection (answers such as pong). */
-    synchronized void reply(Connection target, OutFrame frame) {
-        if (connection == target) {
+    /** Sends a control frame (pong, ping) only if {@code target} is still the attached connection. */
+    synchronized void control(Connection target, OutFrame frame) {
+        if (connection == target && target != null) {
             target.send(frame);
             lastSentNanos = System.nanoTime();
         }
     }
 
+    /** Sends {@code ["ack", a]} if an ack is owed and a connection is attached. */
+    synchronized void flushAck() {
+        if (connection == null) {
+            return;
+        }
+        long ack = receipts.takeAck();
+        if (ack >= 0) {
+            connection.send(codec.ack(ack));
+            lastSentNanos = System.nanoTime();
+        }
+    }
+
+    /** The browser has every frame up to {@code ack}; {@code false} if it claims more than was sent. */
+    synchronized boolean acked(long ack) {
+        if (ack > lastSeq) {
+            return false;
+        }
+        replay.acked(ack);
+        return true;
+    }
+
     /**
-     * Attaches a connection: sends {@code hello}, then every waiting frame.
+     * Attaches a connection whose browser has every frame up to {@code clientAck}: sends
+     * {@code hello} (built with this side's ack), then {@code missed} if frames above
+     * {@code clientAck} are gone, then every kept frame above it, in order.
      *
-     * @return the connection it replaces, or {@code null}
+     * @return what happened, or {@code null} if {@code clientAck} is above the last number sent
+     *     (nothing was attached)
      */
-    synchronized Connection attach(Connection next, OutFrame hello) {
+    synchronized Attached attach(Connection next, long clientAck, LongFunction<OutFrame> hello) {
+        if (clientAck > lastSeq) {
+            return null;
+        }
         Connection previous = connection;
         connection = next;
-        next.send(hello);
-        OutFrame frame;
-        while ((frame = waiting.poll()) != null) {
-            next.send(frame);
+        replay.acked(clientAck);
+        next.send(hello.apply(receipts.takeAckForHello()));
+        ReplayBuffer.Missed missed = replay.missedAbove(clientAck);
+        if (missed != null) {
+            next.send(codec.missed(missed.from(), missed.to(), missed.reason()));
         }
-        waitingBytes = 0;
+        for (ReplayBuffer.Kept k : replay.above(clientAck)) {
+            next.send(k.frame().numbered(k.seq()));
+        }
         lastSentNanos = System.nanoTime();
-        return previous;
+        return new Attached(previous, shedIfSlow() != null);
+    }
+
+    private Connection shedIfSlow() {
+        if (connection.queuedBytes() > maxOutboundBytes) {
+            Connection slow = connection;
+            connection = null;
+            return slow;
+        }
+        return null;
     }
 
     /** Detaches {@code c} if it is the attached connection; {@code true} if it was. */
@@ -102,12 +125,11 @@ final class Outbox {
         return false;
     }
 
-    /** Detaches whatever is attached and returns it, or {@code null}. */
+    /** Detaches whatever is attached and returns it, or {@code null}; forgets the kept frames. */
     synchronized Connection detachAll() {
         Connection c = connection;
         connection = null;
-        waiting.clear();
-        waitingBytes = 0;
+        replay.clear();
         return c;
     }
 
@@ -119,7 +141,18 @@ final class Outbox {
         return lastSentNanos;
     }
 
-    synchronized long waitingBytes() {
-        return waitingBytes;
+    /** The number of the last data frame sent. */
+    synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Frames kept for resume (tests, diagnostics). */
+    synchronized int replayFrames() {
+        return replay.frames();
+    }
+
+    /** Bytes kept for resume (tests, diagnostics). */
+    synchronized long replayBytes() {
+        return replay.bytes();
     }
 }

@@ -51,18 +51,56 @@ final class PageSession implements Session {
     private void handle(Frame frame) {
         page.received();
         switch (frame) {
-            case Frame.Emit e -> deliver(Event.json(e.name(), e.data()));
-            case Frame.BinaryEmit b -> deliver(Event.binary(b.name(), b.bytes()));
+            case Frame.Data d -> data(d);
+            case Frame.Ack a -> ack(a.ack());
             case Frame.Ping p -> page.reply(connection, codec.pong());
             case Frame.Pong p -> { }
             case Frame.Bye b -> page.close(CloseCodes.NORMAL, "page left");
         }
     }
 
-    private void deliver(Event event) {
-        if (!page.deliver(event)) {
-            page.dropped(connection, CloseCodes.TOO_MANY_EVENTS,
-                    "too many events queued (limit " + page.app().settings().maxQueuedEvents() + ")");
+    private boolean ack(long ack) {
+        if (ack >= 0 && !page.acked(ack)) {
+            page.dropped(connection, CloseCodes.BAD_FRAME, "ack " + ack + " is above the last frame sent");
+            return false;
         }
+        return true;
+    }
+
+    /** A data frame: its ack first, then its number decides whether it is delivered (§10). */
+    private void data(Frame.Data frame) {
+        if (!ack(frame.ack())) {
+            return;
+        }
+        if (frame.seq() == Frame.UNNUMBERED) {
+            if (!deliver(frame)) {
+                tooMany();
+            }
+            return;
+        }
+        switch (page.receive(frame.seq(), () -> deliver(frame))) {
+            case DELIVERED, DUPLICATE -> { }
+            case GAP -> page.dropped(connection, CloseCodes.BAD_FRAME,
+                    "frame " + frame.seq() + " skips ahead: a gap in the sequence");
+            case REFUSED -> tooMany();
+        }
+    }
+
+    /** Hands a data frame on; {@code false} if the page's mailbox is full. */
+    private boolean deliver(Frame.Data frame) {
+        return switch (frame) {
+            case Frame.Emit e -> page.deliver(Event.json(e.name(), e.data()));
+            case Frame.BinaryEmit b -> page.deliver(Event.binary(b.name(), b.bytes()));
+            case Frame.Call c -> page.deliverCall(c);
+            case Frame.Result r -> {
+                page.resolved(r);
+                yield true;
+            }
+        };
+    }
+
+    private void tooMany() {
+        page.dropped(connection, CloseCodes.TOO_MANY_EVENTS,
+                "too many events queued (limit " + page.app().settings().maxQueuedEvents() + ")");
     }
 }

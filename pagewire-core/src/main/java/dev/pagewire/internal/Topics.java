@@ -2,7 +2,7 @@ package dev.pagewire.internal;
 
 import dev.pagewire.Page;
 import dev.pagewire.Topic;
-import dev.pagewire.spi.OutFrame;
+import dev.pagewire.internal.protocol.DataFrame;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The local topic registry: topic name to member pages. A topic exists while it has members; the
- * handles {@link #topic} returns look members up by name on each use. Thread-safe.
+ * handles {@link #topic} returns look members up by name on each use. A broadcast is encoded once;
+ * each member only splices in its own sequence number ({@link DataFrame#numbered}). Thread-safe.
  */
 final class Topics {
 
@@ -36,7 +37,7 @@ final class Topics {
         });
     }
 
-    private void broadcast(String topic, OutFrame frame, Page except) {
+    private void broadcast(String topic, DataFrame frame, Page except) {
         Set<LivePage> pages = members.get(topic);
         if (pages == null) {
             return;

@@ -43,10 +43,17 @@ public interface Gateway {
     boolean originAllowed(String origin, String host);
 
     /**
-     * Attaches a new connection to the page named by {@code token}. On acceptance the page sends its
-     * {@code hello} frame through the connection before this method returns.
+     * Attaches a new connection to the page named by {@code token} and resumes the page's channel
+     * from the client's ack (docs/PROTOCOL.md §10.3). On acceptance the page sends, through the
+     * connection and before this method returns, its {@code hello} frame, then {@code missed} if
+     * data was lost, then every kept data frame above the client's ack. Never blocks.
+     *
+     * @param token the {@code pagewire} query parameter, or {@code null} when absent
+     * @param ack the {@code ack} query parameter as received, or {@code null} when absent (same as
+     *     {@code "0"}); one that is not a non-negative integer, or above the last data frame the
+     *     page sent, is refused with {@code 4400}
      */
-    Attachment attach(String path, String token, Connection connection);
+    Attachment attach(String path, String token, String ack, Connection connection);
 
     /**
      * The id of the page that {@code token} names, if the token is genuine and was issued for

@@ -150,9 +150,9 @@ class AppTest {
         start();
         Tab.open(app, "/p");
         assertEquals(new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token"),
-                app.attach("/p", null, new FakeConnection()));
+                app.attach("/p", null, null, new FakeConnection()));
         assertEquals(new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token"),
-                app.attach("/p", "", new FakeConnection()));
+                app.attach("/p", "", null, new FakeConnection()));
     }
 
     @Test
@@ -160,11 +160,11 @@ class AppTest {
         start();
         Tab tab = Tab.open(app, "/p");
         Attachment.Refused invalid = new Attachment.Refused(CloseCodes.BAD_TOKEN, "invalid page token");
-        assertEquals(invalid, app.attach("/p", "garbage", new FakeConnection()));
+        assertEquals(invalid, app.attach("/p", "garbage", null, new FakeConnection()));
         String token = tab.token();
         char last = token.charAt(token.length() - 1);
         String tampered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
-        assertEquals(invalid, app.attach("/p", tampered, new FakeConnection()));
+        assertEquals(invalid, app.attach("/p", tampered, null, new FakeConnection()));
         assertFalse(tab.page().isConnected());
     }
 
@@ -173,7 +173,7 @@ class AppTest {
         start();
         Tab tab = Tab.open(app, "/p");
         FakeConnection c = new FakeConnection();
-        assertEquals(new Attachment.Refused(CloseCodes.BAD_TOKEN, "invalid page token"), app.attach("/q", tab.token(), c));
+        assertEquals(new Attachment.Refused(CloseCodes.BAD_TOKEN, "invalid page token"), app.attach("/q", tab.token(), null, c));
         assertEquals(List.of(), c.sent(), "nothing is sent on a refused connection");
         assertFalse(c.isClosed(), "the transport closes a refused connection with the code it was given");
     }
@@ -186,7 +186,7 @@ class AppTest {
             other.page("/p", (request, page) -> HTML);
             String foreign = Tab.tokenIn(other.render(new TestRequest("/p")).html());
             assertEquals(CloseCodes.BAD_TOKEN, assertInstanceOf(Attachment.Refused.class,
-                    app.attach("/p", foreign, new FakeConnection())).code());
+                    app.attach("/p", foreign, null, new FakeConnection())).code());
         } finally {
             other.close();
         }
@@ -200,7 +200,7 @@ class AppTest {
         PageTokens tokens = new PageTokens(secret, Clock.systemUTC());
         String token = tokens.issue(tokens.newPageId(), "/p");
         assertEquals(new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired"),
-                app.attach("/p", token, new FakeConnection()));
+                app.attach("/p", token, null, new FakeConnection()));
     }
 
     @Test
@@ -210,7 +210,7 @@ class AppTest {
         FakeConnection c = new FakeConnection("websocket");
         Attachment attachment = tab.attach(c);
         assertInstanceOf(Attachment.Accepted.class, attachment);
-        assertEquals(List.of("[\"hello\",{\"v\":1,\"page\":\"" + tab.page().id() + "\",\"heartbeat\":20000}]"),
+        assertEquals(List.of("[\"hello\",{\"v\":1,\"page\":\"" + tab.page().id() + "\",\"heartbeat\":20000,\"ack\":0}]"),
                 c.sentTexts(), "hello is sent before attach returns");
         assertTrue(tab.page().isConnected());
         assertEquals("websocket", tab.page().transport());

@@ -46,7 +46,17 @@ record Tab(App app, String path, String html, String token, Page page) {
 
     /** Attaches {@code c} and reads its hello frame. */
     FakeConnection connect(FakeConnection c) {
-        c.attachTo(app, path, token);
+        return connect(c, null);
+    }
+
+    /** Attaches a new connection resuming from the browser's {@code ack} and reads its hello. */
+    FakeConnection resume(long ack) {
+        return connect(new FakeConnection(), Long.toString(ack));
+    }
+
+    /** Attaches {@code c} with the {@code ack} query parameter (null: none) and reads its hello. */
+    FakeConnection connect(FakeConnection c, String ack) {
+        c.attachTo(app, path, token, ack);
         String hello = c.nextText();
         assertTrue(hello.startsWith("[\"hello\",{\"v\":1,\"page\":\"" + page.id() + "\""), hello);
         return c;
@@ -54,6 +64,6 @@ record Tab(App app, String path, String html, String token, Page page) {
 
     /** Attaches {@code c} as is, returning the gateway's answer. */
     Attachment attach(Connection c) {
-        return app.attach(path, token, c);
+        return app.attach(path, token, null, c);
     }
 }

@@ -44,18 +44,18 @@ class TopicsTest {
     @Test
     void topicEmitReachesItsMembersOnly() {
         app.topic("room").emit("said", "hi");
-        assertEquals("[\"ev\",\"said\",\"hi\"]", toAlice.nextText());
-        assertEquals("[\"ev\",\"said\",\"hi\"]", toBob.nextText());
+        assertEquals("[\"ev\",\"said\",\"hi\",1]", toAlice.nextText());
+        assertEquals("[\"ev\",\"said\",\"hi\",1]", toBob.nextText());
         carol.page().emit("marker", 0);
-        assertEquals("[\"ev\",\"marker\",0]", toCarol.nextText(), "a non-member got nothing before the marker");
+        assertEquals("[\"ev\",\"marker\",0,1]", toCarol.nextText(), "a non-member got nothing before the marker");
     }
 
     @Test
     void emitExceptSkipsTheSender() {
         app.topic("room").emitExcept(alice.page(), "said", "from alice");
-        assertEquals("[\"ev\",\"said\",\"from alice\"]", toBob.nextText());
+        assertEquals("[\"ev\",\"said\",\"from alice\",1]", toBob.nextText());
         alice.page().emit("marker", 0);
-        assertEquals("[\"ev\",\"marker\",0]", toAlice.nextText(), "the sender got nothing before the marker");
+        assertEquals("[\"ev\",\"marker\",0,1]", toAlice.nextText(), "the sender got nothing before the marker");
     }
 
     @Test
@@ -79,7 +79,7 @@ class TopicsTest {
         assertEquals(0, room.size());
         room.emit("said", "anyone?");
         bob.page().emit("marker", 0);
-        assertEquals("[\"ev\",\"marker\",0]", toBob.nextText());
+        assertEquals("[\"ev\",\"marker\",0,1]", toBob.nextText());
         assertEquals(1, toAlice.sent().size(), "only hello reached the closed page");
     }
 
@@ -96,6 +96,6 @@ class TopicsTest {
         toBob.end();
         app.topic("room").emit("said", "while you were away");
         FakeConnection again = bob.connect();
-        assertEquals("[\"ev\",\"said\",\"while you were away\"]", again.nextText());
+        assertEquals("[\"ev\",\"said\",\"while you were away\",1]", again.nextText());
     }
 }

@@ -49,7 +49,12 @@ public final class FakeConnection implements Connection {
      * request, and fails the test if the page refuses it.
      */
     public FakeConnection attachTo(Gateway gateway, String path, String token) {
-        switch (gateway.attach(path, token, this)) {
+        return attachTo(gateway, path, token, null);
+    }
+
+    /** {@link #attachTo(Gateway, String, String)} with the {@code ack} query parameter (may be null). */
+    public FakeConnection attachTo(Gateway gateway, String path, String token, String ack) {
+        switch (gateway.attach(path, token, ack, this)) {
             case Attachment.Accepted a -> session = a.session();
             case Attachment.Refused r -> fail("attach refused: " + r);
         }

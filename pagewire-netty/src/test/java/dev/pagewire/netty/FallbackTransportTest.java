@@ -67,15 +67,15 @@ class FallbackTransportTest {
         try (TestFallback client = TestFallback.openPage(page, transport)) {
             Page p = pages.take();
             assertTrue(client.next().matches("\\[\"open\",\"[A-Za-z0-9_-]{22}\"]"));
-            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000}]", client.next());
+            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000,\"ack\":0}]", client.next());
             assertEquals(204, client.post("[\"ev\",\"count\"]", "[\"ev\",\"count\"]").statusCode());
             assertEquals(204, client.post("[\"ev\",\"echo\",{\"a\":[1,\"\\n\"]}]").statusCode());
-            assertEquals("[\"ev\",\"counted\",1]", client.nextEvent());
-            assertEquals("[\"ev\",\"counted\",2]", client.nextEvent());
-            assertEquals("[\"ev\",\"echoed\",{\"a\":[1,\"\\n\"]}]", client.nextEvent());
+            assertEquals("[\"ev\",\"counted\",1,1]", client.nextEvent());
+            assertEquals("[\"ev\",\"counted\",2,2]", client.nextEvent());
+            assertEquals("[\"ev\",\"echoed\",{\"a\":[1,\"\\n\"]},3]", client.nextEvent());
             assertEquals(transport, p.transport());
             p.emit("news", List.of(1, 2));
-            assertEquals("[\"ev\",\"news\",[1,2]]", client.nextEvent());
+            assertEquals("[\"ev\",\"news\",[1,2],4]", client.nextEvent());
         }
     }
 
@@ -92,7 +92,7 @@ class FallbackTransportTest {
             ByteBuffer decoded = ByteBuffer.wrap(Base64.getDecoder().decode(reply.substring(1)));
             byte[] replyHeader = new byte[decoded.getInt()];
             decoded.get(replyHeader);
-            assertEquals("[\"ev\",\"reversed\"]", new String(replyHeader, StandardCharsets.UTF_8));
+            assertEquals("[\"ev\",\"reversed\",1]", new String(replyHeader, StandardCharsets.UTF_8));
             byte[] payload = new byte[decoded.remaining()];
             decoded.get(payload);
             assertEquals(List.of((byte) 3, (byte) 2, (byte) 1), List.of(payload[0], payload[1], payload[2]));
@@ -146,7 +146,7 @@ class FallbackTransportTest {
             client.next();
             // The poll loop is now waiting on the server; an emit answers it.
             p.emit("late", "x");
-            assertEquals("[\"ev\",\"late\",\"x\"]", client.nextEvent());
+            assertEquals("[\"ev\",\"late\",\"x\",1]", client.nextEvent());
         }
     }
 
@@ -211,7 +211,7 @@ class FallbackTransportTest {
             assertTrue(close.startsWith("[\"close\",4400,\"malformed JSON"), close);
             assertEquals(410, bad.post("[\"ev\",\"count\"]").statusCode());
             assertEquals(204, good.post("[\"ev\",\"count\"]").statusCode());
-            assertEquals("[\"ev\",\"counted\",1]", good.nextEvent());
+            assertEquals("[\"ev\",\"counted\",1,1]", good.nextEvent());
         }
     }
 
@@ -253,7 +253,7 @@ class FallbackTransportTest {
             assertEquals(204, allowed.statusCode());
             assertEquals("https://friend.example",
                     allowed.headers().firstValue("access-control-allow-origin").orElseThrow());
-            assertEquals("[\"ev\",\"counted\",1]", client.nextEvent());
+            assertEquals("[\"ev\",\"counted\",1,1]", client.nextEvent());
         }
     }
 
@@ -267,10 +267,13 @@ class FallbackTransportTest {
             p.emit("before", 1);
             try (TestSocket socket = TestSocket.open(TestSocket.channelUri(page, fallback.token), null)) {
                 assertTrue(socket.nextText().startsWith("[\"hello\""));
-                assertEquals("[\"ev\",\"before\",1]", fallback.nextEvent());
+                assertEquals("[\"ev\",\"before\",1,1]", fallback.nextEvent());
                 assertEquals("[\"close\",4409,\"replaced by a newer connection\"]", fallback.nextEvent());
+                // Opened without an ack, the WebSocket gets the unacknowledged frame again, with its
+                // number: a client that read it on the fallback drops it as a duplicate (§10.3).
+                assertEquals("[\"ev\",\"before\",1,1]", socket.nextText());
                 p.emit("after", 2);
-                assertEquals("[\"ev\",\"after\",2]", socket.nextText());
+                assertEquals("[\"ev\",\"after\",2,2]", socket.nextText());
                 assertEquals("websocket", p.transport());
             }
         }
@@ -321,7 +324,7 @@ class FallbackTransportTest {
         assertEquals(403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
         try (TestFallback client = TestFallback.open(page, token, "sse")) {
             assertEquals(204, client.post("[\"ev\",\"count\"]").statusCode());
-            assertEquals("[\"ev\",\"counted\",1]", client.nextEvent());
+            assertEquals("[\"ev\",\"counted\",1,1]", client.nextEvent());
         }
     }
 

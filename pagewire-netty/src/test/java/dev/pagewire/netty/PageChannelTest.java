@@ -75,13 +75,13 @@ class PageChannelTest {
     void eventsReachTheSamePageObjectAndItsEmitsReachTheSocket() throws Exception {
         try (TestSocket socket = TestSocket.openPage(page)) {
             Page p = pages.take();
-            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000}]", socket.nextText());
+            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000,\"ack\":0}]", socket.nextText());
             socket.send("[\"ev\",\"count\"]");
             socket.send("[\"ev\",\"count\"]");
             socket.send("[\"ev\",\"echo\",{\"a\":[1,2]}]");
-            assertEquals("[\"ev\",\"counted\",1]", socket.nextText());
-            assertEquals("[\"ev\",\"counted\",2]", socket.nextText());
-            assertEquals("[\"ev\",\"echoed\",{\"a\":[1,2]}]", socket.nextText());
+            assertEquals("[\"ev\",\"counted\",1,1]", socket.nextText());
+            assertEquals("[\"ev\",\"counted\",2,2]", socket.nextText());
+            assertEquals("[\"ev\",\"echoed\",{\"a\":[1,2]},3]", socket.nextText());
             assertEquals("websocket", p.transport());
         }
     }
@@ -92,7 +92,7 @@ class PageChannelTest {
             Page p = pages.take();
             socket.nextText();
             Thread.ofPlatform().start(() -> p.emit("news", Map.of("n", 1))).join();
-            assertEquals("[\"ev\",\"news\",{\"n\":1}]", socket.nextText());
+            assertEquals("[\"ev\",\"news\",{\"n\":1},1]", socket.nextText());
         }
     }
 
@@ -104,8 +104,8 @@ class PageChannelTest {
         p.emit("early", 2);
         try (TestSocket socket = TestSocket.open(TestSocket.channelUri(page, token), null)) {
             assertTrue(socket.nextText().startsWith("[\"hello\""));
-            assertEquals("[\"ev\",\"early\",1]", socket.nextText());
-            assertEquals("[\"ev\",\"early\",2]", socket.nextText());
+            assertEquals("[\"ev\",\"early\",1,1]", socket.nextText());
+            assertEquals("[\"ev\",\"early\",2,2]", socket.nextText());
         }
     }
 
@@ -121,7 +121,7 @@ class PageChannelTest {
             do {
                 reply = socket.next();
             } while (reply instanceof String);
-            byte[] expectedHeader = "[\"ev\",\"reversed\"]".getBytes(StandardCharsets.UTF_8);
+            byte[] expectedHeader = "[\"ev\",\"reversed\",1]".getBytes(StandardCharsets.UTF_8);
             ByteBuffer expected = ByteBuffer.allocate(4 + expectedHeader.length + 3);
             expected.putInt(expectedHeader.length).put(expectedHeader).put(new byte[] {3, 2, 1});
             assertArrayEquals(expected.array(), (byte[]) reply);
@@ -133,9 +133,9 @@ class PageChannelTest {
         try (TestSocket socket = TestSocket.openPage(page)) {
             socket.nextText();
             socket.send("[\"ev\",\"nope\"]");
-            assertEquals("[\"err\",\"unknown_event\",\"no handler for event 'nope'\"]", socket.nextText());
+            assertEquals("[\"err\",\"unknown_event\",\"no handler for event 'nope'\",1]", socket.nextText());
             socket.send("[\"ev\",\"count\"]");
-            assertEquals("[\"ev\",\"counted\",1]", socket.nextText());
+            assertEquals("[\"ev\",\"counted\",1,2]", socket.nextText());
         }
     }
 
@@ -204,7 +204,7 @@ class PageChannelTest {
                 assertEquals("frame is not a JSON array", notArray.reason());
             }
             good.send("[\"ev\",\"count\"]");
-            assertEquals("[\"ev\",\"counted\",1]", good.nextText());
+            assertEquals("[\"ev\",\"counted\",1,1]", good.nextText());
         }
     }
 
@@ -227,7 +227,7 @@ class PageChannelTest {
                 second.nextText();
                 assertEquals(4409, first.awaitClose().code());
                 second.send("[\"ev\",\"count\"]");
-                assertEquals("[\"ev\",\"counted\",1]", second.nextText());
+                assertEquals("[\"ev\",\"counted\",1,1]", second.nextText());
             }
         }
     }

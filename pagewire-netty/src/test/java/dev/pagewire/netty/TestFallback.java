@@ -40,16 +40,19 @@ final class TestFallback implements AutoCloseable {
     final URI page;
     final String token;
     final String transport;
+    /** Extra query parameters of the opening request, e.g. {@code "ack=5"}, or empty. */
+    final String openQuery;
     private volatile String conn;
     private volatile boolean closed;
     private final List<String> rawStream = new ArrayList<>();
     private Thread reader;
     HttpResponse<?> openResponse;
 
-    private TestFallback(URI page, String token, String transport) {
+    private TestFallback(URI page, String token, String transport, String openQuery) {
         this.page = page;
         this.token = token;
         this.transport = transport;
+        this.openQuery = openQuery;
     }
 
     /** Renders {@code page} and opens its channel over {@code transport} ("sse" or "longpolling"). */
@@ -58,7 +61,12 @@ final class TestFallback implements AutoCloseable {
     }
 
     static TestFallback open(URI page, String token, String transport) throws Exception {
-        TestFallback client = new TestFallback(page, token, transport);
+        return open(page, token, transport, "");
+    }
+
+    /** Opens with extra query parameters on the opening request, e.g. {@code "ack=5"} to resume. */
+    static TestFallback open(URI page, String token, String transport, String openQuery) throws Exception {
+        TestFallback client = new TestFallback(page, token, transport, openQuery);
         if (transport.equals("sse")) {
             client.startSse();
         } else {
@@ -74,7 +82,7 @@ final class TestFallback implements AutoCloseable {
 
     private void startSse() throws Exception {
         HttpResponse<InputStream> response = HTTP.send(
-                HttpRequest.newBuilder(channel(page, token, "transport=sse")).build(),
+                HttpRequest.newBuilder(channel(page, token, "transport=sse" + (openQuery.isEmpty() ? "" : "&" + openQuery))).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         openResponse = response;
         reader = Thread.ofVirtual().start(() -> {
@@ -98,7 +106,7 @@ final class TestFallback implements AutoCloseable {
 
     private void startLongPolling() throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(channel(page, token, "transport=longpolling")).build(),
+                HttpRequest.newBuilder(channel(page, token, "transport=longpolling" + (openQuery.isEmpty() ? "" : "&" + openQuery))).build(),
                 HttpResponse.BodyHandlers.ofString());
         openResponse = response;
         receivedBody(response.body());

@@ -74,7 +74,7 @@ class TlsTest {
             try (TestSocket socket = TestSocket.openPage(page, https)) {
                 assertTrue(socket.nextText().startsWith("[\"hello\","));
                 socket.send("[\"ev\",\"echo\",\"over wss\"]");
-                assertEquals("[\"ev\",\"echoed\",\"over wss\"]", socket.nextText());
+                assertEquals("[\"ev\",\"echoed\",\"over wss\",1]", socket.nextText());
             }
         }
     }

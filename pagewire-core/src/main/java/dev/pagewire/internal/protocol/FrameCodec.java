@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes and decodes Pagewire frames (docs/PROTOCOL.md §3). Decoding enforces the JSON depth limit
+ * Encodes and decodes Pagewire frames (docs/PROTOCOL.md §3, §10, §11). Decoding enforces the JSON depth limit
  * and the frame shapes; every violation is a {@link ProtocolException} with close code
  * {@link CloseCodes#BAD_FRAME}. Thread-safe.
  */
@@ -54,13 +54,37 @@ public final class FrameCodec {
             String type = p.getText();
             Frame frame = switch (type) {
                 case "ev" -> {
-                    String name = readName(p);
-                    JsonToken t = p.nextToken();
-                    if (t == null || t == JsonToken.END_ARRAY) {
+                    String name = readName(p, "event");
+                    JsonNode data = readValue(p);
+                    if (data == null) {
                         yield new Frame.Emit(name, null);
                     }
-                    JsonNode data = reader.readTree(p);
-                    yield new Frame.Emit(name, data);
+                    long seq = readSeq(p);
+                    yield new Frame.Emit(name, data, seq, readAck(p, seq));
+                }
+                case "call" -> {
+                    long id = readId(p);
+                    String name = readName(p, "call");
+                    JsonNode args = readValue(p);
+                    long seq = args == null ? Frame.UNNUMBERED : readSeq(p);
+                    yield new Frame.Call(id, name, args, seq, readAck(p, seq));
+                }
+                case "res" -> {
+                    long id = readId(p);
+                    JsonToken t = p.nextToken();
+                    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                        throw bad("res frame needs true or false after its id");
+                    }
+                    boolean ok = t == JsonToken.VALUE_TRUE;
+                    JsonNode value = readValue(p);
+                    long seq = value == null ? Frame.UNNUMBERED : readSeq(p);
+                    yield new Frame.Result(id, ok, value, seq, readAck(p, seq));
+                }
+                case "ack" -> {
+                    if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+                        throw bad("ack frame needs a number");
+                    }
+                    yield new Frame.Ack(number(p, 0, "ack"));
                 }
                 case "ping" -> new Frame.Ping();
                 case "pong" -> new Frame.Pong();
@@ -81,7 +105,7 @@ public final class FrameCodec {
 
     /**
      * Decodes a binary frame: a uint32 big-endian header length, the UTF-8 JSON header
-     * {@code ["ev", name]}, then the payload.
+     * {@code ["ev", name, s?, a?]}, then the payload.
      */
     public Frame decodeBinary(byte[] message) throws ProtocolException {
         if (message.length < 4) {
@@ -98,14 +122,16 @@ public final class FrameCodec {
                     || !"ev".equals(p.getText())) {
                 throw bad("binary frame header must be [\"ev\", name]");
             }
-            String name = readName(p);
+            String name = readName(p, "event");
+            long seq = readSeq(p);
+            long ack = readAck(p, seq);
             skipToEnd(p);
             if (p.nextToken() != null) {
                 throw bad("trailing data after binary frame header");
             }
             byte[] payload = new byte[message.length - 4 - (int) headerLength];
             System.arraycopy(message, 4 + (int) headerLength, payload, 0, payload.length);
-            return new Frame.BinaryEmit(name, payload);
+            return new Frame.BinaryEmit(name, payload, seq, ack);
         } catch (JsonProcessingException e) {
             throw bad("malformed binary frame header: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -113,8 +139,8 @@ public final class FrameCodec {
         }
     }
 
-    /** {@code ["hello", {"v":1, "page":id, "heartbeat":ms}]}. */
-    public OutFrame hello(String pageId, long heartbeatMillis) {
+    /** {@code ["hello", {"v":1, "page":id, "heartbeat":ms, "ack":a}]}. */
+    public OutFrame hello(String pageId, long heartbeatMillis, long ack) {
         return text(g -> {
             g.writeStartArray();
             g.writeString("hello");
@@ -122,53 +148,103 @@ public final class FrameCodec {
             g.writeNumberField("v", PROTOCOL_VERSION);
             g.writeStringField("page", pageId);
             g.writeNumberField("heartbeat", heartbeatMillis);
+            g.writeNumberField("ack", ack);
+            g.writeEndObject();
+            g.writeEndArray();
+        });
+    }
+
+    /** {@code ["ack", a]}. */
+    public OutFrame ack(long ack) {
+        return new OutFrame(false, ("[\"ack\"," + ack + "]").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** {@code ["missed", {"from":f, "to":t, "reason":r}]} (§10.4). */
+    public OutFrame missed(long from, long to, String reason) {
+        return text(g -> {
+            g.writeStartArray();
+            g.writeString("missed");
+            g.writeStartObject();
+            g.writeNumberField("from", from);
+            g.writeNumberField("to", to);
+            g.writeStringField("reason", reason);
             g.writeEndObject();
             g.writeEndArray();
         });
     }
 
     /**
-     * {@code ["ev", name, data]}, with {@code data} converted by Jackson.
+     * {@code ["ev", name, data]} awaiting its number, with {@code data} converted by Jackson.
      *
      * @throws IllegalArgumentException if {@code data} cannot be written as JSON
      */
-    public OutFrame event(String name, Object data) {
+    public DataFrame event(String name, Object data) {
         checkName(name);
-        return text(g -> {
-            g.writeStartArray();
+        return data(g -> {
             g.writeString("ev");
             g.writeString(name);
-            if (data == null) {
-                g.writeNull();
-            } else {
-                Json.mapper().writeValue(g, data);
-            }
-            g.writeEndArray();
+            writeValue(g, data);
         });
     }
 
-    /** A binary event frame. */
-    public OutFrame binaryEvent(String name, byte[] bytes) {
+    /** A binary event frame awaiting its number. */
+    public DataFrame binaryEvent(String name, byte[] bytes) {
         checkName(name);
-        byte[] header = text(g -> {
-            g.writeStartArray();
+        DataFrame header = data(g -> {
             g.writeString("ev");
             g.writeString(name);
-            g.writeEndArray();
-        }).payload();
-        ByteBuffer buf = ByteBuffer.allocate(4 + header.length + bytes.length);
-        buf.putInt(header.length).put(header).put(bytes);
-        return new OutFrame(true, buf.array());
+        });
+        return new DataFrame(true, header.headBytes(), bytes.clone());
     }
 
-    /** {@code ["err", code, message]}. */
-    public OutFrame error(String code, String message) {
-        return text(g -> {
-            g.writeStartArray();
+    /** {@code ["err", code, message]} awaiting its number. */
+    public DataFrame error(String code, String message) {
+        return data(g -> {
             g.writeString("err");
             g.writeString(code);
             g.writeString(message);
-            g.writeEndArray();
+        });
+    }
+
+    /**
+     * {@code ["call", id, name, args]} awaiting its number (§11).
+     *
+     * @throws IllegalArgumentException if {@code args} cannot be written as JSON
+     */
+    public DataFrame call(long id, String name, Object args) {
+        checkName(name);
+        return data(g -> {
+            g.writeString("call");
+            g.writeNumber(id);
+            g.writeString(name);
+            writeValue(g, args);
+        });
+    }
+
+    /**
+     * {@code ["res", id, true, value]} awaiting its number (§11).
+     *
+     * @throws IllegalArgumentException if {@code value} cannot be written as JSON
+     */
+    public DataFrame result(long id, Object value) {
+        return data(g -> {
+            g.writeString("res");
+            g.writeNumber(id);
+            g.writeBoolean(true);
+            writeValue(g, value);
+        });
+    }
+
+    /** {@code ["res", id, false, {"code":code, "message":message}]} awaiting its number (§11). */
+    public DataFrame failure(long id, String code, String message) {
+        return data(g -> {
+            g.writeString("res");
+            g.writeNumber(id);
+            g.writeBoolean(false);
+            g.writeStartObject();
+            g.writeStringField("code", code);
+            g.writeStringField("message", message);
+            g.writeEndObject();
         });
     }
 
@@ -194,15 +270,80 @@ public final class FrameCodec {
         }
     }
 
-    private static String readName(JsonParser p) throws IOException, ProtocolException {
+    private static String readName(JsonParser p, String kind) throws IOException, ProtocolException {
         if (p.nextToken() != JsonToken.VALUE_STRING) {
-            throw bad("event name must be a string");
+            throw bad(kind + " name must be a string");
         }
         String name = p.getText();
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-            throw bad("event name must be 1 to " + MAX_NAME_LENGTH + " characters");
+            throw bad(kind + " name must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
         return name;
+    }
+
+    /** The next element as a tree, or {@code null} when the frame ends here. */
+    private JsonNode readValue(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null || t == JsonToken.END_ARRAY) {
+            return null;
+        }
+        return reader.readTree(p);
+    }
+
+    /** A call's id: a positive integer. */
+    private static long readId(JsonParser p) throws IOException, ProtocolException {
+        if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw bad("call id must be a positive integer");
+        }
+        return number(p, 1, "call id");
+    }
+
+    /** The optional sequence number of a data frame (§10.1), or {@link Frame#UNNUMBERED}. */
+    private static long readSeq(JsonParser p) throws IOException, ProtocolException {
+        JsonToken t = p.nextToken();
+        if (t == null || t == JsonToken.END_ARRAY) {
+            return Frame.UNNUMBERED;
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw bad("sequence number must be a positive integer");
+        }
+        return number(p, 1, "sequence number");
+    }
+
+    /** The optional piggybacked ack after a sequence number, or {@link Frame#NO_ACK}. */
+    private static long readAck(JsonParser p, long seq) throws IOException, ProtocolException {
+        JsonToken t = p.currentToken();
+        if (seq == Frame.UNNUMBERED || t == null || t == JsonToken.END_ARRAY) {
+            return Frame.NO_ACK;
+        }
+        t = p.nextToken();
+        if (t == null || t == JsonToken.END_ARRAY) {
+            return Frame.NO_ACK;
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw bad("ack must be a non-negative integer");
+        }
+        return number(p, 0, "ack");
+    }
+
+    private static long number(JsonParser p, long min, String what) throws IOException, ProtocolException {
+        JsonParser.NumberType type = p.getNumberType();
+        if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
+            throw bad(what + " out of range");
+        }
+        long n = p.getLongValue();
+        if (n < min) {
+            throw bad(what + " must be " + (min == 0 ? "a non-negative" : "a positive") + " integer, got " + n);
+        }
+        return n;
+    }
+
+    private static void writeValue(JsonGenerator g, Object value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else {
+            Json.mapper().writeValue(g, value);
+        }
     }
 
     /** Skips elements a newer peer may append, up to the frame's closing bracket. */
@@ -230,6 +371,17 @@ public final class FrameCodec {
 
     private interface Writer {
         void write(JsonGenerator g) throws IOException;
+    }
+
+    /** A data frame's elements after its opening bracket, left open for its number. */
+    private DataFrame data(Writer elements) {
+        byte[] closed = text(g -> {
+            g.writeStartArray();
+            elements.write(g);
+            g.writeEndArray();
+        }).payload();
+        // The generator's output ends with the closing bracket; the number goes before it.
+        return new DataFrame(false, java.util.Arrays.copyOf(closed, closed.length - 1), new byte[0]);
     }
 
     private OutFrame text(Writer writer) {

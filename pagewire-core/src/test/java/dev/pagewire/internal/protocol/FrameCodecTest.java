@@ -58,10 +58,43 @@ class FrameCodecTest {
     void elementsANewerPeerAppendsAreIgnored() throws Exception {
         assertEquals(new Frame.Ping(), codec.decode("[\"ping\",1,{\"future\":[true]}]"));
         assertEquals(new Frame.Bye(), codec.decode("[\"bye\",\"reason\"]"));
-        Frame.Emit e = (Frame.Emit) codec.decode("[\"ev\",\"say\",[1,[2]],{\"seq\":9},\"x\",[]]");
+        Frame.Emit e = (Frame.Emit) codec.decode("[\"ev\",\"say\",[1,[2]],9,3,{\"x\":1},[]]");
         assertEquals(Json.mapper().readTree("[1,[2]]"), e.data());
-        assertEquals(new Frame.Emit("say", JsonNodeFactory.instance.numberNode(1)),
-                codec.decode("[\"ev\",\"say\",1,2]"));
+        assertEquals(9, e.seq());
+        assertEquals(3, e.ack());
+    }
+
+    @Test
+    void dataFramesCarryTheirNumberAndOptionallyAnAck() throws Exception {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        assertEquals(new Frame.Emit("say", f.numberNode(1), 2, Frame.NO_ACK), codec.decode("[\"ev\",\"say\",1,2]"));
+        assertEquals(new Frame.Emit("say", NullNode.getInstance(), 7, 0), codec.decode("[\"ev\",\"say\",null,7,0]"));
+        assertEquals(new Frame.Emit("say", f.textNode("x")), codec.decode("[\"ev\",\"say\",\"x\"]"), "unnumbered");
+        assertEquals(Frame.UNNUMBERED, ((Frame.Data) codec.decode("[\"ev\",\"say\",1]")).seq());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "[\"ev\",\"x\",1,0]", "[\"ev\",\"x\",1,-1]", "[\"ev\",\"x\",1,1.5]", "[\"ev\",\"x\",1,\"2\"]",
+            "[\"ev\",\"x\",1,null]", "[\"ev\",\"x\",1,99999999999999999999]", "[\"ev\",\"x\",1,2,-1]",
+            "[\"ev\",\"x\",1,2,\"a\"]", "[\"ack\"]", "[\"ack\",-1]", "[\"ack\",\"1\"]",
+            "[\"call\"]", "[\"call\",0,\"f\"]", "[\"call\",\"1\",\"f\"]", "[\"call\",1]", "[\"call\",1,\"\"]",
+            "[\"res\",1]", "[\"res\",1,\"yes\",2]", "[\"res\",-1,true,2]"})
+    void badNumbersAcksAndCallsAreRefused(String text) {
+        assertBadFrame(text);
+    }
+
+    @Test
+    void decodesAcksCallsAndReplies() throws Exception {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        assertEquals(new Frame.Ack(0), codec.decode("[\"ack\",0]"));
+        assertEquals(new Frame.Ack(57), codec.decode("[\"ack\",57]"));
+        assertEquals(new Frame.Call(3, "sum", Json.mapper().readTree("[1,2]"), 9, 4),
+                codec.decode("[\"call\",3,\"sum\",[1,2],9,4]"));
+        assertEquals(new Frame.Call(3, "sum", null, Frame.UNNUMBERED, Frame.NO_ACK), codec.decode("[\"call\",3,\"sum\"]"));
+        assertEquals(new Frame.Result(3, true, f.numberNode(3), 10, Frame.NO_ACK), codec.decode("[\"res\",3,true,3,10]"));
+        assertEquals(new Frame.Result(4, false, Json.mapper().readTree("{\"code\":\"x\",\"message\":\"y\"}"), 11, 2),
+                codec.decode("[\"res\",4,false,{\"code\":\"x\",\"message\":\"y\"},11,2]"));
     }
 
     @Test
@@ -136,20 +169,22 @@ class FrameCodecTest {
     @Test
     void binaryEventRoundTrips() throws Exception {
         byte[] payload = {0, 1, 2, (byte) 0xff, 10};
-        OutFrame out = codec.binaryEvent("blob", payload);
+        OutFrame out = codec.binaryEvent("blob", payload).numbered(5, 2);
         assertTrue(out.binary());
         Frame.BinaryEmit in = assertInstanceOf(Frame.BinaryEmit.class, codec.decodeBinary(out.payload()));
         assertEquals("blob", in.name());
         assertArrayEquals(payload, in.bytes());
+        assertEquals(5, in.seq());
+        assertEquals(2, in.ack());
 
-        Frame.BinaryEmit empty = (Frame.BinaryEmit) codec.decodeBinary(codec.binaryEvent("e", new byte[0]).payload());
+        Frame.BinaryEmit empty = (Frame.BinaryEmit) codec.decodeBinary(codec.binaryEvent("e", new byte[0]).numbered(1).payload());
         assertEquals(0, empty.bytes().length);
     }
 
     @Test
     void binaryEventHasALengthPrefixedJsonHeaderThenThePayload() {
-        byte[] frame = codec.binaryEvent("blob", new byte[] {7, 8}).payload();
-        byte[] header = "[\"ev\",\"blob\"]".getBytes(StandardCharsets.UTF_8);
+        byte[] frame = codec.binaryEvent("blob", new byte[] {7, 8}).numbered(12).payload();
+        byte[] header = "[\"ev\",\"blob\",12]".getBytes(StandardCharsets.UTF_8);
         ByteBuffer expected = ByteBuffer.allocate(4 + header.length + 2);
         expected.putInt(header.length).put(header).put(new byte[] {7, 8});
         assertArrayEquals(expected.array(), frame);
@@ -157,8 +192,11 @@ class FrameCodecTest {
 
     @Test
     void binaryHeaderMayCarryElementsANewerPeerAppends() throws Exception {
-        Frame.BinaryEmit in = (Frame.BinaryEmit) codec.decodeBinary(binary("[\"ev\",\"b\",{\"seq\":1}]", 5, 6));
+        Frame.BinaryEmit in = (Frame.BinaryEmit) codec.decodeBinary(binary("[\"ev\",\"b\",1,0,{\"x\":1}]", 5, 6));
         assertEquals("b", in.name());
+        assertEquals(1, in.seq());
+        assertEquals(0, in.ack());
+        assertEquals(Frame.UNNUMBERED, ((Frame.BinaryEmit) codec.decodeBinary(binary("[\"ev\",\"b\"]"))).seq());
         assertArrayEquals(new byte[] {5, 6}, in.bytes());
     }
 
@@ -178,6 +216,9 @@ class FrameCodecTest {
         assertBadBinary(binary("[\"ev\",\"b\""));
         assertBadBinary(binary("[\"ev\",\"b\",tru]"));
         assertBadBinary(binary("[\"ev\",\"b\"," + "[".repeat(40) + "]".repeat(40) + "]"));
+        assertBadBinary(binary("[\"ev\",\"b\",{\"seq\":1}]"));
+        assertBadBinary(binary("[\"ev\",\"b\",0]"));
+        assertBadBinary(binary("[\"ev\",\"b\",1,-2]"));
     }
 
     @Test
@@ -196,32 +237,59 @@ class FrameCodecTest {
     // ---- encoding
 
     @Test
-    void helloCarriesVersionPageAndHeartbeat() {
-        assertEquals("[\"hello\",{\"v\":1,\"page\":\"abc\",\"heartbeat\":15000}]", codec.hello("abc", 15000).text());
+    void helloCarriesVersionPageHeartbeatAndAck() {
+        assertEquals("[\"hello\",{\"v\":1,\"page\":\"abc\",\"heartbeat\":15000,\"ack\":12}]",
+                codec.hello("abc", 15000, 12).text());
+    }
+
+    @Test
+    void controlFramesOfReliability() {
+        assertEquals("[\"ack\",57]", codec.ack(57).text());
+        assertEquals("[\"missed\",{\"from\":58,\"to\":311,\"reason\":\"replay buffer full (1024 frames)\"}]",
+                codec.missed(58, 311, "replay buffer full (1024 frames)").text());
+    }
+
+    @Test
+    void dataFramesAreNumberedAtSendTimeWithAnOptionalAck() {
+        DataFrame e = codec.event("p", List.of(1));
+        assertEquals("[\"ev\",\"p\",[1],1]", e.numbered(1).text());
+        assertEquals("[\"ev\",\"p\",[1],42,7]", e.numbered(42, 7).text());
+        assertEquals("[\"ev\",\"p\",[1],1]", e.numbered(1).text(), "the shared encoding is not changed");
+        assertEquals(e.numbered(123).size(), e.size(123));
+        assertEquals(codec.binaryEvent("b", new byte[3]).numbered(9).size(), codec.binaryEvent("b", new byte[3]).size(9));
+    }
+
+    @Test
+    void callsAndRepliesEncodeAsSection11Says() {
+        assertEquals("[\"call\",3,\"ask\",{\"q\":1},8]", codec.call(3, "ask", Map.of("q", 1)).numbered(8).text());
+        assertEquals("[\"call\",3,\"ask\",null,8]", codec.call(3, "ask", null).numbered(8).text());
+        assertEquals("[\"res\",3,true,\"ok\",9]", codec.result(3, "ok").numbered(9).text());
+        assertEquals("[\"res\",3,false,{\"code\":\"nope\",\"message\":\"no\"},9]",
+                codec.failure(3, "nope", "no").numbered(9).text());
     }
 
     @Test
     void eventEncodesItsDataAsJson() {
         record Point(int x, int y) {}
-        assertEquals("[\"ev\",\"p\",{\"x\":1,\"y\":2}]", codec.event("p", new Point(1, 2)).text());
-        assertEquals("[\"ev\",\"p\",null]", codec.event("p", null).text());
-        assertEquals("[\"ev\",\"p\",\"a\\\"b\"]", codec.event("p", "a\"b").text());
-        assertEquals("[\"ev\",\"p\",[1,\"two\"]]", codec.event("p", List.of(1, "two")).text());
-        assertEquals("[\"ev\",\"p\",{\"k\":true}]", codec.event("p", Map.of("k", true)).text());
-        assertEquals("[\"ev\",\"p\",3.5]", codec.event("p", JsonNodeFactory.instance.numberNode(3.5)).text());
+        assertEquals("[\"ev\",\"p\",{\"x\":1,\"y\":2},1]", codec.event("p", new Point(1, 2)).numbered(1).text());
+        assertEquals("[\"ev\",\"p\",null,1]", codec.event("p", null).numbered(1).text());
+        assertEquals("[\"ev\",\"p\",\"a\\\"b\",1]", codec.event("p", "a\"b").numbered(1).text());
+        assertEquals("[\"ev\",\"p\",[1,\"two\"],1]", codec.event("p", List.of(1, "two")).numbered(1).text());
+        assertEquals("[\"ev\",\"p\",{\"k\":true},1]", codec.event("p", Map.of("k", true)).numbered(1).text());
+        assertEquals("[\"ev\",\"p\",3.5,1]", codec.event("p", JsonNodeFactory.instance.numberNode(3.5)).numbered(1).text());
         assertFalse(codec.event("p", "line\nbreak").binary());
     }
 
     @Test
     void encodedFramesNeverContainARawNewline() {
         // Fallback transports separate frames by newlines (docs/PROTOCOL.md §8.1).
-        assertFalse(codec.event("p", Map.of("t", "a\nb\r\nc")).text().contains("\n"));
-        assertFalse(codec.error("c", "line\nbreak").text().contains("\n"));
+        assertFalse(codec.event("p", Map.of("t", "a\nb\r\nc")).numbered(1).text().contains("\n"));
+        assertFalse(codec.error("c", "line\nbreak").numbered(1).text().contains("\n"));
     }
 
     @Test
     void errorCarriesCodeAndMessage() {
-        assertEquals("[\"err\",\"too_long\",\"say less\"]", codec.error("too_long", "say less").text());
+        assertEquals("[\"err\",\"too_long\",\"say less\",4]", codec.error("too_long", "say less").numbered(4).text());
     }
 
     @Test
@@ -242,7 +310,7 @@ class FrameCodecTest {
 
     @Test
     void decodedEventsRoundTripWhatWasEncoded() throws Exception {
-        OutFrame out = codec.event("p", Map.of("list", List.of(1, 2), "s", "é\u2028"));
+        OutFrame out = codec.event("p", Map.of("list", List.of(1, 2), "s", "é\u2028")).numbered(3, 1);
         Frame.Emit in = (Frame.Emit) codec.decode(out.text());
         assertEquals("p", in.name());
         assertEquals(Json.mapper().valueToTree(Map.of("list", List.of(1, 2), "s", "é\u2028")), in.data());

@@ -71,9 +71,9 @@ final class Fallbacks {
         }
         String transport = param(uri, "transport");
         if ("sse".equals(transport)) {
-            openSse(ctx, req.protocolVersion(), headers, path, token);
+            openSse(ctx, req.protocolVersion(), headers, path, token, param(uri, "ack"));
         } else if ("longpolling".equals(transport)) {
-            openLongPolling(ctx, keepAlive, headers, path, token);
+            openLongPolling(ctx, keepAlive, headers, path, token, param(uri, "ack"));
         } else {
             fail(ctx, keepAlive, headers, HttpResponseStatus.BAD_REQUEST,
                     "unknown transport '" + transport + "': use sse or longpolling, or a WebSocket upgrade");
@@ -81,10 +81,10 @@ final class Fallbacks {
     }
 
     private void openSse(ChannelHandlerContext ctx, HttpVersion version, HttpHeaders headers, String path,
-                         String token) {
+                         String token, String ack) {
         SseConnection connection = new SseConnection(
                 connections.newId(), gateway.pageIdOf(path, token), connections, ctx.channel());
-        switch (gateway.attach(path, token, connection)) {
+        switch (gateway.attach(path, token, ack, connection)) {
             case Attachment.Accepted a -> {
                 // A stream outlives any HTTP idle limit; the page's heartbeats watch it instead.
                 if (ctx.pipeline().get(ServerInitializer.IDLE) != null) {
@@ -105,10 +105,10 @@ final class Fallbacks {
     }
 
     private void openLongPolling(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders headers,
-                                 String path, String token) {
+                                 String path, String token, String ack) {
         LongPollConnection connection = new LongPollConnection(
                 connections.newId(), gateway.pageIdOf(path, token), connections, settings.pollTimeout());
-        switch (gateway.attach(path, token, connection)) {
+        switch (gateway.attach(path, token, ack, connection)) {
             case Attachment.Accepted a -> {
                 connections.add(connection);
                 connection.bind(a.session());

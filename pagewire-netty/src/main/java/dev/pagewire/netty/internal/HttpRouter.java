@@ -186,12 +186,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         // Written after the 101 response, so the hello frame follows it on the wire.
         Attachment attachment = raw != null
                 ? new Attachment.Accepted(raw.apply(connection))
-                : gateway.attach(path, uri.parameters().getOrDefault("pagewire", java.util.List.of("")).get(0),
-                        connection);
+                : gateway.attach(path, param(uri, "pagewire"), param(uri, "ack"), connection);
         switch (attachment) {
             case Attachment.Accepted a -> connection.bind(a.session());
             case Attachment.Refused r -> connection.close(r.code(), r.reason());
         }
+    }
+
+    private static String param(QueryStringDecoder uri, String name) {
+        java.util.List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static boolean isWebSocketUpgrade(FullHttpRequest req) {

@@ -1,0 +1,155 @@
+package dev.pagewire.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.pagewire.CallException;
+import dev.pagewire.CallHandler;
+import dev.pagewire.Event;
+import dev.pagewire.EventException;
+import dev.pagewire.internal.protocol.DataFrame;
+import dev.pagewire.internal.protocol.Frame;
+import dev.pagewire.internal.protocol.FrameCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A page's calls (docs/PROTOCOL.md §11): the handlers that answer the browser's calls, and the
+ * server's calls to the browser still waiting for a reply. Futures complete on the application's
+ * executor, never on the thread that reports the outcome (a network thread, the shared timer).
+ * Thread-safe.
+ */
+final class PageCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(PageCalls.class);
+
+    private final Map<String, CallHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+
+    PageCalls(Executor executor, ScheduledExecutorService timer) {
+        this.executor = executor;
+        this.timer = timer;
+    }
+
+    void handle(String name, CallHandler handler) {
+        handlers.put(name, handler);
+    }
+
+    /** The handler for the browser's call {@code name}, or {@code null}. */
+    CallHandler handler(String name) {
+        return handlers.get(name);
+    }
+
+    /**
+     * Runs the handler of the browser's call (on the page's mailbox) and returns the reply to send:
+     * its value, its {@link EventException}'s code and message, {@code handler_error} for any other
+     * failure (logged, never shown), or {@code unknown_call}.
+     */
+    DataFrame answer(Frame.Call call, FrameCodec codec, Object page) {
+        CallHandler handler = handlers.get(call.name());
+        if (handler == null) {
+            return codec.failure(call.id(), "unknown_call", "no handler for call '" + call.name() + "'");
+        }
+        try {
+            return codec.result(call.id(), handler.handle(Event.json(call.name(), call.args())));
+        } catch (EventException e) {
+            return codec.failure(call.id(), e.code(), String.valueOf(e.getMessage()));
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            log.warn("handler of call '{}' on {} failed", call.name(), page, e);
+            return codec.failure(call.id(), "handler_error", "the handler of call '" + call.name() + "' failed");
+        }
+    }
+
+    /** A fresh call id: positive, unique on this page. */
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    /** Registers call {@code id}, failing it with {@code timeout} once {@code timeout} passes. */
+    CompletableFuture<JsonNode> register(long id, Duration timeout) {
+        CompletableFuture<JsonNode> future = new CompletableFuture<>();
+        pending.put(id, future);
+        ScheduledFuture<?> timer = schedule(() -> fail(id, "timeout",
+                "no reply within " + timeout.toMillis() + " ms"), timeout);
+        future.whenComplete((value, error) -> {
+            pending.remove(id, future);
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        });
+        return future;
+    }
+
+    /** A reply arrived; one for an unknown or answered id is ignored. */
+    void resolve(long id, boolean ok, JsonNode value) {
+        CompletableFuture<JsonNode> future = pending.remove(id);
+        if (future == null) {
+            return;
+        }
+        if (ok) {
+            JsonNode v = value == null ? NullNode.getInstance() : value;
+            complete(() -> future.complete(v));
+        } else {
+            JsonNode code = value == null ? null : value.get("code");
+            JsonNode message = value == null ? null : value.get("message");
+            CallException e = new CallException(
+                    code != null && code.isTextual() ? code.textValue() : "error",
+                    message != null && message.isTextual() ? message.textValue() : "");
+            complete(() -> future.completeExceptionally(e));
+        }
+    }
+
+    /** Fails call {@code id} with {@code code}, if it is still waiting. */
+    void fail(long id, String code, String message) {
+        CompletableFuture<JsonNode> future = pending.remove(id);
+        if (future != null) {
+            CallException e = new CallException(code, message);
+            complete(() -> future.completeExceptionally(e));
+        }
+    }
+
+    /** The page closed: every waiting call fails with {@code closed}. */
+    void closeAll() {
+        for (Long id : List.copyOf(pending.keySet())) {
+            fail(id, "closed", "the page closed");
+        }
+    }
+
+    /** Calls waiting for a reply (tests, diagnostics). */
+    int pending() {
+        return pending.size();
+    }
+
+    private void complete(Runnable completion) {
+        try {
+            executor.execute(completion);
+        } catch (RejectedExecutionException e) {
+            // The application is closing: still never on the caller's (network) thread.
+            Thread.ofVirtual().name("pagewire-call").start(completion);
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the application is closing; the page's close fails the call
+        }
+    }
+}
