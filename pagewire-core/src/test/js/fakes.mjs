@@ -68,9 +68,10 @@ export function fakeWebSocketClass() {
       this.onmessage?.({ type: 'message', data: payload });
     }
 
-    hello(page = 'page-1', heartbeat = 20_000) {
+    /** Opens the socket if need be and says hello; `ack` is the server's ack (PROTOCOL.md §10.3). */
+    hello(page = 'page-1', heartbeat = 20_000, ack = undefined) {
       if (this.readyState === 0) this.open();
-      this.receive(['hello', { v: 1, page, heartbeat }]);
+      this.receive(hello(page, heartbeat, ack));
     }
 
     serverClose(code = 1006, reason = '') {
@@ -230,8 +231,9 @@ export function frameLine(frame) {
   return typeof frame === 'string' ? frame : JSON.stringify(frame);
 }
 
-export function hello(page = 'page-1', heartbeat = 20_000) {
-  return ['hello', { v: 1, page, heartbeat }];
+/** A hello frame; with `ack`, the server's ack of the client's frames (PROTOCOL.md §10.3). */
+export function hello(page = 'page-1', heartbeat = 20_000, ack = undefined) {
+  return ['hello', ack === undefined ? { v: 1, page, heartbeat } : { v: 1, page, heartbeat, ack }];
 }
 
 /** Lets pending promises (fetch answers, stream reads) run. */
