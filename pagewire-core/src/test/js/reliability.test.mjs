@@ -407,3 +407,24 @@ describe('reloadOnExpired', () => {
     assert.equal(fresh.client.state, 'expired');
   });
 });
+
+describe('a frame the server refuses for its size', () => {
+  it('is not resent after the 1009: the next hello drops it, renumbers the rest and reports an error', (t) => {
+    const warn = t.mock.method(console, 'warn', () => {});
+    const { socket, client, clock, sockets } = connected();
+    const errors = [];
+    client.on('error', (e) => errors.push(e));
+    client.page.emit('ok', 1);
+    client.page.emit('huge', 'x'.repeat(1000));
+    client.page.emit('after', 3);
+    socket.serverClose(1009, 'message too large');
+    clock.advance(250);
+    sockets[1].hello('page-1', 20_000, 1);
+    assert.deepEqual(sockets[1].frames(), [['ev', 'after', 3, 2]]);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, 'message_too_large');
+    client.page.emit('next', 4);
+    assert.deepEqual(sockets[1].frames().at(-1), ['ev', 'next', 4, 3]);
+    assert.equal(warn.mock.callCount(), 0);
+  });
+});

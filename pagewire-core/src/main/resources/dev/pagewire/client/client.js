@@ -147,6 +147,8 @@ class PagewireClient {
   #greeted = false;
   /** The ack {@link #transport}'s request carried (PROTOCOL.md §10.3). */
   #openedWith = 0;
+  /** The last connection ended with 1009: the server refused the first frame it has not acked. */
+  #refusedTooLarge = false;
   /** @type {TransportName[]} what this attempt tries after {@link #transport}, in order */
   #chain = [];
   /** Gives the transport being tried `connectTimeout` to prove it works, while there is a next one. */
@@ -516,9 +518,22 @@ class PagewireClient {
     // Resent before the state change is announced, so an event emitted by a "connected" listener
     // goes out after the ones that waited (PROTOCOL.md §10.3).
     this.#seq.resume(hello.ack, this.#openedWith);
+    if (this.#refusedTooLarge) this.#dropTooLarge();
     this.#pump();
     this.#setState('connected', null, '');
     if (name !== 'websocket') this.#scheduleUpgrade();
+  }
+
+  /**
+   * The server closed the last connection with 1009 at the first frame it did not take: sent again,
+   * that frame would be refused again on every reconnect, so it is given up (PROTOCOL.md §10.5).
+   */
+  #dropTooLarge() {
+    this.#refusedTooLarge = false;
+    const seq = this.#seq.dropOldest();
+    if (seq === null) return;
+    this.#onServerError({ code: 'message_too_large', message: `the server refused frame ${seq} `
+      + 'as larger than its maxMessageBytes (close 1009); it is not sent again' });
   }
 
   /** False, and the client expired, for a hello of a protocol version this client does not know. */
@@ -562,6 +577,7 @@ class PagewireClient {
     const { name } = transport;
     const greeted = this.#greeted;
     this.#abandon(1000, '');
+    if (code === 1009) this.#refusedTooLarge = true;
     const final = finalState(code);
     if (final !== null) return this.#finish(final, code, reason);
     if (!greeted) return this.#giveUp(name, code, reason);
@@ -848,7 +864,8 @@ const ACK_AT_ONCE = 64;
  * One data frame the client sent (or will send), kept until the server acks it (PROTOCOL.md §10.5).
  * @typedef {object} Retained
  * @property {number} seq its sequence number
- * @property {(ack: number | null) => string | ArrayBuffer} encode the frame, with `ack` piggybacked when not null
+ * @property {(seq: number, ack: number | null) => string | ArrayBuffer} encode the frame numbered `seq`,
+ *     with `ack` piggybacked when not null
  */
 
 /**
@@ -907,7 +924,7 @@ class Sequencer {
   add(encode) {
     if (this.full) throw new Error(`${this.#max} frames are waiting for the server's ack`);
     const seq = this.#nextSeq++;
-    this.#retained.push({ seq, encode: (ack) => encode(seq, ack) });
+    this.#retained.push({ seq, encode });
   }
 
   /**
@@ -918,7 +935,7 @@ class Sequencer {
     for (const frame of this.#retained) {
       if (frame.seq <= this.#sentThrough) continue;
       this.#sentThrough = frame.seq;
-      yield frame.encode(this.#takeAck());
+      yield frame.encode(frame.seq, this.#takeAck());
     }
   }
 
@@ -938,6 +955,19 @@ class Sequencer {
   pause() {
     this.#clearTimer(this.#ackTimer);
     this.#ackTimer = null;
+  }
+
+  /**
+   * Forgets the oldest kept frame, which the server has not received, and gives the ones after it
+   * its number and those after, so the server still sees no gap (none of them reached it).
+   * @returns {number | null} the number it had, or null when nothing is kept
+   */
+  dropOldest() {
+    const dropped = this.#retained.shift();
+    if (dropped === undefined) return null;
+    for (const frame of this.#retained) frame.seq--;
+    this.#nextSeq--;
+    return dropped.seq;
   }
 
   /** Forgets everything kept: the channel is over. */
