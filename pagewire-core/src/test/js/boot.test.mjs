@@ -83,6 +83,16 @@ describe('booting in a page', () => {
     win.pagewire.close();
   });
 
+  it('takes reloadOnExpired from data-pagewire-config: a page the server forgot reloads', async () => {
+    const { sockets, win } = await bootInPage({ token: 't', config: '{"reloadOnExpired":true}' });
+    let reloads = 0;
+    globalThis.location.reload = () => { reloads++; };
+    sockets[0].hello();
+    sockets[0].serverClose(4404, 'no such page');
+    assert.equal(win.pagewire.state, 'expired');
+    assert.equal(reloads, 1);
+  });
+
   it('warns about a data-pagewire-config that is not JSON and uses the defaults', async (t) => {
     const warn = t.mock.method(console, 'warn', () => {});
     const { sockets, win } = await bootInPage({ token: 't', config: '{connectTimeout:1' });

@@ -1765,7 +1765,7 @@ function encodeBinary(name, payload, seq, ack) {
 
 // ---- The page's own client ----
 
-/** The deadlines the server sent with the page (PROTOCOL.md §9.6), as connect() options. */
+/** The deadlines (PROTOCOL.md §9.6) and `reloadOnExpired` (§10.4) the server sent with the page, as connect() options. */
 function pageConfig(script) {
   const text = script.getAttribute('data-pagewire-config');
   if (!text) return {};
@@ -1781,6 +1781,7 @@ function pageConfig(script) {
     const value = config?.[name];
     if (typeof value === 'number' && value > 0 && Number.isFinite(value)) options[name] = value;
   }
+  if (typeof config?.reloadOnExpired === 'boolean') options.reloadOnExpired = config.reloadOnExpired; // §10.4
   return options;
 }
 
