@@ -236,6 +236,23 @@ export function hello(page = 'page-1', heartbeat = 20_000, ack = undefined) {
   return ['hello', ack === undefined ? { v: 1, page, heartbeat } : { v: 1, page, heartbeat, ack }];
 }
 
+/**
+ * The server's side of the client's sequence (PROTOCOL.md §10.3): `read(post)` takes a POST's
+ * frames in order and drops a data frame whose number is not above the last one it took, as the
+ * server does; `last` is the server's ack, `delivered` the data of the `ev` frames it took.
+ */
+export function fakeServerInbox() {
+  const inbox = { last: 0, delivered: [] };
+  inbox.read = (post) => {
+    for (const frame of post.frames()) {
+      if (frame[0] !== 'ev' || frame[3] <= inbox.last) continue;
+      inbox.last = frame[3];
+      inbox.delivered.push(frame[2]);
+    }
+  };
+  return inbox;
+}
+
 /** Lets pending promises (fetch answers, stream reads) run. */
 export async function settle() {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));

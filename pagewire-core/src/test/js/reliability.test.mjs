@@ -1,7 +1,7 @@
 // Sequence numbers, acks, resume and missed data (PROTOCOL.md §10), on every transport.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, hello, pageTransition, settle, setup } from './fakes.mjs';
+import { bytes, fakeServerInbox, hello, pageTransition, settle, setup } from './fakes.mjs';
 
 /** A client connected over a WebSocket whose hello carries `ack`. */
 function connected({ ack, ...options } = {}) {
@@ -237,20 +237,6 @@ for (const [name, transport] of Object.entries(transports)) {
 }
 
 describe('a failed POST', () => {
-  /** A server that reads POSTed frames in order and drops the numbers it has seen (§10.3). */
-  function dedupingServer() {
-    const server = { last: 0, delivered: [] };
-    server.read = (post) => {
-      for (const frame of post.frames()) {
-        if (frame[0] !== 'ev') continue;
-        if (frame[3] <= server.last) continue;
-        server.last = frame[3];
-        server.delivered.push(frame[2]);
-      }
-    };
-    return server;
-  }
-
   async function onSse(env) {
     const down = env.fetch.last('sse').stream();
     down.event(['open', `conn-${env.fetch.of('sse').length}`]);
@@ -260,7 +246,7 @@ describe('a failed POST', () => {
   for (const reached of [false, true]) {
     it(`is resent after the reconnect, and delivered once, when it ${reached ? 'did' : 'did not'} reach the server`, async () => {
       const env = setup({ transport: 'sse' });
-      const server = dedupingServer();
+      const server = fakeServerInbox();
       let down = await onSse(env);
       down.event(hello('page-1', 20_000, server.last));
       await settle();
@@ -285,7 +271,7 @@ describe('a failed POST', () => {
 
   it('that arrives late, after the resend, is dropped by the server as duplicates', async () => {
     const env = setup({ transport: 'longpolling' });
-    const server = dedupingServer();
+    const server = fakeServerInbox();
     env.fetch.last('longpolling').frames200(['open', 'c1'], hello('page-1', 20_000, 0));
     await settle();
     env.client.page.emit('n', 1);
