@@ -9,6 +9,9 @@
  * The client owns the connection state and picks the transport (PROTOCOL.md §9): WebSocket, else
  * SSE down + POST up, else long-polling, and back up to WebSocket later. Each transport is a small
  * class below with the same interface ({@link Transport}); none of them knows about the others.
+ * What outlives connections is in two more: {@link Sequencer} numbers, acks and keeps the data frames
+ * for resume (§10: nothing lost, nothing doubled, order kept), {@link Calls} matches calls and
+ * replies in both directions (§11).
  *
  * @module pagewire
  */
