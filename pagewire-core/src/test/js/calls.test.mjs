@@ -184,3 +184,17 @@ describe('page.handle: calls from the server', () => {
     assert.throws(() => client.page.handle('x', 'nope'), TypeError);
   });
 });
+
+describe('a call the server refuses for its size', () => {
+  it('rejects with message_too_large instead of waiting for its timeout', async (t) => {
+    t.mock.method(console, 'warn', () => {});
+    const { socket, client, clock, sockets } = connected();
+    const answer = client.page.call('upload', 'x'.repeat(1000));
+    socket.serverClose(1009, 'message too large');
+    clock.advance(250);
+    sockets[1].hello('page-1', 20_000, 0);
+    const { error } = await outcome(answer);
+    assert.equal(error.code, 'message_too_large');
+    assert.deepEqual(sockets[1].frames(), []);
+  });
+});

@@ -66,7 +66,8 @@ export interface Missed {
 /**
  * How a call from the page failed: an `Error` whose `code` is the server's (`"unknown_call"`,
  * `"handler_error"`, or one the handler chose with `EventException`), or the client's own
- * `"timeout"` (no answer in time) and `"closed"` (the channel closed or expired first).
+ * `"timeout"` (no answer in time), `"closed"` (the channel closed or expired first) and
+ * `"message_too_large"` (the server refused the call for its size, close 1009).
  */
 export interface CallError extends Error {
   readonly code: string;

@@ -221,7 +221,8 @@ class PagewireClient {
     this.#maxDelay = Math.max(this.#initialDelay, options.reconnect?.maxDelayMs ?? 10_000);
     this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer,
       (frame) => this.#sendControl(frame));
-    this.#calls = new Calls((encode, what) => this.#sendData(encode, what), this.#setTimer, this.#clearTimer);
+    this.#calls = new Calls((encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      this.#setTimer, this.#clearTimer);
     this.#reloadOnExpired = options.reloadOnExpired === true;
     // Module and deferred scripts run after this module but before DOMContentLoaded: events that
     // arrive before then wait, so listeners those scripts register see every event.
@@ -329,14 +330,16 @@ class PagewireClient {
   /**
    * Numbers and keeps a data frame, and sends it when a connection can carry it now (PROTOCOL.md §10).
    * @param {(seq: number, ack: number | null) => string | ArrayBuffer} encode
+   * @param {string} what what the caller does, for the error when the frame cannot be kept
+   * @param {() => void} [onDrop] told when the frame is given up unsent (refused for its size)
    */
-  #sendData(encode, what) {
+  #sendData(encode, what, onDrop) {
     if (this.#seq.full) {
       throw new Error(`pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
         + `for the server's ack while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#state}); `
         + 'raise maxQueuedEvents or emit less');
     }
-    this.#seq.add(encode);
+    this.#seq.add(encode, onDrop);
     this.#pump();
   }
 
@@ -869,6 +872,7 @@ const ACK_AT_ONCE = 64;
  * @property {number} seq its sequence number
  * @property {(seq: number, ack: number | null) => string | ArrayBuffer} encode the frame numbered `seq`,
  *     with `ack` piggybacked when not null
+ * @property {(() => void) | undefined} onDrop told when the frame is given up unsent ({@link Sequencer#dropOldest})
  */
 
 /**
@@ -922,12 +926,13 @@ class Sequencer {
   /**
    * Numbers a new data frame and keeps it.
    * @param {(seq: number, ack: number | null) => string | ArrayBuffer} encode
+   * @param {() => void} [onDrop]
    * @throws {Error} when `max` frames are kept already
    */
-  add(encode) {
+  add(encode, onDrop) {
     if (this.full) throw new Error(`${this.#max} frames are waiting for the server's ack`);
     const seq = this.#nextSeq++;
-    this.#retained.push({ seq, encode });
+    this.#retained.push({ seq, encode, onDrop });
   }
 
   /**
@@ -970,6 +975,7 @@ class Sequencer {
     if (dropped === undefined) return null;
     for (const frame of this.#retained) frame.seq--;
     this.#nextSeq--;
+    dropped.onDrop?.();
     return dropped.seq;
   }
 
@@ -1049,7 +1055,7 @@ const DEFAULT_CALL_TIMEOUT_MS = 30_000;
  * which numbers and keeps the frame like any data frame (so a call survives reconnects).
  */
 class Calls {
-  /** @type {(encode: (seq: number, ack: number | null) => string, what: string) => void} */ #send;
+  /** @type {(encode: (seq: number, ack: number | null) => string, what: string, onDrop?: () => void) => void} */ #send;
   #setTimer;
   #clearTimer;
   #nextId = 1;
@@ -1072,7 +1078,9 @@ class Calls {
   call(name, args, timeout) {
     const id = this.#nextId++;
     const json = JSON.stringify(args === undefined ? null : args);
-    this.#send((seq, ack) => numbered(`["call",${id},${JSON.stringify(name)},${json}`, seq, ack), `call "${name}"`);
+    this.#send((seq, ack) => numbered(`["call",${id},${JSON.stringify(name)},${json}`, seq, ack), `call "${name}"`,
+      () => this.#settle(id, false, { code: 'message_too_large', message: `the server refused the call "${name}" `
+        + 'as larger than its maxMessageBytes' }));
     return new Promise((resolve, reject) => {
       const timer = this.#setTimer(() => {
         this.#pending.delete(id);
@@ -1084,6 +1092,10 @@ class Calls {
 
   /** A `res` frame: settles its call; one for an unknown or answered id is ignored (§11). */
   onReply([, id, ok, value]) {
+    this.#settle(id, ok, value);
+  }
+
+  #settle(id, ok, value) {
     const call = this.#pending.get(id);
     if (call === undefined) return;
     this.#pending.delete(id);
