@@ -18,32 +18,32 @@ describe('binary events out', () => {
   it('encodes an ArrayBuffer as uint32 BE header length, ["ev", name] in UTF-8, payload', () => {
     const { socket, client } = connected();
     client.page.emit('img', new Uint8Array([1, 2, 3]).buffer);
-    // ["ev","img"] is 12 bytes
-    assert.deepEqual(sentBytes(socket), [0, 0, 0, 12, ...Buffer.from('["ev","img"]'), 1, 2, 3]);
+    // ["ev","img",1] is 14 bytes
+    assert.deepEqual(sentBytes(socket), [0, 0, 0, 14, ...Buffer.from('["ev","img",1]'), 1, 2, 3]);
   });
 
   it('sends only the bytes a typed array views, not its whole buffer', () => {
     const { socket, client } = connected();
     const view = new Uint8Array([9, 9, 4, 5, 9]).subarray(2, 4);
     client.page.emit('a', view);
-    assert.deepEqual(sentBytes(socket), [0, 0, 0, 10, ...Buffer.from('["ev","a"]'), 4, 5]);
+    assert.deepEqual(sentBytes(socket), [0, 0, 0, 12, ...Buffer.from('["ev","a",1]'), 4, 5]);
   });
 
   it('accepts a DataView and other typed arrays', () => {
     const { socket, client } = connected();
     client.page.emit('d', new DataView(new Uint8Array([7, 8, 9]).buffer, 1, 1));
     client.page.emit('f', new Uint16Array([0x0102]));
-    assert.deepEqual(sentBytes(socket, 0), [0, 0, 0, 10, ...Buffer.from('["ev","d"]'), 8]);
+    assert.deepEqual(sentBytes(socket, 0), [0, 0, 0, 12, ...Buffer.from('["ev","d",1]'), 8]);
     const littleEndianPlatform = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-    assert.deepEqual(sentBytes(socket, 1).slice(14), littleEndianPlatform ? [2, 1] : [1, 2]);
+    assert.deepEqual(sentBytes(socket, 1).slice(16), littleEndianPlatform ? [2, 1] : [1, 2]);
   });
 
   it('counts the header length in UTF-8 bytes, not characters', () => {
     const { socket, client } = connected();
     client.page.emit('é', new ArrayBuffer(0));
-    const header = Buffer.from('["ev","é"]');
-    assert.equal(header.length, 11);
-    assert.deepEqual(sentBytes(socket), [0, 0, 0, 11, ...header]);
+    const header = Buffer.from('["ev","é",1]');
+    assert.equal(header.length, 13);
+    assert.deepEqual(sentBytes(socket), [0, 0, 0, 13, ...header]);
   });
 
   it('queues binary and text events together, in order', () => {
@@ -53,9 +53,9 @@ describe('binary events out', () => {
     client.page.emit('t2', 'b');
     socket.hello();
     assert.equal(socket.sent.length, 3);
-    assert.equal(socket.sent[0], '["ev","t1","a"]');
-    assert.deepEqual(sentBytes(socket, 1), [0, 0, 0, 10, ...Buffer.from('["ev","b"]'), 1]);
-    assert.equal(socket.sent[2], '["ev","t2","b"]');
+    assert.equal(socket.sent[0], '["ev","t1","a",1]');
+    assert.deepEqual(sentBytes(socket, 1), [0, 0, 0, 12, ...Buffer.from('["ev","b",2]'), 1]);
+    assert.equal(socket.sent[2], '["ev","t2","b",3]');
   });
 
   it('copies the payload at emit time, so later changes do not leak into a queued event', () => {

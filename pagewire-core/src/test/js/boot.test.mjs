@@ -48,7 +48,7 @@ describe('booting in a page', () => {
   it('opens the page channel on the page path and sets window.pagewire', async () => {
     const { module, win, sockets } = await bootInPage({ token: 'v1.p.1.m+/=' });
     assert.equal(sockets.length, 1);
-    assert.equal(sockets[0].url, 'ws://example.test:8080/chat?pagewire=v1.p.1.m%2B%2F%3D', 'the page query string is not reused');
+    assert.equal(sockets[0].url, 'ws://example.test:8080/chat?pagewire=v1.p.1.m%2B%2F%3D&ack=0', 'the page query string is not reused');
     assert.ok(module.pagewire);
     assert.equal(module.default, module.pagewire);
     assert.equal(win.pagewire, module.pagewire);
@@ -60,7 +60,7 @@ describe('booting in a page', () => {
 
   it('uses wss: on an https: page', async () => {
     const { sockets, win } = await bootInPage({ token: 't', protocol: 'https:', host: 'example.test' });
-    assert.equal(sockets[0].url, 'wss://example.test/chat?pagewire=t');
+    assert.equal(sockets[0].url, 'wss://example.test/chat?pagewire=t&ack=0');
     win.pagewire.close();
   });
 
@@ -79,8 +79,18 @@ describe('booting in a page', () => {
     sockets[0].open();
     // With the default 3000 ms this would time out.
     await until(() => fetch.requests.length === 1);
-    assert.equal(fetch.requests[0].url, 'http://example.test:8080/chat?pagewire=t&transport=sse');
+    assert.equal(fetch.requests[0].url, 'http://example.test:8080/chat?pagewire=t&transport=sse&ack=0');
     win.pagewire.close();
+  });
+
+  it('takes reloadOnExpired from data-pagewire-config: a page the server forgot reloads', async () => {
+    const { sockets, win } = await bootInPage({ token: 't', config: '{"reloadOnExpired":true}' });
+    let reloads = 0;
+    globalThis.location.reload = () => { reloads++; };
+    sockets[0].hello();
+    sockets[0].serverClose(4404, 'no such page');
+    assert.equal(win.pagewire.state, 'expired');
+    assert.equal(reloads, 1);
   });
 
   it('warns about a data-pagewire-config that is not JSON and uses the defaults', async (t) => {
@@ -95,7 +105,7 @@ describe('booting in a page', () => {
   it('uses the transport the page URL forces with pagewire-transport', async () => {
     const { sockets, fetch, win } = await bootInPage({ token: 't', protocol: 'https:', host: 'example.test', search: '?pagewire-transport=longpolling' });
     assert.equal(sockets.length, 0);
-    assert.equal(fetch.requests[0].url, 'https://example.test/chat?pagewire=t&transport=longpolling');
+    assert.equal(fetch.requests[0].url, 'https://example.test/chat?pagewire=t&transport=longpolling&ack=0');
     win.pagewire.close();
   });
 

@@ -5,7 +5,7 @@ import { connect, fakeWebSocketClass, setup } from './fakes.mjs';
 describe('connecting', () => {
   it('opens the channel URL with the token as the pagewire parameter, in arraybuffer mode', () => {
     const { socket, client } = setup({ token: 'v1.a/b+c.1.m=' });
-    assert.equal(socket.url, 'ws://example.test/chat?pagewire=v1.a%2Fb%2Bc.1.m%3D');
+    assert.equal(socket.url, 'ws://example.test/chat?pagewire=v1.a%2Fb%2Bc.1.m%3D&ack=0');
     assert.equal(socket.binaryType, 'arraybuffer');
     assert.equal(client.state, 'connecting');
     assert.equal(client.transport, null);
@@ -14,7 +14,7 @@ describe('connecting', () => {
 
   it('appends the token to a URL that already has a query', () => {
     const { socket } = setup({ url: 'wss://example.test/chat?room=1', token: 't' });
-    assert.equal(socket.url, 'wss://example.test/chat?room=1&pagewire=t');
+    assert.equal(socket.url, 'wss://example.test/chat?room=1&pagewire=t&ack=0');
   });
 
   it('needs a URL outside a web page', () => {
@@ -55,7 +55,7 @@ describe('queueing', () => {
     assert.deepEqual(socket.sent, [], 'nothing is sent before hello');
     socket.hello();
     client.page.emit('d', 'now');
-    assert.deepEqual(socket.frames(), [['ev', 'a', 1], ['ev', 'b', { x: [1, 2] }], ['ev', 'c', null], ['ev', 'd', 'now']]);
+    assert.deepEqual(socket.frames(), [['ev', 'a', 1, 1], ['ev', 'b', { x: [1, 2] }, 2], ['ev', 'c', null, 3], ['ev', 'd', 'now', 4]]);
   });
 
   it('sends queued events before one emitted by a "connected" listener', () => {
@@ -63,7 +63,7 @@ describe('queueing', () => {
     client.on('state', ({ state }) => { if (state === 'connected') client.page.emit('second'); });
     client.page.emit('first');
     socket.hello();
-    assert.deepEqual(socket.frames(), [['ev', 'first', null], ['ev', 'second', null]]);
+    assert.deepEqual(socket.frames(), [['ev', 'first', null, 1], ['ev', 'second', null, 2]]);
   });
 
   it('throws when the queue is full and keeps what was queued', () => {
@@ -72,14 +72,14 @@ describe('queueing', () => {
     client.page.emit('b');
     assert.throws(() => client.page.emit('c'), (e) => e instanceof Error && /queue is full/.test(e.message));
     socket.hello();
-    assert.deepEqual(socket.frames(), [['ev', 'a', null], ['ev', 'b', null]]);
+    assert.deepEqual(socket.frames(), [['ev', 'a', null, 1], ['ev', 'b', null, 2]]);
   });
 
   it('sends undefined data as null', () => {
     const { socket, client } = setup();
     socket.hello();
     client.page.emit('x', undefined);
-    assert.deepEqual(socket.sent, ['["ev","x",null]']);
+    assert.deepEqual(socket.sent, ['["ev","x",null,1]']);
   });
 });
 

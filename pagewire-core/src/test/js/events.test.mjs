@@ -95,7 +95,7 @@ describe('page events', () => {
     client.page.emit('queued');
     socket.hello();
     assert.equal(client.state, 'connected');
-    assert.deepEqual(socket.frames(), [['ev', 'queued', null]]);
+    assert.deepEqual(socket.frames(), [['ev', 'queued', null, 1]]);
   });
 });
 
@@ -115,7 +115,7 @@ describe('event names', () => {
     const { socket, client } = connected();
     const name = 'x'.repeat(128);
     client.page.emit(name, 1);
-    assert.deepEqual(socket.frames(), [['ev', name, 1]]);
+    assert.deepEqual(socket.frames(), [['ev', name, 1, 1]]);
   });
 
   it('on refuses a listener that is not a function', () => {

@@ -68,9 +68,10 @@ export function fakeWebSocketClass() {
       this.onmessage?.({ type: 'message', data: payload });
     }
 
-    hello(page = 'page-1', heartbeat = 20_000) {
+    /** Opens the socket if need be and says hello; `ack` is the server's ack (PROTOCOL.md §10.3). */
+    hello(page = 'page-1', heartbeat = 20_000, ack = undefined) {
       if (this.readyState === 0) this.open();
-      this.receive(['hello', { v: 1, page, heartbeat }]);
+      this.receive(hello(page, heartbeat, ack));
     }
 
     serverClose(code = 1006, reason = '') {
@@ -230,8 +231,26 @@ export function frameLine(frame) {
   return typeof frame === 'string' ? frame : JSON.stringify(frame);
 }
 
-export function hello(page = 'page-1', heartbeat = 20_000) {
-  return ['hello', { v: 1, page, heartbeat }];
+/** A hello frame; with `ack`, the server's ack of the client's frames (PROTOCOL.md §10.3). */
+export function hello(page = 'page-1', heartbeat = 20_000, ack = undefined) {
+  return ['hello', ack === undefined ? { v: 1, page, heartbeat } : { v: 1, page, heartbeat, ack }];
+}
+
+/**
+ * The server's side of the client's sequence (PROTOCOL.md §10.3): `read(post)` takes a POST's
+ * frames in order and drops a data frame whose number is not above the last one it took, as the
+ * server does; `last` is the server's ack, `delivered` the data of the `ev` frames it took.
+ */
+export function fakeServerInbox() {
+  const inbox = { last: 0, delivered: [] };
+  inbox.read = (post) => {
+    for (const frame of post.frames()) {
+      if (frame[0] !== 'ev' || frame[3] <= inbox.last) continue;
+      inbox.last = frame[3];
+      inbox.delivered.push(frame[2]);
+    }
+  };
+  return inbox;
 }
 
 /** Lets pending promises (fetch answers, stream reads) run. */

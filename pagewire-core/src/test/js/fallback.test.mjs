@@ -33,7 +33,7 @@ describe('SSE', () => {
   it('opens GET <page>?pagewire=TOKEN&transport=sse without cache, same-origin, abortable', () => {
     const { fetch } = setup({ transport: 'sse', url: 'wss://example.test/chat', token: 'v1.a/b.1.m' });
     const open = fetch.last('sse');
-    assert.equal(open.url, 'https://example.test/chat?pagewire=v1.a%2Fb.1.m&transport=sse');
+    assert.equal(open.url, 'https://example.test/chat?pagewire=v1.a%2Fb.1.m&transport=sse&ack=0');
     assert.equal(open.method, 'GET');
     assert.equal(open.init.cache, 'no-store');
     assert.equal(open.init.credentials, 'same-origin');
@@ -97,7 +97,7 @@ describe('SSE', () => {
 describe('long-polling', () => {
   it('opens GET <page>?pagewire=TOKEN&transport=longpolling, then polls with the connection id', async () => {
     const { fetch } = await onLongPolling();
-    assert.equal(fetch.last('longpolling').url, 'http://example.test/chat?pagewire=v1.page-1.0.mac&transport=longpolling');
+    assert.equal(fetch.last('longpolling').url, 'http://example.test/chat?pagewire=v1.page-1.0.mac&transport=longpolling&ack=0');
     const poll = fetch.last('poll');
     assert.equal(poll.url, 'http://example.test/chat?pagewire=v1.page-1.0.mac&conn=conn-1');
     assert.equal(poll.init.cache, 'no-store');
@@ -169,7 +169,7 @@ for (const [name, transport] of Object.entries(transports)) {
       assert.equal(post.init.headers['Content-Type'], 'text/plain;charset=UTF-8');
       assert.equal(post.init.cache, 'no-store');
       assert.equal(post.init.credentials, 'same-origin');
-      assert.equal(post.body, '["ev","say","hi"]');
+      assert.equal(post.body, '["ev","say","hi",1]');
     });
 
     it('sends one POST at a time and batches what queued meanwhile, in order', async () => {
@@ -183,13 +183,13 @@ for (const [name, transport] of Object.entries(transports)) {
       fetch.of('post')[0].reply(204);
       await settle();
       assert.equal(fetch.of('post').length, 2);
-      assert.deepEqual(fetch.of('post').map((p) => p.frames()), [[['ev', 'a', 1]], [['ev', 'b', 2], ['ev', 'c', 3]]]);
+      assert.deepEqual(fetch.of('post').map((p) => p.frames()), [[['ev', 'a', 1, 1]], [['ev', 'b', 2, 2], ['ev', 'c', 3, 3]]]);
       client.page.emit('d', 4);
       await settle();
       assert.equal(fetch.of('post').length, 2);
       fetch.of('post')[1].reply(204);
       await settle();
-      assert.deepEqual(fetch.last('post').frames(), [['ev', 'd', 4]]);
+      assert.deepEqual(fetch.last('post').frames(), [['ev', 'd', 4, 4]]);
     });
 
     it('sends the events emitted in one task in one POST', async () => {
@@ -236,7 +236,7 @@ for (const [name, transport] of Object.entries(transports)) {
         env.fetch.last('longpolling').frames200(['open', 'c'], hello());
       }
       await settle();
-      assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'early', 1], ['ev', 'early', 2]]);
+      assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'early', 1, 1], ['ev', 'early', 2, 2]]);
     });
 
     it('answers ping with pong', async () => {
@@ -256,7 +256,7 @@ for (const [name, transport] of Object.entries(transports)) {
       await settle();
       const line = env.fetch.last('post').body;
       assert.match(line, /^~[A-Za-z0-9+/]+=*$/);
-      assert.deepEqual([...Buffer.from(line.slice(1), 'base64')], [0, 0, 0, 11, ...Buffer.from('["ev","up"]'), 1, 2, 255]);
+      assert.deepEqual([...Buffer.from(line.slice(1), 'base64')], [0, 0, 0, 13, ...Buffer.from('["ev","up",1]'), 1, 2, 255]);
     });
 
     it('warns about a malformed frame line and carries on', async (t) => {
@@ -341,7 +341,7 @@ for (const [name, transport] of Object.entries(transports)) {
       env.win.dispatchEvent(pageTransition('pagehide', false));
       assert.equal(env.beacons.length, 1);
       assert.equal(env.beacons[0].url, 'http://example.test/chat?pagewire=v1.page-1.0.mac&conn=conn-1');
-      assert.equal(env.beacons[0].data, '["ev","b",2]\n["bye"]');
+      assert.equal(env.beacons[0].data, '["ev","b",2,2]\n["bye"]');
       assert.equal(env.client.state, 'closed');
       assert.ok(env.fetch.requests.filter((r) => r.method === 'GET').every((r) => r.aborted), 'the down channel is aborted');
     });

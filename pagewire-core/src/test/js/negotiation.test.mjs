@@ -225,7 +225,7 @@ describe('falling back', () => {
     socket.serverClose(1006);
     client.page.emit('b', 2);
     await answerSse(fetch);
-    assert.deepEqual(fetch.last('post').frames(), [['ev', 'a', 1], ['ev', 'b', 2]]);
+    assert.deepEqual(fetch.last('post').frames(), [['ev', 'a', 1, 1], ['ev', 'b', 2, 2]]);
   });
 
   it('a fetch that throws at once counts as a failed transport', async () => {

@@ -30,7 +30,7 @@ describe('upgrading to WebSocket', () => {
     assert.equal(env.sockets.length, 1);
     env.clock.advance(1);
     assert.equal(env.sockets.length, 2);
-    assert.equal(env.socket.url, 'ws://example.test/chat?pagewire=v1.page-1.0.mac');
+    assert.equal(env.socket.url, 'ws://example.test/chat?pagewire=v1.page-1.0.mac&ack=0');
   });
 
   it('keeps the order: frames of the old stream before its 4409 come before frames of the new WebSocket', async () => {
@@ -81,9 +81,9 @@ describe('upgrading to WebSocket', () => {
     assert.deepEqual(socket.sent, [], 'nothing on the WebSocket before the switch');
     env.down.event(['close', 4409, 'replaced']);
     await settle();
-    assert.deepEqual(socket.frames(), [['ev', 'held', 1], ['ev', 'held', 2], ['ev', 'reaction', 3]]);
+    assert.deepEqual(socket.frames(), [['ev', 'held', 1, 1], ['ev', 'held', 2, 2], ['ev', 'reaction', 3, 3]]);
     env.client.page.emit('after', 4);
-    assert.deepEqual(socket.frames().at(-1), ['ev', 'after', 4]);
+    assert.deepEqual(socket.frames().at(-1), ['ev', 'after', 4, 4]);
     assert.equal(env.fetch.of('post').length, 0);
   });
 
@@ -101,10 +101,10 @@ describe('upgrading to WebSocket', () => {
     await settle();
     assert.equal(env.sockets.length, 2);
     const socket = env.socket;
-    socket.hello();
+    socket.hello('page-1', 20_000, 1); // the POST carried a to the server
     env.down.event(['close', 4409, 'replaced']);
     await settle();
-    assert.deepEqual(socket.frames(), [['ev', 'b', 2]]);
+    assert.deepEqual(socket.frames(), [['ev', 'b', 2, 2]]);
   });
 
   it('answers a ping on the connection it came from', async () => {
@@ -218,7 +218,7 @@ describe('a failed upgrade', () => {
     env.client.page.emit('held', 2);
     socket.serverClose(1006);
     await settle();
-    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'held', 1], ['ev', 'held', 2]]);
+    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'held', 1, 1], ['ev', 'held', 2, 2]]);
     assert.equal(JSON.parse(env.storage.map.get('pagewire.transport')).transport, 'sse');
     assert.equal(env.client.state, 'connected');
     assert.equal(env.client.transport, 'sse');
@@ -226,7 +226,7 @@ describe('a failed upgrade', () => {
     env.client.page.emit('after', 3);
     env.fetch.last('post').reply(204);
     await settle();
-    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'after', 3]]);
+    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'after', 3, 3]]);
     env.fetch.last('post').reply(204);
     await settle();
     env.clock.advance(19_999);
@@ -273,7 +273,7 @@ describe('a failed upgrade', () => {
     down.event(['open', 'conn-2']);
     down.event(hello());
     await settle();
-    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'held', 1]]);
+    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'held', 1, 1]]);
   });
 
   it('is not tried again once the connection is lost; the next fallback connection schedules its own', async () => {

@@ -37,13 +37,55 @@ export interface TransportChange {
   readonly previous: TransportName;
 }
 
-/** An `err` frame: the server refused or failed one event; the connection stays open. */
+/**
+ * An `err` frame: the server refused or failed one event; the connection stays open. Also raised by
+ * the client itself with the code `"message_too_large"` when the server refused a frame for its size
+ * (close 1009): that frame is given up, not resent.
+ */
 export interface ServerError {
   /** `"unknown_event"`, `"handler_error"`, or a code the application's handler chose (`EventException`). */
   readonly code: string;
   /** Human-readable; never carries server internals. */
   readonly message: string;
 }
+
+/**
+ * What a `"missed"` listener receives: the server could not keep the page's frames `from`…`to`
+ * (its replay buffer overflowed while the page was away) and they are lost for good. The page
+ * should refresh its state: reload its data, or itself.
+ */
+export interface Missed {
+  /** The first lost frame's number. */
+  readonly from: number;
+  /** The last lost frame's number; delivery goes on with `to + 1`. */
+  readonly to: number;
+  /** Why, in English, e.g. `"replay buffer full (1024 frames)"`. */
+  readonly reason: string;
+}
+
+/**
+ * How a call from the page failed: an `Error` whose `code` is the server's (`"unknown_call"`,
+ * `"handler_error"`, or one the handler chose with `EventException`), or the client's own
+ * `"timeout"` (no answer in time), `"closed"` (the channel closed or expired first) and
+ * `"message_too_large"` (the server refused the call for its size, close 1009).
+ */
+export interface CallError extends Error {
+  readonly code: string;
+}
+
+/** Options of one call from the page. */
+export interface CallOptions {
+  /** How long to wait for the answer, in ms; then the call rejects with `"timeout"`. Default: 30 000. */
+  timeout?: number;
+}
+
+/**
+ * Answers a call from the server: the value it returns (or its Promise resolves to) is the answer
+ * (`undefined` as `null`). To answer with an error the server's caller can read, throw an `Error`
+ * with a string `code`; anything else thrown answers `"handler_error"` with a generic message and
+ * is logged with `console.error`.
+ */
+export type CallHandler<A = any, R = any> = (args: A) => R | Promise<R>;
 
 /**
  * Called with an event's data (its JSON value, `null` when absent, or an `ArrayBuffer` for a
@@ -70,12 +112,28 @@ export interface PageChannel {
   off(name: string, fn?: Listener<any>): void;
   /**
    * Sends an event to the page's handler on the server: a binary frame for an `ArrayBuffer`, a typed
-   * array or a `DataView`; JSON for anything else (`undefined` is sent as `null`). While not connected
-   * the event is queued and sent, in order, after the next `hello`.
+   * array or a `DataView`; JSON for anything else (`undefined` is sent as `null`). The event is kept
+   * until the server acks it, and sent (again, if need be) in order after each `hello`: it reaches
+   * the page's handler once, across reconnects and transport switches.
    * @throws {TypeError} for an invalid name, or data that JSON cannot encode
-   * @throws {Error} when `maxQueuedEvents` events are already queued, or the client is closed or expired
+   * @throws {Error} when `maxQueuedEvents` frames already wait for the server's ack, or the client is
+   *     closed or expired
    */
   emit(name: string, data?: unknown): void;
+  /**
+   * Calls the handler the server registered for `name` with `page.handle` (PROTOCOL.md §11), with
+   * `args` as JSON (`undefined` as `null`). The call is delivered once, even across reconnects.
+   * @returns what the handler returned; rejects with a {@link CallError}
+   * @throws {TypeError} for an invalid name or timeout, or args that JSON cannot encode
+   * @throws {Error} as `emit` does, when the call cannot be kept or the client is closed or expired
+   */
+  call<R = any>(name: string, args?: unknown, options?: CallOptions): Promise<R>;
+  /**
+   * Answers the server's calls `name` (`page.call(name, args)` in Java) with `fn`; one handler per
+   * name, a new one replaces the old. Calls without a handler are answered `"unknown_call"`.
+   * @returns a function that removes `fn` (if it is still the handler of `name`)
+   */
+  handle<A = any, R = any>(name: string, fn: CallHandler<A, R>): Unsubscribe;
 }
 
 /** One page's channel. Use it from the page's main thread. */
@@ -93,10 +151,13 @@ export interface PagewireClient {
   on(kind: 'error', fn: (error: ServerError) => void): Unsubscribe;
   /** Every upgrade of a connected page from a fallback to WebSocket (which fires no `"state"` event). */
   on(kind: 'transport', fn: (change: TransportChange) => void): Unsubscribe;
+  /** Frames from the server the page lost for good (PROTOCOL.md §10.4). */
+  on(kind: 'missed', fn: (missed: Missed) => void): Unsubscribe;
   /** Removes a listener added with `on`, or every listener of `kind` when `fn` is omitted. */
   off(kind: 'state', fn?: (change: StateChange) => void): void;
   off(kind: 'error', fn?: (error: ServerError) => void): void;
   off(kind: 'transport', fn?: (change: TransportChange) => void): void;
+  off(kind: 'missed', fn?: (missed: Missed) => void): void;
   /**
    * Sends `["bye"]` (the server then closes the page at once), closes the connection (a WebSocket
    * with 1000; on a fallback the bye goes by `navigator.sendBeacon`) and never reconnects. Does
@@ -141,8 +202,17 @@ export interface ConnectOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
   /** Back-off between reconnect attempts, doubling with jitter. Defaults: 250 ms and 10 000 ms. */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
-  /** Events kept while not connected. Default: 1000. */
+  /**
+   * Most data frames (events, calls, answers to the server's calls) kept until the server acks
+   * them, sent or not yet sent; beyond it `emit` and `call` throw. Default: 1000.
+   */
   maxQueuedEvents?: number;
+  /**
+   * Reloads the page (`location.reload()`) when the server says it is gone (close 4404: its grace
+   * period passed, or the server restarted), so the user gets a live page again. Only for a page
+   * that was connected once, so a page refused from the start does not reload for ever. Default: false.
+   */
+  reloadOnExpired?: boolean;
   /** Where `online`, `pagehide` and `pageshow` are observed. Default: `window`; `null` for none. */
   /**
    * While its `readyState` is `"loading"`, page events and errors wait for `DOMContentLoaded`, so

@@ -9,6 +9,9 @@
  * The client owns the connection state and picks the transport (PROTOCOL.md §9): WebSocket, else
  * SSE down + POST up, else long-polling, and back up to WebSocket later. Each transport is a small
  * class below with the same interface ({@link Transport}); none of them knows about the others.
+ * What outlives connections is in two more: {@link Sequencer} numbers, acks and keeps the data frames
+ * for resume (§10: nothing lost, nothing doubled, order kept), {@link Calls} matches calls and
+ * replies in both directions (§11).
  *
  * @module pagewire
  */
@@ -47,7 +50,9 @@ const STORAGE_KEY = 'pagewire.transport';
  * @property {number} [upgradeAfter] ms a page on a fallback waits before trying WebSocket again; default 10 000
  * @property {number} [rememberFor] ms this origin remembers the fallback its last page needed; default 1 h
  * @property {{initialDelayMs?: number, maxDelayMs?: number}} [reconnect] back-off, default 250 and 10 000 ms
- * @property {number} [maxQueuedEvents] events kept while not connected; default 1000
+ * @property {number} [maxQueuedEvents] data frames (events, calls, replies) kept until the server
+ *     acks them, sent or not; default 1000
+ * @property {boolean} [reloadOnExpired] reload the page when the server says it is gone (4404); default false
  * @property {EventTarget | null} [window] where online/pagehide/pageshow are observed; default `window`
  * @property {{readyState: string, addEventListener: Function} | null} [document] while its
  *     `readyState` is `"loading"`, events wait for `DOMContentLoaded`, so the page's own module
@@ -85,9 +90,10 @@ const STORAGE_KEY = 'pagewire.transport';
 
 /**
  * An upgrade from a fallback to WebSocket in progress (PROTOCOL.md §9.5). While there is one,
- * emitted frames wait in the client's queue instead of going to the fallback.
+ * new data frames are kept unsent instead of going to the fallback.
  * @typedef {object} Upgrade
  * @property {WebSocketTransport | null} socket null while the fallback still has frames in flight
+ * @property {number} openedWith the ack the WebSocket's request carried
  * @property {object | null} hello the WebSocket's `hello`: from then on the server reads the WebSocket
  * @property {{code: number, reason: string} | null} oldEnded how the fallback ended, once it did
  * @property {{code: number, reason: string} | null} socketEnded how the WebSocket ended after its hello
@@ -123,7 +129,9 @@ class PagewireClient {
   #window;
   #initialDelay;
   #maxDelay;
-  #maxQueued;
+  /** @type {Sequencer} numbers, acks and the frames kept for resume (PROTOCOL.md §10) */ #seq;
+  /** @type {Calls} */ #calls;
+  #reloadOnExpired;
   /** @type {TransportName[]} the transports this environment can run, in negotiation order */ #available;
   /** @type {TransportName | null} */ #forced;
   #connectTimeout;
@@ -132,8 +140,6 @@ class PagewireClient {
   /** @type {ConnectionState} */ #state = 'connecting';
   /** @type {string | null} */ #pageId = null;
   #heartbeat = DEFAULT_HEARTBEAT_MS;
-  /** Encoded frames not yet handed to a transport, oldest first. */
-  #queue = [];
   #attempt = 0;
   #retryTimer = null;
   #livenessTimer = null;
@@ -142,6 +148,10 @@ class PagewireClient {
   #transport = null;
   /** Whether {@link #transport} delivered its `hello`. */
   #greeted = false;
+  /** The ack {@link #transport}'s request carried (PROTOCOL.md §10.3). */
+  #openedWith = 0;
+  /** The last connection ended with 1009: the server refused the first frame it has not acked. */
+  #refusedTooLarge = false;
   /** @type {TransportName[]} what this attempt tries after {@link #transport}, in order */
   #chain = [];
   /** Gives the transport being tried `connectTimeout` to prove it works, while there is a next one. */
@@ -153,9 +163,9 @@ class PagewireClient {
   #upgradeDelay;
 
   #pageListeners = new Map();
-  /** `ev`/`err` frames that arrived while the document was still loading, or null once it has. */
+  /** Data and `missed` frames that arrived while the document was still loading, or null once it has. */
   #held = null;
-  #clientListeners = new Map([['state', []], ['error', []], ['transport', []]]);
+  #clientListeners = new Map([['state', []], ['error', []], ['transport', []], ['missed', []]]);
   /** @type {TransportEvents} */
   #events = {
     frame: (transport, data) => this.#onFrame(transport, data),
@@ -165,9 +175,13 @@ class PagewireClient {
 
   /**
    * The page's own event channel: `on(name, fn)` and `once(name, fn)` return a remover; `off(name, fn?)`;
-   * `emit(name, data)` sends binary for an ArrayBuffer or a view, else JSON, queued while not connected.
+   * `emit(name, data)` sends binary for an ArrayBuffer or a view, else JSON, kept until the server acks it;
+   * `call(name, args, {timeout})` asks the server's handler and resolves with its answer;
+   * `handle(name, fn)` answers the server's calls `name` (PROTOCOL.md §11) and returns a remover.
    * @type {{on(name: string, fn: Listener): () => void, once(name: string, fn: Listener): () => void,
-   *     off(name: string, fn?: Listener): void, emit(name: string, data?: any): void}}
+   *     off(name: string, fn?: Listener): void, emit(name: string, data?: any): void,
+   *     call(name: string, args?: any, options?: {timeout?: number}): Promise<any>,
+   *     handle(name: string, fn: (args: any) => any): () => void}}
    * @readonly
    */
   page;
@@ -205,7 +219,11 @@ class PagewireClient {
       : typeof window !== 'undefined' ? window : null;
     this.#initialDelay = options.reconnect?.initialDelayMs ?? 250;
     this.#maxDelay = Math.max(this.#initialDelay, options.reconnect?.maxDelayMs ?? 10_000);
-    this.#maxQueued = options.maxQueuedEvents ?? 1000;
+    this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer,
+      (frame) => this.#sendControl(frame));
+    this.#calls = new Calls((encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      this.#setTimer, this.#clearTimer);
+    this.#reloadOnExpired = options.reloadOnExpired === true;
     // Module and deferred scripts run after this module but before DOMContentLoaded: events that
     // arrive before then wait, so listeners those scripts register see every event.
     const doc = options.document !== undefined ? options.document
@@ -215,7 +233,7 @@ class PagewireClient {
       doc.addEventListener('DOMContentLoaded', () => {
         const held = this.#held ?? [];
         this.#held = null;
-        for (const frame of held) this.#dispatchFrame(frame);
+        for (const frame of held) this.#deliver(frame);
       }, { once: true });
     }
 
@@ -231,6 +249,8 @@ class PagewireClient {
       },
       off: (name, fn) => removeListener(listeners, name, fn),
       emit: (name, data) => this.#emit(name, data),
+      call: (name, args, callOptions) => this.#call(name, args, callOptions),
+      handle: (name, fn) => this.#calls.handle(checkName(name), checkListener(fn)),
     });
 
     this.#window?.addEventListener('online', this.#onOnline);
@@ -251,14 +271,15 @@ class PagewireClient {
   /**
    * Listens to the connection itself: `"state"` gets a {@link StateChange}, `"error"` gets the
    * `{code, message}` of an `err` frame, `"transport"` gets a {@link TransportChange} when a
-   * connected page moves to WebSocket without a state change.
-   * @param {'state' | 'error' | 'transport'} kind
+   * connected page moves to WebSocket without a state change, `"missed"` gets the
+   * `{from, to, reason}` of frames the server could not keep for the page (PROTOCOL.md §10.4).
+   * @param {'state' | 'error' | 'transport' | 'missed'} kind
    * @param {(event: any) => void} fn
    * @returns {() => void} a function that removes the listener
    */
   on(kind, fn) {
     if (!this.#clientListeners.has(kind)) {
-      throw new TypeError(`pagewire: unknown connection event "${kind}"; use "state", "error" or "transport", `
+      throw new TypeError(`pagewire: unknown connection event "${kind}"; use "state", "error", "transport" or "missed", `
         + `or client.page.on("${kind}", fn) for an event of the page`);
     }
     return addListener(this.#clientListeners, kind, checkListener(fn));
@@ -284,28 +305,57 @@ class PagewireClient {
 
   #emit(name, data) {
     checkName(name);
+    this.#checkOpen('emit', name);
+    // Encoded now, not at send time, so the caller sees a bad value where it made it and later
+    // changes to `data` cannot leak into a frame that is kept for sending or resending.
+    const frame = isBinary(data) ? binaryPayload(data) : JSON.stringify(data === undefined ? null : data);
+    const start = `["ev",${JSON.stringify(name)},${typeof frame === 'string' ? frame : ''}`;
+    this.#sendData(typeof frame === 'string' ? (seq, ack) => numbered(start, seq, ack)
+      : (seq, ack) => encodeBinary(name, frame, seq, ack), `emit "${name}"`);
+  }
+
+  #call(name, args, options = {}) {
+    checkName(name);
+    this.#checkOpen('call', name);
+    const timeout = duration(options ?? {}, 'timeout', DEFAULT_CALL_TIMEOUT_MS);
+    return this.#calls.call(name, args, timeout);
+  }
+
+  #checkOpen(what, name) {
     if (this.#state === 'closed' || this.#state === 'expired') {
-      throw new Error(`pagewire: cannot emit "${name}": the channel is ${this.#state}`);
-    }
-    // Encoding now, not at flush time, so the caller sees a bad value where it made it and later
-    // changes to `data` cannot leak into an event that is waiting in the queue.
-    const frame = isBinary(data) ? encodeBinary(name, data)
-      : JSON.stringify(['ev', name, data === undefined ? null : data]);
-    if (this.#state === 'connected' && this.#upgrade === null) {
-      this.#transport.send(frame);
-    } else if (this.#queue.length < this.#maxQueued) {
-      this.#queue.push(frame);
-    } else {
-      throw new Error(`pagewire: cannot emit "${name}": the queue is full (${this.#maxQueued} events `
-        + `are waiting while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#state}); `
-        + 'raise maxQueuedEvents or emit less');
+      throw new Error(`pagewire: cannot ${what} "${name}": the channel is ${this.#state}`);
     }
   }
 
-  #flushQueue() {
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const frame of queued) this.#transport.send(frame);
+  /**
+   * Numbers and keeps a data frame, and sends it when a connection can carry it now (PROTOCOL.md §10).
+   * @param {(seq: number, ack: number | null) => string | ArrayBuffer} encode
+   * @param {string} what what the caller does, for the error when the frame cannot be kept
+   * @param {() => void} [onDrop] told when the frame is given up unsent (refused for its size)
+   */
+  #sendData(encode, what, onDrop) {
+    if (this.#seq.full) {
+      throw new Error(`pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
+        + `for the server's ack while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#state}); `
+        + 'raise maxQueuedEvents or emit less');
+    }
+    this.#seq.add(encode, onDrop);
+    this.#pump();
+  }
+
+  /** Whether frames go out now: a connection said hello and no upgrade holds them back. */
+  get #sending() { return this.#greeted && this.#upgrade === null && this.#transport !== null; }
+
+  /** Sends, in order, every kept data frame the current connection has not carried yet. */
+  #pump() {
+    if (!this.#sending) return;
+    for (const frame of this.#seq.unsent()) this.#transport.send(frame);
+  }
+
+  #sendControl(frame) {
+    if (!this.#sending) return false;
+    this.#transport.send(frame);
+    return true;
   }
 
   // ---- Negotiation (PROTOCOL.md §9) ----
@@ -340,12 +390,14 @@ class PagewireClient {
     }
   }
 
-  /** @param {TransportName} name */
+  /** Opens `name` with the client's ack in its request (PROTOCOL.md §10.3), kept in {@link #openedWith}. */
   #create(name) {
+    this.#openedWith = this.#seq.received;
+    const ack = String(this.#openedWith);
     switch (name) {
-      case 'websocket': return new WebSocketTransport(this.#wsUrl, this.#WebSocket, this.#events);
-      case 'sse': return new SseTransport(this.#httpUrl, this.#http, this.#events);
-      default: return new LongPollingTransport(this.#httpUrl, this.#http, this.#events);
+      case 'websocket': return new WebSocketTransport(withParam(this.#wsUrl, 'ack', ack), this.#WebSocket, this.#events);
+      case 'sse': return new SseTransport(this.#httpUrl, ack, this.#http, this.#events);
+      default: return new LongPollingTransport(this.#httpUrl, ack, this.#http, this.#events);
     }
   }
 
@@ -387,24 +439,60 @@ class PagewireClient {
     switch (frame[0]) {
       case 'ping': return transport.send(PONG); // on the connection that asked
       case 'pong': return undefined;
+      case 'ack': return this.#seq.acked(frame[1]); // acks only let go of kept frames: no order needed
       case 'hello': return fromUpgrade ? this.#onUpgradeHello(upgrade, frame[1]) : this.#onHello(frame[1]);
       default:
         if (fromUpgrade) return void upgrade.buffer.push(frame);
-        return this.#dispatchFrame(frame);
+        return this.#accept(frame);
     }
   }
 
-  /** Hands an `ev` or `err` frame to the listeners. */
-  #dispatchFrame(frame) {
+  /**
+   * Takes a data or `missed` frame in the server's order (PROTOCOL.md §10.3, §10.4): a duplicate is
+   * dropped, a gap ends the connection with 4400 (resuming closes it), the rest is delivered.
+   */
+  #accept(frame) {
+    if (frame[0] === 'missed') {
+      this.#seq.missed(frame[1].to);
+      return this.#deliver(frame);
+    }
+    const i = SEQ_INDEX[frame[0]];
+    const seq = frame[i];
+    const ack = frame[i + 1];
+    if (seq === undefined) return this.#deliver(frame); // a server that does not number (§10.1)
+    if (!Number.isInteger(seq) || seq <= 0 || (ack !== undefined && !Number.isInteger(ack))) {
+      return this.#protocolError(`a malformed sequence number in a ${frame[0]} frame`);
+    }
+    if (ack !== undefined) this.#seq.acked(ack);
+    switch (this.#seq.receive(seq)) {
+      case 'new': return this.#deliver(frame);
+      case 'duplicate': return undefined;
+      default: return this.#protocolError(`a sequence gap: expected ${this.#seq.received + 1}, got ${seq}`);
+    }
+  }
+
+  #protocolError(reason) {
+    console.warn(`pagewire: ${reason}; reconnecting`);
+    this.#abandon(4400, reason);
+    this.#retry(4400, reason);
+  }
+
+  /** Hands a data or `missed` frame to the listeners, the call handlers or the waiting call. */
+  #deliver(frame) {
     if (this.#held !== null) {
       // The page's own scripts have not all run yet: they would miss this event.
       this.#held.push(frame);
       return;
     }
-    if (frame[0] === 'ev') {
-      dispatch(this.#pageListeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
-    } else {
-      this.#onServerError({ code: String(frame[1] ?? ''), message: String(frame[2] ?? '') });
+    switch (frame[0]) {
+      case 'ev': return dispatch(this.#pageListeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
+      case 'err': return this.#onServerError({ code: String(frame[1] ?? ''), message: String(frame[2] ?? '') });
+      case 'call': return void this.#calls.onCall(frame);
+      case 'res': return this.#calls.onReply(frame);
+      default: {
+        const { from, to, reason } = frame[1];
+        return dispatch(this.#clientListeners, 'missed', [{ from, to, reason: String(reason ?? '') }]);
+      }
     }
   }
 
@@ -433,11 +521,25 @@ class PagewireClient {
         this.#memory.remember(name);
       }
     }
-    // Flushed before the state change is announced, so an event emitted by a "connected" listener
-    // goes out after the ones that waited.
-    this.#flushQueue();
+    // Resent before the state change is announced, so an event emitted by a "connected" listener
+    // goes out after the ones that waited (PROTOCOL.md §10.3).
+    this.#seq.resume(hello.ack, this.#openedWith);
+    if (this.#refusedTooLarge) this.#dropTooLarge();
+    this.#pump();
     this.#setState('connected', null, '');
     if (name !== 'websocket') this.#scheduleUpgrade();
+  }
+
+  /**
+   * The server closed the last connection with 1009 at the first frame it did not take: sent again,
+   * that frame would be refused again on every reconnect, so it is given up (PROTOCOL.md §10.5).
+   */
+  #dropTooLarge() {
+    this.#refusedTooLarge = false;
+    const seq = this.#seq.dropOldest();
+    if (seq === null) return;
+    this.#onServerError({ code: 'message_too_large', message: `the server refused frame ${seq} `
+      + 'as larger than its maxMessageBytes (close 1009); it is not sent again' });
   }
 
   /** False, and the client expired, for a hello of a protocol version this client does not know. */
@@ -481,6 +583,7 @@ class PagewireClient {
     const { name } = transport;
     const greeted = this.#greeted;
     this.#abandon(1000, '');
+    if (code === 1009) this.#refusedTooLarge = true;
     const final = finalState(code);
     if (final !== null) return this.#finish(final, code, reason);
     if (!greeted) return this.#giveUp(name, code, reason);
@@ -498,6 +601,7 @@ class PagewireClient {
       this.#clearTimer(timer);
     }
     this.#probeTimer = this.#livenessTimer = this.#upgradeTimer = null;
+    this.#seq.pause();
     transport?.close(code, reason);
     upgrade?.socket?.close(code, reason);
   }
@@ -525,15 +629,24 @@ class PagewireClient {
     this.#retryTimer = this.#setTimer(() => this.#reopen(), delay);
   }
 
-  /** Enters a state with no way back: no transport, no timers, no queue, no window listeners. */
+  /**
+   * Enters a state with no way back: no transport, no timers, no kept frames, no window listeners,
+   * no calls waiting. A page that had a server side and lost it (4404) reloads if it asked to.
+   */
   #finish(state, code, reason) {
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = null;
-    this.#queue = [];
+    this.#seq.clear();
     this.#window?.removeEventListener('online', this.#onOnline);
     this.#window?.removeEventListener('pagehide', this.#onPageHide);
     this.#window?.removeEventListener('pageshow', this.#onPageShow);
     this.#setState(state, code, reason);
+    this.#calls.close(state);
+    // Only a page that was connected once: one refused from the start would reload for ever.
+    if (state === 'expired' && code === 4404 && this.#reloadOnExpired && this.#pageId !== null) {
+      const location = this.#window?.location ?? globalThis.location;
+      location?.reload();
+    }
   }
 
   #setState(state, code, reason) {
@@ -554,9 +667,10 @@ class PagewireClient {
     this.#upgradeTimer = null;
     if (this.#state !== 'connected' || this.#upgrade !== null) return;
     /** @type {Upgrade} */
-    const upgrade = { socket: null, hello: null, oldEnded: null, socketEnded: null, buffer: [], timer: null };
-    // From now on emitted frames wait in the queue. The WebSocket opens once the fallback has
-    // delivered what it was given, so the server has every earlier frame before it switches.
+    const upgrade = { socket: null, openedWith: 0, hello: null, oldEnded: null, socketEnded: null, buffer: [], timer: null };
+    // From now on new data frames are kept unsent. The WebSocket opens once the fallback has
+    // delivered what it was given, so the server has every earlier frame before it switches; should
+    // a POST fail meanwhile, the resume after the reconnect resends what it carried (§10.3).
     this.#upgrade = upgrade;
     this.#transport.whenDrained(() => {
       if (this.#upgrade === upgrade) this.#openUpgradeSocket(upgrade);
@@ -565,7 +679,9 @@ class PagewireClient {
 
   #openUpgradeSocket(upgrade) {
     try {
-      upgrade.socket = new WebSocketTransport(this.#wsUrl, this.#WebSocket, this.#events);
+      upgrade.openedWith = this.#seq.received;
+      upgrade.socket = new WebSocketTransport(withParam(this.#wsUrl, 'ack', String(upgrade.openedWith)),
+        this.#WebSocket, this.#events);
     } catch (e) {
       console.error('pagewire: cannot open a WebSocket to upgrade to', e);
       this.#upgradeFailed(upgrade, null, String(e?.message ?? e));
@@ -616,7 +732,8 @@ class PagewireClient {
     }
     this.#memory.remember(this.#transport.name);
     this.#upgradeDelay = Math.min(MAX_UPGRADE_DELAY_MS, this.#upgradeDelay * 2);
-    this.#flushQueue();
+    this.#pump(); // what was kept unsent goes over the fallback after all
+    this.#seq.flushAck();
     this.#scheduleUpgrade();
   }
 
@@ -627,10 +744,13 @@ class PagewireClient {
     const previous = this.#transport;
     previous.close(1000, '');
     this.#transport = upgrade.socket;
+    this.#openedWith = upgrade.openedWith;
     this.#applyHello(upgrade.hello);
+    // The WebSocket resumes where its hello says the server is: what the server lacks goes again.
+    this.#seq.resume(upgrade.hello.ack, upgrade.openedWith);
     for (const frame of upgrade.buffer) {
-      this.#dispatchFrame(frame); // events emitted by listeners still wait in the queue
-      if (this.#upgrade !== upgrade) return; // a listener closed the client
+      this.#accept(frame); // frames sent by listeners are kept unsent until the switch is done
+      if (this.#upgrade !== upgrade) return; // a listener closed the client, or a gap ended the connection
     }
     this.#upgrade = null;
     if (upgrade.socketEnded) {
@@ -639,7 +759,8 @@ class PagewireClient {
     }
     this.#memory.forget();
     this.#upgradeDelay = this.#upgradeAfter;
-    this.#flushQueue();
+    this.#pump();
+    this.#seq.flushAck();
     dispatch(this.#clientListeners, 'transport', [{ transport: upgrade.socket.name, previous: previous.name }]);
   }
 
@@ -734,6 +855,313 @@ class TransportMemory {
       // Storage blocked: there is nothing remembered to forget.
     }
   }
+}
+
+// ---- Reliability and calls (PROTOCOL.md §10, §11) ----
+
+/** The frame types that are data frames, with the index of their sequence number (PROTOCOL.md §10.1). */
+const SEQ_INDEX = { ev: 3, err: 3, call: 4, res: 4 };
+/** A standalone ack goes at most this long after the first data frame not yet acked (§10.2)... */
+const ACK_DELAY_MS = 100;
+/** ...or at once when this many are waiting for one. */
+const ACK_AT_ONCE = 64;
+
+/**
+ * One data frame the client sent (or will send), kept until the server acks it (PROTOCOL.md §10.5).
+ * @typedef {object} Retained
+ * @property {number} seq its sequence number
+ * @property {(seq: number, ack: number | null) => string | ArrayBuffer} encode the frame numbered `seq`,
+ *     with `ack` piggybacked when not null
+ * @property {(() => void) | undefined} onDrop told when the frame is given up unsent ({@link Sequencer#dropOldest})
+ */
+
+/**
+ * The sequence numbers and acks of one page's channel, in both directions (PROTOCOL.md §10): the
+ * frames the client sent and the server has not acked yet (also the ones not sent at all, while
+ * there is no connection to send them on), and what the client received from the server and told
+ * it. It outlives connections; the client tells it when one starts ({@link resume}) and ends
+ * ({@link pause}), and hands it every numbered frame from the server in order.
+ */
+class Sequencer {
+  #max;
+  #setTimer;
+  #clearTimer;
+  /** @type {(frame: string) => boolean} sends a control frame on the current connection, if there is one */
+  #sendControl;
+  /** @type {Retained[]} oldest first */
+  #retained = [];
+  #nextSeq = 1;
+  /** The highest number handed to the current connection. */
+  #sentThrough = 0;
+  /** The number of the last data frame received from the server, in order: the client's ack. */
+  #received = 0;
+  /** The last ack the server knows of, as far as the client can tell. */
+  #told = 0;
+  /** Data frames received since the server was last told an ack. */
+  #waiting = 0;
+  #ackTimer = null;
+
+  /**
+   * @param {number} max most frames kept (`maxQueuedEvents`)
+   * @param {(fn: () => void, ms: number) => unknown} setTimer
+   * @param {(id: any) => void} clearTimer
+   * @param {(frame: string) => boolean} sendControl
+   */
+  constructor(max, setTimer, clearTimer, sendControl) {
+    this.#max = max;
+    this.#setTimer = setTimer;
+    this.#clearTimer = clearTimer;
+    this.#sendControl = sendControl;
+  }
+
+  /** @returns {number} the client's ack: what every channel request carries as `ack` (§10.3) */
+  get received() { return this.#received; }
+
+  /** @returns {number} the most frames kept */
+  get max() { return this.#max; }
+
+  /** Whether another frame may be kept. */
+  get full() { return this.#retained.length >= this.#max; }
+
+  /**
+   * Numbers a new data frame and keeps it.
+   * @param {(seq: number, ack: number | null) => string | ArrayBuffer} encode
+   * @param {() => void} [onDrop]
+   * @throws {Error} when `max` frames are kept already
+   */
+  add(encode, onDrop) {
+    if (this.full) throw new Error(`${this.#max} frames are waiting for the server's ack`);
+    const seq = this.#nextSeq++;
+    this.#retained.push({ seq, encode, onDrop });
+  }
+
+  /**
+   * The frames not handed to the current connection yet, encoded, in order; each counts as sent.
+   * The first carries the client's ack when the server does not know it yet.
+   */
+  *unsent() {
+    for (const frame of this.#retained) {
+      if (frame.seq <= this.#sentThrough) continue;
+      this.#sentThrough = frame.seq;
+      yield frame.encode(frame.seq, this.#takeAck());
+    }
+  }
+
+  /**
+   * A connection said hello: forgets what the server has (`serverAck`), so {@link unsent} yields
+   * the rest, in order (§10.3). `openedWith` is the ack its request carried.
+   */
+  resume(serverAck, openedWith) {
+    this.acked(serverAck);
+    this.#sentThrough = 0;
+    this.#told = openedWith;
+    this.#waiting = 0;
+    if (this.#received > this.#told) this.#ackDue(this.#received - this.#told);
+  }
+
+  /** The connection is gone: a standalone ack waits for the next one, whose request carries it anyway. */
+  pause() {
+    this.#clearTimer(this.#ackTimer);
+    this.#ackTimer = null;
+  }
+
+  /**
+   * Forgets the oldest kept frame, which the server has not received, and gives the ones after it
+   * its number and those after, so the server still sees no gap (none of them reached it).
+   * @returns {number | null} the number it had, or null when nothing is kept
+   */
+  dropOldest() {
+    const dropped = this.#retained.shift();
+    if (dropped === undefined) return null;
+    for (const frame of this.#retained) frame.seq--;
+    this.#nextSeq--;
+    dropped.onDrop?.();
+    return dropped.seq;
+  }
+
+  /** Forgets everything kept: the channel is over. */
+  clear() {
+    this.pause();
+    this.#retained = [];
+  }
+
+  /** The server acked every frame up to `ack` (an `ack` frame, piggybacked, or in hello). */
+  acked(ack) {
+    if (!Number.isInteger(ack) || ack <= 0) return;
+    let i = 0;
+    while (i < this.#retained.length && this.#retained[i].seq <= ack) i++;
+    if (i > 0) this.#retained.splice(0, i);
+  }
+
+  /**
+   * Accounts for a data frame from the server numbered `seq`.
+   * @returns {'new' | 'duplicate' | 'gap'} whether to deliver it, drop it, or end the connection
+   */
+  receive(seq) {
+    if (seq > this.#received + 1) return 'gap';
+    const fresh = seq === this.#received + 1;
+    if (fresh) this.#received = seq;
+    // A duplicate means the server did not know it had arrived: it is acked again.
+    this.#ackDue(1);
+    return fresh ? 'new' : 'duplicate';
+  }
+
+  /** The server lost frames `from`…`to` for good (§10.4): the next one is `to + 1`. */
+  missed(to) {
+    if (to <= this.#received) return;
+    this.#received = to;
+    this.#ackDue(1);
+  }
+
+  /** Sends a standalone ack if one is waiting and a connection can carry it now. */
+  flushAck() {
+    if (this.#waiting === 0 && this.#received <= this.#told) return;
+    const ack = this.#received;
+    if (this.#sendControl(JSON.stringify(['ack', ack]))) {
+      this.#told = ack;
+      this.#waiting = 0;
+      this.pause();
+    }
+  }
+
+  #ackDue(count) {
+    this.#waiting += count;
+    if (this.#waiting >= ACK_AT_ONCE) {
+      this.flushAck();
+    } else if (this.#ackTimer === null) {
+      this.#ackTimer = this.#setTimer(() => {
+        this.#ackTimer = null;
+        this.flushAck();
+      }, ACK_DELAY_MS);
+    }
+  }
+
+  /** The ack to piggyback on a data frame being sent, or null when the server knows it. */
+  #takeAck() {
+    if (this.#received <= this.#told) return null;
+    this.#told = this.#received;
+    this.#waiting = 0;
+    this.pause();
+    return this.#told;
+  }
+}
+
+/** The default deadline of a call from the page (PROTOCOL.md §11). */
+const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * Calls with replies in both directions (PROTOCOL.md §11): the page's calls waiting for their
+ * `res`, and the handlers the page registered for the server's calls. It sends through `send`,
+ * which numbers and keeps the frame like any data frame (so a call survives reconnects).
+ */
+class Calls {
+  /** @type {(encode: (seq: number, ack: number | null) => string, what: string, onDrop?: () => void) => void} */ #send;
+  #setTimer;
+  #clearTimer;
+  #nextId = 1;
+  /** @type {Map<number, {resolve: Function, reject: Function, timer: unknown}>} */
+  #pending = new Map();
+  /** @type {Map<string, (args: any) => any>} */
+  #handlers = new Map();
+  #closed = false;
+
+  constructor(send, setTimer, clearTimer) {
+    this.#send = send;
+    this.#setTimer = setTimer;
+    this.#clearTimer = clearTimer;
+  }
+
+  /**
+   * Calls the server's handler `name`; the promise settles once, with its value or a coded Error.
+   * @throws {Error} synchronously when the frame cannot be sent (the channel is over, too many kept)
+   */
+  call(name, args, timeout) {
+    const id = this.#nextId++;
+    const json = JSON.stringify(args === undefined ? null : args);
+    this.#send((seq, ack) => numbered(`["call",${id},${JSON.stringify(name)},${json}`, seq, ack), `call "${name}"`,
+      () => this.#settle(id, false, { code: 'message_too_large', message: `the server refused the call "${name}" `
+        + 'as larger than its maxMessageBytes' }));
+    return new Promise((resolve, reject) => {
+      const timer = this.#setTimer(() => {
+        this.#pending.delete(id);
+        reject(callError('timeout', `the call "${name}" got no answer within ${timeout} ms`));
+      }, timeout);
+      this.#pending.set(id, { resolve, reject, timer });
+    });
+  }
+
+  /** A `res` frame: settles its call; one for an unknown or answered id is ignored (§11). */
+  onReply([, id, ok, value]) {
+    this.#settle(id, ok, value);
+  }
+
+  #settle(id, ok, value) {
+    const call = this.#pending.get(id);
+    if (call === undefined) return;
+    this.#pending.delete(id);
+    this.#clearTimer(call.timer);
+    if (ok === true) {
+      call.resolve(value ?? null);
+    } else {
+      call.reject(callError(String(value?.code ?? 'error'), String(value?.message ?? '')));
+    }
+  }
+
+  /** Registers the handler for the server's calls `name`, replacing any; returns its remover. */
+  handle(name, fn) {
+    this.#handlers.set(name, fn);
+    return () => { if (this.#handlers.get(name) === fn) this.#handlers.delete(name); };
+  }
+
+  /** A `call` frame from the server: runs the handler and answers with a `res` (§11). */
+  async onCall([, id, name, args]) {
+    const fn = this.#handlers.get(name);
+    let reply;
+    if (fn === undefined) {
+      reply = [false, { code: 'unknown_call', message: `no handler for the call "${name}" on this page` }];
+    } else {
+      try {
+        reply = [true, JSON.stringify((await fn(args ?? null)) ?? null)];
+      } catch (e) {
+        if (typeof e?.code === 'string') {
+          reply = [false, { code: e.code, message: String(e.message ?? '') }];
+        } else {
+          console.error(`pagewire: the handler for the call "${name}" failed`, e);
+          reply = [false, { code: 'handler_error', message: `the handler for "${name}" failed` }];
+        }
+      }
+    }
+    if (this.#closed) return;
+    const value = reply[0] ? reply[1] : JSON.stringify(reply[1]);
+    try {
+      this.#send((seq, ack) => numbered(`["res",${JSON.stringify(id)},${reply[0]},${value}`, seq, ack),
+        `answer the call "${name}"`);
+    } catch (e) {
+      console.error(`pagewire: cannot answer the call "${name}"`, e);
+    }
+  }
+
+  /** The channel is over: every call still waiting rejects with `closed`. */
+  close(state) {
+    this.#closed = true;
+    for (const [id, call] of this.#pending) {
+      this.#clearTimer(call.timer);
+      call.reject(callError('closed', `the channel is ${state}`));
+      this.#pending.delete(id);
+    }
+  }
+}
+
+/** An Error with the string `code` of PROTOCOL.md §11. */
+function callError(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+/** Closes the JSON text of a data frame `start` (its elements so far, no closing `]`) with its numbers. */
+function numbered(start, seq, ack) {
+  return `${start},${seq}${ack === null ? '' : `,${ack}`}]`;
 }
 
 // ---- Transports ----
@@ -840,9 +1268,10 @@ class HttpLink {
   /** @returns {string | null} the connection id, once the `open` frame arrived */
   get conn() { return this.#conn; }
 
-  /** GETs the page URL with one more query parameter; {@link close} aborts it. */
-  get(name, value, headers = {}) {
-    return this.#request(withParam(this.#url, name, value), { headers, signal: this.#down.signal });
+  /** GETs the page URL with more query parameters, in order; {@link close} aborts it. */
+  get(params, headers = {}) {
+    const url = Object.entries(params).reduce((u, [name, value]) => withParam(u, name, value), this.#url);
+    return this.#request(url, { headers, signal: this.#down.signal });
   }
 
   /** fetch, always answering with a promise: even a fetch that throws at once must not report synchronously. */
@@ -993,13 +1422,17 @@ class SseTransport {
   /** @type {TransportName} */ name = 'sse';
   #link;
 
+  #ack;
+
   /**
    * @param {string} url `http:` or `https:` URL of the page with the token
+   * @param {string} ack the client's ack, for the opening request (PROTOCOL.md §10.3)
    * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
    * @param {TransportEvents} events
    */
-  constructor(url, http, events) {
+  constructor(url, ack, http, events) {
     this.#link = new HttpLink(this, url, http, events);
+    this.#ack = ack;
     this.#read();
   }
 
@@ -1016,7 +1449,7 @@ class SseTransport {
   async #read() {
     const link = this.#link;
     try {
-      const response = await link.get('transport', 'sse', { Accept: 'text/event-stream' });
+      const response = await link.get({ transport: 'sse', ack: this.#ack }, { Accept: 'text/event-stream' });
       if (link.ended) return;
       if (!answered(response, 'text/event-stream')) {
         link.end(1006, `the SSE request was answered with ${describe(response)}`);
@@ -1044,13 +1477,17 @@ class LongPollingTransport {
   /** @type {TransportName} */ name = 'longpolling';
   #link;
 
+  #ack;
+
   /**
    * @param {string} url `http:` or `https:` URL of the page with the token
+   * @param {string} ack the client's ack, for the opening request (PROTOCOL.md §10.3)
    * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
    * @param {TransportEvents} events
    */
-  constructor(url, http, events) {
+  constructor(url, ack, http, events) {
     this.#link = new HttpLink(this, url, http, events);
+    this.#ack = ack;
     this.#poll();
   }
 
@@ -1065,7 +1502,7 @@ class LongPollingTransport {
   async #poll() {
     const link = this.#link;
     try {
-      let response = await link.get('transport', 'longpolling');
+      let response = await link.get({ transport: 'longpolling', ack: this.#ack });
       if (link.ended) return;
       if (!answered(response, 'text/plain')) {
         link.end(1006, `the long-polling request was answered with ${describe(response)}`);
@@ -1074,7 +1511,7 @@ class LongPollingTransport {
       this.#receive(await response.text());
       if (!link.ended && link.conn === null) link.end(1006, 'the long-polling answer had no open frame');
       while (!link.ended) {
-        response = await link.get('conn', link.conn);
+        response = await link.get({ conn: link.conn });
         if (link.ended) return;
         if (response.status === 410) {
           link.end(1006, 'the server no longer knows this connection (HTTP 410)');
@@ -1289,7 +1726,14 @@ function parseText(text) {
     case 'ev':
       if (!validName(frame[1])) throw new Error('ev without a valid name');
       return frame;
-    case 'err': case 'ping': case 'pong':
+    case 'call': case 'res':
+      if (!Number.isInteger(frame[1])) throw new Error(`${frame[0]} without an integer id`);
+      if (frame[0] === 'call' && !validName(frame[2])) throw new Error('call without a valid name');
+      return frame;
+    case 'missed':
+      if (!Number.isInteger(frame[1]?.from) || !Number.isInteger(frame[1]?.to)) throw new Error('missed without from and to');
+      return frame;
+    case 'err': case 'ping': case 'pong': case 'ack':
       return frame;
     default:
       throw new Error(`unknown frame type "${frame[0]}"`);
@@ -1303,9 +1747,10 @@ function parseBinary(data) {
   if (headerLength > data.byteLength - 4) throw new Error('binary header longer than the message');
   const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(data, 4, headerLength)));
   if (!Array.isArray(header) || header[0] !== 'ev' || !validName(header[1])) {
-    throw new Error('binary header is not ["ev", name]');
+    throw new Error('binary header is not ["ev", name, seq]');
   }
-  return ['ev', header[1], data.slice(4 + headerLength)];
+  // The same layout as a text `ev`, so the numbers sit where §10.1 puts them: name, data, seq, ack.
+  return ['ev', header[1], data.slice(4 + headerLength), ...header.slice(2)];
 }
 
 function validName(name) {
@@ -1316,11 +1761,16 @@ function isBinary(data) {
   return data instanceof ArrayBuffer || ArrayBuffer.isView(data);
 }
 
-/** uint32 BE header length, UTF-8 `["ev", name]`, payload (PROTOCOL.md §3). */
-function encodeBinary(name, data) {
-  const header = new TextEncoder().encode(JSON.stringify(['ev', name]));
-  const payload = data instanceof ArrayBuffer ? new Uint8Array(data)
+/** A copy of the bytes an ArrayBuffer or a view holds, so later changes do not leak into a kept frame. */
+function binaryPayload(data) {
+  const view = data instanceof ArrayBuffer ? new Uint8Array(data)
     : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return view.slice();
+}
+
+/** uint32 BE header length, UTF-8 `["ev", name, seq]` (and the ack), payload (PROTOCOL.md §3, §10.1). */
+function encodeBinary(name, payload, seq, ack) {
+  const header = new TextEncoder().encode(JSON.stringify(ack === null ? ['ev', name, seq] : ['ev', name, seq, ack]));
   const bytes = new Uint8Array(4 + header.length + payload.length);
   new DataView(bytes.buffer).setUint32(0, header.length);
   bytes.set(header, 4);
@@ -1330,7 +1780,7 @@ function encodeBinary(name, data) {
 
 // ---- The page's own client ----
 
-/** The deadlines the server sent with the page (PROTOCOL.md §9.6), as connect() options. */
+/** The deadlines (PROTOCOL.md §9.6) and `reloadOnExpired` (§10.4) the server sent with the page, as connect() options. */
 function pageConfig(script) {
   const text = script.getAttribute('data-pagewire-config');
   if (!text) return {};
@@ -1346,6 +1796,7 @@ function pageConfig(script) {
     const value = config?.[name];
     if (typeof value === 'number' && value > 0 && Number.isFinite(value)) options[name] = value;
   }
+  if (typeof config?.reloadOnExpired === 'boolean') options.reloadOnExpired = config.reloadOnExpired; // §10.4
   return options;
 }
 
