@@ -153,13 +153,30 @@ describe('close codes', () => {
     assert.equal(sockets.length, 1);
   });
 
-  it('4409 (replaced by a newer connection) closes without reconnecting', () => {
-    const { socket, client, clock, sockets } = setup();
+  it('4409 (one of its own late connections took over) means resume on a fresh connection', () => {
+    const { socket, client, clock, sockets } = setup({ transport: 'websocket' });
     socket.hello();
     socket.serverClose(4409, 'replaced');
+    assert.equal(client.state, 'reconnecting');
+    clock.advance(250);
+    assert.equal(sockets.length, 2);
+    sockets[1].hello();
+    assert.equal(client.state, 'connected');
+  });
+
+  it('the third 4409 within a minute closes for good: another copy of the page holds the channel', () => {
+    const { client, clock, sockets, states } = setup({ transport: 'websocket' });
+    for (let i = 0; i < 3; i++) {
+      const socket = sockets.at(-1);
+      socket.hello();
+      socket.serverClose(4409, 'replaced');
+      clock.advance(10_000);
+    }
     assert.equal(client.state, 'closed');
+    assert.deepEqual(states.at(-1), { state: 'closed', transport: null, code: 4409, reason: 'replaced' });
+    const count = sockets.length;
     clock.advance(600_000);
-    assert.equal(sockets.length, 1);
+    assert.equal(sockets.length, count, 'no reconnect after closed');
   });
 
   for (const code of [1000, 1001, 1002, 1006, 1007, 1009, 4400, 4408, 4429, 4503]) {

@@ -24,6 +24,9 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 const DEFAULT_UPGRADE_AFTER_MS = 10_000;
 const DEFAULT_REMEMBER_FOR_MS = 60 * 60_000;
 const MAX_UPGRADE_DELAY_MS = 5 * 60_000;
+/** A third `4409` within this many ms ends the client in `closed` (PROTOCOL.md §5). */
+const REPLACED_WINDOW_MS = 60_000;
+const MAX_REPLACED = 3;
 const OPEN = 1; // WebSocket.OPEN, spelled out so an injected WebSocket needs no static constants
 const BYE = '["bye"]';
 const PONG = '["pong"]';
@@ -163,6 +166,8 @@ class PagewireClient {
   #upgradeDelay;
 
   #pageListeners = new Map();
+  /** When the last `4409`s ended the current connection (Date.now() values, recent ones only). */
+  #replacedAt = [];
   /** Data and `missed` frames that arrived while the document was still loading, or null once it has. */
   #held = null;
   #clientListeners = new Map([['state', []], ['error', []], ['transport', []], ['missed', []]]);
@@ -584,10 +589,28 @@ class PagewireClient {
     const greeted = this.#greeted;
     this.#abandon(1000, '');
     if (code === 1009) this.#refusedTooLarge = true;
+    if (code === 4409 && this.#mayTakeBack()) {
+      // Another connection of this page took over. Only this client holds the page's token, so
+      // that was one of its own attempts reaching the server late (a WebSocket given up on, or a
+      // reconnect racing the old connection): resume on a fresh one.
+      return greeted ? this.#retry(code, reason) : this.#giveUp(name, code, reason);
+    }
     const final = finalState(code);
     if (final !== null) return this.#finish(final, code, reason);
     if (!greeted) return this.#giveUp(name, code, reason);
     return this.#retry(code, reason);
+  }
+
+  /**
+   * Whether a `4409` should be answered by reconnecting: yes, unless it is the third within
+   * {@link REPLACED_WINDOW_MS}, which means another copy of this page (its HTML and token
+   * duplicated) keeps taking the channel over; then this one gives way for good.
+   */
+  #mayTakeBack() {
+    const now = Date.now();
+    this.#replacedAt = this.#replacedAt.filter((at) => now - at < REPLACED_WINDOW_MS);
+    this.#replacedAt.push(now);
+    return this.#replacedAt.length < MAX_REPLACED;
   }
 
   /** Lets go of every connection and timer of the current attempt, closing what is still open with `code`. */
@@ -796,7 +819,7 @@ class PagewireClient {
 function finalState(code) {
   switch (code) {
     case 4000: // the server closed the page
-    case 4409: // a newer connection of this page took over; it is the one that lives
+    case 4409: // a newer connection of this page took over again and again (see #mayTakeBack)
       return 'closed';
     case 4401: // token refused
     case 4404: // page gone: only a reload makes a new one
