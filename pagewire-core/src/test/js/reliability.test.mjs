@@ -382,15 +382,24 @@ describe('reloadOnExpired', () => {
     assert.equal(reloads.n, 0);
   });
 
-  it('does not reload a page whose token was refused (4401), nor one that never connected', () => {
+  it('reloads a connected page whose token a restarted server refuses (4401)', () => {
     const env = connected({ reloadOnExpired: true });
     const reloads = reloadCount(env);
-    env.socket.serverClose(4401, 'token expired');
+    env.socket.serverClose(4401, 'invalid page token');
+    assert.equal(env.client.state, 'expired');
+    assert.equal(reloads.n, 1);
+  });
+
+  it('does not reload a page that never connected', () => {
     const fresh = setup({ transport: 'websocket', reloadOnExpired: true });
     const freshReloads = reloadCount(fresh);
     fresh.socket.serverClose(4404, 'gone'); // a reload would meet the same refusal, for ever
-    assert.equal(reloads.n + freshReloads.n, 0);
+    const refused = setup({ transport: 'websocket', reloadOnExpired: true });
+    const refusedReloads = reloadCount(refused);
+    refused.socket.serverClose(4401, 'page token expired');
+    assert.equal(freshReloads.n + refusedReloads.n, 0);
     assert.equal(fresh.client.state, 'expired');
+    assert.equal(refused.client.state, 'expired');
   });
 });
 

@@ -43,6 +43,9 @@ import java.util.Set;
  * @param upgradeAfter how long a page that had to fall back waits before it tries WebSocket again
  *     in the background (doubling after each failure, up to 5 min). Sent to the client with the
  *     page. Default 10 s.
+ * @param reloadOnExpired whether the browser reloads a page (which renders a new one) when the
+ *     server no longer has it: its grace period ended, or the server restarted. Sent to the client
+ *     with the page. Default off: the page shows state {@code expired} and decides itself.
  * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start; set the
  *     same secret on every node of a cluster.
  */
@@ -62,6 +65,7 @@ public record Settings(
         boolean compression,
         Duration connectTimeout,
         Duration upgradeAfter,
+        boolean reloadOnExpired,
         byte[] secret) {
 
     public Settings {
@@ -127,6 +131,7 @@ public record Settings(
                 + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl
                 + ", allowedOrigins=" + allowedOrigins + ", compression=" + compression
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
+                + ", reloadOnExpired=" + reloadOnExpired
                 + ", secret=(" + secret.length + " bytes)]";
     }
 
@@ -159,6 +164,7 @@ public record Settings(
         private boolean compression = true;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration upgradeAfter = Duration.ofSeconds(10);
+        private boolean reloadOnExpired;
         private byte[] secret;
 
         private Builder() {}
@@ -255,6 +261,12 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#reloadOnExpired()}. */
+        public Builder reloadOnExpired(boolean reload) {
+            this.reloadOnExpired = reload;
+            return this;
+        }
+
         /** See {@link Settings#secret()}. */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
@@ -270,7 +282,7 @@ public record Settings(
             }
             return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
                     maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
-                    compression, connectTimeout, upgradeAfter, key);
+                    compression, connectTimeout, upgradeAfter, reloadOnExpired, key);
         }
     }
 }

@@ -71,7 +71,8 @@ public final class App implements Pagewire, Gateway {
         this.tokens = new PageTokens(settings.secret(), Clock.systemUTC());
         this.origins = new OriginPolicy(settings.allowedOrigins());
         this.clientConfig = "{\"connectTimeout\":" + settings.connectTimeout().toMillis()
-                + ",\"upgradeAfter\":" + settings.upgradeAfter().toMillis() + "}";
+                + ",\"upgradeAfter\":" + settings.upgradeAfter().toMillis()
+                + ",\"reloadOnExpired\":" + settings.reloadOnExpired() + "}";
         long tick = tickMillis(settings);
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -209,6 +210,17 @@ public final class App implements Pagewire, Gateway {
             }
         }
         return page.attach(connection, clientAck);
+    }
+
+    @Override
+    public boolean leave(String path, String token) {
+        String id = pageIdOf(path, token);
+        LivePage page = id == null ? null : pages.get(id);
+        if (page == null) {
+            return false;
+        }
+        page.close(CloseCodes.NORMAL, "page left");
+        return true;
     }
 
     @Override

@@ -56,6 +56,15 @@ public interface Gateway {
     Attachment attach(String path, String token, String ack, Connection connection);
 
     /**
+     * The page that {@code token} names is leaving for good, as if it had sent {@code ["bye"]} on
+     * a connection: a tab that closes on a fallback sends its bye in a beacon, which may arrive
+     * after its stream already ended (docs/PROTOCOL.md §8.5).
+     *
+     * @return whether the token named a live page (which is now closed)
+     */
+    boolean leave(String path, String token);
+
+    /**
      * The id of the page that {@code token} names, if the token is genuine and was issued for
      * {@code path}; else {@code null}. Fallback transports check it on every request of a
      * connection (docs/PROTOCOL.md §8), so a connection id alone never grants a page's channel.

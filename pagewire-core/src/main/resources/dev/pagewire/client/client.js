@@ -55,7 +55,8 @@ const STORAGE_KEY = 'pagewire.transport';
  * @property {{initialDelayMs?: number, maxDelayMs?: number}} [reconnect] back-off, default 250 and 10 000 ms
  * @property {number} [maxQueuedEvents] data frames (events, calls, replies) kept until the server
  *     acks them, sent or not; default 1000
- * @property {boolean} [reloadOnExpired] reload the page when the server says it is gone (4404); default false
+ * @property {boolean} [reloadOnExpired] reload a page that was connected when the server says it is gone
+ *     (4404, or 4401 from a server that restarted with another secret); default false
  * @property {EventTarget | null} [window] where online/pagehide/pageshow are observed; default `window`
  * @property {{readyState: string, addEventListener: Function} | null} [document] while its
  *     `readyState` is `"loading"`, events wait for `DOMContentLoaded`, so the page's own module
@@ -665,8 +666,10 @@ class PagewireClient {
     this.#window?.removeEventListener('pageshow', this.#onPageShow);
     this.#setState(state, code, reason);
     this.#calls.close(state);
-    // Only a page that was connected once: one refused from the start would reload for ever.
-    if (state === 'expired' && code === 4404 && this.#reloadOnExpired && this.#pageId !== null) {
+    // Only a page that was connected once: one refused from the start would reload for ever. For
+    // such a page a refused token (4401) means the same as 4404: a server that restarted with
+    // another secret no longer knows it.
+    if (state === 'expired' && (code === 4404 || code === 4401) && this.#reloadOnExpired && this.#pageId !== null) {
       const location = this.#window?.location ?? globalThis.location;
       location?.reload();
     }

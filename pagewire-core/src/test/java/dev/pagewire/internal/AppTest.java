@@ -64,13 +64,14 @@ class AppTest {
 
     @Test
     void renderAnswers200WithTheClientScriptRightAfterHead() {
-        start(Settings.builder().connectTimeout(Duration.ofMillis(2500)).upgradeAfter(Duration.ofSeconds(7)).build());
+        start(Settings.builder().connectTimeout(Duration.ofMillis(2500)).upgradeAfter(Duration.ofSeconds(7))
+                .reloadOnExpired(true).build());
         Rendered rendered = app.render(new TestRequest("/p"));
         assertEquals(200, rendered.status());
         String token = Tab.tokenIn(rendered.html());
         assertEquals("<!doctype html><html><head>"
                         + "<script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"" + token + "\""
-                        + " data-pagewire-config='{\"connectTimeout\":2500,\"upgradeAfter\":7000}'></script>"
+                        + " data-pagewire-config='{\"connectTimeout\":2500,\"upgradeAfter\":7000,\"reloadOnExpired\":true}'></script>"
                         + "<title>t</title></head><body>b</body></html>",
                 rendered.html());
     }

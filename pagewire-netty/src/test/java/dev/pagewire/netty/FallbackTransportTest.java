@@ -289,6 +289,21 @@ class FallbackTransportTest {
     }
 
     @Test
+    void aByeThatArrivesAfterTheStreamEndedStillClosesThePage() throws Exception {
+        TestFallback client = TestFallback.openPage(page, "sse");
+        Page p = pages.take();
+        String conn = client.conn();
+        client.close(); // the tab aborts its stream first; its beacon comes after
+        Wait.await(Duration.ofSeconds(5), "the stream to end on the server", () -> !p.isConnected());
+        HttpResponse<String> bye = TestFallback.HTTP.send(
+                HttpRequest.newBuilder(TestFallback.channel(page, client.token, "conn=" + conn))
+                        .POST(HttpRequest.BodyPublishers.ofString("[\"bye\"]")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, bye.statusCode());
+        Wait.await(Duration.ofSeconds(5), "page closed by the late bye", () -> p.isClosed() && app.pageCount() == 0);
+    }
+
+    @Test
     void heartbeatsFlowOnTheStreamAndPongsKeepThePageAlivePastItsIdleTimeout() throws Exception {
         stop();
         app = Pagewire.create(s -> s.heartbeatInterval(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(700)));

@@ -318,7 +318,7 @@ class ProxyHarnessTest {
         try (TestSocket socket = TestSocket.openPage(page)) {
             assertTrue(socket.nextText().startsWith("[\"hello\""));
             socket.send("[\"ev\",\"echo\",\"through the proxy\"]");
-            assertEquals("[\"ev\",\"echoed\",\"through the proxy\"]", socket.nextText());
+            assertEquals("[\"ev\",\"echoed\",\"through the proxy\",1]", socket.nextText());
         }
     }
 

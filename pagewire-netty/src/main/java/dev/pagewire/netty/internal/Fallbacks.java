@@ -141,10 +141,6 @@ final class Fallbacks {
 
     private void post(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, HttpHeaders headers,
                       String path, String token, String conn) {
-        FallbackConnection connection = find(ctx, keepAlive, headers, path, token, conn);
-        if (connection == null) {
-            return;
-        }
         String body;
         try {
             body = StandardCharsets.UTF_8.newDecoder()
@@ -153,11 +149,24 @@ final class Fallbacks {
                     .decode(req.content().nioBuffer())
                     .toString();
         } catch (CharacterCodingException e) {
-            connection.close(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a POST");
+            FallbackConnection connection = connections.get(conn);
+            if (connection != null) {
+                connection.close(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a POST");
+            }
             fail(ctx, keepAlive, headers, HttpResponseStatus.BAD_REQUEST, "invalid UTF-8 in a POST");
             return;
         }
         List<String> lines = Arrays.asList(body.split("\r?\n", -1));
+        FallbackConnection known = connections.get(conn);
+        if ((known == null || known.isClosed()) && saysBye(lines) && gateway.leave(path, token)) {
+            // A closing tab's beacon that arrives after its stream ended: the page still leaves now.
+            respond(ctx, keepAlive, headers, HttpResponseStatus.NO_CONTENT, null);
+            return;
+        }
+        FallbackConnection connection = find(ctx, keepAlive, headers, path, token, conn);
+        if (connection == null) {
+            return;
+        }
         switch (connection.deliver(lines, gateway.settings().maxMessageBytes())) {
             case ACCEPTED -> respond(ctx, keepAlive, headers, HttpResponseStatus.NO_CONTENT, null);
             case BAD_FRAME, INVALID_UTF8 -> fail(ctx, keepAlive, headers, HttpResponseStatus.BAD_REQUEST,
@@ -166,6 +175,17 @@ final class Fallbacks {
                     "a frame is larger than " + gateway.settings().maxMessageBytes() + " bytes");
             case CLOSED -> fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, "the connection is closed");
         }
+    }
+
+    /** Whether the last frame line of a POST is {@code ["bye"]}. */
+    private static boolean saysBye(List<String> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty()) {
+                return line.equals("[\"bye\"]");
+            }
+        }
+        return false;
     }
 
     /** The connection a poll or POST names, if the token is the one of its page; else answers 410. */

@@ -439,22 +439,23 @@ class FaultyRelayTest {
     String hello = first.nextText();
     assertTrue(hello.startsWith("[\"hello\",{\"v\":1,\"page\":\""), hello);
     first.send("[\"ev\",\"echo\",{\"n\":1}]");
-    assertEquals("[\"ev\",\"echoed\",{\"n\":1}]", first.nextText());
+    assertEquals("[\"ev\",\"echoed\",{\"n\":1},1]", first.nextText());
 
     assertTrue(pageRelay.cutAll() >= 1); // The WebSocket, and the render's keep-alive if still open.
     assertTrue(first.ended.get(10, TimeUnit.SECONDS).startsWith("error"), "ended abruptly");
 
-    Channel again = Channel.open(http, channel); // The same page reconnects with its token.
+    // The same page reconnects with its token, resuming after the frame it got (PROTOCOL.md §10.3).
+    Channel again = Channel.open(http, URI.create(channel + "&ack=1"));
     closing.add(again);
     assertEquals(hello, again.nextText());
     again.send("[\"ev\",\"echo\",{\"n\":2}]");
-    assertEquals("[\"ev\",\"echoed\",{\"n\":2}]", again.nextText());
+    assertEquals("[\"ev\",\"echoed\",{\"n\":2},2]", again.nextText());
 
     try (HttpClient fresh = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         Channel other = Channel.open(fresh, channelOf(page, render(fresh, page)))) {
       assertNotEquals(hello, other.nextText(), "a new page");
       other.send("[\"ev\",\"echo\",3]");
-      assertEquals("[\"ev\",\"echoed\",3]", other.nextText());
+      assertEquals("[\"ev\",\"echoed\",3,1]", other.nextText());
     }
   }
 

@@ -149,7 +149,7 @@ public final class ChatApp implements AutoCloseable {
      * @throws IllegalStateException if the port cannot be bound or the TLS files are not valid
      */
     public static Running start(Consumer<ServerSettings.Builder> config) {
-        Pagewire app = Pagewire.create();
+        Pagewire app = Pagewire.create(s -> s.reloadOnExpired(true)); // a restarted server: the tab reloads itself
         ChatApp chat = new ChatApp(app);
         try {
             return new Running(app, chat, PagewireServer.start(app, config));
