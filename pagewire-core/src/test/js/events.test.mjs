@@ -187,6 +187,18 @@ describe('while the document is loading', () => {
     assert.deepEqual(seen.at(-1), ['clock', '12:01']);
   });
 
+  it('holds events while the document is interactive and DOMContentLoaded has not fired (module scripts still running)', () => {
+    const doc = loadingDocument();
+    doc.readyState = 'interactive';
+    const { socket, client } = connected({ document: doc });
+    const seen = [];
+    socket.receive(['ev', 'me', 'Guest 2', 1]);
+    client.page.on('me', (d) => seen.push(d)); // the page's module script, which ran after the event
+    assert.deepEqual(seen, []);
+    doc.loaded();
+    assert.deepEqual(seen, ['Guest 2']);
+  });
+
   it('dispatches at once when the document has already loaded', () => {
     const { socket, client } = connected({ document: { readyState: 'complete', addEventListener() {} } });
     const seen = [];

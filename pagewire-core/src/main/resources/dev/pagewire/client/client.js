@@ -58,9 +58,9 @@ const STORAGE_KEY = 'pagewire.transport';
  * @property {boolean} [reloadOnExpired] reload a page that was connected when the server says it is gone
  *     (4404, or 4401 from a server that restarted with another secret); default false
  * @property {EventTarget | null} [window] where online/pagehide/pageshow are observed; default `window`
- * @property {{readyState: string, addEventListener: Function} | null} [document] while its
- *     `readyState` is `"loading"`, events wait for `DOMContentLoaded`, so the page's own module
- *     scripts register their listeners before the first event; default `document`
+ * @property {{readyState: string, addEventListener: Function} | null} [document] until its
+ *     `DOMContentLoaded`, events wait, so the page's own module and deferred scripts register their
+ *     listeners before the first event; default `document`
  * @property {typeof WebSocket | null} [WebSocket] default `globalThis.WebSocket`; null for none
  * @property {typeof fetch | null} [fetch] default `globalThis.fetch`; null for none
  * @property {((url: string, data: string) => boolean) | null} [sendBeacon] default `navigator.sendBeacon`
@@ -234,13 +234,17 @@ class PagewireClient {
     // arrive before then wait, so listeners those scripts register see every event.
     const doc = options.document !== undefined ? options.document
       : typeof document !== 'undefined' ? document : null;
-    if (doc?.readyState === 'loading' && typeof doc.addEventListener === 'function') {
+    if (pageScriptsPending(doc)) {
       this.#held = [];
-      doc.addEventListener('DOMContentLoaded', () => {
+      const release = () => {
         const held = this.#held ?? [];
         this.#held = null;
         for (const frame of held) this.#deliver(frame);
-      }, { once: true });
+      };
+      doc.addEventListener('DOMContentLoaded', release, { once: true });
+      // A safety net for a client started late, after DOMContentLoaded, where the timing entry
+      // that would have said so is missing: the load event comes after it in any case.
+      this.#window?.addEventListener?.('load', () => { if (this.#held !== null) release(); }, { once: true });
     }
 
     const listeners = this.#pageListeners;
@@ -816,6 +820,21 @@ class PagewireClient {
       this.#reopen();
     }
   };
+}
+
+/**
+ * Whether the page's own scripts may still be about to run: the document is being parsed, or it is
+ * "interactive" and DOMContentLoaded has not fired yet, which is when deferred and module scripts
+ * run, one after another. Between two of them (while the next one is still loading) the browser
+ * runs other tasks, such as this client's network events.
+ * @param {{readyState: string, addEventListener: Function} | null} doc
+ */
+function pageScriptsPending(doc) {
+  if (doc == null || typeof doc.addEventListener !== 'function') return false;
+  if (doc.readyState === 'loading') return true;
+  if (doc.readyState !== 'interactive') return false;
+  const navigation = globalThis.performance?.getEntriesByType?.('navigation')?.[0];
+  return navigation ? navigation.domContentLoadedEventStart === 0 : true;
 }
 
 /** The state a close code leads to for good (PROTOCOL.md §5), or null when a reconnect follows. */
