@@ -173,7 +173,14 @@ final class Fallbacks {
                     connection.closeReason());
             case TOO_BIG -> fail(ctx, keepAlive, headers, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "a frame is larger than " + gateway.settings().maxMessageBytes() + " bytes");
-            case CLOSED -> fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, "the connection is closed");
+            case CLOSED -> {
+                // The stream may have ended between the lookup and the delivery: a bye still counts.
+                if (saysBye(lines) && gateway.leave(path, token)) {
+                    respond(ctx, keepAlive, headers, HttpResponseStatus.NO_CONTENT, null);
+                } else {
+                    fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, "the connection is closed");
+                }
+            }
         }
     }
 
