@@ -315,6 +315,7 @@ public final class Channel implements Link.Events {
         }
         long beat = hello.path("heartbeat").asLong(0);
         heartbeat = beat > 0 ? beat : DEFAULT_HEARTBEAT_MS;
+        scheduleLiveness(2 * heartbeat + 5_000); // the deadline armed before hello assumed the default
         if (greeted) {
             return; // a second hello on one connection changes nothing else
         }
