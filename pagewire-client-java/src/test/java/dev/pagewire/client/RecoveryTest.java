@@ -113,4 +113,27 @@ class RecoveryTest {
         relay.resume();
         Wait.await(TIMEOUT, "the client to reconnect", () -> client.state() == ConnectionState.CONNECTED);
     }
+
+    @Test
+    void aFrameRefusedForItsSizeIsGivenUpAndTheRestStillArrives() throws Exception {
+        TestServer server = closeLater(new TestServer(s -> s.maxMessageBytes(1024), s -> {}));
+        List<ServerError> errors = new CopyOnWriteArrayList<>();
+        PagewireClient client = closeLater(PagewireClient.open(server.page(),
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onError(errors::add))));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        client.emit("up", 1);
+        client.emit("up", "x".repeat(2000));
+        client.emit("up", 2);
+        var call = client.call("add", java.util.Map.of("a", "y".repeat(2000)));
+        client.emit("up", 3);
+        Wait.await(TIMEOUT, "the frames after the refused ones", () -> server.ups.size() == 3);
+        assertEquals(List.of(1, 2, 3), List.copyOf(server.ups));
+        // Each refusal is reported, the call's too: it also fails with that code.
+        Wait.await(TIMEOUT, "both refusals to be reported", () -> errors.size() == 2);
+        assertEquals(List.of("message_too_large", "message_too_large"),
+                errors.stream().map(ServerError::code).toList());
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> call.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("message_too_large", ((CallFailedException) failure.getCause()).code());
+    }
 }

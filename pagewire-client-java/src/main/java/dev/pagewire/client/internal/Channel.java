@@ -278,7 +278,11 @@ public final class Channel implements Link.Events {
             switch (frame.type()) {
                 case "ping" -> from.send(List.of(Outgoing.PONG)); // on the connection that asked
                 case "pong" -> { }
-                case "ack" -> acked(frame.at(1));
+                case "ack" -> {
+                    if (frame.at(1).isIntegralNumber()) {
+                        acked(frame.at(1).asLong());
+                    }
+                }
                 case "hello" -> onHello(frame.at(1));
                 case "missed" -> {
                     JsonNode m = frame.at(1);
@@ -297,10 +301,14 @@ public final class Channel implements Link.Events {
         });
     }
 
-    private void acked(JsonNode ack) {
-        if (ack.canConvertToLong()) {
-            seq.acked(ack.asLong());
+    /** The server's ack; one above what the client sent is a malformed frame (§10.2). False then. */
+    private boolean acked(long ack) {
+        if (ack > seq.lastSent()) {
+            protocolError("an ack of " + ack + " from the server, above the " + seq.lastSent() + " frames sent");
+            return false;
         }
+        seq.acked(ack);
+        return true;
     }
 
     private void onHello(JsonNode hello) {
@@ -326,7 +334,12 @@ public final class Channel implements Link.Events {
         attempt = 0;
         // Resent before the state change is announced, so what a "connected" listener emits goes
         // out after the frames that waited (§10.3).
-        seq.resume(hello.path("ack").asLong(0), openedWith);
+        long serverAck = hello.path("ack").asLong(0);
+        if (serverAck > seq.lastSent()) {
+            protocolError("a hello acking " + serverAck + ", above the " + seq.lastSent() + " frames sent");
+            return;
+        }
+        seq.resume(serverAck, openedWith);
         if (refusedTooLarge) {
             refusedTooLarge = false;
             long dropped = seq.dropOldest();
@@ -351,8 +364,8 @@ public final class Channel implements Link.Events {
             protocolError("a malformed sequence number in a " + frame.type() + " frame");
             return;
         }
-        if (!ack.isMissingNode()) {
-            seq.acked(ack.asLong());
+        if (!ack.isMissingNode() && !acked(ack.asLong())) {
+            return;
         }
         switch (seq.receive(number.asLong())) {
             case NEW -> deliver(frame);
