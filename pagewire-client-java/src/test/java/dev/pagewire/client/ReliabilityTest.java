@@ -62,7 +62,7 @@ class ReliabilityTest {
                                 .onState(s -> transitions.add(s.state() + " " + s.code()))));
         closing.add(client);
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
-        client.emit("stream", Map.of("count", EVENTS, "every", 20, "pauseMillis", 25));
+        client.emit("stream", Map.of("count", EVENTS, "every", 25, "pauseMillis", 50));
 
         long seed = System.nanoTime();
         Random random = new Random(seed);

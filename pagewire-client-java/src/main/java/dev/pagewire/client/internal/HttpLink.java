@@ -167,7 +167,11 @@ final class HttpLink {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
-    /** POSTs what waits and {@code ["bye"]}, without waiting for the answer, then closes. */
+    /**
+     * POSTs what waits and {@code ["bye"]}, then closes. The down channel stays open until the bye
+     * is answered: a server that saw it end first would forget the connection and refuse the bye
+     * with {@code 410}, leaving the page to its grace period.
+     */
     void bye() {
         String body;
         synchronized (this) {
@@ -181,14 +185,22 @@ final class HttpLink {
                 body = b.append(Outgoing.BYE.text()).toString();
             }
         }
-        if (body != null) {
-            http.sendAsync(postRequest(body).timeout(POST_TIMEOUT).build(), HttpResponse.BodyHandlers.discarding())
-                    .exceptionally(e -> {
-                        LOG.log(Level.WARNING, "pagewire: saying bye failed: " + WebSocketLink.rootMessage(e));
-                        return null;
-                    });
+        if (body == null) {
+            close();
+            return;
         }
-        close();
+        ended.set(true); // reports nothing more, sends nothing more
+        synchronized (this) {
+            post = null; // a POST in flight may still deliver its frames; its answer is not needed
+            outbox.clear();
+        }
+        http.sendAsync(postRequest(body).timeout(POST_TIMEOUT).build(), HttpResponse.BodyHandlers.discarding())
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        LOG.log(Level.WARNING, "pagewire: saying bye failed: " + WebSocketLink.rootMessage(error));
+                    }
+                    abortDown.run();
+                });
     }
 
     /** Ends the connection because it is over (a {@code close} frame, a failed request), and reports it. */
