@@ -3,13 +3,16 @@ package dev.pagewire.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.CallException;
 import dev.pagewire.Page;
+import dev.pagewire.netty.testing.FaultyRelay;
 import dev.pagewire.netty.testing.Wait;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -148,15 +151,37 @@ class PagewireClientTest {
 
     @Test
     void aFullQueueThrowsInsteadOfBlocking() throws Exception {
-        client = PagewireClient.connect(server.page(), "v1.AAAA.1.forged",
-                o -> o.forceTransport(Transport.WEBSOCKET).maxQueued(2));
-        // Whatever the connection does, three frames never fit in a queue of two before an ack.
-        IllegalStateException full = assertThrows(IllegalStateException.class, () -> {
-            for (int i = 0; i < 3; i++) {
-                client.emit("up", i);
-            }
-        });
-        assertNotNull(full.getMessage());
+        try (FaultyRelay unreachable = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port()))) {
+            unreachable.refuse(true);
+            client = PagewireClient.connect(URI.create("http://127.0.0.1:" + unreachable.port() + TestServer.PATH),
+                    "v1.AAAA.1.unused", o -> o.maxQueued(2));
+            client.emit("up", 1);
+            client.call("add", null);
+            IllegalStateException full = assertThrows(IllegalStateException.class, () -> client.emit("up", 3));
+            assertTrue(full.getMessage().contains("queue is full"), full.getMessage());
+            assertEquals(2, client.queued());
+        }
+    }
+
+    @Test
+    void listenersHandlersAndCallResultsRunOnTheClientsOwnThread() throws Exception {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        client = PagewireClient.open(server.page(), o -> o.setup(c -> c
+                .on("echoed", d -> threads.add(Thread.currentThread().getName()))
+                .onState(s -> threads.add(Thread.currentThread().getName()))
+                .handle("double", n -> {
+                    threads.add(Thread.currentThread().getName());
+                    return n.asInt() * 2;
+                })));
+        Page page = server.nextPage();
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        client.emit("echo", 1);
+        page.call("double", 1).get(10, TimeUnit.SECONDS);
+        client.call("add", Map.of("a", 1, "b", 1))
+                .thenRun(() -> threads.add(Thread.currentThread().getName())).get(10, TimeUnit.SECONDS);
+        Wait.await(TIMEOUT, "four callbacks", () -> threads.size() == 4);
+        assertEquals(1, threads.stream().distinct().count(), threads.toString());
+        assertTrue(threads.getFirst().startsWith("pagewire-client-"), threads.toString());
     }
 
     private static CallFailedException failure(CompletableFuture<JsonNode> call) {
