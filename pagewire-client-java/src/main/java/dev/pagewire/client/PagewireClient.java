@@ -182,7 +182,9 @@ public final class PagewireClient implements AutoCloseable {
      * future completes on the callback thread with its value (JSON null for none), or
      * exceptionally with a {@link CallFailedException}: {@code timeout} after {@code timeout},
      * {@code closed} if the channel ends first, or the server's code. Cancelling it forgets the
-     * call.
+     * call. Do not wait for it on the callback thread (in a listener or handler): its {@code get}
+     * and {@code join} throw {@link IllegalStateException} there, as the reply could never arrive;
+     * chain with {@code thenAccept} instead.
      *
      * @throws IllegalStateException as {@link #emit(String, Object)}
      */

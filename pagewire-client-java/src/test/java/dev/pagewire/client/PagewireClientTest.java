@@ -184,6 +184,22 @@ class PagewireClientTest {
         assertTrue(threads.getFirst().startsWith("pagewire-client-"), threads.toString());
     }
 
+    @Test
+    void waitingForACallInsideAListenerFailsInsteadOfHangingForEver() throws Exception {
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        client = PagewireClient.open(server.page(), o -> o.setup(c -> c.on("echoed", d -> {
+            try {
+                client.call("add", Map.of("a", 1, "b", 2)).join();
+            } catch (IllegalStateException e) {
+                errors.add(e);
+            }
+        })));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        client.emit("echo", 1);
+        Wait.await(TIMEOUT, "the refusal to wait", () -> errors.size() == 1);
+        assertTrue(errors.getFirst().getMessage().contains("thenAccept"), errors.getFirst().getMessage());
+    }
+
     private static CallFailedException failure(CompletableFuture<JsonNode> call) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
         return assertInstanceOf(CallFailedException.class, e.getCause());

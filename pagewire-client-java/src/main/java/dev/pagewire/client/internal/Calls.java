@@ -54,7 +54,7 @@ final class Calls {
                         + name + "\" as larger than its maxMessageBytes")),
                 "call \"" + name + "\"");
         nextId++;
-        CompletableFuture<JsonNode> future = new CompletableFuture<>();
+        CompletableFuture<JsonNode> future = new CallFuture(dispatcher);
         Future<?> timer = later.run(timeout.toMillis(), () -> settle(id, false, failure("timeout",
                 "the call \"" + name + "\" got no answer within " + timeout.toMillis() + " ms")));
         pending.put(id, new Pending(name, future, timer));

@@ -34,8 +34,19 @@ public final class Dispatcher {
     private final List<Consumer<Missed>> missed = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServerError>> errors = new CopyOnWriteArrayList<>();
 
+    private volatile Thread callbackThread;
+
     Dispatcher(String name) {
-        this.thread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name(name).factory());
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = Thread.ofVirtual().name(name).unstarted(r);
+            callbackThread = t;
+            return t;
+        });
+    }
+
+    /** Whether the current thread is the one listeners run on. */
+    boolean isCallbackThread() {
+        return Thread.currentThread() == callbackThread;
     }
 
     public void onEvent(String name, Consumer<JsonNode> fn) {
