@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -56,7 +55,6 @@ public final class Channel implements Link.Events {
     private ConnectionState state = ConnectionState.CONNECTING;
     private String pageId;
     private long heartbeat = DEFAULT_HEARTBEAT_MS;
-    private int attempt;
     private Link link;
     private boolean greeted;
     private long openedWith;
@@ -64,8 +62,9 @@ public final class Channel implements Link.Events {
     private final ArrayDeque<Transport> chain = new ArrayDeque<>();
     private Future<?> probeTimer;
     private Future<?> retryTimer;
-    private Future<?> livenessTimer;
-    private long lastHeardNanos;
+    private final Liveness liveness;
+    private final Backoff backoff;
+    /** When the last {@code 4409}s ended a connection (nanoTime, recent ones only). */
     private final List<Long> replacedAt = new ArrayList<>();
 
     public Channel(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered page,
@@ -82,6 +81,8 @@ public final class Channel implements Link.Events {
         this.dispatcher = new Dispatcher(name + "-callbacks");
         this.seq = new Sequencer(options.maxQueued(), this::later, this::sendControl);
         this.calls = new Calls(this::sendData, this::later, dispatcher);
+        this.liveness = new Liveness(this::later);
+        this.backoff = new Backoff(options.initialDelay(), options.maxDelay());
     }
 
     public Dispatcher dispatcher() {
@@ -97,40 +98,20 @@ public final class Channel implements Link.Events {
     }
 
     public ConnectionState state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> state);
     }
 
     public Transport transport() {
-        lock.lock();
-        try {
-            return state == ConnectionState.CONNECTED && link != null ? link.transport() : null;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> state == ConnectionState.CONNECTED && link != null ? link.transport() : null);
     }
 
     public String pageId() {
-        lock.lock();
-        try {
-            return pageId;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> pageId);
     }
 
     /** How many data frames wait for the server's ack (or to be sent). */
     public int queued() {
-        lock.lock();
-        try {
-            return seq.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> seq.size());
     }
 
     public void emit(String name, JsonNode data) {
@@ -146,12 +127,7 @@ public final class Channel implements Link.Events {
 
     public CompletableFuture<JsonNode> call(String name, JsonNode args, Duration timeout) {
         Frames.checkName(name);
-        lock.lock();
-        try {
-            return calls.call(name, args, timeout);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> calls.call(name, args, timeout));
     }
 
     /** Says bye to the server (it closes the page now) and ends the channel for good. */
@@ -274,7 +250,7 @@ public final class Channel implements Link.Events {
             if (from != link) {
                 return;
             }
-            lastHeardNanos = System.nanoTime();
+            liveness.heard();
             switch (frame.type()) {
                 case "ping" -> from.send(List.of(Outgoing.PONG)); // on the connection that asked
                 case "pong" -> { }
@@ -323,7 +299,7 @@ public final class Channel implements Link.Events {
         }
         long beat = hello.path("heartbeat").asLong(0);
         heartbeat = beat > 0 ? beat : DEFAULT_HEARTBEAT_MS;
-        scheduleLiveness(2 * heartbeat + 5_000); // the deadline armed before hello assumed the default
+        armLiveness(); // the deadline armed before hello assumed the default heartbeat
         if (greeted) {
             return; // a second hello on one connection changes nothing else
         }
@@ -331,7 +307,7 @@ public final class Channel implements Link.Events {
         probeTimer = null;
         greeted = true;
         chain.clear();
-        attempt = 0;
+        backoff.reset();
         // Resent before the state change is announced, so what a "connected" listener emits goes
         // out after the frames that waited (§10.3).
         long serverAck = hello.path("ack").asLong(0);
@@ -447,37 +423,21 @@ public final class Channel implements Link.Events {
         link = null;
         greeted = false;
         cancel(probeTimer);
-        cancel(livenessTimer);
-        probeTimer = livenessTimer = null;
+        probeTimer = null;
+        liveness.stop();
         seq.pause();
         if (current != null) {
             current.close(code, reason);
         }
     }
 
-    /**
-     * The server pings every {@code heartbeat} ms (§4): twice that plus 5 s of silence means the
-     * connection is gone, even if no close ever reaches the client.
-     */
     private void armLiveness() {
-        lastHeardNanos = System.nanoTime();
-        scheduleLiveness(2 * heartbeat + 5_000);
-    }
-
-    private void scheduleLiveness(long millis) {
-        cancel(livenessTimer);
         Link watched = link;
-        livenessTimer = later(millis, () -> {
-            if (link != watched || link == null) {
+        liveness.watch(heartbeat, () -> {
+            if (link != watched) {
                 return;
             }
-            long timeout = 2 * heartbeat + 5_000;
-            long silent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
-            if (silent < timeout) {
-                scheduleLiveness(timeout - silent);
-                return;
-            }
-            String reason = "nothing received from the server for " + timeout + " ms";
+            String reason = "nothing received from the server for " + liveness.timeoutMillis() + " ms";
             abandon(4408, reason);
             retry(4408, reason);
         });
@@ -486,15 +446,7 @@ public final class Channel implements Link.Events {
     private void retry(int code, String reason) {
         setState(ConnectionState.RECONNECTING, code, reason);
         cancel(retryTimer);
-        // Exponential back-off with "equal jitter": at least half the step.
-        long initial = options.initialDelay().toMillis();
-        long max = options.maxDelay().toMillis();
-        long step = Math.min(max, initial << Math.min(attempt, 20));
-        long delay = step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
-        if (step < max) {
-            attempt++;
-        }
-        retryTimer = later(delay, this::reopen);
+        retryTimer = later(backoff.next(), this::reopen);
     }
 
     /** Enters a final state: no connection, no timers, no kept frames, no calls waiting. */
@@ -537,6 +489,15 @@ public final class Channel implements Link.Events {
     private static void cancel(Future<?> timer) {
         if (timer != null) {
             timer.cancel(false);
+        }
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> task) {
+        lock.lock();
+        try {
+            return task.get();
+        } finally {
+            lock.unlock();
         }
     }
 
