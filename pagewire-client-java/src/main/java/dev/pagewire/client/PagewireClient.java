@@ -1,0 +1,234 @@
+package dev.pagewire.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.client.internal.Channel;
+import dev.pagewire.client.internal.PageLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A Java client of one page's channel (docs/PROTOCOL.md): it renders the page with a GET, reads its
+ * token, and keeps a channel to the server's {@code Page} open over WebSocket, SSE + POST or
+ * long-polling, reconnecting and resuming by itself.
+ *
+ * <pre>{@code
+ * PagewireClient client = PagewireClient.open(URI.create("http://localhost:8080/chat"),
+ *         o -> o.setup(c -> c.on("said", data -> System.out.println(data))));
+ * client.emit("say", "hello");
+ * JsonNode answer = client.call("whoami", null).join();
+ * client.close();
+ * }</pre>
+ *
+ * <p><b>Guarantees</b> (§10): every data frame (event, call, reply) is numbered, kept until the
+ * server acks it and resent after a reconnect, so each arrives once and in order both ways, across
+ * drops and transports, within the bounds of {@link ClientOptions#maxQueued()} on this side and
+ * the server's replay buffer on the other (past which {@link #onMissed} says what was lost).
+ *
+ * <p><b>Threads.</b> Every method is thread-safe and none blocks on the network except {@link
+ * #open}, which waits for the page's GET. Listeners, handlers and the completion of call futures run
+ * on one thread of this client, one at a time, in the order things happened (events in the
+ * server's order); never on the HTTP client's threads. A listener that blocks delays the next
+ * listeners, not the connection: acks, pings and resends go on.
+ */
+public final class PagewireClient implements AutoCloseable {
+
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private final Channel channel;
+    private final ClientOptions options;
+
+    private PagewireClient(Channel channel, ClientOptions options) {
+        this.channel = channel;
+        this.options = options;
+    }
+
+    /** Opens {@code pageUrl} with the default {@link ClientOptions}. */
+    public static PagewireClient open(URI pageUrl) throws IOException, InterruptedException {
+        return open(pageUrl, o -> {});
+    }
+
+    /**
+     * GETs the page at {@code pageUrl} (a Pagewire page route), reads its token, runs {@link
+     * ClientOptions#setup()} with the new client, then starts connecting and returns without
+     * waiting for the connection: watch {@link #onState} or {@link #state()}.
+     *
+     * @throws IOException if the page cannot be fetched or carries no page token
+     * @throws InterruptedException if interrupted while fetching the page
+     */
+    public static PagewireClient open(URI pageUrl, Consumer<ClientOptions.Builder> config)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(pageUrl, "pageUrl");
+        ClientOptions options = options(config);
+        HttpClient http = httpClient(options);
+        PageLoader.Rendered page = PageLoader.load(http, pageUrl, connectTimeout(options).plusSeconds(20));
+        return connect(page, options, http);
+    }
+
+    /** Connects to the channel of a page already rendered, with its token: for tests of refusals. */
+    static PagewireClient connect(URI pageUrl, String token, Consumer<ClientOptions.Builder> config) {
+        ClientOptions options = options(config);
+        return connect(new PageLoader.Rendered(pageUrl, token, null), options, httpClient(options));
+    }
+
+    private static ClientOptions options(Consumer<ClientOptions.Builder> config) {
+        ClientOptions.Builder builder = ClientOptions.builder();
+        config.accept(builder);
+        return builder.build();
+    }
+
+    private static Duration connectTimeout(ClientOptions options) {
+        return options.connectTimeout() != null ? options.connectTimeout() : Duration.ofSeconds(10);
+    }
+
+    private static HttpClient httpClient(ClientOptions options) {
+        return options.httpClient() != null ? options.httpClient()
+                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(connectTimeout(options)).build();
+    }
+
+    private static PagewireClient connect(PageLoader.Rendered page, ClientOptions options, HttpClient http) {
+        Channel channel = new Channel(options, http, options.httpClient() == null, page,
+                "pagewire-client-" + COUNT.incrementAndGet());
+        PagewireClient client = new PagewireClient(channel, options);
+        options.setup().accept(client);
+        channel.start();
+        return client;
+    }
+
+    /**
+     * Listens to the JSON events {@code event} from the server ({@code page.emit(event, data)});
+     * {@code data} is never {@code null} (JSON null when absent). Listeners added after {@link
+     * #open} returned may miss the first events: add those in {@link ClientOptions#setup()}.
+     */
+    public PagewireClient on(String event, Consumer<JsonNode> listener) {
+        channel.dispatcher().onEvent(event, listener);
+        return this;
+    }
+
+    /** Listens to the binary events {@code event} from the server ({@code page.emit(event, bytes)}). */
+    public PagewireClient onBinary(String event, Consumer<byte[]> listener) {
+        channel.dispatcher().onBinary(event, listener);
+        return this;
+    }
+
+    /** Listens to changes of {@link #state()}. */
+    public PagewireClient onState(Consumer<StateChange> listener) {
+        channel.dispatcher().onState(listener);
+        return this;
+    }
+
+    /** Listens to data the server lost for good while this client was away (§10.4). */
+    public PagewireClient onMissed(Consumer<Missed> listener) {
+        channel.dispatcher().onMissed(listener);
+        return this;
+    }
+
+    /** Listens to the server's {@code err} frames; without a listener they are logged. */
+    public PagewireClient onError(Consumer<ServerError> listener) {
+        channel.dispatcher().onError(listener);
+        return this;
+    }
+
+    /**
+     * Answers the server's calls {@code name} ({@code page.call(name, args)}) with what {@code
+     * handler} returns (converted to JSON with Jackson; {@code null} is JSON null), replacing any
+     * earlier handler. It runs on the client's callback thread; throw {@link CallFailedException}
+     * to answer with a code, anything else answers {@code handler_error}.
+     */
+    public PagewireClient handle(String name, Function<JsonNode, Object> handler) {
+        channel.handle(name, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Sends the event {@code event} with {@code data} converted to JSON (Jackson: records, maps,
+     * lists, strings, numbers, {@code JsonNode}, or {@code null}). Never blocks: the frame is kept
+     * and sent as soon as a connection can carry it.
+     *
+     * @throws IllegalArgumentException if the name is not 1 to 128 characters or data is not JSON
+     * @throws IllegalStateException if {@link ClientOptions#maxQueued()} frames wait for the
+     *     server's ack already (try again later), or the channel is closed or expired
+     */
+    public void emit(String event, Object data) {
+        channel.emit(event, toJson(data));
+    }
+
+    /**
+     * Sends a binary event (a copy of {@code bytes}); as {@link #emit(String, Object)}. A {@code
+     * null} (which Java picks this overload for) sends a JSON event with data null.
+     */
+    public void emit(String event, byte[] bytes) {
+        if (bytes == null) {
+            channel.emit(event, toJson(null));
+        } else {
+            channel.emit(event, bytes);
+        }
+    }
+
+    /** Calls the server's handler {@code name} with {@link ClientOptions#callTimeout()}. */
+    public CompletableFuture<JsonNode> call(String name, Object args) {
+        return call(name, args, options.callTimeout());
+    }
+
+    /**
+     * Calls the handler the server registered with {@code page.handle(name, ...)} (§11). The
+     * future completes on the callback thread with its value (JSON null for none), or
+     * exceptionally with a {@link CallFailedException}: {@code timeout} after {@code timeout},
+     * {@code closed} if the channel ends first, or the server's code. Cancelling it forgets the
+     * call. Do not wait for it on the callback thread (in a listener or handler): its {@code get}
+     * and {@code join} throw {@link IllegalStateException} there, as the reply could never arrive;
+     * chain with {@code thenAccept} instead.
+     *
+     * @throws IllegalStateException as {@link #emit(String, Object)}
+     */
+    public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        return channel.call(name, toJson(args), timeout);
+    }
+
+    /** The channel's state now. */
+    public ConnectionState state() {
+        return channel.state();
+    }
+
+    /** The transport of the connection while {@link ConnectionState#CONNECTED}, else {@code null}. */
+    public Transport transport() {
+        return channel.transport();
+    }
+
+    /** The page's id from the server's {@code hello}; {@code null} before the first. */
+    public String pageId() {
+        return channel.pageId();
+    }
+
+    /**
+     * Says {@code ["bye"]} to the server, which closes the page at once, and closes the channel
+     * for good: state {@link ConnectionState#CLOSED}, calls still waiting fail with {@code closed}.
+     * Idempotent. An {@link ClientOptions#httpClient()} given in the options stays open.
+     */
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    /** How many data frames wait for the server's ack (or a connection); for tests and metrics. */
+    int queued() {
+        return channel.queued();
+    }
+
+    private static JsonNode toJson(Object value) {
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        return dev.pagewire.client.internal.Json.toJson(value);
+    }
+}

@@ -1,0 +1,512 @@
+package dev.pagewire.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.client.ClientOptions;
+import dev.pagewire.client.ConnectionState;
+import dev.pagewire.client.Missed;
+import dev.pagewire.client.ServerError;
+import dev.pagewire.client.StateChange;
+import dev.pagewire.client.Transport;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One page's channel as the client sees it: its connections one after the other, the state
+ * machine of docs/PROTOCOL.md §5 and §9 (reconnect with back-off, fallback before hello, final
+ * states), and the reliability of §10 through its {@link Sequencer}.
+ *
+ * <p>Thread-safe: every piece of state is guarded by one lock, held only for short, non-blocking
+ * work; links report from their I/O threads, timers from the timer thread, the application calls
+ * from anywhere. Application code runs on the {@link Dispatcher}'s thread only.
+ */
+public final class Channel implements Link.Events {
+
+    private static final System.Logger LOG = System.getLogger(Channel.class.getName());
+    private static final int PROTOCOL_VERSION = 1;
+    private static final long DEFAULT_HEARTBEAT_MS = 15_000;
+    private static final long DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+    /** The third {@code 4409} within this window means another copy of the page holds the token (§5). */
+    private static final long REPLACED_WINDOW_MS = 60_000;
+    private static final int MAX_REPLACED = 3;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ClientOptions options;
+    private final HttpClient http;
+    /** Whether {@link #http} was made for this channel, so it ends with it. */
+    private final boolean ownsHttp;
+    private final PageLoader.Rendered page;
+    private final Duration connectTimeout;
+    private final ScheduledThreadPoolExecutor timers;
+    private final Dispatcher dispatcher;
+    private final Sequencer seq;
+    private final Calls calls;
+
+    // All guarded by lock.
+    private ConnectionState state = ConnectionState.CONNECTING;
+    private String pageId;
+    private long heartbeat = DEFAULT_HEARTBEAT_MS;
+    private Link link;
+    private boolean greeted;
+    private long openedWith;
+    private boolean refusedTooLarge;
+    private final ArrayDeque<Transport> chain = new ArrayDeque<>();
+    private Future<?> probeTimer;
+    private Future<?> retryTimer;
+    private final Liveness liveness;
+    private final Backoff backoff;
+    /** When the last {@code 4409}s ended a connection (nanoTime, recent ones only). */
+    private final List<Long> replacedAt = new ArrayList<>();
+
+    public Channel(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered page,
+                   String name) {
+        this.options = options;
+        this.http = http;
+        this.ownsHttp = ownsHttp;
+        this.page = page;
+        this.connectTimeout = options.connectTimeout() != null ? options.connectTimeout()
+                : page.connectTimeout() != null ? page.connectTimeout()
+                : Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MS);
+        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name(name + "-timers").factory());
+        timers.setRemoveOnCancelPolicy(true);
+        this.dispatcher = new Dispatcher(name + "-callbacks");
+        this.seq = new Sequencer(options.maxQueued(), this::later, this::sendControl);
+        this.calls = new Calls(this::sendData, this::later, dispatcher);
+        this.liveness = new Liveness(this::later);
+        this.backoff = new Backoff(options.initialDelay(), options.maxDelay());
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public void handle(String name, java.util.function.Function<JsonNode, Object> handler) {
+        calls.handle(Frames.checkName(name), handler);
+    }
+
+    public void start() {
+        locked(this::reopen);
+    }
+
+    public ConnectionState state() {
+        return locked(() -> state);
+    }
+
+    public Transport transport() {
+        return locked(() -> state == ConnectionState.CONNECTED && link != null ? link.transport() : null);
+    }
+
+    public String pageId() {
+        return locked(() -> pageId);
+    }
+
+    /** How many data frames wait for the server's ack (or to be sent). */
+    public int queued() {
+        return locked(() -> seq.size());
+    }
+
+    public void emit(String name, JsonNode data) {
+        String start = Frames.eventStart(Frames.checkName(name), data);
+        sendData((s, a) -> Frames.numbered(start, s, a), null, "emit \"" + name + "\"");
+    }
+
+    public void emit(String name, byte[] bytes) {
+        Frames.checkName(name);
+        byte[] payload = Frames.copy(bytes);
+        sendData((s, a) -> Frames.binary(name, payload, s, a), null, "emit \"" + name + "\"");
+    }
+
+    public CompletableFuture<JsonNode> call(String name, JsonNode args, Duration timeout) {
+        Frames.checkName(name);
+        return locked(() -> calls.call(name, args, timeout));
+    }
+
+    /** Says bye to the server (it closes the page now) and ends the channel for good. */
+    public void close() {
+        locked(() -> {
+            if (state.isFinal()) {
+                return;
+            }
+            Link current = link;
+            link = null;
+            if (current != null) {
+                current.bye();
+            }
+            abandon(1000, "page closed");
+            finish(ConnectionState.CLOSED, 1000, "");
+        });
+    }
+
+    // ---- Sending ----
+
+    private void sendData(Sequencer.Encoder encoder, Runnable onDrop, String what) {
+        lock.lock();
+        try {
+            if (state.isFinal()) {
+                throw new IllegalStateException("cannot " + what + ": the channel is " + state.name().toLowerCase());
+            }
+            if (seq.full()) {
+                throw new IllegalStateException("cannot " + what + ": the queue is full (" + seq.max()
+                        + " frames wait for the server's ack while the channel is " + state.name().toLowerCase()
+                        + "); raise maxQueued or send less");
+            }
+            seq.add(encoder, onDrop);
+            pump();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void pump() {
+        if (greeted && link != null) {
+            link.send(seq.unsent());
+        }
+    }
+
+    private boolean sendControl(Outgoing frame) {
+        if (!greeted || link == null) {
+            return false;
+        }
+        link.send(List.of(frame));
+        return true;
+    }
+
+    // ---- Connections (§9) ----
+
+    private void reopen() {
+        cancel(retryTimer);
+        retryTimer = null;
+        chain.clear();
+        Transport[] all = Transport.values();
+        for (int i = options.transport().ordinal(); i < all.length; i++) {
+            chain.addLast(all[i]);
+            if (!options.fallback()) {
+                break;
+            }
+        }
+        tryNext();
+    }
+
+    private void tryNext() {
+        Transport transport = chain.pollFirst();
+        greeted = false;
+        openedWith = seq.received();
+        link = switch (transport) {
+            case WEBSOCKET -> new WebSocketLink(http, URI.create(page.webSocketBase() + "&ack=" + openedWith),
+                    connectTimeout, this, timers);
+            case SSE -> new SseLink(http, page.httpBase(), openedWith, this);
+            case LONGPOLLING -> new LongPollingLink(http, page.httpBase(), openedWith, this);
+        };
+        armLiveness();
+        if (!chain.isEmpty()) {
+            probeTimer = later(connectTimeout.toMillis(), this::onProbeTimeout);
+        }
+        link.start();
+    }
+
+    private void onProbeTimeout() {
+        probeTimer = null;
+        if (link == null || greeted) {
+            return;
+        }
+        String reason = "no " + (link.transport() == Transport.WEBSOCKET ? "hello" : "open frame")
+                + " within " + connectTimeout.toMillis() + " ms";
+        abandon(4408, reason);
+        giveUp(4408, reason);
+    }
+
+    private void giveUp(int code, String reason) {
+        if (!chain.isEmpty()) {
+            tryNext();
+        } else {
+            retry(code, reason);
+        }
+    }
+
+    // ---- Frames from the server ----
+
+    @Override
+    public void open(Link from) {
+        locked(() -> {
+            if (from == link) {
+                cancel(probeTimer);
+                probeTimer = null;
+            }
+        });
+    }
+
+    @Override
+    public void frame(Link from, Inbound frame) {
+        locked(() -> {
+            if (from != link) {
+                return;
+            }
+            liveness.heard();
+            switch (frame.type()) {
+                case "ping" -> from.send(List.of(Outgoing.PONG)); // on the connection that asked
+                case "pong" -> { }
+                case "ack" -> {
+                    if (frame.at(1).isIntegralNumber()) {
+                        acked(frame.at(1).asLong());
+                    }
+                }
+                case "hello" -> onHello(frame.at(1));
+                case "missed" -> {
+                    JsonNode m = frame.at(1);
+                    if (!m.path("from").canConvertToLong() || !m.path("to").canConvertToLong()) {
+                        LOG.log(Level.WARNING, "pagewire: ignoring a missed frame without from and to");
+                        return;
+                    }
+                    seq.missed(m.path("to").asLong());
+                    dispatcher.missed(new Missed(m.path("from").asLong(), m.path("to").asLong(),
+                            m.path("reason").asText("")));
+                }
+                case "ev", "err" -> accept(frame, 3);
+                case "call", "res" -> accept(frame, 4);
+                default -> LOG.log(Level.WARNING, "pagewire: ignoring an unknown frame type " + frame.type());
+            }
+        });
+    }
+
+    /** The server's ack; one above what the client sent is a malformed frame (§10.2). False then. */
+    private boolean acked(long ack) {
+        if (ack > seq.lastSent()) {
+            protocolError("an ack of " + ack + " from the server, above the " + seq.lastSent() + " frames sent");
+            return false;
+        }
+        seq.acked(ack);
+        return true;
+    }
+
+    private void onHello(JsonNode hello) {
+        if (hello.path("v").asInt(-1) != PROTOCOL_VERSION) {
+            String reason = "unsupported protocol version " + hello.path("v");
+            abandon(1000, reason);
+            finish(ConnectionState.EXPIRED, 1002, reason);
+            return;
+        }
+        if (hello.path("page").isTextual()) {
+            pageId = hello.path("page").textValue();
+        }
+        long beat = hello.path("heartbeat").asLong(0);
+        heartbeat = beat > 0 ? beat : DEFAULT_HEARTBEAT_MS;
+        armLiveness(); // the deadline armed before hello assumed the default heartbeat
+        if (greeted) {
+            return; // a second hello on one connection changes nothing else
+        }
+        cancel(probeTimer);
+        probeTimer = null;
+        greeted = true;
+        chain.clear();
+        backoff.reset();
+        // Resent before the state change is announced, so what a "connected" listener emits goes
+        // out after the frames that waited (§10.3).
+        long serverAck = hello.path("ack").asLong(0);
+        if (serverAck > seq.lastSent()) {
+            protocolError("a hello acking " + serverAck + ", above the " + seq.lastSent() + " frames sent");
+            return;
+        }
+        seq.resume(serverAck, openedWith);
+        if (refusedTooLarge) {
+            refusedTooLarge = false;
+            long dropped = seq.dropOldest();
+            if (dropped > 0) {
+                dispatcher.error(new ServerError("message_too_large", "the server refused frame " + dropped
+                        + " as larger than its maxMessageBytes (close 1009); it is not sent again"));
+            }
+        }
+        pump();
+        setState(ConnectionState.CONNECTED, 0, "");
+    }
+
+    /** A data frame in the server's order: duplicates dropped, a gap ends the connection (§10.3). */
+    private void accept(Inbound frame, int seqIndex) {
+        JsonNode number = frame.at(seqIndex);
+        if (number.isMissingNode()) {
+            deliver(frame); // a server that does not number (§10.1)
+            return;
+        }
+        JsonNode ack = frame.at(seqIndex + 1);
+        if (!number.isIntegralNumber() || number.asLong() <= 0 || (!ack.isMissingNode() && !ack.isIntegralNumber())) {
+            protocolError("a malformed sequence number in a " + frame.type() + " frame");
+            return;
+        }
+        if (!ack.isMissingNode() && !acked(ack.asLong())) {
+            return;
+        }
+        switch (seq.receive(number.asLong())) {
+            case NEW -> deliver(frame);
+            case DUPLICATE -> { }
+            case GAP -> protocolError("a sequence gap: expected " + (seq.received() + 1) + ", got " + number);
+        }
+    }
+
+    private void deliver(Inbound frame) {
+        switch (frame.type()) {
+            case "ev" -> {
+                String name = frame.at(1).asText();
+                if (frame.bytes() != null) {
+                    dispatcher.binary(name, frame.bytes());
+                } else {
+                    JsonNode data = frame.at(2);
+                    dispatcher.event(name, data.isMissingNode() ? Frames.toJson(null) : data);
+                }
+            }
+            case "err" -> dispatcher.error(new ServerError(frame.at(1).asText(""), frame.at(2).asText("")));
+            case "call" -> calls.onCall(frame);
+            default -> calls.onReply(frame);
+        }
+    }
+
+    private void protocolError(String reason) {
+        LOG.log(Level.WARNING, "pagewire: " + reason + "; reconnecting");
+        abandon(4400, reason);
+        retry(4400, reason);
+    }
+
+    // ---- Ends of connections (§5) ----
+
+    @Override
+    public void end(Link from, int code, String reason) {
+        locked(() -> {
+            if (from != link) {
+                return;
+            }
+            boolean wasGreeted = greeted;
+            abandon(1000, "");
+            if (code == 1009) {
+                refusedTooLarge = true;
+            }
+            if (code == 4409 && mayTakeBack()) {
+                // One of this client's own attempts reached the server late: resume on a fresh one.
+                if (wasGreeted) {
+                    retry(code, reason);
+                } else {
+                    giveUp(code, reason);
+                }
+                return;
+            }
+            ConnectionState last = switch (code) {
+                case 4000, 4409 -> ConnectionState.CLOSED;
+                case 4401, 4404 -> ConnectionState.EXPIRED;
+                default -> null;
+            };
+            if (last != null) {
+                finish(last, code, reason);
+            } else if (!wasGreeted) {
+                giveUp(code, reason);
+            } else {
+                retry(code, reason);
+            }
+        });
+    }
+
+    private boolean mayTakeBack() {
+        long now = System.nanoTime();
+        replacedAt.removeIf(at -> now - at >= TimeUnit.MILLISECONDS.toNanos(REPLACED_WINDOW_MS));
+        replacedAt.add(now);
+        return replacedAt.size() < MAX_REPLACED;
+    }
+
+    /** Lets go of the current connection and its timers, closing it with {@code code}. */
+    private void abandon(int code, String reason) {
+        Link current = link;
+        link = null;
+        greeted = false;
+        cancel(probeTimer);
+        probeTimer = null;
+        liveness.stop();
+        seq.pause();
+        if (current != null) {
+            current.close(code, reason);
+        }
+    }
+
+    private void armLiveness() {
+        Link watched = link;
+        liveness.watch(heartbeat, () -> {
+            if (link != watched) {
+                return;
+            }
+            String reason = "nothing received from the server for " + liveness.timeoutMillis() + " ms";
+            abandon(4408, reason);
+            retry(4408, reason);
+        });
+    }
+
+    private void retry(int code, String reason) {
+        setState(ConnectionState.RECONNECTING, code, reason);
+        cancel(retryTimer);
+        retryTimer = later(backoff.next(), this::reopen);
+    }
+
+    /** Enters a final state: no connection, no timers, no kept frames, no calls waiting. */
+    private void finish(ConnectionState last, int code, String reason) {
+        cancel(retryTimer);
+        retryTimer = null;
+        seq.clear();
+        setState(last, code, reason);
+        calls.close(last.name().toLowerCase());
+        timers.shutdown();
+        dispatcher.shutdown();
+        if (ownsHttp) {
+            http.shutdown(); // lets a bye in flight complete
+        }
+    }
+
+    private void setState(ConnectionState next, int code, String reason) {
+        if (next == state) {
+            return;
+        }
+        state = next;
+        Transport transport = next == ConnectionState.CONNECTED && link != null ? link.transport() : null;
+        dispatcher.state(new StateChange(next, code, reason == null ? "" : reason, transport));
+    }
+
+    // ---- Timers and the lock ----
+
+    private Future<?> later(long millis, Runnable task) {
+        try {
+            return timers.schedule(() -> locked(() -> {
+                if (!state.isFinal()) {
+                    task.run();
+                }
+            }), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null); // over: nothing runs later
+        }
+    }
+
+    private static void cancel(Future<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> task) {
+        lock.lock();
+        try {
+            return task.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void locked(Runnable task) {
+        lock.lock();
+        try {
+            task.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.pagewire.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pagewire.Page;
+import dev.pagewire.client.internal.PageLoader;
+import dev.pagewire.netty.testing.FaultyRelay;
+import dev.pagewire.netty.testing.Wait;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** How the client recovers, or gives way, when connections go wrong (docs/PROTOCOL.md §4, §5, §9, §10.4). */
+class RecoveryTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final List<StateChange> states = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    @Test
+    void aRefusedWebSocketFallsBackToSse() throws Exception {
+        TestServer server = closeLater(new TestServer(s -> {}, s -> s.webSocket(false)));
+        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o.setup(c -> c.onState(states::add))));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        assertEquals(Transport.SSE, client.transport());
+        assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", Transport.SSE)), states,
+                "no state change while trying the next transport (§9.4)");
+    }
+
+    @Test
+    void aConnectionReplacedByAnotherCopyReconnectsThenGivesWayOnTheThird() throws Exception {
+        TestServer server = closeLater(new TestServer());
+        String token = PageLoader.load(HttpClient.newHttpClient(), server.page(), TIMEOUT).token();
+        PagewireClient first = closeLater(PagewireClient.connect(server.page(), token,
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
+        Wait.await(TIMEOUT, "the first copy to connect", () -> first.state() == ConnectionState.CONNECTED);
+        // A second copy of the page with the same token: each takes the channel from the other.
+        List<StateChange> seconds = new CopyOnWriteArrayList<>();
+        PagewireClient second = closeLater(PagewireClient.connect(server.page(), token,
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(seconds::add))));
+        Wait.await(TIMEOUT, "one copy to give way for good",
+                () -> first.state() == ConnectionState.CLOSED || second.state() == ConnectionState.CLOSED);
+        List<StateChange> loser = first.state() == ConnectionState.CLOSED ? states : seconds;
+        assertEquals(4409, loser.getLast().code());
+        assertTrue(loser.stream().filter(s -> s.state() == ConnectionState.RECONNECTING && s.code() == 4409).count() >= 1,
+                "reconnected after the first 4409: " + loser);
+    }
+
+    @Test
+    void framesTheServerCouldNotKeepAreReportedAsMissedAndSkipped() throws Exception {
+        TestServer server = closeLater(new TestServer(s -> s.maxReplayFrames(10), s -> {}));
+        FaultyRelay relay = closeLater(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        List<Missed> missed = new CopyOnWriteArrayList<>();
+        PagewireClient client = closeLater(PagewireClient.open(
+                URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
+                        .setup(c -> c.on("n", n -> got.add(n.asInt())).onMissed(missed::add))));
+        Page page = server.nextPage();
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        page.emit("n", 1);
+        Wait.await(TIMEOUT, "the first event", () -> got.size() == 1);
+        relay.stall();
+        for (int i = 2; i <= 100; i++) {
+            page.emit("n", i);
+        }
+        relay.cutAll();
+        relay.resume();
+        Wait.await(TIMEOUT, "the last event", () -> got.contains(100));
+        Wait.await(TIMEOUT, "the missed report", () -> missed.size() == 1);
+        Missed m = missed.getFirst();
+        assertEquals(2, m.from());
+        assertEquals(90, m.to());
+        assertEquals(List.of(1, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100), got);
+        // Acked past the gap: the client carries on as if it had them (§10.4).
+        page.emit("n", 101);
+        Wait.await(TIMEOUT, "an event after the gap", () -> got.contains(101));
+        assertEquals(IntStream.rangeClosed(91, 101).boxed().toList(), got.subList(1, got.size()));
+    }
+
+    @Test
+    void aSilentConnectionIsGivenUpAfterTwiceTheHeartbeatPlusFiveSeconds() throws Exception {
+        TestServer server = closeLater(new TestServer(s -> s.heartbeatInterval(Duration.ofMillis(200)), s -> {}));
+        FaultyRelay relay = closeLater(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+        PagewireClient client = closeLater(PagewireClient.open(
+                URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        relay.stall(); // nothing moves, nothing closes: only liveness can tell
+        Wait.await(TIMEOUT, "the client to give the connection up",
+                () -> states.stream().anyMatch(s -> s.code() == 4408));
+        relay.resume();
+        Wait.await(TIMEOUT, "the client to reconnect", () -> client.state() == ConnectionState.CONNECTED);
+    }
+
+    @Test
+    void aFrameRefusedForItsSizeIsGivenUpAndTheRestStillArrives() throws Exception {
+        TestServer server = closeLater(new TestServer(s -> s.maxMessageBytes(1024), s -> {}));
+        List<ServerError> errors = new CopyOnWriteArrayList<>();
+        PagewireClient client = closeLater(PagewireClient.open(server.page(),
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onError(errors::add))));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        client.emit("up", 1);
+        client.emit("up", "x".repeat(2000));
+        client.emit("up", 2);
+        var call = client.call("add", java.util.Map.of("a", "y".repeat(2000)));
+        client.emit("up", 3);
+        Wait.await(TIMEOUT, "the frames after the refused ones", () -> server.ups.size() == 3);
+        assertEquals(List.of(1, 2, 3), List.copyOf(server.ups));
+        // Each refusal is reported, the call's too: it also fails with that code.
+        Wait.await(TIMEOUT, "both refusals to be reported", () -> errors.size() == 2);
+        assertEquals(List.of("message_too_large", "message_too_large"),
+                errors.stream().map(ServerError::code).toList());
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> call.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("message_too_large", ((CallFailedException) failure.getCause()).code());
+    }
+}
