@@ -135,7 +135,8 @@ class PagewireClientTest {
         client = PagewireClient.connect(server.page(), "v1.AAAA.1.forged",
                 o -> o.forceTransport(transport).setup(c -> c.onState(states::add)));
         Wait.await(TIMEOUT, "the client to expire", () -> client.state() == ConnectionState.EXPIRED);
-        Wait.await(TIMEOUT, "the expired state event", () -> !states.isEmpty());
+        Wait.await(TIMEOUT, "the expired state event",
+                () -> !states.isEmpty() && states.getLast().state() == ConnectionState.EXPIRED);
         assertEquals(ConnectionState.EXPIRED, states.getLast().state());
         assertEquals(4401, states.getLast().code());
     }
@@ -146,6 +147,9 @@ class PagewireClientTest {
         Page page = open(transport);
         page.close();
         Wait.await(TIMEOUT, "the client to close", () -> client.state() == ConnectionState.CLOSED);
+        // The state changes before listeners hear of it, on the client's callback thread.
+        Wait.await(TIMEOUT, "the closed state event",
+                () -> !states.isEmpty() && states.getLast().state() == ConnectionState.CLOSED);
         assertEquals(4000, states.getLast().code());
     }
 

@@ -86,13 +86,7 @@ final class WebSocketLink implements Link, WebSocket.Listener {
         if (last) {
             String message = text.toString();
             text.setLength(0);
-            if (!ended.get()) {
-                try {
-                    events.frame(this, Frames.parse(message));
-                } catch (java.io.IOException e) {
-                    LOG.log(Level.WARNING, "pagewire: ignoring a malformed frame from the server: " + e.getMessage());
-                }
-            }
+            deliver(() -> Frames.parse(message));
         }
         webSocket.request(1);
         return null;
@@ -106,16 +100,27 @@ final class WebSocketLink implements Link, WebSocket.Listener {
         if (last) {
             ByteBuffer message = ByteBuffer.wrap(binary.toByteArray());
             binary.reset();
-            if (!ended.get()) {
-                try {
-                    events.frame(this, Frames.parse(message));
-                } catch (java.io.IOException e) {
-                    LOG.log(Level.WARNING, "pagewire: ignoring a malformed frame from the server: " + e.getMessage());
-                }
-            }
+            deliver(() -> Frames.parse(message));
         }
         webSocket.request(1);
         return null;
+    }
+
+    /** A complete message's frame, parsed when it is delivered. */
+    private interface Parse {
+        Inbound frame() throws java.io.IOException;
+    }
+
+    /** Hands a complete message to the client, unless this link ended; a malformed one is skipped. */
+    private void deliver(Parse parse) {
+        if (ended.get()) {
+            return;
+        }
+        try {
+            events.frame(this, parse.frame());
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "pagewire: ignoring a malformed frame from the server: " + e.getMessage());
+        }
     }
 
     @Override
