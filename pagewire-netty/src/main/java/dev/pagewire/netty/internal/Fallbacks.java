@@ -141,6 +141,12 @@ final class Fallbacks {
 
     private void post(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, HttpHeaders headers,
                       String path, String token, String conn) {
+        // An unknown connection is not refused yet: a closing tab's bye may come after its stream ended.
+        FallbackConnection connection = connections.get(conn);
+        if (connection != null && !matches(connection, path, token)) {
+            fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, "the page token does not match the connection");
+            return;
+        }
         String body;
         try {
             body = StandardCharsets.UTF_8.newDecoder()
@@ -149,7 +155,6 @@ final class Fallbacks {
                     .decode(req.content().nioBuffer())
                     .toString();
         } catch (CharacterCodingException e) {
-            FallbackConnection connection = connections.get(conn);
             if (connection != null) {
                 connection.close(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a POST");
             }
@@ -157,28 +162,22 @@ final class Fallbacks {
             return;
         }
         List<String> lines = Arrays.asList(body.split("\r?\n", -1));
-        FallbackConnection known = connections.get(conn);
-        if ((known == null || known.isClosed()) && saysBye(lines) && gateway.leave(path, token)) {
-            // A closing tab's beacon that arrives after its stream ended: the page still leaves now.
-            respond(ctx, keepAlive, headers, HttpResponseStatus.NO_CONTENT, null);
-            return;
-        }
-        FallbackConnection connection = find(ctx, keepAlive, headers, path, token, conn);
-        if (connection == null) {
-            return;
-        }
-        switch (connection.deliver(lines, gateway.settings().maxMessageBytes())) {
+        FallbackConnection.Delivery delivery = connection == null ? FallbackConnection.Delivery.CLOSED
+                : connection.deliver(lines, gateway.settings().maxMessageBytes());
+        switch (delivery) {
             case ACCEPTED -> respond(ctx, keepAlive, headers, HttpResponseStatus.NO_CONTENT, null);
             case BAD_FRAME, INVALID_UTF8 -> fail(ctx, keepAlive, headers, HttpResponseStatus.BAD_REQUEST,
                     connection.closeReason());
             case TOO_BIG -> fail(ctx, keepAlive, headers, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "a frame is larger than " + gateway.settings().maxMessageBytes() + " bytes");
             case CLOSED -> {
-                // The stream may have ended between the lookup and the delivery: a bye still counts.
+                // A closing tab aborts its stream as its beacon leaves, so the connection may have
+                // ended before (or while) the bye arrived: the page leaves all the same.
                 if (saysBye(lines) && gateway.leave(path, token)) {
                     respond(ctx, keepAlive, headers, HttpResponseStatus.NO_CONTENT, null);
                 } else {
-                    fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, "the connection is closed");
+                    fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, connection == null
+                            ? "no such connection (closed or expired)" : "the connection is closed");
                 }
             }
         }
@@ -203,12 +202,17 @@ final class Fallbacks {
             fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, "no such connection (closed or expired)");
             return null;
         }
-        String pageId = gateway.pageIdOf(path, token);
-        if (pageId == null || !pageId.equals(connection.pageId())) {
+        if (!matches(connection, path, token)) {
             fail(ctx, keepAlive, headers, HttpResponseStatus.GONE, "the page token does not match the connection");
             return null;
         }
         return connection;
+    }
+
+    /** Whether {@code token} is a genuine token of the page that owns {@code connection}. */
+    private boolean matches(FallbackConnection connection, String path, String token) {
+        String pageId = gateway.pageIdOf(path, token);
+        return pageId != null && pageId.equals(connection.pageId());
     }
 
     private static void fail(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders headers,
