@@ -1,7 +1,7 @@
 package dev.pagewire.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pagewire.client.internal.Channel;
+import dev.pagewire.client.internal.Connection;
 import dev.pagewire.client.internal.PageLoader;
 import java.io.IOException;
 import java.net.URI;
@@ -41,11 +41,11 @@ public final class PagewireClient implements AutoCloseable {
 
     private static final AtomicInteger COUNT = new AtomicInteger();
 
-    private final Channel channel;
+    private final Connection connection;
     private final ClientOptions options;
 
-    private PagewireClient(Channel channel, ClientOptions options) {
-        this.channel = channel;
+    private PagewireClient(Connection connection, ClientOptions options) {
+        this.connection = connection;
         this.options = options;
     }
 
@@ -94,11 +94,11 @@ public final class PagewireClient implements AutoCloseable {
     }
 
     private static PagewireClient connect(PageLoader.Rendered page, ClientOptions options, HttpClient http) {
-        Channel channel = new Channel(options, http, options.httpClient() == null, page,
+        Connection connection = new Connection(options, http, options.httpClient() == null, page,
                 "pagewire-client-" + COUNT.incrementAndGet());
-        PagewireClient client = new PagewireClient(channel, options);
+        PagewireClient client = new PagewireClient(connection, options);
         options.setup().accept(client);
-        channel.start();
+        connection.start();
         return client;
     }
 
@@ -108,31 +108,31 @@ public final class PagewireClient implements AutoCloseable {
      * #open} returned may miss the first events: add those in {@link ClientOptions#setup()}.
      */
     public PagewireClient on(String event, Consumer<JsonNode> listener) {
-        channel.dispatcher().onEvent(event, listener);
+        connection.dispatcher().onEvent(event, listener);
         return this;
     }
 
     /** Listens to the binary events {@code event} from the server ({@code page.emit(event, bytes)}). */
     public PagewireClient onBinary(String event, Consumer<byte[]> listener) {
-        channel.dispatcher().onBinary(event, listener);
+        connection.dispatcher().onBinary(event, listener);
         return this;
     }
 
     /** Listens to changes of {@link #state()}. */
     public PagewireClient onState(Consumer<StateChange> listener) {
-        channel.dispatcher().onState(listener);
+        connection.dispatcher().onState(listener);
         return this;
     }
 
     /** Listens to data the server lost for good while this client was away (§10.4). */
     public PagewireClient onMissed(Consumer<Missed> listener) {
-        channel.dispatcher().onMissed(listener);
+        connection.dispatcher().onMissed(listener);
         return this;
     }
 
     /** Listens to the server's {@code err} frames; without a listener they are logged. */
     public PagewireClient onError(Consumer<ServerError> listener) {
-        channel.dispatcher().onError(listener);
+        connection.dispatcher().onError(listener);
         return this;
     }
 
@@ -143,7 +143,7 @@ public final class PagewireClient implements AutoCloseable {
      * to answer with a code, anything else answers {@code handler_error}.
      */
     public PagewireClient handle(String name, Function<JsonNode, Object> handler) {
-        channel.handle(name, Objects.requireNonNull(handler, "handler"));
+        connection.handle(name, Objects.requireNonNull(handler, "handler"));
         return this;
     }
 
@@ -157,7 +157,7 @@ public final class PagewireClient implements AutoCloseable {
      *     server's ack already (try again later), or the channel is closed or expired
      */
     public void emit(String event, Object data) {
-        channel.emit(event, toJson(data));
+        connection.emit(event, toJson(data));
     }
 
     /**
@@ -166,9 +166,9 @@ public final class PagewireClient implements AutoCloseable {
      */
     public void emit(String event, byte[] bytes) {
         if (bytes == null) {
-            channel.emit(event, toJson(null));
+            connection.emit(event, toJson(null));
         } else {
-            channel.emit(event, bytes);
+            connection.emit(event, bytes);
         }
     }
 
@@ -192,22 +192,22 @@ public final class PagewireClient implements AutoCloseable {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        return channel.call(name, toJson(args), timeout);
+        return connection.call(name, toJson(args), timeout);
     }
 
     /** The channel's state now. */
     public ConnectionState state() {
-        return channel.state();
+        return connection.state();
     }
 
     /** The transport of the connection while {@link ConnectionState#CONNECTED}, else {@code null}. */
     public Transport transport() {
-        return channel.transport();
+        return connection.transport();
     }
 
     /** The page's id from the server's {@code hello}; {@code null} before the first. */
     public String pageId() {
-        return channel.pageId();
+        return connection.pageId();
     }
 
     /**
@@ -217,12 +217,12 @@ public final class PagewireClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        channel.close();
+        connection.close();
     }
 
     /** How many data frames wait for the server's ack (or a connection); for tests and metrics. */
     int queued() {
-        return channel.queued();
+        return connection.queued();
     }
 
     private static JsonNode toJson(Object value) {

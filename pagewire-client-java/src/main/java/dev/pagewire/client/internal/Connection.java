@@ -3,15 +3,12 @@ package dev.pagewire.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.client.ClientOptions;
 import dev.pagewire.client.ConnectionState;
-import dev.pagewire.client.Missed;
 import dev.pagewire.client.ServerError;
 import dev.pagewire.client.StateChange;
 import dev.pagewire.client.Transport;
 import java.lang.System.Logger.Level;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,35 +18,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One page's channel as the client sees it: its connections one after the other, the state
- * machine of docs/PROTOCOL.md §5 and §9 (reconnect with back-off, fallback before hello, final
- * states), and the reliability of §10 through its {@link Sequencer}.
+ * A page's connection as the client sees it: its links one after the other, the state machine of
+ * docs/PROTOCOL.md §5 and §9 (reconnect with back-off, fallback before hello, final states), and
+ * sending with the reliability of §10 through its {@link Sequencer}. What arrives after {@code
+ * hello} is the {@link Receiver}'s to deliver.
  *
  * <p>Thread-safe: every piece of state is guarded by one lock, held only for short, non-blocking
  * work; links report from their I/O threads, timers from the timer thread, the application calls
  * from anywhere. Application code runs on the {@link Dispatcher}'s thread only.
  */
-public final class Channel implements Link.Events {
+public final class Connection implements Link.Events {
 
-    private static final System.Logger LOG = System.getLogger(Channel.class.getName());
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int PROTOCOL_VERSION = 1;
     private static final long DEFAULT_HEARTBEAT_MS = 15_000;
-    private static final long DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
     /** The third {@code 4409} within this window means another copy of the page holds the token (§5). */
     private static final long REPLACED_WINDOW_MS = 60_000;
     private static final int MAX_REPLACED = 3;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final ClientOptions options;
     private final HttpClient http;
-    /** Whether {@link #http} was made for this channel, so it ends with it. */
+    /** Whether {@link #http} was made for this connection, so it ends with it. */
     private final boolean ownsHttp;
-    private final PageLoader.Rendered page;
-    private final Duration connectTimeout;
     private final ScheduledThreadPoolExecutor timers;
+    private final Negotiation negotiation;
     private final Dispatcher dispatcher;
     private final Sequencer seq;
     private final Calls calls;
+    private final Receiver receiver;
 
     // All guarded by lock.
     private ConnectionState state = ConnectionState.CONNECTING;
@@ -59,7 +55,6 @@ public final class Channel implements Link.Events {
     private boolean greeted;
     private long openedWith;
     private boolean refusedTooLarge;
-    private final ArrayDeque<Transport> chain = new ArrayDeque<>();
     private Future<?> probeTimer;
     private Future<?> retryTimer;
     private final Liveness liveness;
@@ -67,20 +62,17 @@ public final class Channel implements Link.Events {
     /** When the last {@code 4409}s ended a connection (nanoTime, recent ones only). */
     private final List<Long> replacedAt = new ArrayList<>();
 
-    public Channel(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered page,
-                   String name) {
-        this.options = options;
+    public Connection(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered page,
+                      String name) {
         this.http = http;
         this.ownsHttp = ownsHttp;
-        this.page = page;
-        this.connectTimeout = options.connectTimeout() != null ? options.connectTimeout()
-                : page.connectTimeout() != null ? page.connectTimeout()
-                : Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MS);
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name(name + "-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
+        this.negotiation = new Negotiation(options, http, page, timers);
         this.dispatcher = new Dispatcher(name + "-callbacks");
         this.seq = new Sequencer(options.maxQueued(), this::later, this::sendControl);
         this.calls = new Calls(this::sendData, this::later, dispatcher);
+        this.receiver = new Receiver(seq, dispatcher, calls, this::protocolError);
         this.liveness = new Liveness(this::later);
         this.backoff = new Backoff(options.initialDelay(), options.maxDelay());
     }
@@ -185,30 +177,17 @@ public final class Channel implements Link.Events {
     private void reopen() {
         cancel(retryTimer);
         retryTimer = null;
-        chain.clear();
-        Transport[] all = Transport.values();
-        for (int i = options.transport().ordinal(); i < all.length; i++) {
-            chain.addLast(all[i]);
-            if (!options.fallback()) {
-                break;
-            }
-        }
+        negotiation.restart();
         tryNext();
     }
 
     private void tryNext() {
-        Transport transport = chain.pollFirst();
         greeted = false;
         openedWith = seq.received();
-        link = switch (transport) {
-            case WEBSOCKET -> new WebSocketLink(http, URI.create(page.webSocketBase() + "&ack=" + openedWith),
-                    connectTimeout, this, timers);
-            case SSE -> new SseLink(http, page.httpBase(), openedWith, this);
-            case LONGPOLLING -> new LongPollingLink(http, page.httpBase(), openedWith, this);
-        };
+        link = negotiation.next(openedWith, this);
         armLiveness();
-        if (!chain.isEmpty()) {
-            probeTimer = later(connectTimeout.toMillis(), this::onProbeTimeout);
+        if (negotiation.hasNext()) {
+            probeTimer = later(negotiation.connectTimeout().toMillis(), this::onProbeTimeout);
         }
         link.start();
     }
@@ -219,13 +198,13 @@ public final class Channel implements Link.Events {
             return;
         }
         String reason = "no " + (link.transport() == Transport.WEBSOCKET ? "hello" : "open frame")
-                + " within " + connectTimeout.toMillis() + " ms";
+                + " within " + negotiation.connectTimeout().toMillis() + " ms";
         abandon(4408, reason);
         giveUp(4408, reason);
     }
 
     private void giveUp(int code, String reason) {
-        if (!chain.isEmpty()) {
+        if (negotiation.hasNext()) {
             tryNext();
         } else {
             retry(code, reason);
@@ -253,38 +232,10 @@ public final class Channel implements Link.Events {
             liveness.heard();
             switch (frame.type()) {
                 case "ping" -> from.send(List.of(Outgoing.PONG)); // on the connection that asked
-                case "pong" -> { }
-                case "ack" -> {
-                    if (frame.at(1).isIntegralNumber()) {
-                        acked(frame.at(1).asLong());
-                    }
-                }
                 case "hello" -> onHello(frame.at(1));
-                case "missed" -> {
-                    JsonNode m = frame.at(1);
-                    if (!m.path("from").canConvertToLong() || !m.path("to").canConvertToLong()) {
-                        LOG.log(Level.WARNING, "pagewire: ignoring a missed frame without from and to");
-                        return;
-                    }
-                    seq.missed(m.path("to").asLong());
-                    dispatcher.missed(new Missed(m.path("from").asLong(), m.path("to").asLong(),
-                            m.path("reason").asText("")));
-                }
-                case "ev", "err" -> accept(frame, 3);
-                case "call", "res" -> accept(frame, 4);
-                default -> LOG.log(Level.WARNING, "pagewire: ignoring an unknown frame type " + frame.type());
+                default -> receiver.receive(frame);
             }
         });
-    }
-
-    /** The server's ack; one above what the client sent is a malformed frame (§10.2). False then. */
-    private boolean acked(long ack) {
-        if (ack > seq.lastSent()) {
-            protocolError("an ack of " + ack + " from the server, above the " + seq.lastSent() + " frames sent");
-            return false;
-        }
-        seq.acked(ack);
-        return true;
     }
 
     private void onHello(JsonNode hello) {
@@ -306,13 +257,12 @@ public final class Channel implements Link.Events {
         cancel(probeTimer);
         probeTimer = null;
         greeted = true;
-        chain.clear();
+        negotiation.settled();
         backoff.reset();
         // Resent before the state change is announced, so what a "connected" listener emits goes
         // out after the frames that waited (§10.3).
         long serverAck = hello.path("ack").asLong(0);
-        if (serverAck > seq.lastSent()) {
-            protocolError("a hello acking " + serverAck + ", above the " + seq.lastSent() + " frames sent");
+        if (!receiver.acked(serverAck)) {
             return;
         }
         seq.resume(serverAck, openedWith);
@@ -328,45 +278,7 @@ public final class Channel implements Link.Events {
         setState(ConnectionState.CONNECTED, 0, "");
     }
 
-    /** A data frame in the server's order: duplicates dropped, a gap ends the connection (§10.3). */
-    private void accept(Inbound frame, int seqIndex) {
-        JsonNode number = frame.at(seqIndex);
-        if (number.isMissingNode()) {
-            deliver(frame); // a server that does not number (§10.1)
-            return;
-        }
-        JsonNode ack = frame.at(seqIndex + 1);
-        if (!number.isIntegralNumber() || number.asLong() <= 0 || (!ack.isMissingNode() && !ack.isIntegralNumber())) {
-            protocolError("a malformed sequence number in a " + frame.type() + " frame");
-            return;
-        }
-        if (!ack.isMissingNode() && !acked(ack.asLong())) {
-            return;
-        }
-        switch (seq.receive(number.asLong())) {
-            case NEW -> deliver(frame);
-            case DUPLICATE -> { }
-            case GAP -> protocolError("a sequence gap: expected " + (seq.received() + 1) + ", got " + number);
-        }
-    }
-
-    private void deliver(Inbound frame) {
-        switch (frame.type()) {
-            case "ev" -> {
-                String name = frame.at(1).asText();
-                if (frame.bytes() != null) {
-                    dispatcher.binary(name, frame.bytes());
-                } else {
-                    JsonNode data = frame.at(2);
-                    dispatcher.event(name, data.isMissingNode() ? Frames.toJson(null) : data);
-                }
-            }
-            case "err" -> dispatcher.error(new ServerError(frame.at(1).asText(""), frame.at(2).asText("")));
-            case "call" -> calls.onCall(frame);
-            default -> calls.onReply(frame);
-        }
-    }
-
+    /** Ends the connection for a malformed or out-of-order frame and reconnects (§10.3). */
     private void protocolError(String reason) {
         LOG.log(Level.WARNING, "pagewire: " + reason + "; reconnecting");
         abandon(4400, reason);
