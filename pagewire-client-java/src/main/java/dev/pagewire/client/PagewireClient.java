@@ -2,6 +2,8 @@ package dev.pagewire.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.client.internal.Connection;
+import dev.pagewire.client.internal.EndpointChannel;
+import dev.pagewire.client.internal.Json;
 import dev.pagewire.client.internal.PageLoader;
 import java.io.IOException;
 import java.net.URI;
@@ -65,9 +67,28 @@ public final class PagewireClient implements AutoCloseable {
     public static PagewireClient open(URI pageUrl, Consumer<ClientOptions.Builder> config)
             throws IOException, InterruptedException {
         Objects.requireNonNull(pageUrl, "pageUrl");
+        return connect(config, (http, timeout) -> PageLoader.load(http, pageUrl, timeout));
+    }
+
+    /** How a client gets its token: a page's GET. */
+    @FunctionalInterface
+    private interface TokenSource {
+        PageLoader.Rendered fetch(HttpClient http, Duration timeout) throws IOException, InterruptedException;
+    }
+
+    private static PagewireClient connect(Consumer<ClientOptions.Builder> config, TokenSource source)
+            throws IOException, InterruptedException {
         ClientOptions options = options(config);
         HttpClient http = httpClient(options);
-        PageLoader.Rendered page = PageLoader.load(http, pageUrl, connectTimeout(options).plusSeconds(20));
+        PageLoader.Rendered page;
+        try {
+            page = source.fetch(http, connectTimeout(options).plusSeconds(20));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (options.httpClient() == null) {
+                http.shutdownNow();
+            }
+            throw e;
+        }
         return connect(page, options, http);
     }
 
@@ -108,31 +129,31 @@ public final class PagewireClient implements AutoCloseable {
      * #open} returned may miss the first events: add those in {@link ClientOptions#setup()}.
      */
     public PagewireClient on(String event, Consumer<JsonNode> listener) {
-        connection.dispatcher().onEvent(event, listener);
+        connection.page().dispatcher().onEvent(event, listener);
         return this;
     }
 
     /** Listens to the binary events {@code event} from the server ({@code page.emit(event, bytes)}). */
     public PagewireClient onBinary(String event, Consumer<byte[]> listener) {
-        connection.dispatcher().onBinary(event, listener);
+        connection.page().dispatcher().onBinary(event, listener);
         return this;
     }
 
     /** Listens to changes of {@link #state()}. */
     public PagewireClient onState(Consumer<StateChange> listener) {
-        connection.dispatcher().onState(listener);
+        connection.page().dispatcher().onState(listener);
         return this;
     }
 
     /** Listens to data the server lost for good while this client was away (§10.4). */
     public PagewireClient onMissed(Consumer<Missed> listener) {
-        connection.dispatcher().onMissed(listener);
+        connection.page().dispatcher().onMissed(listener);
         return this;
     }
 
     /** Listens to the server's {@code err} frames; without a listener they are logged. */
     public PagewireClient onError(Consumer<ServerError> listener) {
-        connection.dispatcher().onError(listener);
+        connection.page().dispatcher().onError(listener);
         return this;
     }
 
@@ -143,7 +164,7 @@ public final class PagewireClient implements AutoCloseable {
      * to answer with a code, anything else answers {@code handler_error}.
      */
     public PagewireClient handle(String name, Function<JsonNode, Object> handler) {
-        connection.handle(name, Objects.requireNonNull(handler, "handler"));
+        connection.page().handle(name, handler);
         return this;
     }
 
@@ -157,7 +178,7 @@ public final class PagewireClient implements AutoCloseable {
      *     server's ack already (try again later), or the channel is closed or expired
      */
     public void emit(String event, Object data) {
-        connection.emit(event, toJson(data));
+        connection.page().emit(event, Json.toJson(data));
     }
 
     /**
@@ -166,9 +187,9 @@ public final class PagewireClient implements AutoCloseable {
      */
     public void emit(String event, byte[] bytes) {
         if (bytes == null) {
-            connection.emit(event, toJson(null));
+            connection.page().emit(event, Json.toJson(null));
         } else {
-            connection.emit(event, bytes);
+            connection.page().emit(event, bytes);
         }
     }
 
@@ -189,10 +210,37 @@ public final class PagewireClient implements AutoCloseable {
      * @throws IllegalStateException as {@link #emit(String, Object)}
      */
     public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-        }
-        return connection.call(name, toJson(args), timeout);
+        return connection.page().call(name, Json.toJson(args), timeout);
+    }
+
+    /** Opens a channel to the endpoint at {@code path} with no params; as {@link #open(String, Object, Consumer)}. */
+    public ClientChannel open(String path) {
+        return open(path, null, c -> {});
+    }
+
+    /** Opens a channel to the endpoint at {@code path} with {@code params}; as {@link #open(String, Object, Consumer)}. */
+    public ClientChannel open(String path, Object params) {
+        return open(path, params, c -> {});
+    }
+
+    /**
+     * Opens a channel to the endpoint at {@code path} ({@code app.endpoint(path, …)} on this
+     * client's server) on this client's connection (docs/PROTOCOL.md §12.1), with {@code params}
+     * converted to JSON (the endpoint's {@code channel.params()}). {@code setup} runs first, on
+     * this thread, to register the listeners that must see the endpoint's first frames. Returns at
+     * once: {@link ClientChannel#opened()} tells whether the endpoint admitted it. May be called
+     * before the connection is up; the {@code chopen} waits for it like any frame.
+     *
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}, or params are not JSON
+     * @throws IllegalStateException if the client is closed or expired, or its queue is full
+     */
+    public ClientChannel open(String path, Object params, Consumer<ClientChannel> setup) {
+        Objects.requireNonNull(setup, "setup");
+        EndpointChannel opening = connection.channels().create(path, Json.toJson(params));
+        ClientChannel channel = new ClientChannel(opening, options);
+        setup.accept(channel);
+        connection.channels().start(opening);
+        return channel;
     }
 
     /** The channel's state now. */
@@ -223,12 +271,5 @@ public final class PagewireClient implements AutoCloseable {
     /** How many data frames wait for the server's ack (or a connection); for tests and metrics. */
     int queued() {
         return connection.queued();
-    }
-
-    private static JsonNode toJson(Object value) {
-        if (value instanceof JsonNode node) {
-            return node;
-        }
-        return dev.pagewire.client.internal.Json.toJson(value);
     }
 }

@@ -170,8 +170,16 @@ class PagewireClientTest {
     @Test
     void listenersHandlersAndCallResultsRunOnTheClientsOwnThread() throws Exception {
         List<String> threads = new CopyOnWriteArrayList<>();
+        // Holds the callback thread until thenRun below is attached: a future completed before
+        // that would run it on the attaching thread, as any CompletableFuture does.
+        java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
         client = PagewireClient.open(server.page(), o -> o.setup(c -> c
-                .on("echoed", d -> threads.add(Thread.currentThread().getName()))
+                .on("echoed", d -> {
+                    if (d.asInt() == 2) {
+                        awaitUninterruptibly(attached);
+                    }
+                    threads.add(Thread.currentThread().getName());
+                })
                 .onState(s -> threads.add(Thread.currentThread().getName()))
                 .handle("double", n -> {
                     threads.add(Thread.currentThread().getName());
@@ -181,9 +189,12 @@ class PagewireClientTest {
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         client.emit("echo", 1);
         page.call("double", 1).get(10, TimeUnit.SECONDS);
-        client.call("add", Map.of("a", 1, "b", 1))
-                .thenRun(() -> threads.add(Thread.currentThread().getName())).get(10, TimeUnit.SECONDS);
-        Wait.await(TIMEOUT, "four callbacks", () -> threads.size() == 4);
+        client.emit("echo", 2); // echoed before the call's answer, in the server's order
+        CompletableFuture<Void> after = client.call("add", Map.of("a", 1, "b", 1))
+                .thenRun(() -> threads.add(Thread.currentThread().getName()));
+        attached.countDown();
+        after.get(10, TimeUnit.SECONDS);
+        Wait.await(TIMEOUT, "five callbacks", () -> threads.size() == 5);
         assertEquals(1, threads.stream().distinct().count(), threads.toString());
         assertTrue(threads.getFirst().startsWith("pagewire-client-"), threads.toString());
     }
@@ -202,6 +213,16 @@ class PagewireClientTest {
         client.emit("echo", 1);
         Wait.await(TIMEOUT, "the refusal to wait", () -> errors.size() == 1);
         assertTrue(errors.getFirst().getMessage().contains("thenAccept"), errors.getFirst().getMessage());
+    }
+
+    private static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("the test did not release the callback thread within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static CallFailedException failure(CompletableFuture<JsonNode> call) {

@@ -1,14 +1,19 @@
 package dev.pagewire.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.Access;
+import dev.pagewire.Channel;
 import dev.pagewire.EventException;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
 import dev.pagewire.netty.PagewireServer;
 import dev.pagewire.netty.ServerSettings;
+import dev.pagewire.netty.testing.Wait;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -23,10 +28,17 @@ import java.util.function.Consumer;
  * reversed}), records numbered {@code up} events, streams numbered {@code n} events on request
  * ({@code stream}), and answers calls: {@code add} (a + b), {@code fail} (code {@code nope}),
  * {@code hang} (answers when the test ends).
+ *
+ * <p>Its endpoints (docs/PROTOCOL.md §12): {@code /stocks} greets each channel with {@code
+ * hello} (its params), echoes like the page ({@code echo}, {@code bytes}), records numbered {@code
+ * up} events per channel, streams on request and answers {@code add} and {@code who} (its params);
+ * {@code /private} admits only params {@code {"key":"secret"}}, else refuses with "members only".
  */
 final class TestServer implements AutoCloseable {
 
     static final String PATH = "/t";
+    static final String STOCKS = "/stocks";
+    static final String PRIVATE = "/private";
 
     final Pagewire app;
     final PagewireServer server;
@@ -34,6 +46,12 @@ final class TestServer implements AutoCloseable {
     final BlockingQueue<Page> pages = new LinkedBlockingQueue<>();
     /** The {@code up} events received, in arrival order. */
     final List<Integer> ups = new CopyOnWriteArrayList<>();
+    /** The endpoint channels opened, in open order (each opens on its own thread: any order). */
+    final BlockingQueue<Channel> channels = new LinkedBlockingQueue<>();
+    /** The endpoint channels opened, by their {@code who} param. */
+    final Map<String, Channel> channelsByWho = new ConcurrentHashMap<>();
+    /** The {@code up} events each endpoint channel received, by its {@code who} param. */
+    final Map<String, List<Integer>> channelUps = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
 
     TestServer(Consumer<Settings.Builder> settings, Consumer<ServerSettings.Builder> serverSettings) {
@@ -67,10 +85,47 @@ final class TestServer implements AutoCloseable {
             pages.add(page);
             return "<!doctype html><html><head><title>t</title></head><body>t</body></html>";
         });
+        app.endpoint(STOCKS, this::openStocks);
+        app.endpoint(PRIVATE, request -> "secret".equals(request.params().path("key").asText())
+                ? Access.grant() : Access.deny("members only"), this::openStocks);
         server = PagewireServer.start(app, s -> {
             s.host("127.0.0.1").port(0);
             serverSettings.accept(s);
         });
+    }
+
+    private void openStocks(Channel channel) {
+        String who = channel.params().path("who").asText("");
+        List<Integer> ups = channelUps.computeIfAbsent(who, k -> new CopyOnWriteArrayList<>());
+        channel.on("echo", e -> channel.emit("echoed", e.data()));
+        channel.on("bytes", e -> channel.emit("reversed", reverse(e.bytes())));
+        channel.on("up", e -> ups.add(e.data().asInt()));
+        channel.on("stream", e -> {
+            int count = e.data().path("count").asInt();
+            for (int i = 1; i <= count; i++) {
+                channel.emit("n", i);
+            }
+        });
+        channel.handle("add", e -> e.data().path("a").asInt() + e.data().path("b").asInt());
+        channel.handle("who", e -> who);
+        channel.emit("hello", channel.params());
+        channelsByWho.put(who, channel);
+        channels.add(channel);
+    }
+
+    /** The endpoint channel opened with the param {@code who}, once it is open. */
+    Channel channel(String who) {
+        Wait.await(java.time.Duration.ofSeconds(10), "the endpoint channel of " + who,
+                () -> channelsByWho.containsKey(who));
+        return channelsByWho.get(who);
+    }
+
+    Channel nextChannel() throws InterruptedException {
+        Channel channel = channels.poll(10, TimeUnit.SECONDS);
+        if (channel == null) {
+            throw new AssertionError("no endpoint channel opened within 10 s");
+        }
+        return channel;
     }
 
     TestServer() {

@@ -14,8 +14,8 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * Calls with replies both ways (docs/PROTOCOL.md §11): the client's calls waiting for their {@code
- * res}, and the handlers for the server's calls. Calls and replies are data frames, numbered and
+ * Calls with replies both ways on one channel (docs/PROTOCOL.md §11, §12.1): the client's calls
+ * waiting for their {@code res}, and the handlers for the server's calls; ids are per channel. Calls and replies are data frames, numbered and
  * kept like events, so they survive reconnects and run once.
  *
  * <p>The channel calls every method but {@link #handle} under its lock; futures complete, and
@@ -32,15 +32,18 @@ final class Calls {
 
     private record Pending(String name, CompletableFuture<JsonNode> future, Future<?> timer) {}
 
+    private final String head;
     private final Sender sender;
     private final Later later;
-    private final Dispatcher dispatcher;
+    private final Dispatcher<?> dispatcher;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final Map<String, Function<JsonNode, Object>> handlers = new ConcurrentHashMap<>();
     private long nextId = 1;
     private String closedAs;
 
-    Calls(Sender sender, Later later, Dispatcher dispatcher) {
+    /** {@code head} opens each frame of the channel: {@link Frames#head}. */
+    Calls(String head, Sender sender, Later later, Dispatcher<?> dispatcher) {
+        this.head = head;
         this.sender = sender;
         this.later = later;
         this.dispatcher = dispatcher;
@@ -48,13 +51,13 @@ final class Calls {
 
     CompletableFuture<JsonNode> call(String name, JsonNode args, Duration timeout) {
         long id = nextId;
-        String start = "[\"call\"," + id + "," + Frames.quote(name) + "," + Frames.text(args);
+        String start = head + "\"call\"," + id + "," + Frames.quote(name) + "," + Frames.text(args);
         sender.send((seq, ack) -> Frames.numbered(start, seq, ack),
                 () -> settle(id, false, failure("message_too_large", "the server refused the call \""
                         + name + "\" as larger than its maxMessageBytes")),
                 "call \"" + name + "\"");
         nextId++;
-        CompletableFuture<JsonNode> future = new CallFuture(dispatcher);
+        CompletableFuture<JsonNode> future = new CallbackFuture<>(dispatcher.thread());
         Future<?> timer = later.run(timeout.toMillis(), () -> settle(id, false, failure("timeout",
                 "the call \"" + name + "\" got no answer within " + timeout.toMillis() + " ms")));
         pending.put(id, new Pending(name, future, timer));
@@ -109,7 +112,7 @@ final class Calls {
                 ok = fine;
                 value = answer;
             }
-            String start = "[\"res\"," + id + "," + ok + "," + value;
+            String start = head + "\"res\"," + id + "," + ok + "," + value;
             try {
                 sender.send((seq, ack) -> Frames.numbered(start, seq, ack), null,
                         "answer the call \"" + name + "\"");

@@ -8,7 +8,6 @@ import dev.pagewire.client.StateChange;
 import dev.pagewire.client.Transport;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * work; links report from their I/O threads, timers from the timer thread, the application calls
  * from anywhere. Application code runs on the {@link Dispatcher}'s thread only.
  */
-public final class Connection implements Link.Events {
+public final class Connection implements Link.Events, Wire {
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int PROTOCOL_VERSION = 1;
@@ -42,9 +41,10 @@ public final class Connection implements Link.Events {
     private final boolean ownsHttp;
     private final ScheduledThreadPoolExecutor timers;
     private final Negotiation negotiation;
-    private final Dispatcher dispatcher;
+    private final CallbackThread callbacks;
     private final Sequencer seq;
-    private final Calls calls;
+    private final ChannelEnd<StateChange> page;
+    private final ChannelTable channels;
     private final Receiver receiver;
 
     // All guarded by lock.
@@ -62,27 +62,30 @@ public final class Connection implements Link.Events {
     /** When the last {@code 4409}s ended a connection (nanoTime, recent ones only). */
     private final List<Long> replacedAt = new ArrayList<>();
 
-    public Connection(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered page,
+    public Connection(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered rendered,
                       String name) {
         this.http = http;
         this.ownsHttp = ownsHttp;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name(name + "-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
-        this.negotiation = new Negotiation(options, http, page, timers);
-        this.dispatcher = new Dispatcher(name + "-callbacks");
+        this.negotiation = new Negotiation(options, http, rendered, timers);
+        this.callbacks = new CallbackThread(name + "-callbacks");
         this.seq = new Sequencer(options.maxQueued(), this::later, this::sendControl);
-        this.calls = new Calls(this::sendData, this::later, dispatcher);
-        this.receiver = new Receiver(seq, dispatcher, calls, this::protocolError);
+        this.page = new ChannelEnd<>(0, this, callbacks);
+        this.channels = new ChannelTable(this, callbacks);
+        this.receiver = new Receiver(seq, page, channels, this::protocolError);
         this.liveness = new Liveness(this::later);
         this.backoff = new Backoff(options.initialDelay(), options.maxDelay());
     }
 
-    public Dispatcher dispatcher() {
-        return dispatcher;
+    /** The page's own channel: on an endpoint connection (§12.2), the endpoint instance. */
+    public ChannelEnd<StateChange> page() {
+        return page;
     }
 
-    public void handle(String name, java.util.function.Function<JsonNode, Object> handler) {
-        calls.handle(Frames.checkName(name), handler);
+    /** The page's channels to endpoints (§12.1). */
+    public ChannelTable channels() {
+        return channels;
     }
 
     public void start() {
@@ -106,22 +109,6 @@ public final class Connection implements Link.Events {
         return locked(() -> seq.size());
     }
 
-    public void emit(String name, JsonNode data) {
-        String start = Frames.eventStart(Frames.checkName(name), data);
-        sendData((s, a) -> Frames.numbered(start, s, a), null, "emit \"" + name + "\"");
-    }
-
-    public void emit(String name, byte[] bytes) {
-        Frames.checkName(name);
-        byte[] payload = Frames.copy(bytes);
-        sendData((s, a) -> Frames.binary(name, payload, s, a), null, "emit \"" + name + "\"");
-    }
-
-    public CompletableFuture<JsonNode> call(String name, JsonNode args, Duration timeout) {
-        Frames.checkName(name);
-        return locked(() -> calls.call(name, args, timeout));
-    }
-
     /** Says bye to the server (it closes the page now) and ends the channel for good. */
     public void close() {
         locked(() -> {
@@ -140,7 +127,8 @@ public final class Connection implements Link.Events {
 
     // ---- Sending ----
 
-    private void sendData(Sequencer.Encoder encoder, Runnable onDrop, String what) {
+    @Override
+    public void send(Sequencer.Encoder encoder, Runnable onDrop, String what) {
         lock.lock();
         try {
             if (state.isFinal()) {
@@ -270,7 +258,7 @@ public final class Connection implements Link.Events {
             refusedTooLarge = false;
             long dropped = seq.dropOldest();
             if (dropped > 0) {
-                dispatcher.error(new ServerError("message_too_large", "the server refused frame " + dropped
+                page.dispatcher().error(new ServerError("message_too_large", "the server refused frame " + dropped
                         + " as larger than its maxMessageBytes (close 1009); it is not sent again"));
             }
         }
@@ -367,9 +355,9 @@ public final class Connection implements Link.Events {
         retryTimer = null;
         seq.clear();
         setState(last, code, reason);
-        calls.close(last.name().toLowerCase());
+        page.end(last.name().toLowerCase());
         timers.shutdown();
-        dispatcher.shutdown();
+        callbacks.shutdown();
         if (ownsHttp) {
             http.shutdown(); // lets a bye in flight complete
         }
@@ -381,12 +369,14 @@ public final class Connection implements Link.Events {
         }
         state = next;
         Transport transport = next == ConnectionState.CONNECTED && link != null ? link.transport() : null;
-        dispatcher.state(new StateChange(next, code, reason == null ? "" : reason, transport));
+        page.dispatcher().state(new StateChange(next, code, reason == null ? "" : reason, transport));
+        channels.follow(next, reason == null ? "" : reason);
     }
 
     // ---- Timers and the lock ----
 
-    private Future<?> later(long millis, Runnable task) {
+    @Override
+    public Future<?> later(long millis, Runnable task) {
         try {
             return timers.schedule(() -> locked(() -> {
                 if (!state.isFinal()) {
@@ -404,7 +394,8 @@ public final class Connection implements Link.Events {
         }
     }
 
-    private <T> T locked(java.util.function.Supplier<T> task) {
+    @Override
+    public <T> T locked(java.util.function.Supplier<T> task) {
         lock.lock();
         try {
             return task.get();

@@ -3,50 +3,44 @@ package dev.pagewire.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.client.Missed;
 import dev.pagewire.client.ServerError;
-import dev.pagewire.client.StateChange;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
- * The listeners of one client and the one thread they run on. Everything the application's code
- * sees (events, state changes, missed data, errors, call handlers, call results) is posted here in
- * the order it happened, so no listener ever runs on an I/O thread and events keep their order. A
- * listener that throws is logged and does not stop the others.
+ * The listeners of one channel (the page's own, or one to an endpoint), run on the client's {@link
+ * CallbackThread}. Everything the application's code sees (events, state changes of type {@code
+ * S}, missed data, errors, call handlers, call results) is posted there in the order it happened,
+ * so no listener ever runs on an I/O thread and events keep their order. A listener that throws is
+ * logged and does not stop the others.
  *
  * <p>Registering is thread-safe; {@link #post} may be called from any thread.
+ *
+ * @param <S> what a state listener is told: a {@code StateChange} for the page, a {@code
+ *     ChannelStateChange} for a channel
  */
-public final class Dispatcher {
+public final class Dispatcher<S> {
 
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
 
-    private final ExecutorService thread;
+    private final CallbackThread thread;
     private final Map<String, List<Consumer<JsonNode>>> events = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<byte[]>>> binaries = new ConcurrentHashMap<>();
-    private final List<Consumer<StateChange>> states = new CopyOnWriteArrayList<>();
+    private final List<Consumer<S>> states = new CopyOnWriteArrayList<>();
     private final List<Consumer<Missed>> missed = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServerError>> errors = new CopyOnWriteArrayList<>();
 
-    private volatile Thread callbackThread;
-
-    Dispatcher(String name) {
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = Thread.ofVirtual().name(name).unstarted(r);
-            callbackThread = t;
-            return t;
-        });
+    Dispatcher(CallbackThread thread) {
+        this.thread = thread;
     }
 
-    /** Whether the current thread is the one listeners run on. */
-    boolean isCallbackThread() {
-        return Thread.currentThread() == callbackThread;
+    /** The thread listeners run on. */
+    CallbackThread thread() {
+        return thread;
     }
 
     public void onEvent(String name, Consumer<JsonNode> fn) {
@@ -57,7 +51,7 @@ public final class Dispatcher {
         binaries.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(Objects.requireNonNull(fn));
     }
 
-    public void onState(Consumer<StateChange> fn) {
+    public void onState(Consumer<S> fn) {
         states.add(Objects.requireNonNull(fn));
     }
 
@@ -77,7 +71,7 @@ public final class Dispatcher {
         post(() -> each(binaries.get(name), bytes, name));
     }
 
-    void state(StateChange change) {
+    void state(S change) {
         post(() -> each(states, change, "state"));
     }
 
@@ -97,22 +91,7 @@ public final class Dispatcher {
 
     /** Runs {@code task} on the listeners' thread, after everything posted before. */
     void post(Runnable task) {
-        try {
-            thread.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    LOG.log(Level.ERROR, "pagewire: a client callback failed", e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // Shut down: the channel is over and nobody waits for this any more.
-        }
-    }
-
-    /** Runs what is posted already, then lets the thread end. */
-    void shutdown() {
-        thread.shutdown();
+        thread.post(task);
     }
 
     private static <T> void each(List<Consumer<T>> listeners, T value, String what) {

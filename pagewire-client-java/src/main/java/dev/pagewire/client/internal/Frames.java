@@ -58,31 +58,47 @@ final class Frames {
         return new Outgoing.Text(start + "," + seq + (ack > 0 ? "," + ack : "") + "]");
     }
 
-    /** The opening of an {@code ev} frame: {@code ["ev",name,data}. */
-    static String eventStart(String name, JsonNode data) {
-        return "[\"ev\"," + quote(name) + "," + text(data);
+    /** What every frame of channel {@code channel} starts with: {@code [} for the page's own (0), {@code [c,} (§12.1). */
+    static String head(long channel) {
+        return channel == 0 ? "[" : "[" + channel + ",";
+    }
+
+    /** The opening of an {@code ev} frame: {@code ["ev",name,data}, after {@code head}. */
+    static String eventStart(String head, String name, JsonNode data) {
+        return head + "\"ev\"," + quote(name) + "," + text(data);
     }
 
     static String quote(String s) {
         return text(MAPPER.getNodeFactory().textNode(s));
     }
 
-    /** uint32 BE header length, UTF-8 {@code ["ev",name,s(,a)]}, payload (§3, §10.1). */
-    static Outgoing.Binary binary(String name, byte[] payload, long seq, long ack) {
-        byte[] header = ("[\"ev\"," + quote(name) + "," + seq + (ack > 0 ? "," + ack : "") + "]")
+    /** uint32 BE header length, UTF-8 {@code ["ev",name,s(,a)]} after {@code head}, payload (§3, §10.1, §12.1). */
+    static Outgoing.Binary binary(String head, String name, byte[] payload, long seq, long ack) {
+        byte[] header = (head + "\"ev\"," + quote(name) + "," + seq + (ack > 0 ? "," + ack : "") + "]")
                 .getBytes(StandardCharsets.UTF_8);
         ByteBuffer out = ByteBuffer.allocate(4 + header.length + payload.length);
         out.putInt(header.length).put(header).put(payload);
         return new Outgoing.Binary(out.array());
     }
 
-    /** Parses a text frame. */
+    /** Parses a text frame: the page's own ({@code ["type", …]}) or a channel's ({@code [c, "type", …]}). */
     static Inbound parse(String text) throws IOException {
         JsonNode node = MAPPER.readTree(text);
-        if (!(node instanceof ArrayNode array) || !array.path(0).isTextual()) {
-            throw new IOException("not a JSON array starting with a type");
+        if (!(node instanceof ArrayNode array)) {
+            throw new IOException("not a JSON array");
         }
-        return new Inbound(array, null);
+        return new Inbound(array, null, offset(array));
+    }
+
+    /** 0 for a frame of the page's own channel, 1 for one that starts with a channel number. */
+    private static int offset(ArrayNode array) throws IOException {
+        if (array.path(0).isTextual()) {
+            return 0;
+        }
+        if (array.path(0).isIntegralNumber() && array.path(0).asLong() > 0 && array.path(1).isTextual()) {
+            return 1;
+        }
+        throw new IOException("not a JSON array starting with a type, or a channel number and a type");
     }
 
     /** Parses a binary frame into the layout of a text {@code ev} frame. */
@@ -97,17 +113,22 @@ final class Frames {
         byte[] header = new byte[length];
         data.get(header);
         JsonNode node = MAPPER.readTree(header);
-        if (!(node instanceof ArrayNode array) || !"ev".equals(array.path(0).textValue())
-                || !array.path(1).isTextual()) {
-            throw new IOException("binary header is not [\"ev\", name, seq]");
+        int offset = node instanceof ArrayNode a ? offset(a) : -1;
+        if (!(node instanceof ArrayNode array) || !"ev".equals(array.path(offset).textValue())
+                || !array.path(offset + 1).isTextual()) {
+            throw new IOException("binary header is not [\"ev\", name, seq] or [c, \"ev\", name, seq]");
         }
         byte[] payload = new byte[data.remaining()];
         data.get(payload);
-        ArrayNode frame = MAPPER.createArrayNode().add("ev").add(array.get(1)).addNull();
-        for (int i = 2; i < array.size(); i++) {
+        ArrayNode frame = MAPPER.createArrayNode();
+        for (int i = 0; i <= offset + 1; i++) {
             frame.add(array.get(i));
         }
-        return new Inbound(frame, payload);
+        frame.addNull();
+        for (int i = offset + 2; i < array.size(); i++) {
+            frame.add(array.get(i));
+        }
+        return new Inbound(frame, payload, offset);
     }
 
     static byte[] copy(byte[] bytes) {

@@ -2,14 +2,14 @@ package dev.pagewire.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.client.Missed;
-import dev.pagewire.client.ServerError;
 import java.lang.System.Logger.Level;
 
 /**
  * The server's frames once a connection said {@code hello} (docs/PROTOCOL.md §3, §10): acks,
  * {@code missed} reports, and data frames in the server's order (duplicates dropped, a gap is a
- * protocol error), each delivered to the listeners or calls it is for. The {@link Connection} owns
- * the connection's own frames ({@code hello}, {@code ping}).
+ * protocol error), each delivered to the channel it is for: the page's own, or one of its channels
+ * to endpoints (§12.1), which share the one sequence. The {@link Connection} owns the connection's
+ * own frames ({@code hello}, {@code ping}).
  *
  * <p>Not thread-safe: the connection calls it under its lock.
  */
@@ -24,19 +24,27 @@ final class Receiver {
     }
 
     private final Sequencer seq;
-    private final Dispatcher dispatcher;
-    private final Calls calls;
+    private final ChannelEnd<?> page;
+    private final ChannelTable channels;
     private final Faults faults;
 
-    Receiver(Sequencer seq, Dispatcher dispatcher, Calls calls, Faults faults) {
+    Receiver(Sequencer seq, ChannelEnd<?> page, ChannelTable channels, Faults faults) {
         this.seq = seq;
-        this.dispatcher = dispatcher;
-        this.calls = calls;
+        this.page = page;
+        this.channels = channels;
         this.faults = faults;
     }
 
     /** One frame from the current connection, other than {@code hello} and {@code ping}. */
     void receive(Inbound frame) {
+        if (frame.channel() != 0) {
+            switch (frame.type()) {
+                case "ev", "err" -> accept(frame, 3);
+                case "call", "res" -> accept(frame, 4);
+                default -> LOG.log(Level.WARNING, "pagewire: ignoring an unknown channel frame type " + frame.type());
+            }
+            return;
+        }
         switch (frame.type()) {
             case "pong" -> { }
             case "ack" -> {
@@ -46,7 +54,8 @@ final class Receiver {
             }
             case "missed" -> missed(frame.at(1));
             case "ev", "err" -> accept(frame, 3);
-            case "call", "res" -> accept(frame, 4);
+            case "call", "res", "chclose" -> accept(frame, 4);
+            case "chok" -> accept(frame, 2);
             default -> LOG.log(Level.WARNING, "pagewire: ignoring an unknown frame type " + frame.type());
         }
     }
@@ -67,7 +76,7 @@ final class Receiver {
             return;
         }
         seq.missed(m.path("to").asLong());
-        dispatcher.missed(new Missed(m.path("from").asLong(), m.path("to").asLong(), m.path("reason").asText("")));
+        page.dispatcher().missed(new Missed(m.path("from").asLong(), m.path("to").asLong(), m.path("reason").asText("")));
     }
 
     /** A data frame in the server's order: duplicates dropped, a gap ends the connection (§10.3). */
@@ -92,20 +101,16 @@ final class Receiver {
         }
     }
 
+    /** A new data frame to its channel; one for a channel that is closed or unknown is dropped (§12.1). */
     private void deliver(Inbound frame) {
+        if (frame.channel() != 0) {
+            channels.deliver(frame);
+            return;
+        }
         switch (frame.type()) {
-            case "ev" -> {
-                String name = frame.at(1).asText();
-                if (frame.bytes() != null) {
-                    dispatcher.binary(name, frame.bytes());
-                } else {
-                    JsonNode data = frame.at(2);
-                    dispatcher.event(name, data.isMissingNode() ? Frames.toJson(null) : data);
-                }
-            }
-            case "err" -> dispatcher.error(new ServerError(frame.at(1).asText(""), frame.at(2).asText("")));
-            case "call" -> calls.onCall(frame);
-            default -> calls.onReply(frame);
+            case "chok" -> channels.admitted(frame.at(1));
+            case "chclose" -> channels.closed(frame.at(1), frame.at(2).asText(""), frame.at(3).asText(""));
+            default -> page.deliver(frame);
         }
     }
 }

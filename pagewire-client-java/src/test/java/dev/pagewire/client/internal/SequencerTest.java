@@ -20,7 +20,7 @@ class SequencerTest {
     }, frame -> connected && controls.add(frame.line()));
 
     private void add(String name) {
-        String start = Frames.eventStart(name, Frames.toJson(null));
+        String start = Frames.eventStart(Frames.head(0), name, Frames.toJson(null));
         seq.add((s, a) -> Frames.numbered(start, s, a), null);
     }
 

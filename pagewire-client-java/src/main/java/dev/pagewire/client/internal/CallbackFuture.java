@@ -1,22 +1,21 @@
 package dev.pagewire.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The future of a call. It completes on the client's callback thread, so waiting for it there
- * ({@code get}, {@code join} in a listener or handler) could never end: that fails at once
- * instead, with a message saying to chain ({@code thenAccept}) rather than wait.
+ * A future the client completes on its callback thread: a call's, or a channel's {@code opened()}.
+ * Waiting for it there ({@code get}, {@code join} in a listener or handler) could never end: that
+ * fails at once instead, with a message saying to chain ({@code thenAccept}) rather than wait.
  */
-final class CallFuture extends CompletableFuture<JsonNode> {
+final class CallbackFuture<T> extends CompletableFuture<T> {
 
-    private final Dispatcher dispatcher;
+    private final CallbackThread thread;
 
-    CallFuture(Dispatcher dispatcher) {
-        this.dispatcher = dispatcher;
+    CallbackFuture(CallbackThread thread) {
+        this.thread = thread;
     }
 
     @Override
@@ -25,27 +24,27 @@ final class CallFuture extends CompletableFuture<JsonNode> {
     }
 
     @Override
-    public JsonNode get() throws InterruptedException, ExecutionException {
+    public T get() throws InterruptedException, ExecutionException {
         checkNotCallbackThread();
         return super.get();
     }
 
     @Override
-    public JsonNode get(long timeout, TimeUnit unit)
+    public T get(long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
         checkNotCallbackThread();
         return super.get(timeout, unit);
     }
 
     @Override
-    public JsonNode join() {
+    public T join() {
         checkNotCallbackThread();
         return super.join();
     }
 
     private void checkNotCallbackThread() {
-        if (!isDone() && dispatcher.isCallbackThread()) {
-            throw new IllegalStateException("waiting for a call on the client's callback thread (in a listener"
+        if (!isDone() && thread.isCurrent()) {
+            throw new IllegalStateException("waiting for a call or a channel on the client's callback thread (in a listener"
                     + " or handler) never ends, since the reply is delivered on that thread: chain with"
                     + " thenAccept/whenComplete instead");
         }

@@ -1,0 +1,243 @@
+package dev.pagewire.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.Channel;
+import dev.pagewire.Page;
+import dev.pagewire.netty.testing.FaultyRelay;
+import dev.pagewire.netty.testing.Wait;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Channels to endpoints on the page's one connection (docs/PROTOCOL.md §12.1), on each transport. */
+class ChannelsTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    private PagewireClient connect(TestServer server, URI page, Transport transport) throws Exception {
+        PagewireClient client = closeLater(PagewireClient.open(page, o -> o.forceTransport(transport)
+                .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(100))));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        return client;
+    }
+
+    /** A channel's events as the client saw them. */
+    private static final class Seen {
+        final List<JsonNode> hellos = new CopyOnWriteArrayList<>();
+        final List<JsonNode> echoed = new CopyOnWriteArrayList<>();
+        final List<byte[]> reversed = new CopyOnWriteArrayList<>();
+        final List<Integer> numbers = new CopyOnWriteArrayList<>();
+        final List<ChannelStateChange> states = new CopyOnWriteArrayList<>();
+
+        void listen(ClientChannel c) {
+            c.on("hello", hellos::add).on("echoed", echoed::add).onBinary("reversed", reversed::add)
+                    .on("n", n -> numbers.add(n.asInt())).onState(states::add)
+                    .handle("double", n -> n.asInt() * 2);
+        }
+
+        ChannelStateChange last() {
+            return states.isEmpty() ? null : states.getLast();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void threeChannelsCarryEventsBinaryAndCallsBothWaysAndClosingOneLeavesTheOthers(Transport transport)
+            throws Exception {
+        TestServer server = closeLater(new TestServer());
+        PagewireClient client = connect(server, server.page(), transport);
+        Page page = server.nextPage();
+        List<Seen> seen = List.of(new Seen(), new Seen(), new Seen());
+        List<ClientChannel> channels = new ArrayList<>();
+        List<Channel> ends = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Seen s = seen.get(i);
+            channels.add(client.open(TestServer.STOCKS, Map.of("who", "c" + i), s::listen));
+            ends.add(server.channel("c" + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            ClientChannel c = channels.get(i);
+            Seen s = seen.get(i);
+            c.opened().get(10, TimeUnit.SECONDS);
+            assertEquals(ChannelState.OPEN, c.state());
+            Wait.await(TIMEOUT, "the endpoint's greeting", () -> s.hellos.size() == 1);
+            assertEquals("c" + i, s.hellos.getFirst().path("who").asText(), "each channel is its own instance");
+            assertEquals(page.id(), ends.get(i).page().id(), "the instance knows the page that opened it");
+
+            c.emit("echo", Map.of("on", i));
+            c.emit("bytes", new byte[] {1, 2, (byte) i});
+            assertEquals(2 + i, c.call("add", Map.of("a", 2, "b", i)).get(10, TimeUnit.SECONDS).asInt());
+            assertEquals("c" + i, c.call("who", null).get(10, TimeUnit.SECONDS).asText());
+            assertEquals(2 * (10 + i), ends.get(i).call("double", 10 + i).get(10, TimeUnit.SECONDS).asInt());
+            Wait.await(TIMEOUT, "the echoes on channel " + i, () -> s.echoed.size() == 1 && s.reversed.size() == 1);
+            assertEquals(i, s.echoed.getFirst().path("on").asInt());
+            assertArrayEquals(new byte[] {(byte) i, 2, 1}, s.reversed.getFirst());
+        }
+        assertEquals("unknown_call", failure(channels.get(0).call("nothing", null)).code());
+
+        CompletableFuture<JsonNode> pageCall = client.call("add", Map.of("a", 20, "b", 22));
+        channels.get(1).close();
+        assertEquals(ChannelState.CLOSED, channels.get(1).state());
+        Wait.await(TIMEOUT, "the endpoint instance to close", ends.get(1)::isClosed);
+        assertThrows(IllegalStateException.class, () -> channels.get(1).emit("echo", 1));
+
+        // The others and the page go on.
+        assertEquals(42, pageCall.get(10, TimeUnit.SECONDS).asInt());
+        for (int i : new int[] {0, 2}) {
+            Seen s = seen.get(i);
+            channels.get(i).emit("echo", "after");
+            Wait.await(TIMEOUT, "an echo after the close on channel " + i, () -> s.echoed.size() == 2);
+            assertEquals(ChannelState.OPEN, channels.get(i).state());
+            assertTrue(!ends.get(i).isClosed());
+        }
+        // Frames the endpoint sent on a closed channel are dropped but counted: the page still hears.
+        ends.get(1).emit("echoed", "late");
+        List<JsonNode> pageEchoes = new CopyOnWriteArrayList<>();
+        client.on("echoed", pageEchoes::add);
+        client.emit("echo", "page");
+        Wait.await(TIMEOUT, "the page's own echo", () -> pageEchoes.size() == 1);
+        assertEquals(1, seen.get(1).echoed.size());
+        assertEquals(List.of(ChannelState.OPEN, ChannelState.CLOSED),
+                seen.get(1).states.stream().map(ChannelStateChange::state).toList());
+        assertEquals("closed", seen.get(1).last().code());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anAuthorizersRefusalReachesTheClientWithItsReason(Transport transport) throws Exception {
+        TestServer server = closeLater(new TestServer());
+        PagewireClient client = connect(server, server.page(), transport);
+        Seen seen = new Seen();
+        ClientChannel refused = client.open(TestServer.PRIVATE, Map.of("key", "guess"), seen::listen);
+        ChannelRefusedException e = refusal(refused);
+        assertEquals("refused", e.code());
+        assertEquals("members only", e.reason());
+        Wait.await(TIMEOUT, "the refused state", () -> refused.state() == ChannelState.REFUSED);
+        Wait.await(TIMEOUT, "the refused state event", () -> seen.last() != null);
+        assertEquals(new ChannelStateChange(ChannelState.REFUSED, "refused", "members only"), seen.last());
+        assertThrows(IllegalStateException.class, () -> refused.emit("echo", 1));
+
+        ClientChannel admitted = client.open(TestServer.PRIVATE, Map.of("key", "secret", "who", "member"));
+        admitted.opened().get(10, TimeUnit.SECONDS);
+        assertEquals("member", admitted.call("who", null).get(10, TimeUnit.SECONDS).asText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aChannelToNoEndpointIsRefusedNotFound(Transport transport) throws Exception {
+        TestServer server = closeLater(new TestServer());
+        PagewireClient client = connect(server, server.page(), transport);
+        ClientChannel nowhere = client.open("/nowhere", null);
+        assertEquals("not_found", refusal(nowhere).code());
+        assertEquals(ChannelState.REFUSED, nowhere.state());
+        assertEquals(5, client.call("add", Map.of("a", 2, "b", 3)).get(10, TimeUnit.SECONDS).asInt(),
+                "the page goes on");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void channelsSurviveADroppedConnectionWithNothingLostEitherWay(Transport transport) throws Exception {
+        TestServer server = closeLater(new TestServer());
+        FaultyRelay relay = closeLater(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+        PagewireClient client = connect(server, URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
+                transport);
+        Seen a = new Seen();
+        Seen b = new Seen();
+        ClientChannel first = client.open(TestServer.STOCKS, Map.of("who", "a"), a::listen);
+        ClientChannel second = client.open(TestServer.STOCKS, Map.of("who", "b"), b::listen);
+        first.opened().get(10, TimeUnit.SECONDS);
+        second.opened().get(10, TimeUnit.SECONDS);
+        Channel endA = server.channel("a");
+        Channel endB = server.channel("b");
+        int count = 300;
+        for (int i = 1; i <= count; i++) {
+            endA.emit("n", i);
+            endB.emit("n", -i);
+            first.emit("up", i);
+            second.emit("up", -i);
+            if (i % 100 == 0) {
+                relay.cutAll();
+            }
+        }
+        Wait.await(TIMEOUT, "every event on both channels, both ways",
+                () -> a.numbers.size() >= count && b.numbers.size() >= count
+                        && server.channelUps.get("a").size() >= count && server.channelUps.get("b").size() >= count);
+        assertEquals(IntStream.rangeClosed(1, count).boxed().toList(), a.numbers);
+        assertEquals(IntStream.rangeClosed(1, count).map(i -> -i).boxed().toList(), b.numbers);
+        assertEquals(IntStream.rangeClosed(1, count).boxed().toList(), server.channelUps.get("a"));
+        assertEquals(IntStream.rangeClosed(1, count).map(i -> -i).boxed().toList(), server.channelUps.get("b"));
+        Wait.await(TIMEOUT, "the channels to be open again",
+                () -> first.state() == ChannelState.OPEN && second.state() == ChannelState.OPEN);
+        assertTrue(a.states.stream().anyMatch(s -> s.state() == ChannelState.RECONNECTING),
+                "the channel followed the connection: " + a.states);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void channelsEndWithThePageAndWhenTheEndpointClosesThem(Transport transport) throws Exception {
+        TestServer server = closeLater(new TestServer());
+        PagewireClient client = connect(server, server.page(), transport);
+        Page page = server.nextPage();
+        Seen byEndpoint = new Seen();
+        Seen byPage = new Seen();
+        ClientChannel closedByEndpoint = client.open(TestServer.STOCKS, Map.of("who", "e"), byEndpoint::listen);
+        ClientChannel closedByPage = client.open(TestServer.STOCKS, Map.of("who", "p"), byPage::listen);
+        closedByEndpoint.opened().get(10, TimeUnit.SECONDS);
+        closedByPage.opened().get(10, TimeUnit.SECONDS);
+        CompletableFuture<JsonNode> waiting = closedByPage.call("nothing-answers", null, Duration.ofSeconds(30));
+        server.channel("e").close();
+        Wait.await(TIMEOUT, "the endpoint's close", () -> closedByEndpoint.state() == ChannelState.CLOSED);
+        Wait.await(TIMEOUT, "its state event", () -> byEndpoint.last() != null
+                && byEndpoint.last().state() == ChannelState.CLOSED);
+        assertEquals("closed", byEndpoint.last().code());
+        assertEquals(ChannelState.OPEN, closedByPage.state());
+
+        page.close();
+        Wait.await(TIMEOUT, "the page's close", () -> closedByPage.state() == ChannelState.CLOSED);
+        Wait.await(TIMEOUT, "its state event", () -> byPage.last() != null
+                && byPage.last().state() == ChannelState.CLOSED);
+        assertEquals("page_closed", byPage.last().code());
+        assertTrue(waiting.isDone());
+    }
+
+    private static ChannelRefusedException refusal(ClientChannel channel) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> channel.opened().get(10, TimeUnit.SECONDS));
+        return assertInstanceOf(ChannelRefusedException.class, e.getCause());
+    }
+
+    private static CallFailedException failure(CompletableFuture<JsonNode> call) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+        return assertInstanceOf(CallFailedException.class, e.getCause());
+    }
+}
