@@ -33,6 +33,8 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(30), s.closeGracePeriod());
         assertEquals(Duration.ofMinutes(2), s.tokenTtl());
         assertEquals(Set.of(), s.allowedOrigins());
+        assertFalse(s.allowCredentials());
+        assertEquals(16, s.maxChannels());
         assertTrue(s.compression());
         assertEquals(Duration.ofSeconds(3), s.connectTimeout());
         assertEquals(Duration.ofSeconds(10), s.upgradeAfter());
@@ -97,7 +99,8 @@ class SettingsTest {
                 bad("closeGracePeriod", b -> b.closeGracePeriod(Duration.ZERO)),
                 bad("tokenTtl", b -> b.tokenTtl(null)),
                 bad("connectTimeout", b -> b.connectTimeout(Duration.ofMillis(-5))),
-                bad("upgradeAfter", b -> b.upgradeAfter(Duration.ZERO)));
+                bad("upgradeAfter", b -> b.upgradeAfter(Duration.ZERO)),
+                bad("maxChannels", b -> b.maxChannels(0)));
     }
 
     private static Arguments bad(String name, Consumer<Settings.Builder> change) {

@@ -154,7 +154,7 @@ class EndpointChannelsTest {
         FakeConnection c = tab.connect();
         c.receive("[\"chopen\",1,\"/nowhere\",null,1]");
         assertEquals("[\"chclose\",1,\"not_found\",\"no endpoint at /nowhere\",1,1]", next(c));
-        assertEquals(0, ((LivePage) tab.page()).channels().size());
+        Wait.await("the refused channel forgotten", () -> ((LivePage) tab.page()).channels().size() == 0);
     }
 
     @Test
@@ -198,6 +198,25 @@ class EndpointChannelsTest {
         Wait.await("channel 1 forgotten", () -> ((LivePage) tab.page()).channels().size() == 1);
         c.receive("[\"chopen\",4,\"/echo\",null,5]");
         assertTrue(next(c).startsWith("[\"chok\",4,"));
+    }
+
+    @Test
+    void aChannelWhoseHandlersFallBehindIsClosedWithLimitAndThePageGoesOn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Tab tab = start(s -> s.maxQueuedEvents(2));
+        app.endpoint("/slow", channel -> channel.on("work", e -> release.await()));
+        tab.page().on("ping", e -> tab.page().emit("pong", (Object) null));
+        FakeConnection c = tab.connect();
+        c.receive("[\"chopen\",1,\"/slow\",null,1]");
+        assertTrue(next(c).startsWith("[\"chok\",1,"));
+        for (int seq = 2; seq <= 6; seq++) {
+            c.receive("[1,\"ev\",\"work\",null," + seq + "]");
+        }
+        assertTrue(next(c).startsWith("[\"chclose\",1,\"limit\",\"too many events queued (limit 2)\""));
+        c.receive("[\"ev\",\"ping\",null,7]");
+        assertTrue(next(c).startsWith("[\"ev\",\"pong\""));
+        assertFalse(c.isClosed());
+        release.countDown();
     }
 
     @Test
