@@ -46,6 +46,9 @@ import java.util.Set;
  * @param reloadOnExpired whether the browser reloads a page (which renders a new one) when the
  *     server no longer has it: its grace period ended, or the server restarted. Sent to the client
  *     with the page. Default off: the page shows state {@code expired} and decides itself.
+ * @param topicHistory how many of a topic's latest broadcasts it keeps for pages that join later,
+ *     which receive them right after joining, before any new broadcast; {@code 0} keeps none. The
+ *     default for every topic; {@link Topic#history(int)} sets it per topic. At least 0. Default 0.
  * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start; set the
  *     same secret on every node of a cluster.
  */
@@ -66,6 +69,7 @@ public record Settings(
         Duration connectTimeout,
         Duration upgradeAfter,
         boolean reloadOnExpired,
+        int topicHistory,
         byte[] secret) {
 
     public Settings {
@@ -82,6 +86,9 @@ public record Settings(
         positive(tokenTtl, "tokenTtl");
         positive(connectTimeout, "connectTimeout");
         positive(upgradeAfter, "upgradeAfter");
+        if (topicHistory < 0) {
+            throw new IllegalArgumentException("topicHistory must be 0 or more, got " + topicHistory);
+        }
         if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
             throw new IllegalArgumentException(
                     "idleTimeout (" + idleTimeout + ") must be longer than heartbeatInterval ("
@@ -131,7 +138,7 @@ public record Settings(
                 + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl
                 + ", allowedOrigins=" + allowedOrigins + ", compression=" + compression
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
-                + ", reloadOnExpired=" + reloadOnExpired
+                + ", reloadOnExpired=" + reloadOnExpired + ", topicHistory=" + topicHistory
                 + ", secret=(" + secret.length + " bytes)]";
     }
 
@@ -165,6 +172,7 @@ public record Settings(
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration upgradeAfter = Duration.ofSeconds(10);
         private boolean reloadOnExpired;
+        private int topicHistory;
         private byte[] secret;
 
         private Builder() {}
@@ -267,6 +275,12 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#topicHistory()}. */
+        public Builder topicHistory(int broadcasts) {
+            this.topicHistory = broadcasts;
+            return this;
+        }
+
         /** See {@link Settings#secret()}. */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
@@ -282,7 +296,7 @@ public record Settings(
             }
             return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
                     maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
-                    compression, connectTimeout, upgradeAfter, reloadOnExpired, key);
+                    compression, connectTimeout, upgradeAfter, reloadOnExpired, topicHistory, key);
         }
     }
 }

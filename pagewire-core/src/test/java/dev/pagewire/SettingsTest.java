@@ -36,6 +36,7 @@ class SettingsTest {
         assertTrue(s.compression());
         assertEquals(Duration.ofSeconds(3), s.connectTimeout());
         assertEquals(Duration.ofSeconds(10), s.upgradeAfter());
+        assertEquals(0, s.topicHistory());
         assertEquals(32, s.secret().length);
     }
 
@@ -63,6 +64,7 @@ class SettingsTest {
                 .compression(false)
                 .connectTimeout(Duration.ofSeconds(9))
                 .upgradeAfter(Duration.ofSeconds(10))
+                .topicHistory(14)
                 .secret(secret)
                 .build();
         assertEquals(1, s.maxMessageBytes());
@@ -80,6 +82,7 @@ class SettingsTest {
         assertFalse(s.compression());
         assertEquals(Duration.ofSeconds(9), s.connectTimeout());
         assertEquals(Duration.ofSeconds(10), s.upgradeAfter());
+        assertEquals(14, s.topicHistory());
         assertArrayEquals(secret, s.secret());
     }
 
@@ -126,6 +129,15 @@ class SettingsTest {
     }
 
     @Test
+    void topicHistoryMayBeZeroButNotNegative() {
+        assertEquals(0, Settings.builder().topicHistory(0).build().topicHistory());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Settings.builder().topicHistory(-1).build());
+        assertTrue(e.getMessage().startsWith("topicHistory must be 0 or more") && e.getMessage().contains("-1"),
+                e.getMessage());
+    }
+
+    @Test
     void aSecretShorterThan32BytesIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Settings.builder().secret(new byte[31]).build());
@@ -146,7 +158,7 @@ class SettingsTest {
 
         byte[] direct = filled(32, (byte) 9);
         Settings d = new Settings(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Set.of(), true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, direct);
+                Duration.ofSeconds(1), Set.of(), true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, 0, direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());
     }

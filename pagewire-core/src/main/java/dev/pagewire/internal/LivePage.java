@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * ({@link Outbox}, {@link Receipts}) and calls. State transitions hold the page's monitor briefly;
  * handlers and hooks run on the page's {@link Mailbox}.
  */
-final class LivePage implements Page {
+final class LivePage implements Page, TopicMember {
 
     private static final Logger log = LoggerFactory.getLogger(LivePage.class);
 
@@ -123,15 +123,28 @@ final class LivePage implements Page {
 
     @Override
     public void join(String topic) {
-        if (state != State.CLOSED && topics.add(Objects.requireNonNull(topic, "topic"))) {
-            app.topics().add(topic, this);
+        join(topic, null);
+    }
+
+    @Override
+    public void join(String topic, Object presence) {
+        Objects.requireNonNull(topic, "topic");
+        if (state == State.CLOSED) {
+            return;
+        }
+        app.topics().join(topic, this, presence);
+        topics.add(topic);
+        // A close that ran meanwhile may have missed this topic; it set CLOSED before it looked.
+        if (state == State.CLOSED) {
+            topics.remove(topic);
+            app.topics().leave(topic, this);
         }
     }
 
     @Override
     public void leave(String topic) {
         if (topics.remove(topic)) {
-            app.topics().remove(topic, this);
+            app.topics().leave(topic, this);
         }
     }
 
@@ -190,11 +203,17 @@ final class LivePage implements Page {
         return state;
     }
 
+    @Override
+    public String memberId() {
+        return id;
+    }
+
     /**
      * Sends a data frame (an emit, an error, a call, a reply or a topic broadcast): numbered and kept
      * for resume; a connection past the outbound limit is closed, the page keeps the frame.
      */
-    void send(DataFrame frame) {
+    @Override
+    public void send(DataFrame frame) {
         if (state == State.CLOSED) {
             return;
         }
@@ -279,7 +298,7 @@ final class LivePage implements Page {
             c.close(code, reason);
         }
         for (String topic : topics) {
-            app.topics().remove(topic, this);
+            app.topics().leave(topic, this);
         }
         topics.clear();
         app.pages().remove(this);
