@@ -29,7 +29,7 @@ public final class FrameCodec {
 
     /**
      * The prefix of Pagewire's own events to the browser ({@code pagewire:join}, …, docs/PROTOCOL.md
-     * §3.1); application code may listen to such names but not emit them.
+     * §3); application code may listen to such names but not emit them.
      */
     public static final String SYSTEM_PREFIX = "pagewire:";
 
@@ -191,7 +191,7 @@ public final class FrameCodec {
     }
 
     /**
-     * A Pagewire event ({@code pagewire:…}, §3.1) awaiting its number, encoded like {@link #event}.
+     * A Pagewire event ({@code pagewire:…}, §3) awaiting its number, encoded like {@link #event}.
      *
      * @throws IllegalArgumentException if the name lacks the prefix or {@code data} is not JSON
      */
