@@ -43,12 +43,8 @@ class TopicHistoryTest {
         Topic room = start(s -> { }).history(3);
         Tab ann = Tab.open(app, "/room");
         ann.page().join("room");
-        for (int i = 1; i <= 5; i++) {
-            room.emit("said", i);
-        }
-        Tab bob = Tab.open(app, "/room");
-        FakeConnection toBob = bob.connect();
-        bob.page().join("room");
+        said(room, 5);
+        FakeConnection toBob = joined("room");
         room.emit("said", 6);
         assertEquals(List.of(3, 4, 5, 6), said(toBob, 4));
         assertEquals(List.of(1, 2, 3, 4, 5, 6), said(ann.connect(), 6), "members got every broadcast");
@@ -58,9 +54,7 @@ class TopicHistoryTest {
     void withPresenceTheMembersListComesBeforeTheHistory() {
         Topic room = start(s -> { }).history(1).announcePresence(true);
         room.emit("said", 1);
-        Tab ann = Tab.open(app, "/room");
-        FakeConnection toAnn = ann.connect();
-        ann.page().join("room");
+        FakeConnection toAnn = joined("room");
         assertEquals("[\"ev\",\"pagewire:members\",{\"topic\":\"room\",\"members\":[]},1]", toAnn.nextText());
         assertEquals("[\"ev\",\"said\",1,2]", toAnn.nextText());
     }
@@ -71,9 +65,7 @@ class TopicHistoryTest {
         Tab ann = Tab.open(app, "/room");
         ann.page().join("room");
         room.emit("said", 1);
-        Tab bob = Tab.open(app, "/room");
-        FakeConnection toBob = bob.connect();
-        bob.page().join("room");
+        FakeConnection toBob = joined("room");
         room.emit("said", 2);
         assertEquals(List.of(2), said(toBob, 1));
     }
@@ -84,25 +76,17 @@ class TopicHistoryTest {
         Topic other = app.topic("other");
         Tab ann = Tab.open(app, "/room");
         ann.page().join("other");
-        for (int i = 1; i <= 3; i++) {
-            other.emit("said", i);
-        }
-        Tab bob = Tab.open(app, "/room");
-        FakeConnection toBob = bob.connect();
-        bob.page().join("other");
+        said(other, 3);
+        FakeConnection toBob = joined("other");
         assertEquals(List.of(2, 3), said(toBob, 2));
     }
 
     @Test
     void theHistoryOfAConfiguredTopicOutlivesItsMembers() {
         Topic room = start(s -> { }).history(2);
-        for (int i = 1; i <= 3; i++) {
-            room.emit("said", i);
-        }
+        said(room, 3);
         assertEquals(0, room.size());
-        Tab ann = Tab.open(app, "/room");
-        FakeConnection toAnn = ann.connect();
-        ann.page().join("room");
+        FakeConnection toAnn = joined("room");
         assertEquals(List.of(2, 3), said(toAnn, 2));
     }
 
@@ -113,9 +97,7 @@ class TopicHistoryTest {
         ann.page().join("room");
         room.emit("said", 1);
         ann.page().leave("room");
-        Tab bob = Tab.open(app, "/room");
-        FakeConnection toBob = bob.connect();
-        bob.page().join("room");
+        FakeConnection toBob = joined("room");
         room.emit("said", 2);
         assertEquals(List.of(2), said(toBob, 1));
     }
@@ -123,19 +105,13 @@ class TopicHistoryTest {
     @Test
     void loweringTheHistoryForgetsTheOldestAndZeroForgetsAll() {
         Topic room = start(s -> { }).history(3);
-        for (int i = 1; i <= 3; i++) {
-            room.emit("said", i);
-        }
+        said(room, 3);
         room.history(1);
-        Tab ann = Tab.open(app, "/room");
-        FakeConnection toAnn = ann.connect();
-        ann.page().join("room");
+        FakeConnection toAnn = joined("room");
         assertEquals(List.of(3), said(toAnn, 1));
 
         room.history(0).history(4);
-        Tab bob = Tab.open(app, "/room");
-        FakeConnection toBob = bob.connect();
-        bob.page().join("room");
+        FakeConnection toBob = joined("room");
         room.emit("said", 4);
         assertEquals(List.of(4), said(toBob, 1));
     }
@@ -190,6 +166,21 @@ class TopicHistoryTest {
         }
         room.emit("said", total);
         assertEquals(List.of(total), said(toBob, 1), "nothing more was queued for bob");
+    }
+
+    /** Broadcasts {@code said} events with the data 1 to {@code n}. */
+    private static void said(Topic topic, int n) {
+        for (int i = 1; i <= n; i++) {
+            topic.emit("said", i);
+        }
+    }
+
+    /** A new page that connected, then joined {@code topic}: its connection. */
+    private FakeConnection joined(String topic) {
+        Tab tab = Tab.open(app, "/room");
+        FakeConnection c = tab.connect();
+        tab.page().join(topic);
+        return c;
     }
 
     /** The data of the next {@code n} frames, each a {@code said} event numbered in order. */
