@@ -87,8 +87,8 @@ public interface Page {
     /**
      * Joins a topic: events emitted to it reach this page until it leaves or closes. {@code presence}
      * is what other members learn about this page ({@link Topic#members()}, the browser's
-     * {@code pagewire:join}); it is converted to JSON like {@link #emit} data, {@code null} meaning
-     * JSON {@code null}. Joining a topic this page is a member of already replaces its presence
+     * {@code pagewire:join}); it is converted to JSON like {@link #emit} data, at the call (later
+     * changes to it are not seen), {@code null} meaning JSON {@code null}. Joining a topic this page is a member of already replaces its presence
      * data, announced as a join again; it does not resend the history. A no-op on a closed page.
      *
      * @throws NullPointerException if {@code topic} is null

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagewire.Settings;
 import dev.pagewire.Topic;
 import dev.pagewire.testing.FakeConnection;
@@ -70,6 +71,14 @@ class TopicPresenceTest {
         assertEquals(List.of(ann.page().id(), bob.page().id()), members.stream().map(Topic.Member::id).toList());
         assertEquals(json("{\"name\":\"ann\",\"away\":true}"), members.get(0).presence());
         assertEquals(Set.of("room"), ann.page().topics());
+    }
+
+    @Test
+    void presenceIsCopiedOnJoin() {
+        ObjectNode presence = Json.mapper().createObjectNode().put("name", "ann");
+        ann.page().join("room", presence);
+        presence.put("name", "changed later");
+        assertEquals(json("{\"name\":\"ann\"}"), room.members().get(0).presence());
     }
 
     @Test
