@@ -58,18 +58,43 @@ public interface Channel {
     CompletableFuture<JsonNode> call(String name, Object args, Duration timeout);
 
     /**
-     * Sends an event to the client. {@code data} is converted to JSON (Jackson). Never blocks; kept
-     * until the client acknowledges it and resent after a reconnect. A no-op once closed.
+     * Sends an event to the client. {@code data} is converted to JSON (Jackson): records, maps,
+     * lists, strings, numbers, {@code JsonNode}, or {@code null}. Never blocks; kept until the
+     * client acknowledges it and resent after a reconnect (bounded by
+     * {@link Settings#maxReplayFrames()} and {@link Settings#maxReplayBytes()}). A no-op once
+     * closed. Names starting {@code pagewire:} are Pagewire's own events
+     * ({@link Topic#announcePresence}); {@link #on} accepts them, emitting them is refused.
      *
-     * @throws IllegalArgumentException if {@code data} cannot be converted to JSON
+     * @throws IllegalArgumentException if {@code data} cannot be converted to JSON, or the name is
+     *     not 1 to 128 characters or starts with {@code pagewire:}
      */
     void emit(String event, Object data);
 
-    /** Sends a binary event; the browser receives an {@code ArrayBuffer}. */
+    /**
+     * Sends a binary event; the browser receives an {@code ArrayBuffer}. Names as for
+     * {@link #emit(String, Object)}.
+     */
     void emit(String event, byte[] bytes);
 
-    /** Joins a topic: its broadcasts reach this channel until it leaves or closes. */
+    /**
+     * Joins a topic with no presence data (JSON {@code null}); see {@link #join(String, Object)}.
+     *
+     * @throws NullPointerException if {@code topic} is null
+     */
     void join(String topic);
+
+    /**
+     * Joins a topic: its broadcasts reach this channel until it leaves or closes. {@code presence}
+     * is what other members learn about this member ({@link Topic#members()}, the browser's
+     * {@code pagewire:join}); it is converted to JSON like {@link #emit} data, at the call (later
+     * changes to it are not seen), {@code null} meaning JSON {@code null}. Joining a topic this
+     * channel is a member of already replaces its presence data, announced as a join again; it
+     * does not resend the history. A no-op on a closed channel.
+     *
+     * @throws NullPointerException if {@code topic} is null
+     * @throws IllegalArgumentException if {@code presence} cannot be converted to JSON
+     */
+    void join(String topic, Object presence);
 
     /** Leaves a topic; a no-op if not a member. */
     void leave(String topic);

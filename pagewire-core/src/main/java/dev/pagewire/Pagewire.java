@@ -70,7 +70,12 @@ public interface Pagewire extends AutoCloseable {
     /** Serves classpath resources below {@code classpathRoot} under the URL prefix {@code urlPrefix}. */
     Pagewire staticResources(String urlPrefix, String classpathRoot);
 
-    /** The topic of that name; topics exist while they have members, handles are cheap and reusable. */
+    /**
+     * The topic of that name. Handles are cheap and reusable; a topic's members exist while it has
+     * any, its configuration while the application lives (see {@link Topic}).
+     *
+     * @throws NullPointerException if {@code name} is null
+     */
     Topic topic(String name);
 
     /** Number of live pages (connected or inside their grace period). */

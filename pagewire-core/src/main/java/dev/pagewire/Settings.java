@@ -53,6 +53,9 @@ import java.util.Set;
  * @param reloadOnExpired whether the browser reloads a page (which renders a new one) when the
  *     server no longer has it: its grace period ended, or the server restarted. Sent to the client
  *     with the page. Default off: the page shows state {@code expired} and decides itself.
+ * @param topicHistory how many of a topic's latest broadcasts it keeps for pages that join later,
+ *     which receive them right after joining, before any new broadcast; {@code 0} keeps none. The
+ *     default for every topic; {@link Topic#history(int)} sets it per topic. At least 0. Default 0.
  * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start; set the
  *     same secret on every node of a cluster.
  */
@@ -75,6 +78,7 @@ public record Settings(
         Duration connectTimeout,
         Duration upgradeAfter,
         boolean reloadOnExpired,
+        int topicHistory,
         byte[] secret) {
 
     public Settings {
@@ -92,6 +96,9 @@ public record Settings(
         positive(maxChannels, "maxChannels");
         positive(connectTimeout, "connectTimeout");
         positive(upgradeAfter, "upgradeAfter");
+        if (topicHistory < 0) {
+            throw new IllegalArgumentException("topicHistory must be 0 or more, got " + topicHistory);
+        }
         if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
             throw new IllegalArgumentException(
                     "idleTimeout (" + idleTimeout + ") must be longer than heartbeatInterval ("
@@ -142,7 +149,7 @@ public record Settings(
                 + ", allowedOrigins=" + allowedOrigins + ", allowCredentials=" + allowCredentials
                 + ", maxChannels=" + maxChannels + ", compression=" + compression
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
-                + ", reloadOnExpired=" + reloadOnExpired
+                + ", reloadOnExpired=" + reloadOnExpired + ", topicHistory=" + topicHistory
                 + ", secret=(" + secret.length + " bytes)]";
     }
 
@@ -178,6 +185,7 @@ public record Settings(
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration upgradeAfter = Duration.ofSeconds(10);
         private boolean reloadOnExpired;
+        private int topicHistory;
         private byte[] secret;
 
         private Builder() {}
@@ -292,6 +300,12 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#topicHistory()}. */
+        public Builder topicHistory(int broadcasts) {
+            this.topicHistory = broadcasts;
+            return this;
+        }
+
         /** See {@link Settings#secret()}. */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
@@ -307,7 +321,7 @@ public record Settings(
             }
             return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
                     maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
-                    allowCredentials, maxChannels, compression, connectTimeout, upgradeAfter, reloadOnExpired, key);
+                    allowCredentials, maxChannels, compression, connectTimeout, upgradeAfter, reloadOnExpired, topicHistory, key);
         }
     }
 }

@@ -1,20 +1,108 @@
 package dev.pagewire;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
- * A named group of pages for broadcast (chat rooms, tickers). Pages join with {@link Page#join}
- * and leave with {@link Page#leave} or when they close. Thread-safe.
+ * A named group of pages for broadcast (chat rooms, tickers), with presence: who is in it, with what
+ * data, and who joins and leaves. Pages join with {@link Page#join(String, Object)} and leave with
+ * {@link Page#leave} or when they close. Handles from {@link Pagewire#topic} are cheap; every handle of
+ * a name is the same topic.
+ *
+ * <p>Order: broadcasts, join and leave notifications of one topic reach every member in one and the
+ * same order. A page that joins receives, before anything else of the topic, {@code pagewire:members}
+ * (if {@link #announcePresence} is on) and then the kept {@link #history}, then every later broadcast:
+ * no gap, no duplicate.
+ *
+ * <p>Lifetime: members, and the history of a topic that was never configured, last while the topic
+ * has members. Configuration ({@link #history}, {@link #announcePresence}, {@link #onJoin},
+ * {@link #onLeave}) and the history of a configured topic last as long as the application, members or
+ * not; configure a topic before pages join it.
+ *
+ * <p>Threads: every method is thread-safe and never blocks on the network.
  */
 public interface Topic {
+
+    /**
+     * One member of a topic, as {@link #members()} lists it and the listeners and the browser's
+     * {@code pagewire:join} / {@code pagewire:leave} events describe it.
+     *
+     * @param id the member's id: a page's {@link Page#id()} for pages; never null
+     * @param presence the data the member joined with, JSON {@code null} when none; never null.
+     *     Shared by every view of the member: treat it as read-only
+     */
+    record Member(String id, JsonNode presence) {
+        public Member {
+            Objects.requireNonNull(id, "id");
+            presence = presence == null ? NullNode.getInstance() : presence;
+        }
+    }
 
     /** The topic's name. */
     String name();
 
-    /** Sends an event to every member page. The data is encoded once for all members. */
+    /**
+     * Sends an event to every member page, and keeps it in the topic's {@link #history} if that is
+     * on. The data is converted to JSON like {@link Page#emit} and encoded once for all members.
+     *
+     * @throws IllegalArgumentException if {@code data} cannot be converted to JSON, or the name is not
+     *     1 to 128 characters or starts with the reserved prefix {@code pagewire:}
+     */
     void emit(String event, Object data);
 
-    /** Sends an event to every member page except {@code except} (typically the sender: a page or one of its endpoint channels). */
+    /**
+     * Sends an event to every member page except {@code except} (typically the sender, a page or one of its endpoint channels; {@code null}
+     * excludes no one), and keeps it in the history like {@link #emit}: a page joining later gets it
+     * too, the sender's own later joins included.
+     *
+     * @throws IllegalArgumentException as {@link #emit} does
+     */
     void emitExcept(Channel except, String event, Object data);
 
-    /** The number of member pages now. */
+    /** The number of members now. */
     int size();
+
+    /** The members now, in the order they joined (a member that joins again keeps its place). */
+    List<Member> members();
+
+    /**
+     * Keeps the last {@code lastN} broadcasts of this topic and sends them, in order, to each page
+     * that joins later, before any new broadcast; {@code 0} keeps none and forgets what was kept.
+     * Lowering it forgets the oldest kept broadcasts at once. Default {@link Settings#topicHistory()}.
+     * The history is sent to a joining page like any of its events (numbered, resent on reconnect,
+     * within its replay bounds), so keep it to what a late joiner needs.
+     *
+     * @return this topic
+     * @throws IllegalArgumentException if {@code lastN} is negative
+     */
+    Topic history(int lastN);
+
+    /**
+     * Turns presence events on or off for the browsers of this topic's members (default off). When
+     * on, a page that joins first receives {@code pagewire:members}
+     * {@code {"topic":t,"members":[{"id":…,"presence":…},…]}} (the members before it, in join order),
+     * and every member receives {@code pagewire:join} {@code {"topic":t,"member":{"id":…,"presence":…}}}
+     * when another member joins, or joins again with new presence data (so a browser keeps a map by
+     * id), and {@code pagewire:leave} of the same shape when another member leaves or closes.
+     *
+     * @return this topic
+     */
+    Topic announcePresence(boolean on);
+
+    /**
+     * Calls {@code listener} with each member that joins, and again when a member joins again with new
+     * presence data. Listeners of one topic run one at a time, in the order of the joins and leaves,
+     * on a virtual thread of the application, never while a lock of Pagewire's is held, so they may
+     * block and may call back into Pagewire. A listener that throws is logged; the others still run.
+     */
+    void onJoin(Consumer<Member> listener);
+
+    /**
+     * Calls {@code listener} with each member that leaves, by {@link Page#leave} or by closing; on the
+     * same terms as {@link #onJoin}.
+     */
+    void onLeave(Consumer<Member> listener);
 }

@@ -33,9 +33,12 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(30), s.closeGracePeriod());
         assertEquals(Duration.ofMinutes(2), s.tokenTtl());
         assertEquals(Set.of(), s.allowedOrigins());
+        assertFalse(s.allowCredentials());
+        assertEquals(16, s.maxChannels());
         assertTrue(s.compression());
         assertEquals(Duration.ofSeconds(3), s.connectTimeout());
         assertEquals(Duration.ofSeconds(10), s.upgradeAfter());
+        assertEquals(0, s.topicHistory());
         assertEquals(32, s.secret().length);
     }
 
@@ -63,6 +66,7 @@ class SettingsTest {
                 .compression(false)
                 .connectTimeout(Duration.ofSeconds(9))
                 .upgradeAfter(Duration.ofSeconds(10))
+                .topicHistory(14)
                 .secret(secret)
                 .build();
         assertEquals(1, s.maxMessageBytes());
@@ -80,6 +84,7 @@ class SettingsTest {
         assertFalse(s.compression());
         assertEquals(Duration.ofSeconds(9), s.connectTimeout());
         assertEquals(Duration.ofSeconds(10), s.upgradeAfter());
+        assertEquals(14, s.topicHistory());
         assertArrayEquals(secret, s.secret());
     }
 
@@ -97,7 +102,8 @@ class SettingsTest {
                 bad("closeGracePeriod", b -> b.closeGracePeriod(Duration.ZERO)),
                 bad("tokenTtl", b -> b.tokenTtl(null)),
                 bad("connectTimeout", b -> b.connectTimeout(Duration.ofMillis(-5))),
-                bad("upgradeAfter", b -> b.upgradeAfter(Duration.ZERO)));
+                bad("upgradeAfter", b -> b.upgradeAfter(Duration.ZERO)),
+                bad("maxChannels", b -> b.maxChannels(0)));
     }
 
     private static Arguments bad(String name, Consumer<Settings.Builder> change) {
@@ -126,6 +132,15 @@ class SettingsTest {
     }
 
     @Test
+    void topicHistoryMayBeZeroButNotNegative() {
+        assertEquals(0, Settings.builder().topicHistory(0).build().topicHistory());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Settings.builder().topicHistory(-1).build());
+        assertTrue(e.getMessage().startsWith("topicHistory must be 0 or more") && e.getMessage().contains("-1"),
+                e.getMessage());
+    }
+
+    @Test
     void aSecretShorterThan32BytesIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Settings.builder().secret(new byte[31]).build());
@@ -146,7 +161,7 @@ class SettingsTest {
 
         byte[] direct = filled(32, (byte) 9);
         Settings d = new Settings(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Set.of(), false, 1, true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, direct);
+                Duration.ofSeconds(1), Set.of(), false, 1, true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, 0, direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());
     }

@@ -41,3 +41,10 @@ $("composer").addEventListener("submit", (e) => {
   pagewire.page.emit("say", { text });
   $("message").value = "";
 });
+
+// A second channel, multiplexed on this page's connection: the /stats endpoint tells every page how
+// many pages are in the room, now and whenever one joins or leaves.
+const stats = pagewire.open("/stats");
+stats.on("online", (count) => {
+  $("online").textContent = count;
+});

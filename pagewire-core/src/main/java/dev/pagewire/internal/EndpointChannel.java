@@ -134,7 +134,7 @@ final class EndpointChannel implements Channel, TopicMember {
     private void cleanUp() {
         handlers.closeCalls();
         for (String topic : topics) {
-            page.application().topics().remove(topic, this);
+            page.application().topics().leave(topic, this);
         }
         topics.clear();
         page.forget(this);
@@ -209,15 +209,28 @@ final class EndpointChannel implements Channel, TopicMember {
 
     @Override
     public void join(String topic) {
-        if (!isClosed() && topics.add(Objects.requireNonNull(topic, "topic"))) {
-            page.application().topics().add(topic, this);
+        join(topic, null);
+    }
+
+    @Override
+    public void join(String topic, Object presence) {
+        Objects.requireNonNull(topic, "topic");
+        if (isClosed()) {
+            return;
+        }
+        page.application().topics().join(topic, this, presence);
+        topics.add(topic);
+        // A close that ran meanwhile may have missed this topic; it set CLOSED before it looked.
+        if (isClosed()) {
+            topics.remove(topic);
+            page.application().topics().leave(topic, this);
         }
     }
 
     @Override
     public void leave(String topic) {
         if (topics.remove(topic)) {
-            page.application().topics().remove(topic, this);
+            page.application().topics().leave(topic, this);
         }
     }
 

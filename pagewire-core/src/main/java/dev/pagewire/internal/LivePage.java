@@ -128,15 +128,28 @@ final class LivePage implements Page, TopicMember {
 
     @Override
     public void join(String topic) {
-        if (state != State.CLOSED && topics.add(Objects.requireNonNull(topic, "topic"))) {
-            app.topics().add(topic, this);
+        join(topic, null);
+    }
+
+    @Override
+    public void join(String topic, Object presence) {
+        Objects.requireNonNull(topic, "topic");
+        if (state == State.CLOSED) {
+            return;
+        }
+        app.topics().join(topic, this, presence);
+        topics.add(topic);
+        // A close that ran meanwhile may have missed this topic; it set CLOSED before it looked.
+        if (state == State.CLOSED) {
+            topics.remove(topic);
+            app.topics().leave(topic, this);
         }
     }
 
     @Override
     public void leave(String topic) {
         if (topics.remove(topic)) {
-            app.topics().remove(topic, this);
+            app.topics().leave(topic, this);
         }
     }
 
@@ -286,7 +299,7 @@ final class LivePage implements Page, TopicMember {
         }
         channels.closeAll();
         for (String topic : topics) {
-            app.topics().remove(topic, this);
+            app.topics().leave(topic, this);
         }
         topics.clear();
         app.pages().remove(this);

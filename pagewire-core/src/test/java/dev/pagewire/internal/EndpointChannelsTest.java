@@ -85,6 +85,17 @@ class EndpointChannelsTest {
         }
     }
 
+    /**
+     * Asserts {@code actual} is the data frame {@code expected} (written with its sequence number
+     * and without an ack), with or without a piggybacked ack: whether one rides along depends on
+     * when the delayed-ack timer ran, not on the behaviour under test.
+     */
+    private static void assertFrame(String expected, String actual) {
+        String body = expected.substring(0, expected.length() - 1);
+        assertTrue(actual.equals(expected) || actual.matches(java.util.regex.Pattern.quote(body) + ",\\d+]"),
+                "expected " + expected + " (with or without an ack), got " + actual);
+    }
+
     private Channel awaitOpened() throws InterruptedException {
         Channel channel = opened.poll(Wait.LONG.toMillis(), TimeUnit.MILLISECONDS);
         assertTrue(channel != null, "the endpoint's handler ran");
@@ -96,14 +107,14 @@ class EndpointChannelsTest {
         Tab tab = start();
         FakeConnection c = tab.connect();
         c.receive("[\"chopen\",1,\"/echo\",{\"name\":\"a\"},1]");
-        assertEquals("[\"chok\",1,1,1]", next(c));
+        assertFrame("[\"chok\",1,1]", next(c));
         Channel channel = awaitOpened();
         assertEquals("/echo", channel.path());
         assertEquals(tab.page(), channel.page());
         c.receive("[1,\"ev\",\"say\",{\"text\":\"hi\"},2]");
-        assertEquals("[1,\"ev\",\"echo\",{\"text\":\"hi\",\"params\":{\"name\":\"a\"}},2,2]", next(c));
+        assertFrame("[1,\"ev\",\"echo\",{\"text\":\"hi\",\"params\":{\"name\":\"a\"}},2]", next(c));
         tab.page().emit("own", 1);
-        assertEquals("[\"ev\",\"own\",1,3]", next(c));
+        assertFrame("[\"ev\",\"own\",1,3]", next(c));
     }
 
     @Test
@@ -141,9 +152,9 @@ class EndpointChannelsTest {
         next(c);
         Channel channel = awaitOpened();
         c.receive("[1,\"call\",7,\"add\",{\"a\":2,\"b\":3},2]");
-        assertEquals("[1,\"res\",7,true,5,2,2]", next(c));
+        assertFrame("[1,\"res\",7,true,5,2]", next(c));
         CompletableFuture<JsonNode> reply = channel.call("confirm", Map.of("q", 1));
-        assertEquals("[1,\"call\",1,\"confirm\",{\"q\":1},3]", next(c));
+        assertFrame("[1,\"call\",1,\"confirm\",{\"q\":1},3]", next(c));
         c.receive("[1,\"res\",1,true,\"yes\",3]");
         assertEquals("yes", reply.get(10, TimeUnit.SECONDS).asText());
     }
@@ -153,8 +164,8 @@ class EndpointChannelsTest {
         Tab tab = start();
         FakeConnection c = tab.connect();
         c.receive("[\"chopen\",1,\"/nowhere\",null,1]");
-        assertEquals("[\"chclose\",1,\"not_found\",\"no endpoint at /nowhere\",1,1]", next(c));
-        assertEquals(0, ((LivePage) tab.page()).channels().size());
+        assertFrame("[\"chclose\",1,\"not_found\",\"no endpoint at /nowhere\",1]", next(c));
+        Wait.await("the refused channel forgotten", () -> ((LivePage) tab.page()).channels().size() == 0);
     }
 
     @Test
@@ -162,7 +173,7 @@ class EndpointChannelsTest {
         Tab tab = start();
         FakeConnection c = tab.connect();
         c.receive("[\"chopen\",1,\"/guarded\",{\"key\":\"guess\"},1]");
-        assertEquals("[\"chclose\",1,\"refused\",\"wrong key for /guarded\",1,1]", next(c));
+        assertFrame("[\"chclose\",1,\"refused\",\"wrong key for /guarded\",1]", next(c));
         ChannelRequest request = asked.take();
         assertEquals(tab.page(), request.page());
         assertNull(request.origin());
@@ -179,7 +190,7 @@ class EndpointChannelsTest {
         FakeConnection c = tab.connect();
         c.receive("[\"chopen\",1,\"/broken\",null,1]");
         assertTrue(next(c).startsWith("[\"chok\",1,"));
-        assertEquals("[\"chclose\",1,\"error\",\"the endpoint failed to open the channel\",2]", next(c));
+        assertFrame("[\"chclose\",1,\"error\",\"the endpoint failed to open the channel\",2]", next(c));
         assertFalse(c.isClosed());
     }
 
@@ -201,6 +212,25 @@ class EndpointChannelsTest {
     }
 
     @Test
+    void aChannelWhoseHandlersFallBehindIsClosedWithLimitAndThePageGoesOn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Tab tab = start(s -> s.maxQueuedEvents(2));
+        app.endpoint("/slow", channel -> channel.on("work", e -> release.await()));
+        tab.page().on("ping", e -> tab.page().emit("pong", (Object) null));
+        FakeConnection c = tab.connect();
+        c.receive("[\"chopen\",1,\"/slow\",null,1]");
+        assertTrue(next(c).startsWith("[\"chok\",1,"));
+        for (int seq = 2; seq <= 6; seq++) {
+            c.receive("[1,\"ev\",\"work\",null," + seq + "]");
+        }
+        assertTrue(next(c).startsWith("[\"chclose\",1,\"limit\",\"too many events queued (limit 2)\""));
+        c.receive("[\"ev\",\"ping\",null,7]");
+        assertTrue(next(c).startsWith("[\"ev\",\"pong\""));
+        assertFalse(c.isClosed());
+        release.countDown();
+    }
+
+    @Test
     void aReusedChannelNumberIsAProtocolError() {
         Tab tab = start();
         FakeConnection c = tab.connect();
@@ -219,7 +249,7 @@ class EndpointChannelsTest {
         next(c);
         Channel channel = awaitOpened();
         channel.close();
-        assertEquals("[\"chclose\",1,\"closed\",\"closed by the server\",2]", next(c));
+        assertFrame("[\"chclose\",1,\"closed\",\"closed by the server\",2]", next(c));
         assertTrue(channel.isClosed());
         Wait.await("close hook", () -> closed.contains("s"));
         channel.emit("after", 1); // a no-op once closed
@@ -267,7 +297,7 @@ class EndpointChannelsTest {
         channel.join("ticker");
         tab.page().join("ticker");
         app.topic("ticker").emitExcept(tab.page(), "tick", 42);
-        assertEquals("[1,\"ev\",\"tick\",42,2]", next(c));
+        assertFrame("[1,\"ev\",\"tick\",42,2]", next(c));
         assertEquals(2, app.topic("ticker").size());
         channel.close();
         Wait.await("the closed channel left its topic", () -> app.topic("ticker").size() == 1);
@@ -289,7 +319,7 @@ class EndpointChannelsTest {
         c.attachTo(app, "/echo", body.path("token").asText(), null);
         assertTrue(c.nextText().startsWith("[\"hello\""));
         c.receive("[\"ev\",\"say\",{\"text\":\"hi\"},1]");
-        assertEquals("[\"ev\",\"echo\",{\"text\":\"hi\",\"params\":{\"name\":\"direct\"}},1,1]", next(c));
+        assertFrame("[\"ev\",\"echo\",{\"text\":\"hi\",\"params\":{\"name\":\"direct\"}},1]", next(c));
         c.receive("[\"bye\"]");
         Wait.await("closing the connection's page closed the channel", () -> closed.contains("direct"));
     }

@@ -27,6 +27,12 @@ public final class FrameCodec {
     /** Longest event name, in characters. */
     public static final int MAX_NAME_LENGTH = 128;
 
+    /**
+     * The prefix of Pagewire's own events to the browser ({@code pagewire:join}, …, docs/PROTOCOL.md
+     * §3); application code may listen to such names but not emit them.
+     */
+    public static final String SYSTEM_PREFIX = "pagewire:";
+
     private static final int PROTOCOL_VERSION = 1;
 
     private final ObjectMapper reader;
@@ -220,12 +226,30 @@ public final class FrameCodec {
     }
 
     /**
-     * {@code ["ev", name, data]} awaiting its number, with {@code data} converted by Jackson.
+     * {@code ["ev", name, data]} awaiting its number, with {@code data} converted by Jackson: an
+     * application's event, so not a reserved name ({@link #checkEmitName}).
      *
-     * @throws IllegalArgumentException if {@code data} cannot be written as JSON
+     * @throws IllegalArgumentException if {@code data} cannot be written as JSON or the name is refused
      */
     public DataFrame event(String name, Object data) {
+        checkEmitName(name);
+        return eventFrame(name, data);
+    }
+
+    /**
+     * A Pagewire event ({@code pagewire:…}, §3) awaiting its number, encoded like {@link #event}.
+     *
+     * @throws IllegalArgumentException if the name lacks the prefix or {@code data} is not JSON
+     */
+    public DataFrame systemEvent(String name, Object data) {
         checkName(name);
+        if (!name.startsWith(SYSTEM_PREFIX)) {
+            throw new IllegalArgumentException("a system event's name starts with " + SYSTEM_PREFIX + ": " + name);
+        }
+        return eventFrame(name, data);
+    }
+
+    private DataFrame eventFrame(String name, Object data) {
         return data(g -> {
             g.writeString("ev");
             g.writeString(name);
@@ -235,7 +259,7 @@ public final class FrameCodec {
 
     /** A binary event frame awaiting its number. */
     public DataFrame binaryEvent(String name, byte[] bytes) {
-        checkName(name);
+        checkEmitName(name);
         DataFrame header = data(g -> {
             g.writeString("ev");
             g.writeString(name);
@@ -331,6 +355,15 @@ public final class FrameCodec {
             throw new IllegalArgumentException(
                     "event name must be 1 to " + MAX_NAME_LENGTH + " characters, got "
                             + (name == null ? "null" : "'" + abbreviate(name) + "'"));
+        }
+    }
+
+    /** {@link #checkName}, and not {@link #SYSTEM_PREFIX}: the names application code may emit. */
+    public static void checkEmitName(String name) {
+        checkName(name);
+        if (name.startsWith(SYSTEM_PREFIX)) {
+            throw new IllegalArgumentException("event names starting " + SYSTEM_PREFIX
+                    + " are reserved for Pagewire's own events; rename '" + abbreviate(name) + "'");
         }
     }
 

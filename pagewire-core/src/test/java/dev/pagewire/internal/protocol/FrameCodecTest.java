@@ -98,6 +98,22 @@ class FrameCodecTest {
     }
 
     @Test
+    void theApplicationCannotEmitReservedNamesButPagewireCan() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> codec.event("pagewire:join", null));
+        assertTrue(e.getMessage().contains("reserved") && e.getMessage().contains("pagewire:join"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> codec.binaryEvent("pagewire:x", new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> codec.systemEvent("join", null));
+        assertEquals("[\"ev\",\"pagewire:join\",1,7]", codec.systemEvent("pagewire:join", 1).numbered(7).text());
+        assertEquals("[\"ev\",\"pagewire\",1,7]", codec.event("pagewire", 1).numbered(7).text());
+    }
+
+    @Test
+    void reservedNamesArriveFromTheBrowserLikeAnyOther() throws Exception {
+        assertEquals("pagewire:join", ((Frame.Emit) codec.decode("[\"ev\",\"pagewire:join\"]")).name());
+    }
+
+    @Test
     void eventNamesOfUpTo128CharactersAreAccepted() throws Exception {
         assertEquals(NAME_128, ((Frame.Emit) codec.decode("[\"ev\",\"" + NAME_128 + "\"]")).name());
         assertEquals("é", ((Frame.Emit) codec.decode("[\"ev\",\"é\"]")).name());

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * The chat example: every tab is its own page with its own name; what one tab says appears in every
- * tab; the server pushes a clock to every page each second, unasked.
+ * tab; the server pushes a clock to every page each second, unasked; and each page opens a second
+ * channel, to the endpoint {@code /stats}, that shows how many pages are in the room.
  *
  * <p>Run: {@code java -jar examples/chat/target/pagewire-chat.jar [--port 8080] [--host 0.0.0.0]
  * [--self-signed | --tls-cert FILE --tls-key FILE]}.
@@ -44,10 +45,18 @@ public final class ChatApp implements AutoCloseable {
     });
     private final String html = resource("chat/index.html");
 
-    /** Sets the chat up on {@code app}: the page at {@code /}, its assets, and the clock. */
+    /** Sets the chat up on {@code app}: the page at {@code /}, its assets, the clock and {@code /stats}. */
     public ChatApp(Pagewire app) {
         this.app = app;
         app.staticResources("/assets", "chat/assets");
+        // Every change of the room, and every new stats channel, asks for a count; the counts are
+        // read and sent one at a time on the clock's thread, so the last one sent is never stale.
+        app.topic("room").onJoin(member -> clock.execute(this::publishOnline));
+        app.topic("room").onLeave(member -> clock.execute(this::publishOnline));
+        app.endpoint("/stats", channel -> {
+            channel.join("stats");
+            clock.execute(this::publishOnline);
+        });
         app.page("/", (request, page) -> {
             join(page);
             return html;
@@ -73,6 +82,11 @@ public final class ChatApp implements AutoCloseable {
             }
             app.topic("room").emit("message", Map.of("from", name, "text", text));
         });
+    }
+
+    /** Tells every stats channel how many pages are in the room now. */
+    private void publishOnline() {
+        app.topic("stats").emit("online", app.topic("room").size());
     }
 
     @Override
