@@ -70,7 +70,35 @@ public final class PagewireClient implements AutoCloseable {
         return connect(config, (http, timeout) -> PageLoader.load(http, pageUrl, timeout));
     }
 
-    /** How a client gets its token: a page's GET. */
+    /** Opens an endpoint connection with the default {@link ClientOptions}; as {@link #openEndpoint(URI, Object, Consumer)}. */
+    public static PagewireClient openEndpoint(URI endpointUrl, Object params) throws IOException, InterruptedException {
+        return openEndpoint(endpointUrl, params, o -> {});
+    }
+
+    /**
+     * Opens a connection of its own to the endpoint at {@code endpointUrl} (docs/PROTOCOL.md §12.2):
+     * POSTs {@code {"params": params}} (params converted to JSON), which runs the endpoint's
+     * authorizer and creates a page without HTML, then connects to the endpoint URL with its token
+     * exactly as {@link #open(URI, Consumer)} does for a page, on every transport, with the same
+     * guarantees. The client's own channel ({@link #on}, {@link #emit}, {@link #call}, {@link
+     * #handle}) is the endpoint instance; its {@code channel.close()} closes the client
+     * ({@link ConnectionState#CLOSED}, code 4000). The client may {@link #open(String, Object)} more
+     * channels to endpoints of the same server.
+     *
+     * @throws ChannelRefusedException if the authorizer refused ({@code refused}, with its reason)
+     *     or there is no endpoint at that path ({@code not_found})
+     * @throws IOException if the POST fails or is answered otherwise (e.g. 403 for an Origin the
+     *     server does not allow): the message has the status and body
+     * @throws InterruptedException if interrupted while waiting for the answer
+     */
+    public static PagewireClient openEndpoint(URI endpointUrl, Object params, Consumer<ClientOptions.Builder> config)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(endpointUrl, "endpointUrl");
+        JsonNode json = Json.toJson(params);
+        return connect(config, (http, timeout) -> PageLoader.openEndpoint(http, endpointUrl, json, timeout));
+    }
+
+    /** How a client gets its token: a page's GET or an endpoint's POST. */
     @FunctionalInterface
     private interface TokenSource {
         PageLoader.Rendered fetch(HttpClient http, Duration timeout) throws IOException, InterruptedException;

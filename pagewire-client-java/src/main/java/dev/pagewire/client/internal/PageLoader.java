@@ -1,6 +1,7 @@
 package dev.pagewire.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.client.ChannelRefusedException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders a page with a GET and reads what its script element carries (docs/PROTOCOL.md §1, §9.6):
- * the page token and the client configuration. The channel lives at the page's own URL.
+ * Gets a page token and the client configuration (docs/PROTOCOL.md §1, §9.6): from a page rendered
+ * with a GET (its script element carries them), or from an endpoint opened with a POST (§12.2,
+ * a page without HTML). The channel lives at the page's, or the endpoint's, own URL.
  */
 public final class PageLoader {
 
@@ -69,6 +71,65 @@ public final class PageLoader {
         return parse(response.uri(), response.body());
     }
 
+    /**
+     * Opens an endpoint connection (§12.2): POSTs {@code {"params": …}} to {@code endpointUrl} and
+     * reads the token and configuration of the page without HTML the server made for it.
+     *
+     * @throws ChannelRefusedException if the endpoint's authorizer refused ({@code refused}, with its
+     *     reason) or no endpoint is at that path ({@code not_found})
+     * @throws IOException if the POST fails, or is answered otherwise (status and body in the message)
+     */
+    public static Rendered openEndpoint(HttpClient http, URI endpointUrl, JsonNode params, Duration timeout)
+            throws IOException, InterruptedException {
+        String body = "{\"params\":" + Frames.text(params) + "}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpointUrl)
+                .version(HttpClient.Version.HTTP_1_1)
+                .timeout(timeout)
+                .header("Content-Type", "text/plain;charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return admitted(endpointUrl, response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""), response.body());
+    }
+
+    /** Reads the answer to an endpoint's opening POST (§12.2, the table of answers). */
+    static Rendered admitted(URI endpointUrl, int status, String contentType, String body) throws IOException {
+        boolean json = contentType.toLowerCase().startsWith("application/json");
+        String what = "POST " + endpointUrl + " was answered with HTTP " + status;
+        if (status == 200 && json) {
+            JsonNode answer = readJson(body, what);
+            if (!answer.path("token").isTextual() || answer.path("token").textValue().isEmpty()) {
+                throw new IOException(what + " without a token: " + body);
+            }
+            return new Rendered(endpointUrl, answer.path("token").textValue(), connectTimeout(answer.path("config")));
+        }
+        if (status == 403 && json) {
+            JsonNode refusal = readJson(body, what);
+            throw new ChannelRefusedException(refusal.path("code").asText("refused"), refusal.path("reason").asText(""));
+        }
+        if (status == 404) {
+            throw new ChannelRefusedException("not_found", body.isBlank() ? "no endpoint at " + endpointUrl.getPath()
+                    : body.strip());
+        }
+        String hint = status == 403 ? " (the server does not allow this client's Origin)"
+                : status == 200 ? " (" + contentType + ", not the JSON of an endpoint: is it a Pagewire endpoint?)" : "";
+        throw new IOException(what + hint + ": " + body.strip());
+    }
+
+    private static JsonNode readJson(String body, String what) throws IOException {
+        try {
+            return Frames.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new IOException(what + " and a body that is not JSON: " + body, e);
+        }
+    }
+
+    /** The {@code connectTimeout} of a client configuration (§9.6), or null when it names none. */
+    private static Duration connectTimeout(JsonNode config) {
+        JsonNode value = config.path("connectTimeout");
+        return value.isNumber() && value.asDouble() > 0 ? Duration.ofMillis(value.asLong()) : null;
+    }
+
     static Rendered parse(URI pageUrl, String html) throws IOException {
         Matcher token = TOKEN.matcher(html);
         if (!token.find()) {
@@ -79,10 +140,7 @@ public final class PageLoader {
         if (config.find()) {
             String json = config.group(1) != null ? config.group(1) : config.group(2).replace("&quot;", "\"");
             try {
-                JsonNode value = Frames.MAPPER.readTree(json).path("connectTimeout");
-                if (value.isNumber() && value.asDouble() > 0) {
-                    connectTimeout = Duration.ofMillis(value.asLong());
-                }
+                connectTimeout = connectTimeout(Frames.MAPPER.readTree(json));
             } catch (IOException e) {
                 // An attribute that is not JSON is ignored (§9.6): the defaults apply.
             }

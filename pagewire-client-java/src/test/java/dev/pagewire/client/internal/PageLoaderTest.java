@@ -3,13 +3,16 @@ package dev.pagewire.client.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pagewire.client.ChannelRefusedException;
 
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Reading a rendered page (docs/PROTOCOL.md §1, §9.6). */
+/** Reading a rendered page, or an endpoint's answer (docs/PROTOCOL.md §1, §9.6, §12.2). */
 class PageLoaderTest {
 
     @Test
@@ -34,5 +37,36 @@ class PageLoaderTest {
     @Test
     void refusesAPageWithoutToken() {
         assertThrows(IOException.class, () -> PageLoader.parse(URI.create("http://h/x"), "<p>hi</p>"));
+    }
+
+    private static final URI STOCKS = URI.create("https://api.example.com/stocks");
+
+    @Test
+    void anAdmittedEndpointGivesTheTokenAndConfigAndTheChannelLivesAtTheEndpoint() throws IOException {
+        PageLoader.Rendered page = PageLoader.admitted(STOCKS, 200, "application/json",
+                "{\"token\":\"v1.b.2.m\",\"config\":{\"connectTimeout\":2500}}");
+        assertEquals("v1.b.2.m", page.token());
+        assertEquals(Duration.ofMillis(2500), page.connectTimeout());
+        assertEquals("wss://api.example.com/stocks?pagewire=v1.b.2.m", page.webSocketBase());
+    }
+
+    @Test
+    void anEndpointsRefusalsAreTheirCodesAndEverythingElseSaysItsStatusAndBody() {
+        ChannelRefusedException refused = assertThrows(ChannelRefusedException.class, () -> PageLoader.admitted(
+                STOCKS, 403, "application/json", "{\"code\":\"refused\",\"reason\":\"members only\"}"));
+        assertEquals("refused", refused.code());
+        assertEquals("members only", refused.reason());
+        ChannelRefusedException missing = assertThrows(ChannelRefusedException.class,
+                () -> PageLoader.admitted(STOCKS, 404, "text/plain", "no endpoint here"));
+        assertEquals("not_found", missing.code());
+        IOException origin = assertThrows(IOException.class,
+                () -> PageLoader.admitted(STOCKS, 403, "text/plain", "origin not allowed: https://evil.example"));
+        assertTrue(!(origin instanceof ChannelRefusedException));
+        assertTrue(origin.getMessage().contains("403") && origin.getMessage().contains("origin not allowed"),
+                origin.getMessage());
+        IOException other = assertThrows(IOException.class,
+                () -> PageLoader.admitted(STOCKS, 400, "text/plain", "params must be an object"));
+        assertTrue(other.getMessage().contains("400") && other.getMessage().contains("params must"), other.getMessage());
+        assertThrows(IOException.class, () -> PageLoader.admitted(STOCKS, 200, "text/html", "<p>a proxy</p>"));
     }
 }

@@ -1,0 +1,102 @@
+package dev.pagewire.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.Channel;
+import dev.pagewire.netty.testing.Wait;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A client without a page: a connection of its own to an endpoint (docs/PROTOCOL.md §12.2). */
+class EndpointConnectionTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private TestServer server;
+    private PagewireClient client;
+
+    @BeforeEach
+    void startServer() {
+        server = new TestServer();
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        server.close();
+    }
+
+    private URI endpoint(String path) {
+        return URI.create("http://127.0.0.1:" + server.server.port() + path);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theClientsOwnChannelIsTheEndpointInstanceWithEventsAndCallsBothWays(Transport transport) throws Exception {
+        List<JsonNode> hellos = new CopyOnWriteArrayList<>();
+        List<JsonNode> echoed = new CopyOnWriteArrayList<>();
+        List<byte[]> reversed = new CopyOnWriteArrayList<>();
+        client = PagewireClient.openEndpoint(endpoint(TestServer.STOCKS), Map.of("who", "bot"),
+                o -> o.forceTransport(transport).setup(c -> c
+                        .on("hello", hellos::add).on("echoed", echoed::add).onBinary("reversed", reversed::add)
+                        .handle("double", n -> n.asInt() * 2)));
+        Channel instance = server.channel("bot");
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        assertEquals(transport, client.transport());
+        Wait.await(TIMEOUT, "the endpoint's greeting", () -> hellos.size() == 1);
+        assertEquals("bot", hellos.getFirst().path("who").asText(), "the params of the POST");
+
+        client.emit("echo", "hi");
+        client.emit("bytes", new byte[] {7, 8});
+        assertEquals(9, client.call("add", Map.of("a", 4, "b", 5)).get(10, TimeUnit.SECONDS).asInt());
+        assertEquals("bot", client.call("who", null).get(10, TimeUnit.SECONDS).asText());
+        assertEquals(8, instance.call("double", 4).get(10, TimeUnit.SECONDS).asInt());
+        Wait.await(TIMEOUT, "the echoes", () -> echoed.size() == 1 && reversed.size() == 1);
+        assertEquals("hi", echoed.getFirst().asText());
+        assertArrayEquals(new byte[] {8, 7}, reversed.getFirst());
+
+        // More channels to endpoints of the same server ride on this connection (§12.2, 2.).
+        ClientChannel more = client.open(TestServer.STOCKS, Map.of("who", "more"));
+        more.opened().get(10, TimeUnit.SECONDS);
+        assertEquals("more", more.call("who", null).get(10, TimeUnit.SECONDS).asText());
+
+        instance.close();
+        Wait.await(TIMEOUT, "the instance's close to close the client", () -> client.state() == ConnectionState.CLOSED);
+        Wait.await(TIMEOUT, "its channels to end with it", () -> more.state() == ChannelState.CLOSED);
+    }
+
+    @Test
+    void anAuthorizersRefusalIsThrownWithItsReason() {
+        ChannelRefusedException e = assertThrows(ChannelRefusedException.class,
+                () -> PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE), Map.of("key", "guess")));
+        assertEquals("refused", e.code());
+        assertEquals("members only", e.reason());
+    }
+
+    @Test
+    void anAdmittedOpenOfAGuardedEndpointConnects() throws Exception {
+        client = PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE), Map.of("key", "secret", "who", "member"));
+        assertEquals("member", client.call("who", null).get(10, TimeUnit.SECONDS).asText());
+    }
+
+    @Test
+    void noEndpointAtThePathIsNotFound() {
+        ChannelRefusedException e = assertThrows(ChannelRefusedException.class,
+                () -> PagewireClient.openEndpoint(endpoint("/nowhere"), null));
+        assertEquals("not_found", e.code());
+    }
+}
