@@ -26,6 +26,12 @@ import java.util.function.Consumer;
  *     (HTTP/1.1, {@code connectTimeout})
  * @param setup run by {@code open} with the new client before it connects, to register the
  *     listeners and handlers that must see the very first frames; default none
+ * @param upgradeAfter how long a client that had to fall back waits before it tries WebSocket
+ *     again (docs/PROTOCOL.md §9.5), doubling after each failed try up to 5 min; default the page's
+ *     {@code data-pagewire-config}, else 10 s. Only when starting at WebSocket with {@code fallback}
+ * @param rememberFor how long a remembered fallback counts (§9.2); default the page's, else 1 h
+ * @param transportMemory where the fallback of an origin is remembered; default {@link
+ *     TransportMemory#perJvm()}
  */
 public record ClientOptions(
         Transport transport,
@@ -36,7 +42,10 @@ public record ClientOptions(
         int maxQueued,
         Duration callTimeout,
         HttpClient httpClient,
-        Consumer<PagewireClient> setup) {
+        Consumer<PagewireClient> setup,
+        Duration upgradeAfter,
+        Duration rememberFor,
+        TransportMemory transportMemory) {
 
     public ClientOptions {
         Objects.requireNonNull(transport, "transport");
@@ -44,8 +53,15 @@ public record ClientOptions(
         Objects.requireNonNull(maxDelay, "maxDelay");
         Objects.requireNonNull(callTimeout, "callTimeout");
         Objects.requireNonNull(setup, "setup");
+        Objects.requireNonNull(transportMemory, "transportMemory");
         if (connectTimeout != null) {
             requirePositive(connectTimeout, "connectTimeout");
+        }
+        if (upgradeAfter != null) {
+            requirePositive(upgradeAfter, "upgradeAfter");
+        }
+        if (rememberFor != null) {
+            requirePositive(rememberFor, "rememberFor");
         }
         requirePositive(initialDelay, "initialDelay");
         requirePositive(callTimeout, "callTimeout");
@@ -80,6 +96,9 @@ public record ClientOptions(
         private Duration callTimeout = Duration.ofSeconds(30);
         private HttpClient httpClient;
         private Consumer<PagewireClient> setup = client -> {};
+        private Duration upgradeAfter;
+        private Duration rememberFor;
+        private TransportMemory transportMemory = TransportMemory.perJvm();
 
         private Builder() {}
 
@@ -137,9 +156,27 @@ public record ClientOptions(
             return this;
         }
 
+        /** How long a client on a fallback waits before it tries WebSocket again (§9.5). */
+        public Builder upgradeAfter(Duration delay) {
+            this.upgradeAfter = delay;
+            return this;
+        }
+
+        /** How long a remembered fallback counts (§9.2). */
+        public Builder rememberFor(Duration age) {
+            this.rememberFor = age;
+            return this;
+        }
+
+        /** Where the fallback of an origin is remembered; {@link TransportMemory#none()} for nowhere. */
+        public Builder transportMemory(TransportMemory memory) {
+            this.transportMemory = Objects.requireNonNull(memory, "memory");
+            return this;
+        }
+
         public ClientOptions build() {
             return new ClientOptions(transport, fallback, connectTimeout, initialDelay, maxDelay,
-                    maxQueued, callTimeout, httpClient, setup);
+                    maxQueued, callTimeout, httpClient, setup, upgradeAfter, rememberFor, transportMemory);
         }
     }
 }

@@ -123,7 +123,7 @@ public final class PagewireClient implements AutoCloseable {
     /** Connects to the channel of a page already rendered, with its token: for tests of refusals. */
     static PagewireClient connect(URI pageUrl, String token, Consumer<ClientOptions.Builder> config) {
         ClientOptions options = options(config);
-        return connect(new PageLoader.Rendered(pageUrl, token, null), options, httpClient(options));
+        return connect(new PageLoader.Rendered(pageUrl, token, PageLoader.Deadlines.NONE), options, httpClient(options));
     }
 
     private static ClientOptions options(Consumer<ClientOptions.Builder> config) {

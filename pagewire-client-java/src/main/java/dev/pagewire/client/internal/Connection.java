@@ -8,13 +8,8 @@ import dev.pagewire.client.StateChange;
 import dev.pagewire.client.Transport;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A page's connection as the client sees it: its links one after the other, the state machine of
@@ -22,58 +17,55 @@ import java.util.concurrent.locks.ReentrantLock;
  * sending with the reliability of §10 through its {@link Sequencer}. What arrives after {@code
  * hello} is the {@link Receiver}'s to deliver.
  *
- * <p>Thread-safe: every piece of state is guarded by one lock, held only for short, non-blocking
- * work; links report from their I/O threads, timers from the timer thread, the application calls
- * from anywhere. Application code runs on the {@link Dispatcher}'s thread only.
+ * <p>Thread-safe: every piece of state is guarded by its {@link Guard}'s one lock; links report from
+ * their I/O threads, timers from the timer thread, the application calls from anywhere.
+ * Application code runs on the {@link CallbackThread} only.
  */
 public final class Connection implements Link.Events, Wire {
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int PROTOCOL_VERSION = 1;
     private static final long DEFAULT_HEARTBEAT_MS = 15_000;
-    /** The third {@code 4409} within this window means another copy of the page holds the token (§5). */
-    private static final long REPLACED_WINDOW_MS = 60_000;
-    private static final int MAX_REPLACED = 3;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Guard guard;
     private final HttpClient http;
     /** Whether {@link #http} was made for this connection, so it ends with it. */
     private final boolean ownsHttp;
-    private final ScheduledThreadPoolExecutor timers;
     private final Negotiation negotiation;
     private final CallbackThread callbacks;
     private final Sequencer seq;
     private final ChannelEnd<StateChange> page;
     private final ChannelTable channels;
     private final Receiver receiver;
+    private final Lifecycle lifecycle;
 
     // All guarded by lock.
-    private ConnectionState state = ConnectionState.CONNECTING;
     private String pageId;
     private long heartbeat = DEFAULT_HEARTBEAT_MS;
     private Link link;
     private boolean greeted;
     private long openedWith;
-    private boolean refusedTooLarge;
     private Future<?> probeTimer;
     private Future<?> retryTimer;
+    private Future<?> upgradeTimer;
+    /** An upgrade from the fallback {@link #link} to WebSocket in progress (§9.5), or null. */
+    private Upgrade upgrade;
     private final Liveness liveness;
     private final Backoff backoff;
-    /** When the last {@code 4409}s ended a connection (nanoTime, recent ones only). */
-    private final List<Long> replacedAt = new ArrayList<>();
+    private final CloseCodes closeCodes = new CloseCodes();
 
     public Connection(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered rendered,
                       String name) {
         this.http = http;
         this.ownsHttp = ownsHttp;
-        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name(name + "-timers").factory());
-        timers.setRemoveOnCancelPolicy(true);
-        this.negotiation = new Negotiation(options, http, rendered, timers);
+        this.guard = new Guard(name);
+        this.negotiation = new Negotiation(options, http, rendered, guard.timers());
         this.callbacks = new CallbackThread(name + "-callbacks");
         this.seq = new Sequencer(options.maxQueued(), this::later, this::sendControl);
         this.page = new ChannelEnd<>(0, this, callbacks);
         this.channels = new ChannelTable(this, callbacks);
         this.receiver = new Receiver(seq, page, channels, this::protocolError);
+        this.lifecycle = new Lifecycle(page, channels, seq, guard, callbacks, ownsHttp ? http : null);
         this.liveness = new Liveness(this::later);
         this.backoff = new Backoff(options.initialDelay(), options.maxDelay());
     }
@@ -93,11 +85,11 @@ public final class Connection implements Link.Events, Wire {
     }
 
     public ConnectionState state() {
-        return locked(() -> state);
+        return lifecycle.state();
     }
 
     public Transport transport() {
-        return locked(() -> state == ConnectionState.CONNECTED && link != null ? link.transport() : null);
+        return locked(() -> lifecycle.state() == ConnectionState.CONNECTED && link != null ? link.transport() : null);
     }
 
     public String pageId() {
@@ -112,13 +104,16 @@ public final class Connection implements Link.Events, Wire {
     /** Says bye to the server (it closes the page now) and ends the channel for good. */
     public void close() {
         locked(() -> {
-            if (state.isFinal()) {
+            if (lifecycle.isFinal()) {
                 return;
             }
-            Link current = link;
-            link = null;
-            if (current != null) {
-                current.bye();
+            // The bye goes where the server reads: the upgrade's WebSocket once it said hello (§9.5).
+            Link reading = upgrade != null && upgrade.greeted() ? upgrade.socket() : link;
+            if (reading == link) {
+                link = null;
+            }
+            if (reading != null) {
+                reading.bye();
             }
             abandon(1000, "page closed");
             finish(ConnectionState.CLOSED, 1000, "");
@@ -129,31 +124,31 @@ public final class Connection implements Link.Events, Wire {
 
     @Override
     public void send(Sequencer.Encoder encoder, Runnable onDrop, String what) {
-        lock.lock();
-        try {
+        locked(() -> {
+            ConnectionState state = lifecycle.state();
             if (state.isFinal()) {
                 throw new IllegalStateException("cannot " + what + ": the channel is " + state.name().toLowerCase());
             }
             if (seq.full()) {
                 throw new IllegalStateException("cannot " + what + ": the queue is full (" + seq.max()
-                        + " frames wait for the server's ack while the channel is " + state.name().toLowerCase()
+                        + " frames wait for the server's ack while the channel is "
+                        + (upgrade != null ? "switching to WebSocket" : state.name().toLowerCase())
                         + "); raise maxQueued or send less");
             }
             seq.add(encoder, onDrop);
             pump();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
+    /** Sends what waits, unless there is no connection or an upgrade holds frames back (§9.5). */
     private void pump() {
-        if (greeted && link != null) {
+        if (greeted && link != null && upgrade == null) {
             link.send(seq.unsent());
         }
     }
 
     private boolean sendControl(Outgoing frame) {
-        if (!greeted || link == null) {
+        if (!greeted || link == null || upgrade != null) {
             return false;
         }
         link.send(List.of(frame));
@@ -214,6 +209,11 @@ public final class Connection implements Link.Events, Wire {
     @Override
     public void frame(Link from, Inbound frame) {
         locked(() -> {
+            if (upgrade != null && from == upgrade.socket()) {
+                liveness.heard();
+                upgrade.frame(frame);
+                return;
+            }
             if (from != link) {
                 return;
             }
@@ -245,7 +245,7 @@ public final class Connection implements Link.Events, Wire {
         cancel(probeTimer);
         probeTimer = null;
         greeted = true;
-        negotiation.settled();
+        negotiation.settled(link.transport());
         backoff.reset();
         // Resent before the state change is announced, so what a "connected" listener emits goes
         // out after the frames that waited (§10.3).
@@ -253,17 +253,60 @@ public final class Connection implements Link.Events, Wire {
         if (!receiver.acked(serverAck)) {
             return;
         }
-        seq.resume(serverAck, openedWith);
-        if (refusedTooLarge) {
-            refusedTooLarge = false;
-            long dropped = seq.dropOldest();
-            if (dropped > 0) {
-                page.dispatcher().error(new ServerError("message_too_large", "the server refused frame " + dropped
-                        + " as larger than its maxMessageBytes (close 1009); it is not sent again"));
-            }
+        long dropped = seq.resume(serverAck, openedWith);
+        if (dropped > 0) {
+            page.dispatcher().error(new ServerError("message_too_large", "the server refused frame " + dropped
+                    + " as larger than its maxMessageBytes (close 1009); it is not sent again"));
         }
         pump();
-        setState(ConnectionState.CONNECTED, 0, "");
+        lifecycle.set(ConnectionState.CONNECTED, 0, "", link.transport());
+        if (link != null && negotiation.mayUpgrade(link.transport())) {
+            cancel(upgradeTimer);
+            upgradeTimer = later(negotiation.upgradeDelay().toMillis(), this::beginUpgrade);
+        }
+    }
+
+    // ---- Upgrade from a fallback to WebSocket (§9.5) ----
+
+    private void beginUpgrade() {
+        upgradeTimer = null;
+        if (lifecycle.state() != ConnectionState.CONNECTED || !greeted || link == null || upgrade != null) {
+            return;
+        }
+        upgrade = new Upgrade(link, negotiation, seq, this, this, this::switchOver, this::upgradeFailed);
+        upgrade.begin();
+    }
+
+    /** The WebSocket said hello and the fallback has ended: the WebSocket takes over, frames in order. */
+    private void switchOver(Upgrade done) {
+        upgrade = null;
+        link = done.socket();
+        openedWith = done.openedWith();
+        greeted = false;
+        onHello(done.hello()); // resumes where the WebSocket's hello says the server is, sends what was held
+        for (Inbound frame : done.buffered()) {
+            if (link != done.socket()) {
+                return; // a gap ended the connection, or the client closed
+            }
+            receiver.receive(frame);
+        }
+        if (link == done.socket() && done.socketEnded()) {
+            end(done.socket(), done.socketCode(), done.socketReason());
+        }
+    }
+
+    /** The WebSocket did not say hello: back to POSTing over the fallback, and another try later. */
+    private void upgradeFailed(Upgrade failed, boolean fallbackEnded, int code, String reason) {
+        upgrade = null;
+        if (fallbackEnded) {
+            abandon(1000, ""); // the fallback is gone as well: the server may have replaced it by this WebSocket
+            retry(code, reason);
+            return;
+        }
+        negotiation.upgradeFailed(link.transport());
+        pump(); // what was held goes over the fallback after all
+        seq.flushAck();
+        upgradeTimer = later(negotiation.upgradeDelay().toMillis(), this::beginUpgrade);
     }
 
     /** Ends the connection for a malformed or out-of-order frame and reconnects (§10.3). */
@@ -278,28 +321,19 @@ public final class Connection implements Link.Events, Wire {
     @Override
     public void end(Link from, int code, String reason) {
         locked(() -> {
-            if (from != link) {
+            if (upgrade != null && from == upgrade.socket()) {
+                upgrade.socketEnded(code, reason);
+                return;
+            }
+            if (from != link || (upgrade != null && upgrade.fallbackEnded(code))) {
                 return;
             }
             boolean wasGreeted = greeted;
             abandon(1000, "");
             if (code == 1009) {
-                refusedTooLarge = true;
+                seq.refusedTooLarge();
             }
-            if (code == 4409 && mayTakeBack()) {
-                // One of this client's own attempts reached the server late: resume on a fresh one.
-                if (wasGreeted) {
-                    retry(code, reason);
-                } else {
-                    giveUp(code, reason);
-                }
-                return;
-            }
-            ConnectionState last = switch (code) {
-                case 4000, 4409 -> ConnectionState.CLOSED;
-                case 4401, 4404 -> ConnectionState.EXPIRED;
-                default -> null;
-            };
+            ConnectionState last = closeCodes.finalState(code);
             if (last != null) {
                 finish(last, code, reason);
             } else if (!wasGreeted) {
@@ -310,13 +344,6 @@ public final class Connection implements Link.Events, Wire {
         });
     }
 
-    private boolean mayTakeBack() {
-        long now = System.nanoTime();
-        replacedAt.removeIf(at -> now - at >= TimeUnit.MILLISECONDS.toNanos(REPLACED_WINDOW_MS));
-        replacedAt.add(now);
-        return replacedAt.size() < MAX_REPLACED;
-    }
-
     /** Lets go of the current connection and its timers, closing it with {@code code}. */
     private void abandon(int code, String reason) {
         Link current = link;
@@ -324,10 +351,16 @@ public final class Connection implements Link.Events, Wire {
         greeted = false;
         cancel(probeTimer);
         probeTimer = null;
+        cancel(upgradeTimer);
+        upgradeTimer = null;
         liveness.stop();
         seq.pause();
         if (current != null) {
             current.close(code, reason);
+        }
+        if (upgrade != null) {
+            upgrade.cancel();
+            upgrade = null;
         }
     }
 
@@ -344,7 +377,7 @@ public final class Connection implements Link.Events, Wire {
     }
 
     private void retry(int code, String reason) {
-        setState(ConnectionState.RECONNECTING, code, reason);
+        lifecycle.set(ConnectionState.RECONNECTING, code, reason, null);
         cancel(retryTimer);
         retryTimer = later(backoff.next(), this::reopen);
     }
@@ -353,63 +386,28 @@ public final class Connection implements Link.Events, Wire {
     private void finish(ConnectionState last, int code, String reason) {
         cancel(retryTimer);
         retryTimer = null;
-        seq.clear();
-        setState(last, code, reason);
-        page.end(last.name().toLowerCase());
-        timers.shutdown();
-        callbacks.shutdown();
-        if (ownsHttp) {
-            http.shutdown(); // lets a bye in flight complete
-        }
-    }
-
-    private void setState(ConnectionState next, int code, String reason) {
-        if (next == state) {
-            return;
-        }
-        state = next;
-        Transport transport = next == ConnectionState.CONNECTED && link != null ? link.transport() : null;
-        page.dispatcher().state(new StateChange(next, code, reason == null ? "" : reason, transport));
-        channels.follow(next, reason == null ? "" : reason);
+        lifecycle.finish(last, code, reason);
     }
 
     // ---- Timers and the lock ----
 
     @Override
     public Future<?> later(long millis, Runnable task) {
-        try {
-            return timers.schedule(() -> locked(() -> {
-                if (!state.isFinal()) {
-                    task.run();
-                }
-            }), millis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(null); // over: nothing runs later
-        }
+        return guard.later(millis, task);
+    }
+
+    @Override
+    public <T> T locked(java.util.function.Supplier<T> task) {
+        return guard.locked(task);
+    }
+
+    private void locked(Runnable task) {
+        guard.locked(task);
     }
 
     private static void cancel(Future<?> timer) {
         if (timer != null) {
             timer.cancel(false);
-        }
-    }
-
-    @Override
-    public <T> T locked(java.util.function.Supplier<T> task) {
-        lock.lock();
-        try {
-            return task.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void locked(Runnable task) {
-        lock.lock();
-        try {
-            task.run();
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -47,6 +47,8 @@ final class HttpLink {
     private volatile String conn;
     /** The server refused a POST (400, 413) and closes the connection: nothing more goes up. */
     private boolean refused;
+    /** Runs once no POST is in flight and nothing waits (an upgrade, §9.5); guarded by this. */
+    private Runnable drained;
 
     HttpLink(Link owner, HttpClient http, String base, Link.Events events, Runnable abortDown) {
         this.owner = owner;
@@ -114,8 +116,36 @@ final class HttpLink {
         pump();
     }
 
+    /** See {@link Link#whenDrained}. */
+    void whenDrained(Runnable task) {
+        synchronized (this) {
+            if (ended.get()) {
+                return;
+            }
+            if (post != null || !outbox.isEmpty()) {
+                drained = task;
+                return;
+            }
+        }
+        task.run();
+    }
+
     private void pump() {
         CompletableFuture<HttpResponse<String>> sent;
+        Runnable idle = null;
+        synchronized (this) {
+            if (ended.get() || post != null || conn == null) {
+                return;
+            }
+            if (outbox.isEmpty()) {
+                idle = drained;
+                drained = null;
+            }
+        }
+        if (idle != null) {
+            idle.run();
+            return;
+        }
         synchronized (this) {
             if (ended.get() || post != null || outbox.isEmpty() || conn == null) {
                 return;

@@ -30,6 +30,15 @@ interface Link {
     /** Sends frames in order; drops them once the link has ended. Never blocks. */
     void send(List<Outgoing> frames);
 
+    /**
+     * Runs {@code task} once everything handed to {@link #send} has reached the server (a
+     * fallback: no POST in flight and nothing waiting, §9.5), at once if that is so now. A link
+     * that ended never runs it. Never runs it while holding a lock of its own.
+     */
+    default void whenDrained(Runnable task) {
+        task.run(); // a WebSocket hands frames to its socket in order: nothing to wait for
+    }
+
     /** Sends what waits and {@code ["bye"]} where the server reads it, then closes. */
     void bye();
 

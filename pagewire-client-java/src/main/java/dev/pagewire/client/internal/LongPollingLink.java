@@ -95,6 +95,11 @@ final class LongPollingLink implements Link {
     }
 
     @Override
+    public void whenDrained(Runnable task) {
+        link.whenDrained(task);
+    }
+
+    @Override
     public void bye() {
         link.bye();
     }

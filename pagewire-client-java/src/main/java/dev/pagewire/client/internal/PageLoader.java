@@ -25,13 +25,49 @@ public final class PageLoader {
             Pattern.compile("data-pagewire-config\\s*=\\s*(?:'([^']*)'|\"([^\"]*)\")");
 
     /**
-     * What the rendered page says.
+     * The deadlines of a client configuration (§9.6); each null when it names none.
      *
-     * @param pageUrl the URL the page was rendered at (after redirects)
-     * @param token the page token
-     * @param connectTimeout the page's {@code connectTimeout}, or null when it names none
+     * @param connectTimeout how long a transport with a next one may take for its probe
+     * @param upgradeAfter how long a client on a fallback waits before it tries WebSocket again
+     * @param rememberFor how long a remembered fallback counts
      */
-    public record Rendered(URI pageUrl, String token, Duration connectTimeout) {
+    public record Deadlines(Duration connectTimeout, Duration upgradeAfter, Duration rememberFor) {
+
+        /** A configuration that names nothing: the client's defaults apply. */
+        public static final Deadlines NONE = new Deadlines(null, null, null);
+
+        /** Reads a configuration object; keys it does not know, and values that are not positive numbers, are ignored. */
+        static Deadlines of(JsonNode config) {
+            return new Deadlines(millis(config, "connectTimeout"), millis(config, "upgradeAfter"),
+                    millis(config, "rememberFor"));
+        }
+
+        private static Duration millis(JsonNode config, String key) {
+            JsonNode value = config.path(key);
+            return value.isNumber() && value.asDouble() > 0 ? Duration.ofMillis(value.asLong()) : null;
+        }
+    }
+
+    /**
+     * What the rendered page (or the admitted endpoint) says.
+     *
+     * @param pageUrl the URL the page was rendered at (after redirects), or the endpoint's
+     * @param token the page token
+     * @param deadlines the page's client configuration
+     */
+    public record Rendered(URI pageUrl, String token, Deadlines deadlines) {
+
+        /** The page's {@code connectTimeout}, or null when it names none. */
+        public Duration connectTimeout() {
+            return deadlines.connectTimeout();
+        }
+
+        /** {@code scheme://host:port} of the page: what a remembered fallback is keyed by (§9.2). */
+        public String origin() {
+            int port = pageUrl.getPort() >= 0 ? pageUrl.getPort()
+                    : pageUrl.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+            return pageUrl.getScheme().toLowerCase() + "://" + pageUrl.getHost().toLowerCase() + ":" + port;
+        }
 
         /** {@code http(s)://host/path?pagewire=TOKEN}: the base of every fallback request. */
         public String httpBase() {
@@ -101,7 +137,7 @@ public final class PageLoader {
             if (!answer.path("token").isTextual() || answer.path("token").textValue().isEmpty()) {
                 throw new IOException(what + " without a token: " + body);
             }
-            return new Rendered(endpointUrl, answer.path("token").textValue(), connectTimeout(answer.path("config")));
+            return new Rendered(endpointUrl, answer.path("token").textValue(), Deadlines.of(answer.path("config")));
         }
         if (status == 403 && json) {
             JsonNode refusal = readJson(body, what);
@@ -124,27 +160,21 @@ public final class PageLoader {
         }
     }
 
-    /** The {@code connectTimeout} of a client configuration (§9.6), or null when it names none. */
-    private static Duration connectTimeout(JsonNode config) {
-        JsonNode value = config.path("connectTimeout");
-        return value.isNumber() && value.asDouble() > 0 ? Duration.ofMillis(value.asLong()) : null;
-    }
-
     static Rendered parse(URI pageUrl, String html) throws IOException {
         Matcher token = TOKEN.matcher(html);
         if (!token.find()) {
             throw new IOException("the page " + pageUrl + " has no data-pagewire-token: is it a Pagewire page route?");
         }
-        Duration connectTimeout = null;
+        Deadlines deadlines = Deadlines.NONE;
         Matcher config = CONFIG.matcher(html);
         if (config.find()) {
             String json = config.group(1) != null ? config.group(1) : config.group(2).replace("&quot;", "\"");
             try {
-                connectTimeout = connectTimeout(Frames.MAPPER.readTree(json));
+                deadlines = Deadlines.of(Frames.MAPPER.readTree(json));
             } catch (IOException e) {
                 // An attribute that is not JSON is ignored (§9.6): the defaults apply.
             }
         }
-        return new Rendered(pageUrl, token.group(1), connectTimeout);
+        return new Rendered(pageUrl, token.group(1), deadlines);
     }
 }

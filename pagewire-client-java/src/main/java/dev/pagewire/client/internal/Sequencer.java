@@ -56,6 +56,8 @@ final class Sequencer {
     /** Data frames received since the server was last told an ack. */
     private int waiting;
     private Future<?> ackTimer;
+    /** The server closed the last connection with 1009: the next resume gives up the refused frame (§10.5). */
+    private boolean refusedTooLarge;
 
     Sequencer(int max, Later later, Predicate<Outgoing> sendControl) {
         this.max = max;
@@ -98,8 +100,17 @@ final class Sequencer {
         return out;
     }
 
-    /** A connection said hello: forget what the server has; {@link #unsent} yields the rest. */
-    void resume(long serverAck, long openedWith) {
+    /** The server closed the connection with 1009 at the first frame it did not take. */
+    void refusedTooLarge() {
+        refusedTooLarge = true;
+    }
+
+    /**
+     * A connection said hello: forget what the server has; {@link #unsent} yields the rest. After
+     * a {@link #refusedTooLarge()}, gives up the oldest frame left (the refused one, §10.5) and
+     * returns its number; else -1.
+     */
+    long resume(long serverAck, long openedWith) {
         acked(serverAck);
         sentThrough = 0;
         told = openedWith;
@@ -107,6 +118,11 @@ final class Sequencer {
         if (received > told) {
             ackDue((int) Math.min(Integer.MAX_VALUE, received - told));
         }
+        if (!refusedTooLarge) {
+            return -1;
+        }
+        refusedTooLarge = false;
+        return dropOldest();
     }
 
     /** The connection is gone: a standalone ack waits for the next, whose request carries it. */

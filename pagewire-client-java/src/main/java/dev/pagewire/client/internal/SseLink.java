@@ -104,6 +104,11 @@ final class SseLink implements Link {
     }
 
     @Override
+    public void whenDrained(Runnable task) {
+        link.whenDrained(task);
+    }
+
+    @Override
     public void bye() {
         link.bye();
     }

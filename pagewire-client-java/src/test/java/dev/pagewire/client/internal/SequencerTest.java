@@ -89,12 +89,14 @@ class SequencerTest {
     }
 
     @Test
-    void givingUpTheOldestRenumbersTheRestSoTheServerSeesNoGap() {
+    void aResumeAfterARefusalForSizeGivesUpTheOldestAndRenumbersTheRestSoTheServerSeesNoGap() {
         add("big");
         add("b");
         unsent();
-        assertEquals(1, seq.dropOldest());
-        seq.resume(0, 0);
+        assertEquals(-1, seq.resume(0, 0), "nothing given up without a 1009");
+        unsent();
+        seq.refusedTooLarge();
+        assertEquals(1, seq.resume(0, 0));
         assertEquals(List.of("[\"ev\",\"b\",null,1]"), unsent());
         add("c");
         assertEquals(List.of("[\"ev\",\"c\",null,2]"), unsent());

@@ -1,0 +1,143 @@
+package dev.pagewire.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pagewire.Page;
+import dev.pagewire.netty.testing.Wait;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The remembered fallback (docs/PROTOCOL.md §9.2) and the later upgrade to WebSocket (§9.5). */
+class UpgradeTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final List<StateChange> states = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    private static String origin(TestServer server) {
+        return "http://127.0.0.1:" + server.server.port();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"SSE", "LONGPOLLING"})
+    void aClientOnARememberedFallbackUpgradesToWebSocketWithNothingLostEitherWay(Transport fallback)
+            throws Exception {
+        TestServer server = closeLater(new TestServer());
+        TransportMemory memory = TransportMemory.inMemory();
+        memory.remember(origin(server), new TransportMemory.Remembered(fallback, Instant.now()));
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        int count = 400;
+        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o
+                .transportMemory(memory)
+                .upgradeAfter(Duration.ofMillis(300))
+                .setup(c -> c.onState(states::add).on("n", n -> {
+                    got.add(n.asInt());
+                    c.emit("up", n.asInt()); // the client answers the stream while it switches
+                }))));
+        Page page = server.nextPage();
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        assertEquals(fallback, client.transport(), "started on the remembered fallback");
+
+        // Spread over about 2 s, so the upgrade (after 300 ms) happens in the middle of it.
+        client.emit("stream", Map.of("count", count, "every", 10, "pauseMillis", 50));
+        Wait.await(TIMEOUT, "the switch to WebSocket", () -> client.transport() == Transport.WEBSOCKET);
+        assertTrue(got.size() < count, "the upgrade came before the stream ended (" + got.size() + " received)");
+        Wait.await(TIMEOUT, "every event both ways", () -> got.size() >= count && server.ups.size() >= count);
+
+        List<Integer> expected = IntStream.rangeClosed(1, count).boxed().toList();
+        assertEquals(expected, List.copyOf(got), "server to client");
+        assertEquals(expected, List.copyOf(server.ups), "client to server");
+        assertEquals("websocket", page.transport());
+        assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", fallback)), states,
+                "listeners see no state change for the switch");
+        assertNull(memory.recall(origin(server)), "a WebSocket that said hello is nothing to remember");
+        assertEquals(6, client.call("add", Map.of("a", 3, "b", 3)).get(10, TimeUnit.SECONDS).asInt());
+    }
+
+    @Test
+    void aRefusedWebSocketIsRememberedAndAFailedUpgradeKeepsTheFallback() throws Exception {
+        TestServer server = closeLater(new TestServer(s -> {}, s -> s.webSocket(false)));
+        List<TransportMemory.Remembered> written = new CopyOnWriteArrayList<>();
+        TransportMemory inner = TransportMemory.inMemory();
+        TransportMemory memory = new TransportMemory() {
+            @Override
+            public Remembered recall(String origin) {
+                return inner.recall(origin);
+            }
+
+            @Override
+            public void remember(String origin, Remembered remembered) {
+                written.add(remembered);
+                inner.remember(origin, remembered);
+            }
+
+            @Override
+            public void forget(String origin) {
+                inner.forget(origin);
+            }
+        };
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        PagewireClient first = closeLater(PagewireClient.open(server.page(), o -> o
+                .transportMemory(memory).upgradeAfter(Duration.ofMillis(100))
+                .setup(c -> c.onState(states::add).on("echoed", e -> got.add(e.asInt())))));
+        Wait.await(TIMEOUT, "the client to fall back", () -> first.state() == ConnectionState.CONNECTED);
+        assertEquals(Transport.SSE, first.transport());
+        Wait.await(TIMEOUT, "the fallback remembered, then a failed upgrade remembered again",
+                () -> written.size() >= 2);
+        assertEquals(Transport.SSE, memory.recall(origin(server)).transport());
+        first.emit("echo", 1);
+        Wait.await(TIMEOUT, "an echo over the fallback after the failed upgrade", () -> got.contains(1));
+        assertEquals(Transport.SSE, first.transport());
+        assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", Transport.SSE)), states);
+    }
+
+    @Test
+    void aRememberedFallbackOlderThanRememberForIsIgnored() throws Exception {
+        TestServer server = closeLater(new TestServer());
+        TransportMemory memory = TransportMemory.inMemory();
+        memory.remember(origin(server), new TransportMemory.Remembered(Transport.LONGPOLLING,
+                Instant.now().minus(Duration.ofHours(2))));
+        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o.transportMemory(memory)
+                .setup(c -> c.onState(states::add))));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        assertEquals(Transport.WEBSOCKET, client.transport());
+        assertNull(memory.recall(origin(server)));
+    }
+
+    @Test
+    void aForcedTransportNeitherReadsNorWritesTheMemory() throws Exception {
+        TestServer server = closeLater(new TestServer());
+        TransportMemory memory = TransportMemory.inMemory();
+        memory.remember(origin(server), new TransportMemory.Remembered(Transport.SSE, Instant.now()));
+        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o.transportMemory(memory)
+                .forceTransport(Transport.WEBSOCKET)));
+        Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        assertEquals(Transport.WEBSOCKET, client.transport());
+        assertEquals(Transport.SSE, memory.recall(origin(server)).transport());
+    }
+}
