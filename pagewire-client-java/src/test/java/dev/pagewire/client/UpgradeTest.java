@@ -51,27 +51,41 @@ class UpgradeTest {
         TransportMemory memory = TransportMemory.inMemory();
         memory.remember(origin(server), new TransportMemory.Remembered(fallback, Instant.now()));
         List<Integer> got = new CopyOnWriteArrayList<>();
+        List<Integer> channelEchoes = new CopyOnWriteArrayList<>();
+        List<ChannelStateChange> channelStates = new CopyOnWriteArrayList<>();
         int count = 400;
+        ClientChannel[] channel = new ClientChannel[1];
         PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o
                 .transportMemory(memory)
                 .upgradeAfter(Duration.ofMillis(300))
                 .setup(c -> c.onState(states::add).on("n", n -> {
                     got.add(n.asInt());
                     c.emit("up", n.asInt()); // the client answers the stream while it switches
+                    channel[0].emit("echo", n.asInt()); // and so does a channel, both ways
+                    channel[0].emit("up", n.asInt());
                 }))));
+        channel[0] = client.open(TestServer.STOCKS, Map.of("who", "u"), ch -> ch
+                .on("echoed", e -> channelEchoes.add(e.asInt())).onState(channelStates::add));
         Page page = server.nextPage();
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
+        channel[0].opened().get(10, TimeUnit.SECONDS);
         assertEquals(fallback, client.transport(), "started on the remembered fallback");
 
         // Spread over about 2 s, so the upgrade (after 300 ms) happens in the middle of it.
         client.emit("stream", Map.of("count", count, "every", 10, "pauseMillis", 50));
         Wait.await(TIMEOUT, "the switch to WebSocket", () -> client.transport() == Transport.WEBSOCKET);
         assertTrue(got.size() < count, "the upgrade came before the stream ended (" + got.size() + " received)");
-        Wait.await(TIMEOUT, "every event both ways", () -> got.size() >= count && server.ups.size() >= count);
+        Wait.await(TIMEOUT, "every event both ways, on the page and on the channel",
+                () -> got.size() >= count && server.ups.size() >= count && channelEchoes.size() >= count
+                        && server.channelUps.get("u").size() >= count);
 
         List<Integer> expected = IntStream.rangeClosed(1, count).boxed().toList();
         assertEquals(expected, List.copyOf(got), "server to client");
         assertEquals(expected, List.copyOf(server.ups), "client to server");
+        assertEquals(expected, List.copyOf(channelEchoes), "on the channel, there and back");
+        assertEquals(expected, List.copyOf(server.channelUps.get("u")), "on the channel, client to server");
+        assertEquals(List.of(new ChannelStateChange(ChannelState.OPEN, "", "")), channelStates,
+                "the channel sees no change either");
         assertEquals("websocket", page.transport());
         assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", fallback)), states,
                 "listeners see no state change for the switch");
