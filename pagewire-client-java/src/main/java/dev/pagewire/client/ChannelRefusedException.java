@@ -7,7 +7,8 @@ import java.util.Objects;
  * A channel or an endpoint connection was not admitted (docs/PROTOCOL.md §12): the endpoint's
  * authorizer refused it ({@code refused}, with its own reason), no endpoint is at that path
  * ({@code not_found}), its open handler failed ({@code error}), the page has {@code maxChannels}
- * open ({@code limit}), or the page closed before the answer came ({@code page_closed}).
+ * open ({@code limit}), the page closed before the answer came ({@code page_closed}), or (an
+ * endpoint connection) the server does not allow the request's Origin ({@code origin}).
  *
  * <p>{@link ClientChannel#opened()} fails with it; {@link PagewireClient#openEndpoint} throws it.
  */

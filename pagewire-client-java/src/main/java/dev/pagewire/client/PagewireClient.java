@@ -16,15 +16,19 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A Java client of one page's channel (docs/PROTOCOL.md): it renders the page with a GET, reads its
- * token, and keeps a channel to the server's {@code Page} open over WebSocket, SSE + POST or
- * long-polling, reconnecting and resuming by itself.
+ * A Java client of one page's channel (docs/PROTOCOL.md): it renders the page with a GET (or opens
+ * an endpoint with a POST, {@link #openEndpoint}), reads its token, and keeps a connection to the
+ * server open over WebSocket, SSE + POST or long-polling, reconnecting, resuming, and upgrading
+ * from a fallback to WebSocket by itself. Channels to the server's endpoints ({@link #open(String,
+ * Object)}) ride on that one connection.
  *
  * <pre>{@code
  * PagewireClient client = PagewireClient.open(URI.create("http://localhost:8080/chat"),
  *         o -> o.setup(c -> c.on("said", data -> System.out.println(data))));
  * client.emit("say", "hello");
  * JsonNode answer = client.call("whoami", null).join();
+ * ClientChannel stocks = client.open("/stocks", Map.of("symbol", "ACME"),
+ *         ch -> ch.on("tick", tick -> System.out.println(tick)));
  * client.close();
  * }</pre>
  *
@@ -85,10 +89,11 @@ public final class PagewireClient implements AutoCloseable {
      * ({@link ConnectionState#CLOSED}, code 4000). The client may {@link #open(String, Object)} more
      * channels to endpoints of the same server.
      *
-     * @throws ChannelRefusedException if the authorizer refused ({@code refused}, with its reason)
-     *     or there is no endpoint at that path ({@code not_found})
-     * @throws IOException if the POST fails or is answered otherwise (e.g. 403 for an Origin the
-     *     server does not allow): the message has the status and body
+     * @throws ChannelRefusedException if the authorizer refused ({@code refused}, with its reason),
+     *     the server does not allow the Origin this client's requests carry ({@code origin}), or
+     *     there is no endpoint at that path ({@code not_found})
+     * @throws IOException if the POST fails or is answered otherwise (400, 5xx, a 200 that is not
+     *     an endpoint's JSON): the message has the status and body
      * @throws InterruptedException if interrupted while waiting for the answer
      */
     public static PagewireClient openEndpoint(URI endpointUrl, Object params, Consumer<ClientOptions.Builder> config)

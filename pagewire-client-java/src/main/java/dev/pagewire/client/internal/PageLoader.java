@@ -112,7 +112,8 @@ public final class PageLoader {
      * reads the token and configuration of the page without HTML the server made for it.
      *
      * @throws ChannelRefusedException if the endpoint's authorizer refused ({@code refused}, with its
-     *     reason) or no endpoint is at that path ({@code not_found})
+     *     reason), the server does not allow the request's Origin ({@code origin}), or no endpoint
+     *     is at that path ({@code not_found})
      * @throws IOException if the POST fails, or is answered otherwise (status and body in the message)
      */
     public static Rendered openEndpoint(HttpClient http, URI endpointUrl, JsonNode params, Duration timeout)
@@ -143,12 +144,16 @@ public final class PageLoader {
             JsonNode refusal = readJson(body, what);
             throw new ChannelRefusedException(refusal.path("code").asText("refused"), refusal.path("reason").asText(""));
         }
+        if (status == 403) {
+            // Without CORS headers: a browser sees a network error and reports code origin too.
+            throw new ChannelRefusedException("origin", body.isBlank() ? "the server does not allow this Origin"
+                    : body.strip());
+        }
         if (status == 404) {
             throw new ChannelRefusedException("not_found", body.isBlank() ? "no endpoint at " + endpointUrl.getPath()
                     : body.strip());
         }
-        String hint = status == 403 ? " (the server does not allow this client's Origin)"
-                : status == 200 ? " (" + contentType + ", not the JSON of an endpoint: is it a Pagewire endpoint?)" : "";
+        String hint = status == 200 ? " (" + contentType + ", not the JSON of an endpoint: is it a Pagewire endpoint?)" : "";
         throw new IOException(what + hint + ": " + body.strip());
     }
 

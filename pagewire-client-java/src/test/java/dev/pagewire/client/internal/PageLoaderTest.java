@@ -59,11 +59,10 @@ class PageLoaderTest {
         ChannelRefusedException missing = assertThrows(ChannelRefusedException.class,
                 () -> PageLoader.admitted(STOCKS, 404, "text/plain", "no endpoint here"));
         assertEquals("not_found", missing.code());
-        IOException origin = assertThrows(IOException.class,
+        ChannelRefusedException origin = assertThrows(ChannelRefusedException.class,
                 () -> PageLoader.admitted(STOCKS, 403, "text/plain", "origin not allowed: https://evil.example"));
-        assertTrue(!(origin instanceof ChannelRefusedException));
-        assertTrue(origin.getMessage().contains("403") && origin.getMessage().contains("origin not allowed"),
-                origin.getMessage());
+        assertEquals("origin", origin.code(), "as the browser client reports it");
+        assertEquals("origin not allowed: https://evil.example", origin.reason());
         IOException other = assertThrows(IOException.class,
                 () -> PageLoader.admitted(STOCKS, 400, "text/plain", "params must be an object"));
         assertTrue(other.getMessage().contains("400") && other.getMessage().contains("params must"), other.getMessage());
