@@ -22,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,18 +31,11 @@ class ChannelsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T closeLater(T resource) {
-        closing.add(resource);
-        return resource;
+        return closer.add(resource);
     }
 
     private PagewireClient connect(TestServer server, URI page, Transport transport) throws Exception {

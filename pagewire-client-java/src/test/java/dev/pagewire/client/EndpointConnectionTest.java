@@ -13,8 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,21 +23,9 @@ class EndpointConnectionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private TestServer server;
-    private PagewireClient client;
-
-    @BeforeEach
-    void startServer() {
-        server = new TestServer();
-    }
-
-    @AfterEach
-    void stop() {
-        if (client != null) {
-            client.close();
-        }
-        server.close();
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
+    private final TestServer server = closer.add(new TestServer());
 
     private URI endpoint(String path) {
         return URI.create("http://127.0.0.1:" + server.server.port() + path);
@@ -50,10 +37,10 @@ class EndpointConnectionTest {
         List<JsonNode> hellos = new CopyOnWriteArrayList<>();
         List<JsonNode> echoed = new CopyOnWriteArrayList<>();
         List<byte[]> reversed = new CopyOnWriteArrayList<>();
-        client = PagewireClient.openEndpoint(endpoint(TestServer.STOCKS), Map.of("who", "bot"),
+        PagewireClient client = closer.add(PagewireClient.openEndpoint(endpoint(TestServer.STOCKS), Map.of("who", "bot"),
                 o -> o.forceTransport(transport).setup(c -> c
                         .on("hello", hellos::add).on("echoed", echoed::add).onBinary("reversed", reversed::add)
-                        .handle("double", n -> n.asInt() * 2)));
+                        .handle("double", n -> n.asInt() * 2))));
         Channel instance = server.channel("bot");
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(transport, client.transport());
@@ -89,7 +76,8 @@ class EndpointConnectionTest {
 
     @Test
     void anAdmittedOpenOfAGuardedEndpointConnects() throws Exception {
-        client = PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE), Map.of("key", "secret", "who", "member"));
+        PagewireClient client = closer.add(PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE),
+                Map.of("key", "secret", "who", "member")));
         assertEquals("member", client.call("who", null).get(10, TimeUnit.SECONDS).asText());
     }
 

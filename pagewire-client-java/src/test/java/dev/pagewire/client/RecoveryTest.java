@@ -11,11 +11,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** How the client recovers, or gives way, when connections go wrong (docs/PROTOCOL.md §4, §5, §9, §10.4). */
@@ -23,19 +22,12 @@ class RecoveryTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
     private <T extends AutoCloseable> T closeLater(T resource) {
-        closing.add(resource);
-        return resource;
+        return closer.add(resource);
     }
 
     @Test

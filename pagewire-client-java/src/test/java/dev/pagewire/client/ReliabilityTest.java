@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,19 +29,13 @@ class ReliabilityTest {
     private static final int FAULTS = Integer.getInteger("reliability.faults", 50);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @AutoClose
+    private final Closer closing = new Closer();
     private final List<Integer> got = new CopyOnWriteArrayList<>();
     private final List<String> transitions = new CopyOnWriteArrayList<>();
     private PagewireClient client;
     /** How many {@code up} events were emitted; guarded by this. */
     private int ups;
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Transport.class)

@@ -8,13 +8,12 @@ import dev.pagewire.Page;
 import dev.pagewire.netty.testing.Wait;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,19 +23,12 @@ class UpgradeTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
     private <T extends AutoCloseable> T closeLater(T resource) {
-        closing.add(resource);
-        return resource;
+        return closer.add(resource);
     }
 
     private static String origin(TestServer server) {
