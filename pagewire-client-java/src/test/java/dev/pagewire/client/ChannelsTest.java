@@ -34,12 +34,8 @@ class ChannelsTest {
     @AutoClose
     private final Closer closer = new Closer();
 
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        return closer.add(resource);
-    }
-
     private PagewireClient connect(TestServer server, URI page, Transport transport) throws Exception {
-        PagewireClient client = closeLater(PagewireClient.open(page, o -> o.forceTransport(transport)
+        PagewireClient client = closer.add(PagewireClient.open(page, o -> o.forceTransport(transport)
                 .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(100))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         return client;
@@ -68,7 +64,7 @@ class ChannelsTest {
     @EnumSource(Transport.class)
     void threeChannelsCarryEventsBinaryAndCallsBothWaysAndClosingOneLeavesTheOthers(Transport transport)
             throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         PagewireClient client = connect(server, server.page(), transport);
         Page page = server.nextPage();
         List<Seen> seen = List.of(new Seen(), new Seen(), new Seen());
@@ -129,7 +125,7 @@ class ChannelsTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void anAuthorizersRefusalReachesTheClientWithItsReason(Transport transport) throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         PagewireClient client = connect(server, server.page(), transport);
         Seen seen = new Seen();
         ClientChannel refused = client.open(TestServer.PRIVATE, Map.of("key", "guess"), seen::listen);
@@ -149,7 +145,7 @@ class ChannelsTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aChannelToNoEndpointIsRefusedNotFound(Transport transport) throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         PagewireClient client = connect(server, server.page(), transport);
         ClientChannel nowhere = client.open("/nowhere", null);
         assertEquals("not_found", refusal(nowhere).code());
@@ -161,16 +157,14 @@ class ChannelsTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void channelsSurviveADroppedConnectionWithNothingLostEitherWay(Transport transport) throws Exception {
-        TestServer server = closeLater(new TestServer());
-        FaultyRelay relay = closeLater(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+        TestServer server = closer.add(new TestServer());
+        FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
         PagewireClient client = connect(server, URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
                 transport);
         Seen a = new Seen();
         Seen b = new Seen();
-        ClientChannel first = client.open(TestServer.STOCKS, Map.of("who", "a"), a::listen);
-        ClientChannel second = client.open(TestServer.STOCKS, Map.of("who", "b"), b::listen);
-        first.opened().get(10, TimeUnit.SECONDS);
-        second.opened().get(10, TimeUnit.SECONDS);
+        ClientChannel first = openStocks(client, "a", a);
+        ClientChannel second = openStocks(client, "b", b);
         Channel endA = server.channel("a");
         Channel endB = server.channel("b");
         int count = 300;
@@ -199,15 +193,13 @@ class ChannelsTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void channelsEndWithThePageAndWhenTheEndpointClosesThem(Transport transport) throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         PagewireClient client = connect(server, server.page(), transport);
         Page page = server.nextPage();
         Seen byEndpoint = new Seen();
         Seen byPage = new Seen();
-        ClientChannel closedByEndpoint = client.open(TestServer.STOCKS, Map.of("who", "e"), byEndpoint::listen);
-        ClientChannel closedByPage = client.open(TestServer.STOCKS, Map.of("who", "p"), byPage::listen);
-        closedByEndpoint.opened().get(10, TimeUnit.SECONDS);
-        closedByPage.opened().get(10, TimeUnit.SECONDS);
+        ClientChannel closedByEndpoint = openStocks(client, "e", byEndpoint);
+        ClientChannel closedByPage = openStocks(client, "p", byPage);
         CompletableFuture<JsonNode> waiting = closedByPage.call("nothing-answers", null, Duration.ofSeconds(30));
         server.channel("e").close();
         Wait.await(TIMEOUT, "the endpoint's close", () -> closedByEndpoint.state() == ChannelState.CLOSED);
@@ -222,6 +214,13 @@ class ChannelsTest {
                 && byPage.last().state() == ChannelState.CLOSED);
         assertEquals("page_closed", byPage.last().code());
         assertTrue(waiting.isDone());
+    }
+
+    /** A channel to {@code /stocks} for {@code who}, once the endpoint admitted it. */
+    private static ClientChannel openStocks(PagewireClient client, String who, Seen seen) throws Exception {
+        ClientChannel channel = client.open(TestServer.STOCKS, Map.of("who", who), seen::listen);
+        channel.opened().get(10, TimeUnit.SECONDS);
+        return channel;
     }
 
     private static ChannelRefusedException refusal(ClientChannel channel) {

@@ -26,14 +26,10 @@ class RecoveryTest {
     private final Closer closer = new Closer();
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        return closer.add(resource);
-    }
-
     @Test
     void aRefusedWebSocketFallsBackToSse() throws Exception {
-        TestServer server = closeLater(new TestServer(s -> {}, s -> s.webSocket(false)));
-        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o.setup(c -> c.onState(states::add))));
+        TestServer server = closer.add(new TestServer(s -> {}, s -> s.webSocket(false)));
+        PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o.setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(Transport.SSE, client.transport());
         assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", Transport.SSE)), states,
@@ -42,14 +38,14 @@ class RecoveryTest {
 
     @Test
     void aConnectionReplacedByAnotherCopyReconnectsThenGivesWayOnTheThird() throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         String token = PageLoader.load(HttpClient.newHttpClient(), server.page(), TIMEOUT).token();
-        PagewireClient first = closeLater(PagewireClient.connect(server.page(), token,
+        PagewireClient first = closer.add(PagewireClient.connect(server.page(), token,
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the first copy to connect", () -> first.state() == ConnectionState.CONNECTED);
         // A second copy of the page with the same token: each takes the channel from the other.
         List<StateChange> seconds = new CopyOnWriteArrayList<>();
-        PagewireClient second = closeLater(PagewireClient.connect(server.page(), token,
+        PagewireClient second = closer.add(PagewireClient.connect(server.page(), token,
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(seconds::add))));
         Wait.await(TIMEOUT, "one copy to give way for good",
                 () -> first.state() == ConnectionState.CLOSED || second.state() == ConnectionState.CLOSED);
@@ -61,11 +57,11 @@ class RecoveryTest {
 
     @Test
     void framesTheServerCouldNotKeepAreReportedAsMissedAndSkipped() throws Exception {
-        TestServer server = closeLater(new TestServer(s -> s.maxReplayFrames(10), s -> {}));
-        FaultyRelay relay = closeLater(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+        TestServer server = closer.add(new TestServer(s -> s.maxReplayFrames(10), s -> {}));
+        FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
         List<Integer> got = new CopyOnWriteArrayList<>();
         List<Missed> missed = new CopyOnWriteArrayList<>();
-        PagewireClient client = closeLater(PagewireClient.open(
+        PagewireClient client = closer.add(PagewireClient.open(
                 URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
                         .setup(c -> c.on("n", n -> got.add(n.asInt())).onMissed(missed::add))));
@@ -93,9 +89,9 @@ class RecoveryTest {
 
     @Test
     void aSilentConnectionIsGivenUpAfterTwiceTheHeartbeatPlusFiveSeconds() throws Exception {
-        TestServer server = closeLater(new TestServer(s -> s.heartbeatInterval(Duration.ofMillis(200)), s -> {}));
-        FaultyRelay relay = closeLater(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
-        PagewireClient client = closeLater(PagewireClient.open(
+        TestServer server = closer.add(new TestServer(s -> s.heartbeatInterval(Duration.ofMillis(200)), s -> {}));
+        FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+        PagewireClient client = closer.add(PagewireClient.open(
                 URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
@@ -108,9 +104,9 @@ class RecoveryTest {
 
     @Test
     void aFrameRefusedForItsSizeIsGivenUpAndTheRestStillArrives() throws Exception {
-        TestServer server = closeLater(new TestServer(s -> s.maxMessageBytes(1024), s -> {}));
+        TestServer server = closer.add(new TestServer(s -> s.maxMessageBytes(1024), s -> {}));
         List<ServerError> errors = new CopyOnWriteArrayList<>();
-        PagewireClient client = closeLater(PagewireClient.open(server.page(),
+        PagewireClient client = closer.add(PagewireClient.open(server.page(),
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onError(errors::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         client.emit("up", 1);

@@ -27,10 +27,6 @@ class UpgradeTest {
     private final Closer closer = new Closer();
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        return closer.add(resource);
-    }
-
     private static String origin(TestServer server) {
         return "http://127.0.0.1:" + server.server.port();
     }
@@ -39,7 +35,7 @@ class UpgradeTest {
     @EnumSource(value = Transport.class, names = {"SSE", "LONGPOLLING"})
     void aClientOnARememberedFallbackUpgradesToWebSocketWithNothingLostEitherWay(Transport fallback)
             throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         TransportMemory memory = TransportMemory.inMemory();
         memory.remember(origin(server), new TransportMemory.Remembered(fallback, Instant.now()));
         List<Integer> got = new CopyOnWriteArrayList<>();
@@ -47,7 +43,7 @@ class UpgradeTest {
         List<ChannelStateChange> channelStates = new CopyOnWriteArrayList<>();
         int count = 400;
         ClientChannel[] channel = new ClientChannel[1];
-        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o
+        PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o
                 .transportMemory(memory)
                 .upgradeAfter(Duration.ofMillis(300))
                 .setup(c -> c.onState(states::add).on("n", n -> {
@@ -87,7 +83,7 @@ class UpgradeTest {
 
     @Test
     void aRefusedWebSocketIsRememberedAndAFailedUpgradeKeepsTheFallback() throws Exception {
-        TestServer server = closeLater(new TestServer(s -> {}, s -> s.webSocket(false)));
+        TestServer server = closer.add(new TestServer(s -> {}, s -> s.webSocket(false)));
         List<TransportMemory.Remembered> written = new CopyOnWriteArrayList<>();
         TransportMemory inner = TransportMemory.inMemory();
         TransportMemory memory = new TransportMemory() {
@@ -108,7 +104,7 @@ class UpgradeTest {
             }
         };
         List<Integer> got = new CopyOnWriteArrayList<>();
-        PagewireClient first = closeLater(PagewireClient.open(server.page(), o -> o
+        PagewireClient first = closer.add(PagewireClient.open(server.page(), o -> o
                 .transportMemory(memory).upgradeAfter(Duration.ofMillis(100))
                 .setup(c -> c.onState(states::add).on("echoed", e -> got.add(e.asInt())))));
         Wait.await(TIMEOUT, "the client to fall back", () -> first.state() == ConnectionState.CONNECTED);
@@ -124,11 +120,11 @@ class UpgradeTest {
 
     @Test
     void aRememberedFallbackOlderThanRememberForIsIgnored() throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         TransportMemory memory = TransportMemory.inMemory();
         memory.remember(origin(server), new TransportMemory.Remembered(Transport.LONGPOLLING,
                 Instant.now().minus(Duration.ofHours(2))));
-        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o.transportMemory(memory)
+        PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o.transportMemory(memory)
                 .setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(Transport.WEBSOCKET, client.transport());
@@ -137,10 +133,10 @@ class UpgradeTest {
 
     @Test
     void aForcedTransportNeitherReadsNorWritesTheMemory() throws Exception {
-        TestServer server = closeLater(new TestServer());
+        TestServer server = closer.add(new TestServer());
         TransportMemory memory = TransportMemory.inMemory();
         memory.remember(origin(server), new TransportMemory.Remembered(Transport.SSE, Instant.now()));
-        PagewireClient client = closeLater(PagewireClient.open(server.page(), o -> o.transportMemory(memory)
+        PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o.transportMemory(memory)
                 .forceTransport(Transport.WEBSOCKET)));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(Transport.WEBSOCKET, client.transport());
