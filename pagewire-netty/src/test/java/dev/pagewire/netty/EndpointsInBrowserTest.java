@@ -106,7 +106,7 @@ class EndpointsInBrowserTest {
     }
 
     private Channel nextOpened() throws InterruptedException {
-        Channel channel = opened.poll(Wait.LONG.toMillis(), TimeUnit.MILLISECONDS);
+        Channel channel = opened.poll(10_000, TimeUnit.MILLISECONDS);
         assertTrue(channel != null, "the endpoint's handler ran");
         return channel;
     }
@@ -124,7 +124,7 @@ class EndpointsInBrowserTest {
         assertEquals(transport.equals("websocket") ? 1 : 0, sockets.get(), "no connection of their own");
 
         page.evaluate("() => window.chans[1].close()");
-        Wait.await("the closed channel's close hook ran", () -> closedChannels.contains("b"));
+        Wait.await(java.time.Duration.ofSeconds(10), "the closed channel's close hook ran", () -> closedChannels.contains("b"));
         page.evaluate("() => window.chans.forEach((ch, i) => { if (i !== 1) ch.emit('say', {text: 'hi ' + i}); })");
         page.waitForFunction("() => window.chans[0].got.length === 1 && window.chans[2].got.length === 1");
         assertEquals(List.of(Map.of("text", "hi 0", "name", "a")), page.evaluate("() => window.chans[0].got"));
