@@ -168,9 +168,9 @@ export class FakeRequest {
     });
   }
 
-  /** 'sse' or 'longpolling' (an open), 'poll', 'post' or 'get'. */
+  /** 'sse' or 'longpolling' (an open), 'poll', 'post', 'get', or 'endpoint' (a POST opening an endpoint, §12.2). */
   get kind() {
-    if (this.method === 'POST') return 'post';
+    if (this.method === 'POST') return this.query.has('conn') ? 'post' : 'endpoint';
     if (this.query.has('transport')) return this.query.get('transport');
     return this.query.has('conn') ? 'poll' : 'get';
   }
@@ -185,6 +185,11 @@ export class FakeRequest {
 
   reply(status = 200, body = '', contentType = 'text/plain; charset=utf-8') {
     this.#answer(new Response(status === 204 ? null : body, { status, headers: { 'content-type': contentType } }));
+  }
+
+  /** Answers with `value` as JSON (application/json). */
+  json(status, value) {
+    this.reply(status, JSON.stringify(value), 'application/json');
   }
 
   /** Answers 200 text/plain with these frames as frame lines, each ended by \n. */
@@ -318,6 +323,12 @@ export function setup({ WebSocket = fakeWebSocketClass(), fetch = fakeFetch(), s
     sockets: WebSocket?.instances ?? [],
     get socket() { return WebSocket?.instances.at(-1); },
   };
+}
+
+/** A binary message (PROTOCOL.md §3): uint32 BE length of the JSON `header`, the header, the payload bytes. */
+export function binaryFrame(header, payload = []) {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  return bytes([0, 0, 0, json.length], json, payload);
 }
 
 /** Concatenates byte arrays into one ArrayBuffer. */

@@ -8,14 +8,17 @@ import { numbered } from './frames.js';
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
 /**
- * Calls with replies in both directions (PROTOCOL.md §11): the page's calls waiting for their
- * `res`, and the handlers the page registered for the server's calls. It sends through `send`,
- * which numbers and keeps the frame like any data frame (so a call survives reconnects).
+ * Calls with replies in both directions (PROTOCOL.md §11) on one channel: the page's calls waiting
+ * for their `res`, and the handlers the page registered for the server's calls. Ids are per channel
+ * (§12.1). It sends through `send`, which numbers and keeps the frame like any data frame (so a call
+ * survives reconnects).
  */
 export class Calls {
   /** @type {(encode: (seq: number, ack: number | null) => string, what: string, onDrop?: () => void) => void} */ #send;
   #setTimer;
   #clearTimer;
+  /** The JSON text before the frame type: `""` on the page's own channel, `"c,"` on channel c (§12.1). */
+  #head;
   #nextId = 1;
   /** @type {Map<number, {resolve: Function, reject: Function, timer: unknown}>} */
   #pending = new Map();
@@ -23,7 +26,14 @@ export class Calls {
   #handlers = new Map();
   #closed = false;
 
-  constructor(send, setTimer, clearTimer) {
+  /**
+   * @param {string} head the JSON text of the elements before the frame type
+   * @param {(encode: (seq: number, ack: number | null) => string, what: string, onDrop?: () => void) => void} send
+   * @param {(fn: () => void, ms: number) => unknown} setTimer
+   * @param {(id: any) => void} clearTimer
+   */
+  constructor(head, send, setTimer, clearTimer) {
+    this.#head = head;
     this.#send = send;
     this.#setTimer = setTimer;
     this.#clearTimer = clearTimer;
@@ -36,7 +46,7 @@ export class Calls {
   call(name, args, timeout) {
     const id = this.#nextId++;
     const json = JSON.stringify(args === undefined ? null : args);
-    this.#send((seq, ack) => numbered(`["call",${id},${JSON.stringify(name)},${json}`, seq, ack), `call "${name}"`,
+    this.#send((seq, ack) => numbered(`[${this.#head}"call",${id},${JSON.stringify(name)},${json}`, seq, ack), `call "${name}"`,
       () => this.#settle(id, false, { code: 'message_too_large', message: `the server refused the call "${name}" `
         + 'as larger than its maxMessageBytes' }));
     return new Promise((resolve, reject) => {
@@ -48,7 +58,7 @@ export class Calls {
     });
   }
 
-  /** A `res` frame: settles its call; one for an unknown or answered id is ignored (§11). */
+  /** A `res` frame (without its channel number): settles its call; one for an unknown or answered id is ignored (§11). */
   onReply([, id, ok, value]) {
     this.#settle(id, ok, value);
   }
@@ -71,7 +81,7 @@ export class Calls {
     return () => { if (this.#handlers.get(name) === fn) this.#handlers.delete(name); };
   }
 
-  /** A `call` frame from the server: runs the handler and answers with a `res` (§11). */
+  /** A `call` frame from the server (without its channel number): runs the handler and answers with a `res` (§11). */
   async onCall([, id, name, args]) {
     const fn = this.#handlers.get(name);
     let reply;
@@ -92,7 +102,7 @@ export class Calls {
     if (this.#closed) return;
     const value = reply[0] ? reply[1] : JSON.stringify(reply[1]);
     try {
-      this.#send((seq, ack) => numbered(`["res",${JSON.stringify(id)},${reply[0]},${value}`, seq, ack),
+      this.#send((seq, ack) => numbered(`[${this.#head}"res",${JSON.stringify(id)},${reply[0]},${value}`, seq, ack),
         `answer the call "${name}"`);
     } catch (e) {
       console.error(`pagewire: cannot answer the call "${name}"`, e);

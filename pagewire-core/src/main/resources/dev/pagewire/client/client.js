@@ -13,6 +13,7 @@
  * @module pagewire
  */
 import { PagewireClient } from './connection.js';
+import { configOptions } from './util.js';
 
 /** @typedef {import('./connection.js').ConnectOptions} ConnectOptions */
 
@@ -41,11 +42,7 @@ function pageConfig(script) {
     console.warn(`pagewire: ignoring data-pagewire-config that is not JSON: ${e.message}`);
     return {};
   }
-  const options = {};
-  for (const name of ['connectTimeout', 'upgradeAfter', 'rememberFor']) {
-    const value = config?.[name];
-    if (typeof value === 'number' && value > 0 && Number.isFinite(value)) options[name] = value;
-  }
+  const options = configOptions(config);
   if (typeof config?.reloadOnExpired === 'boolean') options.reloadOnExpired = config.reloadOnExpired; // §10.4
   return options;
 }

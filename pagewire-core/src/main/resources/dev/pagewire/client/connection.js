@@ -2,18 +2,18 @@
  * The connection of one page's channel: it owns the connection state, picks the transport
  * (PROTOCOL.md §9: WebSocket, else SSE down + POST up, else long-polling, and back up to WebSocket
  * later), reconnects and resumes. What outlives connections is in {@link Sequencer} (numbers, acks and
- * the frames kept for resume, §10) and {@link Calls} (calls and replies, §11); the transports
- * themselves are in transports.js.
+ * the frames kept for resume, §10), {@link EventChannel} (the page's events and calls, §3, §11) and
+ * {@link Channels} (the page's channels to endpoints, §12); the transports themselves are in
+ * transports.js.
  * @module pagewire/connection
  */
-import { Calls, DEFAULT_CALL_TIMEOUT_MS } from './calls.js';
-import { PONG, SEQ_INDEX, encodeBinary, numbered, parseBinary, parseText } from './frames.js';
-import { TransportMemory } from './memory.js';
+import { Channels } from './channels.js';
+import { EventChannel } from './event-channel.js';
+import { PONG, parseBinary, parseText, seqIndex } from './frames.js';
+import { TransportMemory, storageKey } from './memory.js';
 import { Sequencer } from './sequencer.js';
 import { LongPollingTransport, SseTransport, WebSocketTransport } from './transports.js';
-import {
-  addListener, binaryPayload, checkListener, checkName, dispatch, duration, isBinary, removeListener, withParam,
-} from './util.js';
+import { addListener, checkListener, dispatch, duration, removeListener, withParam } from './util.js';
 
 const PROTOCOL_VERSION = 1;
 /** Used until `hello` announces the server's interval; it is the server's default. */
@@ -80,18 +80,27 @@ const TRANSPORTS = ['websocket', 'sse', 'longpolling'];
  * which is the only thread a browser has for it anyway.
  */
 export class PagewireClient {
+  /** The channel URL, with the token when it came in the options (an endpoint connection's comes later). */
+  #url;
   #wsUrl;
   #httpUrl;
   #WebSocket;
-  /** @type {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} */ #http;
+  /** @type {import('./transports.js').Http} */ #http;
+  #storage;
+  #storageKey;
   /** @type {TransportMemory} */ #memory;
+  /** The options given, for the connections of the page's channels to other origins. */
+  #options;
+  /** False for an endpoint connection (PROTOCOL.md §12.2) until the endpoint gave it a token. */
+  #started;
   #setTimer;
   #clearTimer;
   #window;
   #initialDelay;
   #maxDelay;
   /** @type {Sequencer} numbers, acks and the frames kept for resume (PROTOCOL.md §10) */ #seq;
-  /** @type {Calls} */ #calls;
+  /** @type {EventChannel} the page's own channel */ #page;
+  /** @type {Channels | null} the page's channels to endpoints, once it opened one */ #channels = null;
   #reloadOnExpired;
   /** @type {TransportName[]} the transports this environment can run, in negotiation order */ #available;
   /** @type {TransportName | null} */ #forced;
@@ -123,7 +132,6 @@ export class PagewireClient {
   #upgradeTimer = null;
   #upgradeDelay;
 
-  #pageListeners = new Map();
   /** When the last `4409`s ended the current connection (Date.now() values, recent ones only). */
   #replacedAt = [];
   /** Data and `missed` frames that arrived while the document was still loading, or null once it has. */
@@ -137,23 +145,22 @@ export class PagewireClient {
   };
 
   /**
-   * The page's own event channel: `on(name, fn)` and `once(name, fn)` return a remover; `off(name, fn?)`;
-   * `emit(name, data)` sends binary for an ArrayBuffer or a view, else JSON, kept until the server acks it;
-   * `call(name, args, {timeout})` asks the server's handler and resolves with its answer;
-   * `handle(name, fn)` answers the server's calls `name` (PROTOCOL.md §11) and returns a remover.
-   * @type {{on(name: string, fn: Listener): () => void, once(name: string, fn: Listener): () => void,
-   *     off(name: string, fn?: Listener): void, emit(name: string, data?: any): void,
-   *     call(name: string, args?: any, options?: {timeout?: number}): Promise<any>,
-   *     handle(name: string, fn: (args: any) => any): () => void}}
+   * The page's own event channel: on, once, off, emit, call and handle.
+   * @type {import('./event-channel.js').EventApi}
    * @readonly
    */
   page;
 
-  /** @param {ConnectOptions} options */
-  constructor(options) {
-    const url = channelUrl(options);
-    this.#wsUrl = url.replace(/^http(s?):/i, 'ws$1:');
-    this.#httpUrl = url.replace(/^ws(s?):/i, 'http$1:');
+  /**
+   * @param {ConnectOptions} options
+   * @param {{storageKey: string, credentials: RequestCredentials} | null} [endpoint] for the connection
+   *     of a channel to another origin (PROTOCOL.md §12.2): where it remembers its fallback, whether
+   *     its requests carry cookies; it connects once {@link #start} gives it the token
+   */
+  constructor(options, endpoint = null) {
+    this.#options = options;
+    this.#url = channelUrl(options);
+    this.#setUrl(this.#url);
     // For each of these, null means "there is none", to leave a transport out.
     this.#WebSocket = options.WebSocket !== undefined ? options.WebSocket : globalThis.WebSocket;
     const fetchFunction = options.fetch !== undefined ? options.fetch
@@ -161,7 +168,7 @@ export class PagewireClient {
     const navigator = globalThis.navigator;
     const sendBeacon = options.sendBeacon !== undefined ? options.sendBeacon
       : typeof navigator?.sendBeacon === 'function' ? (beaconUrl, data) => navigator.sendBeacon(beaconUrl, data) : null;
-    this.#http = { fetch: fetchFunction, sendBeacon };
+    this.#http = { fetch: fetchFunction, sendBeacon, credentials: endpoint?.credentials ?? 'same-origin' };
     this.#available = TRANSPORTS.filter((name) => typeof (name === 'websocket' ? this.#WebSocket : fetchFunction) === 'function');
     if (this.#available.length === 0) {
       throw new TypeError('pagewire: neither WebSocket nor fetch is available; pass options.WebSocket or options.fetch');
@@ -171,11 +178,9 @@ export class PagewireClient {
       throw new TypeError(`pagewire: the transport "${this.#forced}" was asked for, but there is no `
         + `${this.#forced === 'websocket' ? 'WebSocket' : 'fetch'} here; pass it in the options`);
     }
-    this.#memory = new TransportMemory(options.storage !== undefined ? options.storage : defaultStorage(),
-      duration(options, 'rememberFor', DEFAULT_REMEMBER_FOR_MS));
-    this.#connectTimeout = duration(options, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS);
-    this.#upgradeAfter = duration(options, 'upgradeAfter', DEFAULT_UPGRADE_AFTER_MS);
-    this.#upgradeDelay = this.#upgradeAfter;
+    this.#storage = options.storage !== undefined ? options.storage : defaultStorage();
+    this.#storageKey = endpoint?.storageKey;
+    this.#configure(options);
     this.#setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
     this.#clearTimer = options.clearTimeout ?? ((id) => clearTimeout(id));
     this.#window = options.window !== undefined ? options.window
@@ -184,8 +189,9 @@ export class PagewireClient {
     this.#maxDelay = Math.max(this.#initialDelay, options.reconnect?.maxDelayMs ?? 10_000);
     this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer,
       (frame) => this.#sendControl(frame));
-    this.#calls = new Calls((encode, what, onDrop) => this.#sendData(encode, what, onDrop),
-      this.#setTimer, this.#clearTimer);
+    this.#page = new EventChannel(null, (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      (what, name) => this.#checkOpen(what, name), this.#setTimer, this.#clearTimer);
+    this.page = this.#page.api;
     this.#reloadOnExpired = options.reloadOnExpired === true;
     // Module and deferred scripts run after this module but before DOMContentLoaded: events that
     // arrive before then wait, so listeners those scripts register see every event.
@@ -204,25 +210,34 @@ export class PagewireClient {
       this.#window?.addEventListener?.('load', () => { if (this.#held !== null) release(); }, { once: true });
     }
 
-    const listeners = this.#pageListeners;
-    this.page = Object.freeze({
-      on: (name, fn) => addListener(listeners, checkName(name), checkListener(fn)),
-      once: (name, fn) => {
-        checkListener(fn);
-        const wrapper = (data, eventName) => { remove(); fn(data, eventName); };
-        wrapper.original = fn; // so off(name, fn) also finds a once-listener
-        const remove = addListener(listeners, checkName(name), wrapper);
-        return remove;
-      },
-      off: (name, fn) => removeListener(listeners, name, fn),
-      emit: (name, data) => this.#emit(name, data),
-      call: (name, args, callOptions) => this.#call(name, args, callOptions),
-      handle: (name, fn) => this.#calls.handle(checkName(name), checkListener(fn)),
-    });
 
     this.#window?.addEventListener('online', this.#onOnline);
     this.#window?.addEventListener('pagehide', this.#onPageHide);
     this.#window?.addEventListener('pageshow', this.#onPageShow);
+    this.#started = endpoint === null;
+    if (this.#started) this.#reopen();
+  }
+
+  #setUrl(url) {
+    this.#wsUrl = url.replace(/^http(s?):/i, 'ws$1:');
+    this.#httpUrl = url.replace(/^ws(s?):/i, 'http$1:');
+  }
+
+  /** The deadlines and what is remembered (PROTOCOL.md §9.2, §9.6), from options or a server's config. */
+  #configure(options) {
+    this.#memory = new TransportMemory(this.#storage, duration(options, 'rememberFor', DEFAULT_REMEMBER_FOR_MS),
+      this.#storageKey);
+    this.#connectTimeout = duration(options, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS);
+    this.#upgradeAfter = duration(options, 'upgradeAfter', DEFAULT_UPGRADE_AFTER_MS);
+    this.#upgradeDelay = this.#upgradeAfter;
+  }
+
+  /** An endpoint connection got its token and config from the endpoint's POST (PROTOCOL.md §12.2): connect. */
+  #start(token, config) {
+    if (this.#started || this.#state !== 'connecting') return; // closed meanwhile
+    this.#setUrl(withParam(this.#url, 'pagewire', token));
+    this.#configure(config);
+    this.#started = true;
     this.#reopen();
   }
 
@@ -259,7 +274,8 @@ export class PagewireClient {
 
   /**
    * Says goodbye to the server (which then closes the page at once instead of after its grace
-   * period) and closes the channel for good. Does nothing when already closed or expired.
+   * period) and closes the channel for good, with the page's channels to endpoints (those to other
+   * origins say bye on their own connections). Does nothing when already closed or expired.
    */
   close() {
     if (this.#state === 'closed' || this.#state === 'expired') return;
@@ -270,22 +286,54 @@ export class PagewireClient {
     this.#finish('closed', 1000, '');
   }
 
-  #emit(name, data) {
-    checkName(name);
-    this.#checkOpen('emit', name);
-    // Encoded now, not at send time, so the caller sees a bad value where it made it and later
-    // changes to `data` cannot leak into a frame that is kept for sending or resending.
-    const frame = isBinary(data) ? binaryPayload(data) : JSON.stringify(data === undefined ? null : data);
-    const start = `["ev",${JSON.stringify(name)},${typeof frame === 'string' ? frame : ''}`;
-    this.#sendData(typeof frame === 'string' ? (seq, ack) => numbered(start, seq, ack)
-      : (seq, ack) => encodeBinary(name, frame, seq, ack), `emit "${name}"`);
+  /**
+   * Opens a channel to the endpoint at `pathOrUrl` (PROTOCOL.md §12): a path, or a URL of this
+   * page's origin, shares the page's connection; a URL of another origin gets a connection of its own.
+   * @param {string | URL} pathOrUrl
+   * @param {any} [params] any JSON value for the endpoint's open handler; `undefined` is sent as `null`
+   * @param {{withCredentials?: boolean}} [options] `withCredentials`: send cookies to another origin
+   * @returns {import('./channels.js').Channel}
+   * @throws {TypeError} for a URL that is not http(s) or ws(s), or params JSON cannot encode
+   * @throws {Error} when the page is closed or expired, or too many frames wait for the server's ack
+   */
+  open(pathOrUrl, params, options) {
+    this.#checkOpen('open a channel to', String(pathOrUrl));
+    this.#channels ??= new Channels({
+      send: (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      url: this.#httpUrl,
+      fetch: this.#http.fetch,
+      endpointConnection: (url, origin, withCredentials) => this.#endpointConnection(url, origin, withCredentials),
+      setTimer: this.#setTimer,
+      clearTimer: this.#clearTimer,
+    });
+    return this.#channels.open(pathOrUrl, params, options);
   }
 
-  #call(name, args, options = {}) {
-    checkName(name);
-    this.#checkOpen('call', name);
-    const timeout = duration(options ?? {}, 'timeout', DEFAULT_CALL_TIMEOUT_MS);
-    return this.#calls.call(name, args, timeout);
+  /**
+   * A connection of this page's kind (its WebSocket, fetch, storage, window, timers) to an endpoint
+   * of another origin, not started until the endpoint gave it a token (PROTOCOL.md §12.2).
+   */
+  #endpointConnection(url, origin, withCredentials) {
+    const options = this.#options;
+    const client = new PagewireClient({
+      url,
+      WebSocket: this.#WebSocket,
+      fetch: this.#http.fetch,
+      // A beacon always carries cookies; without credentials the bye goes by fetch with keepalive.
+      sendBeacon: withCredentials ? this.#http.sendBeacon : null,
+      storage: this.#storage,
+      window: this.#window,
+      document: options.document,
+      setTimeout: this.#setTimer,
+      clearTimeout: this.#clearTimer,
+      reconnect: options.reconnect,
+      maxQueuedEvents: options.maxQueuedEvents,
+      transport: options.transport,
+    }, {
+      storageKey: storageKey(origin, new URL(this.#httpUrl).origin),
+      credentials: withCredentials ? 'include' : 'omit',
+    });
+    return { client, start: (token, config) => client.#start(token, config) };
   }
 
   #checkOpen(what, name) {
@@ -423,7 +471,7 @@ export class PagewireClient {
       this.#seq.missed(frame[1].to);
       return this.#deliver(frame);
     }
-    const i = SEQ_INDEX[frame[0]];
+    const i = seqIndex(frame);
     const seq = frame[i];
     const ack = frame[i + 1];
     if (seq === undefined) return this.#deliver(frame); // a server that does not number (§10.1)
@@ -444,7 +492,10 @@ export class PagewireClient {
     this.#retry(4400, reason);
   }
 
-  /** Hands a data or `missed` frame to the listeners, the call handlers or the waiting call. */
+  /**
+   * Hands a data or `missed` frame to the listeners, the call handlers or the waiting call, of the
+   * page's own channel or of a channel to an endpoint.
+   */
   #deliver(frame) {
     if (this.#held !== null) {
       // The page's own scripts have not all run yet: they would miss this event.
@@ -452,14 +503,14 @@ export class PagewireClient {
       return;
     }
     switch (frame[0]) {
-      case 'ev': return dispatch(this.#pageListeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
+      case 'ev': case 'call': case 'res': return this.#page.deliver(frame);
       case 'err': return this.#onServerError({ code: String(frame[1] ?? ''), message: String(frame[2] ?? '') });
-      case 'call': return void this.#calls.onCall(frame);
-      case 'res': return this.#calls.onReply(frame);
-      default: {
+      case 'missed': {
         const { from, to, reason } = frame[1];
         return dispatch(this.#clientListeners, 'missed', [{ from, to, reason: String(reason ?? '') }]);
       }
+      // chok, chclose, [c, …]: a channel the page never opened has its frames dropped (§12.1).
+      default: return this.#channels?.deliver(frame);
     }
   }
 
@@ -626,7 +677,7 @@ export class PagewireClient {
     this.#window?.removeEventListener('pagehide', this.#onPageHide);
     this.#window?.removeEventListener('pageshow', this.#onPageShow);
     this.#setState(state, code, reason);
-    this.#calls.close(state);
+    this.#page.close(state);
     // Only a page that was connected once: one refused from the start would reload for ever. For
     // such a page a refused token (4401) means the same as 4404: a server that restarted with
     // another secret no longer knows it.
@@ -639,6 +690,7 @@ export class PagewireClient {
   #setState(state, code, reason) {
     if (state === this.#state) return;
     this.#state = state;
+    this.#channels?.follow(state, reason ?? ''); // before the page's listeners, so they see channels that agree
     dispatch(this.#clientListeners, 'state', [{ state, transport: this.transport, code, reason: reason ?? '' }]);
   }
 
@@ -761,7 +813,7 @@ export class PagewireClient {
   #onPageHide = (event) => {
     if (!event.persisted) {
       this.close();
-    } else if (this.#state !== 'closed' && this.#state !== 'expired') {
+    } else if (this.#started && this.#state !== 'closed' && this.#state !== 'expired') {
       // Going into the back/forward cache: an open connection would keep the page out of it, and
       // the page may come back, so no bye; the server keeps the page for its grace period.
       this.#clearTimer(this.#retryTimer);

@@ -9,6 +9,13 @@ import { withParam } from './util.js';
 
 /** @typedef {import('./connection.js').TransportName} TransportName */
 
+/**
+ * What the fallbacks request with: `fetch`; `sendBeacon` (null: `fetch` with `keepalive`) for the
+ * bye as the page goes; and the `credentials` mode of every request (PROTOCOL.md §8.2, §12.2).
+ * @typedef {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null,
+ *     credentials: RequestCredentials}} Http
+ */
+
 const OPEN = 1; // WebSocket.OPEN, spelled out so an injected WebSocket needs no static constants
 
 /**
@@ -79,8 +86,6 @@ export class WebSocketTransport {
   }
 }
 
-/** The options of every fallback request (PROTOCOL.md §8). */
-const REQUEST = { cache: 'no-store', credentials: 'same-origin' };
 const TEXT_PLAIN = { 'Content-Type': 'text/plain;charset=UTF-8' };
 /**
  * Most characters one POST batches (a longer frame goes alone): even all in 3-byte UTF-8 that stays
@@ -102,6 +107,7 @@ class HttpLink {
   #url;
   #fetch;
   #sendBeacon;
+  #credentials;
   #events;
   /** Ends the down channel's requests. */
   #down = new AbortController();
@@ -122,7 +128,7 @@ class HttpLink {
   /**
    * @param {Transport} owner reported to `events` as the transport
    * @param {string} url `http:` or `https:` URL of the page with the token
-   * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
+   * @param {Http} http
    * @param {TransportEvents} events
    */
   constructor(owner, url, http, events) {
@@ -130,6 +136,7 @@ class HttpLink {
     this.#url = url;
     this.#fetch = http.fetch;
     this.#sendBeacon = http.sendBeacon;
+    this.#credentials = http.credentials;
     this.#events = events;
   }
 
@@ -144,7 +151,8 @@ class HttpLink {
 
   /** fetch, always answering with a promise: even a fetch that throws at once must not report synchronously. */
   async #request(url, init) {
-    return this.#fetch(url, { ...REQUEST, ...init });
+    // Never cached (PROTOCOL.md §8.2); cookies as the connection says (§12.2).
+    return this.#fetch(url, { cache: 'no-store', credentials: this.#credentials, ...init });
   }
 
   /** Handles one frame line of the down channel. */
@@ -295,7 +303,7 @@ export class SseTransport {
   /**
    * @param {string} url `http:` or `https:` URL of the page with the token
    * @param {string} ack the client's ack, for the opening request (PROTOCOL.md §10.3)
-   * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
+   * @param {Http} http
    * @param {TransportEvents} events
    */
   constructor(url, ack, http, events) {
@@ -350,7 +358,7 @@ export class LongPollingTransport {
   /**
    * @param {string} url `http:` or `https:` URL of the page with the token
    * @param {string} ack the client's ack, for the opening request (PROTOCOL.md §10.3)
-   * @param {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null}} http
+   * @param {Http} http
    * @param {TransportEvents} events
    */
   constructor(url, ack, http, events) {

@@ -78,3 +78,18 @@ export function binaryPayload(data) {
     : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return view.slice();
 }
+
+/**
+ * The client settings a server sends with a page or an endpoint's token (PROTOCOL.md §9.6, §12.2),
+ * as connect() options: positive numbers of ms for the deadlines it knows; anything else is ignored.
+ * @param {any} config the parsed JSON object
+ * @returns {{connectTimeout?: number, upgradeAfter?: number, rememberFor?: number}}
+ */
+export function configOptions(config) {
+  const options = {};
+  for (const name of ['connectTimeout', 'upgradeAfter', 'rememberFor']) {
+    const value = config?.[name];
+    if (typeof value === 'number' && value > 0 && Number.isFinite(value)) options[name] = value;
+  }
+  return options;
+}
