@@ -40,9 +40,26 @@ public interface Pagewire extends AutoCloseable {
      *
      * @param path an absolute path such as {@code "/chat"}, matched exactly
      * @throws IllegalArgumentException if the path is not absolute, is reserved ({@code /_pagewire/…})
-     *     or is registered already
+     *     or is registered already (as a page or an endpoint)
      */
     Pagewire page(String path, PageHandler handler);
+
+    /**
+     * Registers an endpoint: server code without HTML that any page may open channels to
+     * ({@code pagewire.open(path, params)} in the browser, docs/PROTOCOL.md §12). Each channel
+     * opened gets its own {@link Channel}, set up by {@code handler}; every open is admitted.
+     *
+     * @throws IllegalArgumentException like {@link #page}, also if a page is at that path
+     */
+    Pagewire endpoint(String path, EndpointHandler handler);
+
+    /**
+     * Registers an endpoint whose opens {@code authorizer} admits or refuses first; a refused
+     * client sees the authorizer's reason.
+     *
+     * @throws IllegalArgumentException like {@link #endpoint(String, EndpointHandler)}
+     */
+    Pagewire endpoint(String path, Authorizer authorizer, EndpointHandler handler);
 
     /**
      * Serves the files below {@code directory} under the URL prefix {@code urlPrefix} (for example

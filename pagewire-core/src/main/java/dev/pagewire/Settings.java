@@ -36,6 +36,13 @@ import java.util.Set;
  * @param tokenTtl how long a rendered page waits for its first connection. Default 2 min.
  * @param allowedOrigins origins other than the server's own that may open channels, such as
  *     {@code "https://app.example.com"}; {@code "*"} allows any. Default: none (same origin only).
+ *     Answers to them carry CORS headers naming the origin (docs/PROTOCOL.md §12.2).
+ * @param allowCredentials whether answers to allowed cross-origin requests say
+ *     {@code Access-Control-Allow-Credentials: true}, so that a browser channel opened with
+ *     {@code withCredentials} (cookies, HTTP authentication) may read them. Default off: the
+ *     channel needs no cookie, and the browser refuses credentialed channels to this server.
+ * @param maxChannels channels a page may have open to endpoints at once; more are refused with
+ *     code {@code limit}. Default 16.
  * @param compression whether WebSocket {@code permessage-deflate} is offered. Default on.
  * @param connectTimeout how long the browser client waits for a transport to deliver its first frame
  *     before it gives that transport up and tries the next (WebSocket, then SSE, then long-polling).
@@ -62,6 +69,8 @@ public record Settings(
         Duration closeGracePeriod,
         Duration tokenTtl,
         Set<String> allowedOrigins,
+        boolean allowCredentials,
+        int maxChannels,
         boolean compression,
         Duration connectTimeout,
         Duration upgradeAfter,
@@ -80,6 +89,7 @@ public record Settings(
         positive(idleTimeout, "idleTimeout");
         positive(closeGracePeriod, "closeGracePeriod");
         positive(tokenTtl, "tokenTtl");
+        positive(maxChannels, "maxChannels");
         positive(connectTimeout, "connectTimeout");
         positive(upgradeAfter, "upgradeAfter");
         if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
@@ -129,7 +139,8 @@ public record Settings(
                 + ", callTimeout=" + callTimeout
                 + ", heartbeatInterval=" + heartbeatInterval + ", idleTimeout=" + idleTimeout
                 + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl
-                + ", allowedOrigins=" + allowedOrigins + ", compression=" + compression
+                + ", allowedOrigins=" + allowedOrigins + ", allowCredentials=" + allowCredentials
+                + ", maxChannels=" + maxChannels + ", compression=" + compression
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
                 + ", reloadOnExpired=" + reloadOnExpired
                 + ", secret=(" + secret.length + " bytes)]";
@@ -161,6 +172,8 @@ public record Settings(
         private Duration closeGracePeriod = Duration.ofSeconds(30);
         private Duration tokenTtl = Duration.ofMinutes(2);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private boolean allowCredentials;
+        private int maxChannels = 16;
         private boolean compression = true;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration upgradeAfter = Duration.ofSeconds(10);
@@ -243,6 +256,18 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#allowCredentials()}. */
+        public Builder allowCredentials(boolean allow) {
+            this.allowCredentials = allow;
+            return this;
+        }
+
+        /** See {@link Settings#maxChannels()}. */
+        public Builder maxChannels(int channels) {
+            this.maxChannels = channels;
+            return this;
+        }
+
         /** See {@link Settings#compression()}. */
         public Builder compression(boolean enabled) {
             this.compression = enabled;
@@ -282,7 +307,7 @@ public record Settings(
             }
             return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
                     maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
-                    compression, connectTimeout, upgradeAfter, reloadOnExpired, key);
+                    allowCredentials, maxChannels, compression, connectTimeout, upgradeAfter, reloadOnExpired, key);
         }
     }
 }

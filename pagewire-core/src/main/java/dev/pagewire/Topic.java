@@ -12,8 +12,8 @@ public interface Topic {
     /** Sends an event to every member page. The data is encoded once for all members. */
     void emit(String event, Object data);
 
-    /** Sends an event to every member page except {@code except} (typically the sender). */
-    void emitExcept(Page except, String event, Object data);
+    /** Sends an event to every member page except {@code except} (typically the sender: a page or one of its endpoint channels). */
+    void emitExcept(Channel except, String event, Object data);
 
     /** The number of member pages now. */
     int size();

@@ -146,7 +146,7 @@ class SettingsTest {
 
         byte[] direct = filled(32, (byte) 9);
         Settings d = new Settings(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Set.of(), true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, direct);
+                Duration.ofSeconds(1), Set.of(), false, 1, true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());
     }

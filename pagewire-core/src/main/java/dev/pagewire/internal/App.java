@@ -1,5 +1,11 @@
 package dev.pagewire.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagewire.Authorizer;
+import dev.pagewire.ChannelRequest;
+import dev.pagewire.EndpointHandler;
 import dev.pagewire.Page;
 import dev.pagewire.PageHandler;
 import dev.pagewire.PageRequest;
@@ -7,6 +13,7 @@ import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
 import dev.pagewire.Topic;
 import dev.pagewire.internal.protocol.FrameCodec;
+import dev.pagewire.spi.Answer;
 import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
@@ -41,6 +48,7 @@ public final class App implements Pagewire, Gateway {
 
     private final Settings settings;
     private final Map<String, PageHandler> routes = new ConcurrentHashMap<>();
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final List<StaticRoot> staticRoots = new CopyOnWriteArrayList<>();
     private final Pages pages = new Pages();
     private final Topics topics = new Topics(this);
@@ -97,8 +105,31 @@ public final class App implements Pagewire, Gateway {
         if (path.startsWith(CLIENT_PREFIX)) {
             throw new IllegalArgumentException("paths below " + CLIENT_PREFIX + " are reserved: " + path);
         }
-        if (routes.putIfAbsent(path, handler) != null) {
-            throw new IllegalArgumentException("a page is registered at " + path + " already");
+        if (endpoints.containsKey(path) || routes.putIfAbsent(path, handler) != null) {
+            throw new IllegalArgumentException("a page or endpoint is registered at " + path + " already");
+        }
+        return this;
+    }
+
+    @Override
+    public Pagewire endpoint(String path, EndpointHandler handler) {
+        return register(new Endpoint(path, null, Objects.requireNonNull(handler, "handler")));
+    }
+
+    @Override
+    public Pagewire endpoint(String path, Authorizer authorizer, EndpointHandler handler) {
+        return register(new Endpoint(path, Objects.requireNonNull(authorizer, "authorizer"),
+                Objects.requireNonNull(handler, "handler")));
+    }
+
+    private Pagewire register(Endpoint endpoint) {
+        String path = endpoint.path();
+        checkPath(path);
+        if (path.startsWith(CLIENT_PREFIX)) {
+            throw new IllegalArgumentException("paths below " + CLIENT_PREFIX + " are reserved: " + path);
+        }
+        if (routes.containsKey(path) || endpoints.putIfAbsent(path, endpoint) != null) {
+            throw new IllegalArgumentException("a page or endpoint is registered at " + path + " already");
         }
         return this;
     }
@@ -148,6 +179,64 @@ public final class App implements Pagewire, Gateway {
     @Override
     public boolean isPage(String path) {
         return routes.containsKey(path);
+    }
+
+    @Override
+    public boolean isEndpoint(String path) {
+        return endpoints.containsKey(path);
+    }
+
+    @Override
+    public Answer openEndpoint(String path, String body, String origin) {
+        Endpoint endpoint = endpoints.get(path);
+        if (endpoint == null) {
+            return Answer.text(404, "no endpoint at " + path + "\n");
+        }
+        JsonNode params = openParams(body);
+        if (params == null) {
+            return Answer.text(400, "the body must be a JSON object {\"params\": …}\n");
+        }
+        String refusal = endpoint.refusal(new ChannelRequest(path, params, origin, null));
+        if (refusal != null) {
+            ObjectNode refused = Json.mapper().createObjectNode().put("code", "refused").put("reason", refusal);
+            return Answer.json(403, refused.toString());
+        }
+        LivePage page = new LivePage(this, tokens.newPageId(), path, params);
+        pages.add(page);
+        try {
+            endpoint.handler().open(page);
+        } catch (Exception e) {
+            log.error("endpoint {} failed to open a channel", path, e);
+            page.close(CloseCodes.PAGE_GONE, "open failed");
+            return Answer.text(500, "the endpoint failed to open the channel\n");
+        }
+        ObjectNode opened = Json.mapper().createObjectNode().put("token", tokens.issue(page.id(), path));
+        try {
+            opened.set("config", Json.mapper().readTree(clientConfig));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("client configuration is not JSON: " + clientConfig, e);
+        }
+        return Answer.json(200, opened.toString());
+    }
+
+    /** The params of an open's body {@code {"params": …}}, JSON null when absent; {@code null} if malformed. */
+    private JsonNode openParams(String body) {
+        JsonNode tree;
+        try {
+            tree = body == null || body.isBlank() ? Json.mapper().createObjectNode() : codec.readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        if (tree == null || !tree.isObject()) {
+            return null;
+        }
+        JsonNode params = tree.get("params");
+        return params == null ? NullNode.getInstance() : params;
+    }
+
+    /** The endpoint at {@code path}, or {@code null}. */
+    Endpoint endpoint(String path) {
+        return endpoints.get(path);
     }
 
     @Override

@@ -1,22 +1,19 @@
 package dev.pagewire.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.pagewire.CallHandler;
-import dev.pagewire.Event;
-import dev.pagewire.EventException;
 import dev.pagewire.EventHandler;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.internal.protocol.DataFrame;
 import dev.pagewire.internal.protocol.Frame;
-import dev.pagewire.internal.protocol.FrameCodec;
 import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.OutFrame;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,10 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live {@link Page}: its handlers, topics, lifecycle, numbered outbound and inbound sides
- * ({@link Outbox}, {@link Receipts}) and calls. State transitions hold the page's monitor briefly;
- * handlers and hooks run on the page's {@link Mailbox}.
+ * ({@link Outbox}, {@link Receipts}), and the channels it opened to endpoints ({@link PageChannels}).
+ * State transitions hold the page's monitor briefly; handlers and hooks run on the page's
+ * {@link Handlers}' mailbox.
  */
-final class LivePage implements Page {
+final class LivePage implements Page, TopicMember {
 
     private static final Logger log = LoggerFactory.getLogger(LivePage.class);
 
@@ -40,11 +38,11 @@ final class LivePage implements Page {
     private final App app;
     private final String id;
     private final String path;
-    private final Mailbox mailbox;
+    private final JsonNode params;
+    private final Handlers handlers;
     private final Outbox outbox;
     private final Receipts receipts;
-    private final PageCalls calls;
-    private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
+    private final PageChannels channels;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final List<Runnable> connectHooks = new CopyOnWriteArrayList<>();
     private final List<Runnable> disconnectHooks = new CopyOnWriteArrayList<>();
@@ -57,14 +55,20 @@ final class LivePage implements Page {
     private volatile long lastPingNanos = System.nanoTime();
 
     LivePage(App app, String id, String path) {
+        this(app, id, path, NullNode.getInstance());
+    }
+
+    /** A page; {@code params} are those of an endpoint connection's open (docs/PROTOCOL.md §12.2). */
+    LivePage(App app, String id, String path, JsonNode params) {
         this.app = app;
         this.id = id;
         this.path = path;
-        this.mailbox = new Mailbox(app.executor(), app.settings().maxQueuedEvents());
+        this.params = Objects.requireNonNull(params, "params");
         var s = app.settings();
+        this.handlers = new Handlers(app, this, this::send, this::isClosed);
         this.receipts = new Receipts(app.scheduler(), this::sendAck);
         this.outbox = new Outbox(app.codec(), s.maxOutboundBytes(), s.maxReplayFrames(), s.maxReplayBytes(), receipts);
-        this.calls = new PageCalls(app.executor(), app.scheduler());
+        this.channels = new PageChannels(this);
     }
 
     @Override
@@ -78,15 +82,28 @@ final class LivePage implements Page {
     }
 
     @Override
+    public JsonNode params() {
+        return params;
+    }
+
+    @Override
+    public Page page() {
+        return this;
+    }
+
+    @Override
+    public String memberId() {
+        return id;
+    }
+
+    @Override
     public void on(String event, EventHandler handler) {
-        FrameCodec.checkName(event);
-        handlers.put(event, Objects.requireNonNull(handler, "handler"));
+        handlers.on(event, handler);
     }
 
     @Override
     public void handle(String name, CallHandler handler) {
-        FrameCodec.checkName(name);
-        calls.handle(name, Objects.requireNonNull(handler, "handler"));
+        handlers.handle(name, handler);
     }
 
     @Override
@@ -96,19 +113,7 @@ final class LivePage implements Page {
 
     @Override
     public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be a positive duration, got " + timeout);
-        }
-        long id = calls.nextId();
-        DataFrame frame = app.codec().call(id, name, args);
-        // Registered before the state check, so a close racing with this call still fails it.
-        CompletableFuture<JsonNode> future = calls.register(id, timeout);
-        if (state == State.CLOSED) {
-            calls.fail(id, "closed", "the page closed");
-        } else {
-            send(frame);
-        }
-        return future;
+        return handlers.call(name, args, timeout);
     }
 
     @Override
@@ -194,7 +199,8 @@ final class LivePage implements Page {
      * Sends a data frame (an emit, an error, a call, a reply or a topic broadcast): numbered and kept
      * for resume; a connection past the outbound limit is closed, the page keeps the frame.
      */
-    void send(DataFrame frame) {
+    @Override
+    public void send(DataFrame frame) {
         if (state == State.CLOSED) {
             return;
         }
@@ -231,9 +237,9 @@ final class LivePage implements Page {
         }
         if (attached.replaced() != null) {
             attached.replaced().close(CloseCodes.REPLACED, "replaced by a newer connection");
-            runHooks(disconnectHooks, "disconnect");
+            handlers.runHooks(disconnectHooks, "disconnect");
         }
-        runHooks(connectHooks, "connect");
+        handlers.runHooks(connectHooks, "connect");
         if (attached.slow()) {
             shedSlow(connection);
         }
@@ -255,7 +261,7 @@ final class LivePage implements Page {
             state = State.DISCONNECTED;
             disconnectedNanos = System.nanoTime();
         }
-        runHooks(disconnectHooks, "disconnect");
+        handlers.runHooks(disconnectHooks, "disconnect");
     }
 
     /** Closes {@code connection} with a code and keeps the page for a reconnect. */
@@ -274,16 +280,17 @@ final class LivePage implements Page {
             state = State.CLOSED;
             c = outbox.detachAll();
         }
-        calls.closeAll();
+        handlers.closeCalls();
         if (c != null) {
             c.close(code, reason);
         }
+        channels.closeAll();
         for (String topic : topics) {
             app.topics().remove(topic, this);
         }
         topics.clear();
         app.pages().remove(this);
-        runHooks(closeHooks, "close");
+        handlers.runHooks(closeHooks, "close");
     }
 
     /** Called by the timer: heartbeats, dead peers, grace period and first-connect deadline. */
@@ -363,74 +370,29 @@ final class LivePage implements Page {
     }
 
     PageCalls calls() {
-        return calls;
+        return handlers.calls();
     }
 
-    /** A reply to one of this page's calls arrived (network thread; completes off it). */
-    void resolved(Frame.Result result) {
-        calls.resolve(result.id(), result.ok(), result.value());
-    }
-
-    /** Queues a call from the browser for its handler; {@code false} if the mailbox is full. */
-    boolean deliverCall(Frame.Call call) {
-        if (state == State.CLOSED) {
-            return true;
-        }
-        return mailbox.offer(() -> answer(call));
-    }
-
-    private void answer(Frame.Call call) {
-        if (state != State.CLOSED) {
-            send(calls.answer(call, app.codec(), this));
-        }
+    /** The application, with its internals (the public {@link #app()} is its API). */
+    App application() {
+        return app;
     }
 
     /**
-     * Queues an inbound event for the handler; {@code false} if the mailbox is full. Events for a
-     * closed page are dropped: its handlers never run again, and after {@link App#close} the
-     * executor would refuse them.
+     * Queues an event or call of the page's own channel for its handler, or takes a reply;
+     * {@code false} if the mailbox is full.
      */
-    boolean deliver(Event event) {
-        if (state == State.CLOSED) {
-            return true;
-        }
-        return mailbox.offer(() -> dispatch(event));
+    boolean deliver(Frame.Message message) {
+        return handlers.deliver(message);
     }
 
-    private void dispatch(Event event) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        EventHandler handler = handlers.get(event.name());
-        if (handler == null) {
-            send(app.codec().error("unknown_event", "no handler for event '" + event.name() + "'"));
-            return;
-        }
-        try {
-            handler.handle(event);
-        } catch (EventException e) {
-            send(app.codec().error(e.code(), String.valueOf(e.getMessage())));
-        } catch (Exception | Error e) {
-            if (e instanceof VirtualMachineError vme) {
-                throw vme;
-            }
-            log.warn("handler of event '{}' on {} failed", event.name(), this, e);
-            send(app.codec().error("handler_error", "the handler of event '" + event.name() + "' failed"));
-        }
+    /** The channels this page opened to endpoints (docs/PROTOCOL.md §12.1). */
+    PageChannels channels() {
+        return channels;
     }
 
-    private void runHooks(List<Runnable> hooks, String kind) {
-        if (hooks.isEmpty()) {
-            return;
-        }
-        mailbox.force(() -> {
-            for (Runnable hook : hooks) {
-                try {
-                    hook.run();
-                } catch (RuntimeException e) {
-                    log.warn("{} hook of {} failed", kind, this, e);
-                }
-            }
-        });
+    /** An endpoint channel closed and is to be forgotten. */
+    void forget(EndpointChannel channel) {
+        channels.forget(channel);
     }
 }

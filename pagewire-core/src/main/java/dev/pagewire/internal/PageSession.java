@@ -1,6 +1,5 @@
 package dev.pagewire.internal;
 
-import dev.pagewire.Event;
 import dev.pagewire.internal.protocol.Frame;
 import dev.pagewire.internal.protocol.FrameCodec;
 import dev.pagewire.internal.protocol.ProtocolException;
@@ -18,6 +17,8 @@ final class PageSession implements Session {
     private final LivePage page;
     private final Connection connection;
     private final FrameCodec codec;
+    /** A channel protocol error found while delivering, reported once the receipts are released. */
+    private String violation;
 
     PageSession(LivePage page, Connection connection) {
         this.page = page;
@@ -75,25 +76,42 @@ final class PageSession implements Session {
         if (frame.seq() == Frame.UNNUMBERED) {
             if (!deliver(frame)) {
                 tooMany();
+            } else if (violation != null) {
+                page.dropped(connection, CloseCodes.BAD_FRAME, violation);
             }
             return;
         }
         switch (page.receive(frame.seq(), () -> deliver(frame))) {
-            case DELIVERED, DUPLICATE -> { }
+            case DELIVERED, DUPLICATE -> {
+                if (violation != null) {
+                    page.dropped(connection, CloseCodes.BAD_FRAME, violation);
+                }
+            }
             case GAP -> page.dropped(connection, CloseCodes.BAD_FRAME,
                     "frame " + frame.seq() + " skips ahead: a gap in the sequence");
             case REFUSED -> tooMany();
         }
     }
 
-    /** Hands a data frame on; {@code false} if the page's mailbox is full. */
+    /**
+     * Hands a data frame on; {@code false} if the page's mailbox is full. Runs under the page's
+     * receipts, so it only queues: a channel's own mailbox does the rest.
+     */
     private boolean deliver(Frame.Data frame) {
         return switch (frame) {
-            case Frame.Emit e -> page.deliver(Event.json(e.name(), e.data()));
-            case Frame.BinaryEmit b -> page.deliver(Event.binary(b.name(), b.bytes()));
-            case Frame.Call c -> page.deliverCall(c);
-            case Frame.Result r -> {
-                page.resolved(r);
+            case Frame.Message m -> page.deliver(m);
+            case Frame.OnChannel c -> {
+                page.channels().deliver(c);
+                yield true;
+            }
+            case Frame.ChannelOpen o -> {
+                if (!page.channels().open(o)) {
+                    violation = "channel number " + o.channel() + " was used before";
+                }
+                yield true;
+            }
+            case Frame.ChannelClose c -> {
+                page.channels().closedByClient(c);
                 yield true;
             }
         };

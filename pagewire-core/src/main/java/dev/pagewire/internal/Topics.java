@@ -1,6 +1,6 @@
 package dev.pagewire.internal;
 
-import dev.pagewire.Page;
+import dev.pagewire.Channel;
 import dev.pagewire.Topic;
 import dev.pagewire.internal.protocol.DataFrame;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Topics {
 
     private final App app;
-    private final Map<String, Set<LivePage>> members = new ConcurrentHashMap<>();
+    private final Map<String, Set<TopicMember>> members = new ConcurrentHashMap<>();
 
     Topics(App app) {
         this.app = app;
@@ -26,23 +26,23 @@ final class Topics {
         return new Handle(Objects.requireNonNull(name, "name"));
     }
 
-    void add(String topic, LivePage page) {
+    void add(String topic, TopicMember page) {
         members.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(page);
     }
 
-    void remove(String topic, LivePage page) {
+    void remove(String topic, TopicMember page) {
         members.computeIfPresent(topic, (t, pages) -> {
             pages.remove(page);
             return pages.isEmpty() ? null : pages;
         });
     }
 
-    private void broadcast(String topic, DataFrame frame, Page except) {
-        Set<LivePage> pages = members.get(topic);
+    private void broadcast(String topic, DataFrame frame, Channel except) {
+        Set<TopicMember> pages = members.get(topic);
         if (pages == null) {
             return;
         }
-        for (LivePage page : pages) {
+        for (TopicMember page : pages) {
             if (page != except) {
                 page.send(frame);
             }
@@ -67,13 +67,13 @@ final class Topics {
         }
 
         @Override
-        public void emitExcept(Page except, String event, Object data) {
+        public void emitExcept(Channel except, String event, Object data) {
             broadcast(name, app.codec().event(event, data), except);
         }
 
         @Override
         public int size() {
-            Set<LivePage> pages = members.get(name);
+            Set<TopicMember> pages = members.get(name);
             return pages == null ? 0 : pages.size();
         }
 

@@ -23,8 +23,30 @@ public interface Gateway {
     /** The application's settings. */
     Settings settings();
 
-    /** Whether {@code path} is a page route. */
+    /** Whether {@code path} is a page route (a GET renders it). */
     boolean isPage(String path);
+
+    /** Whether {@code path} is an endpoint (docs/PROTOCOL.md §12). */
+    boolean isEndpoint(String path);
+
+    /**
+     * Whether channel requests may go to {@code path}: a page route, or an endpoint (whose
+     * connections carry tokens of pages without HTML, docs/PROTOCOL.md §12.2).
+     */
+    default boolean isChannelPath(String path) {
+        return isPage(path) || isEndpoint(path);
+    }
+
+    /**
+     * Opens an endpoint connection (docs/PROTOCOL.md §12.2): reads the JSON body
+     * {@code {"params": …}}, runs the endpoint's authorizer, creates a page without HTML whose own
+     * channel the endpoint's handler sets up, and answers its token and client configuration.
+     * Blocks while the authorizer and handler run: call it on a virtual thread. The caller has
+     * checked the Origin.
+     *
+     * @param origin the request's {@code Origin} header, or {@code null}
+     */
+    Answer openEndpoint(String path, String body, String origin);
 
     /**
      * Renders a page route: creates the Page, runs the route handler and injects the client. Blocks

@@ -27,6 +27,19 @@ public final class DataFrame {
         return head;
     }
 
+    /**
+     * The same frame on channel {@code channel} (docs/PROTOCOL.md §12.1): the channel's number goes
+     * in front of the frame's elements. Copies the encoded bytes once; no JSON is re-encoded, so a
+     * broadcast to channels still encodes its data once.
+     */
+    public DataFrame onChannel(long channel) {
+        byte[] prefix = ("[" + channel + ",").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + head.length - 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(head, 1, out, prefix.length, head.length - 1);
+        return new DataFrame(binary, out, payload);
+    }
+
     /** Whether this travels as a binary message. */
     public boolean binary() {
         return binary;

@@ -21,21 +21,46 @@ public sealed interface Frame {
         long ack();
     }
 
+    /**
+     * What a channel carries (§3, §11, §12.1): the page's own frames, or, wrapped in
+     * {@link OnChannel}, a channel's.
+     */
+    sealed interface Message extends Data {}
+
     /** An event with JSON data ({@code null} when absent). */
-    record Emit(String name, JsonNode data, long seq, long ack) implements Data {
+    record Emit(String name, JsonNode data, long seq, long ack) implements Message {
         public Emit(String name, JsonNode data) {
             this(name, data, UNNUMBERED, NO_ACK);
         }
     }
 
     /** An event with binary data. */
-    record BinaryEmit(String name, byte[] bytes, long seq, long ack) implements Data {}
+    record BinaryEmit(String name, byte[] bytes, long seq, long ack) implements Message {}
 
     /** A call asking for a {@link Result} (§11); {@code args} is {@code null} when absent. */
-    record Call(long id, String name, JsonNode args, long seq, long ack) implements Data {}
+    record Call(long id, String name, JsonNode args, long seq, long ack) implements Message {}
 
     /** The answer to a call (§11): a value when {@code ok}, else an error object. */
-    record Result(long id, boolean ok, JsonNode value, long seq, long ack) implements Data {}
+    record Result(long id, boolean ok, JsonNode value, long seq, long ack) implements Message {}
+
+    /** A frame of channel {@code channel} (§12.1): {@code [c, "ev", …]} and the like. */
+    record OnChannel(long channel, Message message) implements Data {
+        @Override
+        public long seq() {
+            return message.seq();
+        }
+
+        @Override
+        public long ack() {
+            return message.ack();
+        }
+    }
+
+    /** {@code ["chopen", c, path, params]}: open channel {@code c} to the endpoint at {@code path}. */
+    record ChannelOpen(long channel, String path, JsonNode params, long seq, long ack) implements Data {}
+
+    /** {@code ["chclose", c, code, reason]}: the client closed channel {@code c}. */
+    record ChannelClose(long channel, String code, String reason, long seq, long ack) implements Data {}
 
     /** {@code ["ack", a]}: the peer has received every data frame up to {@code ack}. */
     record Ack(long ack) implements Frame {}

@@ -42,55 +42,28 @@ public final class FrameCodec {
         this.reader = JsonMapper.builder(factory).build();
     }
 
+    /** Reads a JSON value under the same depth and size limits as frames. */
+    public JsonNode readTree(String json) throws IOException {
+        return reader.readTree(json);
+    }
+
     /** Decodes a text frame. */
     public Frame decode(String text) throws ProtocolException {
         try (JsonParser p = reader.createParser(text)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw bad("frame is not a JSON array");
             }
-            if (p.nextToken() != JsonToken.VALUE_STRING) {
+            JsonToken first = p.nextToken();
+            long channel = 0;
+            if (first == JsonToken.VALUE_NUMBER_INT) {
+                channel = number(p, 1, "channel number");
+                first = p.nextToken();
+            }
+            if (first != JsonToken.VALUE_STRING) {
                 throw bad("frame type must be a string");
             }
             String type = p.getText();
-            Frame frame = switch (type) {
-                case "ev" -> {
-                    String name = readName(p, "event");
-                    JsonNode data = readValue(p);
-                    if (data == null) {
-                        yield new Frame.Emit(name, null);
-                    }
-                    long seq = readSeq(p);
-                    yield new Frame.Emit(name, data, seq, readAck(p, seq));
-                }
-                case "call" -> {
-                    long id = readId(p);
-                    String name = readName(p, "call");
-                    JsonNode args = readValue(p);
-                    long seq = args == null ? Frame.UNNUMBERED : readSeq(p);
-                    yield new Frame.Call(id, name, args, seq, readAck(p, seq));
-                }
-                case "res" -> {
-                    long id = readId(p);
-                    JsonToken t = p.nextToken();
-                    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
-                        throw bad("res frame needs true or false after its id");
-                    }
-                    boolean ok = t == JsonToken.VALUE_TRUE;
-                    JsonNode value = readValue(p);
-                    long seq = value == null ? Frame.UNNUMBERED : readSeq(p);
-                    yield new Frame.Result(id, ok, value, seq, readAck(p, seq));
-                }
-                case "ack" -> {
-                    if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
-                        throw bad("ack frame needs a number");
-                    }
-                    yield new Frame.Ack(number(p, 0, "ack"));
-                }
-                case "ping" -> new Frame.Ping();
-                case "pong" -> new Frame.Pong();
-                case "bye" -> new Frame.Bye();
-                default -> throw bad("unknown frame type '" + abbreviate(type) + "'");
-            };
+            Frame frame = channel == 0 ? own(type, p) : new Frame.OnChannel(channel, message(type, p, true));
             skipToEnd(p);
             if (p.nextToken() != null) {
                 throw bad("trailing data after frame");
@@ -101,6 +74,72 @@ public final class FrameCodec {
         } catch (IOException e) {
             throw bad("unreadable frame");
         }
+    }
+
+    /** A frame of the page's own channel, or a channel control frame (§3, §12.1). */
+    private Frame own(String type, JsonParser p) throws IOException, ProtocolException {
+        return switch (type) {
+            case "ev", "call", "res" -> message(type, p, false);
+            case "ack" -> {
+                if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+                    throw bad("ack frame needs a number");
+                }
+                yield new Frame.Ack(number(p, 0, "ack"));
+            }
+            case "chopen" -> {
+                long channel = readChannel(p, "chopen");
+                String path = readPath(p);
+                JsonNode params = readValue(p);
+                long seq = params == null ? Frame.UNNUMBERED : readSeq(p);
+                yield new Frame.ChannelOpen(channel, path, params, seq, readAck(p, seq));
+            }
+            case "chclose" -> {
+                long channel = readChannel(p, "chclose");
+                String code = readString(p, "chclose code");
+                String reason = readString(p, "chclose reason");
+                long seq = readSeq(p);
+                yield new Frame.ChannelClose(channel, code, reason, seq, readAck(p, seq));
+            }
+            case "ping" -> new Frame.Ping();
+            case "pong" -> new Frame.Pong();
+            case "bye" -> new Frame.Bye();
+            default -> throw bad("unknown frame type '" + abbreviate(type) + "'");
+        };
+    }
+
+    /** An event, call or reply, of the page's own channel or (after its number) of a channel. */
+    private Frame.Message message(String type, JsonParser p, boolean onChannel) throws IOException, ProtocolException {
+        return switch (type) {
+            case "ev" -> {
+                String name = readName(p, "event");
+                JsonNode data = readValue(p);
+                if (data == null) {
+                    yield new Frame.Emit(name, null);
+                }
+                long seq = readSeq(p);
+                yield new Frame.Emit(name, data, seq, readAck(p, seq));
+            }
+            case "call" -> {
+                long id = readId(p);
+                String name = readName(p, "call");
+                JsonNode args = readValue(p);
+                long seq = args == null ? Frame.UNNUMBERED : readSeq(p);
+                yield new Frame.Call(id, name, args, seq, readAck(p, seq));
+            }
+            case "res" -> {
+                long id = readId(p);
+                JsonToken t = p.nextToken();
+                if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                    throw bad("res frame needs true or false after its id");
+                }
+                boolean ok = t == JsonToken.VALUE_TRUE;
+                JsonNode value = readValue(p);
+                long seq = value == null ? Frame.UNNUMBERED : readSeq(p);
+                yield new Frame.Result(id, ok, value, seq, readAck(p, seq));
+            }
+            default -> throw bad((onChannel ? "a channel frame cannot be of type '" : "unknown frame type '")
+                    + abbreviate(type) + "'");
+        };
     }
 
     /**
@@ -117,10 +156,16 @@ public final class FrameCodec {
             throw bad("binary frame header length " + headerLength + " exceeds the frame");
         }
         try (JsonParser p = reader.createParser(message, 4, (int) headerLength)) {
-            if (p.nextToken() != JsonToken.START_ARRAY
-                    || p.nextToken() != JsonToken.VALUE_STRING
-                    || !"ev".equals(p.getText())) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw bad("binary frame header must be [\"ev\", name]");
+            }
+            long channel = 0;
+            if (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                channel = number(p, 1, "channel number");
+                p.nextToken();
+            }
+            if (p.currentToken() != JsonToken.VALUE_STRING || !"ev".equals(p.getText())) {
+                throw bad("binary frame header must be [\"ev\", name] or [c, \"ev\", name]");
             }
             String name = readName(p, "event");
             long seq = readSeq(p);
@@ -131,7 +176,8 @@ public final class FrameCodec {
             }
             byte[] payload = new byte[message.length - 4 - (int) headerLength];
             System.arraycopy(message, 4 + (int) headerLength, payload, 0, payload.length);
-            return new Frame.BinaryEmit(name, payload, seq, ack);
+            Frame.BinaryEmit emit = new Frame.BinaryEmit(name, payload, seq, ack);
+            return channel == 0 ? emit : new Frame.OnChannel(channel, emit);
         } catch (JsonProcessingException e) {
             throw bad("malformed binary frame header: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -248,6 +294,24 @@ public final class FrameCodec {
         });
     }
 
+    /** {@code ["chok", c]} awaiting its number (§12.1). */
+    public DataFrame channelOpened(long channel) {
+        return data(g -> {
+            g.writeString("chok");
+            g.writeNumber(channel);
+        });
+    }
+
+    /** {@code ["chclose", c, code, reason]} awaiting its number (§12.1). */
+    public DataFrame channelClosed(long channel, String code, String reason) {
+        return data(g -> {
+            g.writeString("chclose");
+            g.writeNumber(channel);
+            g.writeString(code);
+            g.writeString(reason);
+        });
+    }
+
     /** {@code ["ping"]}. */
     public OutFrame ping() {
         return PING;
@@ -279,6 +343,31 @@ public final class FrameCodec {
             throw bad(kind + " name must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
         return name;
+    }
+
+    /** Longest endpoint path in a {@code chopen} frame, in characters. */
+    public static final int MAX_PATH_LENGTH = 1024;
+
+    private static long readChannel(JsonParser p, String kind) throws IOException, ProtocolException {
+        if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw bad(kind + " needs a channel number");
+        }
+        return number(p, 1, "channel number");
+    }
+
+    private static String readPath(JsonParser p) throws IOException, ProtocolException {
+        String path = readString(p, "chopen path");
+        if (!path.startsWith("/") || path.length() > MAX_PATH_LENGTH) {
+            throw bad("chopen path must be absolute and at most " + MAX_PATH_LENGTH + " characters");
+        }
+        return path;
+    }
+
+    private static String readString(JsonParser p, String what) throws IOException, ProtocolException {
+        if (p.nextToken() != JsonToken.VALUE_STRING) {
+            throw bad(what + " must be a string");
+        }
+        return p.getText();
     }
 
     /** The next element as a tree, or {@code null} when the frame ends here. */

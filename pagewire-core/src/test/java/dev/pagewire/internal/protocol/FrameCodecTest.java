@@ -332,6 +332,65 @@ class FrameCodecTest {
         assertEquals(CloseCodes.BAD_FRAME, e.code());
     }
 
+    // ---- channels (§12.1)
+
+    @Test
+    void aFrameThatStartsWithANumberBelongsToThatChannel() throws Exception {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        assertEquals(new Frame.OnChannel(3, new Frame.Emit("say", f.numberNode(1), 7, 5)),
+                codec.decode("[3,\"ev\",\"say\",1,7,5]"));
+        assertEquals(new Frame.OnChannel(1, new Frame.Call(2, "add", f.nullNode(), 8, Frame.NO_ACK)),
+                codec.decode("[1,\"call\",2,\"add\",null,8]"));
+        assertEquals(new Frame.OnChannel(1, new Frame.Result(2, true, f.textNode("ok"), 9, Frame.NO_ACK)),
+                codec.decode("[1,\"res\",2,true,\"ok\",9]"));
+    }
+
+    @Test
+    void decodesChannelOpensAndCloses() throws Exception {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        assertEquals(new Frame.ChannelOpen(1, "/stocks", f.objectNode().put("s", "ACME"), 4, 2),
+                codec.decode("[\"chopen\",1,\"/stocks\",{\"s\":\"ACME\"},4,2]"));
+        assertEquals(new Frame.ChannelClose(1, "closed", "done", 5, Frame.NO_ACK),
+                codec.decode("[\"chclose\",1,\"closed\",\"done\",5]"));
+    }
+
+    @Test
+    void malformedChannelFramesAreBadFrames() {
+        assertBadFrame("[0,\"ev\",\"x\",null,1]");
+        assertBadFrame("[-1,\"ev\",\"x\",null,1]");
+        assertBadFrame("[1,\"ping\"]");
+        assertBadFrame("[1,\"chopen\",2,\"/x\",null,1]");
+        assertBadFrame("[1,2,\"ev\"]");
+        assertBadFrame("[\"chopen\",0,\"/x\",null,1]");
+        assertBadFrame("[\"chopen\",1,\"relative\",null,1]");
+        assertBadFrame("[\"chopen\",1,\"/" + "x".repeat(FrameCodec.MAX_PATH_LENGTH) + "\",null,1]");
+        assertBadFrame("[\"chclose\",1,2,\"r\",1]");
+    }
+
+    @Test
+    void aBinaryHeaderMayNameAChannel() throws Exception {
+        byte[] header = "[2,\"ev\",\"pic\",3]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 + header.length + 2);
+        buf.putInt(header.length).put(header).put((byte) 7).put((byte) 8);
+        Frame.OnChannel on = assertInstanceOf(Frame.OnChannel.class, codec.decodeBinary(buf.array()));
+        assertEquals(2, on.channel());
+        Frame.BinaryEmit emit = assertInstanceOf(Frame.BinaryEmit.class, on.message());
+        assertEquals("pic", emit.name());
+        assertEquals(3, emit.seq());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {7, 8}, emit.bytes());
+    }
+
+    @Test
+    void aFrameOnAChannelIsTheSameBytesWithTheNumberInFront() {
+        DataFrame frame = codec.event("tick", 42);
+        assertEquals("[5,\"ev\",\"tick\",42,9]", frame.onChannel(5).numbered(9).text());
+        assertEquals("[\"chok\",5,1]", codec.channelOpened(5).numbered(1).text());
+        assertEquals("[\"chclose\",5,\"refused\",\"no\",2,1]",
+                codec.channelClosed(5, "refused", "no").numbered(2, 1).text());
+        DataFrame binary = codec.binaryEvent("pic", new byte[] {1});
+        assertEquals(binary.numbered(3).payload().length + 2, binary.onChannel(5).numbered(3).payload().length);
+    }
+
     private static byte[] binary(String header, int... payload) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(4 + h.length + payload.length).putInt(h.length).put(h);

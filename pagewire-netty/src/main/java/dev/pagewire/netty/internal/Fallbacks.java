@@ -27,7 +27,7 @@ import java.util.List;
 /**
  * The HTTP fallback transports' requests (docs/PROTOCOL.md §8): opening an SSE or long-polling
  * connection, polls, and the POSTs that carry frames to the server. The caller has checked that
- * the path is a page route and that the Origin is allowed. Runs on I/O threads and never blocks.
+ * the path is a page route or an endpoint and that the Origin is allowed. Runs on I/O threads and never blocks.
  */
 final class Fallbacks {
 
@@ -51,7 +51,7 @@ final class Fallbacks {
         String token = param(uri, "pagewire");
         String conn = param(uri, "conn");
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        HttpHeaders headers = Responses.fallbackHeaders(origin);
+        HttpHeaders headers = Responses.fallbackHeaders(origin, gateway.settings().allowCredentials());
         if (req.method().equals(HttpMethod.POST)) {
             if (conn == null) {
                 fail(ctx, keepAlive, headers, HttpResponseStatus.BAD_REQUEST, "a POST needs the conn parameter");

@@ -45,6 +45,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Map<String, Function<Connection, Session>> rawSockets;
     private final Executor workers;
     private final Fallbacks fallbacks;
+    private final EndpointOpens endpointOpens;
 
     HttpRouter(Gateway gateway, ServerSettings settings, Map<String, Function<Connection, Session>> rawSockets,
                Executor workers, Fallbacks fallbacks) {
@@ -53,6 +54,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.rawSockets = rawSockets;
         this.workers = workers;
         this.fallbacks = fallbacks;
+        this.endpointOpens = new EndpointOpens(gateway, workers);
     }
 
     @Override
@@ -79,7 +81,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             return;
         }
-        if (gateway.isPage(path)) {
+        if (gateway.isChannelPath(path)) {
+            if (req.method().equals(HttpMethod.OPTIONS)) {
+                endpointOpens.preflight(ctx, req);
+                return;
+            }
             if (uri.parameters().containsKey("pagewire")) {
                 // A channel request over plain HTTP: one of the fallback transports.
                 String origin = req.headers().get(HttpHeaderNames.ORIGIN);
@@ -88,6 +94,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     return;
                 }
                 fallbacks.handle(ctx, req, uri, origin);
+                return;
+            }
+            if (gateway.isEndpoint(path)) {
+                if (req.method().equals(HttpMethod.POST)) {
+                    endpointOpens.open(ctx, req, path);
+                } else {
+                    Responses.text(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED,
+                            "an endpoint has no page: open a channel to it (POST, or pagewire.open in a page)\n");
+                }
                 return;
             }
             if (!req.method().equals(HttpMethod.GET)) {
@@ -141,7 +156,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
         String path = uri.path();
         Function<Connection, Session> raw = rawSockets.get(path);
-        if (raw == null && !gateway.isPage(path)) {
+        if (raw == null && !gateway.isChannelPath(path)) {
             Responses.text(ctx, false, HttpResponseStatus.NOT_FOUND, "no page at " + path + "\n");
             return;
         }

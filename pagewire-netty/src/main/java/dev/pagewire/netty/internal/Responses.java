@@ -27,6 +27,12 @@ final class Responses {
 
     static void bytes(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
                       String contentType, byte[] body, String cacheControl) {
+        bytes(ctx, keepAlive, status, contentType, body, cacheControl, null);
+    }
+
+    /** Like {@link #bytes(ChannelHandlerContext, boolean, HttpResponseStatus, String, byte[], String)}, plus {@code extra} headers. */
+    static void bytes(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                      String contentType, byte[] body, String cacheControl, HttpHeaders extra) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
@@ -34,6 +40,9 @@ final class Responses {
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, cacheControl)
                 .set("X-Content-Type-Options", "nosniff");
+        if (extra != null) {
+            response.headers().add(extra);
+        }
         write(ctx, keepAlive, response);
     }
 
@@ -60,13 +69,27 @@ final class Responses {
         }
     }
 
-    /** The headers of every fallback response, and CORS for an allowed cross-origin request. */
-    static HttpHeaders fallbackHeaders(String origin) {
+    /**
+     * The headers of every fallback response, and CORS for an allowed cross-origin request
+     * (docs/PROTOCOL.md §12.2).
+     */
+    static HttpHeaders fallbackHeaders(String origin, boolean allowCredentials) {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store, no-transform")
                 .set("X-Accel-Buffering", "no");
+        return cors(headers, origin, allowCredentials);
+    }
+
+    /**
+     * Adds CORS headers for an allowed {@code origin} (the caller checked it; {@code null}: none):
+     * the origin itself, never {@code *}, and credentials only when the application allows them.
+     */
+    static HttpHeaders cors(HttpHeaders headers, String origin, boolean allowCredentials) {
         if (origin != null) {
             headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin).set(HttpHeaderNames.VARY, "Origin");
+            if (allowCredentials) {
+                headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            }
         }
         return headers;
     }

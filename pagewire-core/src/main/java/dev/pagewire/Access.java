@@ -1,0 +1,40 @@
+package dev.pagewire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/** An {@link Authorizer}'s answer: the channel opens, or it is refused with a reason. */
+public sealed interface Access {
+
+    /** Longest reason, in UTF-8 bytes: it must fit a close reason (docs/PROTOCOL.md §5). */
+    int MAX_REASON_BYTES = 123;
+
+    /** The channel may open. */
+    static Access grant() {
+        return Granted.INSTANCE;
+    }
+
+    /**
+     * The channel is refused; the client sees {@code reason}.
+     *
+     * @throws IllegalArgumentException if the reason is empty or longer than 123 UTF-8 bytes
+     */
+    static Access deny(String reason) {
+        return new Denied(reason);
+    }
+
+    /** See {@link #grant()}. */
+    enum Granted implements Access { INSTANCE }
+
+    /** See {@link #deny(String)}. */
+    record Denied(String reason) implements Access {
+        public Denied {
+            Objects.requireNonNull(reason, "reason");
+            int bytes = reason.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes == 0 || bytes > MAX_REASON_BYTES) {
+                throw new IllegalArgumentException(
+                        "a refusal reason must be 1 to " + MAX_REASON_BYTES + " bytes of UTF-8, got " + bytes);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.pagewire.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.CallHandler;
+import dev.pagewire.Channel;
+import dev.pagewire.ChannelRequest;
+import dev.pagewire.EventHandler;
+import dev.pagewire.Page;
+import dev.pagewire.internal.protocol.DataFrame;
+import dev.pagewire.internal.protocol.Frame;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A channel a page opened to an endpoint on its own connection (docs/PROTOCOL.md §12.1): one
+ * endpoint instance, numbered within its page, whose frames travel in the page's one sequence.
+ * Opening (authorizer, then {@code chok}, then the endpoint's handler) runs on the channel's own
+ * mailbox, ahead of the channel's first event.
+ *
+ * <p>Called from the page's network thread only to queue work ({@link #deliver}, {@link #start},
+ * {@link #closedByClient}); nothing here sends or takes a lock of the page while the network
+ * thread holds the page's receipts.
+ */
+final class EndpointChannel implements Channel, TopicMember {
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointChannel.class);
+
+    enum State { OPENING, OPEN, CLOSED }
+
+    private final LivePage page;
+    private final long number;
+    private final String path;
+    private final JsonNode params;
+    private final Handlers handlers;
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPENING);
+
+    EndpointChannel(LivePage page, long number, String path, JsonNode params) {
+        this.page = page;
+        this.number = number;
+        this.path = path;
+        this.params = params;
+        this.handlers = new Handlers(page.application(), this, this::send, this::isClosed);
+    }
+
+    long number() {
+        return number;
+    }
+
+    /**
+     * Queues the opening: {@code endpoint} {@code null} (no endpoint at the path) or
+     * {@code overLimit} refuse it, else the authorizer decides and the handler sets the channel up.
+     */
+    void start(Endpoint endpoint, boolean overLimit) {
+        handlers.force(() -> open(endpoint, overLimit));
+    }
+
+    private void open(Endpoint endpoint, boolean overLimit) {
+        if (isClosed()) {
+            return;
+        }
+        if (endpoint == null) {
+            refuse("not_found", "no endpoint at " + path);
+            return;
+        }
+        if (overLimit) {
+            int max = page.application().settings().maxChannels();
+            refuse("limit", "too many channels (" + max + ")");
+            return;
+        }
+        String refusal = endpoint.refusal(new ChannelRequest(path, params, null, page));
+        if (refusal != null) {
+            refuse("refused", refusal);
+            return;
+        }
+        if (!state.compareAndSet(State.OPENING, State.OPEN)) {
+            return;
+        }
+        page.send(page.application().codec().channelOpened(number));
+        try {
+            endpoint.handler().open(this);
+        } catch (Exception e) {
+            log.warn("endpoint {} failed to open {}", path, this, e);
+            close("error", "the endpoint failed to open the channel");
+        }
+    }
+
+    private void refuse(String code, String reason) {
+        close(code, reason);
+    }
+
+    /** A frame of this channel from the client; queues it (network thread). */
+    void deliver(Frame.Message message) {
+        if (!handlers.deliver(message)) {
+            // Its handlers fell behind: this channel closes, the connection and the page go on.
+            int max = page.application().settings().maxQueuedEvents();
+            page.application().executor().execute(
+                    () -> close("limit", "too many events queued (limit " + max + ")"));
+        }
+    }
+
+    /** The client closed this channel (network thread): no answer, the rest runs on the mailbox. */
+    void closedByClient() {
+        if (state.getAndSet(State.CLOSED) != State.CLOSED) {
+            handlers.force(this::cleanUp);
+        }
+    }
+
+    /** The page closed: the channel ends with it, without a frame. */
+    void pageClosed() {
+        if (state.getAndSet(State.CLOSED) != State.CLOSED) {
+            handlers.force(this::cleanUp);
+        }
+    }
+
+    private void close(String code, String reason) {
+        if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+            return;
+        }
+        page.send(page.application().codec().channelClosed(number, code, reason));
+        handlers.force(this::cleanUp);
+    }
+
+    /** Runs on the mailbox, after every task queued before the close. */
+    private void cleanUp() {
+        handlers.closeCalls();
+        for (String topic : topics) {
+            page.application().topics().remove(topic, this);
+        }
+        topics.clear();
+        page.forget(this);
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                log.warn("close hook of {} failed", this, e);
+            }
+        }
+    }
+
+    @Override
+    public String memberId() {
+        return page.id() + "/" + number;
+    }
+
+    /** Sends a data frame of this channel, unless it is closed. */
+    @Override
+    public void send(DataFrame frame) {
+        if (!isClosed()) {
+            page.send(frame.onChannel(number));
+        }
+    }
+
+    // ---- Channel
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public JsonNode params() {
+        return params;
+    }
+
+    @Override
+    public Page page() {
+        return page;
+    }
+
+    @Override
+    public void on(String event, EventHandler handler) {
+        handlers.on(event, handler);
+    }
+
+    @Override
+    public void handle(String name, CallHandler handler) {
+        handlers.handle(name, handler);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> call(String name, Object args) {
+        return call(name, args, page.application().settings().callTimeout());
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
+        return handlers.call(name, args, timeout);
+    }
+
+    @Override
+    public void emit(String event, Object data) {
+        send(page.application().codec().event(event, data));
+    }
+
+    @Override
+    public void emit(String event, byte[] bytes) {
+        send(page.application().codec().binaryEvent(event, Objects.requireNonNull(bytes, "bytes")));
+    }
+
+    @Override
+    public void join(String topic) {
+        if (!isClosed() && topics.add(Objects.requireNonNull(topic, "topic"))) {
+            page.application().topics().add(topic, this);
+        }
+    }
+
+    @Override
+    public void leave(String topic) {
+        if (topics.remove(topic)) {
+            page.application().topics().remove(topic, this);
+        }
+    }
+
+    @Override
+    public Set<String> topics() {
+        return Set.copyOf(topics);
+    }
+
+    @Override
+    public void onClose(Runnable hook) {
+        closeHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state.get() == State.CLOSED;
+    }
+
+    @Override
+    public void close() {
+        close("closed", "closed by the server");
+    }
+
+    @Override
+    public String toString() {
+        return "Channel[" + number + " " + path + " of " + page + "]";
+    }
+}

@@ -1,0 +1,84 @@
+package dev.pagewire.internal;
+
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.pagewire.internal.protocol.Frame;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The channels a page opened to endpoints on its own connection (docs/PROTOCOL.md §12.1), by
+ * number. The network thread only looks channels up and queues work on them; everything a channel
+ * does runs on its own mailbox. Thread-safe.
+ */
+final class PageChannels {
+
+    private final LivePage page;
+    private final Map<Long, EndpointChannel> open = new ConcurrentHashMap<>();
+    /** The highest number opened so far: numbers only grow and are never reused. */
+    private long highest;
+
+    PageChannels(LivePage page) {
+        this.page = page;
+    }
+
+    /**
+     * A {@code chopen}: creates the channel and queues its opening (a refusal too: {@code not_found}
+     * or {@code limit} are answered from the channel's own mailbox, in order with the rest).
+     *
+     * @return {@code false} if the number was used before: a protocol error the caller reports
+     */
+    boolean open(Frame.ChannelOpen frame) {
+        EndpointChannel channel;
+        boolean overLimit;
+        synchronized (this) {
+            if (frame.channel() <= highest) {
+                return false;
+            }
+            highest = frame.channel();
+            overLimit = open.size() >= page.application().settings().maxChannels();
+            channel = new EndpointChannel(page, frame.channel(), frame.path(),
+                    frame.params() == null ? NullNode.getInstance() : frame.params());
+            open.put(frame.channel(), channel);
+        }
+        channel.start(page.application().endpoint(frame.path()), overLimit);
+        return true;
+    }
+
+    /** A frame of channel {@code c}; dropped if that channel is closed or was never opened. */
+    void deliver(Frame.OnChannel frame) {
+        EndpointChannel channel = open.get(frame.channel());
+        if (channel != null) {
+            channel.deliver(frame.message());
+        }
+    }
+
+    /** The client closed channel {@code c}; a no-op for a channel already gone. */
+    void closedByClient(Frame.ChannelClose frame) {
+        EndpointChannel channel = open.get(frame.channel());
+        if (channel != null) {
+            channel.closedByClient();
+        }
+    }
+
+    /** The page closed: every channel ends with it. */
+    void closeAll() {
+        for (EndpointChannel channel : List.copyOf(open.values())) {
+            channel.pageClosed();
+        }
+    }
+
+    void forget(EndpointChannel channel) {
+        open.remove(channel.number(), channel);
+    }
+
+    /** Channels open or opening now (tests, diagnostics). */
+    int size() {
+        return open.size();
+    }
+
+    /** Channel {@code number}, or {@code null} (tests). */
+    EndpointChannel get(long number) {
+        return open.get(number);
+    }
+}
