@@ -282,6 +282,27 @@ describe('a channel on the page connection (same origin)', () => {
     });
   }
 
+  it('rides a fallback like the page\'s own frames: chopen and channel events in POSTs, channel frames in polls', async () => {
+    const env = setup({ transport: 'longpolling' });
+    env.fetch.last('longpolling').frames200(['open', 'conn-1'], hello('page-1', 20_000, 0));
+    await settle();
+    const channel = env.client.open('/stocks', { symbol: 'ACME' });
+    channel.emit('watch', 'XYZ');
+    channel.emit('bytes', new Uint8Array([5]));
+    await settle();
+    const post = env.fetch.last('post');
+    assert.deepEqual(post.frames(), [['chopen', 1, '/stocks', { symbol: 'ACME' }, 1], [1, 'ev', 'watch', 'XYZ', 2],
+      [...new Uint8Array(binaryFrame([1, 'ev', 'bytes', 3], [5]))]]);
+    post.reply(204);
+    const got = [];
+    channel.on('price', (d) => got.push(d));
+    channel.on('raw', (d) => got.push([...new Uint8Array(d)]));
+    env.fetch.last('poll').frames200(['chok', 1, 1], [1, 'ev', 'price', 42, 2], binaryFrame([1, 'ev', 'raw', 3], [9]));
+    await settle();
+    assert.equal(channel.state, 'open');
+    assert.deepEqual(got, [42, [9]]);
+  });
+
   it('channel state changes come before the page state listeners run', () => {
     const env = connected();
     const channel = openAccepted(env, '/a', 1);
