@@ -15,8 +15,8 @@ final class ClientFiles {
      * and the types. Only these are served, so no other resource of the jar is reachable by name.
      */
     private static final java.util.Set<String> NAMES = java.util.Set.of("client.js", "client.d.ts",
-            "connection.js", "channels.js", "event-channel.js", "transports.js", "memory.js", "sequencer.js",
-            "calls.js", "frames.js", "util.js");
+            "connection.js", "options.js", "channels.js", "event-channel.js", "transports.js", "memory.js",
+            "sequencer.js", "calls.js", "frames.js", "util.js");
 
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 

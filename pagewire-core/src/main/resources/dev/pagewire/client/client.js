@@ -7,15 +7,17 @@
  * step: the other modules of the client sit beside this one and are imported by relative URL.
  *
  * This module is the entry: {@link connect}, and the page's own client. The connection is in
- * connection.js, the transports in transports.js, sequence numbers and acks in sequencer.js, calls in
- * calls.js, the wire format in frames.js.
+ * connection.js (what its options mean in options.js, the remembered fallback in memory.js), the
+ * transports in transports.js, sequence numbers and acks in sequencer.js, a channel's events and
+ * calls in event-channel.js and calls.js, channels to endpoints in channels.js, the wire format in
+ * frames.js.
  *
  * @module pagewire
  */
 import { PagewireClient } from './connection.js';
 import { configOptions } from './util.js';
 
-/** @typedef {import('./connection.js').ConnectOptions} ConnectOptions */
+/** @typedef {import('./options.js').ConnectOptions} ConnectOptions */
 
 /**
  * Opens a channel and returns its client. Inside a page rendered by Pagewire, use `window.pagewire`
