@@ -327,7 +327,7 @@ describe('a channel to another origin', () => {
     const { post, channel, sockets } = crossOrigin();
     assert.equal(post.url, 'https://other.test/stocks');
     assert.equal(post.method, 'POST');
-    assert.deepEqual(post.init.headers, { 'Content-Type': 'text/plain;charset=UTF-8' });
+    assert.deepEqual(post.init.headers, { 'Content-Type': 'application/json' });
     assert.deepEqual(JSON.parse(post.body), { params: { symbol: 'ACME' } });
     assert.equal(post.init.credentials, 'omit');
     assert.equal(post.init.mode, 'cors');

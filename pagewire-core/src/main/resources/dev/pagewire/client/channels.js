@@ -14,7 +14,9 @@ import { addListener, checkListener, configOptions, dispatch } from './util.js';
 
 /** The states a channel never leaves. */
 const FINAL = new Set(['closed', 'refused', 'expired']);
-const TEXT_PLAIN = { 'Content-Type': 'text/plain;charset=UTF-8' };
+// Not a CORS "simple" type on purpose: the browser asks the server first (a preflight), so an origin
+// or a credentials mode the server does not allow never reaches the endpoint (PROTOCOL.md §12.2).
+const OPEN_HEADERS = { 'Content-Type': 'application/json' };
 /** How this module tells a {@link Channel} what happened to it; not part of the API. */
 const REPORT = Symbol('pagewire.channel.report');
 const FAIL = Symbol('pagewire.channel.fail');
@@ -328,7 +330,7 @@ export class Channels {
     };
     this.#fetch(url.href, {
       method: 'POST',
-      headers: TEXT_PLAIN,
+      headers: OPEN_HEADERS,
       body: `{"params":${json}}`,
       mode: 'cors',
       cache: 'no-store',
