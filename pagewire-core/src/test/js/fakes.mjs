@@ -1,22 +1,24 @@
 // Test doubles for the browser client: a scriptable WebSocket, a scriptable fetch (for the SSE and
 // long-polling fallbacks), storage, sendBeacon, a manual clock and the loader that imports client.js
-// as an ES module (its .js name would make Node 20 treat it as CommonJS).
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+// and the modules beside it as ES modules (their .js names would make Node 20 treat them as CommonJS
+// outside a folder whose package.json says "module").
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const source = fileURLToPath(new URL('../../main/resources/dev/pagewire/client/client.js', import.meta.url));
+const source = fileURLToPath(new URL('../../main/resources/dev/pagewire/client/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pagewire-client-'));
-copyFileSync(source, join(dir, 'client.mjs'));
+for (const name of readdirSync(source).filter((n) => n.endsWith('.js'))) copyFileSync(join(source, name), join(dir, name));
+writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Imports a fresh copy of the client module; `tag` makes a separate module instance, so a test
- * can evaluate the module again against different globals.
+ * Imports a fresh copy of the client's entry module; `tag` makes a separate module instance, so a
+ * test can evaluate it again against different globals (the modules it imports hold no state).
  */
 export function importClient(tag = '') {
-  return import(pathToFileURL(join(dir, 'client.mjs')).href + (tag ? `?${tag}` : ''));
+  return import(pathToFileURL(join(dir, 'client.js')).href + (tag ? `?${tag}` : ''));
 }
 
 export const { connect } = await importClient();
@@ -166,9 +168,9 @@ export class FakeRequest {
     });
   }
 
-  /** 'sse' or 'longpolling' (an open), 'poll', 'post' or 'get'. */
+  /** 'sse' or 'longpolling' (an open), 'poll', 'post', 'get', or 'endpoint' (a POST opening an endpoint, §12.2). */
   get kind() {
-    if (this.method === 'POST') return 'post';
+    if (this.method === 'POST') return this.query.has('conn') ? 'post' : 'endpoint';
     if (this.query.has('transport')) return this.query.get('transport');
     return this.query.has('conn') ? 'poll' : 'get';
   }
@@ -183,6 +185,11 @@ export class FakeRequest {
 
   reply(status = 200, body = '', contentType = 'text/plain; charset=utf-8') {
     this.#answer(new Response(status === 204 ? null : body, { status, headers: { 'content-type': contentType } }));
+  }
+
+  /** Answers with `value` as JSON (application/json). */
+  json(status, value) {
+    this.reply(status, JSON.stringify(value), 'application/json');
   }
 
   /** Answers 200 text/plain with these frames as frame lines, each ended by \n. */
@@ -316,6 +323,12 @@ export function setup({ WebSocket = fakeWebSocketClass(), fetch = fakeFetch(), s
     sockets: WebSocket?.instances ?? [],
     get socket() { return WebSocket?.instances.at(-1); },
   };
+}
+
+/** A binary message (PROTOCOL.md §3): uint32 BE length of the JSON `header`, the header, the payload bytes. */
+export function binaryFrame(header, payload = []) {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  return bytes([0, 0, 0, json.length], json, payload);
 }
 
 /** Concatenates byte arrays into one ArrayBuffer. */

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -40,7 +39,7 @@ final class EndpointChannel implements Channel, TopicMember {
     private final String path;
     private final JsonNode params;
     private final Handlers handlers;
-    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final Memberships topics;
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.OPENING);
 
@@ -50,6 +49,7 @@ final class EndpointChannel implements Channel, TopicMember {
         this.path = path;
         this.params = params;
         this.handlers = new Handlers(page.application(), this, this::send, this::isClosed);
+        this.topics = new Memberships(page.application().topics(), this, this::isClosed);
     }
 
     long number() {
@@ -133,10 +133,7 @@ final class EndpointChannel implements Channel, TopicMember {
     /** Runs on the mailbox, after every task queued before the close. */
     private void cleanUp() {
         handlers.closeCalls();
-        for (String topic : topics) {
-            page.application().topics().leave(topic, this);
-        }
-        topics.clear();
+        topics.leaveAll();
         page.forget(this);
         for (Runnable hook : closeHooks) {
             try {
@@ -214,29 +211,17 @@ final class EndpointChannel implements Channel, TopicMember {
 
     @Override
     public void join(String topic, Object presence) {
-        Objects.requireNonNull(topic, "topic");
-        if (isClosed()) {
-            return;
-        }
-        page.application().topics().join(topic, this, presence);
-        topics.add(topic);
-        // A close that ran meanwhile may have missed this topic; it set CLOSED before it looked.
-        if (isClosed()) {
-            topics.remove(topic);
-            page.application().topics().leave(topic, this);
-        }
+        topics.join(topic, presence);
     }
 
     @Override
     public void leave(String topic) {
-        if (topics.remove(topic)) {
-            page.application().topics().leave(topic, this);
-        }
+        topics.leave(topic);
     }
 
     @Override
     public Set<String> topics() {
-        return Set.copyOf(topics);
+        return topics.topics();
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -43,7 +42,7 @@ final class LivePage implements Page, TopicMember {
     private final Outbox outbox;
     private final Receipts receipts;
     private final PageChannels channels;
-    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final Memberships topics;
     private final List<Runnable> connectHooks = new CopyOnWriteArrayList<>();
     private final List<Runnable> disconnectHooks = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
@@ -69,6 +68,7 @@ final class LivePage implements Page, TopicMember {
         this.receipts = new Receipts(app.scheduler(), this::sendAck);
         this.outbox = new Outbox(app.codec(), s.maxOutboundBytes(), s.maxReplayFrames(), s.maxReplayBytes(), receipts);
         this.channels = new PageChannels(this);
+        this.topics = new Memberships(app.topics(), this, this::isClosed);
     }
 
     @Override
@@ -133,29 +133,17 @@ final class LivePage implements Page, TopicMember {
 
     @Override
     public void join(String topic, Object presence) {
-        Objects.requireNonNull(topic, "topic");
-        if (state == State.CLOSED) {
-            return;
-        }
-        app.topics().join(topic, this, presence);
-        topics.add(topic);
-        // A close that ran meanwhile may have missed this topic; it set CLOSED before it looked.
-        if (state == State.CLOSED) {
-            topics.remove(topic);
-            app.topics().leave(topic, this);
-        }
+        topics.join(topic, presence);
     }
 
     @Override
     public void leave(String topic) {
-        if (topics.remove(topic)) {
-            app.topics().leave(topic, this);
-        }
+        topics.leave(topic);
     }
 
     @Override
     public Set<String> topics() {
-        return Set.copyOf(topics);
+        return topics.topics();
     }
 
     @Override
@@ -298,10 +286,7 @@ final class LivePage implements Page, TopicMember {
             c.close(code, reason);
         }
         channels.closeAll();
-        for (String topic : topics) {
-            app.topics().leave(topic, this);
-        }
-        topics.clear();
+        topics.leaveAll();
         app.pages().remove(this);
         handlers.runHooks(closeHooks, "close");
     }

@@ -136,10 +136,89 @@ export interface PageChannel {
   handle<A = any, R = any>(name: string, fn: CallHandler<A, R>): Unsubscribe;
 }
 
+/**
+ * A channel's state: `opening` until the endpoint admitted it; `open`; `reconnecting` while the
+ * connection carrying it is down (it resumes by itself, nothing is lost); and the final ones:
+ * `closed` (by `close()`, by the endpoint, or with the page), `refused` (the endpoint, or the
+ * browser's CORS rules, did not admit it) and `expired` (the page, or the endpoint connection's
+ * server side, is gone).
+ */
+export type ChannelState = 'opening' | 'open' | 'reconnecting' | 'closed' | 'refused' | 'expired';
+
+/**
+ * Why a channel ended (PROTOCOL.md §12.1): `"closed"` (either side closed it), `"refused"` (the
+ * endpoint's authorizer said no), `"not_found"` (no endpoint at that path), `"limit"` (too many
+ * channels, or its handlers fell too far behind), `"error"` (the endpoint's open handler failed, or an
+ * unexpected answer), `"page_closed"` (the page, or the endpoint connection, closed or expired), and
+ * `"origin"` for another origin that did not allow this page's (CORS) or could not be reached.
+ */
+export type ChannelCode = 'closed' | 'refused' | 'not_found' | 'limit' | 'error' | 'page_closed' | 'origin' | (string & {});
+
+/** What an `onState` listener of a channel receives. */
+export interface ChannelStateChange {
+  readonly state: ChannelState;
+  /** Why it closed or was refused; `null` for `open`, `reconnecting` and `opening`. */
+  readonly code: ChannelCode | null;
+  /** The reason text that came with the change; may be empty. */
+  readonly reason: string;
+}
+
+/** How a channel's `opened` rejects: an `Error` with the channel's code and reason. */
+export interface ChannelError extends Error {
+  readonly code: ChannelCode;
+  readonly reason: string;
+}
+
+/** Options of `pagewire.open`. */
+export interface OpenOptions {
+  /**
+   * For an endpoint of another origin: send the browser's cookies for it (CORS credentials), which
+   * its server must allow (`Settings.allowCredentials`). Default: false.
+   */
+  withCredentials?: boolean;
+}
+
+/**
+ * A channel to an endpoint, from `pagewire.open`: the events and calls of `pagewire.page`, with the
+ * endpoint instance the server created for it, plus its own state and `close`. Closing it affects
+ * neither the page nor its other channels.
+ */
+export interface Channel extends PageChannel {
+  readonly state: ChannelState;
+  /** The code of the last close or refusal; `null` while none happened. */
+  readonly code: ChannelCode | null;
+  /** The reason of the last change; may be empty. */
+  readonly reason: string;
+  /**
+   * Resolves with the channel when it is first `open`; rejects with a {@link ChannelError} when it is
+   * refused or ends before that. Unobserved, a rejection is not reported as unhandled.
+   */
+  readonly opened: Promise<Channel>;
+  /** Calls `fn` on every change of `state`. */
+  onState(fn: (change: ChannelStateChange) => void): Unsubscribe;
+  /** The endpoint refused or failed one event of this channel; without a listener, `console.warn`. */
+  onError(fn: (error: ServerError) => void): Unsubscribe;
+  /**
+   * Closes the channel: the endpoint's close hooks run, later frames of it are dropped, its calls
+   * still waiting reject with `"closed"`. Does nothing when it is over already.
+   */
+  close(reason?: string): void;
+}
+
 /** One page's channel. Use it from the page's main thread. */
 export interface PagewireClient {
   /** The page's own event channel. */
   readonly page: PageChannel;
+  /**
+   * Opens a channel to the endpoint at `pathOrUrl` (`app.endpoint(path, …)` on the server), with
+   * `params` (any JSON value) for its open handler. A path, or a URL of the page's origin, travels on
+   * the page's connection, resuming with it; a URL of another origin gets a connection of its own,
+   * opened with a CORS POST that the endpoint's server must allow. May be called before the page
+   * connects: what the channel sends waits like the page's events.
+   * @throws {TypeError} for a URL that is not `http(s):` or `ws(s):`, or params JSON cannot encode
+   * @throws {Error} when the page is closed or expired, or `maxQueuedEvents` frames already wait
+   */
+  open(pathOrUrl: string | URL, params?: unknown, options?: OpenOptions): Channel;
   readonly state: ConnectionState;
   /** The transport the page is connected over while `connected`, else `null`. */
   readonly transport: TransportName | null;
@@ -160,8 +239,9 @@ export interface PagewireClient {
   off(kind: 'missed', fn?: (missed: Missed) => void): void;
   /**
    * Sends `["bye"]` (the server then closes the page at once), closes the connection (a WebSocket
-   * with 1000; on a fallback the bye goes by `navigator.sendBeacon`) and never reconnects. Does
-   * nothing when already closed or expired.
+   * with 1000; on a fallback the bye goes by `navigator.sendBeacon`) and never reconnects. The
+   * page's channels close with it (code `"page_closed"`), including those to other origins, whose
+   * connections say bye too. Does nothing when already closed or expired.
    */
   close(): void;
 }
