@@ -122,7 +122,7 @@ public final class PageLoader {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpointUrl)
                 .version(HttpClient.Version.HTTP_1_1)
                 .timeout(timeout)
-                .header("Content-Type", "text/plain;charset=UTF-8")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return admitted(endpointUrl, response.statusCode(),
