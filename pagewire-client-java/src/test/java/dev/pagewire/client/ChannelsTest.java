@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -214,6 +215,54 @@ class ChannelsTest {
                 && byPage.last().state() == ChannelState.CLOSED);
         assertEquals("page_closed", byPage.last().code());
         assertTrue(waiting.isDone());
+    }
+
+    @Test
+    void anOpenHandlerThatFailsAndOneChannelTooManyAreRefusedWithTheirCodes() throws Exception {
+        TestServer server = closer.add(new TestServer(s -> s.maxChannels(2), s -> {}));
+        PagewireClient client = connect(server, server.page(), Transport.WEBSOCKET);
+        // §12.1 answers a failed open handler with chclose "error". The server sends chok before it
+        // runs the handler (what the handler emits follows chok), so the client sees OPEN, then
+        // CLOSED; were chok sent after the handler returned, it would be REFUSED. The code is the same.
+        Seen broken = new Seen();
+        ClientChannel failing = client.open(TestServer.BROKEN, null, broken::listen);
+        Wait.await(TIMEOUT, "the failed open to end the channel",
+                () -> broken.last() != null && broken.last().state().isFinal());
+        assertEquals("error", broken.last().code());
+        assertTrue(failing.state().isFinal());
+        assertTrue(!broken.last().reason().contains("on purpose"),
+                "the failure stays in the server's log: " + broken.last().reason());
+        openStocks(client, "one", new Seen());
+        openStocks(client, "two", new Seen());
+        ClientChannel third = client.open(TestServer.STOCKS, Map.of("who", "three"));
+        assertEquals("limit", refusal(third).code());
+        assertEquals(ChannelState.REFUSED, third.state());
+    }
+
+    @Test
+    void theEndpointsErrorsReachTheChannelsOwnListeners() throws Exception {
+        TestServer server = closer.add(new TestServer());
+        PagewireClient client = connect(server, server.page(), Transport.WEBSOCKET);
+        List<ServerError> pageErrors = new CopyOnWriteArrayList<>();
+        client.onError(pageErrors::add);
+        List<ServerError> errors = new CopyOnWriteArrayList<>();
+        ClientChannel channel = client.open(TestServer.STOCKS, null, c -> c.onError(errors::add));
+        channel.opened().get(10, TimeUnit.SECONDS);
+        channel.emit("no-such-event", 1);
+        Wait.await(TIMEOUT, "the endpoint's err frame", () -> errors.size() == 1);
+        assertEquals("unknown_event", errors.getFirst().code());
+        assertEquals(List.of(), pageErrors, "a channel's error is not the page's");
+    }
+
+    @Test
+    void aChannelOfAPageWhoseTokenIsRefusedExpiresWithIt() throws Exception {
+        TestServer server = closer.add(new TestServer());
+        PagewireClient client = closer.add(PagewireClient.connect(server.page(), "v1.AAAA.1.forged", o -> {}));
+        ClientChannel channel = client.open(TestServer.STOCKS, null);
+        assertEquals("page_closed", refusal(channel).code());
+        assertEquals(ChannelState.EXPIRED, channel.state());
+        assertEquals(ConnectionState.EXPIRED, client.state());
+        assertThrows(IllegalStateException.class, () -> client.open(TestServer.STOCKS, null));
     }
 
     /** A channel to {@code /stocks} for {@code who}, once the endpoint admitted it. */

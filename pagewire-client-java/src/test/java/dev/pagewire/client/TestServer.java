@@ -32,13 +32,15 @@ import java.util.function.Consumer;
  * <p>Its endpoints (docs/PROTOCOL.md §12): {@code /stocks} greets each channel with {@code
  * hello} (its params), echoes like the page ({@code echo}, {@code bytes}), records numbered {@code
  * up} events per channel, streams on request and answers {@code add} and {@code who} (its params);
- * {@code /private} admits only params {@code {"key":"secret"}}, else refuses with "members only".
+ * {@code /private} admits only params {@code {"key":"secret"}}, else refuses with "members only";
+ * {@code /broken}'s open handler throws.
  */
 final class TestServer implements AutoCloseable {
 
     static final String PATH = "/t";
     static final String STOCKS = "/stocks";
     static final String PRIVATE = "/private";
+    static final String BROKEN = "/broken";
 
     final Pagewire app;
     final PagewireServer server;
@@ -86,6 +88,9 @@ final class TestServer implements AutoCloseable {
             return "<!doctype html><html><head><title>t</title></head><body>t</body></html>";
         });
         app.endpoint(STOCKS, this::openStocks);
+        app.endpoint(BROKEN, channel -> {
+            throw new IllegalStateException("an open handler that fails, on purpose");
+        });
         app.endpoint(PRIVATE, request -> "secret".equals(request.params().path("key").asText())
                 ? Access.grant() : Access.deny("members only"), this::openStocks);
         server = PagewireServer.start(app, s -> {
