@@ -178,6 +178,15 @@ public final class PagewireClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Listens to the switch of a connection from a fallback to WebSocket (an upgrade, §9.5),
+     * which is no state change; a reconnect reports its transport in its {@link StateChange}.
+     */
+    public PagewireClient onTransport(Consumer<Transport> listener) {
+        connection.page().dispatcher().onTransport(listener);
+        return this;
+    }
+
     /** Listens to data the server lost for good while this client was away (§10.4). */
     public PagewireClient onMissed(Consumer<Missed> listener) {
         connection.page().dispatcher().onMissed(listener);

@@ -41,12 +41,13 @@ class UpgradeTest {
         List<Integer> got = new CopyOnWriteArrayList<>();
         List<Integer> channelEchoes = new CopyOnWriteArrayList<>();
         List<ChannelStateChange> channelStates = new CopyOnWriteArrayList<>();
+        List<Transport> switches = new CopyOnWriteArrayList<>();
         int count = 400;
         ClientChannel[] channel = new ClientChannel[1];
         PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o
                 .transportMemory(memory)
                 .upgradeAfter(Duration.ofMillis(300))
-                .setup(c -> c.onState(states::add).on("n", n -> {
+                .setup(c -> c.onState(states::add).onTransport(switches::add).on("n", n -> {
                     got.add(n.asInt());
                     c.emit("up", n.asInt()); // the client answers the stream while it switches
                     channel[0].emit("echo", n.asInt()); // and so does a channel, both ways
@@ -61,7 +62,8 @@ class UpgradeTest {
 
         // Spread over about 2 s, so the upgrade (after 300 ms) happens in the middle of it.
         client.emit("stream", Map.of("count", count, "every", 10, "pauseMillis", 50));
-        Wait.await(TIMEOUT, "the switch to WebSocket", () -> client.transport() == Transport.WEBSOCKET);
+        Wait.await(TIMEOUT, "the switch to WebSocket", () -> !switches.isEmpty());
+        assertEquals(Transport.WEBSOCKET, client.transport());
         assertTrue(got.size() < count, "the upgrade came before the stream ended (" + got.size() + " received)");
         Wait.await(TIMEOUT, "every event both ways, on the page and on the channel",
                 () -> got.size() >= count && server.ups.size() >= count && channelEchoes.size() >= count
@@ -77,6 +79,7 @@ class UpgradeTest {
         assertEquals("websocket", page.transport());
         assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", fallback)), states,
                 "listeners see no state change for the switch");
+        assertEquals(List.of(Transport.WEBSOCKET), switches, "only the transport event");
         assertNull(memory.recall(origin(server)), "a WebSocket that said hello is nothing to remember");
         assertEquals(6, client.call("add", Map.of("a", 3, "b", 3)).get(10, TimeUnit.SECONDS).asInt());
     }

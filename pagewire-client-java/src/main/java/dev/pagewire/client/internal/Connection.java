@@ -290,7 +290,11 @@ public final class Connection implements Link.Events, Wire {
             }
             receiver.receive(frame);
         }
-        if (link == done.socket() && done.socketEnded()) {
+        if (link != done.socket()) {
+            return;
+        }
+        page.dispatcher().transport(Transport.WEBSOCKET);
+        if (done.socketEnded()) {
             end(done.socket(), done.socketCode(), done.socketReason());
         }
     }

@@ -3,6 +3,7 @@ package dev.pagewire.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.client.Missed;
 import dev.pagewire.client.ServerError;
+import dev.pagewire.client.Transport;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class Dispatcher<S> {
     private final List<Consumer<S>> states = new CopyOnWriteArrayList<>();
     private final List<Consumer<Missed>> missed = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServerError>> errors = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Transport>> transports = new CopyOnWriteArrayList<>();
 
     Dispatcher(CallbackThread thread) {
         this.thread = thread;
@@ -63,6 +65,10 @@ public final class Dispatcher<S> {
         errors.add(Objects.requireNonNull(fn));
     }
 
+    public void onTransport(Consumer<Transport> fn) {
+        transports.add(Objects.requireNonNull(fn));
+    }
+
     void event(String name, JsonNode data) {
         post(() -> each(events.get(name), data, name));
     }
@@ -73,6 +79,10 @@ public final class Dispatcher<S> {
 
     void state(S change) {
         post(() -> each(states, change, "state"));
+    }
+
+    void transport(Transport now) {
+        post(() -> each(transports, now, "transport"));
     }
 
     void missed(Missed m) {
