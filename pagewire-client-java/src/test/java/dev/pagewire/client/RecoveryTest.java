@@ -50,6 +50,9 @@ class RecoveryTest {
         Wait.await(TIMEOUT, "one copy to give way for good",
                 () -> first.state() == ConnectionState.CLOSED || second.state() == ConnectionState.CLOSED);
         List<StateChange> loser = first.state() == ConnectionState.CLOSED ? states : seconds;
+        // The state changes before listeners hear of it, on the client's callback thread.
+        Wait.await(TIMEOUT, "the closed state event",
+                () -> !loser.isEmpty() && loser.getLast().state() == ConnectionState.CLOSED);
         assertEquals(4409, loser.getLast().code());
         assertTrue(loser.stream().filter(s -> s.state() == ConnectionState.RECONNECTING && s.code() == 4409).count() >= 1,
                 "reconnected after the first 4409: " + loser);
