@@ -39,7 +39,7 @@ public final class FrameCodec {
     private final JsonFactory writerFactory = Json.mapper().getFactory();
 
     public FrameCodec(int maxJsonDepth, int maxMessageBytes) {
-        JsonFactory factory = JsonFactory.builder()
+        JsonFactory factory = Json.factory()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxJsonDepth)
                         .maxStringLength(Math.max(maxMessageBytes, 1))

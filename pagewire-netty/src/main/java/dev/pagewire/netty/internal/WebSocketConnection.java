@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -48,6 +47,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private Session session;
     private volatile boolean closeSent;
     private boolean ended;
+    /** Frames written since the last flush, on the I/O thread only ({@link LoopWriter}). */
+    private boolean unflushed;
 
     WebSocketConnection(Channel channel) {
         this.channel = channel;
@@ -74,9 +75,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             write(frame, size);
             return;
         }
-        try {
-            channel.eventLoop().execute(() -> write(frame, size));
-        } catch (RejectedExecutionException e) {
+        if (!LoopWriter.of(channel.eventLoop()).submit(this, frame, size)) {
             queued.addAndGet(-size); // the event loop is shutting down: the connection is gone
         }
     }
@@ -87,13 +86,34 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
      * browsers then fail the connection with 1006 instead of reporting the close code).
      */
     private void write(OutFrame frame, int size) {
+        if (writeUnflushed(frame, size)) {
+            flushWritten();
+        }
+    }
+
+    /**
+     * Writes a frame without flushing (I/O thread); {@code true} if this connection now needs a
+     * {@link #flushWritten()} it did not need before, so a batch flushes each connection once.
+     */
+    boolean writeUnflushed(OutFrame frame, int size) {
         if (closeSent) {
             queued.addAndGet(-size);
-            return;
+            return false;
         }
         ByteBuf payload = Unpooled.wrappedBuffer(frame.payload());
         WebSocketFrame ws = frame.binary() ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
-        channel.writeAndFlush(ws).addListener(f -> queued.addAndGet(-size));
+        channel.write(ws).addListener(f -> queued.addAndGet(-size));
+        boolean first = !unflushed;
+        unflushed = true;
+        return first;
+    }
+
+    /** Flushes what {@link #writeUnflushed} wrote (I/O thread). */
+    void flushWritten() {
+        if (unflushed) {
+            unflushed = false;
+            channel.flush();
+        }
     }
 
     @Override
