@@ -22,24 +22,30 @@ final class ChurnLoad implements Link.Listener {
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
-    private ChurnLoad(Dialer dialer) {
+    private final Quota quota;
+
+    private ChurnLoad(Dialer dialer, Quota quota) {
         this.dialer = dialer;
+        this.quota = quota;
     }
 
     static void run(LoadOptions o, Dialer dialer) throws InterruptedException {
-        new ChurnLoad(dialer).measure(o);
+        new ChurnLoad(dialer, new Quota(o.durationMs(), o.messages())).measure(o);
     }
 
     private void measure(LoadOptions o) throws InterruptedException {
-        for (int i = 0; i < o.clients(); i++) {
-            cycle();
+        if (!quota.counted()) {
+            startOpeners(o.clients());
+            TimeUnit.MILLISECONDS.sleep(o.warmupMs()); // the warm-up is a length of time
+            recorder.getIntervalHistogram();
         }
-        TimeUnit.MILLISECONDS.sleep(o.warmupMs()); // the warm-up is a length of time
-        recorder.getIntervalHistogram();
         long before = cycles.sum();
         long start = System.nanoTime();
         Out.phase("measure");
-        TimeUnit.MILLISECONDS.sleep(o.durationMs()); // the measured interval
+        if (quota.counted()) {
+            startOpeners(o.clients());
+        }
+        quota.await("page cycles");
         long count = cycles.sum() - before;
         double seconds = (System.nanoTime() - start) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
@@ -54,6 +60,12 @@ final class ChurnLoad implements Link.Listener {
         f.put("cycle_p50_ms", h.getValueAtPercentile(50) / 1e6);
         f.put("cycle_p99_ms", h.getValueAtPercentile(99) / 1e6);
         Out.result(f);
+    }
+
+    private void startOpeners(int n) {
+        for (int i = 0; i < n; i++) {
+            cycle();
+        }
     }
 
     /** Starts one page's cycle: its start time travels in the first event and comes back with the echo. */
@@ -84,6 +96,7 @@ final class ChurnLoad implements Link.Listener {
     public void onEvent(Link link, String name, String data) {
         recorder.recordValue(Math.max(0, System.nanoTime() - Long.parseLong(data)));
         cycles.increment();
+        quota.count();
         link.close();
         next();
     }

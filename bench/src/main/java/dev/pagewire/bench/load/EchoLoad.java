@@ -21,6 +21,7 @@ final class EchoLoad {
         var recorder = new Recorder(3);
         var answered = new LongAdder();
         var lost = new Lost();
+        var quota = new Quota(o.durationMs(), (long) o.messages() * o.clients());
         var running = new AtomicBoolean(true);
         Link.Listener listener = new Link.Listener() {
             @Override
@@ -28,6 +29,7 @@ final class EchoLoad {
                 long now = System.nanoTime();
                 recorder.recordValue(Math.max(0, now - Long.parseLong(data)));
                 answered.increment();
+                quota.count();
                 if (running.get()) {
                     link.send("echo", Long.toString(System.nanoTime()));
                 }
@@ -39,16 +41,19 @@ final class EchoLoad {
             }
         };
         List<Link> links = Connector.openAll(dialer, o.clients(), o.connectConcurrency(), listener, false);
-        Out.progress(links.size() + " clients connected; warming up");
-        for (Link link : links) {
-            link.send("echo", Long.toString(System.nanoTime()));
+        Out.progress(links.size() + " clients connected");
+        if (!quota.counted()) {
+            links.forEach(link -> link.send("echo", Long.toString(System.nanoTime())));
+            TimeUnit.MILLISECONDS.sleep(o.warmupMs()); // the warm-up is a length of time, not a wait for an event
+            recorder.getIntervalHistogram(); // forget the warm-up
         }
-        TimeUnit.MILLISECONDS.sleep(o.warmupMs()); // the warm-up is a length of time, not a wait for an event
-        recorder.getIntervalHistogram(); // forget the warm-up
         long before = answered.sum();
         long start = System.nanoTime();
         Out.phase("measure");
-        TimeUnit.MILLISECONDS.sleep(o.durationMs());
+        if (quota.counted()) {
+            links.forEach(link -> link.send("echo", Long.toString(System.nanoTime())));
+        }
+        quota.await("echo answers");
         long count = answered.sum() - before;
         double seconds = (System.nanoTime() - start) / 1e9;
         Histogram h = recorder.getIntervalHistogram();

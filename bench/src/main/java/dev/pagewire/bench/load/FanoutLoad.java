@@ -33,12 +33,14 @@ final class FanoutLoad {
         var sustained = new AtomicBoolean();
         var sent = new AtomicLong();
         var sender = new Link[1];
+        var quota = new Quota(o.durationMs(), (long) o.messages() * n);
         Link.Listener listener = new Link.Listener() {
             @Override
             public void onEvent(Link link, String name, String data) {
                 long now = System.nanoTime();
                 delivered.increment();
                 if (sustained.get()) {
+                    quota.count();
                     keepWindow(o.window(), n, sent, delivered, sender[0], sustained);
                     return;
                 }
@@ -89,7 +91,7 @@ final class FanoutLoad {
             sent.incrementAndGet();
             sender[0].send("fanout", Long.toString(System.nanoTime()));
         }
-        TimeUnit.MILLISECONDS.sleep(o.durationMs()); // the measured interval
+        quota.await("sustained deliveries");
         long count = delivered.sum();
         double seconds = (System.nanoTime() - start) / 1e9;
         sustained.set(false);

@@ -3,6 +3,7 @@ package dev.pagewire.bench.load;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -38,14 +39,19 @@ final class HttpChannel {
         this.host = host;
     }
 
-    /** Opens a connection to the wire's server. */
+    /** Opens a long-lived connection to the wire's server. */
     static CompletableFuture<HttpChannel> open(Wire wire) {
+        return open(wire, false);
+    }
+
+    private static CompletableFuture<HttpChannel> open(Wire wire, boolean shortLived) {
         var opened = new CompletableFuture<HttpChannel>();
         var holder = new HttpChannel[1];
-        wire.connect(p -> {
+        Consumer<ChannelPipeline> init = p -> {
             holder[0] = new HttpChannel(p.channel(), wire.host() + ":" + wire.port());
             p.addLast(new HttpClientCodec(4096, 16384, 65536), holder[0].handler());
-        }).addListener(f -> {
+        };
+        (shortLived ? wire.connectShort(init) : wire.connect(init)).addListener(f -> {
             if (f.isSuccess()) {
                 opened.complete(holder[0]);
             } else {
@@ -57,7 +63,7 @@ final class HttpChannel {
 
     /** GETs {@code uri} on a connection of its own that the server closes after the answer. */
     static CompletableFuture<Reply> getOnce(Wire wire, String uri) {
-        return open(wire).thenCompose(http -> http.send(HttpMethod.GET, uri, null, true, null)
+        return open(wire, true).thenCompose(http -> http.send(HttpMethod.GET, uri, null, true, null)
                 .whenComplete((reply, failure) -> http.close()));
     }
 

@@ -15,17 +15,20 @@ import java.util.Map;
  * @param durationMs echo, fanout (sustained phase), churn: time measured
  * @param broadcasts fanout: one-at-a-time broadcasts timed to their last receiver
  * @param window fanout: broadcasts in flight in the sustained phase
- * @param sources source addresses 127.0.0.1 … 127.0.0.N
+ * @param messages when above 0, the measured interval ends after this many messages instead of
+ *     {@code durationMs}, with no warm-up (the smoke run): echo answers per client, churn pages,
+ *     sustained fan-out broadcasts
+ * @param sources source addresses 127.0.0.2 … 127.0.0.(N+1) for long-lived connections; 0 for none
  * @param threads event-loop threads; 0 for one per available core
  * @param connectConcurrency connection attempts in flight at once
  */
 record LoadOptions(String scenario, String protocol, int port, int connections, int clients, long warmupMs,
-                   long durationMs, int broadcasts, int window, int sources, int threads, int connectConcurrency) {
+                   long durationMs, int messages, int broadcasts, int window, int sources, int threads, int connectConcurrency) {
 
     static final String USAGE = """
             usage: LoadMain --scenario idle|echo|fanout|churn --protocol NAME --port P
                    [--connections N] [--clients K] [--warmup-ms MS] [--duration-ms MS]
-                   [--broadcasts B] [--window W] [--sources S] [--threads T] [--connect-concurrency C]
+                   [--messages M] [--broadcasts B] [--window W] [--sources S] [--threads T] [--connect-concurrency C]
             """;
 
     /** @throws IllegalArgumentException naming the flag that is missing or wrong */
@@ -40,6 +43,7 @@ record LoadOptions(String scenario, String protocol, int port, int connections, 
         var options = new LoadOptions(required(flags, "scenario"), required(flags, "protocol"),
                 Integer.parseInt(required(flags, "port")), number(flags, "connections", 100),
                 number(flags, "clients", 10), number(flags, "warmup-ms", 1000), number(flags, "duration-ms", 5000),
+                number(flags, "messages", 0),
                 number(flags, "broadcasts", 10), number(flags, "window", 4), number(flags, "sources", 16),
                 number(flags, "threads", 0), number(flags, "connect-concurrency", 256));
         if (!flags.isEmpty()) {

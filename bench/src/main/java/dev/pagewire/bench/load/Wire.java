@@ -17,8 +17,12 @@ import java.util.function.Consumer;
 
 /**
  * The load generator's network: one Netty event-loop group and the TCP connections it opens to the
- * server under test. Connections are spread round-robin over the source addresses 127.0.0.1 …
- * 127.0.0.N, so that many connections do not exhaust the ephemeral ports of one address.
+ * server under test. Long-lived connections are spread round-robin over the source addresses
+ * 127.0.0.2 … 127.0.0.(N+1), so that many connections do not exhaust the ephemeral ports of one
+ * address. Short ones (a page's GET, every connection of the churn scenario, or all with N = 0)
+ * leave source address and port to the kernel: a port chosen by {@code bind} before {@code connect}
+ * may meet the server's TIME_WAIT of an earlier connection from that port, and its SYN is then
+ * retried a second later; {@code connect} alone picks a port whose connection is free.
  *
  * <p>Thread-safe; {@link #close()} once when the run is over.
  */
@@ -35,9 +39,9 @@ final class Wire implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         this.host = host;
         this.port = port;
-        this.sources = new InetSocketAddress[Math.max(1, sourceAddresses)];
+        this.sources = new InetSocketAddress[sourceAddresses];
         for (int i = 0; i < sources.length; i++) {
-            sources[i] = new InetSocketAddress("127.0.0." + (1 + i), 0);
+            sources[i] = new InetSocketAddress("127.0.0." + (2 + i), 0);
         }
     }
 
@@ -49,23 +53,35 @@ final class Wire implements AutoCloseable {
         return port;
     }
 
-    /** Opens a TCP connection whose pipeline {@code init} sets up; completes when connected. */
+    /**
+     * Opens a long-lived TCP connection whose pipeline {@code init} sets up, from the next source
+     * address; completes when connected.
+     */
     ChannelFuture connect(Consumer<ChannelPipeline> init) {
-        InetSocketAddress source = sources[Math.floorMod(next.getAndIncrement(), sources.length)];
+        if (sources.length == 0) {
+            return connectShort(init);
+        }
+        return bootstrap(init).connect(new InetSocketAddress(host, port),
+                sources[Math.floorMod(next.getAndIncrement(), sources.length)]);
+    }
+
+    /** Opens a short-lived TCP connection, source address and port left to the kernel. */
+    ChannelFuture connectShort(Consumer<ChannelPipeline> init) {
+        return bootstrap(init).connect(new InetSocketAddress(host, port));
+    }
+
+    private Bootstrap bootstrap(Consumer<ChannelPipeline> init) {
         return new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                // A port of a connection in TIME_WAIT may be bound again: churn opens many.
-                .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         init.accept(ch.pipeline());
                     }
-                })
-                .connect(new InetSocketAddress(host, port), source);
+                });
     }
 
     /** Runs {@code task} on the channel's event loop (at once when already there). */

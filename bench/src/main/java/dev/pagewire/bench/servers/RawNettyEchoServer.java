@@ -30,6 +30,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The floor of what the JVM can do: a minimal Netty WebSocket server that writes every text message
@@ -67,8 +68,8 @@ public final class RawNettyEchoServer {
                 .bind("127.0.0.1", port).sync().channel();
         ServerControl.serve(((InetSocketAddress) server.localAddress()).getPort(), () -> {
             server.close().syncUninterruptibly();
-            boss.shutdownGracefully();
-            workers.shutdownGracefully().syncUninterruptibly();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         });
     }
 

@@ -13,7 +13,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <ul>
  *   <li>{@code heap}: a full GC, then {@code HEAP <bytes of heap in use>};
- *   <li>{@code stop} or the end of stdin: the server exits.
+ *   <li>{@code stop} or the end of stdin: the server closes, and the process exits at once
+ *       (a Pagewire long-polling connection closed at shutdown leaves a linger timer on Netty's
+ *       non-daemon {@code GlobalEventExecutor} thread, which would hold the JVM for
+ *       {@code pollTimeout} + 5 s).
  * </ul>
  *
  * <p>Runs on the calling (main) thread until told to stop.
@@ -41,6 +44,7 @@ public final class ServerControl {
         } finally {
             shutdown.run();
         }
+        System.exit(0);
     }
 
     /** Heap in use after a full collection, in bytes. */

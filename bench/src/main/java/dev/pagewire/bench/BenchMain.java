@@ -1,0 +1,91 @@
+package dev.pagewire.bench;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The bench orchestrator: plans the cases, runs each for each server in fresh processes (a server
+ * process, a load-generator process), and writes {@code docs/BENCHMARKS.md} with its charts. Run by
+ * {@code bench/run}; {@code --help} lists the options ({@link BenchOptions}). Exits 0 when every
+ * case produced figures, 1 when some failed (the report says which and why), 2 for bad options.
+ */
+public final class BenchMain {
+
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--help")) {
+            System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        System.exit(run(options, String.join(" ", args)) ? 0 : 1);
+    }
+
+    /** Runs the bench and writes the report; true when every case produced figures. */
+    static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
+        if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
+            throw new IllegalStateException("Socket.IO is not installed in " + options.socketio().toAbsolutePath()
+                    + ": run `npm ci` there (bench/run does), or leave it out with --peers pagewire,raw");
+        }
+        Plan plan = Plan.of(options, ProcStats.openFilesLimit());
+        Map<String, String> machine = Machine.facts(options);
+        Path logs = logs();
+        var results = new Results();
+        var measurer = new Measurer(options, new Launcher(options), logs, line -> progress("    " + line));
+        long start = System.nanoTime();
+        int total = options.runs() * plan.cases().stream().mapToInt(c -> c.subjects().size()).sum();
+        int done = 0;
+        progress("bench: " + plan.cases().size() + " cases, " + total + " server runs; logs in " + logs);
+        plan.notes().forEach(n -> progress("note: " + n));
+        for (int run = 1; run <= options.runs(); run++) {
+            for (Case c : plan.cases()) {
+                for (Subject s : c.subjects()) {
+                    done++;
+                    progress(String.format(Locale.ROOT, "[%d/%d, %.0f s] run %d: %s, %s", done, total,
+                            (System.nanoTime() - start) / 1e9, run, c.title(), s.title()));
+                    try {
+                        Map<String, Double> figures = measurer.measure(c, s, run);
+                        results.add(c, s, figures);
+                        progress("    " + figures);
+                    } catch (IllegalStateException | UncheckedIOException | NumberFormatException e) {
+                        results.fail(c, s, e.getMessage());
+                        progress("    FAILED: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        new Report(options, plan, results, machine).write(findings(options), commandLine);
+        progress(String.format(Locale.ROOT, "bench: wrote %s and charts in %s in %.0f s", options.out(),
+                options.charts(), (System.nanoTime() - start) / 1e9));
+        return results.complete(plan.cases());
+    }
+
+    /** The hand-written findings beside the Socket.IO server: {@code bench/FINDINGS.md}. */
+    private static Path findings(BenchOptions options) {
+        return options.socketio().toAbsolutePath().getParent().resolve("FINDINGS.md");
+    }
+
+    private static Path logs() {
+        try {
+            return Files.createTempDirectory("pagewire-bench-");
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot make a directory for the logs: " + e.getMessage(), e);
+        }
+    }
+
+    private static void progress(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
