@@ -21,6 +21,9 @@ final class Measurer {
     /** … sustained fan-out broadcasts. */
     static final int SMOKE_BROADCASTS = 5;
 
+    /** The machine's 1-minute load average as a run started: other work on the machine skews figures. */
+    static final String MACHINE_LOAD = "machine_load";
+
     private final BenchOptions options;
     private final Launcher launcher;
     private final Path logs;
@@ -36,8 +39,11 @@ final class Measurer {
     Map<String, Double> measure(Case c, Subject s, int run) throws InterruptedException {
         Path jfr = options.jfr() != null && s.peer() == Peer.PAGEWIRE
                 ? options.jfr().resolve(c.id() + "-" + s.protocol() + "-run" + run + ".jfr") : null;
+        double machineLoad = ProcStats.loadAverage();
         try (var server = ServerProcess.start(launcher, s.peer(), logs, jfr)) {
-            return c.scenario() == Scenario.IDLE ? idle(c, s, server) : timed(c, s, server);
+            Map<String, Double> f = c.scenario() == Scenario.IDLE ? idle(c, s, server) : timed(c, s, server);
+            f.put(MACHINE_LOAD, machineLoad);
+            return f;
         }
     }
 

@@ -34,6 +34,11 @@ final class ProcStats {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
     }
 
+    /** The machine's 1-minute load average (runnable and waiting tasks, all CPUs together). */
+    static double loadAverage() {
+        return Double.parseDouble(read(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+
     /** The soft limit of open files of this process (the children inherit it). */
     static long openFilesLimit() {
         for (String line : lines(Path.of("/proc/self/limits"))) {

@@ -81,6 +81,14 @@ final class Report {
         line("| | |");
         line("|---|---|");
         machine.forEach((k, v) -> line("| " + k + " | " + v + " |"));
+        double[] load = results.everyRun(Measurer.MACHINE_LOAD);
+        if (load.length > 0) {
+            line("| machine load average as runs started | " + String.format(Locale.ROOT,
+                    "min %.1f, median %.1f, max %.1f (1-minute; %d cores: above that, other work competed for the"
+                            + " CPUs — the machine is shared with other builds)",
+                    load[0], load[load.length / 2], load[load.length - 1],
+                    Runtime.getRuntime().availableProcessors()) + " |");
+        }
         line("");
     }
 

@@ -33,6 +33,12 @@ final class Results {
         return OptionalDouble.of(values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2);
     }
 
+    /** One figure of every run of every case, sorted (for facts about the whole bench run). */
+    double[] everyRun(String figure) {
+        return runs.values().stream().flatMap(List::stream).filter(f -> f.containsKey(figure))
+                .mapToDouble(f -> f.get(figure)).sorted().toArray();
+    }
+
     /** How many runs produced figures. */
     int count(Case c, Subject s) {
         return runs.getOrDefault(key(c, s), List.of()).size();
