@@ -3,6 +3,8 @@ package dev.pagewire.bench;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,9 +18,14 @@ public final class BenchMain {
 
     private BenchMain() {}
 
+    /** Runs the bench with the options of {@link BenchOptions#USAGE}, or redraws a report with {@code --from}. */
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && args[0].equals("--help")) {
             System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        if (args.length >= 2 && args[0].equals("--from")) {
+            redraw(Path.of(args[1]), List.of(args).subList(2, args.length));
             return;
         }
         BenchOptions options;
@@ -32,6 +39,27 @@ public final class BenchMain {
         System.exit(run(options, String.join(" ", args)) ? 0 : 1);
     }
 
+    /**
+     * Redraws the report from a run log ({@code --from docs/bench/runs.tsv}) with the options of the
+     * run that measured it; {@code later} options (e.g. {@code --out}) take precedence.
+     */
+    static void redraw(Path runLog, List<String> later) {
+        RunLog.Loaded log = RunLog.read(runLog);
+        List<String> args = new ArrayList<>(log.options().isBlank() ? List.of() : List.of(log.options().split(" ")));
+        args.addAll(later);
+        BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
+        Plan plan = Plan.of(options, ProcStats.openFilesLimit());
+        var results = new Results();
+        for (String[] line : log.runs()) {
+            plan.cases().stream().filter(c -> c.id().equals(line[0])).findFirst().ifPresent(c -> c.subjects().stream()
+                    .filter(s -> s.protocol().equals(line[1])).findFirst()
+                    .ifPresent(s -> results.add(c, s, RunLog.figures(line))));
+        }
+        RunLog.write(options.charts().resolve("runs.tsv"), log.options(), log.machine(), log.runs());
+        new Report(options, plan, results, log.machine()).write(findings(options), log.options());
+        progress("bench: redrew " + options.out() + " from " + runLog);
+    }
+
     /** Runs the bench and writes the report; true when every case produced figures. */
     static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
         if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
@@ -42,6 +70,7 @@ public final class BenchMain {
         Map<String, String> machine = Machine.facts(options);
         Path logs = logs();
         var results = new Results();
+        List<String[]> runLog = new ArrayList<>();
         var measurer = new Measurer(options, new Launcher(options), logs, line -> progress("    " + line));
         long start = System.nanoTime();
         int total = options.runs() * plan.cases().stream().mapToInt(c -> c.subjects().size()).sum();
@@ -57,6 +86,7 @@ public final class BenchMain {
                     try {
                         Map<String, Double> figures = measurer.measure(c, s, run);
                         results.add(c, s, figures);
+                        runLog.add(RunLog.line(c, s, figures));
                         progress("    " + figures);
                     } catch (IllegalStateException | UncheckedIOException | NumberFormatException e) {
                         results.fail(c, s, e.getMessage());
@@ -65,6 +95,7 @@ public final class BenchMain {
                 }
             }
         }
+        RunLog.write(options.charts().resolve("runs.tsv"), commandLine, machine, runLog);
         new Report(options, plan, results, machine).write(findings(options), commandLine);
         progress(String.format(Locale.ROOT, "bench: wrote %s and charts in %s in %.0f s", options.out(),
                 options.charts(), (System.nanoTime() - start) / 1e9));

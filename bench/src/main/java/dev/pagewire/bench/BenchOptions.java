@@ -55,6 +55,7 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
               --out FILE           the report (default docs/BENCHMARKS.md; charts in docs/bench/)
               --socketio DIR       the Socket.IO server's directory (default bench/socketio)
               --smoke              a few connections, one short run (what mvn verify runs)
+              --from RUNS.TSV      (first) redraw the report from a run log, measuring nothing
             """;
 
     /** The chart directory: {@code bench/} beside the report. */

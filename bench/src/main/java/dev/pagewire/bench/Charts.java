@@ -12,6 +12,8 @@ import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -34,6 +36,14 @@ final class Charts {
      * @param values category → (series → value), in the order to draw
      */
     static void bar(Path file, String title, String valueAxis, Map<String, Map<String, Double>> values) {
+        bar(file, title, valueAxis, values, false);
+    }
+
+    /**
+     * The same on a logarithmic value axis, for figures that span decades (latency percentiles);
+     * bars start at a tenth of the smallest value.
+     */
+    static void bar(Path file, String title, String valueAxis, Map<String, Map<String, Double>> values, boolean log) {
         var data = new DefaultCategoryDataset();
         values.forEach((category, bySeries) -> bySeries.forEach((series, v) -> data.addValue(v, series, category)));
         JFreeChart chart = ChartFactory.createBarChart(title, null, valueAxis, data, PlotOrientation.VERTICAL,
@@ -54,6 +64,17 @@ final class Charts {
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int i = 0; i < data.getRowCount(); i++) {
             renderer.setSeriesPaint(i, colour((String) data.getRowKey(i)));
+        }
+        if (log) {
+            double smallest = values.values().stream().flatMap(m -> m.values().stream())
+                    .filter(v -> v > 0).min(Double::compare).orElse(1.0);
+            var axis = new LogAxis(valueAxis);
+            axis.setSmallestValue(smallest / 10);
+            axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+            axis.setTickUnit(new NumberTickUnit(1), false, true); // one tick per decade: 0.1, 1, 10, 100
+            axis.setMinorTickCount(9);
+            plot.setRangeAxis(axis);
+            renderer.setBase(smallest / 10);
         }
         // Room above the tallest bar for its label.
         plot.getRangeAxis().setUpperMargin(0.15);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,7 @@ final class Machine {
     /** Label → value, in the order to print. */
     static Map<String, String> facts(BenchOptions o) throws InterruptedException {
         Map<String, String> f = new LinkedHashMap<>();
+        f.put("measured", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
         f.put("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores (nproc)");
         f.put("memory", meminfo("MemTotal") / 1024 / 1024 + " MiB");
         f.put("kernel", "Linux " + ProcStats.read(Path.of("/proc/sys/kernel/osrelease")).strip());

@@ -21,6 +21,9 @@ final class Measurer {
     /** … sustained fan-out broadcasts. */
     static final int SMOKE_BROADCASTS = 5;
 
+    /** Server CPU time per message, delivery or page, in µs. */
+    static final String CPU_PER_UNIT = "server_cpu_us_per_unit";
+
     /** The machine's 1-minute load average as a run started: other work on the machine skews figures. */
     static final String MACHINE_LOAD = "machine_load";
 
@@ -80,6 +83,15 @@ final class Measurer {
             Map<String, Double> f = result(load);
             f.put("server_cpu_pct", serverCpu);
             f.put("load_cpu_pct", loadCpu);
+            // CPU per unit of work: what other work on a shared machine moves least.
+            Double rate = f.get(switch (c.scenario()) {
+                case FANOUT -> "deliveries_per_s";
+                case CHURN -> "pages_per_s";
+                default -> "messages_per_s";
+            });
+            if (rate != null && rate > 0) {
+                f.put(CPU_PER_UNIT, serverCpu / 100 * 1e6 / rate);
+            }
             return f;
         }
     }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,11 +46,12 @@ final class Report {
         line(COMMAND);
         line("```");
         line("");
-        line("This run: `" + commandLine + "`, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)
+        line("This run: `" + (COMMAND + " " + commandLine).strip() + "`"
                 + (options.smoke() ? " — **smoke-sized: the figures mean nothing**" : "") + ". Every figure is the"
                 + " median of " + options.runs() + " run" + (options.runs() > 1 ? "s" : "") + "; each run starts a"
                 + " fresh server process and a fresh load-generator process. Ratios are Pagewire ÷ peer"
-                + " (↑ higher is better, ↓ lower is better).");
+                + " (↑ higher is better, ↓ lower is better). The raw figures of every run are in"
+                + " [bench/runs.tsv](bench/runs.tsv).");
         line("");
         machine();
         goals();
@@ -204,7 +203,7 @@ final class Report {
             }
             values.put(p[0], bySubject);
         }
-        Charts.bar(options.charts().resolve(file), title, "milliseconds (lower is better)", values);
+        Charts.bar(options.charts().resolve(file), title, "milliseconds, log scale (lower is better)", values, true);
         return file;
     }
 
@@ -224,7 +223,9 @@ final class Report {
         line("- Echo: closed-loop clients, each sends an event carrying its send time and sends the next when");
         line("  the answer comes back; round trips go to an HdrHistogram. Warm-up " + options.warmupMs()
                 + " ms, then " + options.durationMs() + " ms measured.");
-        line("  CPU is user + system time of the process (`/proc/<pid>/stat`) over the measured interval.");
+        line("  CPU is user + system time of the process (`/proc/<pid>/stat`) over the measured interval;");
+        line("  CPU per message (delivery, page) is that time over the work done in it. On a machine shared");
+        line("  with other work, rates and latencies move with the others' load, CPU per unit of work much less.");
         line("- Fan-out: every page is in the topic at connect; one page sends `fanout`, the server broadcasts");
         line("  to all. " + options.broadcasts() + " broadcasts one at a time, each timed from the send until");
         line("  the last page has it (median shown); then " + options.durationMs() + " ms with 4 broadcasts in");

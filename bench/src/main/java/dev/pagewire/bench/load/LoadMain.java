@@ -9,6 +9,7 @@ public final class LoadMain {
 
     private LoadMain() {}
 
+    /** Runs the scenario the flags describe ({@link LoadOptions#USAGE}). */
     public static void main(String[] args) throws Exception {
         LoadOptions o;
         try {

@@ -32,18 +32,8 @@ final class PagewireWebSocket implements Dialer {
         }
 
         CompletableFuture<Link> connect(String token) {
-            WebSocketChannel.open(wire, "/echo?pagewire=" + token + "&ack=0", this::onText,
-                            reason -> {
-                                ready.completeExceptionally(new IllegalStateException(reason + " before hello"));
-                                listener.onLost(this, reason);
-                            })
-                    .whenComplete((channel, failure) -> {
-                        if (failure != null) {
-                            ready.completeExceptionally(failure);
-                        } else {
-                            ws = channel;
-                        }
-                    });
+            WebSocketChannel.openForLink(wire, "/echo?pagewire=" + token + "&ack=0", this::onText,
+                    reason -> listener.onLost(this, reason), ready, channel -> ws = channel);
             return ready;
         }
 

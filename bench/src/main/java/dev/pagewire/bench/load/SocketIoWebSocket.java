@@ -32,16 +32,8 @@ final class SocketIoWebSocket implements Dialer {
         }
 
         CompletableFuture<Link> connect() {
-            WebSocketChannel.open(wire, "/socket.io/?EIO=4&transport=websocket", this::onText, reason -> {
-                ready.completeExceptionally(new IllegalStateException(reason + " before connect"));
-                listener.onLost(this, reason);
-            }).whenComplete((channel, failure) -> {
-                if (failure != null) {
-                    ready.completeExceptionally(failure);
-                } else {
-                    ws = channel;
-                }
-            });
+            WebSocketChannel.openForLink(wire, "/socket.io/?EIO=4&transport=websocket", this::onText,
+                    reason -> listener.onLost(this, reason), ready, channel -> ws = channel);
             return ready;
         }
 

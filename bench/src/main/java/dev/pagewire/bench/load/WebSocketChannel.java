@@ -55,6 +55,25 @@ final class WebSocketChannel {
         return opened;
     }
 
+    /**
+     * Opens a channel for a link that is ready only once its protocol says so (Pagewire's
+     * {@code hello}, Socket.IO's connect): a failure or loss before that fails {@code ready}; the
+     * channel goes to {@code opened} before any message reaches {@code onText}.
+     */
+    static void openForLink(Wire wire, String pathAndQuery, Consumer<String> onText, Consumer<String> onLost,
+                            CompletableFuture<?> ready, Consumer<WebSocketChannel> opened) {
+        open(wire, pathAndQuery, onText, reason -> {
+            ready.completeExceptionally(new IllegalStateException(reason + " before the channel was ready"));
+            onLost.accept(reason);
+        }).whenComplete((channel, failure) -> {
+            if (failure != null) {
+                ready.completeExceptionally(failure);
+            } else {
+                opened.accept(channel);
+            }
+        });
+    }
+
     /** Sends one text message. */
     void send(String text) {
         channel.writeAndFlush(new TextWebSocketFrame(text));

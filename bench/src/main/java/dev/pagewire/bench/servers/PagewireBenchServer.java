@@ -26,6 +26,10 @@ public final class PagewireBenchServer {
         });
     }
 
+    /**
+     * Starts the server on 127.0.0.1 ({@code args[0]}: the port, default a free one) and serves
+     * {@link ServerControl} commands.
+     */
     public static void main(String[] args) throws IOException {
         int port = ServerControl.port(args);
         Pagewire app = Pagewire.create();

@@ -48,6 +48,10 @@ public final class RawNettyEchoServer {
 
     private static final String FANOUT = "fanout:";
 
+    /**
+     * Starts the server on 127.0.0.1 ({@code args[0]}: the port, default a free one) and serves
+     * {@link ServerControl} commands.
+     */
     public static void main(String[] args) throws IOException, InterruptedException {
         int port = ServerControl.port(args);
         ChannelGroup fan = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
