@@ -53,7 +53,14 @@ public final class BenchMain {
         for (String[] line : log.runs()) {
             plan.cases().stream().filter(c -> c.id().equals(line[0])).findFirst().ifPresent(c -> c.subjects().stream()
                     .filter(s -> s.protocol().equals(line[1])).findFirst()
-                    .ifPresent(s -> results.add(c, s, RunLog.figures(line))));
+                    .ifPresent(s -> {
+                        String failure = RunLog.failureOf(line);
+                        if (failure != null) {
+                            results.fail(c, s, failure);
+                        } else {
+                            results.add(c, s, RunLog.figures(line));
+                        }
+                    }));
         }
         RunLog.write(options.charts().resolve("runs.tsv"), log.options(), log.machine(), log.runs());
         new Report(options, plan, results, log.machine()).write(findings(options), log.options());
@@ -90,6 +97,7 @@ public final class BenchMain {
                         progress("    " + figures);
                     } catch (IllegalStateException | UncheckedIOException | NumberFormatException e) {
                         results.fail(c, s, e.getMessage());
+                        runLog.add(RunLog.failure(c, s, e.getMessage()));
                         progress("    FAILED: " + e.getMessage());
                     }
                 }

@@ -156,11 +156,24 @@ final class Report {
             line(row.toString());
         }
         line("");
+        boolean incomplete = false;
+        for (Subject x : c.subjects()) {
+            int count = results.count(c, x);
+            if (count < options.runs()) {
+                incomplete = true;
+                String failure = results.failure(c, x);
+                line("- " + x.title() + ": " + count + " of " + options.runs() + " runs produced figures"
+                        + (failure == null ? "." : "; a failed one said: " + oneLine(failure)));
+            }
+        }
+        if (incomplete) {
+            line("");
+        }
     }
 
     private String missing(Case c, Subject x) {
         String failure = results.failure(c, x);
-        return failure == null ? "—" : "failed: " + failure.lines().findFirst().orElse("").replace("|", "/");
+        return failure == null ? "—" : "failed (see below)";
     }
 
     /** Which charts a scenario gets; each drawn now, named as returned. */
@@ -251,6 +264,13 @@ final class Report {
 
     static String times(double ratio) {
         return "×" + String.format(Locale.ROOT, ratio >= 10 ? "%.1f" : "%.2f", ratio);
+    }
+
+    /** A failure's text on one line of a Markdown table or list, at most 400 characters. */
+    private static String oneLine(String text) {
+        String line = String.join(" / ", text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList())
+                .replace("|", "/");
+        return "`" + (line.length() <= 400 ? line : line.substring(0, 400) + "…").replace("`", "'") + "`";
     }
 
     private static String number(double v, int decimals) {

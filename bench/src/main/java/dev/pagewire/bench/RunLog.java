@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Every run's raw figures, kept beside the report ({@code docs/bench/runs.tsv}) so that the medians
  * can be checked and the report redrawn ({@code --from}) without measuring again. A line per run:
- * case id, protocol, then {@code figure=value} pairs, tab-separated; {@code #} lines hold the
+ * case id, protocol, then {@code figure=value} pairs (or {@code !failed} and the reason),
+ * tab-separated; {@code #} lines hold the
  * options and the machine facts of the bench run that measured them.
  */
 final class RunLog {
@@ -43,6 +44,19 @@ final class RunLog {
         List<String> fields = new ArrayList<>(List.of(c.id(), s.protocol()));
         figures.forEach((k, v) -> fields.add(k + "=" + String.format(Locale.ROOT, "%.4f", v)));
         return fields.toArray(String[]::new);
+    }
+
+    private static final String FAILED = "!failed";
+
+    /** A failed run as a line's fields: the reason, on one line. */
+    static String[] failure(Case c, Subject s, String reason) {
+        String oneLine = String.join(" / ", reason.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
+        return new String[] {c.id(), s.protocol(), FAILED, oneLine.replace('\t', ' ')};
+    }
+
+    /** The reason of a failed run's line, or null for a line of figures. */
+    static String failureOf(String[] line) {
+        return line.length == 4 && line[2].equals(FAILED) ? line[3] : null;
     }
 
     /** The figures of a line's fields (after the case id and protocol). */

@@ -2,7 +2,6 @@ package dev.pagewire.bench.load;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Pagewire over its HTTP fallbacks (PROTOCOL.md §8): SSE down + POST up, or long-polling down +
@@ -35,10 +34,10 @@ final class PagewireHttp implements Dialer {
         private final Link.Listener listener;
         private final HttpChannel up;
         private final HttpChannel down;
+        private final HttpLinkEnd end;
         private final String token;
         private final PagewireFrames frames = new PagewireFrames(this);
         private final CompletableFuture<Link> ready = new CompletableFuture<>();
-        private final AtomicBoolean ended = new AtomicBoolean();
         private final StringBuilder sse = new StringBuilder();
         private volatile PostQueue posts;
         private volatile String conn;
@@ -47,6 +46,7 @@ final class PagewireHttp implements Dialer {
             this.listener = listener;
             this.up = up;
             this.down = down;
+            this.end = new HttpLinkEnd(up, down);
             this.token = token;
         }
 
@@ -75,7 +75,7 @@ final class PagewireHttp implements Dialer {
                         return;
                     }
                 }
-                if (!ended.get()) {
+                if (!end.ended()) {
                     poll("/echo?pagewire=" + token + "&conn=" + conn);
                 }
             });
@@ -101,7 +101,7 @@ final class PagewireHttp implements Dialer {
         private boolean read(String line) {
             try {
                 frames.read(line.strip());
-                return !ended.get();
+                return !end.ended();
             } catch (RuntimeException e) {
                 lost(e.getMessage());
                 return false;
@@ -109,12 +109,7 @@ final class PagewireHttp implements Dialer {
         }
 
         private void lost(String reason) {
-            if (ended.compareAndSet(false, true)) {
-                ready.completeExceptionally(new IllegalStateException(reason));
-                up.close();
-                down.close();
-                listener.onLost(this, reason);
-            }
+            end.lost(this, listener, ready, reason);
         }
 
         @Override
@@ -125,11 +120,7 @@ final class PagewireHttp implements Dialer {
 
         @Override
         public void close() {
-            if (ended.compareAndSet(false, true)) {
-                down.close();
-                posts.add("[\"bye\"]");
-                posts.closeWhenDrained();
-            }
+            end.leave(posts, "[\"bye\"]");
         }
 
         @Override

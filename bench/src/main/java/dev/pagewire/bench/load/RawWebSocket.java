@@ -20,10 +20,7 @@ final class RawWebSocket implements Dialer {
                 ? PageToken.render(wire) : CompletableFuture.completedFuture(null);
         var link = new RawLink(listener);
         return page.thenCompose(html -> WebSocketChannel.open(wire, "/echo", link::onText,
-                reason -> listener.onLost(link, reason))).thenApply(ws -> {
-                    link.ws = ws;
-                    return link;
-                });
+                reason -> listener.onLost(link, reason), ws -> link.ws = ws)).thenApply(ws -> link);
     }
 
     private static final class RawLink implements Link {

@@ -2,7 +2,6 @@ package dev.pagewire.bench.load;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Socket.IO 4 over Engine.IO HTTP long-polling only (the client's {@code transports: ['polling']}):
@@ -30,9 +29,9 @@ final class SocketIoPolling implements Dialer {
         private final Link.Listener listener;
         private final HttpChannel up;
         private final HttpChannel down;
+        private final HttpLinkEnd end;
         private final SocketIoPackets packets = new SocketIoPackets(this);
         private final CompletableFuture<Link> ready = new CompletableFuture<>();
-        private final AtomicBoolean ended = new AtomicBoolean();
         private volatile PostQueue posts;
         private volatile String sid;
 
@@ -40,6 +39,7 @@ final class SocketIoPolling implements Dialer {
             this.listener = listener;
             this.up = up;
             this.down = down;
+            this.end = new HttpLinkEnd(up, down);
         }
 
         CompletableFuture<Link> start() {
@@ -62,19 +62,14 @@ final class SocketIoPolling implements Dialer {
                     lost(e.getMessage());
                     return;
                 }
-                if (!ended.get()) {
+                if (!end.ended()) {
                     poll(PATH + "&sid=" + sid);
                 }
             });
         }
 
         private void lost(String reason) {
-            if (ended.compareAndSet(false, true)) {
-                ready.completeExceptionally(new IllegalStateException(reason));
-                up.close();
-                down.close();
-                listener.onLost(this, reason);
-            }
+            end.lost(this, listener, ready, reason);
         }
 
         @Override
@@ -84,11 +79,7 @@ final class SocketIoPolling implements Dialer {
 
         @Override
         public void close() {
-            if (ended.compareAndSet(false, true)) {
-                down.close();
-                posts.add("1");
-                posts.closeWhenDrained();
-            }
+            end.leave(posts, "1");
         }
 
         @Override

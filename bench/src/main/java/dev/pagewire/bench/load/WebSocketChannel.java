@@ -30,9 +30,12 @@ final class WebSocketChannel {
     /**
      * Opens {@code ws://host:port/pathAndQuery}; the future completes after the handshake. Messages
      * go to {@code onText}; a connection that ends without {@link #close()} calls {@code onLost}.
+     * {@code created} gets the channel before anything is read from it: a server's first message
+     * may come in the same read as its handshake answer, and Netty delivers it before it announces
+     * the handshake's end.
      */
-    static CompletableFuture<WebSocketChannel> open(Wire wire, String pathAndQuery,
-                                                     Consumer<String> onText, Consumer<String> onLost) {
+    static CompletableFuture<WebSocketChannel> open(Wire wire, String pathAndQuery, Consumer<String> onText,
+                                                     Consumer<String> onLost, Consumer<WebSocketChannel> created) {
         var opened = new CompletableFuture<WebSocketChannel>();
         URI uri = URI.create("ws://" + wire.host() + ":" + wire.port() + pathAndQuery);
         var config = WebSocketClientProtocolConfig.newBuilder()
@@ -45,6 +48,7 @@ final class WebSocketChannel {
         var holder = new WebSocketChannel[1];
         wire.connect(p -> {
             holder[0] = new WebSocketChannel(p.channel());
+            created.accept(holder[0]);
             p.addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
                     new WebSocketClientProtocolHandler(config), holder[0].handler(opened, onText, onLost));
         }).addListener(f -> {
@@ -58,18 +62,16 @@ final class WebSocketChannel {
     /**
      * Opens a channel for a link that is ready only once its protocol says so (Pagewire's
      * {@code hello}, Socket.IO's connect): a failure or loss before that fails {@code ready}; the
-     * channel goes to {@code opened} before any message reaches {@code onText}.
+     * channel goes to {@code created} before any message reaches {@code onText}.
      */
     static void openForLink(Wire wire, String pathAndQuery, Consumer<String> onText, Consumer<String> onLost,
-                            CompletableFuture<?> ready, Consumer<WebSocketChannel> opened) {
+                            CompletableFuture<?> ready, Consumer<WebSocketChannel> created) {
         open(wire, pathAndQuery, onText, reason -> {
             ready.completeExceptionally(new IllegalStateException(reason + " before the channel was ready"));
             onLost.accept(reason);
-        }).whenComplete((channel, failure) -> {
+        }, created).whenComplete((channel, failure) -> {
             if (failure != null) {
                 ready.completeExceptionally(failure);
-            } else {
-                opened.accept(channel);
             }
         });
     }
