@@ -31,7 +31,8 @@ final class Machine {
                 + " (Pagewire and raw Netty alike; Netty NIO, its default event-loop threads)");
         f.put("Node flags", "--expose-gc (for the heap figure; Socket.IO with its defaults, no compression)");
         f.put("load generator", "one JVM (" + String.join(" ", Launcher.LOAD_JVM_FLAGS)
-                + "), Netty NIO, connections spread over source addresses 127.0.0.1–127.0.0.16");
+                + "), Netty NIO; long-lived connections spread over source addresses 127.0.0.2–127.0.0.17, short"
+                + " ones (page GETs, churn) on addresses and ports the kernel picks");
         f.put("CPU pinning", o.pin()
                 ? "each server on CPU " + Launcher.SERVER_CPU + ", the load generator on CPU " + Launcher.LOAD_CPU
                         + " (taskset): a server has one core, and the load generator never takes it"
