@@ -1,0 +1,130 @@
+package dev.pagewire.bench;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The bench orchestrator: plans the cases, runs each for each server in fresh processes (a server
+ * process, a load-generator process), and writes {@code docs/BENCHMARKS.md} with its charts. Run by
+ * {@code bench/run}; {@code --help} lists the options ({@link BenchOptions}). Exits 0 when every
+ * case produced figures, 1 when some failed (the report says which and why), 2 for bad options.
+ */
+public final class BenchMain {
+
+    private BenchMain() {}
+
+    /** Runs the bench with the options of {@link BenchOptions#USAGE}, or redraws a report with {@code --from}. */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--help")) {
+            System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        if (args.length >= 2 && args[0].equals("--from")) {
+            redraw(Path.of(args[1]), List.of(args).subList(2, args.length));
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        System.exit(run(options, String.join(" ", args)) ? 0 : 1);
+    }
+
+    /**
+     * Redraws the report from a run log ({@code --from docs/bench/runs.tsv}) with the options of the
+     * run that measured it; {@code later} options (e.g. {@code --out}) take precedence.
+     */
+    static void redraw(Path runLog, List<String> later) {
+        RunLog.Loaded log = RunLog.read(runLog);
+        List<String> args = new ArrayList<>(log.options().isBlank() ? List.of() : List.of(log.options().split(" ")));
+        args.addAll(later);
+        BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
+        Plan plan = Plan.of(options, ProcStats.openFilesLimit());
+        var results = new Results();
+        for (String[] line : log.runs()) {
+            plan.cases().stream().filter(c -> c.id().equals(line[0])).findFirst().ifPresent(c -> c.subjects().stream()
+                    .filter(s -> s.protocol().equals(line[1])).findFirst()
+                    .ifPresent(s -> {
+                        String failure = RunLog.failureOf(line);
+                        if (failure != null) {
+                            results.fail(c, s, failure);
+                        } else {
+                            results.add(c, s, RunLog.figures(line));
+                        }
+                    }));
+        }
+        RunLog.write(options.charts().resolve("runs.tsv"), log.options(), log.machine(), log.runs());
+        new Report(options, plan, results, log.machine()).write(findings(options), log.options());
+        progress("bench: redrew " + options.out() + " from " + runLog);
+    }
+
+    /** Runs the bench and writes the report; true when every case produced figures. */
+    static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
+        if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
+            throw new IllegalStateException("Socket.IO is not installed in " + options.socketio().toAbsolutePath()
+                    + ": run `npm ci` there (bench/run does), or leave it out with --peers pagewire,raw");
+        }
+        Plan plan = Plan.of(options, ProcStats.openFilesLimit());
+        Map<String, String> machine = Machine.facts(options);
+        Path logs = logs();
+        var results = new Results();
+        List<String[]> runLog = new ArrayList<>();
+        var measurer = new Measurer(options, new Launcher(options), logs, line -> progress("    " + line));
+        long start = System.nanoTime();
+        int total = options.runs() * plan.cases().stream().mapToInt(c -> c.subjects().size()).sum();
+        int done = 0;
+        progress("bench: " + plan.cases().size() + " cases, " + total + " server runs; logs in " + logs);
+        plan.notes().forEach(n -> progress("note: " + n));
+        for (int run = 1; run <= options.runs(); run++) {
+            for (Case c : plan.cases()) {
+                for (Subject s : c.subjects()) {
+                    done++;
+                    progress(String.format(Locale.ROOT, "[%d/%d, %.0f s] run %d: %s, %s", done, total,
+                            (System.nanoTime() - start) / 1e9, run, c.title(), s.title()));
+                    try {
+                        Map<String, Double> figures = measurer.measure(c, s, run);
+                        results.add(c, s, figures);
+                        runLog.add(RunLog.line(c, s, figures));
+                        progress("    " + figures);
+                    } catch (IllegalStateException | UncheckedIOException | NumberFormatException e) {
+                        results.fail(c, s, e.getMessage());
+                        runLog.add(RunLog.failure(c, s, e.getMessage()));
+                        progress("    FAILED: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        RunLog.write(options.charts().resolve("runs.tsv"), commandLine, machine, runLog);
+        new Report(options, plan, results, machine).write(findings(options), commandLine);
+        progress(String.format(Locale.ROOT, "bench: wrote %s and charts in %s in %.0f s", options.out(),
+                options.charts(), (System.nanoTime() - start) / 1e9));
+        return results.complete(plan.cases());
+    }
+
+    /** The hand-written findings beside the Socket.IO server: {@code bench/FINDINGS.md}. */
+    private static Path findings(BenchOptions options) {
+        return options.socketio().toAbsolutePath().getParent().resolve("FINDINGS.md");
+    }
+
+    private static Path logs() {
+        try {
+            return Files.createTempDirectory("pagewire-bench-");
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot make a directory for the logs: " + e.getMessage(), e);
+        }
+    }
+
+    private static void progress(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

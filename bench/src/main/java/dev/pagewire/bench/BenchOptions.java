@@ -1,0 +1,129 @@
+package dev.pagewire.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one bench run does. Defaults are the full bench; {@code --smoke} shrinks every size to a
+ * few connections and one short run whose intervals are counted rather than timed (what
+ * {@code mvn verify} runs so the bench cannot rot).
+ *
+ * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn}, default all)
+ * @param peers which servers ({@code --peers pagewire,socketio,raw}, default all three)
+ * @param idleSizes idle connections per case ({@code --sizes}, default 10000,50000,100000); sizes the
+ *     open-files limit cannot hold are left out and said so in the report
+ * @param runs repetitions of every case; the report shows medians ({@code --runs}, default 3)
+ * @param echoClients concurrent closed-loop echo clients ({@code --echo-clients}, default 100)
+ * @param fallbackClients the same over SSE and long-polling ({@code --fallback-clients}, default 50)
+ * @param fanoutMembers pages in the topic ({@code --fanout}, default 10000)
+ * @param broadcasts fan-out broadcasts timed one at a time (default 10)
+ * @param churnOpeners concurrent page openers in the churn scenario ({@code --churn-openers}, default 20)
+ * @param warmupMs warm-up of echo and churn ({@code --warmup-ms}, default 6000: the servers' JIT has
+ *     one core, and a short warm-up measures the compiler)
+ * @param durationMs measured interval of echo, sustained fan-out and churn ({@code --duration-ms}, default 5000)
+ * @param pin whether to pin each server to CPU 1 and the load generator to CPU 0 ({@code --no-pin} to
+ *     not; never in the smoke run)
+ * @param jfr where the Pagewire server writes a Flight Recording per case ({@code --jfr DIR}), or null
+ * @param out the report ({@code --out}, default docs/BENCHMARKS.md); charts go to {@code bench/} beside it
+ * @param socketio the directory of the Socket.IO server ({@code --socketio}, default bench/socketio)
+ * @param smoke whether this is the smoke-sized run
+ */
+record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idleSizes, int runs, int echoClients,
+                    int fallbackClients, int fanoutMembers, int broadcasts, int churnOpeners, long warmupMs,
+                    long durationMs, boolean pin, Path jfr, Path out, Path socketio, boolean smoke) {
+
+    static final String USAGE = """
+            usage: bench/run [options]   (or java -cp pagewire-bench.jar dev.pagewire.bench.BenchMain)
+              --scenarios LIST     idle,echo,fanout,fallback,churn or all (default all)
+              --peers LIST         pagewire,socketio,raw (default all)
+              --sizes LIST         idle connections, e.g. 10000,50000,100000 (default)
+              --runs N             repetitions, medians reported (default 3)
+              --echo-clients K     closed-loop echo clients (default 100)
+              --fallback-clients K echo clients over SSE / long-polling (default 50)
+              --fanout N           pages in the fan-out topic (default 10000)
+              --broadcasts B       fan-out broadcasts timed one at a time (default 10)
+  --churn-openers C    concurrent page openers (default 20)
+              --warmup-ms MS       warm-up before measuring (default 6000)
+              --duration-ms MS     measured interval (default 5000)
+              --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
+              --jfr DIR            Flight Recording of the Pagewire server per case, into DIR
+              --out FILE           the report (default docs/BENCHMARKS.md; charts in docs/bench/)
+              --socketio DIR       the Socket.IO server's directory (default bench/socketio)
+              --smoke              a few connections, one short run (what mvn verify runs)
+              --from RUNS.TSV      (first) redraw the report from a run log, measuring nothing
+            """;
+
+    /** The chart directory: {@code bench/} beside the report. */
+    Path charts() {
+        return out.toAbsolutePath().getParent().resolve("bench");
+    }
+
+    /** @throws IllegalArgumentException naming the flag that is wrong */
+    static BenchOptions parse(String[] args) {
+        Map<String, String> f = new HashMap<>();
+        boolean smoke = false;
+        boolean pin = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--smoke" -> smoke = true;
+                case "--no-pin" -> pin = false;
+                default -> {
+                    if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                        throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                    }
+                    f.put(args[i].substring(2), args[++i]);
+                }
+            }
+        }
+        var o = new BenchOptions(
+                Scenario.parse(f.getOrDefault("scenarios", "all")),
+                Peer.parse(f.getOrDefault("peers", "pagewire,socketio,raw")),
+                Arrays.stream(f.getOrDefault("sizes", smoke ? "50" : "10000,50000,100000").split(","))
+                        .map(s -> number("sizes", s.strip())).toList(),
+                number(f, "runs", smoke ? 1 : 3),
+                number(f, "echo-clients", smoke ? 2 : 100),
+                number(f, "fallback-clients", smoke ? 2 : 50),
+                number(f, "fanout", smoke ? 50 : 10_000),
+                number(f, "broadcasts", smoke ? 3 : 10),
+                number(f, "churn-openers", smoke ? 2 : 20),
+                number(f, "warmup-ms", smoke ? 300 : 6000),
+                number(f, "duration-ms", smoke ? 500 : 5000),
+                // Pinning is for figures; the smoke run's many short JVMs start faster unpinned.
+                pin && !smoke && Runtime.getRuntime().availableProcessors() >= 2,
+                f.containsKey("jfr") ? Path.of(f.remove("jfr")) : null,
+                Path.of(f.getOrDefault("out", "docs/BENCHMARKS.md")),
+                Path.of(f.getOrDefault("socketio", defaultSocketIo())),
+                smoke);
+        f.keySet().removeAll(Set.of("scenarios", "peers", "sizes", "runs", "echo-clients", "fallback-clients",
+                "fanout", "broadcasts", "churn-openers", "warmup-ms", "duration-ms", "out", "socketio"));
+        if (!f.isEmpty()) {
+            throw new IllegalArgumentException("unknown options: --" + String.join(", --", f.keySet()));
+        }
+        if (o.runs < 1) {
+            throw new IllegalArgumentException("--runs must be at least 1");
+        }
+        return o;
+    }
+
+    /** {@code bench/socketio} from the repository root, {@code socketio} from the module (as in tests). */
+    private static String defaultSocketIo() {
+        return Files.isDirectory(Path.of("bench/socketio")) ? "bench/socketio" : "socketio";
+    }
+
+    private static int number(Map<String, String> f, String name, int fallback) {
+        return f.containsKey(name) ? number(name, f.get(name)) : fallback;
+    }
+
+    private static int number(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a number, got '" + value + "'");
+        }
+    }
+}

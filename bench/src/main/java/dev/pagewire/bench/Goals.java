@@ -1,0 +1,53 @@
+package dev.pagewire.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/** The goals issue 6 holds Pagewire against, checked on the medians of a bench run. */
+final class Goals {
+
+    /**
+     * One goal's outcome.
+     *
+     * @param goal what is asked
+     * @param measured the ratio found, as text, or why there is none
+     * @param met whether it holds; null when it could not be measured
+     */
+    record Outcome(String goal, String measured, Boolean met) {}
+
+    private Goals() {}
+
+    static List<Outcome> check(List<Case> cases, Results r) {
+        List<Outcome> out = new ArrayList<>();
+        for (Case c : cases) {
+            switch (c.scenario()) {
+                case IDLE -> out.add(ratio(c, r, "rss_per_conn_kb", Peer.SOCKETIO, 1.0 / 3, false,
+                        "RSS per connection ≤ ⅓ of Socket.IO's (" + c.title() + ")"));
+                case ECHO -> {
+                    out.add(ratio(c, r, "messages_per_s", Peer.SOCKETIO, 3, true,
+                            "echo throughput ≥ 3× Socket.IO's"));
+                    out.add(ratio(c, r, "messages_per_s", Peer.RAW_NETTY, 0.8, true,
+                            "echo throughput ≥ 80% of raw Netty's"));
+                    out.add(ratio(c, r, "p99_us", Peer.SOCKETIO, 0.5, false, "echo p99 latency ≤ ½ of Socket.IO's"));
+                }
+                case FANOUT -> out.add(ratio(c, r, "last_ms", Peer.SOCKETIO, 0.5, false,
+                        "fan-out time to the last page ≤ ½ of Socket.IO's (" + c.title() + ")"));
+                default -> {
+                    // no goal was set for the fallbacks and churn: their tables stand for themselves
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Outcome ratio(Case c, Results r, String figure, Peer peer, double target, boolean atLeast,
+                                 String goal) {
+        OptionalDouble ratio = Report.ratio(c, r, figure, c.subjects().get(0), peer);
+        if (c.subjects().get(0).peer() != Peer.PAGEWIRE || ratio.isEmpty()) {
+            return new Outcome(goal, "not measured", null);
+        }
+        double v = ratio.getAsDouble();
+        return new Outcome(goal, Report.times(v), atLeast ? v >= target : v <= target);
+    }
+}

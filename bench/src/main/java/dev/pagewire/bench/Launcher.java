@@ -1,0 +1,80 @@
+package dev.pagewire.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the orchestrator starts its child processes: the JVM it runs on with its own classpath (the
+ * shaded jar, or the test classpath in the smoke test), Node for Socket.IO, each pinned to its CPU
+ * when pinning is on. The JVM servers get the same flags, stated in the report.
+ */
+final class Launcher {
+
+    /** The JVM flags of both JVM servers (Pagewire and raw Netty). */
+    static final List<String> SERVER_JVM_FLAGS = List.of("-Xms64m", "-Xmx2g", "-XX:+UseSerialGC");
+    /** The load generator's JVM flags. */
+    static final List<String> LOAD_JVM_FLAGS = List.of("-Xms512m", "-Xmx4g", "-XX:+UseSerialGC");
+    /** Smoke runs are about working, not speed: C1 alone starts the many short JVMs faster. */
+    static final String SMOKE_JVM_FLAG = "-XX:TieredStopAtLevel=1";
+    static final String SERVER_CPU = "1";
+    static final String LOAD_CPU = "0";
+
+    private final BenchOptions options;
+    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final String classpath = System.getProperty("java.class.path");
+
+    Launcher(BenchOptions options) {
+        this.options = options;
+    }
+
+    /** The command of the server for {@code peer}, listening on a free port; {@code jfr} may be null. */
+    List<String> server(Peer peer, Path jfr) {
+        List<String> c = pinned(SERVER_CPU);
+        switch (peer) {
+            case SOCKETIO -> c.addAll(List.of("node", "--expose-gc", "server.js", "0"));
+            case PAGEWIRE, RAW_NETTY -> {
+                c.add(java);
+                c.addAll(jvmFlags(SERVER_JVM_FLAGS));
+                if (jfr != null) {
+                    c.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile");
+                }
+                c.addAll(List.of("-cp", classpath, peer == Peer.PAGEWIRE
+                        ? "dev.pagewire.bench.servers.PagewireBenchServer"
+                        : "dev.pagewire.bench.servers.RawNettyEchoServer", "0"));
+            }
+        }
+        return c;
+    }
+
+    /** The directory a server for {@code peer} runs in. */
+    Path serverDir(Peer peer) {
+        return peer == Peer.SOCKETIO ? options.socketio().toAbsolutePath() : Path.of(".").toAbsolutePath();
+    }
+
+    /** The load generator's command with its arguments. */
+    List<String> load(List<String> args) {
+        List<String> c = pinned(LOAD_CPU);
+        c.add(java);
+        c.addAll(jvmFlags(LOAD_JVM_FLAGS));
+        c.addAll(List.of("-cp", classpath, "dev.pagewire.bench.load.LoadMain"));
+        c.addAll(args);
+        return c;
+    }
+
+    private List<String> jvmFlags(List<String> flags) {
+        List<String> all = new ArrayList<>(flags);
+        if (options.smoke()) {
+            all.add(SMOKE_JVM_FLAG);
+        }
+        return all;
+    }
+
+    private List<String> pinned(String cpu) {
+        List<String> c = new ArrayList<>();
+        if (options.pin()) {
+            c.addAll(List.of("taskset", "-c", cpu));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.pagewire.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs one case for one subject once: a fresh server process, a load-generator process driving it,
+ * and the measurements taken from outside meanwhile (memory, CPU). Returns the figures by name.
+ */
+final class Measurer {
+
+    /** In the smoke run, measured intervals are counted, not timed: echo answers per client. */
+    static final int SMOKE_ECHO_MESSAGES = 200;
+    /** … pages through the churn cycle. */
+    static final int SMOKE_CHURN_PAGES = 20;
+    /** … sustained fan-out broadcasts. */
+    static final int SMOKE_BROADCASTS = 5;
+
+    /** Server CPU time per message, delivery or page, in µs. */
+    static final String CPU_PER_UNIT = "server_cpu_us_per_unit";
+
+    /** The machine's 1-minute load average as a run started: other work on the machine skews figures. */
+    static final String MACHINE_LOAD = "machine_load";
+
+    private final BenchOptions options;
+    private final Launcher launcher;
+    private final Path logs;
+    private final Consumer<String> progress;
+
+    Measurer(BenchOptions options, Launcher launcher, Path logs, Consumer<String> progress) {
+        this.options = options;
+        this.launcher = launcher;
+        this.logs = logs;
+        this.progress = progress;
+    }
+
+    Map<String, Double> measure(Case c, Subject s, int run) throws InterruptedException {
+        Path jfr = options.jfr() != null && s.peer() == Peer.PAGEWIRE
+                ? options.jfr().resolve(c.id() + "-" + s.protocol() + "-run" + run + ".jfr") : null;
+        double machineLoad = ProcStats.loadAverage();
+        try (var server = ServerProcess.start(launcher, s.peer(), logs, jfr)) {
+            Map<String, Double> f = c.scenario() == Scenario.IDLE ? idle(c, s, server) : timed(c, s, server);
+            f.put(MACHINE_LOAD, machineLoad);
+            return f;
+        }
+    }
+
+    /** Memory with no connection, then with {@code size} idle ones, each after a full GC. */
+    private Map<String, Double> idle(Case c, Subject s, ServerProcess server) throws InterruptedException {
+        long heap0 = server.heapAfterGc();
+        long rss0 = server.rssBytes();
+        try (var load = start(s, server, loadArgs(c, s, server))) {
+            load.awaitLine("PHASE holding", Duration.ofMinutes(10));
+            long heap = server.heapAfterGc();
+            long rss = server.rssBytes();
+            load.send("close");
+            Map<String, Double> f = result(load);
+            int n = c.size();
+            f.put("rss_per_conn_kb", (rss - rss0) / 1024.0 / n);
+            f.put("heap_per_conn_kb", (heap - heap0) / 1024.0 / n);
+            f.put("rss_mb", rss / 1024.0 / 1024.0);
+            f.put("rss0_mb", rss0 / 1024.0 / 1024.0);
+            return f;
+        }
+    }
+
+    /** Scenarios with a measured interval: the server's and the load generator's CPU over it. */
+    private Map<String, Double> timed(Case c, Subject s, ServerProcess server) throws InterruptedException {
+        try (var load = start(s, server, loadArgs(c, s, server))) {
+            load.awaitLine("PHASE measure", Duration.ofMinutes(10));
+            long t0 = System.nanoTime();
+            double server0 = server.cpuSeconds();
+            double load0 = ProcStats.cpuSeconds(load.pid());
+            load.awaitLine("PHASE end", Duration.ofMillis(options.durationMs()).plusMinutes(2));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double serverCpu = (server.cpuSeconds() - server0) / wall * 100;
+            double loadCpu = (ProcStats.cpuSeconds(load.pid()) - load0) / wall * 100;
+            Map<String, Double> f = result(load);
+            f.put("server_cpu_pct", serverCpu);
+            f.put("load_cpu_pct", loadCpu);
+            // CPU per unit of work: what other work on a shared machine moves least.
+            Double rate = f.get(switch (c.scenario()) {
+                case FANOUT -> "deliveries_per_s";
+                case CHURN -> "pages_per_s";
+                default -> "messages_per_s";
+            });
+            if (rate != null && rate > 0) {
+                f.put(CPU_PER_UNIT, serverCpu / 100 * 1e6 / rate);
+            }
+            return f;
+        }
+    }
+
+    private ChildProcess start(Subject s, ServerProcess server, List<String> args) {
+        return ChildProcess.start("load generator (" + s.protocol() + ")", launcher.load(args), Path.of("."),
+                logs.resolve("load-" + s.protocol() + ".log"), progress);
+    }
+
+    private static Map<String, Double> result(ChildProcess load) throws InterruptedException {
+        String line = load.awaitLine("RESULT", Duration.ofMinutes(2));
+        Map<String, Double> f = new LinkedHashMap<>();
+        for (String pair : line.substring("RESULT".length()).strip().split(" ")) {
+            int eq = pair.indexOf('=');
+            f.put(pair.substring(0, eq), Double.parseDouble(pair.substring(eq + 1)));
+        }
+        return f;
+    }
+
+    private List<String> loadArgs(Case c, Subject s, ServerProcess server) {
+        List<String> a = new ArrayList<>(List.of("--protocol", s.protocol(), "--port", Integer.toString(server.port())));
+        String n = Integer.toString(c.size());
+        String warmup = Long.toString(options.warmupMs());
+        String duration = Long.toString(options.durationMs());
+        switch (c.scenario()) {
+            case IDLE -> a.addAll(List.of("--scenario", "idle", "--connections", n));
+            case ECHO, FALLBACK -> a.addAll(List.of("--scenario", "echo", "--clients", n,
+                    "--warmup-ms", warmup, "--duration-ms", duration));
+            case FANOUT -> a.addAll(List.of("--scenario", "fanout", "--connections", n,
+                    "--broadcasts", Integer.toString(options.broadcasts()), "--duration-ms", duration));
+            case CHURN -> a.addAll(List.of("--scenario", "churn", "--clients", n,
+                    "--warmup-ms", warmup, "--duration-ms", duration));
+        }
+        if (options.smoke()) {
+            int count = switch (c.scenario()) {
+                case ECHO, FALLBACK -> SMOKE_ECHO_MESSAGES;
+                case CHURN -> SMOKE_CHURN_PAGES;
+                case FANOUT -> SMOKE_BROADCASTS;
+                case IDLE -> 0;
+            };
+            a.addAll(List.of("--messages", Integer.toString(count)));
+        }
+        return a;
+    }
+}

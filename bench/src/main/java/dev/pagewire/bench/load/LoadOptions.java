@@ -1,0 +1,71 @@
+package dev.pagewire.bench.load;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What one load-generator process does: one scenario against one server, over one protocol.
+ *
+ * @param scenario {@code idle}, {@code echo}, {@code fanout} or {@code churn}
+ * @param protocol a {@link Protocols} name, e.g. {@code pagewire-ws}
+ * @param port the server's port on 127.0.0.1
+ * @param connections idle: links to hold; fanout: members of the topic
+ * @param clients echo: concurrent closed-loop clients; churn: concurrent page openers
+ * @param warmupMs echo, fanout, churn: time before measuring
+ * @param durationMs echo, fanout (sustained phase), churn: time measured
+ * @param broadcasts fanout: one-at-a-time broadcasts timed to their last receiver
+ * @param window fanout: broadcasts in flight in the sustained phase
+ * @param messages when above 0, the measured interval ends after this many messages instead of
+ *     {@code durationMs}, with no warm-up (the smoke run): echo answers per client, churn pages,
+ *     sustained fan-out broadcasts
+ * @param sources source addresses 127.0.0.2 … 127.0.0.(N+1) for long-lived connections; 0 for none
+ * @param threads event-loop threads; 0 for one per available core
+ * @param connectConcurrency connection attempts in flight at once
+ */
+record LoadOptions(String scenario, String protocol, int port, int connections, int clients, long warmupMs,
+                   long durationMs, int messages, int broadcasts, int window, int sources, int threads, int connectConcurrency) {
+
+    static final String USAGE = """
+            usage: LoadMain --scenario idle|echo|fanout|churn --protocol NAME --port P
+                   [--connections N] [--clients K] [--warmup-ms MS] [--duration-ms MS]
+                   [--messages M] [--broadcasts B] [--window W] [--sources S] [--threads T] [--connect-concurrency C]
+            """;
+
+    /** @throws IllegalArgumentException naming the flag that is missing or wrong */
+    static LoadOptions parse(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --flag value, got '" + args[i] + "'");
+            }
+            flags.put(args[i].substring(2), args[++i]);
+        }
+        var options = new LoadOptions(required(flags, "scenario"), required(flags, "protocol"),
+                Integer.parseInt(required(flags, "port")), number(flags, "connections", 100),
+                number(flags, "clients", 10), number(flags, "warmup-ms", 1000), number(flags, "duration-ms", 5000),
+                number(flags, "messages", 0),
+                number(flags, "broadcasts", 10), number(flags, "window", 4), number(flags, "sources", 16),
+                number(flags, "threads", 0), number(flags, "connect-concurrency", 256));
+        if (!flags.isEmpty()) {
+            throw new IllegalArgumentException("unknown flags: " + flags.keySet());
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> flags, String name) {
+        String value = flags.remove(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static int number(Map<String, String> flags, String name, int fallback) {
+        String value = flags.remove(name);
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, got '" + value + "'");
+        }
+    }
+}
