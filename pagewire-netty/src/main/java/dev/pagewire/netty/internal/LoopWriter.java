@@ -3,8 +3,6 @@ package dev.pagewire.netty.internal;
 import dev.pagewire.spi.OutFrame;
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,9 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands frames that other threads send to one event loop over in batches: one task, one wake-up of
- * the loop, and one flush per connection for everything queued meanwhile, instead of a task and a
- * flush per frame. A topic broadcast to thousands of pages on a few loops wakes each loop about
+ * Hands frames that other threads send to one event loop over in batches: one task and one
+ * wake-up of the loop for everything queued meanwhile, instead of a task per frame; consecutive
+ * frames to one connection share a flush. A topic broadcast to thousands of pages on a few loops wakes each loop about
  * once (docs/BENCHMARKS.md, findings). Frames of one connection keep the order they were submitted
  * in: one FIFO queue per loop. Thread-safe.
  */
@@ -65,16 +63,17 @@ final class LoopWriter implements Runnable {
     public void run() {
         // Cleared first: a frame queued while this batch drains schedules the next task itself.
         scheduled.set(false);
-        List<WebSocketConnection> written = new ArrayList<>();
         Pending p;
         int n = 0;
         while (n++ < MAX_BATCH && (p = queue.poll()) != null) {
-            if (p.connection().writeUnflushed(p.frame(), p.size())) {
-                written.add(p.connection());
+            p.connection().writeUnflushed(p.frame(), p.size());
+            // Flushed at once unless the next frame goes to the same connection: a broadcast's
+            // first pages get it without waiting for the batch's last, a burst to one page is
+            // one flush.
+            Pending next = queue.peek();
+            if (next == null || next.connection() != p.connection()) {
+                p.connection().flushWritten();
             }
-        }
-        for (WebSocketConnection connection : written) {
-            connection.flushWritten();
         }
         if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
             loop.execute(this);

@@ -93,7 +93,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     /**
      * Writes a frame without flushing (I/O thread); {@code true} if this connection now needs a
-     * {@link #flushWritten()} it did not need before, so a batch flushes each connection once.
+     * {@link #flushWritten()} it did not need before.
      */
     boolean writeUnflushed(OutFrame frame, int size) {
         if (closeSent) {
