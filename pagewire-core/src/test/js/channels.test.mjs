@@ -190,6 +190,16 @@ describe('a channel on the page connection (same origin)', () => {
     });
   }
 
+  it('a chclose after chok closes the channel, its code saying why (a lagging channel: limit)', () => {
+    const env = connected();
+    const channel = openAccepted(env, '/stocks', 1);
+    const changes = statesOf(channel);
+    env.socket.receive(['chclose', 1, 'limit', 'too many events queued (limit 2)', 2]);
+    assert.equal(channel.state, 'closed');
+    assert.equal(channel.code, 'limit');
+    assert.deepEqual(changes, [{ state: 'closed', code: 'limit', reason: 'too many events queued (limit 2)' }]);
+  });
+
   it('a chclose "closed" from the server closes an open channel; the page does not answer it', () => {
     const env = connected();
     const channel = openAccepted(env, '/stocks', 1);

@@ -224,8 +224,11 @@ export class Channels {
       entry.accepted = true;
       entry.channel[REPORT](this.#pageState === 'reconnecting' ? 'reconnecting' : 'open', null, '');
     } else if (frame[0] === 'chclose') {
-      const code = frame[2];
-      this.#end(frame[1], code === 'closed' ? 'closed' : 'refused', code, String(frame[3] ?? ''));
+      // Before chok the endpoint refused the channel; after it, the channel was open and is closed
+      // now, whatever the code says why (PROTOCOL.md §12.1), as the Java client reports it too.
+      const entry = this.#shared.get(frame[1]);
+      const refused = entry !== undefined && !entry.accepted && frame[2] !== 'closed';
+      this.#end(frame[1], refused ? 'refused' : 'closed', frame[2], String(frame[3] ?? ''));
     } else {
       const entry = this.#shared.get(frame[0]);
       if (entry === undefined) return;
