@@ -48,13 +48,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final EndpointOpens endpointOpens;
 
     HttpRouter(Gateway gateway, ServerSettings settings, Map<String, Function<Connection, Session>> rawSockets,
-               Executor workers, Fallbacks fallbacks) {
+               Executor workers, Fallbacks fallbacks, EndpointOpens endpointOpens) {
         this.gateway = gateway;
         this.settings = settings;
         this.rawSockets = rawSockets;
         this.workers = workers;
         this.fallbacks = fallbacks;
-        this.endpointOpens = new EndpointOpens(gateway, workers);
+        this.endpointOpens = endpointOpens;
     }
 
     @Override

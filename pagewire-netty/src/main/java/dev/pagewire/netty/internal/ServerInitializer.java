@@ -28,6 +28,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Executor renderers;
     private final ChannelGroup channels;
     private final Fallbacks fallbacks;
+    private final EndpointOpens endpointOpens;
     private final ServerTls tls;
 
     /** {@code tls} is null for plain HTTP. */
@@ -40,6 +41,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.renderers = renderers;
         this.channels = channels;
         this.fallbacks = new Fallbacks(gateway, settings);
+        this.endpointOpens = new EndpointOpens(gateway, renderers);
         this.tls = tls;
     }
 
@@ -58,6 +60,6 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             // message inflate without bound (a decompression bomb).
             p.addLast(new WebSocketServerCompressionHandler(gateway.settings().maxMessageBytes()));
         }
-        p.addLast(new HttpRouter(gateway, settings, rawSockets, renderers, fallbacks));
+        p.addLast(new HttpRouter(gateway, settings, rawSockets, renderers, fallbacks, endpointOpens));
     }
 }
