@@ -57,6 +57,7 @@ public final class App implements Pagewire, Gateway {
     private final OriginPolicy origins;
     private final ClientFiles clientFiles = new ClientFiles();
     /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
+    private final ObjectNode clientConfigJson;
     private final String clientConfig;
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pagewire-page-", 0).factory());
@@ -78,9 +79,11 @@ public final class App implements Pagewire, Gateway {
         this.codec = new FrameCodec(settings.maxJsonDepth(), settings.maxMessageBytes());
         this.tokens = new PageTokens(settings.secret(), Clock.systemUTC());
         this.origins = new OriginPolicy(settings.allowedOrigins());
-        this.clientConfig = "{\"connectTimeout\":" + settings.connectTimeout().toMillis()
-                + ",\"upgradeAfter\":" + settings.upgradeAfter().toMillis()
-                + ",\"reloadOnExpired\":" + settings.reloadOnExpired() + "}";
+        this.clientConfigJson = Json.mapper().createObjectNode()
+                .put("connectTimeout", settings.connectTimeout().toMillis())
+                .put("upgradeAfter", settings.upgradeAfter().toMillis())
+                .put("reloadOnExpired", settings.reloadOnExpired());
+        this.clientConfig = clientConfigJson.toString();
         long tick = tickMillis(settings);
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -211,11 +214,7 @@ public final class App implements Pagewire, Gateway {
             return Answer.text(500, "the endpoint failed to open the channel\n");
         }
         ObjectNode opened = Json.mapper().createObjectNode().put("token", tokens.issue(page.id(), path));
-        try {
-            opened.set("config", Json.mapper().readTree(clientConfig));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("client configuration is not JSON: " + clientConfig, e);
-        }
+        opened.set("config", clientConfigJson); // only read (serialised), never changed: shared
         return Answer.json(200, opened.toString());
     }
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * mailbox, ahead of the channel's first event.
  *
  * <p>Called from the page's network thread only to queue work ({@link #deliver}, {@link #start},
- * {@link #closedByClient}); nothing here sends or takes a lock of the page while the network
+ * {@link #endedQuietly}); nothing here sends or takes a lock of the page while the network
  * thread holds the page's receipts.
  */
 final class EndpointChannel implements Channel, TopicMember {
@@ -69,17 +69,17 @@ final class EndpointChannel implements Channel, TopicMember {
             return;
         }
         if (endpoint == null) {
-            refuse("not_found", "no endpoint at " + path);
+            close("not_found", "no endpoint at " + path);
             return;
         }
         if (overLimit) {
             int max = page.application().settings().maxChannels();
-            refuse("limit", "too many channels (" + max + ")");
+            close("limit", "too many channels (" + max + ")");
             return;
         }
         String refusal = endpoint.refusal(new ChannelRequest(path, params, null, page));
         if (refusal != null) {
-            refuse("refused", refusal);
+            close("refused", refusal);
             return;
         }
         if (!state.compareAndSet(State.OPENING, State.OPEN)) {
@@ -94,10 +94,6 @@ final class EndpointChannel implements Channel, TopicMember {
         }
     }
 
-    private void refuse(String code, String reason) {
-        close(code, reason);
-    }
-
     /** A frame of this channel from the client; queues it (network thread). */
     void deliver(Frame.Message message) {
         if (!handlers.deliver(message)) {
@@ -108,15 +104,11 @@ final class EndpointChannel implements Channel, TopicMember {
         }
     }
 
-    /** The client closed this channel (network thread): no answer, the rest runs on the mailbox. */
-    void closedByClient() {
-        if (state.getAndSet(State.CLOSED) != State.CLOSED) {
-            handlers.force(this::cleanUp);
-        }
-    }
-
-    /** The page closed: the channel ends with it, without a frame. */
-    void pageClosed() {
+    /**
+     * The channel ends without a frame: the client closed it (network thread: no answer, the rest
+     * runs on the mailbox), or its page closed.
+     */
+    void endedQuietly() {
         if (state.getAndSet(State.CLOSED) != State.CLOSED) {
             handlers.force(this::cleanUp);
         }

@@ -57,14 +57,14 @@ final class PageChannels {
     void closedByClient(Frame.ChannelClose frame) {
         EndpointChannel channel = open.get(frame.channel());
         if (channel != null) {
-            channel.closedByClient();
+            channel.endedQuietly();
         }
     }
 
     /** The page closed: every channel ends with it. */
     void closeAll() {
         for (EndpointChannel channel : List.copyOf(open.values())) {
-            channel.pageClosed();
+            channel.endedQuietly();
         }
     }
 
