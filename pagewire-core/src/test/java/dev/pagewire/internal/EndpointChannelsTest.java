@@ -96,6 +96,13 @@ class EndpointChannelsTest {
                 "expected " + expected + " (with or without an ack), got " + actual);
     }
 
+    /** The client opens channel 1 to /echo as its frame 1; returns the server's Channel once {@code chok} arrived. */
+    private Channel openEcho(FakeConnection c, String params) throws InterruptedException {
+        c.receive("[\"chopen\",1,\"/echo\"," + params + ",1]");
+        assertFrame("[\"chok\",1,1]", next(c));
+        return awaitOpened();
+    }
+
     private Channel awaitOpened() throws InterruptedException {
         Channel channel = opened.poll(Wait.LONG.toMillis(), TimeUnit.MILLISECONDS);
         assertTrue(channel != null, "the endpoint's handler ran");
@@ -148,9 +155,7 @@ class EndpointChannelsTest {
     void callsWorkBothWaysOnAChannel() throws Exception {
         Tab tab = start();
         FakeConnection c = tab.connect();
-        c.receive("[\"chopen\",1,\"/echo\",null,1]");
-        next(c);
-        Channel channel = awaitOpened();
+        Channel channel = openEcho(c, "null");
         c.receive("[1,\"call\",7,\"add\",{\"a\":2,\"b\":3},2]");
         assertFrame("[1,\"res\",7,true,5,2]", next(c));
         CompletableFuture<JsonNode> reply = channel.call("confirm", Map.of("q", 1));
@@ -245,9 +250,7 @@ class EndpointChannelsTest {
     void theServerClosesAChannelAndLaterClientFramesForItAreDroppedButAcked() throws Exception {
         Tab tab = start();
         FakeConnection c = tab.connect();
-        c.receive("[\"chopen\",1,\"/echo\",{\"name\":\"s\"},1]");
-        next(c);
-        Channel channel = awaitOpened();
+        Channel channel = openEcho(c, "{\"name\":\"s\"}");
         channel.close();
         assertFrame("[\"chclose\",1,\"closed\",\"closed by the server\",2]", next(c));
         assertTrue(channel.isClosed());
@@ -291,9 +294,7 @@ class EndpointChannelsTest {
     void aTopicBroadcastReachesAChannelMemberOnItsNumber() throws Exception {
         Tab tab = start();
         FakeConnection c = tab.connect();
-        c.receive("[\"chopen\",1,\"/echo\",null,1]");
-        next(c);
-        Channel channel = awaitOpened();
+        Channel channel = openEcho(c, "null");
         channel.join("ticker");
         tab.page().join("ticker");
         app.topic("ticker").emitExcept(tab.page(), "tick", 42);
@@ -359,9 +360,7 @@ class EndpointChannelsTest {
     void aFailedChannelCallFailsWithClosedWhenTheChannelCloses() throws Exception {
         Tab tab = start();
         FakeConnection c = tab.connect();
-        c.receive("[\"chopen\",1,\"/echo\",null,1]");
-        next(c);
-        Channel channel = awaitOpened();
+        Channel channel = openEcho(c, "null");
         CompletableFuture<JsonNode> reply = channel.call("never", null);
         next(c);
         c.receive("[\"chclose\",1,\"closed\",\"bye\",2]");
