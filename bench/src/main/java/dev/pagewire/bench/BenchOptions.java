@@ -47,7 +47,7 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
               --fallback-clients K echo clients over SSE / long-polling (default 50)
               --fanout N           pages in the fan-out topic (default 10000)
               --broadcasts B       fan-out broadcasts timed one at a time (default 10)
-  --churn-openers C    concurrent page openers (default 20)
+              --churn-openers C    concurrent page openers (default 20)
               --warmup-ms MS       warm-up before measuring (default 6000)
               --duration-ms MS     measured interval (default 5000)
               --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
@@ -56,6 +56,9 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
               --socketio DIR       the Socket.IO server's directory (default bench/socketio)
               --smoke              a few connections, one short run (what mvn verify runs)
               --from RUNS.TSV      (first) redraw the report from a run log, measuring nothing
+            environment:
+              BENCH_SERVER_JVM_FLAGS  more JVM flags for the Pagewire server, split at spaces
+                                   (e.g. -XX:+EnableDynamicAgentLoading to attach a profiler)
             """;
 
     /** The chart directory: {@code bench/} beside the report. */

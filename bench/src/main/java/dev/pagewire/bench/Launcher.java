@@ -39,6 +39,10 @@ final class Launcher {
                 if (jfr != null) {
                     c.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile");
                 }
+                String extra = System.getenv("BENCH_SERVER_JVM_FLAGS");
+                if (peer == Peer.PAGEWIRE && extra != null && !extra.isBlank()) {
+                    c.addAll(List.of(extra.trim().split("\\s+")));
+                }
                 c.addAll(List.of("-cp", classpath, peer == Peer.PAGEWIRE
                         ? "dev.pagewire.bench.servers.PagewireBenchServer"
                         : "dev.pagewire.bench.servers.RawNettyEchoServer", "0"));

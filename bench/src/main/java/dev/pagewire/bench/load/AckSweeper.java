@@ -6,13 +6,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends the Pagewire links' due acks within 100 ms (PROTOCOL.md §10.2) with one timer for all links
- * instead of one per link: every 100 ms it runs the flushes that links queued meanwhile.
- * Thread-safe.
+ * Sends the Pagewire links' due acks as the clients do (PROTOCOL.md §10.2: 1 s after the first
+ * frame not yet acked), with one timer for all links instead of one per link: every
+ * {@value #TICK_MS} ms it runs the flushes that have waited their second. Links queue in the order
+ * their acks became due, so the oldest are always at the head. Thread-safe.
  */
 final class AckSweeper implements AutoCloseable {
 
-    private final ConcurrentLinkedQueue<Runnable> due = new ConcurrentLinkedQueue<>();
+    /** The clients' ack delay (pagewire-core's sequencer.js and Receipts). */
+    static final long DELAY_MS = 1000;
+    private static final long TICK_MS = 20;
+
+    private record Due(long atNanos, Runnable flush) {}
+
+    private final ConcurrentLinkedQueue<Due> due = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ack-sweeper");
         t.setDaemon(true);
@@ -20,17 +27,19 @@ final class AckSweeper implements AutoCloseable {
     });
 
     AckSweeper() {
-        timer.scheduleWithFixedDelay(this::sweep, 100, 100, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::sweep, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs {@code flush} at the next sweep (within 100 ms); a link queues itself once per ack due. */
+    /** Runs {@code flush} about {@value #DELAY_MS} ms from now; a link queues itself once per ack due. */
     void schedule(Runnable flush) {
-        due.add(flush);
+        due.add(new Due(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DELAY_MS), flush));
     }
 
     private void sweep() {
-        for (Runnable flush; (flush = due.poll()) != null; ) {
-            flush.run();
+        long now = System.nanoTime();
+        for (Due d; (d = due.peek()) != null && d.atNanos() - now <= 0; ) {
+            due.poll();
+            d.flush().run();
         }
     }
 

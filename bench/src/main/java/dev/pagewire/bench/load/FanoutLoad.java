@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Scenario 3: {@code connections} pages in topic {@code fan}; one of them sends {@code fanout} and
- * the server broadcasts it to all. First {@code broadcasts} broadcasts one at a time, each timed
- * until its last receiver has it; then, for {@code durationMs}, {@code window} broadcasts kept in
- * flight, counting deliveries per second.
+ * the server broadcasts it to all. First, for {@code warmupMs}, {@code window} broadcasts kept in
+ * flight and not measured (the broadcast path runs once per broadcast, not once per member, so
+ * without this the timed broadcasts below would run while a JIT still compiles it); then
+ * {@code broadcasts} broadcasts one at a time, each timed until its last receiver has it; then, for
+ * {@code durationMs}, {@code window} broadcasts kept in flight, counting deliveries per second.
  */
 final class FanoutLoad {
 
@@ -31,6 +33,7 @@ final class FanoutLoad {
         var firstArrival = new AtomicLong();
         var done = new CountDownLatch[] {new CountDownLatch(0)};
         var sustained = new AtomicBoolean();
+        var warming = new AtomicBoolean();
         var sent = new AtomicLong();
         var sender = new Link[1];
         var quota = new Quota(o.durationMs(), (long) o.messages() * n);
@@ -39,6 +42,10 @@ final class FanoutLoad {
             public void onEvent(Link link, String name, String data) {
                 long now = System.nanoTime();
                 delivered.increment();
+                if (warming.get()) {
+                    keepWindow(o.window(), n, sent, delivered, sender[0], warming);
+                    return;
+                }
                 if (sustained.get()) {
                     quota.count();
                     keepWindow(o.window(), n, sent, delivered, sender[0], sustained);
@@ -65,7 +72,9 @@ final class FanoutLoad {
         };
         List<Link> links = Connector.openAll(dialer, n, o.connectConcurrency(), listener, false);
         sender[0] = links.get(0);
-        Out.progress(n + " members connected; " + o.broadcasts() + " broadcasts one at a time");
+        Out.progress(n + " members connected; warming up for " + o.warmupMs() + " ms");
+        warmUp(o, n, sent, delivered, sender[0], warming);
+        Out.progress(o.broadcasts() + " broadcasts one at a time");
         double[] lastMs = new double[o.broadcasts()];
         double[] firstMs = new double[o.broadcasts()];
         for (int b = 0; b < o.broadcasts(); b++) {
@@ -109,10 +118,38 @@ final class FanoutLoad {
         Out.result(f);
     }
 
+    /**
+     * Keeps {@code window} broadcasts in flight for the warm-up time, then waits until every member
+     * has every one of them, so that none is still on its way when the timing starts.
+     */
+    private static void warmUp(LoadOptions o, int n, AtomicLong sent, LongAdder delivered, Link sender,
+                               AtomicBoolean warming) throws InterruptedException {
+        if (o.warmupMs() <= 0) {
+            return;
+        }
+        sent.set(0);
+        delivered.reset();
+        warming.set(true);
+        for (int i = 0; i < o.window(); i++) {
+            sent.incrementAndGet();
+            sender.send("fanout", "0");
+        }
+        TimeUnit.MILLISECONDS.sleep(o.warmupMs()); // the warm-up is a length of time
+        warming.set(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (delivered.sum() < sent.get() * n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("warm-up: " + delivered.sum() + " of " + sent.get() * n
+                        + " deliveries arrived in " + WAIT_S + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(10); // polling a counter against a deadline
+        }
+    }
+
     /** Sends another broadcast whenever fewer than {@code window} are still on their way. */
     private static void keepWindow(int window, int n, AtomicLong sent, LongAdder delivered, Link sender,
-                                   AtomicBoolean sustained) {
-        while (sustained.get()) {
+                                   AtomicBoolean going) {
+        while (going.get()) {
             long s = sent.get();
             if (s * n - delivered.sum() > (long) (window - 1) * n) {
                 return;

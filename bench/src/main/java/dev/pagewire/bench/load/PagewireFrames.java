@@ -6,7 +6,7 @@ import java.util.List;
  * The Pagewire protocol state of one simulated page, whatever its transport: numbers the events it
  * sends, reads the frames it receives, answers {@code ping}, and acks what it received
  * (PROTOCOL.md §3, §10): piggybacked on its next event, at once when 64 frames wait, else within
- * 100 ms through the {@link AckSweeper}. Not thread-safe: used on its link's event loop.
+ * 1 s through the {@link AckSweeper}. Not thread-safe: used on its link's event loop.
  */
 final class PagewireFrames {
 
