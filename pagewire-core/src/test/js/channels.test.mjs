@@ -1,7 +1,7 @@
 // Channels to endpoints (PROTOCOL.md §12): pagewire.open(pathOrUrl, params, options).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryFrame, fakeWebSocketClass, hello, settle, setup } from './fakes.mjs';
+import { ACK_DELAY_MS, binaryFrame, fakeWebSocketClass, hello, settle, setup } from './fakes.mjs';
 
 /** A page client connected over a WebSocket; its hello acks nothing. */
 function connected(options = {}) {
@@ -164,7 +164,7 @@ describe('a channel on the page connection (same origin)', () => {
     env.socket.receive([9, 'ev', 'x', 1, 1]);
     env.socket.receive(['chok', 9, 2]);
     env.socket.receive(['chclose', 9, 'closed', '', 3]);
-    env.clock.advance(100);
+    env.clock.advance(ACK_DELAY_MS);
     assert.deepEqual(env.socket.frames(), [['ack', 3]]);
   });
 

@@ -23,6 +23,9 @@ export function importClient(tag = '') {
 
 export const { connect } = await importClient();
 
+/** How long the client lets a standalone ack wait (PROTOCOL.md §10.2). */
+export const { ACK_DELAY_MS } = await import(pathToFileURL(join(dir, 'sequencer.js')).href);
+
 /** A WebSocket class whose instances record what the client does and let a test play the server. */
 export function fakeWebSocketClass() {
   return class FakeWebSocket {

@@ -1,7 +1,7 @@
 // Sequence numbers, acks, resume and missed data (PROTOCOL.md §10), on every transport.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, fakeServerInbox, hello, pageTransition, settle, setup } from './fakes.mjs';
+import { ACK_DELAY_MS, bytes, fakeServerInbox, hello, pageTransition, settle, setup } from './fakes.mjs';
 
 /** A client connected over a WebSocket whose hello carries `ack`. */
 function connected({ ack, ...options } = {}) {
@@ -117,16 +117,17 @@ describe('acks', () => {
     assert.deepEqual([...new Uint8Array(socket.sent[0])], [0, 0, 0, 14, ...Buffer.from('["ev","b",1,1]'), 7]);
   });
 
-  it('sends ["ack", a] 100 ms after the first unacked frame when nothing goes out', () => {
+  it('sends ["ack", a] ACK_DELAY_MS after the first unacked frame when nothing goes out', () => {
     const { socket, clock } = connected();
+    assert.equal(ACK_DELAY_MS, 1000, 'PROTOCOL.md §10.2');
     socket.receive(['ev', 'x', null, 1]);
-    clock.advance(60);
+    clock.advance(600);
     socket.receive(['ev', 'x', null, 2]);
-    clock.advance(39);
+    clock.advance(399);
     assert.deepEqual(socket.frames(), []);
     clock.advance(1);
     assert.deepEqual(socket.frames(), [['ack', 2]]);
-    clock.advance(1000);
+    clock.advance(10000);
     assert.deepEqual(socket.frames(), [['ack', 2]], 'one ack, and none while nothing new arrives');
   });
 
@@ -196,7 +197,7 @@ for (const [name, transport] of Object.entries(transports)) {
       env.client.page.on('n', (d) => seen.push(d));
       await transport.deliver(env, ['ev', 'n', 'a', 1], ['ev', 'n', 'b', 2], ['ev', 'n', 'b', 2], ['ev', 'n', 'c', 3]);
       assert.deepEqual(seen, ['a', 'b', 'c']);
-      env.clock.advance(100);
+      env.clock.advance(ACK_DELAY_MS);
       assert.deepEqual((await transport.sent(env)).filter((f) => f[0] === 'ack'), [['ack', 3]]);
     });
 

@@ -30,8 +30,12 @@ final class Receipts {
 
     /** Unacknowledged frames that make the ack due at once rather than after a delay. */
     static final int ACK_AT_ONCE = 64;
-    /** How long an ack may wait for a data frame to ride on. */
-    static final long ACK_DELAY_MILLIS = 100;
+    /**
+     * How long an ack may wait for a data frame to ride on. Acks only let the browser forget what it
+     * keeps for resume (§10.5), so a second costs little; a shorter delay would send one more frame
+     * for every event a quiet page gets.
+     */
+    static final long ACK_DELAY_MILLIS = 1000;
 
     private final ScheduledExecutorService timer;
     private final Runnable sendAck;

@@ -17,8 +17,11 @@ import java.util.function.Predicate;
  */
 final class Sequencer {
 
-    /** A standalone ack goes at most this long after the first data frame not yet acked (§10.2)... */
-    static final long ACK_DELAY_MS = 100;
+    /**
+     * A standalone ack goes at most this long after the first data frame not yet acked (§10.2)...
+     * Acks only let the server forget what it keeps for resume, so a second costs little.
+     */
+    static final long ACK_DELAY_MS = 1000;
     /** ...or at once when this many wait for one. */
     static final int ACK_AT_ONCE = 64;
 
