@@ -23,7 +23,7 @@ final class LoopWriter implements Runnable {
 
     private static final Map<EventLoop, LoopWriter> WRITERS = new ConcurrentHashMap<>();
 
-    private record Pending(WebSocketConnection connection, OutFrame frame, int size) {}
+    private record Pending(WebSocketConnection connection, OutFrame frame) {}
 
     private final EventLoop loop;
     private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
@@ -46,8 +46,8 @@ final class LoopWriter implements Runnable {
     }
 
     /** Queues {@code frame} for {@code connection}; {@code false} if the loop is shutting down. */
-    boolean submit(WebSocketConnection connection, OutFrame frame, int size) {
-        queue.add(new Pending(connection, frame, size));
+    boolean submit(WebSocketConnection connection, OutFrame frame) {
+        queue.add(new Pending(connection, frame));
         if (scheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(this);
@@ -66,7 +66,7 @@ final class LoopWriter implements Runnable {
         Pending p;
         int n = 0;
         while (n++ < MAX_BATCH && (p = queue.poll()) != null) {
-            p.connection().writeUnflushed(p.frame(), p.size());
+            p.connection().writeHandedOver(p.frame());
             // Flushed at once unless the next frame goes to the same connection: a broadcast's
             // first pages get it without waiting for the batch's last, a burst to one page is
             // one flush.

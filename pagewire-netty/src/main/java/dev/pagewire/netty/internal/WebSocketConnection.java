@@ -10,6 +10,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.PrematureChannelClosureException;
@@ -43,7 +44,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private static final int MAX_REASON_BYTES = 123;
 
     private final Channel channel;
-    private final AtomicLong queued = new AtomicLong();
+    private final LoopWriter writer;
+    /** Bytes other threads handed to {@link #writer} that it has not written to the channel yet. */
+    private final AtomicLong handedOver = new AtomicLong();
     private Session session;
     private volatile boolean closeSent;
     private boolean ended;
@@ -52,6 +55,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     WebSocketConnection(Channel channel) {
         this.channel = channel;
+        this.writer = LoopWriter.of(channel.eventLoop());
     }
 
     /** Binds the session that receives this connection's messages (on the I/O thread). */
@@ -69,14 +73,14 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (closeSent) {
             return;
         }
-        int size = frame.size();
-        queued.addAndGet(size);
         if (channel.eventLoop().inEventLoop()) {
-            write(frame, size);
+            write(frame);
             return;
         }
-        if (!LoopWriter.of(channel.eventLoop()).submit(this, frame, size)) {
-            queued.addAndGet(-size); // the event loop is shutting down: the connection is gone
+        int size = frame.size();
+        handedOver.addAndGet(size);
+        if (!writer.submit(this, frame)) {
+            handedOver.addAndGet(-size); // the event loop is shutting down: the connection is gone
         }
     }
 
@@ -85,24 +89,31 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
      * thread just before a close must not follow the close frame on the wire (RFC 6455 §5.5.1;
      * browsers then fail the connection with 1006 instead of reporting the close code).
      */
-    private void write(OutFrame frame, int size) {
-        if (writeUnflushed(frame, size)) {
+    private void write(OutFrame frame) {
+        if (writeUnflushed(frame)) {
             flushWritten();
         }
     }
 
+    /** Writes a frame that {@link #send} handed to the {@link LoopWriter}, without flushing (I/O thread). */
+    boolean writeHandedOver(OutFrame frame) {
+        handedOver.addAndGet(-frame.size());
+        return writeUnflushed(frame);
+    }
+
     /**
      * Writes a frame without flushing (I/O thread); {@code true} if this connection now needs a
-     * {@link #flushWritten()} it did not need before.
+     * {@link #flushWritten()} it did not need before. No promise per frame: a failed write fails
+     * the channel, which {@link #exceptionCaught} closes, and the channel's outbound buffer counts
+     * what is not yet on the wire ({@link #queuedBytes}).
      */
-    boolean writeUnflushed(OutFrame frame, int size) {
+    private boolean writeUnflushed(OutFrame frame) {
         if (closeSent) {
-            queued.addAndGet(-size);
             return false;
         }
         ByteBuf payload = Unpooled.wrappedBuffer(frame.payload());
         WebSocketFrame ws = frame.binary() ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
-        channel.write(ws).addListener(f -> queued.addAndGet(-size));
+        channel.write(ws, channel.voidPromise());
         boolean first = !unflushed;
         unflushed = true;
         return first;
@@ -118,7 +129,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public long queuedBytes() {
-        return queued.get();
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return handedOver.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
 
     @Override

@@ -1,0 +1,117 @@
+package dev.pagewire.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pagewire.Page;
+import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.Wait;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A browser that stops reading (docs/PROTOCOL.md §5, code 4503): once more than
+ * {@code maxOutboundBytes} wait to be written to its WebSocket, the server drops the connection,
+ * keeps the page for a resume and goes on serving everyone else. Driven by a plain socket that
+ * completes the handshake and then reads nothing, with a small receive buffer so the backlog builds
+ * in the server, not in the kernel.
+ */
+class SlowConsumerTest {
+
+    private static final int MAX_OUTBOUND = 64 * 1024;
+
+    private Pagewire app;
+    private PagewireServer server;
+    private final BlockingQueue<Page> pages = new LinkedBlockingQueue<>();
+    private URI page;
+
+    @BeforeEach
+    void start() {
+        app = Pagewire.create(s -> s.maxOutboundBytes(MAX_OUTBOUND));
+        app.page("/p", (request, p) -> {
+            p.on("ping", e -> p.emit("pong", e.data()));
+            pages.add(p);
+            return "<html><body>p</body></html>";
+        });
+        server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
+        page = server.uri().resolve("/p");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        app.close();
+    }
+
+    @Test
+    void aBrowserThatStopsReadingLosesItsConnectionButNotItsPage() throws Exception {
+        String token = TestSocket.token(TestSocket.render(page));
+        Page stalled = pages.take();
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", page.getPort()), 5000);
+            handshake(socket, "/p?pagewire=" + token + "&ack=0");
+            Wait.await(Duration.ofSeconds(10), "the stalled page connected", stalled::isConnected);
+
+            // From another thread, as application code would: emits never block, whoever reads.
+            // Paced in bursts well below the limit, so that what piles up is what the channel could
+            // not write to the socket, not frames still on their way to the event loop.
+            String kilobyte = "x".repeat(1024);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            int sent = 0;
+            while (stalled.isConnected() && System.nanoTime() < deadline) {
+                for (int i = 0; i < 8; i++) {
+                    stalled.emit("big", kilobyte);
+                    sent++;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // pacing the producer
+            }
+            assertFalse(stalled.isConnected(), "still connected after " + sent + " KiB unread");
+            assertFalse(stalled.isClosed(), "the page waits for a resume");
+            assertTrue(sent * 1024L > MAX_OUTBOUND, "shed after " + sent + " KiB, below the limit");
+        }
+
+        // Everyone else is served as before.
+        try (TestSocket other = TestSocket.openPage(page)) {
+            other.nextText(); // hello
+            other.send("[\"ev\",\"ping\",7,1]");
+            String pong = other.nextText();
+            assertTrue(pong.startsWith("[\"ev\",\"pong\",7,1"), pong);
+        }
+        assertEquals(1, pages.size(), "the second page rendered");
+    }
+
+    /** Sends a WebSocket upgrade request and reads the response head, nothing after it. */
+    private static void handshake(Socket socket, String target) throws Exception {
+        String key = Base64.getEncoder().encodeToString("slow-consumer-key".getBytes(StandardCharsets.US_ASCII));
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IllegalStateException("the server closed during the handshake: " + head);
+            }
+            head.append((char) b);
+        }
+        assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+    }
+}
