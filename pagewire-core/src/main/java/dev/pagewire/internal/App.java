@@ -29,8 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +58,7 @@ public final class App implements Pagewire, Gateway {
     /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
     private final ObjectNode clientConfigJson;
     private final String clientConfig;
-    private final ExecutorService executor =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pagewire-page-", 0).factory());
+    private final VirtualThreads executor = new VirtualThreads("pagewire-page");
     private final ScheduledThreadPoolExecutor timer = newTimer();
 
     /** One thread for every page: ticks, delayed acks, call timeouts (cancelled ones leave at once). */
@@ -346,7 +344,7 @@ public final class App implements Pagewire, Gateway {
         return pages;
     }
 
-    ExecutorService executor() {
+    Executor executor() {
         return executor;
     }
 

@@ -17,6 +17,7 @@ final class Mailbox {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
     private final Executor executor;
+    private final Runnable drain = this::drain;
     private final int limit;
 
     Mailbox(Executor executor, int limit) {
@@ -49,7 +50,7 @@ final class Mailbox {
 
     private void schedule() {
         if (running.compareAndSet(false, true)) {
-            executor.execute(this::drain);
+            executor.execute(drain);
         }
     }
 

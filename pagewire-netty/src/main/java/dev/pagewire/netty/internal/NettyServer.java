@@ -3,6 +3,7 @@ package dev.pagewire.netty.internal;
 import dev.pagewire.netty.ServerSettings;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.Gateway;
+import dev.pagewire.spi.IoThreads;
 import dev.pagewire.spi.Session;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -13,6 +14,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -44,6 +46,10 @@ public final class NettyServer {
         ServerTls tls = settings.tls() ? ServerTls.load(settings.tlsCertificate(), settings.tlsPrivateKey()) : null;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+        // Handlers woken by one pass over the ready connections start together after it.
+        for (EventExecutor loop : workers) {
+            loop.execute(() -> IoThreads.batchHandlerStarts(loop));
+        }
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(boss, workers)
