@@ -23,8 +23,9 @@ import java.util.Set;
  * @param fanoutMembers pages in the topic ({@code --fanout}, default 10000)
  * @param broadcasts fan-out broadcasts timed one at a time (default 10)
  * @param churnOpeners concurrent page openers in the churn scenario ({@code --churn-openers}, default 20)
- * @param warmupMs warm-up of echo and churn ({@code --warmup-ms}, default 6000: the servers' JIT has
- *     one core, and a short warm-up measures the compiler)
+ * @param warmupMs warm-up of echo, fan-out and churn ({@code --warmup-ms}, default 12000: the servers'
+ *     JIT has one core, and a short warm-up measures the compiler; at 6 s C2 still took a third of
+ *     Pagewire's core)
  * @param durationMs measured interval of echo, sustained fan-out and churn ({@code --duration-ms}, default 5000)
  * @param pin whether to pin each server to CPU 1 and the load generator to CPU 0 ({@code --no-pin} to
  *     not; never in the smoke run)
@@ -48,7 +49,7 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
               --fanout N           pages in the fan-out topic (default 10000)
               --broadcasts B       fan-out broadcasts timed one at a time (default 10)
               --churn-openers C    concurrent page openers (default 20)
-              --warmup-ms MS       warm-up before measuring (default 6000)
+              --warmup-ms MS       warm-up before measuring (default 12000)
               --duration-ms MS     measured interval (default 5000)
               --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
               --jfr DIR            Flight Recording of the Pagewire server per case, into DIR
@@ -94,7 +95,7 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
                 number(f, "fanout", smoke ? 50 : 10_000),
                 number(f, "broadcasts", smoke ? 3 : 10),
                 number(f, "churn-openers", smoke ? 2 : 20),
-                number(f, "warmup-ms", smoke ? 300 : 6000),
+                number(f, "warmup-ms", smoke ? 300 : 12000),
                 number(f, "duration-ms", smoke ? 500 : 5000),
                 // Pinning is for figures; the smoke run's many short JVMs start faster unpinned.
                 pin && !smoke && Runtime.getRuntime().availableProcessors() >= 2,

@@ -240,9 +240,12 @@ final class Report {
         line("  CPU per message (delivery, page) is that time over the work done in it. On a machine shared");
         line("  with other work, rates and latencies move with the others' load, CPU per unit of work much less.");
         line("- Fan-out: every page is in the topic at connect; one page sends `fanout`, the server broadcasts");
-        line("  to all. " + options.broadcasts() + " broadcasts one at a time, each timed from the send until");
-        line("  the last page has it (median shown); then " + options.durationMs() + " ms with 4 broadcasts in");
-        line("  flight, counting deliveries per second.");
+        line("  to all. After " + options.warmupMs() + " ms of warm-up with 4 broadcasts in flight, "
+                + options.broadcasts() + " broadcasts one at a time,");
+        line("  each timed from the send until the last page has it (median shown); then "
+                + options.durationMs() + " ms with 4");
+        line("  broadcasts in flight, counting deliveries per second. Pagewire's pages ack as its clients do");
+        line("  (§10.2: on their next frame, else after 1 s, at once at 64 frames); Socket.IO's do not ack.");
         line("- Fallbacks: the echo over Pagewire's SSE + POST and long-polling + POST against Socket.IO's");
         line("  HTTP long-polling (raw Netty has none). Page churn: each opener renders the page (GET),");
         line("  connects, sends a first event, waits for its answer and leaves (Pagewire: `[\"bye\"]`), in a loop.");
