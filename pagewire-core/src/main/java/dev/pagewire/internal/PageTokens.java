@@ -22,12 +22,22 @@ public final class PageTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final String VERSION = "v1";
 
-    private final SecretKeySpec key;
+    /**
+     * Initialised once with the key; every token signs with a clone of it, which skips the provider
+     * lookup and key setup of {@code Mac.getInstance} + {@code init} (3% of the server's work per
+     * page in the churn bench). A clone is never shared, so the original stays untouched.
+     */
+    private final Mac prototype;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     public PageTokens(byte[] secret, Clock clock) {
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        try {
+            this.prototype = Mac.getInstance("HmacSHA256");
+            prototype.init(new SecretKeySpec(secret, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
         this.clock = clock;
     }
 
@@ -71,13 +81,13 @@ public final class PageTokens {
     }
 
     private String mac(String pageId, long issuedAt, String path) {
+        Mac mac;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            String signed = VERSION + "." + pageId + "." + issuedAt + "." + path;
-            return B64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+            mac = (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("this JDK's HmacSHA256 cannot be cloned", e);
         }
+        String signed = VERSION + "." + pageId + "." + issuedAt + "." + path;
+        return B64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     }
 }
