@@ -9,11 +9,9 @@ import dev.pagewire.Page;
 import dev.pagewire.internal.protocol.DataFrame;
 import dev.pagewire.internal.protocol.Frame;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +38,7 @@ final class EndpointChannel implements Channel, TopicMember {
     private final JsonNode params;
     private final Handlers handlers;
     private final Memberships topics;
-    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    private final Hooks closeHooks = new Hooks();
     private final AtomicReference<State> state = new AtomicReference<>(State.OPENING);
 
     EndpointChannel(LivePage page, long number, String path, JsonNode params) {
@@ -127,7 +125,7 @@ final class EndpointChannel implements Channel, TopicMember {
         handlers.closeCalls();
         topics.leaveAll();
         page.forget(this);
-        for (Runnable hook : closeHooks) {
+        for (Runnable hook : closeHooks.snapshot()) {
             try {
                 hook.run();
             } catch (RuntimeException e) {
@@ -218,7 +216,7 @@ final class EndpointChannel implements Channel, TopicMember {
 
     @Override
     public void onClose(Runnable hook) {
-        closeHooks.add(Objects.requireNonNull(hook, "hook"));
+        closeHooks.add(hook);
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.pagewire.internal.protocol.DataFrame;
 import dev.pagewire.internal.protocol.Frame;
 import dev.pagewire.internal.protocol.FrameCodec;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -103,12 +102,12 @@ final class Handlers {
     }
 
     /** Runs {@code hooks} in order on the mailbox; one that throws is logged and the rest still run. */
-    void runHooks(List<Runnable> hooks, String kind) {
+    void runHooks(Hooks hooks, String kind) {
         if (hooks.isEmpty()) {
             return;
         }
         mailbox.force(() -> {
-            for (Runnable hook : hooks) {
+            for (Runnable hook : hooks.snapshot()) {
                 try {
                     hook.run();
                 } catch (RuntimeException e) {

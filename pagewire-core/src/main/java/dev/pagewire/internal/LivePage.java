@@ -13,11 +13,9 @@ import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.OutFrame;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +41,9 @@ final class LivePage implements Page, TopicMember {
     private final Receipts receipts;
     private final PageChannels channels;
     private final Memberships topics;
-    private final List<Runnable> connectHooks = new CopyOnWriteArrayList<>();
-    private final List<Runnable> disconnectHooks = new CopyOnWriteArrayList<>();
-    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    private final Hooks connectHooks = new Hooks();
+    private final Hooks disconnectHooks = new Hooks();
+    private final Hooks closeHooks = new Hooks();
     private final long createdNanos = System.nanoTime();
 
     private volatile State state = State.NEW;
@@ -148,17 +146,17 @@ final class LivePage implements Page, TopicMember {
 
     @Override
     public void onConnect(Runnable hook) {
-        connectHooks.add(Objects.requireNonNull(hook, "hook"));
+        connectHooks.add(hook);
     }
 
     @Override
     public void onDisconnect(Runnable hook) {
-        disconnectHooks.add(Objects.requireNonNull(hook, "hook"));
+        disconnectHooks.add(hook);
     }
 
     @Override
     public void onClose(Runnable hook) {
-        closeHooks.add(Objects.requireNonNull(hook, "hook"));
+        closeHooks.add(hook);
     }
 
     @Override

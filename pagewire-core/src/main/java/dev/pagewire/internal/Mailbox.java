@@ -2,8 +2,7 @@ package dev.pagewire.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Runs one page's tasks one at a time, in submission order, on virtual threads: the page's single
@@ -13,9 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Mailbox {
 
+    private static final AtomicIntegerFieldUpdater<Mailbox> SIZE =
+            AtomicIntegerFieldUpdater.newUpdater(Mailbox.class, "size");
+    private static final AtomicIntegerFieldUpdater<Mailbox> RUNNING =
+            AtomicIntegerFieldUpdater.newUpdater(Mailbox.class, "running");
+
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicBoolean running = new AtomicBoolean();
+    // Fields with updaters rather than an AtomicInteger and an AtomicBoolean: two objects less
+    // for every page and channel.
+    private volatile int size;
+    /** 1 while a drain runs or is about to. */
+    private volatile int running;
     private final Executor executor;
     private final Runnable drain = this::drain;
     private final int limit;
@@ -27,8 +34,8 @@ final class Mailbox {
 
     /** Queues a task; {@code false} if the mailbox already holds {@code limit} tasks. */
     boolean offer(Runnable task) {
-        if (size.incrementAndGet() > limit) {
-            size.decrementAndGet();
+        if (SIZE.incrementAndGet(this) > limit) {
+            SIZE.decrementAndGet(this);
             return false;
         }
         queue.add(task);
@@ -38,18 +45,18 @@ final class Mailbox {
 
     /** Queues a task regardless of the limit (lifecycle hooks must never be dropped). */
     void force(Runnable task) {
-        size.incrementAndGet();
+        SIZE.incrementAndGet(this);
         queue.add(task);
         schedule();
     }
 
     /** Tasks queued and not yet started. */
     int size() {
-        return size.get();
+        return size;
     }
 
     private void schedule() {
-        if (running.compareAndSet(false, true)) {
+        if (RUNNING.compareAndSet(this, 0, 1)) {
             executor.execute(drain);
         }
     }
@@ -58,21 +65,21 @@ final class Mailbox {
         do {
             Runnable task;
             while ((task = queue.poll()) != null) {
-                size.decrementAndGet();
+                SIZE.decrementAndGet(this);
                 try {
                     task.run();
                 } catch (Throwable t) {
                     // Hand the tasks queued after it to a new drain, or they would wait forever;
                     // the exception goes on to the thread's uncaught-exception handler.
-                    running.set(false);
+                    running = 0;
                     if (!queue.isEmpty()) {
                         schedule();
                     }
                     throw t;
                 }
             }
-            running.set(false);
+            running = 0;
             // A task queued between the last poll and the reset would otherwise wait forever.
-        } while (!queue.isEmpty() && running.compareAndSet(false, true));
+        } while (!queue.isEmpty() && RUNNING.compareAndSet(this, 0, 1));
     }
 }

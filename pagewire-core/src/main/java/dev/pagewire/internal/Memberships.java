@@ -15,7 +15,8 @@ final class Memberships {
     private final Topics registry;
     private final TopicMember member;
     private final BooleanSupplier closed;
-    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    /** Made at the first join: many pages join no topic. */
+    private volatile Set<String> topics;
 
     Memberships(Topics registry, TopicMember member, BooleanSupplier closed) {
         this.registry = registry;
@@ -30,7 +31,7 @@ final class Memberships {
             return;
         }
         registry.join(topic, member, presence);
-        topics.add(topic);
+        joined().add(topic);
         // A close that ran meanwhile may have missed this topic; it was marked closed before it looked.
         if (closed.getAsBoolean()) {
             leave(topic);
@@ -38,19 +39,38 @@ final class Memberships {
     }
 
     void leave(String topic) {
-        if (topics.remove(topic)) {
+        Set<String> t = topics;
+        if (t != null && t.remove(topic)) {
             registry.leave(topic, member);
         }
     }
 
     /** Leaves every topic (the member closed; it is marked closed already). */
     void leaveAll() {
-        for (String topic : topics) {
+        Set<String> t = topics;
+        if (t == null) {
+            return;
+        }
+        for (String topic : t) {
             leave(topic);
         }
     }
 
     Set<String> topics() {
-        return Set.copyOf(topics);
+        Set<String> t = topics;
+        return t == null ? Set.of() : Set.copyOf(t);
+    }
+
+    private Set<String> joined() {
+        Set<String> t = topics;
+        if (t == null) {
+            synchronized (this) {
+                t = topics;
+                if (t == null) {
+                    topics = t = ConcurrentHashMap.newKeySet();
+                }
+            }
+        }
+        return t;
     }
 }

@@ -19,7 +19,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +32,10 @@ final class PageCalls {
 
     private static final Logger log = LoggerFactory.getLogger(PageCalls.class);
 
-    private final Map<String, CallHandler> handlers = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
+    /** Made on first use, like {@link #pending}: most pages never take or make a call. */
+    private volatile Map<String, CallHandler> handlers;
+    private volatile Map<Long, CompletableFuture<JsonNode>> pending;
+    private long lastId;
     private final Executor executor;
     private final ScheduledExecutorService timer;
 
@@ -45,12 +45,41 @@ final class PageCalls {
     }
 
     void handle(String name, CallHandler handler) {
-        handlers.put(name, handler);
+        Map<String, CallHandler> h = handlers;
+        if (h == null) {
+            synchronized (this) {
+                h = handlers;
+                if (h == null) {
+                    handlers = h = new ConcurrentHashMap<>();
+                }
+            }
+        }
+        h.put(name, handler);
     }
 
     /** The handler for the browser's call {@code name}, or {@code null}. */
     CallHandler handler(String name) {
-        return handlers.get(name);
+        Map<String, CallHandler> h = handlers;
+        return h == null ? null : h.get(name);
+    }
+
+    private Map<Long, CompletableFuture<JsonNode>> pendingMap() {
+        Map<Long, CompletableFuture<JsonNode>> p = pending;
+        if (p == null) {
+            synchronized (this) {
+                p = pending;
+                if (p == null) {
+                    pending = p = new ConcurrentHashMap<>();
+                }
+            }
+        }
+        return p;
+    }
+
+    /** Removes and returns the waiting call {@code id}, or {@code null}. */
+    private CompletableFuture<JsonNode> take(long id) {
+        Map<Long, CompletableFuture<JsonNode>> p = pending;
+        return p == null ? null : p.remove(id);
     }
 
     /**
@@ -59,7 +88,7 @@ final class PageCalls {
      * failure (logged, never shown), or {@code unknown_call}.
      */
     DataFrame answer(Frame.Call call, FrameCodec codec, Object page) {
-        CallHandler handler = handlers.get(call.name());
+        CallHandler handler = handler(call.name());
         if (handler == null) {
             return codec.failure(call.id(), "unknown_call", "no handler for call '" + call.name() + "'");
         }
@@ -77,13 +106,14 @@ final class PageCalls {
     }
 
     /** A fresh call id: positive, unique on this page. */
-    long nextId() {
-        return ids.incrementAndGet();
+    synchronized long nextId() {
+        return ++lastId;
     }
 
     /** Registers call {@code id}, failing it with {@code timeout} once {@code timeout} passes. */
     CompletableFuture<JsonNode> register(long id, Duration timeout) {
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
+        Map<Long, CompletableFuture<JsonNode>> pending = pendingMap();
         pending.put(id, future);
         ScheduledFuture<?> timer = schedule(() -> fail(id, "timeout",
                 "no reply within " + timeout.toMillis() + " ms"), timeout);
@@ -98,7 +128,7 @@ final class PageCalls {
 
     /** A reply arrived; one for an unknown or answered id is ignored. */
     void resolve(long id, boolean ok, JsonNode value) {
-        CompletableFuture<JsonNode> future = pending.remove(id);
+        CompletableFuture<JsonNode> future = take(id);
         if (future == null) {
             return;
         }
@@ -117,7 +147,7 @@ final class PageCalls {
 
     /** Fails call {@code id} with {@code code}, if it is still waiting. */
     void fail(long id, String code, String message) {
-        CompletableFuture<JsonNode> future = pending.remove(id);
+        CompletableFuture<JsonNode> future = take(id);
         if (future != null) {
             CallException e = new CallException(code, message);
             complete(() -> future.completeExceptionally(e));
@@ -126,14 +156,19 @@ final class PageCalls {
 
     /** The page closed: every waiting call fails with {@code closed}. */
     void closeAll() {
-        for (Long id : List.copyOf(pending.keySet())) {
+        Map<Long, CompletableFuture<JsonNode>> p = pending;
+        if (p == null) {
+            return;
+        }
+        for (Long id : List.copyOf(p.keySet())) {
             fail(id, "closed", "the page closed");
         }
     }
 
     /** Calls waiting for a reply (tests, diagnostics). */
     int pending() {
-        return pending.size();
+        Map<Long, CompletableFuture<JsonNode>> p = pending;
+        return p == null ? 0 : p.size();
     }
 
     private void complete(Runnable completion) {

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PageChannels {
 
     private final LivePage page;
-    private final Map<Long, EndpointChannel> open = new ConcurrentHashMap<>();
+    /** Made at the first {@code chopen} (under this object's lock): most pages open no channel. */
+    private volatile Map<Long, EndpointChannel> open;
     /** The highest number opened so far: numbers only grow and are never reused. */
     private long highest;
 
@@ -36,6 +37,9 @@ final class PageChannels {
                 return false;
             }
             highest = frame.channel();
+            if (open == null) {
+                open = new ConcurrentHashMap<>();
+            }
             overLimit = open.size() >= page.application().settings().maxChannels();
             channel = new EndpointChannel(page, frame.channel(), frame.path(),
                     frame.params() == null ? NullNode.getInstance() : frame.params());
@@ -47,7 +51,7 @@ final class PageChannels {
 
     /** A frame of channel {@code c}; dropped if that channel is closed or was never opened. */
     void deliver(Frame.OnChannel frame) {
-        EndpointChannel channel = open.get(frame.channel());
+        EndpointChannel channel = get(frame.channel());
         if (channel != null) {
             channel.deliver(frame.message());
         }
@@ -55,7 +59,7 @@ final class PageChannels {
 
     /** The client closed channel {@code c}; a no-op for a channel already gone. */
     void closedByClient(Frame.ChannelClose frame) {
-        EndpointChannel channel = open.get(frame.channel());
+        EndpointChannel channel = get(frame.channel());
         if (channel != null) {
             channel.endedQuietly();
         }
@@ -63,22 +67,31 @@ final class PageChannels {
 
     /** The page closed: every channel ends with it. */
     void closeAll() {
-        for (EndpointChannel channel : List.copyOf(open.values())) {
+        Map<Long, EndpointChannel> o = open;
+        if (o == null) {
+            return;
+        }
+        for (EndpointChannel channel : List.copyOf(o.values())) {
             channel.endedQuietly();
         }
     }
 
     void forget(EndpointChannel channel) {
-        open.remove(channel.number(), channel);
+        Map<Long, EndpointChannel> o = open;
+        if (o != null) {
+            o.remove(channel.number(), channel);
+        }
     }
 
     /** Channels open or opening now (tests, diagnostics). */
     int size() {
-        return open.size();
+        Map<Long, EndpointChannel> o = open;
+        return o == null ? 0 : o.size();
     }
 
     /** Channel {@code number}, or {@code null} (tests). */
     EndpointChannel get(long number) {
-        return open.get(number);
+        Map<Long, EndpointChannel> o = open;
+        return o == null ? null : o.get(number);
     }
 }

@@ -4,7 +4,6 @@ import dev.pagewire.internal.protocol.Frame;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -39,7 +38,7 @@ final class Receipts {
 
     private final ScheduledExecutorService timer;
     private final Runnable sendAck;
-    private final AtomicInteger flushes = new AtomicInteger();
+    private int flushes;
 
     private long last;
     private int owed;
@@ -104,12 +103,14 @@ final class Receipts {
             flushScheduled = false;
         }
         sendAck.run();
-        flushes.incrementAndGet();
+        synchronized (this) {
+            flushes++;
+        }
     }
 
     /** Delayed flushes that ran (tests). */
-    int flushes() {
-        return flushes.get();
+    synchronized int flushes() {
+        return flushes;
     }
 
     /** The last number received: this side's ack. */

@@ -22,7 +22,8 @@ final class ReplayBuffer {
 
     private final int maxFrames;
     private final long maxBytes;
-    private final ArrayDeque<Kept> kept = new ArrayDeque<>();
+    /** Starts small (an idle page keeps nothing) and grows as frames wait for an ack. */
+    private final ArrayDeque<Kept> kept = new ArrayDeque<>(1);
     private long bytes;
     /** The highest number acknowledged by the browser. */
     private long acked;
