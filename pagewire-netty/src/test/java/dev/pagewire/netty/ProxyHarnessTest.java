@@ -234,7 +234,7 @@ class ProxyHarnessTest {
             InputStream in = socket.getInputStream();
 
             out.write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String established = readHead(in);
+            String established = TestSocket.readHead(in);
             assertTrue(established.startsWith("HTTP/1.1 200"), established);
 
             // Now a raw TCP tunnel to the backend: speak HTTP to it directly.
@@ -342,18 +342,6 @@ class ProxyHarnessTest {
                 () -> squid.accessLogLines().stream().anyMatch(line -> line.contains(result) && line.contains(" " + request + " ")));
     }
 
-    /** Reads a response head up to and including the blank line. */
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("connection closed inside the response head: " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
-    }
 
     /**
      * {@code /stream?events=N&id=X[&accel=no]}: an event stream of a 2 KiB padding comment, then

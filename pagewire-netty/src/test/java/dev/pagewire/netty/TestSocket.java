@@ -1,5 +1,7 @@
 package dev.pagewire.netty;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +34,19 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     private ByteBuffer binary = ByteBuffer.allocate(0);
     private WebSocket socket;
+
+    /** Reads an HTTP response head from a plain socket, up to and including the blank line. */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("connection closed inside the response head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
 
     /** GETs a page and returns its HTML. */
     static String render(URI page) throws Exception {
