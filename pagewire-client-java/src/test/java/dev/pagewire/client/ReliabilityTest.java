@@ -43,12 +43,14 @@ class ReliabilityTest {
         // -Dreliability.transport=SSE runs one transport only, to replay a failure.
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 System.getProperty("reliability.transport", transport.name()).equals(transport.name()));
-        // Bounded replay (4096 frames, far fewer than the 10,000): only the client's acks keep the
+        // Bounded replay (8192 frames, fewer than the 10,000): only the client's acks keep the
         // server from dropping frames, so an ack that never comes shows up as missed events. The
-        // bound covers what the stream emits while liveness (2 x 500 ms + 5 s) ends a connection
-        // whose end the JDK's WebSocket did not report (seen after a cut in mid-frame).
+        // bound covers what the stream (at most 500 events/s) emits while liveness (2 x 500 ms +
+        // 5 s) ends a connection whose end the JDK's WebSocket did not report (seen after a cut in
+        // mid-frame), with room for a loaded machine: 4096 frames (about 8 s) ran out once in a CI
+        // run, a dead connection then being noticed only by the server's idle timeout (4408).
         TestServer server = new TestServer(
-                s -> s.heartbeatInterval(Duration.ofMillis(500)).maxReplayFrames(4096), s -> {});
+                s -> s.heartbeatInterval(Duration.ofMillis(500)).maxReplayFrames(8192), s -> {});
         closing.add(server);
         FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port()));
         closing.add(relay);
