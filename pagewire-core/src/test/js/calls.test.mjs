@@ -1,21 +1,7 @@
 // Calls with replies in both directions (PROTOCOL.md §11).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, setup } from './fakes.mjs';
-
-function connected(options = {}) {
-  const env = setup({ transport: 'websocket', ...options });
-  env.socket.hello('page-1', 20_000, 0);
-  return env;
-}
-
-/** Settles `promise` now-ish: its outcome as {value} or {error}, or 'pending'. */
-async function outcome(promise) {
-  let result = 'pending';
-  promise.then((value) => { result = { value }; }, (error) => { result = { error }; });
-  await settle();
-  return result;
-}
+import { connected, outcome, settle } from './fakes.mjs';
 
 describe('page.call', () => {
   it('sends ["call", id, name, args, seq] and resolves with the value of the reply', async () => {

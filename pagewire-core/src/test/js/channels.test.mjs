@@ -1,22 +1,8 @@
 // Channels to endpoints (PROTOCOL.md §12): pagewire.open(pathOrUrl, params, options).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACK_DELAY_MS, binaryFrame, fakeWebSocketClass, hello, settle, setup } from './fakes.mjs';
+import { ACK_DELAY_MS, binaryFrame, connected, fakeWebSocketClass, hello, outcome, settle, setup } from './fakes.mjs';
 
-/** A page client connected over a WebSocket; its hello acks nothing. */
-function connected(options = {}) {
-  const env = setup({ transport: 'websocket', ...options });
-  env.socket.hello('page-1', 20_000, 0);
-  return env;
-}
-
-/** Settles `promise` now-ish: its outcome as {value} or {error}, or 'pending'. */
-async function outcome(promise) {
-  let result = 'pending';
-  promise.then((value) => { result = { value }; }, (error) => { result = { error }; });
-  await settle();
-  return result;
-}
 
 /** Every state change of `channel`, in order. */
 function statesOf(channel) {

@@ -339,3 +339,18 @@ export function bytes(...parts) {
   const all = parts.flatMap((p) => [...(typeof p === 'string' ? new TextEncoder().encode(p) : p)]);
   return new Uint8Array(all).buffer;
 }
+
+/** A page client connected over a (forced) WebSocket; its hello acks nothing. */
+export function connected(options = {}) {
+  const env = setup({ transport: 'websocket', ...options });
+  env.socket.hello('page-1', 20_000, 0);
+  return env;
+}
+
+/** Settles `promise` now-ish: its outcome as {value} or {error}, or 'pending'. */
+export async function outcome(promise) {
+  let result = 'pending';
+  promise.then((value) => { result = { value }; }, (error) => { result = { error }; });
+  await settle();
+  return result;
+}
