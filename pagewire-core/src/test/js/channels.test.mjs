@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACK_DELAY_MS, binaryFrame, connected, fakeWebSocketClass, hello, outcome, settle, setup } from './fakes.mjs';
 
-
 /** Every state change of `channel`, in order. */
 function statesOf(channel) {
   const changes = [];
