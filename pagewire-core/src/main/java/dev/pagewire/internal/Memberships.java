@@ -61,16 +61,10 @@ final class Memberships {
         return t == null ? Set.of() : Set.copyOf(t);
     }
 
-    private Set<String> joined() {
-        Set<String> t = topics;
-        if (t == null) {
-            synchronized (this) {
-                t = topics;
-                if (t == null) {
-                    topics = t = ConcurrentHashMap.newKeySet();
-                }
-            }
+    private synchronized Set<String> joined() {
+        if (topics == null) {
+            topics = ConcurrentHashMap.newKeySet();
         }
-        return t;
+        return topics;
     }
 }

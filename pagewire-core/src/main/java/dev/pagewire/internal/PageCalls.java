@@ -44,17 +44,11 @@ final class PageCalls {
         this.timer = timer;
     }
 
-    void handle(String name, CallHandler handler) {
-        Map<String, CallHandler> h = handlers;
-        if (h == null) {
-            synchronized (this) {
-                h = handlers;
-                if (h == null) {
-                    handlers = h = new ConcurrentHashMap<>();
-                }
-            }
+    synchronized void handle(String name, CallHandler handler) {
+        if (handlers == null) {
+            handlers = new ConcurrentHashMap<>();
         }
-        h.put(name, handler);
+        handlers.put(name, handler);
     }
 
     /** The handler for the browser's call {@code name}, or {@code null}. */
@@ -63,17 +57,11 @@ final class PageCalls {
         return h == null ? null : h.get(name);
     }
 
-    private Map<Long, CompletableFuture<JsonNode>> pendingMap() {
-        Map<Long, CompletableFuture<JsonNode>> p = pending;
-        if (p == null) {
-            synchronized (this) {
-                p = pending;
-                if (p == null) {
-                    pending = p = new ConcurrentHashMap<>();
-                }
-            }
+    private synchronized Map<Long, CompletableFuture<JsonNode>> pendingMap() {
+        if (pending == null) {
+            pending = new ConcurrentHashMap<>();
         }
-        return p;
+        return pending;
     }
 
     /** Removes and returns the waiting call {@code id}, or {@code null}. */
@@ -113,12 +101,12 @@ final class PageCalls {
     /** Registers call {@code id}, failing it with {@code timeout} once {@code timeout} passes. */
     CompletableFuture<JsonNode> register(long id, Duration timeout) {
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
-        Map<Long, CompletableFuture<JsonNode>> pending = pendingMap();
-        pending.put(id, future);
+        Map<Long, CompletableFuture<JsonNode>> waiting = pendingMap();
+        waiting.put(id, future);
         ScheduledFuture<?> timer = schedule(() -> fail(id, "timeout",
                 "no reply within " + timeout.toMillis() + " ms"), timeout);
         future.whenComplete((value, error) -> {
-            pending.remove(id, future);
+            waiting.remove(id, future);
             if (timer != null) {
                 timer.cancel(false);
             }

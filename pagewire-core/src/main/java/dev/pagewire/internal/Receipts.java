@@ -104,7 +104,7 @@ final class Receipts {
         }
         sendAck.run();
         synchronized (this) {
-            flushes++;
+            flushes++; // after the send: a test that sees the count sees what the flush sent
         }
     }
 
