@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const folder = fileURLToPath(new URL('../../main/resources/dev/pagewire/client/', import.meta.url));
-const clientFiles = readFileSync(fileURLToPath(new URL('../../main/java/dev/pagewire/internal/ClientFiles.java',
+const clientFiles = readFileSync(fileURLToPath(new URL('../../main/java/dev/pagewire/internal/http/ClientFiles.java',
   import.meta.url)), 'utf8');
 const served = new Set([...clientFiles.match(/NAMES = java\.util\.Set\.of\(([^)]*)\)/)[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]));
 

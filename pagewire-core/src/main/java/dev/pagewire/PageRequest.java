@@ -21,4 +21,12 @@ public interface PageRequest {
 
     /** The peer address of the connection (a proxy's address when behind one). */
     InetSocketAddress remoteAddress();
+
+    /**
+     * The path the application is mounted under as the browser sees it ({@code ""} at the root, else
+     * e.g. {@code "/shop"} in a Servlet context); {@link #path()} is relative to it.
+     */
+    default String contextPath() {
+        return "";
+    }
 }

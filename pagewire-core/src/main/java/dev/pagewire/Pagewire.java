@@ -62,6 +62,26 @@ public interface Pagewire extends AutoCloseable {
     Pagewire endpoint(String path, Authorizer authorizer, EndpointHandler handler);
 
     /**
+     * Creates the page of a view that your own code renders instead of a route: a servlet, a JSP, a
+     * template, a Spring MVC controller. Set it up as a route handler sets up its page (handlers,
+     * topics, state), then put {@link #clientScript(Page)} into the HTML you send; the browser's channel
+     * comes back to {@code path}, the URL of that view. Server adapters for containers do both for you
+     * (docs/SERVERS.md). A page that no browser connects to is closed after {@link Settings#tokenTtl()}.
+     *
+     * @param path the path the view is served at, e.g. {@code "/orders/42"}, without its query
+     * @throws IllegalArgumentException if the path is not absolute or is reserved ({@code /_pagewire/…})
+     */
+    Page newPage(String path);
+
+    /**
+     * The {@code <script>} element that connects a browser to {@code page}: the client and the page's
+     * signed token. It belongs in the page's {@code <head>}, once. Pages of routes get it injected.
+     *
+     * @throws IllegalArgumentException if {@code page} is not a live page of this application
+     */
+    String clientScript(Page page);
+
+    /**
      * Serves the files below {@code directory} under the URL prefix {@code urlPrefix} (for example
      * {@code "/assets"}). Paths that leave the directory are refused.
      */

@@ -34,6 +34,9 @@ import java.util.Set;
  * @param closeGracePeriod how long a disconnected page waits for its browser to come back before it
  *     is closed. Default 30 s.
  * @param tokenTtl how long a rendered page waits for its first connection. Default 2 min.
+ * @param pollTimeout how long a long-polling request is held while nothing is queued for it, before
+ *     it is answered empty and the client polls again. Keep it below the idle timeouts of the
+ *     proxies in front (often 30–60 s). Default 20 s.
  * @param allowedOrigins origins other than the server's own that may open channels, such as
  *     {@code "https://app.example.com"}; {@code "*"} allows any. Default: none (same origin only).
  *     Answers to them carry CORS headers naming the origin (docs/PROTOCOL.md §12.2).
@@ -71,6 +74,7 @@ public record Settings(
         Duration idleTimeout,
         Duration closeGracePeriod,
         Duration tokenTtl,
+        Duration pollTimeout,
         Set<String> allowedOrigins,
         boolean allowCredentials,
         int maxChannels,
@@ -93,6 +97,7 @@ public record Settings(
         positive(idleTimeout, "idleTimeout");
         positive(closeGracePeriod, "closeGracePeriod");
         positive(tokenTtl, "tokenTtl");
+        positive(pollTimeout, "pollTimeout");
         positive(maxChannels, "maxChannels");
         positive(connectTimeout, "connectTimeout");
         positive(upgradeAfter, "upgradeAfter");
@@ -145,7 +150,7 @@ public record Settings(
                 + ", maxReplayFrames=" + maxReplayFrames + ", maxReplayBytes=" + maxReplayBytes
                 + ", callTimeout=" + callTimeout
                 + ", heartbeatInterval=" + heartbeatInterval + ", idleTimeout=" + idleTimeout
-                + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl
+                + ", closeGracePeriod=" + closeGracePeriod + ", tokenTtl=" + tokenTtl + ", pollTimeout=" + pollTimeout
                 + ", allowedOrigins=" + allowedOrigins + ", allowCredentials=" + allowCredentials
                 + ", maxChannels=" + maxChannels + ", compression=" + compression
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
@@ -178,6 +183,7 @@ public record Settings(
         private Duration idleTimeout = Duration.ofSeconds(45);
         private Duration closeGracePeriod = Duration.ofSeconds(30);
         private Duration tokenTtl = Duration.ofMinutes(2);
+        private Duration pollTimeout = Duration.ofSeconds(20);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private boolean allowCredentials;
         private int maxChannels = 16;
@@ -247,6 +253,12 @@ public record Settings(
         /** See {@link Settings#closeGracePeriod()}. */
         public Builder closeGracePeriod(Duration grace) {
             this.closeGracePeriod = grace;
+            return this;
+        }
+
+        /** See {@link Settings#pollTimeout()}. */
+        public Builder pollTimeout(Duration timeout) {
+            this.pollTimeout = timeout;
             return this;
         }
 
@@ -320,7 +332,7 @@ public record Settings(
                 new SecureRandom().nextBytes(key);
             }
             return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
-                    maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, allowedOrigins,
+                    maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, pollTimeout, allowedOrigins,
                     allowCredentials, maxChannels, compression, connectTimeout, upgradeAfter, reloadOnExpired, topicHistory, key);
         }
     }

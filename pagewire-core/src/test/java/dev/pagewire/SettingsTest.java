@@ -32,6 +32,7 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(45), s.idleTimeout());
         assertEquals(Duration.ofSeconds(30), s.closeGracePeriod());
         assertEquals(Duration.ofMinutes(2), s.tokenTtl());
+        assertEquals(Duration.ofSeconds(20), s.pollTimeout());
         assertEquals(Set.of(), s.allowedOrigins());
         assertFalse(s.allowCredentials());
         assertEquals(16, s.maxChannels());
@@ -62,6 +63,7 @@ class SettingsTest {
                 .idleTimeout(Duration.ofSeconds(6))
                 .closeGracePeriod(Duration.ofSeconds(7))
                 .tokenTtl(Duration.ofSeconds(8))
+                .pollTimeout(Duration.ofSeconds(7))
                 .allowOrigins("https://a.example", "https://b.example")
                 .compression(false)
                 .connectTimeout(Duration.ofSeconds(9))
@@ -80,6 +82,7 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(6), s.idleTimeout());
         assertEquals(Duration.ofSeconds(7), s.closeGracePeriod());
         assertEquals(Duration.ofSeconds(8), s.tokenTtl());
+        assertEquals(Duration.ofSeconds(7), s.pollTimeout());
         assertEquals(Set.of("https://a.example", "https://b.example"), s.allowedOrigins());
         assertFalse(s.compression());
         assertEquals(Duration.ofSeconds(9), s.connectTimeout());
@@ -101,6 +104,7 @@ class SettingsTest {
                 bad("idleTimeout", b -> b.idleTimeout(Duration.ofSeconds(-1))),
                 bad("closeGracePeriod", b -> b.closeGracePeriod(Duration.ZERO)),
                 bad("tokenTtl", b -> b.tokenTtl(null)),
+                bad("pollTimeout", b -> b.pollTimeout(Duration.ZERO)),
                 bad("connectTimeout", b -> b.connectTimeout(Duration.ofMillis(-5))),
                 bad("upgradeAfter", b -> b.upgradeAfter(Duration.ZERO)),
                 bad("maxChannels", b -> b.maxChannels(0)));
@@ -161,7 +165,7 @@ class SettingsTest {
 
         byte[] direct = filled(32, (byte) 9);
         Settings d = new Settings(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Set.of(), false, 1, true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, 0, direct);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Set.of(), false, 1, true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, 0, direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());
     }

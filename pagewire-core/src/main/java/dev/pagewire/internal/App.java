@@ -13,13 +13,12 @@ import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
 import dev.pagewire.Topic;
 import dev.pagewire.internal.protocol.FrameCodec;
-import dev.pagewire.spi.Answer;
-import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.Gateway;
-import dev.pagewire.spi.Rendered;
-import dev.pagewire.spi.StaticRoot;
+import dev.pagewire.spi.HttpExchange;
+import dev.pagewire.spi.Protocol;
+import dev.pagewire.internal.http.HtmlInjector;
+import dev.pagewire.internal.http.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,13 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The application behind {@link Pagewire} and the {@link Gateway} transports use: routes, the page
- * registry, topics, tokens, and the timer that drives heartbeats and expiry.
+ * The application behind {@link Pagewire}, and its {@link Protocol} that server adapters hand requests
+ * to: routes, the page registry, topics, tokens, and the timer that drives heartbeats and expiry.
  */
-public final class App implements Pagewire, Gateway {
+public final class App implements Pagewire, Protocol {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
-    private static final String CLIENT_PREFIX = "/_pagewire/";
+    /** The URL prefix of the browser client's files. */
+    public static final String CLIENT_PREFIX = "/_pagewire/";
 
     private final Settings settings;
     private final Map<String, PageHandler> routes = new ConcurrentHashMap<>();
@@ -53,13 +53,14 @@ public final class App implements Pagewire, Gateway {
     private final Topics topics = new Topics(this);
     private final FrameCodec codec;
     private final PageTokens tokens;
-    private final OriginPolicy origins;
-    private final ClientFiles clientFiles = new ClientFiles();
     /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
     private final ObjectNode clientConfigJson;
     private final String clientConfig;
     private final VirtualThreads executor = new VirtualThreads("pagewire-page");
+    /** Renders, endpoint opens and file reads: work for a request that may block. */
+    private final VirtualThreads blockingWork = new VirtualThreads("pagewire-request");
     private final ScheduledThreadPoolExecutor timer = newTimer();
+    private final Router router;
 
     /** One thread for every page: ticks, delayed acks, call timeouts (cancelled ones leave at once). */
     private static ScheduledThreadPoolExecutor newTimer() {
@@ -76,7 +77,6 @@ public final class App implements Pagewire, Gateway {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.codec = new FrameCodec(settings.maxJsonDepth(), settings.maxMessageBytes());
         this.tokens = new PageTokens(settings.secret(), Clock.systemUTC());
-        this.origins = new OriginPolicy(settings.allowedOrigins());
         this.clientConfigJson = Json.mapper().createObjectNode()
                 .put("connectTimeout", settings.connectTimeout().toMillis())
                 .put("upgradeAfter", settings.upgradeAfter().toMillis())
@@ -84,6 +84,7 @@ public final class App implements Pagewire, Gateway {
         this.clientConfig = clientConfigJson.toString();
         long tick = tickMillis(settings);
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        this.router = new Router(this, settings.pollTimeout());
     }
 
     /** Often enough to honour the shortest timing setting within a quarter of it, at most 1 s. */
@@ -152,6 +153,34 @@ public final class App implements Pagewire, Gateway {
     }
 
     @Override
+    public Page newPage(String path) {
+        checkPath(path);
+        if (path.startsWith(CLIENT_PREFIX)) {
+            throw new IllegalArgumentException("paths below " + CLIENT_PREFIX + " are reserved: " + path);
+        }
+        LivePage page = new LivePage(this, tokens.newPageId(), path);
+        pages.add(page);
+        return page;
+    }
+
+    @Override
+    public String clientScript(Page page) {
+        return clientScript(page, "");
+    }
+
+    @Override
+    public String clientScript(Page page, String contextPath) {
+        if (page == null || pages.get(page.id()) != page) {
+            throw new IllegalArgumentException("not a live page of this application: " + page);
+        }
+        if (contextPath == null || (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/")))) {
+            throw new IllegalArgumentException("a context path is empty or starts but does not end with /: " + contextPath);
+        }
+        return HtmlInjector.scriptTag(contextPath + CLIENT_PREFIX + "client.js",
+                tokens.issue(page.id(), page.path()), clientConfig);
+    }
+
+    @Override
     public Topic topic(String name) {
         return topics.topic(name);
     }
@@ -173,21 +202,44 @@ public final class App implements Pagewire, Gateway {
             page.close(CloseCodes.GOING_AWAY, "server shutting down");
         }
         executor.shutdown();
+        blockingWork.shutdown();
     }
 
-    // ---- Gateway
+    // ---- Protocol
 
     @Override
+    public boolean handle(HttpExchange exchange) {
+        return router.handle(exchange);
+    }
+
+    @Override
+    public void batchHandlerStarts(Executor endOfPass) {
+        HandlerStarts.batchOnThisThread(endOfPass);
+    }
+
+    /** The router (tests, diagnostics). */
+    public Router router() {
+        return router;
+    }
+
+    // ---- what the protocol's routes use
+
+    /** Whether {@code path} is a page route (a GET renders it). */
     public boolean isPage(String path) {
         return routes.containsKey(path);
     }
 
-    @Override
+    /** Whether {@code path} is an endpoint (docs/PROTOCOL.md §12). */
     public boolean isEndpoint(String path) {
         return endpoints.containsKey(path);
     }
 
-    @Override
+    /**
+     * Opens an endpoint connection (docs/PROTOCOL.md §12.2): reads the JSON body
+     * {@code {"params": …}}, runs the endpoint's authorizer, creates a page without HTML whose own
+     * channel the endpoint's handler sets up, and answers its token and client configuration.
+     * Blocks while the authorizer and handler run. The caller checked the Origin.
+     */
     public Answer openEndpoint(String path, String body, String origin) {
         Endpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
@@ -236,7 +288,7 @@ public final class App implements Pagewire, Gateway {
         return endpoints.get(path);
     }
 
-    @Override
+    /** Renders a page route: creates the Page, runs the route handler and injects the client. Blocks. */
     public Rendered render(PageRequest request) {
         PageHandler handler = routes.get(request.path());
         if (handler == null) {
@@ -257,17 +309,17 @@ public final class App implements Pagewire, Gateway {
             log.error("page handler for {} returned null instead of HTML", request.path());
             return new Rendered(500, "Internal Server Error");
         }
-        String tag = HtmlInjector.scriptTag(
-                CLIENT_PREFIX + "client.js", tokens.issue(page.id(), page.path()), clientConfig);
-        return new Rendered(200, HtmlInjector.inject(html, tag));
+        return new Rendered(200, HtmlInjector.inject(html, clientScript(page, request.contextPath())));
     }
 
-    @Override
-    public boolean originAllowed(String origin, String host) {
-        return origins.allowed(origin, host);
-    }
-
-    @Override
+    /**
+     * Attaches a new connection to the page named by {@code token} and resumes the page's channel from
+     * the client's ack (docs/PROTOCOL.md §10.3). On acceptance the page sends, before this returns, its
+     * {@code hello}, then {@code missed} if data was lost, then every kept data frame above the ack.
+     * Never blocks.
+     *
+     * @param ack the {@code ack} query parameter as received, or {@code null} (same as {@code "0"})
+     */
     public Attachment attach(String path, String token, String ack, Connection connection) {
         long clientAck;
         try {
@@ -298,7 +350,7 @@ public final class App implements Pagewire, Gateway {
         return page.attach(connection, clientAck);
     }
 
-    @Override
+    /** The page {@code token} names leaves for good, as on {@code ["bye"]}; whether it was live. */
     public boolean leave(String path, String token) {
         String id = pageIdOf(path, token);
         LivePage page = id == null ? null : pages.get(id);
@@ -309,25 +361,20 @@ public final class App implements Pagewire, Gateway {
         return true;
     }
 
-    @Override
+    /** The id of the page {@code token} names, if genuine and issued for {@code path}; else {@code null}. */
     public String pageIdOf(String path, String token) {
         PageTokens.Verified verified = token == null ? null : tokens.verify(token, path);
         return verified == null ? null : verified.pageId();
     }
 
-    @Override
+    /** The static roots, in registration order. */
     public List<StaticRoot> staticRoots() {
-        return List.copyOf(staticRoots);
+        return staticRoots;
     }
 
-    @Override
-    public String clientPrefix() {
-        return CLIENT_PREFIX;
-    }
-
-    @Override
-    public byte[] clientFile(String name) {
-        return clientFiles.get(name);
+    /** Runs work for a request that may block (a render, an endpoint open, a file read) on a virtual thread. */
+    public Executor blockingWork() {
+        return blockingWork;
     }
 
     // ---- internal collaborators
@@ -348,8 +395,8 @@ public final class App implements Pagewire, Gateway {
         return executor;
     }
 
-    /** The shared timer: page ticks, delayed acks and call timeouts; its tasks must be short. */
-    ScheduledExecutorService scheduler() {
+    /** The shared timer: page ticks, delayed acks, call and poll timeouts; its tasks must be short. */
+    public ScheduledExecutorService scheduler() {
         return timer;
     }
 

@@ -8,7 +8,6 @@ import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.internal.protocol.DataFrame;
 import dev.pagewire.internal.protocol.Frame;
-import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.OutFrame;

@@ -12,11 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
-import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.CloseCodes;
-import dev.pagewire.spi.Gateway;
-import dev.pagewire.spi.Rendered;
-import dev.pagewire.spi.StaticRoot;
+import dev.pagewire.spi.Protocol;
 import dev.pagewire.testing.FakeConnection;
 import dev.pagewire.testing.TestRequest;
 import dev.pagewire.testing.Wait;
@@ -281,23 +278,11 @@ class AppTest {
     }
 
     @Test
-    void clientFilesAreServedByNameOnly() {
-        start();
-        assertEquals("/_pagewire/", app.clientPrefix());
-        byte[] js = app.clientFile("client.js");
-        assertNotNull(js);
-        assertTrue(new String(js, StandardCharsets.UTF_8).contains("data-pagewire-token"));
-        assertNotNull(app.clientFile("client.d.ts"));
-        assertNull(app.clientFile("../../../../pom.xml"));
-        assertNull(app.clientFile("Mailbox.class"));
-    }
-
-    @Test
-    void gatewayOfAnApplicationIsTheApplication() {
+    void protocolOfAnApplicationIsTheApplication() {
         Pagewire created = Pagewire.create(s -> s.maxJsonDepth(8));
         try {
-            assertSame(created, Gateway.of(created));
-            assertEquals(8, Gateway.of(created).settings().maxJsonDepth());
+            assertSame(created, Protocol.of(created));
+            assertEquals(8, Protocol.of(created).settings().maxJsonDepth());
         } finally {
             created.close();
         }

@@ -13,7 +13,6 @@ import dev.pagewire.CallException;
 import dev.pagewire.Channel;
 import dev.pagewire.ChannelRequest;
 import dev.pagewire.Settings;
-import dev.pagewire.spi.Answer;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.testing.FakeConnection;
 import dev.pagewire.testing.Wait;

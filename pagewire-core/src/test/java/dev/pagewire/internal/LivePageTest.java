@@ -15,7 +15,6 @@ import dev.pagewire.Page;
 import dev.pagewire.Settings;
 import dev.pagewire.internal.protocol.Frame;
 import dev.pagewire.internal.protocol.FrameCodec;
-import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.OutFrame;
 import dev.pagewire.testing.FakeConnection;

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
-import dev.pagewire.spi.Attachment;
 import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.Rendered;
 import dev.pagewire.testing.FakeConnection;
 import dev.pagewire.testing.TestRequest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One browser tab showing a page route, driven through the {@link dev.pagewire.spi.Gateway} as a
+ * One browser tab showing a page route, driven through the {@link App} as a
  * transport would drive it: rendered, then connected with fake connections.
  *
  * @param page the Page the route handler set up for this view

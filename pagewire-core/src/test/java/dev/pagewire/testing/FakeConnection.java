@@ -3,9 +3,9 @@ package dev.pagewire.testing;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.pagewire.spi.Attachment;
+import dev.pagewire.internal.App;
+import dev.pagewire.internal.Attachment;
 import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.Gateway;
 import dev.pagewire.spi.OutFrame;
 import dev.pagewire.spi.Session;
 import java.util.List;
@@ -45,15 +45,15 @@ public final class FakeConnection implements Connection {
     }
 
     /**
-     * Attaches this connection to a page through the gateway, as a transport does with a channel
+     * Attaches this connection to a page through the application, as a transport does with a channel
      * request, and fails the test if the page refuses it.
      */
-    public FakeConnection attachTo(Gateway gateway, String path, String token) {
+    public FakeConnection attachTo(App gateway, String path, String token) {
         return attachTo(gateway, path, token, null);
     }
 
-    /** {@link #attachTo(Gateway, String, String)} with the {@code ack} query parameter (may be null). */
-    public FakeConnection attachTo(Gateway gateway, String path, String token, String ack) {
+    /** {@link #attachTo(App, String, String)} with the {@code ack} query parameter (may be null). */
+    public FakeConnection attachTo(App gateway, String path, String token, String ack) {
         switch (gateway.attach(path, token, ack, this)) {
             case Attachment.Accepted a -> session = a.session();
             case Attachment.Refused r -> fail("attach refused: " + r);

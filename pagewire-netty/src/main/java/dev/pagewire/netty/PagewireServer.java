@@ -2,9 +2,8 @@ package dev.pagewire.netty;
 
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.internal.NettyServer;
-import dev.pagewire.spi.Gateway;
+import dev.pagewire.spi.Protocol;
 import java.net.URI;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +42,7 @@ public final class PagewireServer implements AutoCloseable {
     public static PagewireServer start(Pagewire app, Consumer<ServerSettings.Builder> config) {
         ServerSettings.Builder builder = ServerSettings.builder();
         config.accept(builder);
-        return new PagewireServer(NettyServer.start(Gateway.of(app), builder.build(), Map.of()));
+        return new PagewireServer(NettyServer.start(Protocol.of(app), builder.build()));
     }
 
     /** The bound port (the real one when the settings asked for port 0). */

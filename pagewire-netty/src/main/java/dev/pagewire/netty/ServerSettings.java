@@ -14,9 +14,6 @@ import java.time.Duration;
  * @param maxRequestBytes largest HTTP request body. Default 1 MiB.
  * @param maxHeaderBytes largest HTTP header block. Default 16 KiB.
  * @param httpIdleTimeout how long an idle HTTP (not WebSocket) connection is kept. Default 60 s.
- * @param pollTimeout how long a long-polling request is held open while nothing is queued for it;
- *     then it is answered with an empty body and the client polls again. Default 20 s, below the
- *     usual 30–60 s proxy timeouts (heartbeats usually answer a poll sooner).
  * @param webSocket whether page channels may use WebSocket. Default {@code true}; {@code false}
  *     refuses every upgrade with {@code 403}, as a strict firewall would, so clients use the
  *     SSE or long-polling fallbacks (for tests and for networks known to break WebSockets).
@@ -33,7 +30,6 @@ public record ServerSettings(
         int maxRequestBytes,
         int maxHeaderBytes,
         Duration httpIdleTimeout,
-        Duration pollTimeout,
         boolean webSocket,
         Path tlsCertificate,
         Path tlsPrivateKey) {
@@ -53,9 +49,6 @@ public record ServerSettings(
         }
         if (httpIdleTimeout == null || httpIdleTimeout.isNegative() || httpIdleTimeout.isZero()) {
             throw new IllegalArgumentException("httpIdleTimeout must be positive, got " + httpIdleTimeout);
-        }
-        if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero()) {
-            throw new IllegalArgumentException("pollTimeout must be positive, got " + pollTimeout);
         }
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException(
@@ -89,7 +82,6 @@ public record ServerSettings(
         private int maxRequestBytes = 1024 * 1024;
         private int maxHeaderBytes = 16 * 1024;
         private Duration httpIdleTimeout = Duration.ofSeconds(60);
-        private Duration pollTimeout = Duration.ofSeconds(20);
         private boolean webSocket = true;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
@@ -132,12 +124,6 @@ public record ServerSettings(
             return this;
         }
 
-        /** See {@link ServerSettings#pollTimeout()}. */
-        public Builder pollTimeout(Duration timeout) {
-            this.pollTimeout = timeout;
-            return this;
-        }
-
         /** See {@link ServerSettings#webSocket()}. */
         public Builder webSocket(boolean enabled) {
             this.webSocket = enabled;
@@ -157,7 +143,7 @@ public record ServerSettings(
         /** @throws IllegalArgumentException naming the setting that is out of range */
         public ServerSettings build() {
             return new ServerSettings(host, port, ioThreads, maxRequestBytes, maxHeaderBytes, httpIdleTimeout,
-                    pollTimeout, webSocket, tlsCertificate, tlsPrivateKey);
+                    webSocket, tlsCertificate, tlsPrivateKey);
         }
     }
 }

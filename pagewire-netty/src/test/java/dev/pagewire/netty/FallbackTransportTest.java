@@ -39,7 +39,8 @@ class FallbackTransportTest {
     }
 
     private void start(java.util.function.Consumer<ServerSettings.Builder> extra) {
-        app = Pagewire.create(s -> s.maxMessageBytes(4096).allowOrigins("https://friend.example"));
+        app = Pagewire.create(s -> s.maxMessageBytes(4096).allowOrigins("https://friend.example")
+                .pollTimeout(Duration.ofMillis(500)));
         app.page("/p", (request, page) -> {
             AtomicInteger count = new AtomicInteger();
             page.on("count", e -> page.emit("counted", count.incrementAndGet()));
@@ -49,7 +50,7 @@ class FallbackTransportTest {
             return "<html><head></head><body>p</body></html>";
         });
         server = PagewireServer.start(app, s -> {
-            s.host("127.0.0.1").port(0).pollTimeout(Duration.ofMillis(500));
+            s.host("127.0.0.1").port(0);
             extra.accept(s);
         });
         page = server.uri().resolve("/p");

@@ -1,10 +1,7 @@
 package dev.pagewire.netty.internal;
 
 import dev.pagewire.netty.ServerSettings;
-import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.Gateway;
-import dev.pagewire.spi.IoThreads;
-import dev.pagewire.spi.Session;
+import dev.pagewire.spi.Protocol;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -18,16 +15,12 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The Netty server behind {@code PagewireServer}: binds the port, builds each connection's pipeline
- * and owns the event loops and the virtual-thread executor for rendering.
+ * and owns the event loops.
  */
 public final class NettyServer {
 
@@ -35,20 +28,17 @@ public final class NettyServer {
     private final EventLoopGroup workers;
     private final Channel serverChannel;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final ExecutorService renderers =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pagewire-render-", 0).factory());
     private final CountDownLatch closed = new CountDownLatch(1);
     private final URI uri;
 
-    private NettyServer(Gateway gateway, ServerSettings settings,
-                        Map<String, Function<Connection, Session>> rawSockets) {
+    private NettyServer(Protocol protocol, ServerSettings settings) {
         // Read before any thread starts, so bad PEM files fail start with nothing to clean up.
         ServerTls tls = settings.tls() ? ServerTls.load(settings.tlsCertificate(), settings.tlsPrivateKey()) : null;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
         // Handlers woken by one pass over the ready connections start together after it.
         for (EventExecutor loop : workers) {
-            loop.execute(() -> IoThreads.batchHandlerStarts(loop));
+            loop.execute(() -> protocol.batchHandlerStarts(loop));
         }
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -56,7 +46,7 @@ public final class NettyServer {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerInitializer(gateway, settings, rawSockets, renderers, channels, tls));
+                    .childHandler(new ServerInitializer(protocol, settings, channels, tls));
             serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
@@ -72,15 +62,13 @@ public final class NettyServer {
     }
 
     /**
-     * Starts a server. {@code rawSockets} maps paths to plain WebSocket handlers that get the same
-     * pipeline as page channels without the page protocol (used by the conformance test).
+     * Starts a server that hands every request to {@code protocol}.
      *
      * @throws IllegalStateException if the port cannot be bound, or the TLS files cannot be read or
      *     are not a valid certificate chain and its private key (the message names the file)
      */
-    public static NettyServer start(Gateway gateway, ServerSettings settings,
-                                    Map<String, Function<Connection, Session>> rawSockets) {
-        return new NettyServer(gateway, settings, Map.copyOf(rawSockets));
+    public static NettyServer start(Protocol protocol, ServerSettings settings) {
+        return new NettyServer(protocol, settings);
     }
 
     public int port() {
@@ -102,7 +90,6 @@ public final class NettyServer {
         serverChannel.close().syncUninterruptibly();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
-        renderers.shutdown();
         closed.countDown();
     }
 

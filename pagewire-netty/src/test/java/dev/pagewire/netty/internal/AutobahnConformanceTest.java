@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.ServerSettings;
 import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.Gateway;
+import dev.pagewire.Settings;
+import dev.pagewire.spi.HttpExchange;
+import dev.pagewire.spi.Protocol;
 import dev.pagewire.spi.OutFrame;
 import dev.pagewire.spi.Session;
 import java.io.File;
@@ -18,7 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,9 +46,8 @@ class AutobahnConformanceTest {
     void webSocketPipelinePassesTheAutobahnFuzzingClientWithNoFailures() throws Exception {
         // Autobahn's largest messages are 16 MiB (cases 9.x); the limit is a setting, the pipeline is the same.
         Pagewire app = Pagewire.create(s -> s.maxMessageBytes(20 * 1024 * 1024));
-        NettyServer server = NettyServer.start(Gateway.of(app),
-                ServerSettings.builder().host("127.0.0.1").port(0).build(),
-                Map.of("/echo", Echo::new));
+        NettyServer server = NettyServer.start(new EchoAt("/echo", Protocol.of(app)),
+                ServerSettings.builder().host("127.0.0.1").port(0).build());
         Path reports = Path.of("target", "autobahn").toAbsolutePath();
         try {
             runFuzzingClient("ws://127.0.0.1:" + server.port() + "/echo", reports);
@@ -97,6 +99,36 @@ class AutobahnConformanceTest {
 
     private static String pythonList(List<String> items) {
         return items.stream().map(i -> "'" + i + "'").reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElse("[]");
+    }
+
+    /**
+     * The application's protocol, but a WebSocket to {@code path} gets an {@link Echo} instead of a
+     * page: the adapter's whole WebSocket layer, minus the page protocol.
+     */
+    private record EchoAt(String path, Protocol app) implements Protocol {
+        @Override
+        public Settings settings() {
+            return app.settings();
+        }
+
+        @Override
+        public boolean handle(HttpExchange exchange) {
+            if (!exchange.target().equals(path)) {
+                return app.handle(exchange);
+            }
+            exchange.upgrade(Echo::new);
+            return true;
+        }
+
+        @Override
+        public void batchHandlerStarts(Executor endOfPass) {
+            app.batchHandlerStarts(endOfPass);
+        }
+
+        @Override
+        public String clientScript(Page page, String contextPath) {
+            return app.clientScript(page, contextPath);
+        }
     }
 
     /** Echoes every message back as it came: text as text, binary as binary. */

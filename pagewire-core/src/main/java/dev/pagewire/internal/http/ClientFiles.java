@@ -1,4 +1,4 @@
-package dev.pagewire.internal;
+package dev.pagewire.internal.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The browser client's files, read once from this module's resources. Thread-safe. */
-final class ClientFiles {
+public final class ClientFiles {
 
     private static final String ROOT = "/dev/pagewire/client/";
     /**
@@ -21,7 +21,7 @@ final class ClientFiles {
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
     /** The file's bytes, or {@code null} if it is not a client file. */
-    byte[] get(String name) {
+    public byte[] get(String name) {
         if (!NAMES.contains(name)) {
             return null;
         }

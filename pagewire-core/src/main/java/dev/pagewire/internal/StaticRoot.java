@@ -1,4 +1,4 @@
-package dev.pagewire.spi;
+package dev.pagewire.internal;
 
 import java.nio.file.Path;
 

@@ -1,30 +1,26 @@
-package dev.pagewire.netty.internal;
+package dev.pagewire.internal.http;
 
-import dev.pagewire.spi.FrameLines;
+import dev.pagewire.spi.HttpExchange;
+import dev.pagewire.spi.HttpResponse;
 import dev.pagewire.spi.OutFrame;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GenericFutureListener;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server-to-client half of a long-polling connection (docs/PROTOCOL.md §8.4): frames queue here
- * until a poll takes them all. At most one poll is held; it is answered as soon as a frame is
- * queued, or empty after {@code pollTimeout}. After the {@code close} frame was delivered, or a
- * while after it was queued if no poll comes for it, the connection leaves the registry.
+ * until a poll takes them all. At most one poll is held; it is answered soon after a frame is queued
+ * (frames sent together go together), or empty after {@code pollTimeout}. After the {@code close}
+ * frame was delivered, or a while after it was queued if no poll comes for it, the connection leaves
+ * the registry.
  *
  * <p>Thread-safe: the queue and the held poll are guarded by this object's monitor, which is never
- * held while calling into the page.
+ * held while calling into the page. Timers and flushes run on the protocol's shared timer thread;
+ * they only hand responses to the adapter, which never blocks.
  */
 final class LongPollConnection extends FallbackConnection {
 
@@ -32,6 +28,8 @@ final class LongPollConnection extends FallbackConnection {
     private static final long LINGER_EXTRA_MILLIS = 5_000;
 
     private final Duration pollTimeout;
+    private final ScheduledExecutorService timer;
+    private final HttpResponse.Headers headers;
     private final ArrayDeque<byte[]> lines = new ArrayDeque<>();
     /** Bytes queued or being written; read by the page to spot a slow consumer. */
     private final AtomicLong queued = new AtomicLong();
@@ -39,24 +37,18 @@ final class LongPollConnection extends FallbackConnection {
     private boolean flushScheduled;
     private boolean closing;
 
-    /** A held poll request, its timeout, and the listener that notices its HTTP connection closing. */
-    private record Poll(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders headers,
-                        ScheduledFuture<?> timeout, GenericFutureListener<Future<? super Void>> onClose) {
+    /** A held poll and its timeout. */
+    private record Poll(HttpExchange exchange, ScheduledFuture<?> timeout) {}
 
-        /** Stops the timer and the close listener (a keep-alive channel carries many polls). */
-        void release() {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            if (onClose != null) {
-                ctx.channel().closeFuture().removeListener(onClose);
-            }
-        }
-    }
-
-    LongPollConnection(String id, String pageId, FallbackConnections registry, Duration pollTimeout) {
+    /**
+     * @param headers the headers of every answer (no caching, CORS); never modified afterwards
+     */
+    LongPollConnection(String id, String pageId, FallbackConnections registry, Duration pollTimeout,
+                       ScheduledExecutorService timer, HttpResponse.Headers headers) {
         super(id, pageId, registry);
         this.pollTimeout = pollTimeout;
+        this.timer = timer;
+        this.headers = headers;
         enqueue(FrameLines.open(id));
     }
 
@@ -82,10 +74,10 @@ final class LongPollConnection extends FallbackConnection {
     }
 
     /** Answers the opening request at once with what is queued ({@code open}, {@code hello}, …). */
-    void answerOpen(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders headers) {
+    void answerOpen(HttpExchange exchange) {
         boolean delivered;
         synchronized (this) {
-            delivered = answer(ctx, keepAlive, headers);
+            delivered = answer(exchange);
         }
         if (delivered) {
             ended();
@@ -98,7 +90,7 @@ final class LongPollConnection extends FallbackConnection {
      *
      * @return {@code false} if the connection is over (the caller answers {@code 410})
      */
-    boolean poll(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders headers) {
+    boolean poll(HttpExchange exchange) {
         boolean delivered;
         synchronized (this) {
             if (lines.isEmpty() && (closing || isClosed())) {
@@ -107,17 +99,19 @@ final class LongPollConnection extends FallbackConnection {
             if (held != null) {
                 Poll previous = held;
                 held = null;
-                previous.release();
-                respond(previous, new ArrayDeque<>(), 0);
+                previous.timeout().cancel(false);
+                respond(previous.exchange(), new ArrayDeque<>(), 0);
             }
             if (!lines.isEmpty()) {
-                delivered = answer(ctx, keepAlive, headers);
+                delivered = answer(exchange);
             } else {
-                ScheduledFuture<?> timeout = ctx.executor().schedule(
-                        () -> expire(ctx), pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                GenericFutureListener<Future<? super Void>> onClose = f -> abandoned(ctx);
-                held = new Poll(ctx, keepAlive, headers, timeout, onClose);
-                ctx.channel().closeFuture().addListener(onClose);
+                ScheduledFuture<?> timeout = schedule(() -> expire(exchange), pollTimeout.toMillis());
+                if (timeout == null) {
+                    respond(exchange, new ArrayDeque<>(), 0); // shutting down: no poll is held
+                    return true;
+                }
+                held = new Poll(exchange, timeout);
+                exchange.onAbort(() -> abandoned(exchange));
                 return true;
             }
         }
@@ -136,10 +130,7 @@ final class LongPollConnection extends FallbackConnection {
         }
         // The page knows at once; the registry keeps the connection until its close frame is fetched.
         endSession();
-        try {
-            GlobalEventExecutor.INSTANCE.schedule(
-                    this::ended, pollTimeout.toMillis() + LINGER_EXTRA_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        if (schedule(this::ended, pollTimeout.toMillis() + LINGER_EXTRA_MILLIS) == null) {
             ended();
         }
     }
@@ -150,7 +141,7 @@ final class LongPollConnection extends FallbackConnection {
         queued.addAndGet(line.length + 1);
     }
 
-    /** Schedules the held poll's answer on its I/O thread, so frames sent together go together. */
+    /** Answers the held poll a moment later, so frames sent together go together. Holds the monitor. */
     private void flushSoon() {
         if (held == null || flushScheduled) {
             return;
@@ -158,7 +149,7 @@ final class LongPollConnection extends FallbackConnection {
         flushScheduled = true;
         Poll poll = held;
         try {
-            poll.ctx().executor().execute(() -> flush(poll));
+            timer.execute(() -> flush(poll));
         } catch (RejectedExecutionException e) {
             flushScheduled = false;
         }
@@ -172,8 +163,8 @@ final class LongPollConnection extends FallbackConnection {
                 return;
             }
             held = null;
-            poll.release();
-            delivered = answer(poll.ctx(), poll.keepAlive(), poll.headers());
+            poll.timeout().cancel(false);
+            delivered = answer(poll.exchange());
         }
         if (delivered) {
             ended();
@@ -181,23 +172,21 @@ final class LongPollConnection extends FallbackConnection {
     }
 
     /** The held poll's time is up: answer it empty. */
-    private void expire(ChannelHandlerContext ctx) {
+    private void expire(HttpExchange exchange) {
         synchronized (this) {
-            if (held == null || held.ctx() != ctx) {
+            if (held == null || held.exchange() != exchange) {
                 return;
             }
-            Poll poll = held;
             held = null;
-            poll.release();
-            respond(poll, new ArrayDeque<>(), 0);
+            respond(exchange, new ArrayDeque<>(), 0);
         }
     }
 
     /** The held poll's HTTP connection closed (the client aborted it): frames wait for the next. */
-    private void abandoned(ChannelHandlerContext ctx) {
+    private void abandoned(HttpExchange exchange) {
         synchronized (this) {
-            if (held != null && held.ctx() == ctx) {
-                held.release();
+            if (held != null && held.exchange() == exchange) {
+                held.timeout().cancel(false);
                 held = null;
             }
         }
@@ -208,34 +197,35 @@ final class LongPollConnection extends FallbackConnection {
      *
      * @return whether the close frame went out with it (the caller then calls {@link #ended()})
      */
-    private boolean answer(ChannelHandlerContext ctx, boolean keepAlive, HttpHeaders headers) {
+    private boolean answer(HttpExchange exchange) {
         ArrayDeque<byte[]> batch = new ArrayDeque<>(lines);
         lines.clear();
         long bytes = 0;
         for (byte[] line : batch) {
             bytes += line.length + 1;
         }
-        respond(new Poll(ctx, keepAlive, headers, null, null), batch, bytes);
+        respond(exchange, batch, bytes);
         return closing;
     }
 
-    private void respond(Poll poll, ArrayDeque<byte[]> batch, long bytes) {
-        ByteBuf body = Unpooled.buffer((int) Math.min(Integer.MAX_VALUE, bytes));
+    private void respond(HttpExchange exchange, ArrayDeque<byte[]> batch, long bytes) {
+        byte[] body = new byte[(int) Math.min(Integer.MAX_VALUE - 8, bytes)];
+        int at = 0;
         for (byte[] line : batch) {
-            body.writeBytes(line).writeByte('\n');
+            System.arraycopy(line, 0, body, at, line.length);
+            at += line.length;
+            body[at++] = '\n';
         }
-        ChannelHandlerContext ctx = poll.ctx();
-        Runnable write = () -> Responses.fallback(ctx, poll.keepAlive(), HttpResponseStatus.OK,
-                "text/plain; charset=utf-8", body, poll.headers(), () -> queued.addAndGet(-bytes));
-        if (ctx.executor().inEventLoop()) {
-            write.run();
-        } else {
-            try {
-                ctx.executor().execute(write);
-            } catch (RejectedExecutionException e) {
-                body.release();
-                queued.addAndGet(-bytes);
-            }
+        HttpResponse response = new HttpResponse(200, null, new HttpResponse.Headers().addAll(headers)
+                .set("Content-Type", "text/plain; charset=utf-8"), body);
+        exchange.respond(response, () -> queued.addAndGet(-bytes));
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, long millis) {
+        try {
+            return timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
         }
     }
 }

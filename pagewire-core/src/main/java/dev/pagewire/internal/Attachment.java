@@ -1,4 +1,6 @@
-package dev.pagewire.spi;
+package dev.pagewire.internal;
+
+import dev.pagewire.spi.Session;
 
 /** The answer to a channel request: accepted with a session, or refused with a close code. */
 public sealed interface Attachment {

@@ -1,4 +1,4 @@
-package dev.pagewire.spi;
+package dev.pagewire.internal;
 
 /**
  * The outcome of rendering a page route.

@@ -1,8 +1,7 @@
-package dev.pagewire.netty.internal;
+package dev.pagewire.internal.http;
 
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.FrameLines;
 import dev.pagewire.spi.Session;
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package dev.pagewire.spi;
+package dev.pagewire.internal;
 
 /**
  * A plain HTTP answer the core decided and a transport writes as is: the opening of an endpoint

@@ -1,4 +1,4 @@
-package dev.pagewire.netty.internal;
+package dev.pagewire.internal.http;
 
 import java.security.SecureRandom;
 import java.util.Base64;

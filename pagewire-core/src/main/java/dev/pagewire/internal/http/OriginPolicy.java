@@ -1,4 +1,4 @@
-package dev.pagewire.internal;
+package dev.pagewire.internal.http;
 
 import java.net.URI;
 import java.util.Locale;
@@ -9,12 +9,12 @@ import java.util.Set;
  * on the allow-list, or no Origin at all (not a browser). Protects against Cross-Site WebSocket
  * Hijacking: a foreign page's script cannot open a channel with the victim's cookies.
  */
-final class OriginPolicy {
+public final class OriginPolicy {
 
     private final Set<String> allowed;
     private final boolean any;
 
-    OriginPolicy(Set<String> allowedOrigins) {
+    public OriginPolicy(Set<String> allowedOrigins) {
         this.any = allowedOrigins.contains("*");
         this.allowed = allowedOrigins.stream().map(OriginPolicy::normalize).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
@@ -24,7 +24,7 @@ final class OriginPolicy {
      * @param host the Host header the request arrived with (the server's authority as the browser
      *     named it), or {@code null}
      */
-    boolean allowed(String origin, String host) {
+    public boolean allowed(String origin, String host) {
         if (origin == null) {
             return true;
         }

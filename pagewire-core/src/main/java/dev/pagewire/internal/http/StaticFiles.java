@@ -1,8 +1,10 @@
-package dev.pagewire.netty.internal;
+package dev.pagewire.internal.http;
 
-import dev.pagewire.spi.StaticRoot;
+import dev.pagewire.internal.StaticRoot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +17,16 @@ import java.util.Map;
  */
 final class StaticFiles {
 
-    /** A file found: its bytes and content type. */
-    record Found(byte[] bytes, String contentType) {}
+    /** A file found: where it is, and its content type. Its bytes are read later, off the I/O thread. */
+    record Found(URL url, String contentType) {
+
+        /** The file's bytes. Blocks: call it on a virtual thread. */
+        byte[] read() throws IOException {
+            try (InputStream in = url.openStream()) {
+                return in.readAllBytes();
+            }
+        }
+    }
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
@@ -41,8 +51,11 @@ final class StaticFiles {
 
     private StaticFiles() {}
 
-    /** The file at decoded request path {@code path}, or {@code null}. */
-    static Found find(List<StaticRoot> roots, String path) throws IOException {
+    /**
+     * The file at decoded request path {@code path}, or {@code null}. Looks only (a file system stat or
+     * a class path lookup), reads nothing.
+     */
+    static Found find(List<StaticRoot> roots, String path) {
         for (StaticRoot root : roots) {
             String prefix = root.urlPrefix();
             String rest;
@@ -57,10 +70,10 @@ final class StaticFiles {
             if (relative == null) {
                 return null;
             }
-            byte[] bytes = root.directory() != null ? fromDirectory(root.directory(), relative)
-                                                    : fromClasspath(root.classpathRoot(), relative);
-            if (bytes != null) {
-                return new Found(bytes, contentType(relative));
+            URL url = root.directory() != null ? inDirectory(root.directory(), relative)
+                                               : onClasspath(root.classpathRoot(), relative);
+            if (url != null) {
+                return new Found(url, contentType(relative));
             }
         }
         return null;
@@ -87,29 +100,37 @@ final class StaticFiles {
         return r;
     }
 
-    private static byte[] fromDirectory(Path directory, String relative) throws IOException {
+    private static URL inDirectory(Path directory, String relative) {
         Path file = directory.resolve(relative).normalize();
         if (!file.startsWith(directory) || !Files.isRegularFile(file)) {
             return null;
         }
-        return Files.readAllBytes(file);
+        try {
+            return file.toUri().toURL();
+        } catch (MalformedURLException e) {
+            return null;
+        }
     }
 
-    private static byte[] fromClasspath(String root, String relative) throws IOException {
+    private static URL onClasspath(String root, String relative) {
         String name = root.isEmpty() ? relative : root + "/" + relative;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
             loader = StaticFiles.class.getClassLoader();
         }
-        var url = loader.getResource(name);
+        URL url = loader.getResource(name);
         if (url == null || url.getPath().endsWith("/")) {
             return null;
         }
-        try (InputStream in = url.openStream()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            // A classpath directory entry cannot be read as a file.
-            return null;
+        if ("file".equals(url.getProtocol())) {
+            try {
+                if (!Files.isRegularFile(Path.of(url.toURI()))) {
+                    return null; // a directory of an exploded class path, not a file
+                }
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                return null;
+            }
         }
+        return url;
     }
 }

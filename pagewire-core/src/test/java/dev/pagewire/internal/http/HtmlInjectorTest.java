@@ -1,4 +1,4 @@
-package dev.pagewire.internal;
+package dev.pagewire.internal.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

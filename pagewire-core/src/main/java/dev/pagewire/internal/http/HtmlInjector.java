@@ -1,4 +1,4 @@
-package dev.pagewire.internal;
+package dev.pagewire.internal.http;
 
 import java.util.Locale;
 
@@ -7,7 +7,7 @@ import java.util.Locale;
  * it runs before the page's own module scripts; failing that after {@code <html>} or the doctype;
  * failing that at the very start.
  */
-final class HtmlInjector {
+public final class HtmlInjector {
 
     private HtmlInjector() {}
 
@@ -16,7 +16,7 @@ final class HtmlInjector {
      * (docs/PROTOCOL.md §1, §9). {@code configJson} must be JSON without single quotes (numbers
      * and fixed keys), so it can sit in a single-quoted attribute without escaping.
      */
-    static String scriptTag(String clientPath, String token, String configJson) {
+    public static String scriptTag(String clientPath, String token, String configJson) {
         if (configJson.indexOf('\'') >= 0) {
             throw new IllegalArgumentException("client configuration must not contain a single quote");
         }
@@ -24,7 +24,7 @@ final class HtmlInjector {
                 + "\" data-pagewire-config='" + configJson + "'></script>";
     }
 
-    static String inject(String html, String tag) {
+    public static String inject(String html, String tag) {
         String lower = html.toLowerCase(Locale.ROOT);
         int at = afterOpeningTag(html, lower, "<head");
         if (at < 0) {

@@ -1,6 +1,7 @@
-package dev.pagewire.spi;
+package dev.pagewire.internal.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.pagewire.spi.OutFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

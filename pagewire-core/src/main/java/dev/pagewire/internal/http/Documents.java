@@ -1,0 +1,106 @@
+package dev.pagewire.internal.http;
+
+import dev.pagewire.PageRequest;
+import dev.pagewire.internal.App;
+import dev.pagewire.internal.Rendered;
+import dev.pagewire.spi.HttpResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The requests that fetch documents rather than carry a channel: the client's files, page renders and
+ * static files. Rendering and file reads block, so they run on virtual threads.
+ */
+final class Documents {
+
+    private static final Logger log = LoggerFactory.getLogger(Documents.class);
+
+    private final App app;
+    private final ClientFiles clientFiles = new ClientFiles();
+
+    Documents(App app) {
+        this.app = app;
+    }
+
+    /** {@code GET /_pagewire/<name>}: a file of the browser client. */
+    void clientFile(Request request) {
+        String name = request.path().substring(App.CLIENT_PREFIX.length());
+        byte[] file = request.isGet() ? clientFiles.get(name) : null;
+        if (file == null) {
+            request.exchange().respond(HttpResponse.text(404, "not found"), null);
+        } else {
+            request.exchange().respond(file(200, StaticFiles.contentType(name), file, "no-cache"), null);
+        }
+    }
+
+    /** A request to a page route: a GET renders a new page. */
+    void render(Request request) {
+        if (!request.isGet()) {
+            request.exchange().respond(HttpResponse.text(405, "a page accepts GET (and its channel requests)"), null);
+            return;
+        }
+        PageRequest pageRequest = new RenderRequest(request.path(), request.query(), request.exchange()::header,
+                request.exchange().remoteAddress(), request.exchange().contextPath());
+        app.blockingWork().execute(() -> {
+            Rendered rendered = app.render(pageRequest);
+            String type = rendered.status() == 200 ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
+            request.exchange().respond(
+                    file(rendered.status(), type, rendered.html().getBytes(StandardCharsets.UTF_8), "no-store"), null);
+        });
+    }
+
+    /** Whether a static root has a file at the request's path (a look, no read). */
+    boolean hasStatic(Request request) {
+        return !app.staticRoots().isEmpty() && StaticFiles.find(app.staticRoots(), request.path()) != null;
+    }
+
+    /** A GET of a static file that {@link #hasStatic} found. */
+    void staticFile(Request request) {
+        app.blockingWork().execute(() -> {
+            StaticFiles.Found found = StaticFiles.find(app.staticRoots(), request.path());
+            HttpResponse response;
+            if (found == null) {
+                response = HttpResponse.text(404, "not found");
+            } else {
+                try {
+                    response = file(200, found.contentType(), found.read(), "no-cache");
+                } catch (IOException e) {
+                    log.warn("cannot read static file {}: {}", request.path(), e.toString());
+                    response = HttpResponse.text(404, "not found");
+                }
+            }
+            request.exchange().respond(response, null);
+        });
+    }
+
+    private static HttpResponse file(int status, String contentType, byte[] body, String cacheControl) {
+        return new HttpResponse(status, null, new HttpResponse.Headers()
+                .set("Content-Type", contentType)
+                .set("Cache-Control", cacheControl)
+                .set("X-Content-Type-Options", "nosniff"), body);
+    }
+
+    /** The request a page handler sees; copied out of the exchange's request side, which is immutable. */
+    private record RenderRequest(String path, Map<String, List<String>> queryParams,
+                                 Function<String, String> headers, InetSocketAddress remoteAddress,
+                                 String contextPath)
+            implements PageRequest {
+
+        @Override
+        public String query(String name) {
+            List<String> values = queryParams.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        @Override
+        public String header(String name) {
+            return headers.apply(name);
+        }
+    }
+}

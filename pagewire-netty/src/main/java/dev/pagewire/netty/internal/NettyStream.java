@@ -1,0 +1,109 @@
+package dev.pagewire.netty.internal;
+
+import dev.pagewire.spi.HttpResponse;
+import dev.pagewire.spi.ResponseStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A streamed response on a Netty channel: chunked on HTTP/1.1; on HTTP/1.0 (nginx's default towards
+ * its upstream), which cannot take chunks, ended by closing the connection. Writes from any thread
+ * go to the event loop in call order; the connection closes when the stream ends. A stream outlives
+ * the HTTP idle timeout, so that handler leaves the pipeline: the protocol's heartbeats watch it.
+ */
+final class NettyStream implements ResponseStream {
+
+    private final Channel channel;
+    private final AtomicLong queued = new AtomicLong();
+    /** Set on the event loop once the end is written. */
+    private boolean ended;
+
+    NettyStream(Channel channel, int status, HttpResponse.Headers headers, HttpVersion requestVersion) {
+        this.channel = channel;
+        boolean http10 = requestVersion.equals(HttpVersion.HTTP_1_0);
+        DefaultHttpResponse head = new DefaultHttpResponse(
+                http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        for (HttpResponse.Headers.Header h : headers.all()) {
+            head.headers().add(h.name(), h.value());
+        }
+        if (http10) {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        run(() -> {
+            ChannelPipeline p = channel.pipeline();
+            if (p.get(ServerInitializer.IDLE) != null) {
+                p.remove(ServerInitializer.IDLE);
+            }
+            channel.write(head);
+        });
+    }
+
+    @Override
+    public void write(byte[] bytes) {
+        int size = bytes.length;
+        queued.addAndGet(size);
+        if (!run(() -> {
+            if (ended || !channel.isActive()) {
+                queued.addAndGet(-size);
+                return;
+            }
+            channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)))
+                    .addListener(f -> queued.addAndGet(-size));
+        })) {
+            queued.addAndGet(-size);
+        }
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queued.get();
+    }
+
+    @Override
+    public void end() {
+        if (!run(() -> {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (channel.isActive()) {
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+            }
+        })) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void onClosed(Runnable task) {
+        channel.closeFuture().addListener(f -> task.run());
+    }
+
+    /** Runs {@code task} on the channel's event loop; {@code false} if that loop is gone. */
+    private boolean run(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+            return true;
+        }
+        try {
+            channel.eventLoop().execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+}
