@@ -159,6 +159,7 @@ describe('acks', () => {
   });
 });
 
+// The Java client's RecoveryTest checks the same rule, on the same three kinds of ack.
 describe('an ack above the last number the client handed out (PROTOCOL.md §10.2)', () => {
   const forms = {
     'standalone': (socket) => { socket.hello('page-1', 20_000, 0); socket.receive(['ack', 3]); },
