@@ -159,6 +159,36 @@ describe('acks', () => {
   });
 });
 
+// The Java client's RecoveryTest checks the same rule, on the same three kinds of ack.
+describe('an ack above the last number the client handed out (PROTOCOL.md §10.2)', () => {
+  const forms = {
+    'standalone': (socket) => { socket.hello('page-1', 20_000, 0); socket.receive(['ack', 3]); },
+    'piggybacked on a data frame': (socket) => { socket.hello('page-1', 20_000, 0); socket.receive(['ev', 'x', 'y', 1, 3]); },
+    'in hello': (socket) => socket.hello('page-1', 20_000, 3),
+  };
+  for (const [form, play] of Object.entries(forms)) {
+    it(`${form}: closes with 4400, reconnects after the back-off and lets go of nothing`, (t) => {
+      t.mock.method(console, 'warn', () => {});
+      const env = setup({ transport: 'websocket' });
+      const seen = [];
+      env.client.page.on('x', (d) => seen.push(d));
+      env.client.page.emit('a', 1);
+      env.client.page.emit('b', 2); // numbered 1 and 2, kept until the server acks them
+      play(env.sockets[0]);
+      assert.equal(env.sockets[0].closedWith.code, 4400);
+      assert.equal(env.client.state, 'reconnecting');
+      assert.equal(env.states.at(-1).code, 4400);
+      assert.match(env.states.at(-1).reason, /an ack of 3 from the server, above the 2 frames sent/);
+      assert.deepEqual(seen, [], 'the frame that carried it is not delivered');
+      assert.equal(env.sockets.length, 1, 'no reconnect before the back-off');
+      env.clock.advance(250);
+      assert.equal(new URL(env.socket.url).searchParams.get('ack'), '0');
+      env.socket.hello('page-1', 20_000, 0);
+      assert.deepEqual(env.socket.frames(), [['ev', 'a', 1, 1], ['ev', 'b', 2, 2]]);
+    });
+  }
+});
+
 for (const [name, transport] of Object.entries(transports)) {
   describe(`resuming over ${name}`, () => {
     async function start() {

@@ -154,6 +154,29 @@ describe('upgrading to WebSocket', () => {
     assert.deepEqual(env.transports, []);
   });
 
+  it('a WebSocket hello acking more than the client handed out: 4400, and the reconnect resends what it did not ack', async (t) => {
+    t.mock.method(console, 'warn', () => {});
+    const env = await onSseAfterWebSocketFailed();
+    env.client.page.emit('a', 1);
+    await settle();
+    env.fetch.last('post').reply(204); // on the server, but not acked yet
+    await settle();
+    const socket = upgradeTime(env);
+    socket.hello('page-1', 20_000, 2); // the client has numbered only 1 (PROTOCOL.md §10.2)
+    env.down.event(['close', 4409, 'replaced']);
+    await settle();
+    assert.equal(socket.closedWith.code, 4400);
+    assert.equal(env.client.state, 'reconnecting');
+    assert.equal(env.states.at(-1).code, 4400);
+    assert.deepEqual(env.transports, []);
+    env.clock.advance(250); // the remembered fallback again
+    const down = env.fetch.last('sse').stream();
+    down.event(['open', 'conn-2']);
+    down.event(hello('page-1', 20_000, 0));
+    await settle();
+    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'a', 1, 1]]);
+  });
+
   it('close() after the WebSocket hello says bye over the WebSocket', async () => {
     const env = await onSseAfterWebSocketFailed();
     const socket = upgradeTime(env);

@@ -3,6 +3,7 @@ package dev.pagewire.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.Page;
 import dev.pagewire.client.internal.PageLoader;
 import dev.pagewire.netty.testing.FaultyRelay;
@@ -16,8 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** How the client recovers, or gives way, when connections go wrong (docs/PROTOCOL.md §4, §5, §9, §10.4). */
+/** How the client recovers, or gives way, when connections go wrong (docs/PROTOCOL.md §4, §5, §9, §10.2, §10.4). */
 class RecoveryTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -88,6 +91,47 @@ class RecoveryTest {
         page.emit("n", 101);
         Wait.await(TIMEOUT, "an event after the gap", () -> got.contains(101));
         assertEquals(IntStream.rangeClosed(91, 101).boxed().toList(), got.subList(1, got.size()));
+    }
+
+    /** The browser client's reliability.test.mjs checks the same rule, on the same three kinds of ack. */
+    @ParameterizedTest(name = "an ack {0}")
+    @ValueSource(strings = {"standalone", "piggybacked on a data frame", "in hello"})
+    void anAckAboveTheLastNumberHandedOutClosesWith4400ReconnectsAndLetsGoOfNothing(String form) throws Exception {
+        ScriptedServer server = closer.add(new ScriptedServer());
+        List<JsonNode> seen = new CopyOnWriteArrayList<>();
+        PagewireClient client = closer.add(PagewireClient.connect(server.page(), "v1.page-1.0.mac",
+                o -> o.forceTransport(Transport.WEBSOCKET).reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
+                        .setup(c -> {
+                            c.onState(states::add).on("x", seen::add);
+                            c.emit("up", 1);
+                            c.emit("up", 2); // numbered 1 and 2, kept until the server acks them
+                        })));
+        ScriptedServer.Peer first = server.nextPeer();
+        if (form.equals("in hello")) {
+            first.send(hello(3));
+        } else {
+            first.send(hello(0));
+            assertEquals("[\"ev\",\"up\",1,1]", first.next());
+            assertEquals("[\"ev\",\"up\",2,2]", first.next());
+            first.send(form.equals("standalone") ? "[\"ack\",3]" : "[\"ev\",\"x\",\"y\",1,3]");
+        }
+        assertEquals(4400, first.closeCode());
+        ScriptedServer.Peer second = server.nextPeer();
+        assertTrue(second.uri().getQuery().endsWith("&ack=0"), "the frame that carried the ack was not taken: " + second.uri());
+        second.send(hello(0));
+        assertEquals("[\"ev\",\"up\",1,1]", second.next(), "nothing let go on the strength of that ack");
+        assertEquals("[\"ev\",\"up\",2,2]", second.next());
+        Wait.await(TIMEOUT, "the client to connect again",
+                () -> !states.isEmpty() && states.getLast().state() == ConnectionState.CONNECTED);
+        StateChange dropped = states.stream().filter(s -> s.state() == ConnectionState.RECONNECTING).findFirst().orElseThrow();
+        assertEquals(4400, dropped.code());
+        assertTrue(dropped.reason().contains("an ack of 3 from the server, above the 2 frames sent"), dropped.reason());
+        assertEquals(List.of(), seen);
+        assertEquals(2, client.queued(), "both frames still kept: the server has acked neither");
+    }
+
+    private static String hello(long ack) {
+        return "[\"hello\",{\"v\":1,\"page\":\"page-1\",\"heartbeat\":15000,\"ack\":" + ack + "}]";
     }
 
     @Test

@@ -1,17 +1,10 @@
 package dev.pagewire.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pagewire.CallHandler;
-import dev.pagewire.Channel;
 import dev.pagewire.ChannelRequest;
-import dev.pagewire.EventHandler;
 import dev.pagewire.Page;
 import dev.pagewire.internal.protocol.DataFrame;
 import dev.pagewire.internal.protocol.Frame;
-import java.time.Duration;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +13,14 @@ import org.slf4j.LoggerFactory;
  * A channel a page opened to an endpoint on its own connection (docs/PROTOCOL.md §12.1): one
  * endpoint instance, numbered within its page, whose frames travel in the page's one sequence.
  * Opening (authorizer, then {@code chok}, then the endpoint's handler) runs on the channel's own
- * mailbox, ahead of the channel's first event.
+ * mailbox, ahead of the channel's first event. What it does as a {@link dev.pagewire.Channel}
+ * like its page (handlers, calls, emits, topics) is in {@link AbstractChannel}.
  *
  * <p>Called from the page's network thread only to queue work ({@link #deliver}, {@link #start},
  * {@link #endedQuietly}); nothing here sends or takes a lock of the page while the network
  * thread holds the page's receipts.
  */
-final class EndpointChannel implements Channel, TopicMember {
+final class EndpointChannel extends AbstractChannel {
 
     private static final Logger log = LoggerFactory.getLogger(EndpointChannel.class);
 
@@ -36,22 +30,24 @@ final class EndpointChannel implements Channel, TopicMember {
     private final long number;
     private final String path;
     private final JsonNode params;
-    private final Handlers handlers;
-    private final Memberships topics;
     private final Hooks closeHooks = new Hooks();
     private final AtomicReference<State> state = new AtomicReference<>(State.OPENING);
 
     EndpointChannel(LivePage page, long number, String path, JsonNode params) {
+        super(page.application());
         this.page = page;
         this.number = number;
         this.path = path;
         this.params = params;
-        this.handlers = new Handlers(page.application(), this, this::send, this::isClosed);
-        this.topics = new Memberships(page.application().topics(), this, this::isClosed);
     }
 
     long number() {
         return number;
+    }
+
+    @Override
+    App application() {
+        return page.application();
     }
 
     /**
@@ -162,56 +158,6 @@ final class EndpointChannel implements Channel, TopicMember {
     @Override
     public Page page() {
         return page;
-    }
-
-    @Override
-    public void on(String event, EventHandler handler) {
-        handlers.on(event, handler);
-    }
-
-    @Override
-    public void handle(String name, CallHandler handler) {
-        handlers.handle(name, handler);
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> call(String name, Object args) {
-        return call(name, args, page.application().settings().callTimeout());
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
-        return handlers.call(name, args, timeout);
-    }
-
-    @Override
-    public void emit(String event, Object data) {
-        send(page.application().codec().event(event, data));
-    }
-
-    @Override
-    public void emit(String event, byte[] bytes) {
-        send(page.application().codec().binaryEvent(event, Objects.requireNonNull(bytes, "bytes")));
-    }
-
-    @Override
-    public void join(String topic) {
-        join(topic, null);
-    }
-
-    @Override
-    public void join(String topic, Object presence) {
-        topics.join(topic, presence);
-    }
-
-    @Override
-    public void leave(String topic) {
-        topics.leave(topic);
-    }
-
-    @Override
-    public Set<String> topics() {
-        return topics.topics();
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.pagewire.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.pagewire.CallHandler;
-import dev.pagewire.EventHandler;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.internal.protocol.DataFrame;
@@ -11,21 +9,19 @@ import dev.pagewire.internal.protocol.Frame;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.OutFrame;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live {@link Page}: its handlers, topics, lifecycle, numbered outbound and inbound sides
- * ({@link Outbox}, {@link Receipts}), and the channels it opened to endpoints ({@link PageChannels}).
- * State transitions hold the page's monitor briefly; handlers and hooks run on the page's
- * {@link Handlers}' mailbox.
+ * The live {@link Page}: its lifecycle, numbered outbound and inbound sides ({@link Outbox},
+ * {@link Receipts}), and the channels it opened to endpoints ({@link PageChannels}). What it does
+ * as a {@link dev.pagewire.Channel} like those channels (handlers, calls, emits, topics) is in
+ * {@link AbstractChannel}. State transitions hold the page's monitor briefly; handlers and hooks
+ * run on the page's {@link Handlers}' mailbox.
  */
-final class LivePage implements Page, TopicMember {
+final class LivePage extends AbstractChannel implements Page {
 
     private static final Logger log = LoggerFactory.getLogger(LivePage.class);
 
@@ -35,11 +31,9 @@ final class LivePage implements Page, TopicMember {
     private final String id;
     private final String path;
     private final JsonNode params;
-    private final Handlers handlers;
     private final Outbox outbox;
     private final Receipts receipts;
     private final PageChannels channels;
-    private final Memberships topics;
     private final Hooks connectHooks = new Hooks();
     private final Hooks disconnectHooks = new Hooks();
     private final Hooks closeHooks = new Hooks();
@@ -56,16 +50,15 @@ final class LivePage implements Page, TopicMember {
 
     /** A page; {@code params} are those of an endpoint connection's open (docs/PROTOCOL.md §12.2). */
     LivePage(App app, String id, String path, JsonNode params) {
+        super(app);
         this.app = app;
         this.id = id;
         this.path = path;
         this.params = Objects.requireNonNull(params, "params");
         var s = app.settings();
-        this.handlers = new Handlers(app, this, this::send, this::isClosed);
         this.receipts = new Receipts(app.scheduler(), this::sendAck);
         this.outbox = new Outbox(app.codec(), s.maxOutboundBytes(), s.maxReplayFrames(), s.maxReplayBytes(), receipts);
         this.channels = new PageChannels(this);
-        this.topics = new Memberships(app.topics(), this, this::isClosed);
     }
 
     @Override
@@ -91,56 +84,6 @@ final class LivePage implements Page, TopicMember {
     @Override
     public String memberId() {
         return id;
-    }
-
-    @Override
-    public void on(String event, EventHandler handler) {
-        handlers.on(event, handler);
-    }
-
-    @Override
-    public void handle(String name, CallHandler handler) {
-        handlers.handle(name, handler);
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> call(String name, Object args) {
-        return call(name, args, app.settings().callTimeout());
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
-        return handlers.call(name, args, timeout);
-    }
-
-    @Override
-    public void emit(String event, Object data) {
-        send(app.codec().event(event, data));
-    }
-
-    @Override
-    public void emit(String event, byte[] bytes) {
-        send(app.codec().binaryEvent(event, Objects.requireNonNull(bytes, "bytes")));
-    }
-
-    @Override
-    public void join(String topic) {
-        join(topic, null);
-    }
-
-    @Override
-    public void join(String topic, Object presence) {
-        topics.join(topic, presence);
-    }
-
-    @Override
-    public void leave(String topic) {
-        topics.leave(topic);
-    }
-
-    @Override
-    public Set<String> topics() {
-        return topics.topics();
     }
 
     @Override
@@ -369,6 +312,7 @@ final class LivePage implements Page, TopicMember {
     }
 
     /** The application, with its internals (the public {@link #app()} is its API). */
+    @Override
     App application() {
         return app;
     }

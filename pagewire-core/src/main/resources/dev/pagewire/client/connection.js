@@ -428,7 +428,7 @@ export class PagewireClient {
     switch (frame[0]) {
       case 'ping': return transport.send(PONG); // on the connection that asked
       case 'pong': return undefined;
-      case 'ack': return this.#seq.acked(frame[1]); // acks only let go of kept frames: no order needed
+      case 'ack': return void this.#acked(frame[1]); // acks only let go of kept frames: no order needed
       case 'hello': return fromUpgrade ? this.#onUpgradeHello(upgrade, frame[1]) : this.#onHello(frame[1]);
       default:
         if (fromUpgrade) return void upgrade.buffer.push(frame);
@@ -452,12 +452,26 @@ export class PagewireClient {
     if (!Number.isInteger(seq) || seq <= 0 || (ack !== undefined && !Number.isInteger(ack))) {
       return this.#protocolError(`a malformed sequence number in a ${frame[0]} frame`);
     }
-    if (ack !== undefined) this.#seq.acked(ack);
+    if (ack !== undefined && !this.#acked(ack)) return undefined;
     switch (this.#seq.receive(seq)) {
       case 'new': return this.#deliver(frame);
       case 'duplicate': return undefined;
       default: return this.#protocolError(`a sequence gap: expected ${this.#seq.received + 1}, got ${seq}`);
     }
+  }
+
+  /**
+   * The server's ack (an `ack` frame, piggybacked, or in hello). One above the last number the
+   * client handed out is malformed (PROTOCOL.md §10.2): nothing kept is let go on its strength, and
+   * the connection ends with 4400. False then.
+   */
+  #acked(ack) {
+    if (Number.isInteger(ack) && ack > this.#seq.lastSent) {
+      this.#protocolError(`an ack of ${ack} from the server, above the ${this.#seq.lastSent} frames sent`);
+      return false;
+    }
+    this.#seq.acked(ack);
+    return true;
   }
 
   #protocolError(reason) {
@@ -513,6 +527,7 @@ export class PagewireClient {
         this.#memory.remember(name);
       }
     }
+    if (!this.#acked(hello.ack)) return;
     // Resent before the state change is announced, so an event emitted by a "connected" listener
     // goes out after the ones that waited (PROTOCOL.md §10.3).
     this.#seq.resume(hello.ack, this.#openedWith);
@@ -759,6 +774,7 @@ export class PagewireClient {
     this.#transport = upgrade.socket;
     this.#openedWith = upgrade.openedWith;
     this.#applyHello(upgrade.hello);
+    if (!this.#acked(upgrade.hello.ack)) return;
     // The WebSocket resumes where its hello says the server is: what the server lacks goes again.
     this.#seq.resume(upgrade.hello.ack, upgrade.openedWith);
     for (const frame of upgrade.buffer) {

@@ -132,7 +132,13 @@ export class Sequencer {
     this.#retained = [];
   }
 
-  /** The server acked every frame up to `ack` (an `ack` frame, piggybacked, or in hello). */
+  /** @returns {number} the last number handed out: an ack from the server above it is malformed (§10.2) */
+  get lastSent() { return this.#nextSeq - 1; }
+
+  /**
+   * The server acked every frame up to `ack` (an `ack` frame, piggybacked, or in hello); the
+   * caller checked it against {@link lastSent}.
+   */
   acked(ack) {
     if (!Number.isInteger(ack) || ack <= 0) return;
     let i = 0;
