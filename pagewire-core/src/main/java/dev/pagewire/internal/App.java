@@ -181,6 +181,11 @@ public final class App implements Pagewire, Protocol {
     }
 
     @Override
+    public String injectClient(String html, Page page, String contextPath) {
+        return HtmlInjector.inject(html, clientScript(page, contextPath));
+    }
+
+    @Override
     public Topic topic(String name) {
         return topics.topic(name);
     }
@@ -210,6 +215,11 @@ public final class App implements Pagewire, Protocol {
     @Override
     public boolean handle(HttpExchange exchange) {
         return router.handle(exchange);
+    }
+
+    @Override
+    public boolean claims(HttpExchange exchange) {
+        return router.claims(exchange);
     }
 
     @Override

@@ -44,7 +44,10 @@ public interface HttpExchange {
     /** The peer address of the connection (a proxy's address when behind one). */
     InetSocketAddress remoteAddress();
 
-    /** The whole request body; empty when there is none. Never modify it. */
+    /**
+     * The whole request body; empty when there is none. Never modify it. Read by the adapter before
+     * {@link Protocol#handle} (within its own size limit), so this never blocks.
+     */
     byte[] body();
 
     /**
@@ -62,7 +65,9 @@ public interface HttpExchange {
     ResponseStream stream(int status, HttpResponse.Headers headers);
 
     /**
-     * Accepts this request's WebSocket upgrade: the adapter completes the RFC 6455 handshake with its
+     * Accepts this request's WebSocket upgrade. Called, if at all, on the thread that called
+     * {@link Protocol#handle}, before that returns (containers upgrade only while they process the
+     * request). The adapter completes the RFC 6455 handshake with its
      * own WebSocket layer (answering a malformed handshake itself with an HTTP error), sized by the
      * application's settings ({@code maxMessageBytes}, {@code compression}), and then, on the new
      * connection's own thread and before any of its messages are delivered, calls

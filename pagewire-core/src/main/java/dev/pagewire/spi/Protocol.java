@@ -45,6 +45,14 @@ public interface Protocol {
     String clientScript(Page page, String contextPath);
 
     /**
+     * {@code html} with {@link #clientScript(Page, String)} put where the protocol puts it in rendered
+     * pages: right after the opening {@code <head>} tag (failing that, after {@code <html>} or the
+     * doctype, failing that first). For adapters that inject the client into HTML the application
+     * rendered itself.
+     */
+    String injectClient(String html, Page page, String contextPath);
+
+    /**
      * Takes one HTTP request. Never blocks: work that may block (rendering, endpoint authorizers, file
      * reads) runs on virtual threads, and the answer comes later through the exchange, from any thread.
      *
@@ -53,6 +61,14 @@ public interface Protocol {
      *     touched: the adapter passes it on (a servlet filter's chain) or answers {@code 404}
      */
     boolean handle(HttpExchange exchange);
+
+    /**
+     * Whether {@link #handle} would take this request, judged from its method, target and headers
+     * alone: never reads the body, answers nothing. An adapter in front of an application (a servlet
+     * filter) asks first, so that it reads a body only for Pagewire's own requests and passes every
+     * other request on untouched. Never blocks.
+     */
+    boolean claims(HttpExchange exchange);
 
     /**
      * Called on an I/O thread that reads many requests in one pass (an event loop): from then on the

@@ -79,6 +79,15 @@ public final class Router {
         return true;
     }
 
+    /** See {@link dev.pagewire.spi.Protocol#claims}. */
+    public boolean claims(HttpExchange exchange) {
+        try {
+            return route(Request.of(exchange)) != null;
+        } catch (IllegalArgumentException e) {
+            return false; // a target Pagewire cannot read is the application's to answer
+        }
+    }
+
     /** The name of the route a request takes, or {@code null} when it is not Pagewire's (tests). */
     String routeOf(HttpExchange exchange) {
         Route route = route(Request.of(exchange));

@@ -90,6 +90,9 @@ class RouterTest {
     void aRequestThatIsNotPagewiresIsLeftUntouched() {
         start();
         FakeExchange other = FakeExchange.get("/elsewhere");
+        assertFalse(app.claims(other));
+        assertTrue(app.claims(FakeExchange.get("/chat")));
+        assertFalse(app.claims(FakeExchange.get("/chat%zz")), "a target Pagewire cannot read is the application's");
         assertFalse(app.handle(other));
         assertFalse(other.answered(Duration.ofMillis(50)));
     }

@@ -112,6 +112,11 @@ class AutobahnConformanceTest {
         }
 
         @Override
+        public boolean claims(HttpExchange exchange) {
+            return exchange.target().equals(path) || app.claims(exchange);
+        }
+
+        @Override
         public boolean handle(HttpExchange exchange) {
             if (!exchange.target().equals(path)) {
                 return app.handle(exchange);
@@ -128,6 +133,11 @@ class AutobahnConformanceTest {
         @Override
         public String clientScript(Page page, String contextPath) {
             return app.clientScript(page, contextPath);
+        }
+
+        @Override
+        public String injectClient(String html, Page page, String contextPath) {
+            return app.injectClient(html, page, contextPath);
         }
     }
 

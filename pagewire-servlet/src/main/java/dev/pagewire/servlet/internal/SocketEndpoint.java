@@ -1,0 +1,98 @@
+package dev.pagewire.servlet.internal;
+
+import dev.pagewire.Settings;
+import dev.pagewire.spi.WebSocketHandler;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container's side of one page WebSocket: made per upgrade ({@link #config}), it sizes the
+ * container's message limits from the application's settings, wraps the session as a
+ * {@link ServletWebSocketConnection}, and feeds whole messages to the protocol's session, in order.
+ * Public only because Jakarta WebSocket containers refuse endpoint classes that are not.
+ */
+public final class SocketEndpoint extends Endpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketEndpoint.class);
+
+    private final WebSocketHandler handler;
+    private final Settings settings;
+    private volatile dev.pagewire.spi.Session session;
+
+    private SocketEndpoint(WebSocketHandler handler, Settings settings) {
+        this.handler = handler;
+        this.settings = settings;
+    }
+
+    /**
+     * The endpoint configuration of one upgrade: this endpoint for {@code handler}, no origin check
+     * of the container's own (the protocol made it), and {@code permessage-deflate} only when the
+     * settings offer compression.
+     */
+    static ServerEndpointConfig config(WebSocketHandler handler, Settings settings) {
+        SocketEndpoint endpoint = new SocketEndpoint(handler, settings);
+        return ServerEndpointConfig.Builder.create(SocketEndpoint.class, "/")
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> endpointClass) {
+                        return endpointClass.cast(endpoint);
+                    }
+
+                    @Override
+                    public boolean checkOrigin(String originHeaderValue) {
+                        return true;
+                    }
+
+                    @Override
+                    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+                        return settings.compression() ? super.getNegotiatedExtensions(installed, requested) : List.of();
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public void onOpen(Session socket, EndpointConfig config) {
+        int max = settings.maxMessageBytes();
+        socket.setMaxTextMessageBufferSize(max);
+        socket.setMaxBinaryMessageBufferSize(max);
+        socket.setMaxIdleTimeout(0); // the protocol's heartbeats and idle timeout watch the connection
+        ServletWebSocketConnection connection = new ServletWebSocketConnection(socket);
+        dev.pagewire.spi.Session s = handler.open(connection);
+        session = s;
+        socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) s::text);
+        socket.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) buffer -> {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            s.binary(bytes);
+        });
+    }
+
+    @Override
+    public void onClose(Session socket, CloseReason reason) {
+        dev.pagewire.spi.Session s = session;
+        if (s != null) {
+            session = null;
+            s.closed();
+        }
+    }
+
+    @Override
+    public void onError(Session socket, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("WebSocket {} ended: {}", socket.getId(), cause.toString());
+        } else {
+            log.debug("WebSocket {} failed: {}", socket.getId(), cause.toString());
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.pagewire.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pagewire.Page;
+import dev.pagewire.Pagewire;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The Servlet adapter in real containers, at its seam: each kind of Pagewire request through the
+ * filter, and the application's own requests past it, on Tomcat and Jetty (and Netty beside them,
+ * the same assertions).
+ */
+class ServletAdapterTest {
+
+    private static final Pattern TOKEN = Pattern.compile("data-pagewire-token=\"([^\"]+)\"");
+    private static final Pattern CONN = Pattern.compile("\\[\"open\",\"([^\"]+)\"\\]");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+    private Pagewire app;
+    private RunningServer server;
+
+    /** The application's own servlet: a view rendered by its own code, and a plain text page. */
+    private static final class AppServlet extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getRequestURI().startsWith("/orders/")) {
+                Page page = PagewireFilter.page(request);
+                page.on("say", e -> page.emit("said", e.data()));
+                response.setContentType("text/html; charset=utf-8");
+                response.getWriter().write("<!doctype html><html><head><title>order</title></head><body>é</body></html>");
+            } else if (request.getRequestURI().equals("/plain")) {
+                response.setContentType("text/plain; charset=utf-8");
+                response.setContentLength(6);
+                response.getWriter().write("plain\n");
+            } else {
+                response.sendError(404);
+            }
+        }
+    }
+
+    private void start(Servers kind) {
+        app = Pagewire.create(s -> s.pollTimeout(Duration.ofMillis(500)));
+        app.page("/chat", (request, page) -> {
+            page.on("say", e -> page.emit("said", e.data()));
+            return "<html><head></head><body>chat</body></html>";
+        });
+        app.endpoint("/stats", channel -> channel.emit("hello", "stats"));
+        server = kind.start(app, Servers.Options.defaults().withServlet(new AppServlet()));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(WAIT)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String token(String html) {
+        Matcher m = TOKEN.matcher(html);
+        assertTrue(m.find(), "no token in " + html);
+        return m.group(1);
+    }
+
+    private String render(String path) throws Exception {
+        HttpResponse<String> page = get(path);
+        assertEquals(200, page.statusCode(), page.body());
+        return token(page.body());
+    }
+
+    /** A WebSocket client that keeps every text message. */
+    private static final class Texts implements WebSocket.Listener {
+        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        volatile WebSocket ws;
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            received.add("closed " + code + " " + reason);
+            return null;
+        }
+
+        String next() throws InterruptedException {
+            String s = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(s != null, "no message within " + WAIT);
+            return s;
+        }
+    }
+
+    private Texts webSocket(String pathAndQuery) throws Exception {
+        Texts texts = new Texts();
+        URI uri = URI.create("ws://127.0.0.1:" + server.port() + pathAndQuery);
+        WebSocket ws;
+        try {
+            ws = http.newWebSocketBuilder().buildAsync(uri, texts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                throw new AssertionError("handshake refused: " + h.getResponse().statusCode() + " " + h.getResponse().body(), e);
+            }
+            throw e;
+        }
+        closers.add(() -> ws.abort());
+        texts.ws = ws;
+        return texts;
+    }
+
+    private final java.util.List<Runnable> closers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeSockets() {
+        closers.forEach(Runnable::run);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aPageRouteRendersWithItsClientAndTheClientFilesAreServed(Servers kind) throws Exception {
+        start(kind);
+        HttpResponse<String> page = get("/chat");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<script type=\"module\" src=\"/_pagewire/client.js\""), page.body());
+        HttpResponse<String> client = get("/_pagewire/client.js");
+        assertEquals(200, client.statusCode());
+        assertTrue(client.headers().firstValue("content-type").orElse("").startsWith("text/javascript"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Servers.class, names = {"TOMCAT", "JETTY"})
+    void theApplicationsOwnRequestsPassThroughUntouched(Servers kind) throws Exception {
+        start(kind);
+        HttpResponse<String> plain = get("/plain");
+        assertEquals(200, plain.statusCode());
+        assertEquals("plain\n", plain.body());
+        assertEquals("6", plain.headers().firstValue("content-length").orElse(""));
+        assertEquals(404, get("/nowhere").statusCode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void eventsTravelBothWaysOverWebSocket(Servers kind) throws Exception {
+        start(kind);
+        String token = render("/chat");
+        Texts ws = webSocket("/chat?pagewire=" + token);
+        assertTrue(ws.next().startsWith("[\"hello\""));
+        ws.ws.sendText("[\"ev\",\"say\",\"hi\",1]", true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(ws.next().startsWith("[\"ev\",\"said\",\"hi\""));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aWebSocketWithAForgedTokenIsClosedWith4401(Servers kind) throws Exception {
+        start(kind);
+        Texts ws = webSocket("/chat?pagewire=v1.forged");
+        assertEquals("closed 4401 invalid page token", ws.next());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aForeignOriginIsRefused(Servers kind) throws Exception {
+        start(kind);
+        String token = render("/chat");
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(
+                        server.uri().resolve("/chat?pagewire=" + token + "&transport=longpolling"))
+                .header("Origin", "https://evil.example").timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void longPollingCarriesEventsBothWays(Servers kind) throws Exception {
+        start(kind);
+        String token = render("/chat");
+        String base = "/chat?pagewire=" + token;
+        HttpResponse<String> opened = get(base + "&transport=longpolling");
+        assertEquals(200, opened.statusCode());
+        Matcher m = CONN.matcher(opened.body());
+        assertTrue(m.find(), opened.body());
+        String conn = m.group(1);
+        var poll = http.sendAsync(HttpRequest.newBuilder(server.uri().resolve(base + "&conn=" + conn)).timeout(WAIT)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, post(base + "&conn=" + conn, "[\"ev\",\"say\",\"lp\",1]").statusCode());
+        String delivered = poll.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).body();
+        for (int i = 0; i < 5 && !delivered.contains("said"); i++) {
+            delivered = get(base + "&conn=" + conn).body(); // an empty answer may come first
+        }
+        assertTrue(delivered.contains("[\"ev\",\"said\",\"lp\""), delivered);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void sseStreamsFramesAsTheyAreSent(Servers kind) throws Exception {
+        start(kind);
+        String token = render("/chat");
+        String base = "/chat?pagewire=" + token;
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpResponse<Stream<String>> sse = http.send(HttpRequest.newBuilder(server.uri().resolve(base + "&transport=sse"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        assertTrue(sse.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        Thread reader = Thread.ofVirtual().start(() -> sse.body().forEach(lines::add));
+        closers.add(reader::interrupt);
+        String conn = null;
+        while (conn == null) {
+            String line = lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(line != null, "no open frame");
+            Matcher m = CONN.matcher(line);
+            if (m.find()) {
+                conn = m.group(1);
+            }
+        }
+        assertEquals(204, post(base + "&conn=" + conn, "[\"ev\",\"say\",\"sse\",1]").statusCode());
+        String line;
+        do {
+            line = lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(line != null, "no said event on the stream");
+        } while (!line.startsWith("data: [\"ev\",\"said\",\"sse\""));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Servers.class, names = {"TOMCAT", "JETTY"})
+    void aViewRenderedByTheApplicationGetsItsPageAndItsChannel(Servers kind) throws Exception {
+        start(kind);
+        HttpResponse<String> view = get("/orders/42");
+        assertEquals(200, view.statusCode());
+        assertTrue(view.body().startsWith("<!doctype html><html><head><script type=\"module\""), view.body());
+        assertTrue(view.body().endsWith("<title>order</title></head><body>é</body></html>"), view.body());
+        assertEquals(String.valueOf(view.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                view.headers().firstValue("content-length").orElse(""));
+        Texts ws = webSocket("/orders/42?pagewire=" + token(view.body()));
+        assertTrue(ws.next().startsWith("[\"hello\""));
+        ws.ws.sendText("[\"ev\",\"say\",\"own\",1]", true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(ws.next().startsWith("[\"ev\",\"said\",\"own\""));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void anEndpointOpensOverPost(Servers kind) throws Exception {
+        start(kind);
+        HttpResponse<String> opened = http.send(HttpRequest.newBuilder(server.uri().resolve("/stats"))
+                .header("Content-Type", "application/json").timeout(WAIT)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"params\":{}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, opened.statusCode(), opened.body());
+        assertTrue(opened.body().contains("\"token\":\"v1."), opened.body());
+    }
+}

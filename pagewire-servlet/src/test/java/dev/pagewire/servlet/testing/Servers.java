@@ -1,0 +1,87 @@
+package dev.pagewire.servlet.testing;
+
+import dev.pagewire.Pagewire;
+import dev.pagewire.netty.PagewireServer;
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+
+/**
+ * The servers Pagewire runs on, each able to serve an application for a test: the embedded Netty
+ * server, and the Servlet adapter in embedded Tomcat 11 and Jetty 12.1. Suites take a {@code Servers}
+ * parameter to prove each guarantee on every server.
+ */
+public enum Servers {
+
+    NETTY {
+        @Override
+        public RunningServer start(Pagewire app, Options options) {
+            PagewireServer server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0).webSocket(options.webSocket()));
+            return new RunningServer() {
+                @Override
+                public String name() {
+                    return "netty";
+                }
+
+                @Override
+                public URI uri() {
+                    return URI.create("http://127.0.0.1:" + server.port() + "/");
+                }
+
+                @Override
+                public void close() {
+                    server.close();
+                }
+            };
+        }
+    },
+
+    TOMCAT {
+        @Override
+        public RunningServer start(Pagewire app, Options options) {
+            return EmbeddedTomcat.start(app, options);
+        }
+    },
+
+    JETTY {
+        @Override
+        public RunningServer start(Pagewire app, Options options) {
+            return EmbeddedJetty.start(app, options);
+        }
+    };
+
+    /**
+     * How to start a server.
+     *
+     * @param webSocket whether WebSocket upgrades are possible (off: as a network that breaks them)
+     * @param servlet the application's own servlet for every path Pagewire does not take, or
+     *     {@code null} for one that answers 404 (ignored by Netty, which has no application of its own)
+     */
+    public record Options(boolean webSocket, HttpServlet servlet) {
+
+        public static Options defaults() {
+            return new Options(true, null);
+        }
+
+        public Options withWebSocket(boolean on) {
+            return new Options(on, servlet);
+        }
+
+        public Options withServlet(HttpServlet s) {
+            return new Options(webSocket, s);
+        }
+    }
+
+    /** Starts serving {@code app} on a free loopback port with the default options. */
+    public RunningServer start(Pagewire app) {
+        return start(app, Options.defaults());
+    }
+
+    /** Starts serving {@code app} on a free loopback port. */
+    public abstract RunningServer start(Pagewire app, Options options);
+
+    /** The name in lower case, as test names show it. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
