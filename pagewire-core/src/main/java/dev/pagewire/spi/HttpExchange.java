@@ -78,7 +78,8 @@ public interface HttpExchange {
 
     /**
      * Runs {@code task} once if the client's connection closes before the response (or stream) ends,
-     * e.g. a long-poll the browser aborted; never after the response ended. Any thread.
+     * e.g. a long-poll the browser aborted; never after the response ended, and never inside a call
+     * of this exchange's methods (as {@link ResponseStream#onClosed}).
      */
     void onAbort(Runnable task);
 }

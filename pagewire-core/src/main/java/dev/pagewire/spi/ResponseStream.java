@@ -18,7 +18,9 @@ public interface ResponseStream {
 
     /**
      * Runs {@code task} once when the stream is over: ended, or the client's connection closed or
-     * failed. Runs at once if it is over already. Any thread.
+     * failed; soon if it is over already. Never inside a call of {@link #write} or {@link #end}: the
+     * adapter runs it afterwards, on a thread of its own, because the protocol calls those methods
+     * while holding its locks and the task takes them again.
      */
     void onClosed(Runnable task);
 }

@@ -40,7 +40,11 @@ final class LoopWriter implements Runnable {
             return writer;
         }
         return WRITERS.computeIfAbsent(loop, l -> {
-            l.terminationFuture().addListener(f -> WRITERS.remove(l));
+            try {
+                l.terminationFuture().addListener(f -> WRITERS.remove(l));
+            } catch (UnsupportedOperationException e) {
+                // A loop that never terminates (Netty's EmbeddedEventLoop in tests): nothing to forget.
+            }
             return new LoopWriter(l);
         });
     }

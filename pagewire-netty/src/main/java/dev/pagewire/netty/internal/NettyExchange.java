@@ -98,7 +98,7 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) ctx.channel().remoteAddress();
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
     }
 
     @Override
@@ -196,7 +196,7 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public void onAbort(Runnable task) {
-        GenericFutureListener<Future<? super Void>> listener = f -> task.run();
+        GenericFutureListener<Future<? super Void>> listener = f -> NettyStream.later(ctx.channel(), task);
         abortListener = listener;
         ctx.channel().closeFuture().addListener(listener);
     }

@@ -90,7 +90,17 @@ final class NettyStream implements ResponseStream {
 
     @Override
     public void onClosed(Runnable task) {
-        channel.closeFuture().addListener(f -> task.run());
+        // A write can fail and close the channel right inside write(): the task runs after it.
+        channel.closeFuture().addListener(f -> later(channel, task));
+    }
+
+    /** Runs {@code task} as the event loop's next task, or on its own thread once the loop is gone. */
+    static void later(Channel channel, Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException e) {
+            Thread.ofVirtual().start(task);
+        }
     }
 
     /** Runs {@code task} on the channel's event loop; {@code false} if that loop is gone. */

@@ -245,7 +245,7 @@ public final class ServletExchange implements HttpExchange {
             }
         }
         if (now) {
-            task.run();
+            Thread.ofVirtual().start(task);
         }
     }
 
@@ -275,7 +275,10 @@ public final class ServletExchange implements HttpExchange {
             tasks = List.copyOf(onAbort);
             onAbort.clear();
         }
-        tasks.forEach(Runnable::run);
+        if (!tasks.isEmpty()) {
+            // Never inside the protocol's own call of respond (it holds its locks there).
+            Thread.ofVirtual().start(() -> tasks.forEach(Runnable::run));
+        }
     }
 
     /** The async request's end: complete (answered), or broken off by the client or the container. */

@@ -72,7 +72,7 @@ final class ServletStream implements ResponseStream {
             }
         }
         if (now) {
-            task.run();
+            Thread.ofVirtual().start(task);
         }
     }
 
@@ -87,6 +87,7 @@ final class ServletStream implements ResponseStream {
             onClosed.clear();
         }
         writer.end();
-        tasks.forEach(Runnable::run);
+        // Never inside the protocol's own call of write or end (it holds its locks there).
+        Thread.ofVirtual().start(() -> tasks.forEach(Runnable::run));
     }
 }
