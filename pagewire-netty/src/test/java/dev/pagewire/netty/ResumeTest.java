@@ -1,5 +1,7 @@
 package dev.pagewire.netty;
 
+import dev.pagewire.netty.testing.TestFallback;
+import dev.pagewire.netty.testing.TestSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -278,6 +278,38 @@ class ServletAdapterTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Servers.class, names = {"TOMCAT", "JETTY"})
+    void installingAfterTheContextStartedFailsLoudly(Servers kind) throws Exception {
+        jakarta.servlet.ServletContext[] context = new jakarta.servlet.ServletContext[1];
+        app = Pagewire.create();
+        server = kind.start(app, Servers.Options.defaults().withServlet(new HttpServlet() {
+            @Override
+            public void init() {
+                context[0] = getServletContext();
+            }
+        }));
+        assertEquals(405, get("/anything").statusCode(), "a servlet without doGet: initialised by now");
+        IllegalStateException late = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> PagewireFilter.install(context[0], app));
+        assertTrue(late.getMessage().startsWith("PagewireFilter.install came too late"), late.getMessage());
+        assertTrue(late.getMessage().contains("ServletContextListener"), late.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void pageOutsideTheFilterSaysHowToInstallIt() {
+        HttpServletRequest request = (HttpServletRequest) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRequestURI" -> "/x";
+                    case "getAttribute" -> null;
+                    default -> null;
+                });
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> PagewireFilter.page(request));
+        assertTrue(e.getMessage().contains("PagewireFilter.install(servletContext, app)"), e.getMessage());
+    }
+
+    @ParameterizedTest
     @EnumSource(Servers.class)
     void anEndpointOpensOverPost(Servers kind) throws Exception {
         start(kind);

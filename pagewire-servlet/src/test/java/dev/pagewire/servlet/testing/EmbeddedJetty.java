@@ -19,6 +19,7 @@ public final class EmbeddedJetty implements RunningServer {
 
     private final Server server;
     private final URI uri;
+    private boolean closed;
 
     private EmbeddedJetty(Server server, int port) {
         this.server = server;
@@ -29,7 +30,7 @@ public final class EmbeddedJetty implements RunningServer {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setPort(options.port());
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -61,7 +62,11 @@ public final class EmbeddedJetty implements RunningServer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             server.stop();
         } catch (Exception e) {

@@ -24,6 +24,7 @@ public final class EmbeddedTomcat implements RunningServer {
     private final Tomcat tomcat;
     private final Path baseDir;
     private final URI uri;
+    private boolean closed;
 
     private EmbeddedTomcat(Tomcat tomcat, Path baseDir, int port) {
         this.tomcat = tomcat;
@@ -41,7 +42,7 @@ public final class EmbeddedTomcat implements RunningServer {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector();
-        connector.setPort(0);
+        connector.setPort(options.port());
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());
@@ -72,7 +73,11 @@ public final class EmbeddedTomcat implements RunningServer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             tomcat.stop();
             tomcat.destroy();

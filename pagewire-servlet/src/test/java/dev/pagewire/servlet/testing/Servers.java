@@ -15,7 +15,8 @@ public enum Servers {
     NETTY {
         @Override
         public RunningServer start(Pagewire app, Options options) {
-            PagewireServer server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0).webSocket(options.webSocket()));
+            PagewireServer server = PagewireServer.start(app,
+                    s -> s.host("127.0.0.1").port(options.port()).webSocket(options.webSocket()));
             return new RunningServer() {
                 @Override
                 public String name() {
@@ -55,19 +56,25 @@ public enum Servers {
      * @param webSocket whether WebSocket upgrades are possible (off: as a network that breaks them)
      * @param servlet the application's own servlet for every path Pagewire does not take, or
      *     {@code null} for one that answers 404 (ignored by Netty, which has no application of its own)
+     * @param port the port to bind; 0 picks a free one
      */
-    public record Options(boolean webSocket, HttpServlet servlet) {
+    public record Options(boolean webSocket, HttpServlet servlet, int port) {
 
         public static Options defaults() {
-            return new Options(true, null);
+            return new Options(true, null, 0);
         }
 
         public Options withWebSocket(boolean on) {
-            return new Options(on, servlet);
+            return new Options(on, servlet, port);
         }
 
         public Options withServlet(HttpServlet s) {
-            return new Options(webSocket, s);
+            return new Options(webSocket, s, port);
+        }
+
+        /** The same port again (a server restarted on the origin a browser already knows). */
+        public Options withPort(int p) {
+            return new Options(webSocket, servlet, p);
         }
     }
 

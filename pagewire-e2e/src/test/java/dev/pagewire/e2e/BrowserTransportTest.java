@@ -1,4 +1,4 @@
-package dev.pagewire.netty;
+package dev.pagewire.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
+import dev.pagewire.netty.testing.EchoApp;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import dev.pagewire.netty.testing.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +17,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
 
 /**
- * The browser client's transports and its negotiation in a real Chromium against the embedded
- * server: each transport carries everything, a blocked WebSocket falls back by itself and the
+ * The browser client's transports and its negotiation in a real Chromium, on every server (the
+ * embedded Netty server, Tomcat and Jetty): each transport carries everything, a blocked WebSocket falls back by itself and the
  * fallback is remembered, and a page on a fallback upgrades to WebSocket without losing or
  * reordering a single event in either direction.
  */
@@ -45,24 +50,26 @@ class BrowserTransportTest {
         return app;
     }
 
-    private PagewireServer serve(EchoApp app, Consumer<ServerSettings.Builder> settings) {
-        PagewireServer server = PagewireServer.start(app.app, s -> {
-            s.host("127.0.0.1").port(0);
-            settings.accept(s);
-        });
+    private RunningServer serve(Servers kind, EchoApp app, Servers.Options options) {
+        RunningServer server = kind.start(app.app, options);
         closing.add(server);
         return server;
+    }
+
+    static Stream<Arguments> serversAndTransports() {
+        return Stream.of(Servers.values()).flatMap(server -> Stream.of("websocket", "sse", "longpolling")
+                .map(transport -> Arguments.of(server, transport)));
     }
 
     private static void awaitConnected(Page page) {
         page.waitForFunction("() => window.pagewire && window.pagewire.state === 'connected'");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"websocket", "sse", "longpolling"})
-    void aForcedTransportCarriesEventsBothWaysAndBinary(String transport) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("serversAndTransports")
+    void aForcedTransportCarriesEventsBothWaysAndBinary(Servers kind, String transport) throws Exception {
         EchoApp app = app(s -> {});
-        PagewireServer server = serve(app, s -> {});
+        RunningServer server = serve(kind, app, Servers.Options.defaults());
         Page page = chromium.newContext().newPage();
         page.navigate(server.uri().resolve("/t?pagewire-transport=" + transport).toString());
         awaitConnected(page);
@@ -80,10 +87,11 @@ class BrowserTransportTest {
         assertEquals(List.of(List.of(250, 2, 1)), page.evaluate("() => bytes"));
     }
 
-    @Test
-    void aBlockedWebSocketFallsBackToSseByItselfAndTheNextPageStartsThere() {
-        PagewireServer server = serve(app(s -> s.connectTimeout(Duration.ofSeconds(2))
-                .upgradeAfter(Duration.ofMinutes(5))), s -> s.webSocket(false));
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aBlockedWebSocketFallsBackToSseByItselfAndTheNextPageStartsThere(Servers kind) {
+        RunningServer server = serve(kind, app(s -> s.connectTimeout(Duration.ofSeconds(2))
+                .upgradeAfter(Duration.ofMinutes(5))), Servers.Options.defaults().withWebSocket(false));
         BrowserContext context = chromium.newContext();
         Page first = context.newPage();
         first.navigate(server.uri().resolve("/t").toString());
@@ -101,12 +109,13 @@ class BrowserTransportTest {
         assertEquals(0, sockets.get(), "the remembered fallback is used without trying WebSocket first");
     }
 
-    @Test
-    void aPageOnAFallbackUpgradesToWebSocketWithoutLosingOrReorderingEvents() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aPageOnAFallbackUpgradesToWebSocketWithoutLosingOrReorderingEvents(Servers kind) throws Exception {
         int events = 400;
         // First the network breaks WebSockets: the origin learns to start on SSE.
         EchoApp blockedApp = app(s -> s.upgradeAfter(Duration.ofMinutes(5)));
-        PagewireServer blocked = serve(blockedApp, s -> s.webSocket(false));
+        RunningServer blocked = serve(kind, blockedApp, Servers.Options.defaults().withWebSocket(false));
         int port = blocked.port();
         BrowserContext context = chromium.newContext();
         Page learner = context.newPage();
@@ -118,7 +127,7 @@ class BrowserTransportTest {
 
         // Then WebSockets get through on the same origin: a new page starts on SSE and upgrades.
         EchoApp openApp = app(s -> s.upgradeAfter(Duration.ofMillis(300)));
-        PagewireServer open = serve(openApp, s -> s.port(port));
+        RunningServer open = serve(kind, openApp, Servers.Options.defaults().withPort(port));
         Page page = context.newPage();
         page.navigate(open.uri().resolve("/t").toString());
         awaitConnected(page);

@@ -1,5 +1,6 @@
-package dev.pagewire.netty;
+package dev.pagewire.e2e;
 
+import dev.pagewire.netty.testing.EchoApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,6 @@ import dev.pagewire.netty.testing.Squid;
 import dev.pagewire.netty.testing.Wait;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,23 +20,30 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The page channel through real intermediaries on loopback, in a real Chromium: each case must
+ * The page channel through real intermediaries on loopback, in a real Chromium, on every server
+ * (TLS through a forward proxy is the embedded server's: pagewire-netty's SquidTlsTest): each case must
  * connect, carry events both ways and end on the transport the network allows (issue 3's matrix;
  * docs/DEPLOYMENT.md describes the same configurations for production).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Servers.class)
 class ProxyEndToEndTest {
 
     @RegisterExtension
     static final Chromium chromium = new Chromium();
 
-    @TempDir
-    Path certificates;
+    @Parameter
+    Servers kind;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -57,14 +63,11 @@ class ProxyEndToEndTest {
         return closeLater(new EchoApp(settings));
     }
 
-    private PagewireServer serve(EchoApp app, Consumer<ServerSettings.Builder> settings) {
-        return closeLater(PagewireServer.start(app.app, s -> {
-            s.host("127.0.0.1").port(0);
-            settings.accept(s);
-        }));
+    private RunningServer serve(EchoApp app) {
+        return closeLater(kind.start(app.app));
     }
 
-    private static InetSocketAddress address(PagewireServer server) {
+    private static InetSocketAddress address(RunningServer server) {
         return new InetSocketAddress("127.0.0.1", server.port());
     }
 
@@ -88,7 +91,7 @@ class ProxyEndToEndTest {
     @Test
     void nginxWithAStockProxyPassDropsTheUpgradeAndThePageFallsBackToSse() throws Exception {
         EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)).upgradeAfter(Duration.ofMinutes(5)));
-        PagewireServer server = serve(app, s -> {});
+        RunningServer server = serve(app);
         Nginx nginx = closeLater(Nginx.start(Nginx.Mode.PLAIN, address(server)));
         Page page = chromium.newContext().newPage();
         assertEquals("sse", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
@@ -97,7 +100,7 @@ class ProxyEndToEndTest {
     @Test
     void nginxConfiguredForWebSocketCarriesAWebSocket() throws Exception {
         EchoApp app = app(s -> {});
-        PagewireServer server = serve(app, s -> {});
+        RunningServer server = serve(app);
         Nginx nginx = closeLater(Nginx.start(Nginx.Mode.WEBSOCKET, address(server)));
         Page page = chromium.newContext().newPage();
         assertEquals("websocket", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
@@ -106,7 +109,7 @@ class ProxyEndToEndTest {
     @Test
     void nginxThatBuffersResponsesAndIgnoresXAccelBufferingEndsOnLongPolling() throws Exception {
         EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)).upgradeAfter(Duration.ofMinutes(5)));
-        PagewireServer server = serve(app, s -> {});
+        RunningServer server = serve(app);
         Nginx nginx = closeLater(Nginx.start(Nginx.Mode.BUFFERING, address(server)));
         Page page = chromium.newContext().newPage();
         assertEquals("longpolling", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
@@ -115,7 +118,7 @@ class ProxyEndToEndTest {
     @Test
     void squidAsTheBrowsersForwardProxyOverPlainHttpCarriesTheChannel() throws Exception {
         EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)));
-        PagewireServer server = serve(app, s -> {});
+        RunningServer server = serve(app);
         Squid squid = closeLater(Squid.start());
         Page page = chromium.newContext(new Browser.NewContextOptions().setProxy(squid.playwrightProxy())).newPage();
         String transport = connectAndExchange(page, server.uri().resolve(EchoApp.PATH), app);
@@ -124,29 +127,12 @@ class ProxyEndToEndTest {
                 "127.0.0.1:" + server.port()));
     }
 
-    @Test
-    void squidTunnellingTlsThroughConnectCarriesAWebSocketOverWss() throws Exception {
-        DevCertificate certificate = DevCertificate.generate(certificates);
-        EchoApp app = app(s -> {});
-        PagewireServer server = serve(app, s -> s.tls(certificate.certificateFile(), certificate.privateKeyFile()));
-        Squid squid = closeLater(Squid.start());
-        Page page = chromium.newContext(new Browser.NewContextOptions()
-                .setProxy(squid.playwrightProxy()).setIgnoreHTTPSErrors(true)).newPage();
-        List<String> sockets = new ArrayList<>();
-        page.onWebSocket(ws -> sockets.add(ws.url()));
-        URI uri = URI.create("https://127.0.0.1:" + server.port() + EchoApp.PATH);
-        assertEquals("websocket", connectAndExchange(page, uri, app));
-        assertTrue(sockets.stream().allMatch(url -> url.startsWith("wss://")), sockets.toString());
-        Wait.await(Duration.ofSeconds(5), "squid's access log to show the CONNECT tunnel",
-                () -> String.join("\n", squid.accessLogLines()).contains("CONNECT 127.0.0.1:" + server.port()));
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"websocket", "sse", "longpolling"})
     void haproxyWithShortIdleTimeoutsKeepsTheChannelUpBecauseOfHeartbeats(String transport) throws Exception {
         Duration timeout = Duration.ofSeconds(1);
         EchoApp app = app(s -> s.heartbeatInterval(Duration.ofMillis(300)).idleTimeout(Duration.ofSeconds(2)));
-        PagewireServer server = serve(app, s -> {});
+        RunningServer server = serve(app);
         Haproxy haproxy = closeLater(Haproxy.start(address(server), Haproxy.Timeouts.of(timeout)));
         Page page = chromium.newContext().newPage();
         assertEquals(transport, connectAndExchange(page,

@@ -1,4 +1,4 @@
-package dev.pagewire.netty;
+package dev.pagewire.netty.testing;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
@@ -17,11 +17,11 @@ import java.util.function.Consumer;
  * {@code up} events. The page's script records, in order, what arrives in {@code window.got},
  * {@code window.bytes} and {@code window.transports}.
  */
-final class EchoApp implements AutoCloseable {
+public final class EchoApp implements AutoCloseable {
 
-    static final String PATH = "/t";
+    public static final String PATH = "/t";
 
-    static final String HTML = """
+    public static final String HTML = """
             <!doctype html><html><head><title>t</title></head><body><p id=t></p>
             <script type="module">
             const w = window.pagewire;
@@ -35,12 +35,12 @@ final class EchoApp implements AutoCloseable {
             """;
 
     /** The pages rendered, in render order. */
-    final BlockingQueue<Page> pages = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Page> pages = new LinkedBlockingQueue<>();
     /** The {@code up} events the server received, in arrival order. */
-    final List<Integer> ups = new CopyOnWriteArrayList<>();
-    final Pagewire app;
+    public final List<Integer> ups = new CopyOnWriteArrayList<>();
+    public final Pagewire app;
 
-    EchoApp(Consumer<Settings.Builder> settings) {
+    public EchoApp(Consumer<Settings.Builder> settings) {
         app = Pagewire.create(settings);
         app.page(PATH, (request, page) -> {
             page.on("echo", e -> page.emit("echoed", e.data()));
@@ -67,7 +67,7 @@ final class EchoApp implements AutoCloseable {
     }
 
     /** Waits for the next rendered page. */
-    Page nextPage() throws InterruptedException {
+    public Page nextPage() throws InterruptedException {
         Page page = pages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
         if (page == null) {
             throw new AssertionError("no page rendered within 10 s");

@@ -1,4 +1,4 @@
-package dev.pagewire.netty;
+package dev.pagewire.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,13 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Channels to endpoints in a real Chromium (docs/PROTOCOL.md §12, docs/ENDPOINTS.md): several
+ * Channels to endpoints in a real Chromium (docs/PROTOCOL.md §12, docs/ENDPOINTS.md), on every server: several
  * channels multiplexed on a page's one connection on every transport, one closed while the others
  * go on, calls on a channel, the authorizer's refusals as the browser sees them, and channels to
  * other origins under the browser's rules: allowed, refused by the allow-list, refused by default,
@@ -68,7 +72,7 @@ class EndpointsInBrowserTest {
     }
 
     /** An app with a page at /p and the endpoints /echo (echo, add, close hook) and /guarded. */
-    private PagewireServer serve(Consumer<Settings.Builder> settings) {
+    private RunningServer serve(Servers kind, Consumer<Settings.Builder> settings) {
         Pagewire app = Pagewire.create(settings);
         closing.add(app);
         app.page("/p", (request, page) -> "<!doctype html><html><head><title>p</title></head><body>p</body></html>");
@@ -81,16 +85,16 @@ class EndpointsInBrowserTest {
         });
         app.endpoint("/guarded", request -> "sesame".equals(request.params().path("key").asText())
                 ? Access.grant() : Access.deny("wrong key"), channel -> opened.add(channel));
-        PagewireServer server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
+        RunningServer server = kind.start(app);
         closing.add(server);
         return server;
     }
 
-    private static String other(PagewireServer server, String path) {
+    private static String other(RunningServer server, String path) {
         return "http://localhost:" + server.port() + path;
     }
 
-    private Page open(PagewireServer server, String query, AtomicInteger sockets) {
+    private Page open(RunningServer server, String query, AtomicInteger sockets) {
         Page page = chromium.newContext().newPage();
         if (sockets != null) {
             page.onWebSocket(ws -> sockets.incrementAndGet());
@@ -111,10 +115,16 @@ class EndpointsInBrowserTest {
         return channel;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"websocket", "sse", "longpolling"})
-    void threeChannelsShareThePagesConnectionAndClosingOneLeavesTheOthersAlone(String transport) throws Exception {
-        PagewireServer server = serve(s -> {});
+    static Stream<Arguments> serversAndTransports() {
+        return Stream.of(Servers.values()).flatMap(server -> Stream.of("websocket", "sse", "longpolling")
+                .map(transport -> Arguments.of(server, transport)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("serversAndTransports")
+    void threeChannelsShareThePagesConnectionAndClosingOneLeavesTheOthersAlone(Servers kind, String transport)
+            throws Exception {
+        RunningServer server = serve(kind, s -> {});
         AtomicInteger sockets = new AtomicInteger();
         Page page = open(server, "?pagewire-transport=" + transport, sockets);
         for (String name : List.of("a", "b", "c")) {
@@ -135,9 +145,10 @@ class EndpointsInBrowserTest {
         assertEquals(transport, page.evaluate("() => pagewire.transport"));
     }
 
-    @Test
-    void callsOnAChannelWorkBothWays() throws Exception {
-        PagewireServer server = serve(s -> {});
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void callsOnAChannelWorkBothWays(Servers kind) throws Exception {
+        RunningServer server = serve(kind, s -> {});
         Page page = open(server, "", null);
         openChannel(page, "/echo", Map.of("name", "calls"), Map.of());
         Channel channel = nextOpened();
@@ -146,9 +157,10 @@ class EndpointsInBrowserTest {
         assertEquals(42, channel.call("double", 21).get(10, TimeUnit.SECONDS).asInt());
     }
 
-    @Test
-    void theAuthorizersRefusalReachesTheBrowserWithItsReason() throws Exception {
-        PagewireServer server = serve(s -> {});
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void theAuthorizersRefusalReachesTheBrowserWithItsReason(Servers kind) throws Exception {
+        RunningServer server = serve(kind, s -> {});
         Page page = open(server, "", null);
         Map<String, Object> refused = openChannel(page, "/guarded", Map.of("key", "guess"), Map.of());
         assertEquals("refused", refused.get("state"));
@@ -161,11 +173,12 @@ class EndpointsInBrowserTest {
         assertEquals("connected", page.evaluate("() => pagewire.state"));
     }
 
-    @Test
-    void aChannelToAnAllowedOtherOriginHasAConnectionOfItsOwn() throws Exception {
-        PagewireServer home = serve(s -> {});
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aChannelToAnAllowedOtherOriginHasAConnectionOfItsOwn(Servers kind) throws Exception {
+        RunningServer home = serve(kind, s -> {});
         String homeOrigin = "http://127.0.0.1:" + home.port();
-        PagewireServer quotes = serve(s -> s.allowOrigins(homeOrigin));
+        RunningServer quotes = serve(kind, s -> s.allowOrigins(homeOrigin));
         AtomicInteger sockets = new AtomicInteger();
         Page page = open(home, "", sockets);
         Map<String, Object> result = openChannel(page, other(quotes, "/echo"), Map.of("name", "far"), Map.of());
@@ -178,10 +191,11 @@ class EndpointsInBrowserTest {
         assertEquals(2, sockets.get(), "the page's own WebSocket and the other origin's");
     }
 
-    @Test
-    void anOriginTheOtherServerDoesNotListIsRefused() {
-        PagewireServer home = serve(s -> {});
-        PagewireServer quotes = serve(s -> s.allowOrigins("https://someone-else.example"));
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void anOriginTheOtherServerDoesNotListIsRefused(Servers kind) {
+        RunningServer home = serve(kind, s -> {});
+        RunningServer quotes = serve(kind, s -> s.allowOrigins("https://someone-else.example"));
         Page page = open(home, "", null);
         Map<String, Object> result = openChannel(page, other(quotes, "/echo"), Map.of(), Map.of());
         assertEquals("refused", result.get("state"));
@@ -189,10 +203,11 @@ class EndpointsInBrowserTest {
         assertTrue(opened.isEmpty(), "the endpoint never ran");
     }
 
-    @Test
-    void anotherOriginIsRefusedByDefault() {
-        PagewireServer home = serve(s -> {});
-        PagewireServer quotes = serve(s -> {});
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void anotherOriginIsRefusedByDefault(Servers kind) {
+        RunningServer home = serve(kind, s -> {});
+        RunningServer quotes = serve(kind, s -> {});
         Page page = open(home, "", null);
         Map<String, Object> result = openChannel(page, other(quotes, "/echo"), Map.of(), Map.of());
         assertEquals("refused", result.get("state"));
@@ -200,12 +215,13 @@ class EndpointsInBrowserTest {
         assertTrue(opened.isEmpty(), "the endpoint never ran");
     }
 
-    @Test
-    void aCredentialedChannelNeedsTheOtherServersConsent() throws Exception {
-        PagewireServer home = serve(s -> {});
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aCredentialedChannelNeedsTheOtherServersConsent(Servers kind) throws Exception {
+        RunningServer home = serve(kind, s -> {});
         String homeOrigin = "http://127.0.0.1:" + home.port();
-        PagewireServer withoutConsent = serve(s -> s.allowOrigins(homeOrigin));
-        PagewireServer withConsent = serve(s -> s.allowOrigins(homeOrigin).allowCredentials(true));
+        RunningServer withoutConsent = serve(kind, s -> s.allowOrigins(homeOrigin));
+        RunningServer withConsent = serve(kind, s -> s.allowOrigins(homeOrigin).allowCredentials(true));
         Page page = open(home, "", null);
         Map<String, Object> refused = openChannel(page, other(withoutConsent, "/echo"), Map.of(),
                 Map.of("withCredentials", true));

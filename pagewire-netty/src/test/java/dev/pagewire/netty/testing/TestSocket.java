@@ -1,4 +1,4 @@
-package dev.pagewire.netty;
+package dev.pagewire.netty.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,22 +21,22 @@ import java.util.regex.Pattern;
  * A plain (non-browser) WebSocket client for tests, on the JDK's {@code java.net.http}: collects
  * received text messages and binary messages in order, and the close code and reason.
  */
-final class TestSocket implements WebSocket.Listener, AutoCloseable {
+public final class TestSocket implements WebSocket.Listener, AutoCloseable {
 
     /** A close frame from the server. */
-    record Closed(int code, String reason) {}
+    public record Closed(int code, String reason) {}
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern TOKEN = Pattern.compile("data-pagewire-token=\"([^\"]+)\"");
 
-    final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
-    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    public final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
     private ByteBuffer binary = ByteBuffer.allocate(0);
     private WebSocket socket;
 
     /** Reads an HTTP response head from a plain socket, up to and including the blank line. */
-    static String readHead(InputStream in) throws IOException {
+    public static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -49,12 +49,12 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** GETs a page and returns its HTML. */
-    static String render(URI page) throws Exception {
+    public static String render(URI page) throws Exception {
         return render(page, HTTP);
     }
 
     /** GETs a page with {@code http} (e.g. one trusting a test certificate) and returns its HTML. */
-    static String render(URI page, HttpClient http) throws Exception {
+    public static String render(URI page, HttpClient http) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + page + " answered " + response.statusCode() + ": " + response.body());
@@ -63,7 +63,7 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The page token injected into rendered HTML. */
-    static String token(String html) {
+    public static String token(String html) {
         Matcher m = TOKEN.matcher(html);
         if (!m.find()) {
             throw new AssertionError("no page token in the HTML: " + html);
@@ -72,28 +72,28 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Opens the channel of a freshly rendered page at {@code page}. */
-    static TestSocket openPage(URI page) throws Exception {
+    public static TestSocket openPage(URI page) throws Exception {
         return openPage(page, HTTP);
     }
 
     /** Renders the page and opens its channel, both with {@code http}; {@code wss:} for an https page. */
-    static TestSocket openPage(URI page, HttpClient http) throws Exception {
+    public static TestSocket openPage(URI page, HttpClient http) throws Exception {
         return open(channelUri(page, token(render(page, http))), null, http);
     }
 
     /** The channel URL of a page: its own URL with {@code ws:} (or {@code wss:} for https) and the token. */
-    static URI channelUri(URI page, String token) {
+    public static URI channelUri(URI page, String token) {
         String scheme = page.getScheme().equals("https") ? "wss://" : "ws://";
         return URI.create(scheme + page.getAuthority() + page.getPath() + "?pagewire=" + token);
     }
 
     /** Opens a WebSocket; {@code origin} may be null (no Origin header). */
-    static TestSocket open(URI uri, String origin) throws Exception {
+    public static TestSocket open(URI uri, String origin) throws Exception {
         return open(uri, origin, HTTP);
     }
 
     /** Opens a WebSocket with {@code http}'s settings (its SSLContext for wss:). */
-    static TestSocket open(URI uri, String origin, HttpClient http) throws Exception {
+    public static TestSocket open(URI uri, String origin, HttpClient http) throws Exception {
         TestSocket listener = new TestSocket();
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (origin != null) {
@@ -104,7 +104,7 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next message (a String or a byte[]), waiting at most 10 s. */
-    Object next() throws InterruptedException {
+    public Object next() throws InterruptedException {
         Object m = messages.poll(10, TimeUnit.SECONDS);
         if (m == null) {
             throw new AssertionError("no message within 10 s");
@@ -113,7 +113,7 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next text message that is not a ping. */
-    String nextText() throws InterruptedException {
+    public String nextText() throws InterruptedException {
         while (true) {
             Object m = next();
             if (m instanceof String s && !s.equals("[\"ping\"]")) {
@@ -123,15 +123,15 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The close frame the server sent, waiting at most 10 s. */
-    Closed awaitClose() throws Exception {
+    public Closed awaitClose() throws Exception {
         return closed.get(10, TimeUnit.SECONDS);
     }
 
-    void send(String text) {
+    public void send(String text) {
         socket.sendText(text, true).join();
     }
 
-    void sendBinary(byte[] bytes) {
+    public void sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 

@@ -1,4 +1,4 @@
-package dev.pagewire.netty;
+package dev.pagewire.netty.testing;
 
 import dev.pagewire.netty.testing.Wait;
 import java.io.BufferedReader;
@@ -25,28 +25,28 @@ import java.util.regex.Pattern;
  * {@code java.net.http}: opens an SSE stream or a long-polling connection, collects the frame lines
  * the server sends, in order, and POSTs frame lines.
  */
-final class TestFallback implements AutoCloseable {
+public final class TestFallback implements AutoCloseable {
 
-    static final HttpClient HTTP = HttpClient.newBuilder()
+    public static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private static final Pattern CONN = Pattern.compile("^\\[\"open\",\"([^\"]+)\"]$");
 
     /** Frame lines received, in order (including {@code open}, {@code hello}, pings). */
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    public final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     /** Completes when the down channel ends (stream over, or a poll answered 410). */
-    final CompletableFuture<Void> ended = new CompletableFuture<>();
-    final URI page;
-    final String token;
-    final String transport;
+    public final CompletableFuture<Void> ended = new CompletableFuture<>();
+    public final URI page;
+    public final String token;
+    public final String transport;
     /** Extra query parameters of the opening request, e.g. {@code "ack=5"}, or empty. */
-    final String openQuery;
+    public final String openQuery;
     private volatile String conn;
     private volatile boolean closed;
     private final List<String> rawStream = new ArrayList<>();
     private Thread reader;
-    HttpResponse<?> openResponse;
+    public HttpResponse<?> openResponse;
 
     private TestFallback(URI page, String token, String transport, String openQuery) {
         this.page = page;
@@ -56,16 +56,16 @@ final class TestFallback implements AutoCloseable {
     }
 
     /** Renders {@code page} and opens its channel over {@code transport} ("sse" or "longpolling"). */
-    static TestFallback openPage(URI page, String transport) throws Exception {
+    public static TestFallback openPage(URI page, String transport) throws Exception {
         return open(page, TestSocket.token(TestSocket.render(page)), transport);
     }
 
-    static TestFallback open(URI page, String token, String transport) throws Exception {
+    public static TestFallback open(URI page, String token, String transport) throws Exception {
         return open(page, token, transport, "");
     }
 
     /** Opens with extra query parameters on the opening request, e.g. {@code "ack=5"} to resume. */
-    static TestFallback open(URI page, String token, String transport, String openQuery) throws Exception {
+    public static TestFallback open(URI page, String token, String transport, String openQuery) throws Exception {
         TestFallback client = new TestFallback(page, token, transport, openQuery);
         if (transport.equals("sse")) {
             client.startSse();
@@ -75,7 +75,7 @@ final class TestFallback implements AutoCloseable {
         return client;
     }
 
-    static URI channel(URI page, String token, String query) {
+    public static URI channel(URI page, String token, String query) {
         return URI.create(page.getScheme() + "://" + page.getAuthority() + page.getPath() + "?pagewire="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8) + (query.isEmpty() ? "" : "&" + query));
     }
@@ -153,13 +153,13 @@ final class TestFallback implements AutoCloseable {
     }
 
     /** The connection id from the {@code open} frame, waiting for it. */
-    String conn() {
+    public String conn() {
         Wait.await(Duration.ofSeconds(10), "the open frame", () -> conn != null);
         return conn;
     }
 
     /** The next frame line, waiting at most 10 s. */
-    String next() throws InterruptedException {
+    public String next() throws InterruptedException {
         String line = lines.poll(10, TimeUnit.SECONDS);
         if (line == null) {
             throw new AssertionError("no frame line within 10 s");
@@ -168,7 +168,7 @@ final class TestFallback implements AutoCloseable {
     }
 
     /** The next frame line that is not a ping, an open or a hello. */
-    String nextEvent() throws InterruptedException {
+    public String nextEvent() throws InterruptedException {
         while (true) {
             String line = next();
             if (!line.equals("[\"ping\"]") && !line.startsWith("[\"open\"") && !line.startsWith("[\"hello\"")) {
@@ -178,19 +178,19 @@ final class TestFallback implements AutoCloseable {
     }
 
     /** The SSE stream's raw lines so far (comments and blank lines included). */
-    List<String> rawStream() {
+    public List<String> rawStream() {
         synchronized (rawStream) {
             return List.copyOf(rawStream);
         }
     }
 
     /** POSTs frame lines; returns the response. */
-    HttpResponse<String> post(String... frameLines) throws Exception {
+    public HttpResponse<String> post(String... frameLines) throws Exception {
         return postFrom(null, String.join("\n", frameLines));
     }
 
     /** POSTs a raw body with an {@code Origin} header (none if null). */
-    HttpResponse<String> postFrom(String origin, String body) throws Exception {
+    public HttpResponse<String> postFrom(String origin, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(channel(page, token, "conn=" + conn()))
                 .header("Content-Type", "text/plain;charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
