@@ -71,30 +71,13 @@ class ProxyEndToEndTest {
         return new InetSocketAddress("127.0.0.1", server.port());
     }
 
-    /** Opens the test page at {@code uri}, waits until connected, and checks events both ways. */
-    private static String connectAndExchange(Page page, URI uri, EchoApp app) throws Exception {
-        page.navigate(uri.toString());
-        page.waitForFunction("() => window.pagewire && window.pagewire.state === 'connected'", null,
-                new Page.WaitForFunctionOptions().setTimeout(20_000));
-        dev.pagewire.Page p = app.nextPage();
-        page.evaluate("() => pagewire.page.emit('echo', {via: 'proxy'})");
-        page.waitForFunction("() => got.length === 1");
-        p.emit("news", "pushed");
-        page.waitForFunction("() => got.length === 2");
-        assertEquals(List.of(List.of("echoed", Map.of("via", "proxy")), List.of("news", "pushed")),
-                page.evaluate("() => got"));
-        String transport = (String) page.evaluate("() => pagewire.transport");
-        assertEquals(transport, p.transport(), "the server sees the transport the browser reports");
-        return transport;
-    }
-
     @Test
     void nginxWithAStockProxyPassDropsTheUpgradeAndThePageFallsBackToSse() throws Exception {
         EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)).upgradeAfter(Duration.ofMinutes(5)));
         RunningServer server = serve(app);
         Nginx nginx = closeLater(Nginx.start(Nginx.Mode.PLAIN, address(server)));
         Page page = chromium.newContext().newPage();
-        assertEquals("sse", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
+        assertEquals("sse", app.connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH)));
     }
 
     @Test
@@ -103,7 +86,7 @@ class ProxyEndToEndTest {
         RunningServer server = serve(app);
         Nginx nginx = closeLater(Nginx.start(Nginx.Mode.WEBSOCKET, address(server)));
         Page page = chromium.newContext().newPage();
-        assertEquals("websocket", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
+        assertEquals("websocket", app.connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH)));
     }
 
     @Test
@@ -112,7 +95,7 @@ class ProxyEndToEndTest {
         RunningServer server = serve(app);
         Nginx nginx = closeLater(Nginx.start(Nginx.Mode.BUFFERING, address(server)));
         Page page = chromium.newContext().newPage();
-        assertEquals("longpolling", connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH), app));
+        assertEquals("longpolling", app.connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH)));
     }
 
     @Test
@@ -121,7 +104,7 @@ class ProxyEndToEndTest {
         RunningServer server = serve(app);
         Squid squid = closeLater(Squid.start());
         Page page = chromium.newContext(new Browser.NewContextOptions().setProxy(squid.playwrightProxy())).newPage();
-        String transport = connectAndExchange(page, server.uri().resolve(EchoApp.PATH), app);
+        String transport = app.connectAndExchange(page, server.uri().resolve(EchoApp.PATH));
         assertTrue(List.of("websocket", "sse", "longpolling").contains(transport), transport);
         Wait.await(Duration.ofSeconds(5), "squid's access log to show the page", () -> String.join("\n", squid.accessLogLines()).contains(
                 "127.0.0.1:" + server.port()));
@@ -135,8 +118,8 @@ class ProxyEndToEndTest {
         RunningServer server = serve(app);
         Haproxy haproxy = closeLater(Haproxy.start(address(server), Haproxy.Timeouts.of(timeout)));
         Page page = chromium.newContext().newPage();
-        assertEquals(transport, connectAndExchange(page,
-                haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport), app));
+        assertEquals(transport, app.connectAndExchange(page,
+                haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport)));
         // Events sparser than haproxy's timeouts: only heartbeats keep the connection busy in between.
         page.evaluate("(ms) => { window.states = []; pagewire.on('state', (s) => states.push(s.state));"
                 + " let i = 0; setInterval(() => pagewire.page.emit('echo', ++i), ms); }", (int) (timeout.toMillis() * 3 / 2));

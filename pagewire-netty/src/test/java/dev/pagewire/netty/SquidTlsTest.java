@@ -59,23 +59,6 @@ class SquidTlsTest {
         }));
     }
 
-    /** Opens the test page at {@code uri}, waits until connected, and checks events both ways. */
-    private static String connectAndExchange(Page page, URI uri, EchoApp app) throws Exception {
-        page.navigate(uri.toString());
-        page.waitForFunction("() => window.pagewire && window.pagewire.state === 'connected'", null,
-                new Page.WaitForFunctionOptions().setTimeout(20_000));
-        dev.pagewire.Page p = app.nextPage();
-        page.evaluate("() => pagewire.page.emit('echo', {via: 'proxy'})");
-        page.waitForFunction("() => got.length === 1");
-        p.emit("news", "pushed");
-        page.waitForFunction("() => got.length === 2");
-        assertEquals(List.of(List.of("echoed", Map.of("via", "proxy")), List.of("news", "pushed")),
-                page.evaluate("() => got"));
-        String transport = (String) page.evaluate("() => pagewire.transport");
-        assertEquals(transport, p.transport(), "the server sees the transport the browser reports");
-        return transport;
-    }
-
     @Test
     void squidTunnellingTlsThroughConnectCarriesAWebSocketOverWss() throws Exception {
         DevCertificate certificate = DevCertificate.generate(certificates);
@@ -87,7 +70,7 @@ class SquidTlsTest {
         List<String> sockets = new ArrayList<>();
         page.onWebSocket(ws -> sockets.add(ws.url()));
         URI uri = URI.create("https://127.0.0.1:" + server.port() + EchoApp.PATH);
-        assertEquals("websocket", connectAndExchange(page, uri, app));
+        assertEquals("websocket", app.connectAndExchange(page, uri));
         assertTrue(sockets.stream().allMatch(url -> url.startsWith("wss://")), sockets.toString());
         Wait.await(Duration.ofSeconds(5), "squid's access log to show the CONNECT tunnel",
                 () -> String.join("\n", squid.accessLogLines()).contains("CONNECT 127.0.0.1:" + server.port()));

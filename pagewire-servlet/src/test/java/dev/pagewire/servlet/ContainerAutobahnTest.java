@@ -8,14 +8,10 @@ import dev.pagewire.netty.testing.Autobahn;
 import dev.pagewire.servlet.internal.ServletExchange;
 import dev.pagewire.servlet.testing.RunningServer;
 import dev.pagewire.servlet.testing.Servers;
-import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.OutFrame;
-import dev.pagewire.spi.Session;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.server.ServerContainer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,23 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnabledIfSystemProperty(named = "autobahn.containers", matches = "true")
 class ContainerAutobahnTest {
 
-    /** Echoes each message as it came, through the adapter's connection. */
-    private record Echo(Connection connection) implements Session {
-        @Override
-        public void text(String message) {
-            connection.send(new OutFrame(false, message.getBytes(StandardCharsets.UTF_8)));
-        }
-
-        @Override
-        public void binary(byte[] message) {
-            connection.send(new OutFrame(true, message));
-        }
-
-        @Override
-        public void closed() {}
-    }
-
-    /** Upgrades every request to an {@link Echo}, through the adapter. */
+    /** Upgrades every request to an {@link Autobahn.Echo}, through the adapter. */
     private static final class EchoServlet extends HttpServlet {
         private final Settings settings;
 
@@ -64,7 +44,7 @@ class ContainerAutobahnTest {
         protected void service(HttpServletRequest request, HttpServletResponse response) {
             ServerContainer container = (ServerContainer) getServletContext()
                     .getAttribute("jakarta.websocket.server.ServerContainer");
-            new ServletExchange(request, response, settings, container).upgrade(Echo::new);
+            new ServletExchange(request, response, settings, container).upgrade(Autobahn.Echo::new);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.servlet.testing.RunningServer;
 import dev.pagewire.servlet.testing.Servers;
 import jakarta.servlet.http.HttpServlet;
@@ -15,10 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -104,58 +103,26 @@ class ServletAdapterTest {
         return token(page.body());
     }
 
-    /** A WebSocket client that keeps every text message. */
-    private static final class Texts implements WebSocket.Listener {
-        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        volatile WebSocket ws;
-        private final StringBuilder partial = new StringBuilder();
+    private final java.util.List<AutoCloseable> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                received.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-            received.add("closed " + code + " " + reason);
-            return null;
-        }
-
-        String next() throws InterruptedException {
-            String s = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertTrue(s != null, "no message within " + WAIT);
-            return s;
+    @AfterEach
+    void closeSockets() throws Exception {
+        for (AutoCloseable socket : sockets) {
+            socket.close();
         }
     }
 
-    private Texts webSocket(String pathAndQuery) throws Exception {
-        Texts texts = new Texts();
-        URI uri = URI.create("ws://127.0.0.1:" + server.port() + pathAndQuery);
-        WebSocket ws;
+    private TestSocket webSocket(String pathAndQuery) throws Exception {
         try {
-            ws = http.newWebSocketBuilder().buildAsync(uri, texts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            TestSocket socket = TestSocket.open(URI.create("ws://127.0.0.1:" + server.port() + pathAndQuery), null);
+            sockets.add(socket);
+            return socket;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
                 throw new AssertionError("handshake refused: " + h.getResponse().statusCode() + " " + h.getResponse().body(), e);
             }
             throw e;
         }
-        closers.add(() -> ws.abort());
-        texts.ws = ws;
-        return texts;
-    }
-
-    private final java.util.List<Runnable> closers = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void closeSockets() {
-        closers.forEach(Runnable::run);
     }
 
     @ParameterizedTest
@@ -186,18 +153,18 @@ class ServletAdapterTest {
     void eventsTravelBothWaysOverWebSocket(Servers kind) throws Exception {
         start(kind);
         String token = render("/chat");
-        Texts ws = webSocket("/chat?pagewire=" + token);
-        assertTrue(ws.next().startsWith("[\"hello\""));
-        ws.ws.sendText("[\"ev\",\"say\",\"hi\",1]", true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertTrue(ws.next().startsWith("[\"ev\",\"said\",\"hi\""));
+        TestSocket ws = webSocket("/chat?pagewire=" + token);
+        assertTrue(ws.nextText().startsWith("[\"hello\""));
+        ws.send("[\"ev\",\"say\",\"hi\",1]");
+        assertTrue(ws.nextText().startsWith("[\"ev\",\"said\",\"hi\""));
     }
 
     @ParameterizedTest
     @EnumSource(Servers.class)
     void aWebSocketWithAForgedTokenIsClosedWith4401(Servers kind) throws Exception {
         start(kind);
-        Texts ws = webSocket("/chat?pagewire=v1.forged");
-        assertEquals("closed 4401 invalid page token", ws.next());
+        TestSocket ws = webSocket("/chat?pagewire=v1.forged");
+        assertEquals(new TestSocket.Closed(4401, "invalid page token"), ws.awaitClose());
     }
 
     @ParameterizedTest
@@ -243,7 +210,7 @@ class ServletAdapterTest {
                 .build(), HttpResponse.BodyHandlers.ofLines());
         assertTrue(sse.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         Thread reader = Thread.ofVirtual().start(() -> sse.body().forEach(lines::add));
-        closers.add(reader::interrupt);
+        sockets.add(reader::interrupt);
         String conn = null;
         while (conn == null) {
             String line = lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -271,10 +238,10 @@ class ServletAdapterTest {
         assertTrue(view.body().endsWith("<title>order</title></head><body>é</body></html>"), view.body());
         assertEquals(String.valueOf(view.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
                 view.headers().firstValue("content-length").orElse(""));
-        Texts ws = webSocket("/orders/42?pagewire=" + token(view.body()));
-        assertTrue(ws.next().startsWith("[\"hello\""));
-        ws.ws.sendText("[\"ev\",\"say\",\"own\",1]", true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertTrue(ws.next().startsWith("[\"ev\",\"said\",\"own\""));
+        TestSocket ws = webSocket("/orders/42?pagewire=" + token(view.body()));
+        assertTrue(ws.nextText().startsWith("[\"hello\""));
+        ws.send("[\"ev\",\"say\",\"own\",1]");
+        assertTrue(ws.nextText().startsWith("[\"ev\",\"said\",\"own\""));
     }
 
     @ParameterizedTest

@@ -7,13 +7,9 @@ import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.ServerSettings;
 import dev.pagewire.netty.testing.Autobahn;
-import dev.pagewire.spi.Connection;
 import dev.pagewire.Settings;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.Protocol;
-import dev.pagewire.spi.OutFrame;
-import dev.pagewire.spi.Session;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -45,7 +41,7 @@ class AutobahnConformanceTest {
         assertEquals(List.of(), results.failed(), "Autobahn cases that failed (reports in " + reports + ")");
     }
     /**
-     * The application's protocol, but a WebSocket to {@code path} gets an {@link Echo} instead of a
+     * The application's protocol, but a WebSocket to {@code path} gets an {@link Autobahn.Echo} instead of a
      * page: the adapter's whole WebSocket layer, minus the page protocol.
      */
     private record EchoAt(String path, Protocol app) implements Protocol {
@@ -64,7 +60,7 @@ class AutobahnConformanceTest {
             if (!exchange.target().equals(path)) {
                 return app.handle(exchange);
             }
-            exchange.upgrade(Echo::new);
+            exchange.upgrade(Autobahn.Echo::new);
             return true;
         }
 
@@ -84,19 +80,4 @@ class AutobahnConformanceTest {
         }
     }
 
-    /** Echoes every message back as it came: text as text, binary as binary. */
-    private record Echo(Connection connection) implements Session {
-        @Override
-        public void text(String message) {
-            connection.send(new OutFrame(false, message.getBytes(StandardCharsets.UTF_8)));
-        }
-
-        @Override
-        public void binary(byte[] message) {
-            connection.send(new OutFrame(true, message));
-        }
-
-        @Override
-        public void closed() {}
-    }
 }

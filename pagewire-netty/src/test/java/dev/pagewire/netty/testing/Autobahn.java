@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagewire.spi.Connection;
+import dev.pagewire.spi.OutFrame;
+import dev.pagewire.spi.Session;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +35,22 @@ public final class Autobahn {
 
     /** The outcome of one run: every case's behaviour, and the cases that failed. */
     public record Results(Map<String, String> behaviours, List<String> failed) {}
+
+    /** The echo the fuzzing client expects: each message back as it came, text as text, binary as binary. */
+    public record Echo(Connection connection) implements Session {
+        @Override
+        public void text(String message) {
+            connection.send(new OutFrame(false, message.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        @Override
+        public void binary(byte[] message) {
+            connection.send(new OutFrame(true, message));
+        }
+
+        @Override
+        public void closed() {}
+    }
 
     private Autobahn() {}
 

@@ -75,6 +75,28 @@ public final class EchoApp implements AutoCloseable {
         return page;
     }
 
+    /**
+     * Opens this app's page at {@code uri} in {@code browserPage}, waits until it is connected, checks
+     * an event each way, and returns the transport it ended on (the server sees the same one).
+     */
+    public String connectAndExchange(com.microsoft.playwright.Page browserPage, java.net.URI uri) throws Exception {
+        browserPage.navigate(uri.toString());
+        browserPage.waitForFunction("() => window.pagewire && window.pagewire.state === 'connected'", null,
+                new com.microsoft.playwright.Page.WaitForFunctionOptions().setTimeout(20_000));
+        Page p = nextPage();
+        browserPage.evaluate("() => pagewire.page.emit('echo', {via: 'proxy'})");
+        browserPage.waitForFunction("() => got.length === 1");
+        p.emit("news", "pushed");
+        browserPage.waitForFunction("() => got.length === 2");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                List.of(List.of("echoed", java.util.Map.of("via", "proxy")), List.of("news", "pushed")),
+                browserPage.evaluate("() => got"));
+        String transport = (String) browserPage.evaluate("() => pagewire.transport");
+        org.junit.jupiter.api.Assertions.assertEquals(transport, p.transport(),
+                "the server sees the transport the browser reports");
+        return transport;
+    }
+
     @Override
     public void close() {
         app.close();
