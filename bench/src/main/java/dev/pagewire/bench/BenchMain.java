@@ -52,7 +52,7 @@ public final class BenchMain {
         var results = new Results();
         for (String[] line : log.runs()) {
             plan.cases().stream().filter(c -> c.id().equals(line[0])).findFirst().ifPresent(c -> c.subjects().stream()
-                    .filter(s -> s.protocol().equals(line[1])).findFirst()
+                    .filter(s -> s.id().equals(line[1])).findFirst()
                     .ifPresent(s -> {
                         String failure = RunLog.failureOf(line);
                         if (failure != null) {
@@ -71,7 +71,8 @@ public final class BenchMain {
     static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
         if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
             throw new IllegalStateException("Socket.IO is not installed in " + options.socketio().toAbsolutePath()
-                    + ": run `npm ci` there (bench/run does), or leave it out with --peers pagewire,raw");
+                    + ": run `npm ci` there (bench/run does), or leave it out with --peers "
+                    + BenchOptions.DEFAULT_PEERS.replace(",socketio", ""));
         }
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         Map<String, String> machine = Machine.facts(options);

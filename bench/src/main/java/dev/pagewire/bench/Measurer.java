@@ -40,8 +40,8 @@ final class Measurer {
     }
 
     Map<String, Double> measure(Case c, Subject s, int run) throws InterruptedException {
-        Path jfr = options.jfr() != null && s.peer() == Peer.PAGEWIRE
-                ? options.jfr().resolve(c.id() + "-" + s.protocol() + "-run" + run + ".jfr") : null;
+        Path jfr = options.jfr() != null && s.peer().isPagewire()
+                ? options.jfr().resolve(c.id() + "-" + s.id() + "-run" + run + ".jfr") : null;
         double machineLoad = ProcStats.loadAverage();
         try (var server = ServerProcess.start(launcher, s.peer(), logs, jfr)) {
             Map<String, Double> f = c.scenario() == Scenario.IDLE ? idle(c, s, server) : timed(c, s, server);
@@ -98,7 +98,7 @@ final class Measurer {
 
     private ChildProcess start(Subject s, ServerProcess server, List<String> args) {
         return ChildProcess.start("load generator (" + s.protocol() + ")", launcher.load(args), Path.of("."),
-                logs.resolve("load-" + s.protocol() + ".log"), progress);
+                logs.resolve("load-" + s.id() + ".log"), progress);
     }
 
     private static Map<String, Double> result(ChildProcess load) throws InterruptedException {
