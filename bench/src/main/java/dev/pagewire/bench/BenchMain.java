@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,18 +42,28 @@ public final class BenchMain {
 
     /**
      * Redraws the report from a run log ({@code --from docs/bench/runs.tsv}) with the options of the
-     * run that measured it; {@code later} options (e.g. {@code --out}) take precedence.
+     * run that measured it; {@code later} options (e.g. {@code --out}) take precedence. A log whose
+     * run took the default servers is drawn with the servers it has lines for, so that servers added
+     * to the default since do not show as empty columns.
      */
     static void redraw(Path runLog, List<String> later) {
         RunLog.Loaded log = RunLog.read(runLog);
         List<String> args = new ArrayList<>(log.options().isBlank() ? List.of() : List.of(log.options().split(" ")));
+        if (!args.contains("--peers")) {
+            List<String> measured = Arrays.stream(Peer.values()).filter(p -> log.runs().stream().anyMatch(
+                    line -> line[1].startsWith(p.flag() + "-") && !line[1].substring(p.flag().length() + 1).contains("-")))
+                    .map(Peer::flag).toList();
+            if (!measured.isEmpty()) {
+                args.addAll(List.of("--peers", String.join(",", measured)));
+            }
+        }
         args.addAll(later);
         BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         var results = new Results();
         for (String[] line : log.runs()) {
             plan.cases().stream().filter(c -> c.id().equals(line[0])).findFirst().ifPresent(c -> c.subjects().stream()
-                    .filter(s -> s.protocol().equals(line[1])).findFirst()
+                    .filter(s -> s.id().equals(line[1])).findFirst()
                     .ifPresent(s -> {
                         String failure = RunLog.failureOf(line);
                         if (failure != null) {
@@ -71,7 +82,8 @@ public final class BenchMain {
     static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
         if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
             throw new IllegalStateException("Socket.IO is not installed in " + options.socketio().toAbsolutePath()
-                    + ": run `npm ci` there (bench/run does), or leave it out with --peers pagewire,raw");
+                    + ": run `npm ci` there (bench/run does), or leave it out with --peers "
+                    + BenchOptions.DEFAULT_PEERS.replace(",socketio", ""));
         }
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         Map<String, String> machine = Machine.facts(options);

@@ -14,7 +14,8 @@ import java.util.Set;
  * {@code mvn verify} runs so the bench cannot rot).
  *
  * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn}, default all)
- * @param peers which servers ({@code --peers pagewire,socketio,raw}, default all three)
+ * @param peers which servers ({@code --peers pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw},
+ *     default all five); Pagewire on Tomcat and on Jetty take part in echo, fallback and churn only
  * @param idleSizes idle connections per case ({@code --sizes}, default 10000,50000,100000); sizes the
  *     open-files limit cannot hold are left out and said so in the report
  * @param runs repetitions of every case; the report shows medians ({@code --runs}, default 3)
@@ -29,7 +30,7 @@ import java.util.Set;
  * @param durationMs measured interval of echo, sustained fan-out and churn ({@code --duration-ms}, default 5000)
  * @param pin whether to pin each server to CPU 1 and the load generator to CPU 0 ({@code --no-pin} to
  *     not; never in the smoke run)
- * @param jfr where the Pagewire server writes a Flight Recording per case ({@code --jfr DIR}), or null
+ * @param jfr where each Pagewire server writes a Flight Recording per case ({@code --jfr DIR}), or null
  * @param out the report ({@code --out}, default docs/BENCHMARKS.md); charts go to {@code bench/} beside it
  * @param socketio the directory of the Socket.IO server ({@code --socketio}, default bench/socketio)
  * @param smoke whether this is the smoke-sized run
@@ -38,10 +39,14 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
                     int fallbackClients, int fanoutMembers, int broadcasts, int churnOpeners, long warmupMs,
                     long durationMs, boolean pin, Path jfr, Path out, Path socketio, boolean smoke) {
 
+    /** Every server, in the order of the report's columns. */
+    static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw";
+
     static final String USAGE = """
             usage: bench/run [options]   (or java -cp pagewire-bench.jar dev.pagewire.bench.BenchMain)
               --scenarios LIST     idle,echo,fanout,fallback,churn or all (default all)
-              --peers LIST         pagewire,socketio,raw (default all)
+              --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw (default all;
+                                   Pagewire on Tomcat and on Jetty run echo, fallback, churn)
               --sizes LIST         idle connections, e.g. 10000,50000,100000 (default)
               --runs N             repetitions, medians reported (default 3)
               --echo-clients K     closed-loop echo clients (default 100)
@@ -52,13 +57,13 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
               --warmup-ms MS       warm-up before measuring (default 12000)
               --duration-ms MS     measured interval (default 5000)
               --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
-              --jfr DIR            Flight Recording of the Pagewire server per case, into DIR
+              --jfr DIR            Flight Recording of each Pagewire server per case, into DIR
               --out FILE           the report (default docs/BENCHMARKS.md; charts in docs/bench/)
               --socketio DIR       the Socket.IO server's directory (default bench/socketio)
               --smoke              a few connections, one short run (what mvn verify runs)
               --from RUNS.TSV      (first) redraw the report from a run log, measuring nothing
             environment:
-              BENCH_SERVER_JVM_FLAGS  more JVM flags for the Pagewire server, split at spaces
+              BENCH_SERVER_JVM_FLAGS  more JVM flags for the Pagewire servers, split at spaces
                                    (e.g. -XX:+EnableDynamicAgentLoading to attach a profiler)
             """;
 
@@ -86,7 +91,7 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
         }
         var o = new BenchOptions(
                 Scenario.parse(f.getOrDefault("scenarios", "all")),
-                Peer.parse(f.getOrDefault("peers", "pagewire,socketio,raw")),
+                Peer.parse(f.getOrDefault("peers", DEFAULT_PEERS)),
                 Arrays.stream(f.getOrDefault("sizes", smoke ? "50" : "10000,50000,100000").split(","))
                         .map(s -> number("sizes", s.strip())).toList(),
                 number(f, "runs", smoke ? 1 : 3),
@@ -110,6 +115,11 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
         }
         if (o.runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1");
+        }
+        if (o.scenarios.stream().noneMatch(s -> o.peers.stream().anyMatch(p -> Plan.takesPart(p, s)))) {
+            throw new IllegalArgumentException("nothing to measure: no server of --peers takes part in the scenarios"
+                    + " of --scenarios (" + Peer.PAGEWIRE_TOMCAT.title() + " and " + Peer.PAGEWIRE_JETTY.title()
+                    + " run echo, fallback and churn; raw Netty has no fallback)");
         }
         return o;
     }

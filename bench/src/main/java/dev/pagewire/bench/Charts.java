@@ -86,9 +86,19 @@ final class Charts {
         }
     }
 
-    /** The same colour for a subject in every chart: Pagewire blues, Socket.IO orange, raw Netty grey. */
+    /**
+     * The same colour for a subject in every chart: Pagewire blues, on Tomcat greens, on Jetty
+     * purples (long-polling the darker), Socket.IO orange, raw Netty grey.
+     */
     private static Color colour(String series) {
-        if (series.startsWith("Pagewire long")) {
+        boolean longPolling = series.startsWith("Pagewire long");
+        if (series.endsWith("on Tomcat")) {
+            return new Color(longPolling ? 0x2E6B27 : 0x59A14F);
+        }
+        if (series.endsWith("on Jetty")) {
+            return new Color(longPolling ? 0x6B3F63 : 0xB07AA1);
+        }
+        if (longPolling) {
             return new Color(0x0B3C7A);
         }
         if (series.startsWith("Pagewire")) {

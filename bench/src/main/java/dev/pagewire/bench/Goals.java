@@ -43,8 +43,10 @@ final class Goals {
 
     private static Outcome ratio(Case c, Results r, String figure, Peer peer, double target, boolean atLeast,
                                  String goal) {
-        OptionalDouble ratio = Report.ratio(c, r, figure, c.subjects().get(0), peer);
-        if (c.subjects().get(0).peer() != Peer.PAGEWIRE || ratio.isEmpty()) {
+        // The goals are Pagewire's on its own server; the table of servers shows what a container adds.
+        Subject ours = c.subjects().stream().filter(s -> s.peer() == Peer.PAGEWIRE).findFirst().orElse(null);
+        OptionalDouble ratio = ours == null ? OptionalDouble.empty() : Report.ratio(c, r, figure, ours, peer);
+        if (ratio.isEmpty()) {
             return new Outcome(goal, "not measured", null);
         }
         double v = ratio.getAsDouble();

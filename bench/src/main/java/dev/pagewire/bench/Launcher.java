@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class Launcher {
 
-    /** The JVM flags of both JVM servers (Pagewire and raw Netty). */
+    /** The JVM flags of every JVM server (Pagewire on each of its servers, and raw Netty). */
     static final List<String> SERVER_JVM_FLAGS = List.of("-Xms64m", "-Xmx2g", "-XX:+UseSerialGC");
     /** The load generator's JVM flags. */
     static final List<String> LOAD_JVM_FLAGS = List.of("-Xms512m", "-Xmx4g", "-XX:+UseSerialGC");
@@ -31,24 +31,32 @@ final class Launcher {
     /** The command of the server for {@code peer}, listening on a free port; {@code jfr} may be null. */
     List<String> server(Peer peer, Path jfr) {
         List<String> c = pinned(SERVER_CPU);
-        switch (peer) {
-            case SOCKETIO -> c.addAll(List.of("node", "--expose-gc", "server.js", "0"));
-            case PAGEWIRE, RAW_NETTY -> {
-                c.add(java);
-                c.addAll(jvmFlags(SERVER_JVM_FLAGS));
-                if (jfr != null) {
-                    c.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile");
-                }
-                String extra = System.getenv("BENCH_SERVER_JVM_FLAGS");
-                if (peer == Peer.PAGEWIRE && extra != null && !extra.isBlank()) {
-                    c.addAll(List.of(extra.trim().split("\\s+")));
-                }
-                c.addAll(List.of("-cp", classpath, peer == Peer.PAGEWIRE
-                        ? "dev.pagewire.bench.servers.PagewireBenchServer"
-                        : "dev.pagewire.bench.servers.RawNettyEchoServer", "0"));
-            }
+        if (peer == Peer.SOCKETIO) {
+            c.addAll(List.of("node", "--expose-gc", "server.js", "0"));
+            return c;
         }
+        c.add(java);
+        c.addAll(jvmFlags(SERVER_JVM_FLAGS));
+        if (jfr != null) {
+            c.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile");
+        }
+        String extra = System.getenv("BENCH_SERVER_JVM_FLAGS");
+        if (peer.isPagewire() && extra != null && !extra.isBlank()) {
+            c.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        c.addAll(List.of("-cp", classpath, mainClass(peer), "0"));
         return c;
+    }
+
+    /** The main class of a JVM server (in {@code dev.pagewire.bench.servers}). */
+    private static String mainClass(Peer peer) {
+        return "dev.pagewire.bench.servers." + switch (peer) {
+            case PAGEWIRE -> "PagewireBenchServer";
+            case PAGEWIRE_TOMCAT -> "TomcatBenchServer";
+            case PAGEWIRE_JETTY -> "JettyBenchServer";
+            case RAW_NETTY -> "RawNettyEchoServer";
+            case SOCKETIO -> throw new IllegalArgumentException("Socket.IO runs on Node");
+        };
     }
 
     /** The directory a server for {@code peer} runs in. */

@@ -28,7 +28,12 @@ final class Machine {
         f.put("Socket.IO", socketIoVersion(o));
         f.put("open files per process", Long.toString(ProcStats.openFilesLimit()));
         f.put("JVM servers' flags", String.join(" ", Launcher.SERVER_JVM_FLAGS)
-                + " (Pagewire and raw Netty alike; Netty NIO, its default event-loop threads)");
+                + " (Pagewire on each server and raw Netty alike; Netty NIO, its default event-loop threads)");
+        if (o.peers().stream().anyMatch(Peer::inContainer)) {
+            f.put("Servlet containers", org.apache.catalina.util.ServerInfo.getServerInfo() + ", Jetty "
+                    + org.eclipse.jetty.util.Jetty.VERSION + " (ee11), embedded, each with its default thread pool;"
+                    + " Pagewire through pagewire-servlet's PagewireFilter");
+        }
         f.put("Node flags", "--expose-gc (for the heap figure; Socket.IO with its defaults, no compression)");
         f.put("load generator", "one JVM (" + String.join(" ", Launcher.LOAD_JVM_FLAGS)
                 + "), Netty NIO; long-lived connections spread over source addresses 127.0.0.2–127.0.0.17, short"

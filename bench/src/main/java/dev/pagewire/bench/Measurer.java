@@ -40,21 +40,25 @@ final class Measurer {
     }
 
     Map<String, Double> measure(Case c, Subject s, int run) throws InterruptedException {
-        Path jfr = options.jfr() != null && s.peer() == Peer.PAGEWIRE
-                ? options.jfr().resolve(c.id() + "-" + s.protocol() + "-run" + run + ".jfr") : null;
+        // Every run keeps its logs (and recording): a failure may need the server's side of it.
+        String name = c.id() + "-" + s.id() + "-run" + run;
+        Path jfr = options.jfr() != null && s.peer().isPagewire() ? options.jfr().resolve(name + ".jfr") : null;
+        Path loadLog = logs.resolve(name + "-load.log");
         double machineLoad = ProcStats.loadAverage();
-        try (var server = ServerProcess.start(launcher, s.peer(), logs, jfr)) {
-            Map<String, Double> f = c.scenario() == Scenario.IDLE ? idle(c, s, server) : timed(c, s, server);
+        try (var server = ServerProcess.start(launcher, s.peer(), logs.resolve(name + "-server.log"), jfr)) {
+            Map<String, Double> f = c.scenario() == Scenario.IDLE
+                    ? idle(c, s, server, loadLog) : timed(c, s, server, loadLog);
             f.put(MACHINE_LOAD, machineLoad);
             return f;
         }
     }
 
     /** Memory with no connection, then with {@code size} idle ones, each after a full GC. */
-    private Map<String, Double> idle(Case c, Subject s, ServerProcess server) throws InterruptedException {
+    private Map<String, Double> idle(Case c, Subject s, ServerProcess server, Path loadLog)
+            throws InterruptedException {
         long heap0 = server.heapAfterGc();
         long rss0 = server.rssBytes();
-        try (var load = start(s, server, loadArgs(c, s, server))) {
+        try (var load = start(s, loadArgs(c, s, server), loadLog)) {
             load.awaitLine("PHASE holding", Duration.ofMinutes(10));
             long heap = server.heapAfterGc();
             long rss = server.rssBytes();
@@ -69,20 +73,19 @@ final class Measurer {
         }
     }
 
-    /** Scenarios with a measured interval: the server's and the load generator's CPU over it. */
-    private Map<String, Double> timed(Case c, Subject s, ServerProcess server) throws InterruptedException {
-        try (var load = start(s, server, loadArgs(c, s, server))) {
+    /** Scenarios with a measured interval: the server's CPU over it (the load generator reports its own). */
+    private Map<String, Double> timed(Case c, Subject s, ServerProcess server, Path loadLog)
+            throws InterruptedException {
+        try (var load = start(s, loadArgs(c, s, server), loadLog)) {
             load.awaitLine("PHASE measure", Duration.ofMinutes(10));
             long t0 = System.nanoTime();
             double server0 = server.cpuSeconds();
-            double load0 = ProcStats.cpuSeconds(load.pid());
             load.awaitLine("PHASE end", Duration.ofMillis(options.durationMs()).plusMinutes(2));
             double wall = (System.nanoTime() - t0) / 1e9;
             double serverCpu = (server.cpuSeconds() - server0) / wall * 100;
-            double loadCpu = (ProcStats.cpuSeconds(load.pid()) - load0) / wall * 100;
+            // The load generator's CPU comes with its figures (load_cpu_pct): it may end right after.
             Map<String, Double> f = result(load);
             f.put("server_cpu_pct", serverCpu);
-            f.put("load_cpu_pct", loadCpu);
             // CPU per unit of work: what other work on a shared machine moves least.
             Double rate = f.get(switch (c.scenario()) {
                 case FANOUT -> "deliveries_per_s";
@@ -96,9 +99,9 @@ final class Measurer {
         }
     }
 
-    private ChildProcess start(Subject s, ServerProcess server, List<String> args) {
-        return ChildProcess.start("load generator (" + s.protocol() + ")", launcher.load(args), Path.of("."),
-                logs.resolve("load-" + s.protocol() + ".log"), progress);
+    private ChildProcess start(Subject s, List<String> args, Path log) {
+        return ChildProcess.start("load generator (" + s.protocol() + ")", launcher.load(args), Path.of("."), log,
+                progress);
     }
 
     private static Map<String, Double> result(ChildProcess load) throws InterruptedException {

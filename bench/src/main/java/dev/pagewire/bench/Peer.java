@@ -1,19 +1,28 @@
 package dev.pagewire.bench;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** The servers compared: Pagewire, and the peers users would pick instead. */
+/**
+ * The servers compared: Pagewire on its own server, Pagewire in the Servlet containers it supports
+ * (what each server costs), and the peers users would pick instead.
+ */
 enum Peer {
-    PAGEWIRE("Pagewire", "pagewire"),
-    SOCKETIO("Socket.IO", "socketio"),
-    RAW_NETTY("raw Netty", "raw");
+    PAGEWIRE("Pagewire", "pagewire", "PagewireServer"),
+    PAGEWIRE_TOMCAT("Pagewire on Tomcat", "pagewire-tomcat", "Tomcat"),
+    PAGEWIRE_JETTY("Pagewire on Jetty", "pagewire-jetty", "Jetty"),
+    SOCKETIO("Socket.IO", "socketio", null),
+    RAW_NETTY("raw Netty", "raw", null);
 
     private final String title;
     private final String flag;
+    private final String server;
 
-    Peer(String title, String flag) {
+    Peer(String title, String flag, String server) {
         this.title = title;
         this.flag = flag;
+        this.server = server;
     }
 
     /** The name in the report. */
@@ -21,18 +30,33 @@ enum Peer {
         return title;
     }
 
-    /** The name on the command line ({@code --peers pagewire,socketio,raw}). */
+    /** The name on the command line ({@code --peers pagewire,pagewire-tomcat,…}). */
     String flag() {
         return flag;
     }
 
+    /** Whether this is Pagewire, on any server. */
+    boolean isPagewire() {
+        return server != null;
+    }
+
+    /** Whether this is Pagewire in a Servlet container (measured against {@link #PAGEWIRE}, its own server). */
+    boolean inContainer() {
+        return this == PAGEWIRE_TOMCAT || this == PAGEWIRE_JETTY;
+    }
+
+    /** The server Pagewire runs on, as the report's table of servers names it; null for the other peers. */
+    String server() {
+        return server;
+    }
+
     /** The peers named by {@code --peers}. */
     static List<Peer> parse(String list) {
-        return java.util.Arrays.stream(list.split(","))
+        return Arrays.stream(list.split(","))
                 .map(String::strip)
-                .map(name -> java.util.Arrays.stream(values()).filter(p -> p.flag.equals(name)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException(
-                                "unknown peer '" + name + "': pagewire, socketio or raw")))
+                .map(name -> Arrays.stream(values()).filter(p -> p.flag.equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown peer '" + name + "': "
+                                + Arrays.stream(values()).map(Peer::flag).collect(Collectors.joining(", ")))))
                 .toList();
     }
 }

@@ -4,17 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * Writes {@code BENCHMARKS.md}: the machine, the goals, one table per case with medians and ratios
- * to Socket.IO and raw Netty, the charts, and how it was measured. Hand-written findings (the
- * profile, what is left) come from {@code bench/FINDINGS.md} when it exists, so that regenerating
- * the report keeps them.
+ * to Socket.IO and raw Netty (and one of Pagewire on each of its servers, when containers ran), the
+ * charts, and how it was measured. Hand-written findings (the profile, what is left) come from
+ * {@code bench/FINDINGS.md} when it exists, so that regenerating the report keeps them.
  */
 final class Report {
 
@@ -38,9 +40,15 @@ final class Report {
         line("# Benchmarks");
         line("");
         line("Pagewire against the peers users would pick instead: **Socket.IO 4** on Node, and a **raw Netty**");
-        line("WebSocket echo server as the floor of what the JVM can do. Regenerate with one command from the");
-        line("repository root (it builds what it needs, installs Socket.IO with `npm ci`, and writes this file");
-        line("and the charts in `docs/bench/`):");
+        line("WebSocket echo server as the floor of what the JVM can do.");
+        if (containers()) {
+            line("Pagewire runs on its own server (`PagewireServer`, on Netty), and in the echo, fallback and churn");
+            line("scenarios also in **Tomcat 11** and **Jetty 12.1** through `pagewire-servlet`'s filter: the same");
+            line("application under the same load, so that what each server costs shows.");
+        }
+        line("");
+        line("Regenerate with one command from the repository root (it builds what it needs, installs Socket.IO");
+        line("with `npm ci`, and writes this file and the charts in `docs/bench/`):");
         line("");
         line("```sh");
         line(COMMAND);
@@ -50,6 +58,8 @@ final class Report {
                 + (options.smoke() ? " — **smoke-sized: the figures mean nothing**" : "") + ". Every figure is the"
                 + " median of " + options.runs() + " run" + (options.runs() > 1 ? "s" : "") + "; each run starts a"
                 + " fresh server process and a fresh load-generator process. Ratios are Pagewire ÷ peer"
+                + (containers() ? " (Pagewire on its own server), and in each case's table of servers Pagewire in a"
+                        + " container ÷ Pagewire on its own server" : "")
                 + " (↑ higher is better, ↓ lower is better). The raw figures of every run are in"
                 + " [bench/runs.tsv](bench/runs.tsv).");
         line("");
@@ -72,6 +82,11 @@ final class Report {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + options.out() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether Pagewire in a Servlet container is among the servers of this run. */
+    private boolean containers() {
+        return options.peers().stream().anyMatch(Peer::inContainer);
     }
 
     private void machine() {
@@ -124,38 +139,20 @@ final class Report {
     private void table(Case c) {
         line("### " + c.title());
         line("");
-        List<Subject> ours = c.subjects().stream().filter(x -> x.peer() == Peer.PAGEWIRE).toList();
-        List<Peer> peers = c.subjects().stream().map(Subject::peer).filter(p -> p != Peer.PAGEWIRE).distinct().toList();
-        var head = new StringBuilder("| figure |");
-        var rule = new StringBuilder("|---|");
-        for (Subject x : c.subjects()) {
-            head.append(' ').append(x.title()).append(" |");
-            rule.append("---:|");
-        }
-        for (Subject o : ours) {
-            for (Peer p : peers) {
-                head.append(' ').append(o.title()).append(" ÷ ").append(p.title()).append(" |");
-                rule.append("---:|");
-            }
-        }
-        line(head.toString());
-        line(rule.toString());
-        for (Metric m : Metric.of(c.scenario())) {
-            var row = new StringBuilder("| " + m.label() + (m.higherIsBetter() ? " ↑" : " ↓") + " |");
-            for (Subject x : c.subjects()) {
-                OptionalDouble v = results.median(c, x, m.key());
-                row.append(' ').append(v.isPresent() ? number(v.getAsDouble(), m.decimals()) : missing(c, x))
-                        .append(" |");
-            }
+        List<Subject> compared = c.subjects().stream().filter(x -> !x.peer().inContainer()).toList();
+        if (!compared.isEmpty()) {
+            List<Subject> ours = compared.stream().filter(x -> x.peer() == Peer.PAGEWIRE).toList();
+            List<Subject> theirs = compared.stream().filter(x -> !x.peer().isPagewire()).toList();
+            List<Ratio> ratios = new ArrayList<>();
             for (Subject o : ours) {
-                for (Peer p : peers) {
-                    OptionalDouble ratio = ratio(c, results, m.key(), o, p);
-                    row.append(' ').append(ratio.isPresent() ? times(ratio.getAsDouble()) : "—").append(" |");
+                for (Peer p : theirs.stream().map(Subject::peer).distinct().toList()) {
+                    Subject t = theirs.stream().filter(x -> x.peer() == p).findFirst().orElseThrow();
+                    ratios.add(new Ratio(o.title() + " ÷ " + p.title(), o, t));
                 }
             }
-            line(row.toString());
+            grid(c, "figure", compared, Subject::title, ratios);
         }
-        line("");
+        servers(c);
         boolean incomplete = false;
         for (Subject x : c.subjects()) {
             int count = results.count(c, x);
@@ -169,6 +166,66 @@ final class Report {
         if (incomplete) {
             line("");
         }
+    }
+
+    /**
+     * Pagewire on each of its servers, a table per transport: its own server, then each container
+     * with its ratio to the own server.
+     */
+    private void servers(Case c) {
+        List<Subject> containers = c.subjects().stream().filter(x -> x.peer().inContainer()).toList();
+        if (containers.isEmpty()) {
+            return;
+        }
+        line("Pagewire on each server: its own (`PagewireServer`, Netty) and Servlet containers (`PagewireFilter`),");
+        line("the same application under the same load; ratios are the container ÷ `PagewireServer`.");
+        line("");
+        for (String transport : containers.stream().map(Subject::transport).distinct().toList()) {
+            List<Subject> columns = c.subjects().stream()
+                    .filter(x -> x.peer().isPagewire() && x.transport().equals(transport)).toList();
+            Subject own = columns.stream().filter(x -> x.peer() == Peer.PAGEWIRE).findFirst().orElse(null);
+            List<Ratio> ratios = own == null ? List.of() : columns.stream().filter(x -> x.peer().inContainer())
+                    .map(x -> new Ratio(x.peer().server() + " ÷ " + own.peer().server(), x, own)).toList();
+            grid(c, "Pagewire over " + switch (transport) {
+                case "ws" -> "WebSocket";
+                case "sse" -> "SSE + POST";
+                case "lp" -> "long-polling + POST";
+                default -> transport;
+            }, columns, x -> x.peer().server(), ratios);
+        }
+    }
+
+    /** A ratio column: {@code ours} ÷ {@code theirs}. */
+    private record Ratio(String head, Subject ours, Subject theirs) {}
+
+    /** A table of the case's figures, one row each, for {@code columns} and then {@code ratios}. */
+    private void grid(Case c, String corner, List<Subject> columns, Function<Subject, String> heads, List<Ratio> ratios) {
+        var head = new StringBuilder("| " + corner + " |");
+        var rule = new StringBuilder("|---|");
+        for (Subject x : columns) {
+            head.append(' ').append(heads.apply(x)).append(" |");
+            rule.append("---:|");
+        }
+        for (Ratio r : ratios) {
+            head.append(' ').append(r.head()).append(" |");
+            rule.append("---:|");
+        }
+        line(head.toString());
+        line(rule.toString());
+        for (Metric m : Metric.of(c.scenario())) {
+            var row = new StringBuilder("| " + m.label() + (m.higherIsBetter() ? " ↑" : " ↓") + " |");
+            for (Subject x : columns) {
+                OptionalDouble v = results.median(c, x, m.key());
+                row.append(' ').append(v.isPresent() ? number(v.getAsDouble(), m.decimals()) : missing(c, x))
+                        .append(" |");
+            }
+            for (Ratio r : ratios) {
+                OptionalDouble ratio = ratio(c, results, m.key(), r.ours(), r.theirs());
+                row.append(' ').append(ratio.isPresent() ? times(ratio.getAsDouble()) : "—").append(" |");
+            }
+            line(row.toString());
+        }
+        line("");
     }
 
     private String missing(Case c, Subject x) {
@@ -249,6 +306,16 @@ final class Report {
         line("- Fallbacks: the echo over Pagewire's SSE + POST and long-polling + POST against Socket.IO's");
         line("  HTTP long-polling (raw Netty has none). Page churn: each opener renders the page (GET),");
         line("  connects, sends a first event, waits for its answer and leaves (Pagewire: `[\"bye\"]`), in a loop.");
+        if (containers()) {
+            line("- Pagewire on Tomcat and on Jetty: the same application (`PagewireBenchServer.routes`) installed");
+            line("  with `PagewireFilter.install` in an embedded Tomcat 11 or Jetty 12.1 (ee11) with the container's");
+            line("  Jakarta WebSocket layer (`TomcatBenchServer`, `JettyBenchServer`), on the flags of the other JVM");
+            line("  servers. Each container keeps its defaults (up to 200 request threads) but one: Tomcat serves any");
+            line("  number of requests on a keep-alive connection (its default closes one after 100, and a browser");
+            line("  then opens another; the load generator does not). They run echo, fallback and churn, what a");
+            line("  server costs per message and per page; idle and fan-out leave them out, as their large sizes take");
+            line("  the longest.");
+        }
         line("- Runs are interleaved (run 1 of every case, then run 2, …) so that drift of the machine spreads");
         line("  over all subjects; the tables show medians.");
         line("");
@@ -256,9 +323,14 @@ final class Report {
 
     /** Pagewire's median over the peer's, or empty when either is missing. */
     static OptionalDouble ratio(Case c, Results r, String figure, Subject ours, Peer peer) {
+        return c.subjects().stream().filter(x -> x.peer() == peer).findFirst()
+                .map(theirs -> ratio(c, r, figure, ours, theirs)).orElse(OptionalDouble.empty());
+    }
+
+    /** One subject's median over another's, or empty when either is missing. */
+    static OptionalDouble ratio(Case c, Results r, String figure, Subject ours, Subject theirs) {
         OptionalDouble a = r.median(c, ours, figure);
-        OptionalDouble b = c.subjects().stream().filter(x -> x.peer() == peer).findFirst()
-                .map(x -> r.median(c, x, figure)).orElse(OptionalDouble.empty());
+        OptionalDouble b = r.median(c, theirs, figure);
         if (a.isEmpty() || b.isEmpty() || b.getAsDouble() == 0) {
             return OptionalDouble.empty();
         }

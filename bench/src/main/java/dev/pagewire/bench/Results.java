@@ -55,6 +55,6 @@ final class Results {
     }
 
     private static String key(Case c, Subject s) {
-        return String.join("/", Arrays.asList(c.id(), s.protocol()));
+        return String.join("/", Arrays.asList(c.id(), s.id()));
     }
 }

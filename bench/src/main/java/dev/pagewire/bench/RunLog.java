@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Every run's raw figures, kept beside the report ({@code docs/bench/runs.tsv}) so that the medians
  * can be checked and the report redrawn ({@code --from}) without measuring again. A line per run:
- * case id, protocol, then {@code figure=value} pairs (or {@code !failed} and the reason),
+ * case id, subject id ({@link Subject#id}), then {@code figure=value} pairs (or {@code !failed} and the reason),
  * tab-separated; {@code #} lines hold the
  * options and the machine facts of the bench run that measured them.
  */
@@ -41,7 +41,7 @@ final class RunLog {
 
     /** One run as a line's fields. */
     static String[] line(Case c, Subject s, Map<String, Double> figures) {
-        List<String> fields = new ArrayList<>(List.of(c.id(), s.protocol()));
+        List<String> fields = new ArrayList<>(List.of(c.id(), s.id()));
         figures.forEach((k, v) -> fields.add(k + "=" + String.format(Locale.ROOT, "%.4f", v)));
         return fields.toArray(String[]::new);
     }
@@ -51,7 +51,7 @@ final class RunLog {
     /** A failed run as a line's fields: the reason, on one line. */
     static String[] failure(Case c, Subject s, String reason) {
         String oneLine = String.join(" / ", reason.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
-        return new String[] {c.id(), s.protocol(), FAILED, oneLine.replace('\t', ' ')};
+        return new String[] {c.id(), s.id(), FAILED, oneLine.replace('\t', ' ')};
     }
 
     /** The reason of a failed run's line, or null for a line of figures. */

@@ -15,10 +15,10 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the server for {@code peer} and waits until it listens. */
-    static ServerProcess start(Launcher launcher, Peer peer, Path logs, Path jfr) throws InterruptedException {
+    /** Starts the server for {@code peer}, its stderr to {@code log}, and waits until it listens. */
+    static ServerProcess start(Launcher launcher, Peer peer, Path log, Path jfr) throws InterruptedException {
         var process = ChildProcess.start(peer.title() + " server", launcher.server(peer, jfr), launcher.serverDir(peer),
-                logs.resolve(peer.flag() + "-server.log"), line -> {});
+                log, line -> {});
         try {
             String ready = process.awaitLine("READY ", Duration.ofSeconds(60));
             return new ServerProcess(process, Integer.parseInt(ready.substring("READY ".length()).strip()));

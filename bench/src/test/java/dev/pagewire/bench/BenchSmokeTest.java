@@ -10,9 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the whole bench at smoke size — every scenario, every server, in their own processes — so
- * that it cannot rot. Asserts only that every case produced figures and that the report and its
- * charts were written; never how fast anything was.
+ * Runs the whole bench at smoke size — every scenario, every server (Pagewire on its own server, on
+ * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes — so that it cannot rot.
+ * Asserts only that every case produced figures and that the report and its charts were written;
+ * never how fast anything was.
  */
 class BenchSmokeTest {
 
@@ -32,7 +33,7 @@ class BenchSmokeTest {
         }
         List<String> args = new ArrayList<>(List.of("--smoke", "--out", OUT.toString(), "--socketio", socketio.toString()));
         if (unavailable != null) {
-            args.addAll(List.of("--peers", "pagewire,raw"));
+            args.addAll(List.of("--peers", BenchOptions.DEFAULT_PEERS.replace(",socketio", "")));
         }
         BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
 
@@ -42,6 +43,11 @@ class BenchSmokeTest {
         assertTrue(complete, "some cases produced no figures; the report says why:\n" + report);
         for (Scenario s : Scenario.values()) {
             assertTrue(report.contains("## " + (s.ordinal() + 1) + ". " + s.title()), "no section for " + s);
+        }
+        for (String table : List.of("| Pagewire over WebSocket | PagewireServer | Tomcat | Jetty |",
+                "| Pagewire over SSE + POST | PagewireServer | Tomcat | Jetty |",
+                "| Pagewire over long-polling + POST | PagewireServer | Tomcat | Jetty |")) {
+            assertTrue(report.contains(table), "no table of servers starting " + table);
         }
         for (String chart : List.of("idle-memory.png", "echo-throughput.png", "echo-latency.png", "fanout.png",
                 "fallback.png", "churn.png")) {

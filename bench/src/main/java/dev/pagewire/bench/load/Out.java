@@ -1,5 +1,7 @@
 package dev.pagewire.bench.load;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -7,9 +9,20 @@ import java.util.Map;
 /**
  * What the load generator tells the orchestrator, one line each on stdout: {@code PROGRESS text},
  * {@code PHASE measure} and {@code PHASE end} (when the measured interval begins and ends, so the
- * orchestrator samples the server's CPU then), and one {@code RESULT key=value …} line. Thread-safe.
+ * orchestrator samples the server's CPU then), and one {@code RESULT key=value …} line, which
+ * carries the load generator's own CPU over the measured interval ({@code load_cpu_pct}): it is
+ * measured here because the process may have ended before the orchestrator could look at it.
+ * Thread-safe.
  */
 final class Out {
+
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** CPU and wall-clock time at {@code PHASE measure}, then their differences at {@code PHASE end}; -1 before. */
+    private static long cpuNanos = -1;
+    private static long wallNanos = -1;
+    private static boolean measured;
 
     private Out() {}
 
@@ -19,11 +32,22 @@ final class Out {
     }
 
     static synchronized void phase(String phase) {
+        if (phase.equals("measure")) {
+            cpuNanos = OS.getProcessCpuTime();
+            wallNanos = System.nanoTime();
+        } else if (phase.equals("end") && wallNanos >= 0) {
+            cpuNanos = OS.getProcessCpuTime() - cpuNanos;
+            wallNanos = System.nanoTime() - wallNanos;
+            measured = true;
+        }
         System.out.println("PHASE " + phase);
         System.out.flush();
     }
 
     static synchronized void result(Map<String, Double> figures) {
+        if (measured && wallNanos > 0) {
+            figures.put("load_cpu_pct", cpuNanos * 100.0 / wallNanos);
+        }
         var line = new StringBuilder("RESULT");
         figures.forEach((k, v) -> line.append(' ').append(k).append('=').append(String.format(Locale.ROOT, "%.4f", v)));
         System.out.println(line);
