@@ -133,6 +133,16 @@ class ControllerPageEndToEndTest {
     }
 
     @Test
+    void theReadmesControllerPageSpeaksToItsRoom() throws Exception {
+        Texts ws = webSocket("?pagewire=" + token(get("").body()));
+        assertThat(ws.next()).startsWith("[\"hello\"");
+
+        ws.socket.sendText("[\"ev\",\"say\",{\"text\":\"hi\"},1]", true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(ws.nextMatching("[\"ev\",\"message\"")).startsWith("[\"ev\",\"message\",{\"text\":\"hi\"}");
+    }
+
+    @Test
     void anEndpointFromACustomizerOpens() throws Exception {
         HttpResponse<String> opened = http.send(HttpRequest.newBuilder(base.resolve("stats"))
                 .header("Content-Type", "application/json").timeout(WAIT)

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -19,12 +20,13 @@ import org.springframework.web.servlet.View;
 
 /**
  * An ordinary Spring MVC application for the end-to-end tests: a controller whose view gets a page,
- * a view that writes HTML as a template engine does, an endpoint from a customizer, and a service
- * that pushes through the {@code Pagewire} bean.
+ * a view that writes HTML as a template engine does, a service that pushes through the
+ * {@code Pagewire} bean, and the README's controller and endpoint.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({OrdersApplication.Orders.class, OrdersApplication.Announcer.class})
+@ComponentScan("dev.pagewire.spring.readme")
 class OrdersApplication {
 
     @Controller
@@ -77,8 +79,25 @@ class OrdersApplication {
         };
     }
 
+    private static View html(String html) {
+        return new View() {
+            @Override
+            public String getContentType() {
+                return "text/html;charset=UTF-8";
+            }
+
+            @Override
+            public void render(Map<String, ?> model, HttpServletRequest request, HttpServletResponse response)
+                    throws IOException {
+                response.setContentType(getContentType());
+                response.getWriter().write(html);
+            }
+        };
+    }
+
+    /** The "chat" view of the README's controller. */
     @Bean
-    PagewireCustomizer stats() {
-        return app -> app.endpoint("/stats", channel -> channel.emit("hello", "stats"));
+    View chat() {
+        return html("<!doctype html><html><head><title>chat</title></head><body></body></html>");
     }
 }
