@@ -1,0 +1,100 @@
+package dev.pagewire.spring;
+
+import dev.pagewire.Page;
+import dev.pagewire.Pagewire;
+import dev.pagewire.servlet.PagewireFilter;
+import jakarta.servlet.DispatcherType;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Pagewire in a Spring Boot servlet application (embedded Tomcat or Jetty): a {@link Pagewire} bean
+ * configured by the {@code pagewire.*} properties ({@link PagewireProperties}) and set up by every
+ * {@link PagewireCustomizer} bean; its {@link PagewireFilter} on every path, in front of the
+ * application's other filters; and, with Spring MVC, a {@link Page} argument for controller methods,
+ * the page of the view that method renders:
+ *
+ * <pre>{@code
+ * @GetMapping("/")
+ * String chat(Page page, Model model) {
+ *     page.on("say", e -> page.emit("said", e.data()));
+ *     return "chat"; // the filter injects the client into the rendered HTML
+ * }
+ * }</pre>
+ *
+ * <p>Applies to servlet web applications only. Each bean backs off when the application declares its
+ * own: a {@code Pagewire} bean, or beans named {@code pagewireFilter} or {@code pagewireWebMvcConfigurer}.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(PagewireFilter.class)
+@EnableConfigurationProperties(PagewireProperties.class)
+public final class PagewireAutoConfiguration {
+
+    /**
+     * The order of the filter's registration: right after Spring's character-encoding and observation
+     * filters, before everything else (security, sessions, form parsing), so that Pagewire's own
+     * requests (channels carrying signed page tokens, fallback POSTs) pass no CSRF check or login and
+     * its request bodies are read by no one else.
+     */
+    public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    /** The application, created from the {@code pagewire.*} properties; closed with the context. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Pagewire pagewire(PagewireProperties properties) {
+        try {
+            return Pagewire.create(properties::applyTo);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("a pagewire.* property is out of range: " + e.getMessage(), e);
+        }
+    }
+
+    /** Calls the {@link PagewireCustomizer} beans once every singleton exists. */
+    @Bean
+    static CustomizerCalls pagewireCustomizerCalls(ObjectProvider<Pagewire> app, ObjectProvider<PagewireCustomizer> customizers) {
+        return new CustomizerCalls(app, customizers);
+    }
+
+    /** The filter, on {@code /*}, async-supported (the fallbacks hold requests open), at {@link #FILTER_ORDER}. */
+    @Bean
+    @ConditionalOnMissingBean(name = "pagewireFilter")
+    FilterRegistrationBean<PagewireFilter> pagewireFilter(Pagewire app, PagewireProperties properties) {
+        FilterRegistrationBean<PagewireFilter> registration =
+                new FilterRegistrationBean<>(new PagewireFilter(app, properties.servletSettings()));
+        registration.setName("pagewire");
+        registration.setAsyncSupported(true);
+        registration.addUrlPatterns("/*");
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.setOrder(FILTER_ORDER);
+        return registration;
+    }
+
+    /** With Spring MVC: the {@link Page} argument of controller methods. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebMvcConfigurer.class)
+    static class Mvc {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "pagewireWebMvcConfigurer")
+        WebMvcConfigurer pagewireWebMvcConfigurer() {
+            return new WebMvcConfigurer() {
+                @Override
+                public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+                    resolvers.add(new PageArgumentResolver());
+                }
+            };
+        }
+    }
+}
