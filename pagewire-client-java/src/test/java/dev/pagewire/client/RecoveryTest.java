@@ -35,6 +35,8 @@ class RecoveryTest {
         PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o.setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(Transport.SSE, client.transport());
+        // The state changes before listeners hear of it, on the client's callback thread.
+        Wait.await(TIMEOUT, "the connected state event", () -> !states.isEmpty());
         assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", Transport.SSE)), states,
                 "no state change while trying the next transport (§9.4)");
     }
