@@ -15,6 +15,8 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,6 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * server through a relay that breaks its connections 50 times at random points (resets, cuts a few
  * bytes into a frame, stalls) while 10,000 events flow each way; on each server and each transport.
  * The same proof as {@code ReliabilityEndToEndTest} in Chromium.
+ *
+ * <p>Each run takes at least 20 s, spent mostly waiting: the server paces its stream (a pause of
+ * 50 ms after every 25 events) so that the faults land all along it. The nine runs therefore go
+ * side by side, three at a time (src/test/resources/junit-platform.properties), each with its own
+ * server, relay and client.
  */
 class ReliabilityTest {
 
@@ -40,6 +47,7 @@ class ReliabilityTest {
 
     @ParameterizedTest
     @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    @Execution(ExecutionMode.CONCURRENT) // its runs side by side, the other tests not meanwhile
     void tenThousandEventsEachWayAcrossFiftyFaultsArriveOnceAndInOrder(Servers kind, Transport transport)
             throws Exception {
         // -Dreliability.transport=SSE and -Dreliability.server=JETTY run one transport or one server
