@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.Channel;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -14,26 +15,35 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** A client without a page: a connection of its own to an endpoint (docs/PROTOCOL.md §12.2). */
+/**
+ * A client without a page: a connection of its own to an endpoint (docs/PROTOCOL.md §12.2), on each
+ * server.
+ */
 class EndpointConnectionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @AutoClose
     private final Closer closer = new Closer();
-    private final TestServer server = closer.add(new TestServer());
+    private TestServer server;
+
+    private void start(Servers kind) {
+        server = closer.add(new TestServer(kind));
+    }
 
     private URI endpoint(String path) {
-        return URI.create("http://127.0.0.1:" + server.server.port() + path);
+        return server.server.uri().resolve(path);
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void theClientsOwnChannelIsTheEndpointInstanceWithEventsAndCallsBothWays(Transport transport) throws Exception {
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void theClientsOwnChannelIsTheEndpointInstanceWithEventsAndCallsBothWays(Servers kind, Transport transport)
+            throws Exception {
+        start(kind);
         List<JsonNode> hellos = new CopyOnWriteArrayList<>();
         List<JsonNode> echoed = new CopyOnWriteArrayList<>();
         List<byte[]> reversed = new CopyOnWriteArrayList<>();
@@ -66,23 +76,29 @@ class EndpointConnectionTest {
         Wait.await(TIMEOUT, "its channels to end with it", () -> more.state() == ChannelState.CLOSED);
     }
 
-    @Test
-    void anAuthorizersRefusalIsThrownWithItsReason() {
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void anAuthorizersRefusalIsThrownWithItsReason(Servers kind) {
+        start(kind);
         ChannelRefusedException e = assertThrows(ChannelRefusedException.class,
                 () -> PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE), Map.of("key", "guess")));
         assertEquals("refused", e.code());
         assertEquals("members only", e.reason());
     }
 
-    @Test
-    void anAdmittedOpenOfAGuardedEndpointConnects() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void anAdmittedOpenOfAGuardedEndpointConnects(Servers kind) throws Exception {
+        start(kind);
         PagewireClient client = closer.add(PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE),
                 Map.of("key", "secret", "who", "member")));
         assertEquals("member", client.call("who", null).get(10, TimeUnit.SECONDS).asText());
     }
 
-    @Test
-    void noEndpointAtThePathIsNotFound() {
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void noEndpointAtThePathIsNotFound(Servers kind) {
+        start(kind);
         ChannelRefusedException e = assertThrows(ChannelRefusedException.class,
                 () -> PagewireClient.openEndpoint(endpoint("/nowhere"), null));
         assertEquals("not_found", e.code());

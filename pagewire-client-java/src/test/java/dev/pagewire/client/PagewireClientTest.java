@@ -11,6 +11,7 @@ import dev.pagewire.CallException;
 import dev.pagewire.Page;
 import dev.pagewire.netty.testing.FaultyRelay;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -21,12 +22,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The client against a real embedded server, on each transport (docs/PROTOCOL.md §3, §11). */
+/**
+ * The client against a real server, on each server and each transport (docs/PROTOCOL.md §3, §11).
+ * What only the client decides (its queue bound, its callback thread) runs on Netty alone.
+ */
 class PagewireClientTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -37,9 +40,8 @@ class PagewireClientTest {
     private final List<byte[]> reversed = new CopyOnWriteArrayList<>();
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void startServer() {
-        server = new TestServer();
+    private void start(Servers kind) {
+        server = new TestServer(kind);
     }
 
     @AfterEach
@@ -47,10 +49,13 @@ class PagewireClientTest {
         if (client != null) {
             client.close();
         }
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
-    private Page open(Transport transport) throws Exception {
+    private Page open(Servers kind, Transport transport) throws Exception {
+        start(kind);
         client = PagewireClient.open(server.page(), o -> o.forceTransport(transport).setup(c -> c
                 .on("echoed", echoed::add)
                 .onBinary("reversed", reversed::add)
@@ -65,9 +70,9 @@ class PagewireClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void connectsOverTheForcedTransport(Transport transport) throws Exception {
-        Page page = open(transport);
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void connectsOverTheForcedTransport(Servers kind, Transport transport) throws Exception {
+        Page page = open(kind, transport);
         assertEquals(transport, client.transport());
         assertEquals(page.id(), client.pageId());
         Wait.await(TIMEOUT, "the connected state event", () -> !states.isEmpty());
@@ -76,9 +81,9 @@ class PagewireClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void eventsTravelBothWays(Transport transport) throws Exception {
-        open(transport);
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void eventsTravelBothWays(Servers kind, Transport transport) throws Exception {
+        open(kind, transport);
         client.emit("echo", Map.of("text", "hi"));
         client.emit("echo", null);
         Wait.await(TIMEOUT, "two echoes", () -> echoed.size() == 2);
@@ -87,18 +92,18 @@ class PagewireClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void binaryEventsTravelBothWays(Transport transport) throws Exception {
-        open(transport);
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void binaryEventsTravelBothWays(Servers kind, Transport transport) throws Exception {
+        open(kind, transport);
         client.emit("bytes", new byte[] {1, 2, 3, (byte) 255});
         Wait.await(TIMEOUT, "the reversed bytes", () -> reversed.size() == 1);
         assertArrayEquals(new byte[] {(byte) 255, 3, 2, 1}, reversed.getFirst());
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void callsToTheServerAnswerValuesAndCodedErrors(Transport transport) throws Exception {
-        open(transport);
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void callsToTheServerAnswerValuesAndCodedErrors(Servers kind, Transport transport) throws Exception {
+        open(kind, transport);
         assertEquals(5, client.call("add", Map.of("a", 2, "b", 3)).get(10, TimeUnit.SECONDS).asInt());
         assertEquals("nope", failure(client.call("fail", null)).code());
         assertEquals("unknown_call", failure(client.call("nothing", null)).code());
@@ -106,9 +111,9 @@ class PagewireClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void callsFromTheServerAreAnswered(Transport transport) throws Exception {
-        Page page = open(transport);
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void callsFromTheServerAreAnswered(Servers kind, Transport transport) throws Exception {
+        Page page = open(kind, transport);
         assertEquals(42, page.call("double", 21).get(10, TimeUnit.SECONDS).asInt());
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> page.call("refuse", null).get(10, TimeUnit.SECONDS));
@@ -118,9 +123,9 @@ class PagewireClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void closeSaysByeSoThePageClosesAtOnce(Transport transport) throws Exception {
-        Page page = open(transport);
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void closeSaysByeSoThePageClosesAtOnce(Servers kind, Transport transport) throws Exception {
+        Page page = open(kind, transport);
         CompletableFuture<JsonNode> waiting = client.call("hang", null);
         client.close();
         assertEquals(ConnectionState.CLOSED, client.state());
@@ -130,8 +135,9 @@ class PagewireClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void aForgedTokenExpiresTheClient(Transport transport) throws Exception {
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void aForgedTokenExpiresTheClient(Servers kind, Transport transport) throws Exception {
+        start(kind);
         client = PagewireClient.connect(server.page(), "v1.AAAA.1.forged",
                 o -> o.forceTransport(transport).setup(c -> c.onState(states::add)));
         Wait.await(TIMEOUT, "the client to expire", () -> client.state() == ConnectionState.EXPIRED);
@@ -142,9 +148,9 @@ class PagewireClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void aPageClosedByTheServerClosesTheClient(Transport transport) throws Exception {
-        Page page = open(transport);
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    void aPageClosedByTheServerClosesTheClient(Servers kind, Transport transport) throws Exception {
+        Page page = open(kind, transport);
         page.close();
         Wait.await(TIMEOUT, "the client to close", () -> client.state() == ConnectionState.CLOSED);
         // The state changes before listeners hear of it, on the client's callback thread.
@@ -155,7 +161,8 @@ class PagewireClientTest {
 
     @Test
     void aFullQueueThrowsInsteadOfBlocking() throws Exception {
-        try (FaultyRelay unreachable = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port()))) {
+        start(Servers.NETTY);
+        try (FaultyRelay unreachable = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()))) {
             unreachable.refuse(true);
             client = PagewireClient.connect(URI.create("http://127.0.0.1:" + unreachable.port() + TestServer.PATH),
                     "v1.AAAA.1.unused", o -> o.maxQueued(2));
@@ -169,6 +176,7 @@ class PagewireClientTest {
 
     @Test
     void listenersHandlersAndCallResultsRunOnTheClientsOwnThread() throws Exception {
+        start(Servers.NETTY);
         List<String> threads = new CopyOnWriteArrayList<>();
         // Holds the callback thread until thenRun below is attached: a future completed before
         // that would run it on the attaching thread, as any CompletableFuture does.
@@ -201,6 +209,7 @@ class PagewireClientTest {
 
     @Test
     void waitingForACallInsideAListenerFailsInsteadOfHangingForEver() throws Exception {
+        start(Servers.NETTY);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         client = PagewireClient.open(server.page(), o -> o.setup(c -> c.on("echoed", d -> {
             try {

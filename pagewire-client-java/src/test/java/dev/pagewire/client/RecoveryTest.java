@@ -8,6 +8,7 @@ import dev.pagewire.Page;
 import dev.pagewire.client.internal.PageLoader;
 import dev.pagewire.netty.testing.FaultyRelay;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,11 +17,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** How the client recovers, or gives way, when connections go wrong (docs/PROTOCOL.md §4, §5, §9, §10.2, §10.4). */
+/**
+ * How the client recovers, or gives way, when connections go wrong (docs/PROTOCOL.md §4, §5, §9,
+ * §10.2, §10.4), on each server; the client's own check of a server's acks plays the server itself.
+ */
 class RecoveryTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -29,19 +33,23 @@ class RecoveryTest {
     private final Closer closer = new Closer();
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
-    @Test
-    void aRefusedWebSocketFallsBackToSse() throws Exception {
-        TestServer server = closer.add(new TestServer(s -> {}, s -> s.webSocket(false)));
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aRefusedWebSocketFallsBackToSse(Servers kind) throws Exception {
+        TestServer server = closer.add(new TestServer(kind, s -> {}, Servers.Options.defaults().withWebSocket(false)));
         PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o.setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(Transport.SSE, client.transport());
+        // The state changes before listeners hear of it, on the client's callback thread.
+        Wait.await(TIMEOUT, "the connected state event", () -> !states.isEmpty());
         assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", Transport.SSE)), states,
                 "no state change while trying the next transport (§9.4)");
     }
 
-    @Test
-    void aConnectionReplacedByAnotherCopyReconnectsThenGivesWayOnTheThird() throws Exception {
-        TestServer server = closer.add(new TestServer());
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aConnectionReplacedByAnotherCopyReconnectsThenGivesWayOnTheThird(Servers kind) throws Exception {
+        TestServer server = closer.add(new TestServer(kind));
         String token = PageLoader.load(HttpClient.newHttpClient(), server.page(), TIMEOUT).token();
         PagewireClient first = closer.add(PagewireClient.connect(server.page(), token,
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
@@ -61,10 +69,11 @@ class RecoveryTest {
                 "reconnected after the first 4409: " + loser);
     }
 
-    @Test
-    void framesTheServerCouldNotKeepAreReportedAsMissedAndSkipped() throws Exception {
-        TestServer server = closer.add(new TestServer(s -> s.maxReplayFrames(10), s -> {}));
-        FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void framesTheServerCouldNotKeepAreReportedAsMissedAndSkipped(Servers kind) throws Exception {
+        TestServer server = closer.add(new TestServer(kind, s -> s.maxReplayFrames(10)));
+        FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port())));
         List<Integer> got = new CopyOnWriteArrayList<>();
         List<Missed> missed = new CopyOnWriteArrayList<>();
         PagewireClient client = closer.add(PagewireClient.open(
@@ -134,10 +143,11 @@ class RecoveryTest {
         return "[\"hello\",{\"v\":1,\"page\":\"page-1\",\"heartbeat\":15000,\"ack\":" + ack + "}]";
     }
 
-    @Test
-    void aSilentConnectionIsGivenUpAfterTwiceTheHeartbeatPlusFiveSeconds() throws Exception {
-        TestServer server = closer.add(new TestServer(s -> s.heartbeatInterval(Duration.ofMillis(200)), s -> {}));
-        FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port())));
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aSilentConnectionIsGivenUpAfterTwiceTheHeartbeatPlusFiveSeconds(Servers kind) throws Exception {
+        TestServer server = closer.add(new TestServer(kind, s -> s.heartbeatInterval(Duration.ofMillis(200))));
+        FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port())));
         PagewireClient client = closer.add(PagewireClient.open(
                 URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
@@ -149,9 +159,10 @@ class RecoveryTest {
         Wait.await(TIMEOUT, "the client to reconnect", () -> client.state() == ConnectionState.CONNECTED);
     }
 
-    @Test
-    void aFrameRefusedForItsSizeIsGivenUpAndTheRestStillArrives() throws Exception {
-        TestServer server = closer.add(new TestServer(s -> s.maxMessageBytes(1024), s -> {}));
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aFrameRefusedForItsSizeIsGivenUpAndTheRestStillArrives(Servers kind) throws Exception {
+        TestServer server = closer.add(new TestServer(kind, s -> s.maxMessageBytes(1024)));
         List<ServerError> errors = new CopyOnWriteArrayList<>();
         PagewireClient client = closer.add(PagewireClient.open(server.page(),
                 o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onError(errors::add))));

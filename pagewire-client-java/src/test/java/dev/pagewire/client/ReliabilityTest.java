@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pagewire.netty.testing.FaultyRelay;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -14,14 +15,21 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Nothing lost, nothing doubled, order kept (docs/PROTOCOL.md §10): the Java client talks to the
  * server through a relay that breaks its connections 50 times at random points (resets, cuts a few
- * bytes into a frame, stalls) while 10,000 events flow each way; on each transport. The same proof
- * as {@code ReliabilityEndToEndTest} in Chromium.
+ * bytes into a frame, stalls) while 10,000 events flow each way; on each server and each transport.
+ * The same proof as {@code ReliabilityEndToEndTest} in Chromium.
+ *
+ * <p>Each run takes at least 20 s, spent mostly waiting: the server paces its stream (a pause of
+ * 50 ms after every 25 events) so that the faults land all along it. The nine runs therefore go
+ * side by side, three at a time (src/test/resources/junit-platform.properties), each with its own
+ * server, relay and client.
  */
 class ReliabilityTest {
 
@@ -38,21 +46,26 @@ class ReliabilityTest {
     private int ups;
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void tenThousandEventsEachWayAcrossFiftyFaultsArriveOnceAndInOrder(Transport transport) throws Exception {
-        // -Dreliability.transport=SSE runs one transport only, to replay a failure.
+    @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
+    @Execution(ExecutionMode.CONCURRENT) // its runs side by side, the other tests not meanwhile
+    void tenThousandEventsEachWayAcrossFiftyFaultsArriveOnceAndInOrder(Servers kind, Transport transport)
+            throws Exception {
+        // -Dreliability.transport=SSE and -Dreliability.server=JETTY run one transport or one server
+        // only, to replay a failure.
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 System.getProperty("reliability.transport", transport.name()).equals(transport.name()));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getProperty("reliability.server", kind.name()).equals(kind.name()));
         // Bounded replay (8192 frames, fewer than the 10,000): only the client's acks keep the
         // server from dropping frames, so an ack that never comes shows up as missed events. The
         // bound covers what the stream (at most 500 events/s) emits while liveness (2 x 500 ms +
         // 5 s) ends a connection whose end the JDK's WebSocket did not report (seen after a cut in
         // mid-frame), with room for a loaded machine: 4096 frames (about 8 s) ran out once in a CI
         // run, a dead connection then being noticed only by the server's idle timeout (4408).
-        TestServer server = new TestServer(
-                s -> s.heartbeatInterval(Duration.ofMillis(500)).maxReplayFrames(8192), s -> {});
+        TestServer server = new TestServer(kind,
+                s -> s.heartbeatInterval(Duration.ofMillis(500)).maxReplayFrames(8192));
         closing.add(server);
-        FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.server.port()));
+        FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()));
         closing.add(relay);
         client = PagewireClient.open(URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
                 o -> o.forceTransport(transport)
@@ -100,7 +113,7 @@ class ReliabilityTest {
                 }
             }
         }
-        String story = transport + ", seed " + seed + "L, faults " + faults;
+        String story = kind + ", " + transport + ", seed " + seed + "L, faults " + faults;
         assertEquals(FAULTS, faults.size(), "the streams ended before every fault could hit them; " + story);
 
         awaitReceived(EVENTS, faults, seed);

@@ -7,9 +7,9 @@ import dev.pagewire.EventException;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
-import dev.pagewire.netty.PagewireServer;
-import dev.pagewire.netty.ServerSettings;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +23,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The server the client's tests talk to: a real embedded Pagewire server with one page at {@code
- * /t} that echoes JSON ({@code echo} → {@code echoed}) and binary ({@code bytes} → {@code
- * reversed}), records numbered {@code up} events, streams numbered {@code n} events on request
- * ({@code stream}), and answers calls: {@code add} (a + b), {@code fail} (code {@code nope}),
- * {@code hang} (answers when the test ends).
+ * The server the client's tests talk to: a real Pagewire application on one of the {@link Servers}
+ * (Netty, or the Servlet adapter in Tomcat or Jetty) with one page at {@code /t} that echoes JSON
+ * ({@code echo} → {@code echoed}) and binary ({@code bytes} → {@code reversed}), records numbered
+ * {@code up} events, streams numbered {@code n} events on request ({@code stream}), and answers
+ * calls: {@code add} (a + b), {@code fail} (code {@code nope}), {@code hang} (answers when the test
+ * ends).
  *
  * <p>Its endpoints (docs/PROTOCOL.md §12): {@code /stocks} greets each channel with {@code
  * hello} (its params), echoes like the page ({@code echo}, {@code bytes}), records numbered {@code
@@ -43,7 +44,7 @@ final class TestServer implements AutoCloseable {
     static final String BROKEN = "/broken";
 
     final Pagewire app;
-    final PagewireServer server;
+    final RunningServer server;
     /** The pages rendered, in render order. */
     final BlockingQueue<Page> pages = new LinkedBlockingQueue<>();
     /** The {@code up} events received, in arrival order. */
@@ -56,7 +57,8 @@ final class TestServer implements AutoCloseable {
     final Map<String, List<Integer>> channelUps = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
 
-    TestServer(Consumer<Settings.Builder> settings, Consumer<ServerSettings.Builder> serverSettings) {
+    /** The application with {@code settings}, served by {@code kind} started with {@code options}. */
+    TestServer(Servers kind, Consumer<Settings.Builder> settings, Servers.Options options) {
         app = Pagewire.create(settings);
         app.page(PATH, (request, page) -> {
             page.on("echo", e -> page.emit("echoed", e.data()));
@@ -93,10 +95,7 @@ final class TestServer implements AutoCloseable {
         });
         app.endpoint(PRIVATE, request -> "secret".equals(request.params().path("key").asText())
                 ? Access.grant() : Access.deny("members only"), this::openStocks);
-        server = PagewireServer.start(app, s -> {
-            s.host("127.0.0.1").port(0);
-            serverSettings.accept(s);
-        });
+        server = kind.start(app, options);
     }
 
     private void openStocks(Channel channel) {
@@ -133,12 +132,22 @@ final class TestServer implements AutoCloseable {
         return channel;
     }
 
-    TestServer() {
-        this(s -> {}, s -> {});
+    /** The application with {@code settings}, served by {@code kind} with WebSocket on. */
+    TestServer(Servers kind, Consumer<Settings.Builder> settings) {
+        this(kind, settings, Servers.Options.defaults());
+    }
+
+    /** The application with the default settings, served by {@code kind} with WebSocket on. */
+    TestServer(Servers kind) {
+        this(kind, s -> {});
+    }
+
+    int port() {
+        return server.port();
     }
 
     URI page() {
-        return URI.create("http://127.0.0.1:" + server.port() + PATH);
+        return server.uri().resolve(PATH);
     }
 
     Page nextPage() throws InterruptedException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.Servers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,8 +18,12 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The remembered fallback (docs/PROTOCOL.md §9.2) and the later upgrade to WebSocket (§9.5). */
+/**
+ * The remembered fallback (docs/PROTOCOL.md §9.2) and the later upgrade to WebSocket (§9.5), on each
+ * server. How the client reads its memory runs on Netty alone.
+ */
 class UpgradeTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -28,14 +33,14 @@ class UpgradeTest {
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
     private static String origin(TestServer server) {
-        return "http://127.0.0.1:" + server.server.port();
+        return "http://127.0.0.1:" + server.port();
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"SSE", "LONGPOLLING"})
-    void aClientOnARememberedFallbackUpgradesToWebSocketWithNothingLostEitherWay(Transport fallback)
+    @MethodSource(Matrix.SERVERS_AND_FALLBACKS)
+    void aClientOnARememberedFallbackUpgradesToWebSocketWithNothingLostEitherWay(Servers kind, Transport fallback)
             throws Exception {
-        TestServer server = closer.add(new TestServer());
+        TestServer server = closer.add(new TestServer(kind));
         TransportMemory memory = TransportMemory.inMemory();
         memory.remember(origin(server), new TransportMemory.Remembered(fallback, Instant.now()));
         List<Integer> got = new CopyOnWriteArrayList<>();
@@ -84,9 +89,10 @@ class UpgradeTest {
         assertEquals(6, client.call("add", Map.of("a", 3, "b", 3)).get(10, TimeUnit.SECONDS).asInt());
     }
 
-    @Test
-    void aRefusedWebSocketIsRememberedAndAFailedUpgradeKeepsTheFallback() throws Exception {
-        TestServer server = closer.add(new TestServer(s -> {}, s -> s.webSocket(false)));
+    @ParameterizedTest
+    @EnumSource(Servers.class)
+    void aRefusedWebSocketIsRememberedAndAFailedUpgradeKeepsTheFallback(Servers kind) throws Exception {
+        TestServer server = closer.add(new TestServer(kind, s -> {}, Servers.Options.defaults().withWebSocket(false)));
         List<TransportMemory.Remembered> written = new CopyOnWriteArrayList<>();
         TransportMemory inner = TransportMemory.inMemory();
         TransportMemory memory = new TransportMemory() {
@@ -123,7 +129,7 @@ class UpgradeTest {
 
     @Test
     void aRememberedFallbackOlderThanRememberForIsIgnored() throws Exception {
-        TestServer server = closer.add(new TestServer());
+        TestServer server = closer.add(new TestServer(Servers.NETTY));
         TransportMemory memory = TransportMemory.inMemory();
         memory.remember(origin(server), new TransportMemory.Remembered(Transport.LONGPOLLING,
                 Instant.now().minus(Duration.ofHours(2))));
@@ -136,7 +142,7 @@ class UpgradeTest {
 
     @Test
     void aForcedTransportNeitherReadsNorWritesTheMemory() throws Exception {
-        TestServer server = closer.add(new TestServer());
+        TestServer server = closer.add(new TestServer(Servers.NETTY));
         TransportMemory memory = TransportMemory.inMemory();
         memory.remember(origin(server), new TransportMemory.Remembered(Transport.SSE, Instant.now()));
         PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o.transportMemory(memory)

@@ -12,6 +12,10 @@ public interface Session {
     /** A complete binary message arrived. */
     void binary(byte[] message);
 
-    /** The connection ended, for any reason; no more calls follow. */
+    /**
+     * The connection ended, for any reason; no more calls follow. Never inside a call of the
+     * connection's {@link Connection#send} or {@link Connection#close}, even when the write fails
+     * there: the protocol calls those while holding its locks, and this takes them again.
+     */
     void closed();
 }

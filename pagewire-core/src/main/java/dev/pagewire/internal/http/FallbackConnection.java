@@ -129,6 +129,11 @@ abstract class FallbackConnection implements Connection {
         return closeCode != 0 || ended;
     }
 
+    /** Whether the connection ended (the session heard of it). Lock-free. */
+    final boolean isEnded() {
+        return ended;
+    }
+
     /** Sends the close frame and ends the transport's side; called once. */
     abstract void closeTransport(int code, String reason);
 

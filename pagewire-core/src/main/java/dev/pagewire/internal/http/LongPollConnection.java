@@ -93,7 +93,9 @@ final class LongPollConnection extends FallbackConnection {
     boolean poll(HttpExchange exchange) {
         boolean delivered;
         synchronized (this) {
-            if (lines.isEmpty() && (closing || isClosed())) {
+            // Over once its close frame went out, or it ended. A close on its way here (its code set,
+            // its close frame not queued yet) is not over: the poll waits for that frame.
+            if (lines.isEmpty() && (closing || isEnded())) {
                 return false;
             }
             if (held != null) {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * The container's side of one page WebSocket: made per upgrade ({@link #config}), it sizes the
  * container's message limits from the application's settings, wraps the session as a
  * {@link ServletWebSocketConnection}, and feeds whole messages to the protocol's session, in order.
+ * The socket's end reaches the session afterwards, on a thread of its own ({@link #onClose}).
  * Public only because Jakarta WebSocket containers refuse endpoint classes that are not.
  */
 public final class SocketEndpoint extends Endpoint {
@@ -27,7 +28,10 @@ public final class SocketEndpoint extends Endpoint {
 
     private final WebSocketHandler handler;
     private final Settings settings;
-    private volatile dev.pagewire.spi.Session session;
+    /** The protocol's session once {@link #onOpen} made it; guarded by this. */
+    private dev.pagewire.spi.Session session;
+    /** Whether the socket ended (possibly inside {@link #onOpen}); guarded by this. */
+    private boolean ended;
 
     private SocketEndpoint(WebSocketHandler handler, Settings settings) {
         this.handler = handler;
@@ -69,7 +73,16 @@ public final class SocketEndpoint extends Endpoint {
         socket.setMaxIdleTimeout(0); // the protocol's heartbeats and idle timeout watch the connection
         ServletWebSocketConnection connection = new ServletWebSocketConnection(socket);
         dev.pagewire.spi.Session s = handler.open(connection);
-        session = s;
+        boolean endedInOpen;
+        synchronized (this) {
+            session = s;
+            endedInOpen = ended;
+        }
+        if (endedInOpen) {
+            // The hello failed and the container ended the socket inside open: nothing will come.
+            Thread.ofVirtual().start(s::closed);
+            return;
+        }
         socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) s::text);
         socket.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) buffer -> {
             byte[] bytes = new byte[buffer.remaining()];
@@ -78,12 +91,24 @@ public final class SocketEndpoint extends Endpoint {
         });
     }
 
+    /**
+     * Tells the protocol's session that the socket ended, once, on a virtual thread of its own: the
+     * containers call this right inside our own sends and closes (Jetty when a write fails, Tomcat
+     * inside {@code Session.close}), where the protocol holds its locks; told there, the page would
+     * detach the connection in the middle of sending on it.
+     */
     @Override
     public void onClose(Session socket, CloseReason reason) {
-        dev.pagewire.spi.Session s = session;
+        dev.pagewire.spi.Session s;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            s = session;
+        }
         if (s != null) {
-            session = null;
-            s.closed();
+            Thread.ofVirtual().start(s::closed);
         }
     }
 

@@ -11,6 +11,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
 
@@ -46,6 +47,10 @@ public final class EmbeddedTomcat implements RunningServer {
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());
+        // Stop within 0.1 s, as Netty and Jetty do: Tomcat otherwise waits up to 2 s for requests
+        // still in flight (a page's last POST, a stream the client just left), and a suite stops
+        // hundreds. Not 0: Tomcat waits in 21 steps of unloadDelay / 20 ms, and wait(0) is for ever.
+        ((StandardContext) context).setUnloadDelay(100);
         if (options.webSocket()) {
             context.addServletContainerInitializer(new WsSci(), null);
         }
