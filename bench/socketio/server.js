@@ -37,18 +37,21 @@ httpServer.listen({ port, host: '127.0.0.1', backlog: 1024 }, () => {
   console.log(`READY ${httpServer.address().port}`);
 });
 
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
-  const command = line.trim();
-  if (command === 'heap') {
-    if (typeof global.gc !== 'function') {
-      console.log('ERROR heap needs node --expose-gc');
-      return;
+readline
+  .createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    const command = line.trim();
+    if (command === 'heap') {
+      if (typeof global.gc !== 'function') {
+        console.log('ERROR heap needs node --expose-gc');
+        return;
+      }
+      global.gc();
+      console.log(`HEAP ${process.memoryUsage().heapUsed}`);
+    } else if (command === 'stop') {
+      process.exit(0);
+    } else if (command !== '') {
+      console.log(`ERROR unknown command: ${command}`);
     }
-    global.gc();
-    console.log(`HEAP ${process.memoryUsage().heapUsed}`);
-  } else if (command === 'stop') {
-    process.exit(0);
-  } else if (command !== '') {
-    console.log(`ERROR unknown command: ${command}`);
-  }
-}).on('close', () => process.exit(0));
+  })
+  .on('close', () => process.exit(0));

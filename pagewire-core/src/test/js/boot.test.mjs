@@ -10,7 +10,14 @@ let evaluation = 0;
  * Evaluates a fresh copy of the module in a fake page; `token` null means no pagewire script tag,
  * `config` is its data-pagewire-config attribute.
  */
-async function bootInPage({ token, config = null, protocol = 'http:', host = 'example.test:8080', pathname = '/chat', search = '?room=7' }) {
+async function bootInPage({
+  token,
+  config = null,
+  protocol = 'http:',
+  host = 'example.test:8080',
+  pathname = '/chat',
+  search = '?room=7',
+}) {
   const WebSocket = fakeWebSocketClass();
   const win = new EventTarget();
   const fetch = fakeFetch();
@@ -21,9 +28,10 @@ async function bootInPage({ token, config = null, protocol = 'http:', host = 'ex
     window: win,
     location: { protocol, host, pathname, search },
     document: {
-      querySelector: (selector) => (selector === 'script[data-pagewire-token]' && token != null
-        ? { getAttribute: (name) => attributes[name] ?? null }
-        : null),
+      querySelector: (selector) =>
+        selector === 'script[data-pagewire-token]' && token != null
+          ? { getAttribute: (name) => attributes[name] ?? null }
+          : null,
     },
   });
   const module = await importClient(`page-${++evaluation}`);
@@ -48,7 +56,11 @@ describe('booting in a page', () => {
   it('opens the page channel on the page path and sets window.pagewire', async () => {
     const { module, win, sockets } = await bootInPage({ token: 'v1.p.1.m+/=' });
     assert.equal(sockets.length, 1);
-    assert.equal(sockets[0].url, 'ws://example.test:8080/chat?pagewire=v1.p.1.m%2B%2F%3D&ack=0', 'the page query string is not reused');
+    assert.equal(
+      sockets[0].url,
+      'ws://example.test:8080/chat?pagewire=v1.p.1.m%2B%2F%3D&ack=0',
+      'the page query string is not reused',
+    );
     assert.ok(module.pagewire);
     assert.equal(module.default, module.pagewire);
     assert.equal(win.pagewire, module.pagewire);
@@ -75,7 +87,10 @@ describe('booting in a page', () => {
   });
 
   it('takes connectTimeout from data-pagewire-config', async () => {
-    const { sockets, fetch, win } = await bootInPage({ token: 't', config: '{"connectTimeout":20,"upgradeAfter":10000}' });
+    const { sockets, fetch, win } = await bootInPage({
+      token: 't',
+      config: '{"connectTimeout":20,"upgradeAfter":10000}',
+    });
     sockets[0].open();
     // With the default 3000 ms this would time out.
     await until(() => fetch.requests.length === 1);
@@ -86,7 +101,9 @@ describe('booting in a page', () => {
   it('takes reloadOnExpired from data-pagewire-config: a page the server forgot reloads', async () => {
     const { sockets, win } = await bootInPage({ token: 't', config: '{"reloadOnExpired":true}' });
     let reloads = 0;
-    globalThis.location.reload = () => { reloads++; };
+    globalThis.location.reload = () => {
+      reloads++;
+    };
     sockets[0].hello();
     sockets[0].serverClose(4404, 'no such page');
     assert.equal(win.pagewire.state, 'expired');
@@ -103,7 +120,12 @@ describe('booting in a page', () => {
   });
 
   it('uses the transport the page URL forces with pagewire-transport', async () => {
-    const { sockets, fetch, win } = await bootInPage({ token: 't', protocol: 'https:', host: 'example.test', search: '?pagewire-transport=longpolling' });
+    const { sockets, fetch, win } = await bootInPage({
+      token: 't',
+      protocol: 'https:',
+      host: 'example.test',
+      search: '?pagewire-transport=longpolling',
+    });
     assert.equal(sockets.length, 0);
     assert.equal(fetch.requests[0].url, 'https://example.test/chat?pagewire=t&transport=longpolling&ack=0');
     win.pagewire.close();

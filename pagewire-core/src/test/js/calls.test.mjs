@@ -8,7 +8,10 @@ describe('page.call', () => {
     const { socket, client } = connected();
     const answer = client.page.call('add', [1, 2]);
     const second = client.page.call('none');
-    assert.deepEqual(socket.frames(), [['call', 1, 'add', [1, 2], 1], ['call', 2, 'none', null, 2]]);
+    assert.deepEqual(socket.frames(), [
+      ['call', 1, 'add', [1, 2], 1],
+      ['call', 2, 'none', null, 2],
+    ]);
     socket.receive(['res', 2, true, null, 1]);
     socket.receive(['res', 1, true, { sum: 3 }, 2]);
     assert.deepEqual(await outcome(answer), { value: { sum: 3 } });
@@ -45,7 +48,10 @@ describe('page.call', () => {
     assert.throws(() => client.page.call('x', null, { timeout: -1 }), TypeError);
   });
 
-  for (const [how, end] of [['close()', (env) => env.client.close()], ['the page expiring', (env) => env.socket.serverClose(4404, 'gone')]]) {
+  for (const [how, end] of [
+    ['close()', (env) => env.client.close()],
+    ['the page expiring', (env) => env.socket.serverClose(4404, 'gone')],
+  ]) {
     it(`rejects with closed on ${how}`, async () => {
       const env = connected();
       const answer = env.client.page.call('never');
@@ -80,7 +86,10 @@ describe('page.handle: calls from the server', () => {
   async function answerTo(env, name, args, id = 1, seq = id) {
     env.socket.receive(['call', id, name, args, seq]);
     await settle();
-    return env.socket.frames().filter((f) => f[0] === 'res' && f[1] === id).map((f) => f.slice(0, 4));
+    return env.socket
+      .frames()
+      .filter((f) => f[0] === 'res' && f[1] === id)
+      .map((f) => f.slice(0, 4));
   }
 
   it('answers with the value the handler returns', async () => {
@@ -89,7 +98,7 @@ describe('page.handle: calls from the server', () => {
     assert.deepEqual(await answerTo(env, 'double', 21), [['res', 1, true, 42]]);
   });
 
-  it('answers with what the handler\'s Promise resolves to; undefined as null', async () => {
+  it("answers with what the handler's Promise resolves to; undefined as null", async () => {
     const env = connected();
     env.client.page.handle('later', async (x) => ({ got: x }));
     env.client.page.handle('nothing', () => undefined);
@@ -102,13 +111,17 @@ describe('page.handle: calls from the server', () => {
     env.client.page.handle('confirm', async () => {
       throw Object.assign(new Error('The user said no'), { code: 'refused' });
     });
-    assert.deepEqual(await answerTo(env, 'confirm', null), [['res', 1, false, { code: 'refused', message: 'The user said no' }]]);
+    assert.deepEqual(await answerTo(env, 'confirm', null), [
+      ['res', 1, false, { code: 'refused', message: 'The user said no' }],
+    ]);
   });
 
   it('answers any other failure with handler_error and a generic message, logged with console.error', async (t) => {
     const error = t.mock.method(console, 'error', () => {});
     const env = connected();
-    env.client.page.handle('broken', () => { throw new TypeError('secret detail'); });
+    env.client.page.handle('broken', () => {
+      throw new TypeError('secret detail');
+    });
     const [reply] = await answerTo(env, 'broken', null);
     assert.equal(reply[2], false);
     assert.equal(reply[3].code, 'handler_error');
@@ -135,13 +148,16 @@ describe('page.handle: calls from the server', () => {
     assert.equal((await answerTo(env, 'who', null, 3))[0][3].code, 'unknown_call');
   });
 
-  it('numbers replies in the client\'s sequence and acks the call on them', async () => {
+  it("numbers replies in the client's sequence and acks the call on them", async () => {
     const env = connected();
     env.client.page.emit('first');
     env.client.page.handle('ping', () => 'pong');
     env.socket.receive(['call', 5, 'ping', null, 1]);
     await settle();
-    assert.deepEqual(env.socket.frames(), [['ev', 'first', null, 1], ['res', 5, true, 'pong', 2, 1]]);
+    assert.deepEqual(env.socket.frames(), [
+      ['ev', 'first', null, 1],
+      ['res', 5, true, 'pong', 2, 1],
+    ]);
   });
 
   it('a call resent by the server after a resume runs once', async () => {
@@ -154,15 +170,23 @@ describe('page.handle: calls from the server', () => {
     assert.equal(runs, 1);
   });
 
-  it('waits with calls, like events, until the page\'s scripts registered their handlers', async () => {
+  it("waits with calls, like events, until the page's scripts registered their handlers", async () => {
     let loaded;
-    const doc = { readyState: 'loading', addEventListener: (type, fn) => { loaded = fn; } };
+    const doc = {
+      readyState: 'loading',
+      addEventListener: (type, fn) => {
+        loaded = fn;
+      },
+    };
     const env = connected({ document: doc });
     env.socket.receive(['call', 1, 'late', null, 1]);
     env.client.page.handle('late', () => 'here');
     loaded();
     await settle();
-    assert.deepEqual(env.socket.frames().map((f) => f.slice(0, 4)), [['res', 1, true, 'here']]);
+    assert.deepEqual(
+      env.socket.frames().map((f) => f.slice(0, 4)),
+      [['res', 1, true, 'here']],
+    );
   });
 
   it('refuses a handler that is not a function', () => {

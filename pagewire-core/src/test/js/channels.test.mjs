@@ -13,7 +13,10 @@ function statesOf(channel) {
 /** A channel on the page's connection, accepted by the server with `["chok", c, seq]`. */
 function openAccepted(env, path, seq, params) {
   const channel = env.client.open(path, params);
-  const number = env.socket.frames().filter((f) => f[0] === 'chopen').at(-1)[1];
+  const number = env.socket
+    .frames()
+    .filter((f) => f[0] === 'chopen')
+    .at(-1)[1];
   env.socket.receive(['chok', number, seq]);
   return channel;
 }
@@ -38,7 +41,11 @@ describe('a channel on the page connection (same origin)', () => {
     env.client.open('http://example.test/a?ignored=1');
     env.client.open('ws://example.test/b');
     env.client.open('c/d');
-    assert.deepEqual(env.socket.frames(), [['chopen', 1, '/a', null, 1], ['chopen', 2, '/b', null, 2], ['chopen', 3, '/c/d', null, 3]]);
+    assert.deepEqual(env.socket.frames(), [
+      ['chopen', 1, '/a', null, 1],
+      ['chopen', 2, '/b', null, 2],
+      ['chopen', 3, '/c/d', null, 3],
+    ]);
   });
 
   it('refuses what is not a path or an http(s)/ws(s) URL, and params JSON cannot encode', () => {
@@ -58,8 +65,14 @@ describe('a channel on the page connection (same origin)', () => {
     env.socket.receive([1, 'ev', 'price', null, 3]);
     channel.emit('buy', { qty: 3 });
     env.client.page.emit('page-event');
-    assert.deepEqual(prices, [['price', 42], ['price', null]]);
-    assert.deepEqual(env.socket.frames().slice(1), [[1, 'ev', 'buy', { qty: 3 }, 2, 3], ['ev', 'page-event', null, 3]]);
+    assert.deepEqual(prices, [
+      ['price', 42],
+      ['price', null],
+    ]);
+    assert.deepEqual(env.socket.frames().slice(1), [
+      [1, 'ev', 'buy', { qty: 3 }, 2, 3],
+      ['ev', 'page-event', null, 3],
+    ]);
   });
 
   it('once, off, and err frames of the channel go to its own listeners', () => {
@@ -71,12 +84,15 @@ describe('a channel on the page connection (same origin)', () => {
     channel.on('tick', every);
     const errors = [];
     channel.onError((e) => errors.push(e));
-    env.client.on('error', () => assert.fail('a channel error is not the page\'s'));
+    env.client.on('error', () => assert.fail("a channel error is not the page's"));
     env.socket.receive([1, 'ev', 'tick', 1, 2]);
     channel.off('tick', every);
     env.socket.receive([1, 'ev', 'tick', 2, 3]);
     env.socket.receive([1, 'err', 'unknown_event', 'no handler for "x"', 4]);
-    assert.deepEqual(got, [['once', 1], ['on', 1]]);
+    assert.deepEqual(got, [
+      ['once', 1],
+      ['on', 1],
+    ]);
     assert.deepEqual(errors, [{ code: 'unknown_event', message: 'no handler for "x"' }]);
   });
 
@@ -95,32 +111,47 @@ describe('a channel on the page connection (same origin)', () => {
     assert.deepEqual([...new Uint8Array(received[0])], [1, 2, 3]);
   });
 
-  it('calls the endpoint with ids of its own, and answers the endpoint\'s calls', async () => {
+  it("calls the endpoint with ids of its own, and answers the endpoint's calls", async () => {
     const env = connected();
     const channel = openAccepted(env, '/stocks', 1);
     const pageAnswer = env.client.page.call('who');
     const answer = channel.call('quote', 'ACME', { timeout: 1000 });
-    assert.deepEqual(env.socket.frames().slice(1), [['call', 1, 'who', null, 2, 1], [1, 'call', 1, 'quote', 'ACME', 3]]);
+    assert.deepEqual(env.socket.frames().slice(1), [
+      ['call', 1, 'who', null, 2, 1],
+      [1, 'call', 1, 'quote', 'ACME', 3],
+    ]);
     env.socket.receive([1, 'res', 1, true, 99.5, 2]);
     assert.deepEqual(await outcome(answer), { value: 99.5 });
-    assert.equal(await outcome(pageAnswer), 'pending', 'the page\'s call 1 is another call');
+    assert.equal(await outcome(pageAnswer), 'pending', "the page's call 1 is another call");
 
     channel.handle('confirm', (args) => `yes ${args}`);
     env.socket.receive([1, 'call', 7, 'confirm', 'sell', 3]);
     env.socket.receive([1, 'call', 8, 'missing', null, 4]);
     await settle();
     // The synchronous answer overtakes the one that awaits its handler's result.
-    assert.deepEqual(env.socket.frames().slice(3).map((f) => f.slice(0, 5)).sort((x, y) => x[2] - y[2]), [
-      [1, 'res', 7, true, 'yes sell'],
-      [1, 'res', 8, false, { code: 'unknown_call', message: 'no handler for the call "missing" on this page' }],
-    ]);
+    assert.deepEqual(
+      env.socket
+        .frames()
+        .slice(3)
+        .map((f) => f.slice(0, 5))
+        .sort((x, y) => x[2] - y[2]),
+      [
+        [1, 'res', 7, true, 'yes sell'],
+        [1, 'res', 8, false, { code: 'unknown_call', message: 'no handler for the call "missing" on this page' }],
+      ],
+    );
   });
 
   it('three channels: closing one sends chclose, drops its later frames, and leaves the page and the others working', async () => {
     const env = connected();
     const [a, b, c] = [openAccepted(env, '/a', 1), openAccepted(env, '/b', 2), openAccepted(env, '/c', 3)];
     const got = [];
-    for (const [name, channel] of [['a', a], ['b', b], ['c', c]]) channel.on('x', (d) => got.push(`${name}${d}`));
+    for (const [name, channel] of [
+      ['a', a],
+      ['b', b],
+      ['c', c],
+    ])
+      channel.on('x', (d) => got.push(`${name}${d}`));
     const pending = outcome(b.call('slow'));
     b.close('done with b');
     assert.equal(b.state, 'closed');
@@ -138,7 +169,11 @@ describe('a channel on the page connection (same origin)', () => {
     c.emit('y');
     env.client.page.emit('z');
     assert.deepEqual(got, ['a1', 'c1']);
-    assert.deepEqual(env.socket.frames().slice(-3), [[1, 'ev', 'y', null, 6, 6], [3, 'ev', 'y', null, 7], ['ev', 'z', null, 8]]);
+    assert.deepEqual(env.socket.frames().slice(-3), [
+      [1, 'ev', 'y', null, 6, 6],
+      [3, 'ev', 'y', null, 7],
+      ['ev', 'z', null, 8],
+    ]);
     assert.equal(a.state, 'open');
     assert.equal(c.state, 'open');
     assert.equal(env.client.state, 'connected');
@@ -198,7 +233,9 @@ describe('a channel on the page connection (same origin)', () => {
   it('an unobserved refusal is not an unhandled rejection', async () => {
     const env = connected();
     let unhandled = 0;
-    const count = () => { unhandled++; };
+    const count = () => {
+      unhandled++;
+    };
     process.on('unhandledRejection', count);
     try {
       env.client.open('/x');
@@ -217,7 +254,11 @@ describe('a channel on the page connection (same origin)', () => {
     env.client.page.emit('hi');
     assert.deepEqual(env.socket.sent, []);
     env.socket.hello('page-1', 20_000, 0);
-    assert.deepEqual(env.socket.frames(), [['chopen', 1, '/chat', { room: 7 }, 1], [1, 'ev', 'join', null, 2], ['ev', 'hi', null, 3]]);
+    assert.deepEqual(env.socket.frames(), [
+      ['chopen', 1, '/chat', { room: 7 }, 1],
+      [1, 'ev', 'join', null, 2],
+      ['ev', 'hi', null, 3],
+    ]);
     assert.equal(channel.state, 'opening');
   });
 
@@ -235,12 +276,18 @@ describe('a channel on the page connection (same origin)', () => {
     env.clock.advance(250);
     env.socket.hello('page-1', 20_000, 2); // the server has 1 and 2
     assert.deepEqual(env.socket.url, 'ws://example.test/chat?pagewire=v1.page-1.0.mac&ack=1');
-    assert.deepEqual(env.socket.frames(), [[1, 'ev', 'b', null, 3], [1, 'ev', 'c', null, 4]]);
+    assert.deepEqual(env.socket.frames(), [
+      [1, 'ev', 'b', null, 3],
+      [1, 'ev', 'c', null, 4],
+    ]);
     assert.equal(channel.state, 'open');
     env.socket.receive([1, 'ev', 'price', 1, 1]); // a duplicate of the chok's number: dropped
     env.socket.receive([1, 'ev', 'price', 2, 2]);
     assert.deepEqual(got, [2]);
-    assert.deepEqual(changes.map((c) => c.state), ['reconnecting', 'open']);
+    assert.deepEqual(
+      changes.map((c) => c.state),
+      ['reconnecting', 'open'],
+    );
   });
 
   it('a channel not yet accepted stays opening across a reconnect, and opens on its chok', async () => {
@@ -277,7 +324,7 @@ describe('a channel on the page connection (same origin)', () => {
     });
   }
 
-  it('rides a fallback like the page\'s own frames: chopen and channel events in POSTs, channel frames in polls', async () => {
+  it("rides a fallback like the page's own frames: chopen and channel events in POSTs, channel frames in polls", async () => {
     const env = setup({ transport: 'longpolling' });
     env.fetch.last('longpolling').frames200(['open', 'conn-1'], hello('page-1', 20_000, 0));
     await settle();
@@ -286,8 +333,11 @@ describe('a channel on the page connection (same origin)', () => {
     channel.emit('bytes', new Uint8Array([5]));
     await settle();
     const post = env.fetch.last('post');
-    assert.deepEqual(post.frames(), [['chopen', 1, '/stocks', { symbol: 'ACME' }, 1], [1, 'ev', 'watch', 'XYZ', 2],
-      [...new Uint8Array(binaryFrame([1, 'ev', 'bytes', 3], [5]))]]);
+    assert.deepEqual(post.frames(), [
+      ['chopen', 1, '/stocks', { symbol: 'ACME' }, 1],
+      [1, 'ev', 'watch', 'XYZ', 2],
+      [...new Uint8Array(binaryFrame([1, 'ev', 'bytes', 3], [5]))],
+    ]);
     post.reply(204);
     const got = [];
     channel.on('price', (d) => got.push(d));
@@ -306,14 +356,21 @@ describe('a channel on the page connection (same origin)', () => {
     env.socket.serverClose(1006);
     env.clock.advance(250);
     env.socket.hello('page-1', 20_000, 1);
-    assert.deepEqual(seen, [['reconnecting', 'reconnecting'], ['connected', 'open']]);
+    assert.deepEqual(seen, [
+      ['reconnecting', 'reconnecting'],
+      ['connected', 'open'],
+    ]);
   });
 });
 
 /** A page on example.test that opens a channel to another origin, and the endpoint's POST. */
 function crossOrigin({ withCredentials, params = { symbol: 'ACME' }, ...options } = {}) {
   const env = connected(options);
-  const channel = env.client.open('https://other.test/stocks', params, withCredentials === undefined ? undefined : { withCredentials });
+  const channel = env.client.open(
+    'https://other.test/stocks',
+    params,
+    withCredentials === undefined ? undefined : { withCredentials },
+  );
   return Object.assign(env, { channel, post: env.fetch.last('endpoint') });
 }
 
@@ -360,7 +417,7 @@ describe('a channel to another origin', () => {
     assert.equal(channel.reason, 'no endpoint at /stocks');
   });
 
-  it('a POST that fails (the browser\'s CORS refusal, or the network) refuses with code origin', async () => {
+  it("a POST that fails (the browser's CORS refusal, or the network) refuses with code origin", async () => {
     const { post, channel } = crossOrigin();
     post.fail();
     await settle();
@@ -399,7 +456,10 @@ describe('a channel to another origin', () => {
     assert.equal(channel.state, 'closed');
     assert.equal(channel.code, 'closed');
     assert.equal(channel.reason, 'bye now');
-    assert.deepEqual(changes.map((c) => c.state), ['open', 'reconnecting', 'closed']);
+    assert.deepEqual(
+      changes.map((c) => c.state),
+      ['open', 'reconnecting', 'closed'],
+    );
     assert.equal(client.state, 'connected');
   });
 
@@ -414,7 +474,10 @@ describe('a channel to another origin', () => {
   });
 
   it('the endpoint closing its page (4000) closes the channel; its expiry (4404) expires it', async () => {
-    for (const [code, state, channelCode] of [[4000, 'closed', 'closed'], [4404, 'expired', 'page_closed']]) {
+    for (const [code, state, channelCode] of [
+      [4000, 'closed', 'closed'],
+      [4404, 'expired', 'page_closed'],
+    ]) {
       const { post, channel, sockets } = crossOrigin();
       post.json(200, { token: 't', config: {} });
       await settle();
@@ -468,7 +531,11 @@ describe('a channel to another origin', () => {
     await settle();
     assert.equal(env.fetch.last('post').init.credentials, 'omit');
     assert.equal(JSON.parse(env.storage.map.get('pagewire.transport:https://other.test')).transport, 'sse');
-    assert.equal(JSON.parse(env.storage.map.get('pagewire.transport')).transport, 'longpolling', 'the page\'s own key is its own');
+    assert.equal(
+      JSON.parse(env.storage.map.get('pagewire.transport')).transport,
+      'longpolling',
+      "the page's own key is its own",
+    );
     assert.equal(env.client.transport, 'websocket');
   });
 });

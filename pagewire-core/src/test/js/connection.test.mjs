@@ -55,24 +55,40 @@ describe('queueing', () => {
     assert.deepEqual(socket.sent, [], 'nothing is sent before hello');
     socket.hello();
     client.page.emit('d', 'now');
-    assert.deepEqual(socket.frames(), [['ev', 'a', 1, 1], ['ev', 'b', { x: [1, 2] }, 2], ['ev', 'c', null, 3], ['ev', 'd', 'now', 4]]);
+    assert.deepEqual(socket.frames(), [
+      ['ev', 'a', 1, 1],
+      ['ev', 'b', { x: [1, 2] }, 2],
+      ['ev', 'c', null, 3],
+      ['ev', 'd', 'now', 4],
+    ]);
   });
 
   it('sends queued events before one emitted by a "connected" listener', () => {
     const { socket, client } = setup();
-    client.on('state', ({ state }) => { if (state === 'connected') client.page.emit('second'); });
+    client.on('state', ({ state }) => {
+      if (state === 'connected') client.page.emit('second');
+    });
     client.page.emit('first');
     socket.hello();
-    assert.deepEqual(socket.frames(), [['ev', 'first', null, 1], ['ev', 'second', null, 2]]);
+    assert.deepEqual(socket.frames(), [
+      ['ev', 'first', null, 1],
+      ['ev', 'second', null, 2],
+    ]);
   });
 
   it('throws when the queue is full and keeps what was queued', () => {
     const { socket, client } = setup({ maxQueuedEvents: 2 });
     client.page.emit('a');
     client.page.emit('b');
-    assert.throws(() => client.page.emit('c'), (e) => e instanceof Error && /queue is full/.test(e.message));
+    assert.throws(
+      () => client.page.emit('c'),
+      (e) => e instanceof Error && /queue is full/.test(e.message),
+    );
     socket.hello();
-    assert.deepEqual(socket.frames(), [['ev', 'a', null, 1], ['ev', 'b', null, 2]]);
+    assert.deepEqual(socket.frames(), [
+      ['ev', 'a', null, 1],
+      ['ev', 'b', null, 2],
+    ]);
   });
 
   it('sends undefined data as null', () => {

@@ -16,7 +16,10 @@ describe('page events', () => {
     client.page.on('chat', (data) => seen.push(['second', data]));
     socket.receive(['ev', 'chat', { text: 'hi' }]);
     socket.receive(['ev', 'other', 1]);
-    assert.deepEqual(seen, [['chat', { text: 'hi' }], ['second', { text: 'hi' }]]);
+    assert.deepEqual(seen, [
+      ['chat', { text: 'hi' }],
+      ['second', { text: 'hi' }],
+    ]);
   });
 
   it('delivers null when the event carries no data', () => {
@@ -77,7 +80,9 @@ describe('page events', () => {
     const error = t.mock.method(console, 'error', () => {});
     const { socket, client } = connected();
     const seen = [];
-    client.page.on('n', () => { throw new Error('boom'); });
+    client.page.on('n', () => {
+      throw new Error('boom');
+    });
     client.page.on('n', (d) => seen.push(d));
     socket.receive(['ev', 'n', 1]);
     socket.receive(['ping']);
@@ -91,7 +96,9 @@ describe('page events', () => {
   it('a state listener that throws does not stop the connection', (t) => {
     t.mock.method(console, 'error', () => {});
     const { socket, client } = setup();
-    client.on('state', () => { throw new Error('boom'); });
+    client.on('state', () => {
+      throw new Error('boom');
+    });
     client.page.emit('queued');
     socket.hello();
     assert.equal(client.state, 'connected');
@@ -105,7 +112,10 @@ describe('event names', () => {
   for (const name of invalid) {
     it(`emit and on refuse ${JSON.stringify(name)?.slice(0, 20)} with a TypeError`, () => {
       const { client } = connected();
-      assert.throws(() => client.page.emit(name, 1), { name: 'TypeError', message: /event name must be a non-empty string of at most 128 characters/ });
+      assert.throws(() => client.page.emit(name, 1), {
+        name: 'TypeError',
+        message: /event name must be a non-empty string of at most 128 characters/,
+      });
       assert.throws(() => client.page.on(name, () => {}), TypeError);
       assert.throws(() => client.page.once(name, () => {}), TypeError);
     });
@@ -182,7 +192,11 @@ describe('while the document is loading', () => {
     client.on('error', (e) => seen.push(['error', e.code]));
     assert.deepEqual(seen, []);
     doc.loaded();
-    assert.deepEqual(seen, [['me', { name: 'Guest 1' }], ['error', 'x'], ['clock', '12:00']]);
+    assert.deepEqual(seen, [
+      ['me', { name: 'Guest 1' }],
+      ['error', 'x'],
+      ['clock', '12:00'],
+    ]);
     socket.receive(['ev', 'clock', '12:01']);
     assert.deepEqual(seen.at(-1), ['clock', '12:01']);
   });

@@ -9,7 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const source = fileURLToPath(new URL('../../main/resources/dev/pagewire/client/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pagewire-client-'));
-for (const name of readdirSync(source).filter((n) => n.endsWith('.js'))) copyFileSync(join(source, name), join(dir, name));
+for (const name of readdirSync(source).filter((n) => n.endsWith('.js')))
+  copyFileSync(join(source, name), join(dir, name));
 writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
@@ -97,7 +98,9 @@ export function fakeClock() {
       timers.set(id, { fn, at: now + ms });
       return id;
     },
-    clearTimeout: (id) => { timers.delete(id); },
+    clearTimeout: (id) => {
+      timers.delete(id);
+    },
     /** Delays of the timers still pending, from now, in order. */
     pending: () => [...timers.values()].map((t) => t.at - now).sort((a, b) => a - b),
     advance(ms) {
@@ -179,7 +182,9 @@ export class FakeRequest {
   }
 
   /** A POST's frame lines. */
-  lines() { return this.body === null ? [] : this.body.split('\n'); }
+  lines() {
+    return this.body === null ? [] : this.body.split('\n');
+  }
 
   /** A POST's frames: text frames parsed, binary ones as arrays of bytes. */
   frames() {
@@ -204,11 +209,17 @@ export class FakeRequest {
   stream(contentType = 'text/event-stream; charset=utf-8') {
     const encoder = new TextEncoder();
     let controller;
-    const body = new ReadableStream({ start: (c) => { controller = c; } });
+    const body = new ReadableStream({
+      start: (c) => {
+        controller = c;
+      },
+    });
     this.#stream = controller;
     this.#answer(new Response(body, { status: 200, headers: { 'content-type': contentType } }));
     // What the server writes after the client aborted never reaches the client.
-    const enqueue = (chunk) => { if (!this.aborted) controller.enqueue(chunk); };
+    const enqueue = (chunk) => {
+      if (!this.aborted) controller.enqueue(chunk);
+    };
     return {
       write: (text) => enqueue(encoder.encode(text)),
       writeBytes: (chunk) => enqueue(chunk),
@@ -220,7 +231,9 @@ export class FakeRequest {
   }
 
   /** The network failed, as fetch reports it. */
-  fail(message = 'Failed to fetch') { this.#fail(new TypeError(message)); }
+  fail(message = 'Failed to fetch') {
+    this.#fail(new TypeError(message));
+  }
 
   #answer(response) {
     if (this.#settled) throw new Error(`${this.method} ${this.url} was answered already`);
@@ -271,12 +284,23 @@ export async function settle() {
 /** A localStorage-like map; `throwing` makes every method throw, as blocked storage does. */
 export function fakeStorage({ throwing = false } = {}) {
   const map = new Map();
-  const guard = () => { if (throwing) throw new DOMException('The operation is insecure.', 'SecurityError'); };
+  const guard = () => {
+    if (throwing) throw new DOMException('The operation is insecure.', 'SecurityError');
+  };
   return {
     map,
-    getItem: (key) => { guard(); return map.has(key) ? map.get(key) : null; },
-    setItem: (key, value) => { guard(); map.set(key, String(value)); },
-    removeItem: (key) => { guard(); map.delete(key); },
+    getItem: (key) => {
+      guard();
+      return map.has(key) ? map.get(key) : null;
+    },
+    setItem: (key, value) => {
+      guard();
+      map.set(key, String(value));
+    },
+    removeItem: (key) => {
+      guard();
+      map.delete(key);
+    },
   };
 }
 
@@ -294,8 +318,13 @@ export function fakeBeacon(result = true) {
 /**
  * A client connected to fakes; `socket` is always the newest socket. Options go to connect().
  */
-export function setup({ WebSocket = fakeWebSocketClass(), fetch = fakeFetch(), sendBeacon = fakeBeacon(),
-  storage = fakeStorage(), ...options } = {}) {
+export function setup({
+  WebSocket = fakeWebSocketClass(),
+  fetch = fakeFetch(),
+  sendBeacon = fakeBeacon(),
+  storage = fakeStorage(),
+  ...options
+} = {}) {
   const clock = fakeClock();
   const win = new EventTarget();
   const states = [];
@@ -324,7 +353,9 @@ export function setup({ WebSocket = fakeWebSocketClass(), fetch = fakeFetch(), s
     storage,
     beacons: sendBeacon?.beacons,
     sockets: WebSocket?.instances ?? [],
-    get socket() { return WebSocket?.instances.at(-1); },
+    get socket() {
+      return WebSocket?.instances.at(-1);
+    },
   };
 }
 
@@ -350,7 +381,14 @@ export function connected(options = {}) {
 /** Settles `promise` now-ish: its outcome as {value} or {error}, or 'pending'. */
 export async function outcome(promise) {
   let result = 'pending';
-  promise.then((value) => { result = { value }; }, (error) => { result = { error }; });
+  promise.then(
+    (value) => {
+      result = { value };
+    },
+    (error) => {
+      result = { error };
+    },
+  );
   await settle();
   return result;
 }

@@ -25,8 +25,20 @@ async function onLongPolling({ heartbeat, ...options } = {}) {
 }
 
 const transports = {
-  sse: { connect: onSse, deliver: async (env, ...frames) => { for (const f of frames) env.down.event(f); await settle(); } },
-  longpolling: { connect: onLongPolling, deliver: async (env, ...frames) => { env.poll().frames200(...frames); await settle(); } },
+  sse: {
+    connect: onSse,
+    deliver: async (env, ...frames) => {
+      for (const f of frames) env.down.event(f);
+      await settle();
+    },
+  },
+  longpolling: {
+    connect: onLongPolling,
+    deliver: async (env, ...frames) => {
+      env.poll().frames200(...frames);
+      await settle();
+    },
+  },
 };
 
 describe('SSE', () => {
@@ -52,7 +64,10 @@ describe('SSE', () => {
     const down = env.fetch.last('sse').stream();
     const seen = [];
     env.client.page.on('n', (d) => seen.push(d));
-    const text = ': padding\r\n\r\ndata: ["open","c"]\r\rdata:' + JSON.stringify(hello()) + '\n\n'
+    const text =
+      ': padding\r\n\r\ndata: ["open","c"]\r\rdata:'
+      + JSON.stringify(hello())
+      + '\n\n'
       + 'event: ignored\nid: 7\ndata: ["ev","n",\ndata: 1]\n\n'
       + 'data: ["ev","n","a\\r\\nb"]\r\n\r\n'
       + 'data: ["ev","n",3]\r\n\r\n';
@@ -97,7 +112,10 @@ describe('SSE', () => {
 describe('long-polling', () => {
   it('opens GET <page>?pagewire=TOKEN&transport=longpolling, then polls with the connection id', async () => {
     const { fetch } = await onLongPolling();
-    assert.equal(fetch.last('longpolling').url, 'http://example.test/chat?pagewire=v1.page-1.0.mac&transport=longpolling&ack=0');
+    assert.equal(
+      fetch.last('longpolling').url,
+      'http://example.test/chat?pagewire=v1.page-1.0.mac&transport=longpolling&ack=0',
+    );
     const poll = fetch.last('poll');
     assert.equal(poll.url, 'http://example.test/chat?pagewire=v1.page-1.0.mac&conn=conn-1');
     assert.equal(poll.init.cache, 'no-store');
@@ -183,7 +201,16 @@ for (const [name, transport] of Object.entries(transports)) {
       fetch.of('post')[0].reply(204);
       await settle();
       assert.equal(fetch.of('post').length, 2);
-      assert.deepEqual(fetch.of('post').map((p) => p.frames()), [[['ev', 'a', 1, 1]], [['ev', 'b', 2, 2], ['ev', 'c', 3, 3]]]);
+      assert.deepEqual(
+        fetch.of('post').map((p) => p.frames()),
+        [
+          [['ev', 'a', 1, 1]],
+          [
+            ['ev', 'b', 2, 2],
+            ['ev', 'c', 3, 3],
+          ],
+        ],
+      );
       client.page.emit('d', 4);
       await settle();
       assert.equal(fetch.of('post').length, 2);
@@ -202,7 +229,7 @@ for (const [name, transport] of Object.entries(transports)) {
       assert.equal(fetch.last('post').lines().length, 3);
     });
 
-    it('splits a batch past 256 Ki characters, so a POST stays under the server\'s 1 MiB', async () => {
+    it("splits a batch past 256 Ki characters, so a POST stays under the server's 1 MiB", async () => {
       const { client, fetch } = await transport.connect();
       const big = 'x'.repeat(100_000);
       for (let i = 0; i < 4; i++) client.page.emit('big', big);
@@ -236,7 +263,10 @@ for (const [name, transport] of Object.entries(transports)) {
         env.fetch.last('longpolling').frames200(['open', 'c'], hello());
       }
       await settle();
-      assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'early', 1, 1], ['ev', 'early', 2, 2]]);
+      assert.deepEqual(env.fetch.last('post').frames(), [
+        ['ev', 'early', 1, 1],
+        ['ev', 'early', 2, 2],
+      ]);
     });
 
     it('answers ping with pong', async () => {
@@ -256,7 +286,10 @@ for (const [name, transport] of Object.entries(transports)) {
       await settle();
       const line = env.fetch.last('post').body;
       assert.match(line, /^~[A-Za-z0-9+/]+=*$/);
-      assert.deepEqual([...Buffer.from(line.slice(1), 'base64')], [0, 0, 0, 13, ...Buffer.from('["ev","up",1]'), 1, 2, 255]);
+      assert.deepEqual(
+        [...Buffer.from(line.slice(1), 'base64')],
+        [0, 0, 0, 13, ...Buffer.from('["ev","up",1]'), 1, 2, 255],
+      );
     });
 
     it('warns about a malformed frame line and carries on', async (t) => {
@@ -297,13 +330,24 @@ for (const [name, transport] of Object.entries(transports)) {
         else env.fetch.last('post').fail();
         await settle();
         assert.equal(env.client.state, 'reconnecting');
-        assert.ok(env.fetch.requests.filter((r) => r.method === 'GET').every((r) => r.aborted), 'the down channel is aborted');
+        assert.ok(
+          env.fetch.requests.filter((r) => r.method === 'GET').every((r) => r.aborted),
+          'the down channel is aborted',
+        );
       });
     }
   });
 
   describe(`close frames over ${name}`, () => {
-    const reactions = { 4000: 'closed', 4409: 'reconnecting', 4401: 'expired', 4404: 'expired', 1001: 'reconnecting', 4408: 'reconnecting', 4503: 'reconnecting' };
+    const reactions = {
+      4000: 'closed',
+      4409: 'reconnecting',
+      4401: 'expired',
+      4404: 'expired',
+      1001: 'reconnecting',
+      4408: 'reconnecting',
+      4503: 'reconnecting',
+    };
     for (const [code, state] of Object.entries(reactions)) {
       it(`close ${code} means ${state}, as on a WebSocket`, async () => {
         const env = await transport.connect();
@@ -343,7 +387,10 @@ for (const [name, transport] of Object.entries(transports)) {
       assert.equal(env.beacons[0].url, 'http://example.test/chat?pagewire=v1.page-1.0.mac&conn=conn-1');
       assert.equal(env.beacons[0].data, '["ev","b",2,2]\n["bye"]');
       assert.equal(env.client.state, 'closed');
-      assert.ok(env.fetch.requests.filter((r) => r.method === 'GET').every((r) => r.aborted), 'the down channel is aborted');
+      assert.ok(
+        env.fetch.requests.filter((r) => r.method === 'GET').every((r) => r.aborted),
+        'the down channel is aborted',
+      );
     });
 
     it('says only bye when what waits would not fit in a beacon', async () => {

@@ -61,15 +61,23 @@ describe('forced transports', () => {
   });
 
   it('refuses an unknown transport', () => {
-    assert.throws(() => setup({ transport: 'carrier-pigeon' }), { name: 'TypeError', message: /websocket, sse, longpolling/ });
+    assert.throws(() => setup({ transport: 'carrier-pigeon' }), {
+      name: 'TypeError',
+      message: /websocket, sse, longpolling/,
+    });
   });
 
   it('refuses a forced transport this environment lacks', () => {
-    assert.throws(() => setup({ transport: 'websocket', WebSocket: null }), { name: 'TypeError', message: /WebSocket/ });
+    assert.throws(() => setup({ transport: 'websocket', WebSocket: null }), {
+      name: 'TypeError',
+      message: /WebSocket/,
+    });
   });
 
   describe('from the page URL', () => {
-    afterEach(() => { delete globalThis.location; });
+    afterEach(() => {
+      delete globalThis.location;
+    });
 
     it('pagewire-transport=longpolling in the page query forces long-polling', () => {
       globalThis.location = { search: '?room=1&pagewire-transport=longpolling' };
@@ -178,7 +186,10 @@ describe('falling back', () => {
     fetch.last('longpolling').fail();
     await settle();
     assert.equal(client.state, 'reconnecting');
-    assert.deepEqual(states.map((s) => s.state), ['reconnecting']);
+    assert.deepEqual(
+      states.map((s) => s.state),
+      ['reconnecting'],
+    );
     const pending = clock.pending();
     assert.equal(pending.length, 1);
     assert.ok(pending[0] >= 125 && pending[0] <= 250);
@@ -225,11 +236,16 @@ describe('falling back', () => {
     socket.serverClose(1006);
     client.page.emit('b', 2);
     await answerSse(fetch);
-    assert.deepEqual(fetch.last('post').frames(), [['ev', 'a', 1, 1], ['ev', 'b', 2, 2]]);
+    assert.deepEqual(fetch.last('post').frames(), [
+      ['ev', 'a', 1, 1],
+      ['ev', 'b', 2, 2],
+    ]);
   });
 
   it('a fetch that throws at once counts as a failed transport', async () => {
-    const fetch = () => { throw new TypeError('blocked'); };
+    const fetch = () => {
+      throw new TypeError('blocked');
+    };
     const { socket, client, clock, sockets } = setup({ fetch });
     socket.serverClose(1006);
     await settle();
@@ -244,7 +260,10 @@ describe('falling back', () => {
   });
 
   it('connect() refuses to run without WebSocket and fetch', () => {
-    assert.throws(() => setup({ WebSocket: null, fetch: null }), { name: 'TypeError', message: /neither WebSocket nor fetch/ });
+    assert.throws(() => setup({ WebSocket: null, fetch: null }), {
+      name: 'TypeError',
+      message: /neither WebSocket nor fetch/,
+    });
   });
 
   it('refuses a connectTimeout that is not a positive number', () => {
@@ -331,7 +350,10 @@ describe('remembering the fallback', () => {
   it('remembers after a WebSocket that never said hello, with a WebSocket class that throws', async (t) => {
     t.mock.method(console, 'error', () => {});
     const Blocked = class extends fakeWebSocketClass() {
-      constructor() { super(); throw new Error('blocked by policy'); }
+      constructor() {
+        super();
+        throw new Error('blocked by policy');
+      }
     };
     const { fetch, storage } = setup({ WebSocket: Blocked });
     await answerSse(fetch);

@@ -6,14 +6,20 @@ import { fakeWebSocketClass, pageTransition, setup } from './fakes.mjs';
 function assertRetryWithin(clock, step) {
   const pending = clock.pending();
   assert.equal(pending.length, 1, `one retry timer pending, got ${pending}`);
-  assert.ok(pending[0] >= step / 2 && pending[0] <= step, `retry after ${pending[0]} ms, expected ${step / 2}..${step}`);
+  assert.ok(
+    pending[0] >= step / 2 && pending[0] <= step,
+    `retry after ${pending[0]} ms, expected ${step / 2}..${step}`,
+  );
 }
 
 // An attempt tries every transport of the negotiation chain (negotiation.test.mjs); with one transport
 // forced, each attempt is one WebSocket, which keeps these tests about the back-off alone.
 describe('reconnecting with back-off', () => {
   it('doubles the delay from initialDelayMs up to maxDelayMs, with jitter', () => {
-    const { socket, client, clock, sockets, states } = setup({ transport: 'websocket', reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } });
+    const { socket, client, clock, sockets, states } = setup({
+      transport: 'websocket',
+      reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+    });
     socket.serverClose(1006);
     assert.equal(client.state, 'reconnecting');
     for (const step of [100, 200, 400, 800, 1000, 1000]) {
@@ -26,11 +32,18 @@ describe('reconnecting with back-off', () => {
       assert.equal(sockets.at(-1).url, sockets[0].url, 'the same URL, the same token');
       sockets.at(-1).serverClose(1006);
     }
-    assert.deepEqual(states.map((s) => s.state), ['reconnecting'], 'one state event for the whole outage');
+    assert.deepEqual(
+      states.map((s) => s.state),
+      ['reconnecting'],
+      'one state event for the whole outage',
+    );
   });
 
   it('starts again from initialDelayMs after a successful hello', () => {
-    const { socket, clock, sockets } = setup({ transport: 'websocket', reconnect: { initialDelayMs: 100, maxDelayMs: 10_000 } });
+    const { socket, clock, sockets } = setup({
+      transport: 'websocket',
+      reconnect: { initialDelayMs: 100, maxDelayMs: 10_000 },
+    });
     socket.serverClose(1006);
     clock.advance(100);
     sockets.at(-1).serverClose(1006);
@@ -63,8 +76,14 @@ describe('reconnecting with back-off', () => {
     sockets[1].hello();
     // The server's hello acks nothing, so 'before' goes again, before 'during' (PROTOCOL.md §10.3).
     assert.deepEqual(socket.frames(), [['ev', 'before', 1, 1]]);
-    assert.deepEqual(sockets[1].frames(), [['ev', 'before', 1, 1], ['ev', 'during', 2, 2]]);
-    assert.deepEqual(states.map((s) => s.state), ['connected', 'reconnecting', 'connected']);
+    assert.deepEqual(sockets[1].frames(), [
+      ['ev', 'before', 1, 1],
+      ['ev', 'during', 2, 2],
+    ]);
+    assert.deepEqual(
+      states.map((s) => s.state),
+      ['connected', 'reconnecting', 'connected'],
+    );
     assert.equal(client.transport, 'websocket');
   });
 

@@ -18,10 +18,18 @@ function connected({ ack, ...options } = {}) {
  */
 const transports = {
   websocket: {
-    async open(env, ack) { env.socket.hello('page-1', 20_000, ack); },
-    async deliver(env, ...frames) { for (const f of frames) env.socket.receive(f); },
-    async sent(env) { return env.socket.frames(); },
-    async drop(env) { env.socket.serverClose(1006); },
+    async open(env, ack) {
+      env.socket.hello('page-1', 20_000, ack);
+    },
+    async deliver(env, ...frames) {
+      for (const f of frames) env.socket.receive(f);
+    },
+    async sent(env) {
+      return env.socket.frames();
+    },
+    async drop(env) {
+      env.socket.serverClose(1006);
+    },
     request: (env) => ({ query: new URL(env.socket.url).searchParams }),
   },
   sse: {
@@ -32,9 +40,15 @@ const transports = {
       env.down.event(hello('page-1', 20_000, ack));
       await settle();
     },
-    async deliver(env, ...frames) { for (const f of frames) env.down.event(f); await settle(); },
+    async deliver(env, ...frames) {
+      for (const f of frames) env.down.event(f);
+      await settle();
+    },
     sent: (env) => posted(env),
-    async drop(env) { env.down.end(); await settle(); },
+    async drop(env) {
+      env.down.end();
+      await settle();
+    },
     request: (env) => env.fetch.last('sse'),
   },
   longpolling: {
@@ -43,9 +57,15 @@ const transports = {
       env.fetch.last('longpolling').frames200(['open', env.conn], hello('page-1', 20_000, ack));
       await settle();
     },
-    async deliver(env, ...frames) { env.fetch.last('poll').frames200(...frames); await settle(); },
+    async deliver(env, ...frames) {
+      env.fetch.last('poll').frames200(...frames);
+      await settle();
+    },
     sent: (env) => posted(env),
-    async drop(env) { env.fetch.last('poll').fail(); await settle(); },
+    async drop(env) {
+      env.fetch.last('poll').fail();
+      await settle();
+    },
     request: (env) => env.fetch.last('longpolling'),
   },
 };
@@ -63,7 +83,10 @@ async function posted(env) {
       p.reply(204);
     }
   }
-  return env.fetch.of('post').filter((p) => p.query.get('conn') === env.conn).flatMap((p) => p.frames());
+  return env.fetch
+    .of('post')
+    .filter((p) => p.query.get('conn') === env.conn)
+    .flatMap((p) => p.frames());
 }
 
 describe('numbering what the client sends', () => {
@@ -96,7 +119,10 @@ describe('numbering what the client sends', () => {
     assert.throws(() => client.page.call('d'), /cannot call "d": the queue is full/);
     socket.receive(['ack', 1]);
     client.page.emit('c');
-    assert.deepEqual(socket.frames().map((f) => f[1]), ['a', 'b', 'c']);
+    assert.deepEqual(
+      socket.frames().map((f) => f[1]),
+      ['a', 'b', 'c'],
+    );
   });
 });
 
@@ -107,7 +133,10 @@ describe('acks', () => {
     socket.receive(['ev', 'x', 'ho', 2]);
     client.page.emit('a', 1);
     client.page.emit('b', 2);
-    assert.deepEqual(socket.frames(), [['ev', 'a', 1, 1, 2], ['ev', 'b', 2, 2]]);
+    assert.deepEqual(socket.frames(), [
+      ['ev', 'a', 1, 1, 2],
+      ['ev', 'b', 2, 2],
+    ]);
   });
 
   it('piggybacks the ack on a binary header too', () => {
@@ -155,15 +184,24 @@ describe('acks', () => {
     socket.serverClose(1006);
     clock.advance(250);
     sockets[1].hello('page-1', 20_000, 0); // even a hello that acks less does not bring them back
-    assert.deepEqual(sockets[1].frames().map((f) => f.slice(0, 4)), [['ev', 'd', null, 4]]);
+    assert.deepEqual(
+      sockets[1].frames().map((f) => f.slice(0, 4)),
+      [['ev', 'd', null, 4]],
+    );
   });
 });
 
 // The Java client's RecoveryTest checks the same rule, on the same three kinds of ack.
 describe('an ack above the last number the client handed out (PROTOCOL.md §10.2)', () => {
   const forms = {
-    'standalone': (socket) => { socket.hello('page-1', 20_000, 0); socket.receive(['ack', 3]); },
-    'piggybacked on a data frame': (socket) => { socket.hello('page-1', 20_000, 0); socket.receive(['ev', 'x', 'y', 1, 3]); },
+    standalone: (socket) => {
+      socket.hello('page-1', 20_000, 0);
+      socket.receive(['ack', 3]);
+    },
+    'piggybacked on a data frame': (socket) => {
+      socket.hello('page-1', 20_000, 0);
+      socket.receive(['ev', 'x', 'y', 1, 3]);
+    },
     'in hello': (socket) => socket.hello('page-1', 20_000, 3),
   };
   for (const [form, play] of Object.entries(forms)) {
@@ -184,7 +222,10 @@ describe('an ack above the last number the client handed out (PROTOCOL.md §10.2
       env.clock.advance(250);
       assert.equal(new URL(env.socket.url).searchParams.get('ack'), '0');
       env.socket.hello('page-1', 20_000, 0);
-      assert.deepEqual(env.socket.frames(), [['ev', 'a', 1, 1], ['ev', 'b', 2, 2]]);
+      assert.deepEqual(env.socket.frames(), [
+        ['ev', 'a', 1, 1],
+        ['ev', 'b', 2, 2],
+      ]);
     });
   }
 });
@@ -214,11 +255,16 @@ for (const [name, transport] of Object.entries(transports)) {
       await transport.drop(env);
       env.client.page.emit('n', 5); // while reconnecting
       env.clock.advance(250);
-      env.client.on('state', ({ state }) => { if (state === 'connected') env.client.page.emit('n', 6); });
+      env.client.on('state', ({ state }) => {
+        if (state === 'connected') env.client.page.emit('n', 6);
+      });
       await transport.open(env, 2);
       env.client.page.emit('n', 7);
       const resent = await transport.sent(env);
-      assert.deepEqual(resent.map((f) => f.slice(0, 4)), [3, 4, 5, 6, 7].map((n) => ['ev', 'n', n, n]));
+      assert.deepEqual(
+        resent.map((f) => f.slice(0, 4)),
+        [3, 4, 5, 6, 7].map((n) => ['ev', 'n', n, n]),
+      );
     });
 
     it('drops a duplicate from the server, and acks it again', async () => {
@@ -228,7 +274,10 @@ for (const [name, transport] of Object.entries(transports)) {
       await transport.deliver(env, ['ev', 'n', 'a', 1], ['ev', 'n', 'b', 2], ['ev', 'n', 'b', 2], ['ev', 'n', 'c', 3]);
       assert.deepEqual(seen, ['a', 'b', 'c']);
       env.clock.advance(ACK_DELAY_MS);
-      assert.deepEqual((await transport.sent(env)).filter((f) => f[0] === 'ack'), [['ack', 3]]);
+      assert.deepEqual(
+        (await transport.sent(env)).filter((f) => f[0] === 'ack'),
+        [['ack', 3]],
+      );
     });
 
     it('a gap closes the connection with 4400 and resumes from the last number received', async (t) => {
@@ -258,7 +307,11 @@ for (const [name, transport] of Object.entries(transports)) {
       await transport.drop(env);
       env.clock.advance(250);
       await transport.open(env);
-      await transport.deliver(env, ['missed', { from: 2, to: 9, reason: 'replay buffer full (1024 frames)' }], ['ev', 'n', 'j', 10]);
+      await transport.deliver(
+        env,
+        ['missed', { from: 2, to: 9, reason: 'replay buffer full (1024 frames)' }],
+        ['ev', 'n', 'j', 10],
+      );
       assert.deepEqual(seen, ['a', { from: 2, to: 9, reason: 'replay buffer full (1024 frames)' }, 'j']);
       assert.equal(env.client.state, 'connected');
       env.client.page.emit('after');
@@ -296,7 +349,13 @@ describe('a failed POST', () => {
       await settle();
       server.read(env.fetch.last('post'));
       assert.deepEqual(server.delivered, [1, 2, 3]);
-      assert.deepEqual(env.fetch.last('post').frames().map((f) => f[2]), reached ? [3] : [1, 2, 3]);
+      assert.deepEqual(
+        env.fetch
+          .last('post')
+          .frames()
+          .map((f) => f[2]),
+        reached ? [3] : [1, 2, 3],
+      );
     });
   }
 
@@ -330,7 +389,7 @@ describe('the upgrade from a fallback to WebSocket', () => {
     return Object.assign(env, { down, conn: 'conn-1' });
   }
 
-  it('resends what the WebSocket hello does not ack, and the server\'s replay of the old stream\'s frames is dropped', async () => {
+  it("resends what the WebSocket hello does not ack, and the server's replay of the old stream's frames is dropped", async () => {
     const env = await onSse();
     const seen = [];
     env.client.page.on('n', (d) => seen.push(d));
@@ -340,7 +399,13 @@ describe('the upgrade from a fallback to WebSocket', () => {
     env.clock.advance(10_000); // the upgrade begins while a POST is in flight (and then the ack's)
     assert.equal(env.sockets.length, 1);
     env.client.page.emit('up', 2); // held
-    assert.deepEqual((await posted(env)).map((f) => f.slice(0, 4)), [['ev', 'up', 1, 1], ['ack', 1]]);
+    assert.deepEqual(
+      (await posted(env)).map((f) => f.slice(0, 4)),
+      [
+        ['ev', 'up', 1, 1],
+        ['ack', 1],
+      ],
+    );
     const socket = env.socket;
     assert.equal(new URL(socket.url).searchParams.get('ack'), '1');
     // The server had frame 1 of the client; it wrote 2 and 3 to the old stream before switching,
@@ -353,7 +418,10 @@ describe('the upgrade from a fallback to WebSocket', () => {
     env.down.event(['ev', 'n', 3, 3]);
     env.down.event(['close', 4409, 'replaced']);
     await settle();
-    assert.deepEqual(seen.map((d) => (d instanceof ArrayBuffer ? [...new Uint8Array(d)] : d)), [1, 2, 3, [4]]);
+    assert.deepEqual(
+      seen.map((d) => (d instanceof ArrayBuffer ? [...new Uint8Array(d)] : d)),
+      [1, 2, 3, [4]],
+    );
     assert.equal(env.client.transport, 'websocket');
     assert.deepEqual(socket.frames(), [['ev', 'up', 2, 2, 4]]);
   });
@@ -369,7 +437,10 @@ describe('the upgrade from a fallback to WebSocket', () => {
     assert.equal(env.client.state, 'reconnecting');
     env.clock.advance(250);
     env.socket.hello('page-1', 20_000, 0); // the server never got the POST
-    assert.deepEqual(env.socket.frames(), [['ev', 'up', 1, 1], ['ev', 'up', 2, 2]]);
+    assert.deepEqual(env.socket.frames(), [
+      ['ev', 'up', 1, 1],
+      ['ev', 'up', 2, 2],
+    ]);
   });
 });
 
@@ -389,7 +460,11 @@ describe('the back/forward cache', () => {
   it('a page gone meanwhile ends expired, and reloads with reloadOnExpired', () => {
     let reloads = 0;
     const env = connected({ reloadOnExpired: true });
-    env.win.location = { reload: () => { reloads++; } };
+    env.win.location = {
+      reload: () => {
+        reloads++;
+      },
+    };
     env.win.dispatchEvent(pageTransition('pagehide', true));
     env.win.dispatchEvent(pageTransition('pageshow', true));
     env.socket.serverClose(4404, 'no such page');
@@ -401,7 +476,11 @@ describe('the back/forward cache', () => {
 describe('reloadOnExpired', () => {
   function reloadCount(env) {
     const counter = { n: 0 };
-    env.win.location = { reload: () => { counter.n++; } };
+    env.win.location = {
+      reload: () => {
+        counter.n++;
+      },
+    };
     return counter;
   }
 

@@ -63,7 +63,11 @@ describe('upgrading to WebSocket', () => {
     await settle();
     assert.equal(env.client.state, 'connected');
     assert.equal(env.client.transport, 'websocket');
-    assert.deepEqual(env.states.map((s) => s.state), ['connected'], 'the 4409 is expected and ignored');
+    assert.deepEqual(
+      env.states.map((s) => s.state),
+      ['connected'],
+      'the 4409 is expected and ignored',
+    );
     assert.deepEqual(env.transports, [{ transport: 'websocket', previous: 'sse' }]);
     assert.ok(env.fetch.last('sse').aborted);
   });
@@ -81,7 +85,11 @@ describe('upgrading to WebSocket', () => {
     assert.deepEqual(socket.sent, [], 'nothing on the WebSocket before the switch');
     env.down.event(['close', 4409, 'replaced']);
     await settle();
-    assert.deepEqual(socket.frames(), [['ev', 'held', 1, 1], ['ev', 'held', 2, 2], ['ev', 'reaction', 3, 3]]);
+    assert.deepEqual(socket.frames(), [
+      ['ev', 'held', 1, 1],
+      ['ev', 'held', 2, 2],
+      ['ev', 'reaction', 3, 3],
+    ]);
     env.client.page.emit('after', 4);
     assert.deepEqual(socket.frames().at(-1), ['ev', 'after', 4, 4]);
     assert.equal(env.fetch.of('post').length, 0);
@@ -123,7 +131,10 @@ describe('upgrading to WebSocket', () => {
     assert.equal(env.client.state, 'connected');
     socket.hello();
     assert.equal(env.client.transport, 'websocket');
-    assert.deepEqual(env.states.map((s) => s.state), ['connected']);
+    assert.deepEqual(
+      env.states.map((s) => s.state),
+      ['connected'],
+    );
   });
 
   it('an old stream that does not end within connectTimeout after the hello is given up', async () => {
@@ -241,11 +252,17 @@ describe('a failed upgrade', () => {
     env.client.page.emit('held', 2);
     socket.serverClose(1006);
     await settle();
-    assert.deepEqual(env.fetch.last('post').frames(), [['ev', 'held', 1, 1], ['ev', 'held', 2, 2]]);
+    assert.deepEqual(env.fetch.last('post').frames(), [
+      ['ev', 'held', 1, 1],
+      ['ev', 'held', 2, 2],
+    ]);
     assert.equal(JSON.parse(env.storage.map.get('pagewire.transport')).transport, 'sse');
     assert.equal(env.client.state, 'connected');
     assert.equal(env.client.transport, 'sse');
-    assert.deepEqual(env.states.map((s) => s.state), ['connected']);
+    assert.deepEqual(
+      env.states.map((s) => s.state),
+      ['connected'],
+    );
     env.client.page.emit('after', 3);
     env.fetch.last('post').reply(204);
     await settle();

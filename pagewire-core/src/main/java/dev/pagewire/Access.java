@@ -24,7 +24,9 @@ public sealed interface Access {
     }
 
     /** See {@link #grant()}. */
-    enum Granted implements Access { INSTANCE }
+    enum Granted implements Access {
+        INSTANCE
+    }
 
     /** See {@link #deny(String)}. */
     record Denied(String reason) implements Access {

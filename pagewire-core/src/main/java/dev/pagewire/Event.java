@@ -66,8 +66,7 @@ public final class Event {
         try {
             return Json.mapper().treeToValue(data, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new EventException(
-                    "bad_data", "data of event '" + name + "' is not a " + type.getSimpleName());
+            throw new EventException("bad_data", "data of event '" + name + "' is not a " + type.getSimpleName());
         }
     }
 

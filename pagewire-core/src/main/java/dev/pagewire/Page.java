@@ -1,6 +1,5 @@
 package dev.pagewire;
 
-
 /**
  * The server side of one page view: created when the page is rendered, alive while its tab shows the
  * page (plus {@link Settings#closeGracePeriod()} after its connection drops), and the target of the

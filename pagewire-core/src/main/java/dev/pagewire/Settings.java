@@ -105,9 +105,8 @@ public record Settings(
             throw new IllegalArgumentException("topicHistory must be 0 or more, got " + topicHistory);
         }
         if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
-            throw new IllegalArgumentException(
-                    "idleTimeout (" + idleTimeout + ") must be longer than heartbeatInterval ("
-                            + heartbeatInterval + ")");
+            throw new IllegalArgumentException("idleTimeout (" + idleTimeout
+                    + ") must be longer than heartbeatInterval (" + heartbeatInterval + ")");
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
         Objects.requireNonNull(secret, "secret");
@@ -331,9 +330,28 @@ public record Settings(
                 key = new byte[32];
                 new SecureRandom().nextBytes(key);
             }
-            return new Settings(maxMessageBytes, maxJsonDepth, maxQueuedEvents, maxOutboundBytes,
-                    maxReplayFrames, maxReplayBytes, callTimeout, heartbeatInterval, idleTimeout, closeGracePeriod, tokenTtl, pollTimeout, allowedOrigins,
-                    allowCredentials, maxChannels, compression, connectTimeout, upgradeAfter, reloadOnExpired, topicHistory, key);
+            return new Settings(
+                    maxMessageBytes,
+                    maxJsonDepth,
+                    maxQueuedEvents,
+                    maxOutboundBytes,
+                    maxReplayFrames,
+                    maxReplayBytes,
+                    callTimeout,
+                    heartbeatInterval,
+                    idleTimeout,
+                    closeGracePeriod,
+                    tokenTtl,
+                    pollTimeout,
+                    allowedOrigins,
+                    allowCredentials,
+                    maxChannels,
+                    compression,
+                    connectTimeout,
+                    upgradeAfter,
+                    reloadOnExpired,
+                    topicHistory,
+                    key);
         }
     }
 }

@@ -45,7 +45,8 @@ class SettingsTest {
 
     @Test
     void theDefaultSecretIsRandomPerSettings() {
-        assertFalse(Arrays.equals(Settings.defaults().secret(), Settings.defaults().secret()));
+        assertFalse(
+                Arrays.equals(Settings.defaults().secret(), Settings.defaults().secret()));
     }
 
     @Test
@@ -127,26 +128,38 @@ class SettingsTest {
     @Test
     void idleTimeoutNotLongerThanTheHeartbeatIsRefused() {
         for (Duration idle : new Duration[] {Duration.ofSeconds(15), Duration.ofSeconds(10)}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Settings.builder().heartbeatInterval(Duration.ofSeconds(15)).idleTimeout(idle).build());
-            assertTrue(e.getMessage().contains("idleTimeout") && e.getMessage().contains("heartbeatInterval"),
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Settings.builder()
+                            .heartbeatInterval(Duration.ofSeconds(15))
+                            .idleTimeout(idle)
+                            .build());
+            assertTrue(
+                    e.getMessage().contains("idleTimeout") && e.getMessage().contains("heartbeatInterval"),
                     e.getMessage());
         }
-        Settings.builder().heartbeatInterval(Duration.ofSeconds(15)).idleTimeout(Duration.ofMillis(15001)).build();
+        Settings.builder()
+                .heartbeatInterval(Duration.ofSeconds(15))
+                .idleTimeout(Duration.ofMillis(15001))
+                .build();
     }
 
     @Test
     void topicHistoryMayBeZeroButNotNegative() {
         assertEquals(0, Settings.builder().topicHistory(0).build().topicHistory());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Settings.builder().topicHistory(-1).build());
-        assertTrue(e.getMessage().startsWith("topicHistory must be 0 or more") && e.getMessage().contains("-1"),
+        assertTrue(
+                e.getMessage().startsWith("topicHistory must be 0 or more")
+                        && e.getMessage().contains("-1"),
                 e.getMessage());
     }
 
     @Test
     void aSecretShorterThan32BytesIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Settings.builder().secret(new byte[31]).build());
         assertTrue(e.getMessage().contains("secret") && e.getMessage().contains("31"), e.getMessage());
         Settings.builder().secret(new byte[32]).build();
@@ -164,8 +177,28 @@ class SettingsTest {
         assertArrayEquals(filled(32, (byte) 7), s.secret());
 
         byte[] direct = filled(32, (byte) 9);
-        Settings d = new Settings(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Set.of(), false, 1, true, Duration.ofSeconds(1), Duration.ofSeconds(1), false, 0, direct);
+        Settings d = new Settings(
+                1,
+                1,
+                1,
+                1,
+                1,
+                1,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Set.of(),
+                false,
+                1,
+                true,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                false,
+                0,
+                direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());
     }
@@ -176,7 +209,8 @@ class SettingsTest {
         Settings s = builder.build();
         builder.allowOrigins("https://b.example");
         assertEquals(Set.of("https://a.example"), s.allowedOrigins());
-        assertThrows(UnsupportedOperationException.class, () -> s.allowedOrigins().add("https://c.example"));
+        assertThrows(
+                UnsupportedOperationException.class, () -> s.allowedOrigins().add("https://c.example"));
     }
 
     @Test

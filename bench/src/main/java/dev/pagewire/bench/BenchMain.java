@@ -48,11 +48,15 @@ public final class BenchMain {
      */
     static void redraw(Path runLog, List<String> later) {
         RunLog.Loaded log = RunLog.read(runLog);
-        List<String> args = new ArrayList<>(log.options().isBlank() ? List.of() : List.of(log.options().split(" ")));
+        List<String> args = new ArrayList<>(
+                log.options().isBlank() ? List.of() : List.of(log.options().split(" ")));
         if (!args.contains("--peers")) {
-            List<String> measured = Arrays.stream(Peer.values()).filter(p -> log.runs().stream().anyMatch(
-                    line -> line[1].startsWith(p.flag() + "-") && !line[1].substring(p.flag().length() + 1).contains("-")))
-                    .map(Peer::flag).toList();
+            List<String> measured = Arrays.stream(Peer.values())
+                    .filter(p -> log.runs().stream()
+                            .anyMatch(line -> line[1].startsWith(p.flag() + "-")
+                                    && !line[1].substring(p.flag().length() + 1).contains("-")))
+                    .map(Peer::flag)
+                    .toList();
             if (!measured.isEmpty()) {
                 args.addAll(List.of("--peers", String.join(",", measured)));
             }
@@ -62,16 +66,20 @@ public final class BenchMain {
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         var results = new Results();
         for (String[] line : log.runs()) {
-            plan.cases().stream().filter(c -> c.id().equals(line[0])).findFirst().ifPresent(c -> c.subjects().stream()
-                    .filter(s -> s.id().equals(line[1])).findFirst()
-                    .ifPresent(s -> {
-                        String failure = RunLog.failureOf(line);
-                        if (failure != null) {
-                            results.fail(c, s, failure);
-                        } else {
-                            results.add(c, s, RunLog.figures(line));
-                        }
-                    }));
+            plan.cases().stream()
+                    .filter(c -> c.id().equals(line[0]))
+                    .findFirst()
+                    .ifPresent(c -> c.subjects().stream()
+                            .filter(s -> s.id().equals(line[1]))
+                            .findFirst()
+                            .ifPresent(s -> {
+                                String failure = RunLog.failureOf(line);
+                                if (failure != null) {
+                                    results.fail(c, s, failure);
+                                } else {
+                                    results.add(c, s, RunLog.figures(line));
+                                }
+                            }));
         }
         RunLog.write(options.charts().resolve("runs.tsv"), log.options(), log.machine(), log.runs());
         new Report(options, plan, results, log.machine()).write(findings(options), log.options());
@@ -81,9 +89,10 @@ public final class BenchMain {
     /** Runs the bench and writes the report; true when every case produced figures. */
     static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
         if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
-            throw new IllegalStateException("Socket.IO is not installed in " + options.socketio().toAbsolutePath()
-                    + ": run `npm ci` there (bench/run does), or leave it out with --peers "
-                    + BenchOptions.DEFAULT_PEERS.replace(",socketio", ""));
+            throw new IllegalStateException(
+                    "Socket.IO is not installed in " + options.socketio().toAbsolutePath()
+                            + ": run `npm ci` there (bench/run does), or leave it out with --peers "
+                            + BenchOptions.DEFAULT_PEERS.replace(",socketio", ""));
         }
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         Map<String, String> machine = Machine.facts(options);
@@ -92,7 +101,8 @@ public final class BenchMain {
         List<String[]> runLog = new ArrayList<>();
         var measurer = new Measurer(options, new Launcher(options), logs, line -> progress("    " + line));
         long start = System.nanoTime();
-        int total = options.runs() * plan.cases().stream().mapToInt(c -> c.subjects().size()).sum();
+        int total = options.runs()
+                * plan.cases().stream().mapToInt(c -> c.subjects().size()).sum();
         int done = 0;
         progress("bench: " + plan.cases().size() + " cases, " + total + " server runs; logs in " + logs);
         plan.notes().forEach(n -> progress("note: " + n));
@@ -100,8 +110,15 @@ public final class BenchMain {
             for (Case c : plan.cases()) {
                 for (Subject s : c.subjects()) {
                     done++;
-                    progress(String.format(Locale.ROOT, "[%d/%d, %.0f s] run %d: %s, %s", done, total,
-                            (System.nanoTime() - start) / 1e9, run, c.title(), s.title()));
+                    progress(String.format(
+                            Locale.ROOT,
+                            "[%d/%d, %.0f s] run %d: %s, %s",
+                            done,
+                            total,
+                            (System.nanoTime() - start) / 1e9,
+                            run,
+                            c.title(),
+                            s.title()));
                     try {
                         Map<String, Double> figures = measurer.measure(c, s, run);
                         results.add(c, s, figures);
@@ -117,8 +134,12 @@ public final class BenchMain {
         }
         RunLog.write(options.charts().resolve("runs.tsv"), commandLine, machine, runLog);
         new Report(options, plan, results, machine).write(findings(options), commandLine);
-        progress(String.format(Locale.ROOT, "bench: wrote %s and charts in %s in %.0f s", options.out(),
-                options.charts(), (System.nanoTime() - start) / 1e9));
+        progress(String.format(
+                Locale.ROOT,
+                "bench: wrote %s and charts in %s in %.0f s",
+                options.out(),
+                options.charts(),
+                (System.nanoTime() - start) / 1e9));
         return results.complete(plan.cases());
     }
 

@@ -35,37 +35,51 @@ import java.util.Set;
  * @param socketio the directory of the Socket.IO server ({@code --socketio}, default bench/socketio)
  * @param smoke whether this is the smoke-sized run
  */
-record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idleSizes, int runs, int echoClients,
-                    int fallbackClients, int fanoutMembers, int broadcasts, int churnOpeners, long warmupMs,
-                    long durationMs, boolean pin, Path jfr, Path out, Path socketio, boolean smoke) {
+record BenchOptions(
+        Set<Scenario> scenarios,
+        List<Peer> peers,
+        List<Integer> idleSizes,
+        int runs,
+        int echoClients,
+        int fallbackClients,
+        int fanoutMembers,
+        int broadcasts,
+        int churnOpeners,
+        long warmupMs,
+        long durationMs,
+        boolean pin,
+        Path jfr,
+        Path out,
+        Path socketio,
+        boolean smoke) {
 
     /** Every server, in the order of the report's columns. */
     static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw";
 
     static final String USAGE = """
-            usage: bench/run [options]   (or java -cp pagewire-bench.jar dev.pagewire.bench.BenchMain)
-              --scenarios LIST     idle,echo,fanout,fallback,churn or all (default all)
-              --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw (default all;
-                                   Pagewire on Tomcat and on Jetty run echo, fallback, churn)
-              --sizes LIST         idle connections, e.g. 10000,50000,100000 (default)
-              --runs N             repetitions, medians reported (default 3)
-              --echo-clients K     closed-loop echo clients (default 100)
-              --fallback-clients K echo clients over SSE / long-polling (default 50)
-              --fanout N           pages in the fan-out topic (default 10000)
-              --broadcasts B       fan-out broadcasts timed one at a time (default 10)
-              --churn-openers C    concurrent page openers (default 20)
-              --warmup-ms MS       warm-up before measuring (default 12000)
-              --duration-ms MS     measured interval (default 5000)
-              --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
-              --jfr DIR            Flight Recording of each Pagewire server per case, into DIR
-              --out FILE           the report (default docs/BENCHMARKS.md; charts in docs/bench/)
-              --socketio DIR       the Socket.IO server's directory (default bench/socketio)
-              --smoke              a few connections, one short run (what mvn verify runs)
-              --from RUNS.TSV      (first) redraw the report from a run log, measuring nothing
-            environment:
-              BENCH_SERVER_JVM_FLAGS  more JVM flags for the Pagewire servers, split at spaces
-                                   (e.g. -XX:+EnableDynamicAgentLoading to attach a profiler)
-            """;
+        usage: bench/run [options]   (or java -cp pagewire-bench.jar dev.pagewire.bench.BenchMain)
+          --scenarios LIST     idle,echo,fanout,fallback,churn or all (default all)
+          --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw (default all;
+                               Pagewire on Tomcat and on Jetty run echo, fallback, churn)
+          --sizes LIST         idle connections, e.g. 10000,50000,100000 (default)
+          --runs N             repetitions, medians reported (default 3)
+          --echo-clients K     closed-loop echo clients (default 100)
+          --fallback-clients K echo clients over SSE / long-polling (default 50)
+          --fanout N           pages in the fan-out topic (default 10000)
+          --broadcasts B       fan-out broadcasts timed one at a time (default 10)
+          --churn-openers C    concurrent page openers (default 20)
+          --warmup-ms MS       warm-up before measuring (default 12000)
+          --duration-ms MS     measured interval (default 5000)
+          --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
+          --jfr DIR            Flight Recording of each Pagewire server per case, into DIR
+          --out FILE           the report (default docs/BENCHMARKS.md; charts in docs/bench/)
+          --socketio DIR       the Socket.IO server's directory (default bench/socketio)
+          --smoke              a few connections, one short run (what mvn verify runs)
+          --from RUNS.TSV      (first) redraw the report from a run log, measuring nothing
+        environment:
+          BENCH_SERVER_JVM_FLAGS  more JVM flags for the Pagewire servers, split at spaces
+                               (e.g. -XX:+EnableDynamicAgentLoading to attach a profiler)
+        """;
 
     /** The chart directory: {@code bench/} beside the report. */
     Path charts() {
@@ -92,8 +106,10 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
         var o = new BenchOptions(
                 Scenario.parse(f.getOrDefault("scenarios", "all")),
                 Peer.parse(f.getOrDefault("peers", DEFAULT_PEERS)),
-                Arrays.stream(f.getOrDefault("sizes", smoke ? "50" : "10000,50000,100000").split(","))
-                        .map(s -> number("sizes", s.strip())).toList(),
+                Arrays.stream(f.getOrDefault("sizes", smoke ? "50" : "10000,50000,100000")
+                                .split(","))
+                        .map(s -> number("sizes", s.strip()))
+                        .toList(),
                 number(f, "runs", smoke ? 1 : 3),
                 number(f, "echo-clients", smoke ? 2 : 100),
                 number(f, "fallback-clients", smoke ? 2 : 50),
@@ -108,8 +124,21 @@ record BenchOptions(Set<Scenario> scenarios, List<Peer> peers, List<Integer> idl
                 Path.of(f.getOrDefault("out", "docs/BENCHMARKS.md")),
                 Path.of(f.getOrDefault("socketio", defaultSocketIo())),
                 smoke);
-        f.keySet().removeAll(Set.of("scenarios", "peers", "sizes", "runs", "echo-clients", "fallback-clients",
-                "fanout", "broadcasts", "churn-openers", "warmup-ms", "duration-ms", "out", "socketio"));
+        f.keySet()
+                .removeAll(Set.of(
+                        "scenarios",
+                        "peers",
+                        "sizes",
+                        "runs",
+                        "echo-clients",
+                        "fallback-clients",
+                        "fanout",
+                        "broadcasts",
+                        "churn-openers",
+                        "warmup-ms",
+                        "duration-ms",
+                        "out",
+                        "socketio"));
         if (!f.isEmpty()) {
             throw new IllegalArgumentException("unknown options: --" + String.join(", --", f.keySet()));
         }

@@ -46,8 +46,8 @@ final class Charts {
     static void bar(Path file, String title, String valueAxis, Map<String, Map<String, Double>> values, boolean log) {
         var data = new DefaultCategoryDataset();
         values.forEach((category, bySeries) -> bySeries.forEach((series, v) -> data.addValue(v, series, category)));
-        JFreeChart chart = ChartFactory.createBarChart(title, null, valueAxis, data, PlotOrientation.VERTICAL,
-                true, false, false);
+        JFreeChart chart =
+                ChartFactory.createBarChart(title, null, valueAxis, data, PlotOrientation.VERTICAL, true, false, false);
         chart.setBackgroundPaint(Color.WHITE);
         chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         CategoryPlot plot = chart.getCategoryPlot();
@@ -59,15 +59,19 @@ final class Charts {
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
         renderer.setItemMargin(0.05);
-        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("#,##0.#")));
+        renderer.setDefaultItemLabelGenerator(
+                new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("#,##0.#")));
         renderer.setDefaultItemLabelsVisible(true);
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int i = 0; i < data.getRowCount(); i++) {
             renderer.setSeriesPaint(i, colour((String) data.getRowKey(i)));
         }
         if (log) {
-            double smallest = values.values().stream().flatMap(m -> m.values().stream())
-                    .filter(v -> v > 0).min(Double::compare).orElse(1.0);
+            double smallest = values.values().stream()
+                    .flatMap(m -> m.values().stream())
+                    .filter(v -> v > 0)
+                    .min(Double::compare)
+                    .orElse(1.0);
             var axis = new LogAxis(valueAxis);
             axis.setSmallestValue(smallest / 10);
             axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));

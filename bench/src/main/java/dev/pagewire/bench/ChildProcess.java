@@ -48,12 +48,14 @@ final class ChildProcess implements AutoCloseable {
     static ChildProcess start(String name, List<String> command, Path dir, Path log, Consumer<String> progress) {
         try {
             Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectError(log.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectError(log.toFile())
+                    .start();
             return new ChildProcess(name, p, log, progress);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + " (" + String.join(" ", command) + "): "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
         }
     }
 

@@ -22,17 +22,30 @@ final class Goals {
         List<Outcome> out = new ArrayList<>();
         for (Case c : cases) {
             switch (c.scenario()) {
-                case IDLE -> out.add(ratio(c, r, "rss_per_conn_kb", Peer.SOCKETIO, 1.0 / 3, false,
-                        "RSS per connection ≤ ⅓ of Socket.IO's (" + c.title() + ")"));
+                case IDLE ->
+                    out.add(ratio(
+                            c,
+                            r,
+                            "rss_per_conn_kb",
+                            Peer.SOCKETIO,
+                            1.0 / 3,
+                            false,
+                            "RSS per connection ≤ ⅓ of Socket.IO's (" + c.title() + ")"));
                 case ECHO -> {
-                    out.add(ratio(c, r, "messages_per_s", Peer.SOCKETIO, 3, true,
-                            "echo throughput ≥ 3× Socket.IO's"));
-                    out.add(ratio(c, r, "messages_per_s", Peer.RAW_NETTY, 0.8, true,
-                            "echo throughput ≥ 80% of raw Netty's"));
+                    out.add(ratio(c, r, "messages_per_s", Peer.SOCKETIO, 3, true, "echo throughput ≥ 3× Socket.IO's"));
+                    out.add(ratio(
+                            c, r, "messages_per_s", Peer.RAW_NETTY, 0.8, true, "echo throughput ≥ 80% of raw Netty's"));
                     out.add(ratio(c, r, "p99_us", Peer.SOCKETIO, 0.5, false, "echo p99 latency ≤ ½ of Socket.IO's"));
                 }
-                case FANOUT -> out.add(ratio(c, r, "last_ms", Peer.SOCKETIO, 0.5, false,
-                        "fan-out time to the last page ≤ ½ of Socket.IO's (" + c.title() + ")"));
+                case FANOUT ->
+                    out.add(ratio(
+                            c,
+                            r,
+                            "last_ms",
+                            Peer.SOCKETIO,
+                            0.5,
+                            false,
+                            "fan-out time to the last page ≤ ½ of Socket.IO's (" + c.title() + ")"));
                 default -> {
                     // no goal was set for the fallbacks and churn: their tables stand for themselves
                 }
@@ -41,10 +54,13 @@ final class Goals {
         return out;
     }
 
-    private static Outcome ratio(Case c, Results r, String figure, Peer peer, double target, boolean atLeast,
-                                 String goal) {
+    private static Outcome ratio(
+            Case c, Results r, String figure, Peer peer, double target, boolean atLeast, String goal) {
         // The goals are Pagewire's on its own server; the table of servers shows what a container adds.
-        Subject ours = c.subjects().stream().filter(s -> s.peer() == Peer.PAGEWIRE).findFirst().orElse(null);
+        Subject ours = c.subjects().stream()
+                .filter(s -> s.peer() == Peer.PAGEWIRE)
+                .findFirst()
+                .orElse(null);
         OptionalDouble ratio = ours == null ? OptionalDouble.empty() : Report.ratio(c, r, figure, ours, peer);
         if (ratio.isEmpty()) {
             return new Outcome(goal, "not measured", null);

@@ -17,6 +17,7 @@ final class Launcher {
     static final List<String> LOAD_JVM_FLAGS = List.of("-Xms512m", "-Xmx4g", "-XX:+UseSerialGC");
     /** Smoke runs are about working, not speed: C1 alone starts the many short JVMs faster. */
     static final String SMOKE_JVM_FLAG = "-XX:TieredStopAtLevel=1";
+
     static final String SERVER_CPU = "1";
     static final String LOAD_CPU = "0";
 
@@ -50,18 +51,21 @@ final class Launcher {
 
     /** The main class of a JVM server (in {@code dev.pagewire.bench.servers}). */
     private static String mainClass(Peer peer) {
-        return "dev.pagewire.bench.servers." + switch (peer) {
-            case PAGEWIRE -> "PagewireBenchServer";
-            case PAGEWIRE_TOMCAT -> "TomcatBenchServer";
-            case PAGEWIRE_JETTY -> "JettyBenchServer";
-            case RAW_NETTY -> "RawNettyEchoServer";
-            case SOCKETIO -> throw new IllegalArgumentException("Socket.IO runs on Node");
-        };
+        return "dev.pagewire.bench.servers."
+                + switch (peer) {
+                    case PAGEWIRE -> "PagewireBenchServer";
+                    case PAGEWIRE_TOMCAT -> "TomcatBenchServer";
+                    case PAGEWIRE_JETTY -> "JettyBenchServer";
+                    case RAW_NETTY -> "RawNettyEchoServer";
+                    case SOCKETIO -> throw new IllegalArgumentException("Socket.IO runs on Node");
+                };
     }
 
     /** The directory a server for {@code peer} runs in. */
     Path serverDir(Peer peer) {
-        return peer == Peer.SOCKETIO ? options.socketio().toAbsolutePath() : Path.of(".").toAbsolutePath();
+        return peer == Peer.SOCKETIO
+                ? options.socketio().toAbsolutePath()
+                : Path.of(".").toAbsolutePath();
     }
 
     /** The load generator's command with its arguments. */

@@ -21,38 +21,61 @@ final class Machine {
         f.put("measured", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
         f.put("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores (nproc)");
         f.put("memory", meminfo("MemTotal") / 1024 / 1024 + " MiB");
-        f.put("kernel", "Linux " + ProcStats.read(Path.of("/proc/sys/kernel/osrelease")).strip());
-        f.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
-                + Runtime.version());
+        f.put(
+                "kernel",
+                "Linux " + ProcStats.read(Path.of("/proc/sys/kernel/osrelease")).strip());
+        f.put(
+                "JDK",
+                System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                        + Runtime.version());
         f.put("Node", command(o, "node", "--version"));
         f.put("Socket.IO", socketIoVersion(o));
         f.put("open files per process", Long.toString(ProcStats.openFilesLimit()));
-        f.put("JVM servers' flags", String.join(" ", Launcher.SERVER_JVM_FLAGS)
-                + " (Pagewire on each server and raw Netty alike; Netty NIO, its default event-loop threads)");
+        f.put(
+                "JVM servers' flags",
+                String.join(" ", Launcher.SERVER_JVM_FLAGS)
+                        + " (Pagewire on each server and raw Netty alike; Netty NIO, its default event-loop threads)");
         if (o.peers().stream().anyMatch(Peer::inContainer)) {
-            f.put("Servlet containers", org.apache.catalina.util.ServerInfo.getServerInfo() + ", Jetty "
-                    + org.eclipse.jetty.util.Jetty.VERSION + " (ee11), embedded, each with its default thread pool;"
-                    + " Pagewire through pagewire-servlet's PagewireFilter");
+            f.put(
+                    "Servlet containers",
+                    org.apache.catalina.util.ServerInfo.getServerInfo() + ", Jetty "
+                            + org.eclipse.jetty.util.Jetty.VERSION
+                            + " (ee11), embedded, each with its default thread pool;"
+                            + " Pagewire through pagewire-servlet's PagewireFilter");
         }
         f.put("Node flags", "--expose-gc (for the heap figure; Socket.IO with its defaults, no compression)");
-        f.put("load generator", "one JVM (" + String.join(" ", Launcher.LOAD_JVM_FLAGS)
-                + "), Netty NIO; long-lived connections spread over source addresses 127.0.0.2–127.0.0.17, short"
-                + " ones (page GETs, churn) on addresses and ports the kernel picks");
-        f.put("CPU pinning", o.pin()
-                ? "each server on CPU " + Launcher.SERVER_CPU + ", the load generator on CPU " + Launcher.LOAD_CPU
-                        + " (taskset): a server has one core, and the load generator never takes it"
-                : "none (--no-pin): servers and load generator share all cores");
+        f.put(
+                "load generator",
+                "one JVM (" + String.join(" ", Launcher.LOAD_JVM_FLAGS)
+                        + "), Netty NIO; long-lived connections spread over source addresses 127.0.0.2–127.0.0.17,"
+                        + " short ones (page GETs, churn) on addresses and ports the kernel picks");
+        f.put(
+                "CPU pinning",
+                o.pin()
+                        ? "each server on CPU " + Launcher.SERVER_CPU + ", the load generator on CPU "
+                                + Launcher.LOAD_CPU
+                                + " (taskset): a server has one core, and the load generator never takes it"
+                        : "none (--no-pin): servers and load generator share all cores");
         return f;
     }
 
     private static String cpuModel() {
-        return ProcStats.read(Path.of("/proc/cpuinfo")).lines().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+        return ProcStats.read(Path.of("/proc/cpuinfo"))
+                .lines()
+                .filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                .findFirst()
+                .orElse("unknown CPU");
     }
 
     private static long meminfo(String key) {
-        return ProcStats.read(Path.of("/proc/meminfo")).lines().filter(l -> l.startsWith(key + ":"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0) * 1024;
+        return ProcStats.read(Path.of("/proc/meminfo"))
+                        .lines()
+                        .filter(l -> l.startsWith(key + ":"))
+                        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                        .findFirst()
+                        .orElse(0)
+                * 1024;
     }
 
     private static String socketIoVersion(BenchOptions o) {
@@ -60,7 +83,8 @@ final class Machine {
         if (!Files.isRegularFile(pkg)) {
             return "not installed";
         }
-        var m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(ProcStats.read(pkg));
+        var m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
+                .matcher(ProcStats.read(pkg));
         return m.find() ? m.group(1) : "unknown";
     }
 

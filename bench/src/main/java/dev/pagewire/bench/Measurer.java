@@ -42,12 +42,13 @@ final class Measurer {
     Map<String, Double> measure(Case c, Subject s, int run) throws InterruptedException {
         // Every run keeps its logs (and recording): a failure may need the server's side of it.
         String name = c.id() + "-" + s.id() + "-run" + run;
-        Path jfr = options.jfr() != null && s.peer().isPagewire() ? options.jfr().resolve(name + ".jfr") : null;
+        Path jfr =
+                options.jfr() != null && s.peer().isPagewire() ? options.jfr().resolve(name + ".jfr") : null;
         Path loadLog = logs.resolve(name + "-load.log");
         double machineLoad = ProcStats.loadAverage();
         try (var server = ServerProcess.start(launcher, s.peer(), logs.resolve(name + "-server.log"), jfr)) {
-            Map<String, Double> f = c.scenario() == Scenario.IDLE
-                    ? idle(c, s, server, loadLog) : timed(c, s, server, loadLog);
+            Map<String, Double> f =
+                    c.scenario() == Scenario.IDLE ? idle(c, s, server, loadLog) : timed(c, s, server, loadLog);
             f.put(MACHINE_LOAD, machineLoad);
             return f;
         }
@@ -87,11 +88,12 @@ final class Measurer {
             Map<String, Double> f = result(load);
             f.put("server_cpu_pct", serverCpu);
             // CPU per unit of work: what other work on a shared machine moves least.
-            Double rate = f.get(switch (c.scenario()) {
-                case FANOUT -> "deliveries_per_s";
-                case CHURN -> "pages_per_s";
-                default -> "messages_per_s";
-            });
+            Double rate = f.get(
+                    switch (c.scenario()) {
+                        case FANOUT -> "deliveries_per_s";
+                        case CHURN -> "pages_per_s";
+                        default -> "messages_per_s";
+                    });
             if (rate != null && rate > 0) {
                 f.put(CPU_PER_UNIT, serverCpu / 100 * 1e6 / rate);
             }
@@ -100,8 +102,8 @@ final class Measurer {
     }
 
     private ChildProcess start(Subject s, List<String> args, Path log) {
-        return ChildProcess.start("load generator (" + s.protocol() + ")", launcher.load(args), Path.of("."), log,
-                progress);
+        return ChildProcess.start(
+                "load generator (" + s.protocol() + ")", launcher.load(args), Path.of("."), log, progress);
     }
 
     private static Map<String, Double> result(ChildProcess load) throws InterruptedException {
@@ -115,18 +117,29 @@ final class Measurer {
     }
 
     private List<String> loadArgs(Case c, Subject s, ServerProcess server) {
-        List<String> a = new ArrayList<>(List.of("--protocol", s.protocol(), "--port", Integer.toString(server.port())));
+        List<String> a =
+                new ArrayList<>(List.of("--protocol", s.protocol(), "--port", Integer.toString(server.port())));
         String n = Integer.toString(c.size());
         String warmup = Long.toString(options.warmupMs());
         String duration = Long.toString(options.durationMs());
         switch (c.scenario()) {
             case IDLE -> a.addAll(List.of("--scenario", "idle", "--connections", n));
-            case ECHO, FALLBACK -> a.addAll(List.of("--scenario", "echo", "--clients", n,
-                    "--warmup-ms", warmup, "--duration-ms", duration));
-            case FANOUT -> a.addAll(List.of("--scenario", "fanout", "--connections", n,
-                    "--broadcasts", Integer.toString(options.broadcasts()), "--duration-ms", duration));
-            case CHURN -> a.addAll(List.of("--scenario", "churn", "--clients", n,
-                    "--warmup-ms", warmup, "--duration-ms", duration));
+            case ECHO, FALLBACK ->
+                a.addAll(List.of(
+                        "--scenario", "echo", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
+            case FANOUT ->
+                a.addAll(List.of(
+                        "--scenario",
+                        "fanout",
+                        "--connections",
+                        n,
+                        "--broadcasts",
+                        Integer.toString(options.broadcasts()),
+                        "--duration-ms",
+                        duration));
+            case CHURN ->
+                a.addAll(List.of(
+                        "--scenario", "churn", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
         }
         if (options.smoke()) {
             int count = switch (c.scenario()) {

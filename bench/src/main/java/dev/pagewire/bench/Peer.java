@@ -54,7 +54,9 @@ enum Peer {
     static List<Peer> parse(String list) {
         return Arrays.stream(list.split(","))
                 .map(String::strip)
-                .map(name -> Arrays.stream(values()).filter(p -> p.flag.equals(name)).findFirst()
+                .map(name -> Arrays.stream(values())
+                        .filter(p -> p.flag.equals(name))
+                        .findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("unknown peer '" + name + "': "
                                 + Arrays.stream(values()).map(Peer::flag).collect(Collectors.joining(", ")))))
                 .toList();

@@ -38,17 +38,37 @@ record Plan(List<Case> cases, List<String> notes) {
                     }
                     int largest = (int) (fits / 1000 * 1000);
                     if (cut && largest > 0 && cases.stream().noneMatch(c -> c.scenario() == s && c.size() == largest)) {
-                        add(cases, new Case(s, largest, largest + " idle pages (the most this limit allows)",
-                                webSocket(o, s)));
+                        add(
+                                cases,
+                                new Case(
+                                        s,
+                                        largest,
+                                        largest + " idle pages (the most this limit allows)",
+                                        webSocket(o, s)));
                     }
                 }
-                case ECHO -> add(cases, new Case(s, o.echoClients(), o.echoClients() + " echo clients", webSocket(o, s)));
-                case FANOUT -> add(cases, new Case(s, o.fanoutMembers(), o.fanoutMembers() + " pages in the topic",
-                        webSocket(o, s)));
-                case FALLBACK -> add(cases, new Case(s, o.fallbackClients(),
-                        o.fallbackClients() + " echo clients over HTTP", fallbacks(o)));
-                case CHURN -> add(cases, new Case(s, o.churnOpeners(), o.churnOpeners() + " concurrent page openers",
-                        webSocket(o, s)));
+                case ECHO ->
+                    add(cases, new Case(s, o.echoClients(), o.echoClients() + " echo clients", webSocket(o, s)));
+                case FANOUT ->
+                    add(
+                            cases,
+                            new Case(s, o.fanoutMembers(), o.fanoutMembers() + " pages in the topic", webSocket(o, s)));
+                case FALLBACK ->
+                    add(
+                            cases,
+                            new Case(
+                                    s,
+                                    o.fallbackClients(),
+                                    o.fallbackClients() + " echo clients over HTTP",
+                                    fallbacks(o)));
+                case CHURN ->
+                    add(
+                            cases,
+                            new Case(
+                                    s,
+                                    o.churnOpeners(),
+                                    o.churnOpeners() + " concurrent page openers",
+                                    webSocket(o, s)));
             }
         }
         return new Plan(List.copyOf(cases), List.copyOf(notes));

@@ -58,15 +58,18 @@ final class Report {
                 + (options.smoke() ? " — **smoke-sized: the figures mean nothing**" : "") + ". Every figure is the"
                 + " median of " + options.runs() + " run" + (options.runs() > 1 ? "s" : "") + "; each run starts a"
                 + " fresh server process and a fresh load-generator process. Ratios are Pagewire ÷ peer"
-                + (containers() ? " (Pagewire on its own server), and in each case's table of servers Pagewire in a"
-                        + " container ÷ Pagewire on its own server" : "")
+                + (containers()
+                        ? " (Pagewire on its own server), and in each case's table of servers Pagewire in a"
+                                + " container ÷ Pagewire on its own server"
+                        : "")
                 + " (↑ higher is better, ↓ lower is better). The raw figures of every run are in"
                 + " [bench/runs.tsv](bench/runs.tsv).");
         line("");
         machine();
         goals();
         for (Scenario s : Scenario.values()) {
-            List<Case> cases = plan.cases().stream().filter(c -> c.scenario() == s).toList();
+            List<Case> cases =
+                    plan.cases().stream().filter(c -> c.scenario() == s).toList();
             if (!cases.isEmpty()) {
                 scenario(s, cases);
             }
@@ -97,11 +100,16 @@ final class Report {
         machine.forEach((k, v) -> line("| " + k + " | " + v + " |"));
         double[] load = results.everyRun(Measurer.MACHINE_LOAD);
         if (load.length > 0) {
-            line("| machine load average as runs started | " + String.format(Locale.ROOT,
-                    "min %.1f, median %.1f, max %.1f (1-minute; %d cores: above that, other work competed for the"
-                            + " CPUs — the machine is shared with other builds)",
-                    load[0], load[load.length / 2], load[load.length - 1],
-                    Runtime.getRuntime().availableProcessors()) + " |");
+            line("| machine load average as runs started | "
+                    + String.format(
+                            Locale.ROOT,
+                            "min %.1f, median %.1f, max %.1f (1-minute; %d cores: above that, other work competed for"
+                                    + " the CPUs — the machine is shared with other builds)",
+                            load[0],
+                            load[load.length / 2],
+                            load[load.length - 1],
+                            Runtime.getRuntime().availableProcessors())
+                    + " |");
         }
         line("");
     }
@@ -139,14 +147,20 @@ final class Report {
     private void table(Case c) {
         line("### " + c.title());
         line("");
-        List<Subject> compared = c.subjects().stream().filter(x -> !x.peer().inContainer()).toList();
+        List<Subject> compared =
+                c.subjects().stream().filter(x -> !x.peer().inContainer()).toList();
         if (!compared.isEmpty()) {
-            List<Subject> ours = compared.stream().filter(x -> x.peer() == Peer.PAGEWIRE).toList();
-            List<Subject> theirs = compared.stream().filter(x -> !x.peer().isPagewire()).toList();
+            List<Subject> ours =
+                    compared.stream().filter(x -> x.peer() == Peer.PAGEWIRE).toList();
+            List<Subject> theirs =
+                    compared.stream().filter(x -> !x.peer().isPagewire()).toList();
             List<Ratio> ratios = new ArrayList<>();
             for (Subject o : ours) {
                 for (Peer p : theirs.stream().map(Subject::peer).distinct().toList()) {
-                    Subject t = theirs.stream().filter(x -> x.peer() == p).findFirst().orElseThrow();
+                    Subject t = theirs.stream()
+                            .filter(x -> x.peer() == p)
+                            .findFirst()
+                            .orElseThrow();
                     ratios.add(new Ratio(o.title() + " ÷ " + p.title(), o, t));
                 }
             }
@@ -173,25 +187,42 @@ final class Report {
      * with its ratio to the own server.
      */
     private void servers(Case c) {
-        List<Subject> containers = c.subjects().stream().filter(x -> x.peer().inContainer()).toList();
+        List<Subject> containers =
+                c.subjects().stream().filter(x -> x.peer().inContainer()).toList();
         if (containers.isEmpty()) {
             return;
         }
         line("Pagewire on each server: its own (`PagewireServer`, Netty) and Servlet containers (`PagewireFilter`),");
         line("the same application under the same load; ratios are the container ÷ `PagewireServer`.");
         line("");
-        for (String transport : containers.stream().map(Subject::transport).distinct().toList()) {
+        for (String transport :
+                containers.stream().map(Subject::transport).distinct().toList()) {
             List<Subject> columns = c.subjects().stream()
-                    .filter(x -> x.peer().isPagewire() && x.transport().equals(transport)).toList();
-            Subject own = columns.stream().filter(x -> x.peer() == Peer.PAGEWIRE).findFirst().orElse(null);
-            List<Ratio> ratios = own == null ? List.of() : columns.stream().filter(x -> x.peer().inContainer())
-                    .map(x -> new Ratio(x.peer().server() + " ÷ " + own.peer().server(), x, own)).toList();
-            grid(c, "Pagewire over " + switch (transport) {
-                case "ws" -> "WebSocket";
-                case "sse" -> "SSE + POST";
-                case "lp" -> "long-polling + POST";
-                default -> transport;
-            }, columns, x -> x.peer().server(), ratios);
+                    .filter(x -> x.peer().isPagewire() && x.transport().equals(transport))
+                    .toList();
+            Subject own = columns.stream()
+                    .filter(x -> x.peer() == Peer.PAGEWIRE)
+                    .findFirst()
+                    .orElse(null);
+            List<Ratio> ratios = own == null
+                    ? List.of()
+                    : columns.stream()
+                            .filter(x -> x.peer().inContainer())
+                            .map(x -> new Ratio(
+                                    x.peer().server() + " ÷ " + own.peer().server(), x, own))
+                            .toList();
+            grid(
+                    c,
+                    "Pagewire over "
+                            + switch (transport) {
+                                case "ws" -> "WebSocket";
+                                case "sse" -> "SSE + POST";
+                                case "lp" -> "long-polling + POST";
+                                default -> transport;
+                            },
+                    columns,
+                    x -> x.peer().server(),
+                    ratios);
         }
     }
 
@@ -199,7 +230,8 @@ final class Report {
     private record Ratio(String head, Subject ours, Subject theirs) {}
 
     /** A table of the case's figures, one row each, for {@code columns} and then {@code ratios}. */
-    private void grid(Case c, String corner, List<Subject> columns, Function<Subject, String> heads, List<Ratio> ratios) {
+    private void grid(
+            Case c, String corner, List<Subject> columns, Function<Subject, String> heads, List<Ratio> ratios) {
         var head = new StringBuilder("| " + corner + " |");
         var rule = new StringBuilder("|---|");
         for (Subject x : columns) {
@@ -216,12 +248,15 @@ final class Report {
             var row = new StringBuilder("| " + m.label() + (m.higherIsBetter() ? " ↑" : " ↓") + " |");
             for (Subject x : columns) {
                 OptionalDouble v = results.median(c, x, m.key());
-                row.append(' ').append(v.isPresent() ? number(v.getAsDouble(), m.decimals()) : missing(c, x))
+                row.append(' ')
+                        .append(v.isPresent() ? number(v.getAsDouble(), m.decimals()) : missing(c, x))
                         .append(" |");
             }
             for (Ratio r : ratios) {
                 OptionalDouble ratio = ratio(c, results, m.key(), r.ours(), r.theirs());
-                row.append(' ').append(ratio.isPresent() ? times(ratio.getAsDouble()) : "—").append(" |");
+                row.append(' ')
+                        .append(ratio.isPresent() ? times(ratio.getAsDouble()) : "—")
+                        .append(" |");
             }
             line(row.toString());
         }
@@ -236,18 +271,46 @@ final class Report {
     /** Which charts a scenario gets; each drawn now, named as returned. */
     private List<String> charts(Scenario s, List<Case> cases) {
         return switch (s) {
-            case IDLE -> List.of(chart("idle-memory.png", "Server RSS per idle connection", "KiB per connection",
-                    cases, "rss_per_conn_kb"));
-            case ECHO -> List.of(
-                    chart("echo-throughput.png", "Echo throughput, " + cases.get(0).title(), "messages per second",
-                            cases, "messages_per_s"),
-                    percentiles("echo-latency.png", "Echo round trip, " + cases.get(0).title(), cases.get(0)));
-            case FANOUT -> List.of(chart("fanout.png", "Fan-out: time until the last page has the event",
-                    "milliseconds", cases, "last_ms"));
-            case FALLBACK -> List.of(chart("fallback.png", "Echo over HTTP fallbacks, " + cases.get(0).title(),
-                    "messages per second", cases, "messages_per_s"));
-            case CHURN -> List.of(chart("churn.png", "Page churn: render + connect + first event",
-                    "pages per second", cases, "pages_per_s"));
+            case IDLE ->
+                List.of(chart(
+                        "idle-memory.png",
+                        "Server RSS per idle connection",
+                        "KiB per connection",
+                        cases,
+                        "rss_per_conn_kb"));
+            case ECHO ->
+                List.of(
+                        chart(
+                                "echo-throughput.png",
+                                "Echo throughput, " + cases.get(0).title(),
+                                "messages per second",
+                                cases,
+                                "messages_per_s"),
+                        percentiles(
+                                "echo-latency.png",
+                                "Echo round trip, " + cases.get(0).title(),
+                                cases.get(0)));
+            case FANOUT ->
+                List.of(chart(
+                        "fanout.png",
+                        "Fan-out: time until the last page has the event",
+                        "milliseconds",
+                        cases,
+                        "last_ms"));
+            case FALLBACK ->
+                List.of(chart(
+                        "fallback.png",
+                        "Echo over HTTP fallbacks, " + cases.get(0).title(),
+                        "messages per second",
+                        cases,
+                        "messages_per_s"));
+            case CHURN ->
+                List.of(chart(
+                        "churn.png",
+                        "Page churn: render + connect + first event",
+                        "pages per second",
+                        cases,
+                        "pages_per_s"));
         };
     }
 
@@ -291,16 +354,16 @@ final class Report {
         line("  the difference divided by the count. For Pagewire a connected page includes its render (the");
         line("  GET that makes the page and its token) and its live `Page` object; for the peers it is a socket.");
         line("- Echo: closed-loop clients, each sends an event carrying its send time and sends the next when");
-        line("  the answer comes back; round trips go to an HdrHistogram. Warm-up " + options.warmupMs()
-                + " ms, then " + options.durationMs() + " ms measured.");
+        line("  the answer comes back; round trips go to an HdrHistogram. Warm-up " + options.warmupMs() + " ms, then "
+                + options.durationMs() + " ms measured.");
         line("  CPU is user + system time of the process (`/proc/<pid>/stat`) over the measured interval;");
         line("  CPU per message (delivery, page) is that time over the work done in it. On a machine shared");
         line("  with other work, rates and latencies move with the others' load, CPU per unit of work much less.");
         line("- Fan-out: every page is in the topic at connect; one page sends `fanout`, the server broadcasts");
         line("  to all. After " + options.warmupMs() + " ms of warm-up with 4 broadcasts in flight, "
                 + options.broadcasts() + " broadcasts one at a time,");
-        line("  each timed from the send until the last page has it (median shown); then "
-                + options.durationMs() + " ms with 4");
+        line("  each timed from the send until the last page has it (median shown); then " + options.durationMs()
+                + " ms with 4");
         line("  broadcasts in flight, counting deliveries per second. Pagewire's pages ack as its clients do");
         line("  (§10.2: on their next frame, else after 1 s, at once at 64 frames); Socket.IO's do not ack.");
         line("- Fallbacks: the echo over Pagewire's SSE + POST and long-polling + POST against Socket.IO's");
@@ -323,8 +386,11 @@ final class Report {
 
     /** Pagewire's median over the peer's, or empty when either is missing. */
     static OptionalDouble ratio(Case c, Results r, String figure, Subject ours, Peer peer) {
-        return c.subjects().stream().filter(x -> x.peer() == peer).findFirst()
-                .map(theirs -> ratio(c, r, figure, ours, theirs)).orElse(OptionalDouble.empty());
+        return c.subjects().stream()
+                .filter(x -> x.peer() == peer)
+                .findFirst()
+                .map(theirs -> ratio(c, r, figure, ours, theirs))
+                .orElse(OptionalDouble.empty());
     }
 
     /** One subject's median over another's, or empty when either is missing. */
@@ -343,7 +409,12 @@ final class Report {
 
     /** A failure's text on one line of a Markdown table or list, at most 400 characters. */
     private static String oneLine(String text) {
-        String line = String.join(" / ", text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList())
+        String line = String.join(
+                        " / ",
+                        text.lines()
+                                .map(String::strip)
+                                .filter(l -> !l.isEmpty())
+                                .toList())
                 .replace("|", "/");
         return "`" + (line.length() <= 400 ? line : line.substring(0, 400) + "…").replace("`", "'") + "`";
     }

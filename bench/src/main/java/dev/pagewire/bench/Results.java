@@ -25,7 +25,10 @@ final class Results {
     /** The median over the runs of one figure, or empty when no run produced it. */
     OptionalDouble median(Case c, Subject s, String figure) {
         double[] values = runs.getOrDefault(key(c, s), List.of()).stream()
-                .filter(f -> f.containsKey(figure)).mapToDouble(f -> f.get(figure)).sorted().toArray();
+                .filter(f -> f.containsKey(figure))
+                .mapToDouble(f -> f.get(figure))
+                .sorted()
+                .toArray();
         if (values.length == 0) {
             return OptionalDouble.empty();
         }
@@ -35,8 +38,12 @@ final class Results {
 
     /** One figure of every run of every case, sorted (for facts about the whole bench run). */
     double[] everyRun(String figure) {
-        return runs.values().stream().flatMap(List::stream).filter(f -> f.containsKey(figure))
-                .mapToDouble(f -> f.get(figure)).sorted().toArray();
+        return runs.values().stream()
+                .flatMap(List::stream)
+                .filter(f -> f.containsKey(figure))
+                .mapToDouble(f -> f.get(figure))
+                .sorted()
+                .toArray();
     }
 
     /** How many runs produced figures. */

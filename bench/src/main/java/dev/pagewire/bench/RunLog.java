@@ -29,7 +29,8 @@ final class RunLog {
 
     static void write(Path file, String options, Map<String, String> machine, List<String[]> runs) {
         var out = new StringBuilder(OPTIONS).append(options).append('\n');
-        machine.forEach((k, v) -> out.append(MACHINE).append(k).append('\t').append(v).append('\n'));
+        machine.forEach(
+                (k, v) -> out.append(MACHINE).append(k).append('\t').append(v).append('\n'));
         runs.forEach(r -> out.append(String.join("\t", r)).append('\n'));
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -50,7 +51,9 @@ final class RunLog {
 
     /** A failed run as a line's fields: the reason, on one line. */
     static String[] failure(Case c, Subject s, String reason) {
-        String oneLine = String.join(" / ", reason.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
+        String oneLine = String.join(
+                " / ",
+                reason.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
         return new String[] {c.id(), s.id(), FAILED, oneLine.replace('\t', ' ')};
     }
 

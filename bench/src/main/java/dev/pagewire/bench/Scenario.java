@@ -35,9 +35,11 @@ enum Scenario {
         }
         Set<Scenario> chosen = EnumSet.noneOf(Scenario.class);
         for (String name : list.split(",")) {
-            chosen.add(Arrays.stream(values()).filter(s -> s.flag.equals(name.strip())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name
-                            + "': idle, echo, fanout, fallback, churn or all")));
+            chosen.add(Arrays.stream(values())
+                    .filter(s -> s.flag.equals(name.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "unknown scenario '" + name + "': idle, echo, fanout, fallback, churn or all")));
         }
         return chosen;
     }

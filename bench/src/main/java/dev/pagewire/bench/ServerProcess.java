@@ -17,11 +17,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server for {@code peer}, its stderr to {@code log}, and waits until it listens. */
     static ServerProcess start(Launcher launcher, Peer peer, Path log, Path jfr) throws InterruptedException {
-        var process = ChildProcess.start(peer.title() + " server", launcher.server(peer, jfr), launcher.serverDir(peer),
-                log, line -> {});
+        var process = ChildProcess.start(
+                peer.title() + " server", launcher.server(peer, jfr), launcher.serverDir(peer), log, line -> {});
         try {
             String ready = process.awaitLine("READY ", Duration.ofSeconds(60));
-            return new ServerProcess(process, Integer.parseInt(ready.substring("READY ".length()).strip()));
+            return new ServerProcess(
+                    process, Integer.parseInt(ready.substring("READY ".length()).strip()));
         } catch (RuntimeException | InterruptedException e) {
             process.close();
             throw e;
@@ -39,7 +40,9 @@ final class ServerProcess implements AutoCloseable {
     /** Heap in use after a full GC, in bytes, as the server itself reports it. */
     long heapAfterGc() throws InterruptedException {
         process.send("heap");
-        return Long.parseLong(process.awaitLine("HEAP ", Duration.ofSeconds(60)).substring("HEAP ".length()).strip());
+        return Long.parseLong(process.awaitLine("HEAP ", Duration.ofSeconds(60))
+                .substring("HEAP ".length())
+                .strip());
     }
 
     long rssBytes() {

@@ -26,8 +26,11 @@ final class SocketIoInstall {
         }
         Path log = dir.resolve("npm-ci.log");
         try {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!npm.waitFor(5, TimeUnit.MINUTES)) {
                 npm.destroyForcibly();
                 return "npm ci in " + dir + " took over 5 minutes (log: " + log + ")";
@@ -38,7 +41,8 @@ final class SocketIoInstall {
             }
             return null;
         } catch (IOException e) {
-            return "cannot run npm (" + e.getMessage() + "): install Node 20+ and npm (Debian: apt-get install nodejs npm)";
+            return "cannot run npm (" + e.getMessage()
+                    + "): install Node 20+ and npm (Debian: apt-get install nodejs npm)";
         }
     }
 }

@@ -23,15 +23,17 @@ class BenchSmokeTest {
     void everyScenarioProducesFiguresForEveryServer() throws Exception {
         Path socketio = Path.of("socketio");
         String missing = SocketIoInstall.ensure(socketio);
-        Unavailable unavailable = missing == null ? null : new Unavailable(
-                "Socket.IO for the bench: " + missing + " (CI installs Node in .ci/run)", null);
+        Unavailable unavailable = missing == null
+                ? null
+                : new Unavailable("Socket.IO for the bench: " + missing + " (CI installs Node in .ci/run)", null);
         if (unavailable != null) {
             unavailable.report("bench");
             if (Unavailable.onCi()) {
                 unavailable.skipOrFail();
             }
         }
-        List<String> args = new ArrayList<>(List.of("--smoke", "--out", OUT.toString(), "--socketio", socketio.toString()));
+        List<String> args =
+                new ArrayList<>(List.of("--smoke", "--out", OUT.toString(), "--socketio", socketio.toString()));
         if (unavailable != null) {
             args.addAll(List.of("--peers", BenchOptions.DEFAULT_PEERS.replace(",socketio", "")));
         }
@@ -44,13 +46,19 @@ class BenchSmokeTest {
         for (Scenario s : Scenario.values()) {
             assertTrue(report.contains("## " + (s.ordinal() + 1) + ". " + s.title()), "no section for " + s);
         }
-        for (String table : List.of("| Pagewire over WebSocket | PagewireServer | Tomcat | Jetty |",
+        for (String table : List.of(
+                "| Pagewire over WebSocket | PagewireServer | Tomcat | Jetty |",
                 "| Pagewire over SSE + POST | PagewireServer | Tomcat | Jetty |",
                 "| Pagewire over long-polling + POST | PagewireServer | Tomcat | Jetty |")) {
             assertTrue(report.contains(table), "no table of servers starting " + table);
         }
-        for (String chart : List.of("idle-memory.png", "echo-throughput.png", "echo-latency.png", "fanout.png",
-                "fallback.png", "churn.png")) {
+        for (String chart : List.of(
+                "idle-memory.png",
+                "echo-throughput.png",
+                "echo-latency.png",
+                "fanout.png",
+                "fallback.png",
+                "churn.png")) {
             assertTrue(Files.size(options.charts().resolve(chart)) > 0, chart + " is empty");
         }
         if (unavailable != null) {

@@ -175,8 +175,19 @@ public record ClientOptions(
         }
 
         public ClientOptions build() {
-            return new ClientOptions(transport, fallback, connectTimeout, initialDelay, maxDelay,
-                    maxQueued, callTimeout, httpClient, setup, upgradeAfter, rememberFor, transportMemory);
+            return new ClientOptions(
+                    transport,
+                    fallback,
+                    connectTimeout,
+                    initialDelay,
+                    maxDelay,
+                    maxQueued,
+                    callTimeout,
+                    httpClient,
+                    setup,
+                    upgradeAfter,
+                    rememberFor,
+                    transportMemory);
         }
     }
 }

@@ -128,7 +128,8 @@ public final class PagewireClient implements AutoCloseable {
     /** Connects to the channel of a page already rendered, with its token: for tests of refusals. */
     static PagewireClient connect(URI pageUrl, String token, Consumer<ClientOptions.Builder> config) {
         ClientOptions options = options(config);
-        return connect(new PageLoader.Rendered(pageUrl, token, PageLoader.Deadlines.NONE), options, httpClient(options));
+        return connect(
+                new PageLoader.Rendered(pageUrl, token, PageLoader.Deadlines.NONE), options, httpClient(options));
     }
 
     private static ClientOptions options(Consumer<ClientOptions.Builder> config) {
@@ -142,14 +143,17 @@ public final class PagewireClient implements AutoCloseable {
     }
 
     private static HttpClient httpClient(ClientOptions options) {
-        return options.httpClient() != null ? options.httpClient()
-                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(connectTimeout(options)).build();
+        return options.httpClient() != null
+                ? options.httpClient()
+                : HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(connectTimeout(options))
+                        .build();
     }
 
     private static PagewireClient connect(PageLoader.Rendered page, ClientOptions options, HttpClient http) {
-        Connection connection = new Connection(options, http, options.httpClient() == null, page,
-                "pagewire-client-" + COUNT.incrementAndGet());
+        Connection connection = new Connection(
+                options, http, options.httpClient() == null, page, "pagewire-client-" + COUNT.incrementAndGet());
         PagewireClient client = new PagewireClient(connection, options);
         options.setup().accept(client);
         connection.start();

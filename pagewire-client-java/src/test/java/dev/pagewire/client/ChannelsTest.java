@@ -40,8 +40,8 @@ class ChannelsTest {
     private final Closer closer = new Closer();
 
     private PagewireClient connect(TestServer server, URI page, Transport transport) throws Exception {
-        PagewireClient client = closer.add(PagewireClient.open(page, o -> o.forceTransport(transport)
-                .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(100))));
+        PagewireClient client = closer.add(PagewireClient.open(
+                page, o -> o.forceTransport(transport).reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(100))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         return client;
     }
@@ -55,8 +55,11 @@ class ChannelsTest {
         final List<ChannelStateChange> states = new CopyOnWriteArrayList<>();
 
         void listen(ClientChannel c) {
-            c.on("hello", hellos::add).on("echoed", echoed::add).onBinary("reversed", reversed::add)
-                    .on("n", n -> numbers.add(n.asInt())).onState(states::add)
+            c.on("hello", hellos::add)
+                    .on("echoed", echoed::add)
+                    .onBinary("reversed", reversed::add)
+                    .on("n", n -> numbers.add(n.asInt()))
+                    .onState(states::add)
                     .handle("double", n -> n.asInt() * 2);
         }
 
@@ -65,7 +68,9 @@ class ChannelsTest {
         }
 
         long reconnects() {
-            return states.stream().filter(s -> s.state() == ChannelState.RECONNECTING).count();
+            return states.stream()
+                    .filter(s -> s.state() == ChannelState.RECONNECTING)
+                    .count();
         }
     }
 
@@ -95,14 +100,21 @@ class ChannelsTest {
 
             c.emit("echo", Map.of("on", i));
             c.emit("bytes", new byte[] {1, 2, (byte) i});
-            assertEquals(2 + i, c.call("add", Map.of("a", 2, "b", i)).get(10, TimeUnit.SECONDS).asInt());
+            assertEquals(
+                    2 + i,
+                    c.call("add", Map.of("a", 2, "b", i))
+                            .get(10, TimeUnit.SECONDS)
+                            .asInt());
             assertEquals("c" + i, c.call("who", null).get(10, TimeUnit.SECONDS).asText());
-            assertEquals(2 * (10 + i), ends.get(i).call("double", 10 + i).get(10, TimeUnit.SECONDS).asInt());
+            assertEquals(
+                    2 * (10 + i),
+                    ends.get(i).call("double", 10 + i).get(10, TimeUnit.SECONDS).asInt());
             Wait.await(TIMEOUT, "the echoes on channel " + i, () -> s.echoed.size() == 1 && s.reversed.size() == 1);
             assertEquals(i, s.echoed.getFirst().path("on").asInt());
             assertArrayEquals(new byte[] {(byte) i, 2, 1}, s.reversed.getFirst());
         }
-        assertEquals("unknown_call", failure(channels.get(0).call("nothing", null)).code());
+        assertEquals(
+                "unknown_call", failure(channels.get(0).call("nothing", null)).code());
 
         CompletableFuture<JsonNode> pageCall = client.call("add", Map.of("a", 20, "b", 22));
         channels.get(1).close();
@@ -126,7 +138,8 @@ class ChannelsTest {
         client.emit("echo", "page");
         Wait.await(TIMEOUT, "the page's own echo", () -> pageEchoes.size() == 1);
         assertEquals(1, seen.get(1).echoed.size());
-        assertEquals(List.of(ChannelState.OPEN, ChannelState.CLOSED),
+        assertEquals(
+                List.of(ChannelState.OPEN, ChannelState.CLOSED),
                 seen.get(1).states.stream().map(ChannelStateChange::state).toList());
         assertEquals("closed", seen.get(1).last().code());
     }
@@ -148,7 +161,8 @@ class ChannelsTest {
 
         ClientChannel admitted = client.open(TestServer.PRIVATE, Map.of("key", "secret", "who", "member"));
         admitted.opened().get(10, TimeUnit.SECONDS);
-        assertEquals("member", admitted.call("who", null).get(10, TimeUnit.SECONDS).asText());
+        assertEquals(
+                "member", admitted.call("who", null).get(10, TimeUnit.SECONDS).asText());
     }
 
     @ParameterizedTest
@@ -159,7 +173,11 @@ class ChannelsTest {
         ClientChannel nowhere = client.open("/nowhere", null);
         assertEquals("not_found", refusal(nowhere).code());
         assertEquals(ChannelState.REFUSED, nowhere.state());
-        assertEquals(5, client.call("add", Map.of("a", 2, "b", 3)).get(10, TimeUnit.SECONDS).asInt(),
+        assertEquals(
+                5,
+                client.call("add", Map.of("a", 2, "b", 3))
+                        .get(10, TimeUnit.SECONDS)
+                        .asInt(),
                 "the page goes on");
     }
 
@@ -168,8 +186,8 @@ class ChannelsTest {
     void channelsSurviveADroppedConnectionWithNothingLostEitherWay(Servers kind, Transport transport) throws Exception {
         TestServer server = closer.add(new TestServer(kind));
         FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port())));
-        PagewireClient client = connect(server, URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
-                transport);
+        PagewireClient client =
+                connect(server, URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH), transport);
         Seen a = new Seen();
         Seen b = new Seen();
         ClientChannel first = openStocks(client, "a", a);
@@ -187,14 +205,20 @@ class ChannelsTest {
                 drop(client, relay, a, ++drops);
             }
         }
-        Wait.await(TIMEOUT, "every event on both channels, both ways",
-                () -> a.numbers.size() >= count && b.numbers.size() >= count
-                        && server.channelUps.get("a").size() >= count && server.channelUps.get("b").size() >= count);
+        Wait.await(
+                TIMEOUT,
+                "every event on both channels, both ways",
+                () -> a.numbers.size() >= count
+                        && b.numbers.size() >= count
+                        && server.channelUps.get("a").size() >= count
+                        && server.channelUps.get("b").size() >= count);
         assertEquals(IntStream.rangeClosed(1, count).boxed().toList(), a.numbers);
         assertEquals(IntStream.rangeClosed(1, count).map(i -> -i).boxed().toList(), b.numbers);
         assertEquals(IntStream.rangeClosed(1, count).boxed().toList(), server.channelUps.get("a"));
         assertEquals(IntStream.rangeClosed(1, count).map(i -> -i).boxed().toList(), server.channelUps.get("b"));
-        Wait.await(TIMEOUT, "the channels to be open again",
+        Wait.await(
+                TIMEOUT,
+                "the channels to be open again",
                 () -> first.state() == ChannelState.OPEN && second.state() == ChannelState.OPEN);
         int dropped = drops;
         Wait.await(TIMEOUT, "the other channel to follow each drop too", () -> b.reconnects() >= dropped);
@@ -213,15 +237,19 @@ class ChannelsTest {
         CompletableFuture<JsonNode> waiting = closedByPage.call("nothing-answers", null, Duration.ofSeconds(30));
         server.channel("e").close();
         Wait.await(TIMEOUT, "the endpoint's close", () -> closedByEndpoint.state() == ChannelState.CLOSED);
-        Wait.await(TIMEOUT, "its state event", () -> byEndpoint.last() != null
-                && byEndpoint.last().state() == ChannelState.CLOSED);
+        Wait.await(
+                TIMEOUT,
+                "its state event",
+                () -> byEndpoint.last() != null && byEndpoint.last().state() == ChannelState.CLOSED);
         assertEquals("closed", byEndpoint.last().code());
         assertEquals(ChannelState.OPEN, closedByPage.state());
 
         page.close();
         Wait.await(TIMEOUT, "the page's close", () -> closedByPage.state() == ChannelState.CLOSED);
-        Wait.await(TIMEOUT, "its state event", () -> byPage.last() != null
-                && byPage.last().state() == ChannelState.CLOSED);
+        Wait.await(
+                TIMEOUT,
+                "its state event",
+                () -> byPage.last() != null && byPage.last().state() == ChannelState.CLOSED);
         assertEquals("page_closed", byPage.last().code());
         assertTrue(waiting.isDone());
     }
@@ -236,11 +264,14 @@ class ChannelsTest {
         // CLOSED; were chok sent after the handler returned, it would be REFUSED. The code is the same.
         Seen broken = new Seen();
         ClientChannel failing = client.open(TestServer.BROKEN, null, broken::listen);
-        Wait.await(TIMEOUT, "the failed open to end the channel",
+        Wait.await(
+                TIMEOUT,
+                "the failed open to end the channel",
                 () -> broken.last() != null && broken.last().state().isFinal());
         assertEquals("error", broken.last().code());
         assertTrue(failing.state().isFinal());
-        assertTrue(!broken.last().reason().contains("on purpose"),
+        assertTrue(
+                !broken.last().reason().contains("on purpose"),
                 "the failure stays in the server's log: " + broken.last().reason());
         openStocks(client, "one", new Seen());
         openStocks(client, "two", new Seen());
@@ -283,7 +314,9 @@ class ChannelsTest {
      * in flight and the JDK's HttpClient retries a GET whose idle connection was cut.
      */
     private static void drop(PagewireClient client, FaultyRelay relay, Seen seen, int drops) {
-        Wait.await(TIMEOUT, "the client to be connected before drop " + drops,
+        Wait.await(
+                TIMEOUT,
+                "the client to be connected before drop " + drops,
                 () -> client.state() == ConnectionState.CONNECTED);
         Wait.await(TIMEOUT, "the channel to notice drop " + drops, () -> {
             if (seen.reconnects() >= drops) {
@@ -302,7 +335,8 @@ class ChannelsTest {
     }
 
     private static ChannelRefusedException refusal(ClientChannel channel) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> channel.opened().get(10, TimeUnit.SECONDS));
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> channel.opened().get(10, TimeUnit.SECONDS));
         return assertInstanceOf(ChannelRefusedException.class, e.getCause());
     }
 

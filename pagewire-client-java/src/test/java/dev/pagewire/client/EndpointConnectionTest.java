@@ -29,6 +29,7 @@ class EndpointConnectionTest {
 
     @AutoClose
     private final Closer closer = new Closer();
+
     private TestServer server;
 
     private void start(Servers kind) {
@@ -47,10 +48,14 @@ class EndpointConnectionTest {
         List<JsonNode> hellos = new CopyOnWriteArrayList<>();
         List<JsonNode> echoed = new CopyOnWriteArrayList<>();
         List<byte[]> reversed = new CopyOnWriteArrayList<>();
-        PagewireClient client = closer.add(PagewireClient.openEndpoint(endpoint(TestServer.STOCKS), Map.of("who", "bot"),
-                o -> o.forceTransport(transport).setup(c -> c
-                        .on("hello", hellos::add).on("echoed", echoed::add).onBinary("reversed", reversed::add)
-                        .handle("double", n -> n.asInt() * 2))));
+        PagewireClient client = closer.add(PagewireClient.openEndpoint(
+                endpoint(TestServer.STOCKS),
+                Map.of("who", "bot"),
+                o -> o.forceTransport(transport)
+                        .setup(c -> c.on("hello", hellos::add)
+                                .on("echoed", echoed::add)
+                                .onBinary("reversed", reversed::add)
+                                .handle("double", n -> n.asInt() * 2))));
         Channel instance = server.channel("bot");
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(transport, client.transport());
@@ -59,7 +64,11 @@ class EndpointConnectionTest {
 
         client.emit("echo", "hi");
         client.emit("bytes", new byte[] {7, 8});
-        assertEquals(9, client.call("add", Map.of("a", 4, "b", 5)).get(10, TimeUnit.SECONDS).asInt());
+        assertEquals(
+                9,
+                client.call("add", Map.of("a", 4, "b", 5))
+                        .get(10, TimeUnit.SECONDS)
+                        .asInt());
         assertEquals("bot", client.call("who", null).get(10, TimeUnit.SECONDS).asText());
         assertEquals(8, instance.call("double", 4).get(10, TimeUnit.SECONDS).asInt());
         Wait.await(TIMEOUT, "the echoes", () -> echoed.size() == 1 && reversed.size() == 1);
@@ -80,7 +89,8 @@ class EndpointConnectionTest {
     @EnumSource(Servers.class)
     void anAuthorizersRefusalIsThrownWithItsReason(Servers kind) {
         start(kind);
-        ChannelRefusedException e = assertThrows(ChannelRefusedException.class,
+        ChannelRefusedException e = assertThrows(
+                ChannelRefusedException.class,
                 () -> PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE), Map.of("key", "guess")));
         assertEquals("refused", e.code());
         assertEquals("members only", e.reason());
@@ -90,17 +100,18 @@ class EndpointConnectionTest {
     @EnumSource(Servers.class)
     void anAdmittedOpenOfAGuardedEndpointConnects(Servers kind) throws Exception {
         start(kind);
-        PagewireClient client = closer.add(PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE),
-                Map.of("key", "secret", "who", "member")));
-        assertEquals("member", client.call("who", null).get(10, TimeUnit.SECONDS).asText());
+        PagewireClient client = closer.add(
+                PagewireClient.openEndpoint(endpoint(TestServer.PRIVATE), Map.of("key", "secret", "who", "member")));
+        assertEquals(
+                "member", client.call("who", null).get(10, TimeUnit.SECONDS).asText());
     }
 
     @ParameterizedTest
     @EnumSource(Servers.class)
     void noEndpointAtThePathIsNotFound(Servers kind) {
         start(kind);
-        ChannelRefusedException e = assertThrows(ChannelRefusedException.class,
-                () -> PagewireClient.openEndpoint(endpoint("/nowhere"), null));
+        ChannelRefusedException e = assertThrows(
+                ChannelRefusedException.class, () -> PagewireClient.openEndpoint(endpoint("/nowhere"), null));
         assertEquals("not_found", e.code());
     }
 }

@@ -56,14 +56,16 @@ class PagewireClientTest {
 
     private Page open(Servers kind, Transport transport) throws Exception {
         start(kind);
-        client = PagewireClient.open(server.page(), o -> o.forceTransport(transport).setup(c -> c
-                .on("echoed", echoed::add)
-                .onBinary("reversed", reversed::add)
-                .onState(states::add)
-                .handle("double", n -> n.asInt() * 2)
-                .handle("refuse", n -> {
-                    throw new CallFailedException("no_way", "refused");
-                })));
+        client = PagewireClient.open(
+                server.page(),
+                o -> o.forceTransport(transport)
+                        .setup(c -> c.on("echoed", echoed::add)
+                                .onBinary("reversed", reversed::add)
+                                .onState(states::add)
+                                .handle("double", n -> n.asInt() * 2)
+                                .handle("refuse", n -> {
+                                    throw new CallFailedException("no_way", "refused");
+                                })));
         Page page = server.nextPage();
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         return page;
@@ -104,10 +106,16 @@ class PagewireClientTest {
     @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
     void callsToTheServerAnswerValuesAndCodedErrors(Servers kind, Transport transport) throws Exception {
         open(kind, transport);
-        assertEquals(5, client.call("add", Map.of("a", 2, "b", 3)).get(10, TimeUnit.SECONDS).asInt());
+        assertEquals(
+                5,
+                client.call("add", Map.of("a", 2, "b", 3))
+                        .get(10, TimeUnit.SECONDS)
+                        .asInt());
         assertEquals("nope", failure(client.call("fail", null)).code());
         assertEquals("unknown_call", failure(client.call("nothing", null)).code());
-        assertEquals("timeout", failure(client.call("hang", null, Duration.ofMillis(200))).code());
+        assertEquals(
+                "timeout",
+                failure(client.call("hang", null, Duration.ofMillis(200))).code());
     }
 
     @ParameterizedTest
@@ -115,11 +123,15 @@ class PagewireClientTest {
     void callsFromTheServerAreAnswered(Servers kind, Transport transport) throws Exception {
         Page page = open(kind, transport);
         assertEquals(42, page.call("double", 21).get(10, TimeUnit.SECONDS).asInt());
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> page.call("refuse", null).get(10, TimeUnit.SECONDS));
-        assertEquals("no_way", assertInstanceOf(CallException.class, e.getCause()).code());
-        e = assertThrows(ExecutionException.class, () -> page.call("absent", null).get(10, TimeUnit.SECONDS));
-        assertEquals("unknown_call", assertInstanceOf(CallException.class, e.getCause()).code());
+        ExecutionException e = assertThrows(
+                ExecutionException.class, () -> page.call("refuse", null).get(10, TimeUnit.SECONDS));
+        assertEquals(
+                "no_way", assertInstanceOf(CallException.class, e.getCause()).code());
+        e = assertThrows(
+                ExecutionException.class, () -> page.call("absent", null).get(10, TimeUnit.SECONDS));
+        assertEquals(
+                "unknown_call",
+                assertInstanceOf(CallException.class, e.getCause()).code());
     }
 
     @ParameterizedTest
@@ -138,10 +150,14 @@ class PagewireClientTest {
     @MethodSource(Matrix.SERVERS_AND_TRANSPORTS)
     void aForgedTokenExpiresTheClient(Servers kind, Transport transport) throws Exception {
         start(kind);
-        client = PagewireClient.connect(server.page(), "v1.AAAA.1.forged",
+        client = PagewireClient.connect(
+                server.page(),
+                "v1.AAAA.1.forged",
                 o -> o.forceTransport(transport).setup(c -> c.onState(states::add)));
         Wait.await(TIMEOUT, "the client to expire", () -> client.state() == ConnectionState.EXPIRED);
-        Wait.await(TIMEOUT, "the expired state event",
+        Wait.await(
+                TIMEOUT,
+                "the expired state event",
                 () -> !states.isEmpty() && states.getLast().state() == ConnectionState.EXPIRED);
         assertEquals(ConnectionState.EXPIRED, states.getLast().state());
         assertEquals(4401, states.getLast().code());
@@ -154,7 +170,9 @@ class PagewireClientTest {
         page.close();
         Wait.await(TIMEOUT, "the client to close", () -> client.state() == ConnectionState.CLOSED);
         // The state changes before listeners hear of it, on the client's callback thread.
-        Wait.await(TIMEOUT, "the closed state event",
+        Wait.await(
+                TIMEOUT,
+                "the closed state event",
                 () -> !states.isEmpty() && states.getLast().state() == ConnectionState.CLOSED);
         assertEquals(4000, states.getLast().code());
     }
@@ -164,8 +182,10 @@ class PagewireClientTest {
         start(Servers.NETTY);
         try (FaultyRelay unreachable = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()))) {
             unreachable.refuse(true);
-            client = PagewireClient.connect(URI.create("http://127.0.0.1:" + unreachable.port() + TestServer.PATH),
-                    "v1.AAAA.1.unused", o -> o.maxQueued(2));
+            client = PagewireClient.connect(
+                    URI.create("http://127.0.0.1:" + unreachable.port() + TestServer.PATH),
+                    "v1.AAAA.1.unused",
+                    o -> o.maxQueued(2));
             client.emit("up", 1);
             client.call("add", null);
             IllegalStateException full = assertThrows(IllegalStateException.class, () -> client.emit("up", 3));
@@ -181,18 +201,19 @@ class PagewireClientTest {
         // Holds the callback thread until thenRun below is attached: a future completed before
         // that would run it on the attaching thread, as any CompletableFuture does.
         java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
-        client = PagewireClient.open(server.page(), o -> o.setup(c -> c
-                .on("echoed", d -> {
-                    if (d.asInt() == 2) {
-                        awaitUninterruptibly(attached);
-                    }
-                    threads.add(Thread.currentThread().getName());
-                })
-                .onState(s -> threads.add(Thread.currentThread().getName()))
-                .handle("double", n -> {
-                    threads.add(Thread.currentThread().getName());
-                    return n.asInt() * 2;
-                })));
+        client = PagewireClient.open(
+                server.page(),
+                o -> o.setup(c -> c.on("echoed", d -> {
+                            if (d.asInt() == 2) {
+                                awaitUninterruptibly(attached);
+                            }
+                            threads.add(Thread.currentThread().getName());
+                        })
+                        .onState(s -> threads.add(Thread.currentThread().getName()))
+                        .handle("double", n -> {
+                            threads.add(Thread.currentThread().getName());
+                            return n.asInt() * 2;
+                        })));
         Page page = server.nextPage();
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         client.emit("echo", 1);
@@ -211,17 +232,21 @@ class PagewireClientTest {
     void waitingForACallInsideAListenerFailsInsteadOfHangingForEver() throws Exception {
         start(Servers.NETTY);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
-        client = PagewireClient.open(server.page(), o -> o.setup(c -> c.on("echoed", d -> {
-            try {
-                client.call("add", Map.of("a", 1, "b", 2)).join();
-            } catch (IllegalStateException e) {
-                errors.add(e);
-            }
-        })));
+        client = PagewireClient.open(
+                server.page(),
+                o -> o.setup(c -> c.on("echoed", d -> {
+                    try {
+                        client.call("add", Map.of("a", 1, "b", 2)).join();
+                    } catch (IllegalStateException e) {
+                        errors.add(e);
+                    }
+                })));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         client.emit("echo", 1);
         Wait.await(TIMEOUT, "the refusal to wait", () -> errors.size() == 1);
-        assertTrue(errors.getFirst().getMessage().contains("thenAccept"), errors.getFirst().getMessage());
+        assertTrue(
+                errors.getFirst().getMessage().contains("thenAccept"),
+                errors.getFirst().getMessage());
     }
 
     private static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {

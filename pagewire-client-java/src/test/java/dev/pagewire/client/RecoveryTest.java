@@ -31,18 +31,23 @@ class RecoveryTest {
 
     @AutoClose
     private final Closer closer = new Closer();
+
     private final List<StateChange> states = new CopyOnWriteArrayList<>();
 
     @ParameterizedTest
     @EnumSource(Servers.class)
     void aRefusedWebSocketFallsBackToSse(Servers kind) throws Exception {
-        TestServer server = closer.add(new TestServer(kind, s -> {}, Servers.Options.defaults().withWebSocket(false)));
-        PagewireClient client = closer.add(PagewireClient.open(server.page(), o -> o.setup(c -> c.onState(states::add))));
+        TestServer server = closer.add(
+                new TestServer(kind, s -> {}, Servers.Options.defaults().withWebSocket(false)));
+        PagewireClient client =
+                closer.add(PagewireClient.open(server.page(), o -> o.setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         assertEquals(Transport.SSE, client.transport());
         // The state changes before listeners hear of it, on the client's callback thread.
         Wait.await(TIMEOUT, "the connected state event", () -> !states.isEmpty());
-        assertEquals(List.of(new StateChange(ConnectionState.CONNECTED, 0, "", Transport.SSE)), states,
+        assertEquals(
+                List.of(new StateChange(ConnectionState.CONNECTED, 0, "", Transport.SSE)),
+                states,
                 "no state change while trying the next transport (§9.4)");
     }
 
@@ -50,22 +55,37 @@ class RecoveryTest {
     @EnumSource(Servers.class)
     void aConnectionReplacedByAnotherCopyReconnectsThenGivesWayOnTheThird(Servers kind) throws Exception {
         TestServer server = closer.add(new TestServer(kind));
-        String token = PageLoader.load(HttpClient.newHttpClient(), server.page(), TIMEOUT).token();
-        PagewireClient first = closer.add(PagewireClient.connect(server.page(), token,
-                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
+        String token = PageLoader.load(HttpClient.newHttpClient(), server.page(), TIMEOUT)
+                .token();
+        PagewireClient first = closer.add(PagewireClient.connect(
+                server.page(),
+                token,
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
+                        .setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the first copy to connect", () -> first.state() == ConnectionState.CONNECTED);
         // A second copy of the page with the same token: each takes the channel from the other.
         List<StateChange> seconds = new CopyOnWriteArrayList<>();
-        PagewireClient second = closer.add(PagewireClient.connect(server.page(), token,
-                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(seconds::add))));
-        Wait.await(TIMEOUT, "one copy to give way for good",
+        PagewireClient second = closer.add(PagewireClient.connect(
+                server.page(),
+                token,
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
+                        .setup(c -> c.onState(seconds::add))));
+        Wait.await(
+                TIMEOUT,
+                "one copy to give way for good",
                 () -> first.state() == ConnectionState.CLOSED || second.state() == ConnectionState.CLOSED);
         List<StateChange> loser = first.state() == ConnectionState.CLOSED ? states : seconds;
         // The state changes before listeners hear of it, on the client's callback thread.
-        Wait.await(TIMEOUT, "the closed state event",
+        Wait.await(
+                TIMEOUT,
+                "the closed state event",
                 () -> !loser.isEmpty() && loser.getLast().state() == ConnectionState.CLOSED);
         assertEquals(4409, loser.getLast().code());
-        assertTrue(loser.stream().filter(s -> s.state() == ConnectionState.RECONNECTING && s.code() == 4409).count() >= 1,
+        assertTrue(
+                loser.stream()
+                                .filter(s -> s.state() == ConnectionState.RECONNECTING && s.code() == 4409)
+                                .count()
+                        >= 1,
                 "reconnected after the first 4409: " + loser);
     }
 
@@ -108,8 +128,11 @@ class RecoveryTest {
     void anAckAboveTheLastNumberHandedOutClosesWith4400ReconnectsAndLetsGoOfNothing(String form) throws Exception {
         ScriptedServer server = closer.add(new ScriptedServer());
         List<JsonNode> seen = new CopyOnWriteArrayList<>();
-        PagewireClient client = closer.add(PagewireClient.connect(server.page(), "v1.page-1.0.mac",
-                o -> o.forceTransport(Transport.WEBSOCKET).reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
+        PagewireClient client = closer.add(PagewireClient.connect(
+                server.page(),
+                "v1.page-1.0.mac",
+                o -> o.forceTransport(Transport.WEBSOCKET)
+                        .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
                         .setup(c -> {
                             c.onState(states::add).on("x", seen::add);
                             c.emit("up", 1);
@@ -126,13 +149,20 @@ class RecoveryTest {
         }
         assertEquals(4400, first.closeCode());
         ScriptedServer.Peer second = server.nextPeer();
-        assertTrue(second.uri().getQuery().endsWith("&ack=0"), "the frame that carried the ack was not taken: " + second.uri());
+        assertTrue(
+                second.uri().getQuery().endsWith("&ack=0"),
+                "the frame that carried the ack was not taken: " + second.uri());
         second.send(hello(0));
         assertEquals("[\"ev\",\"up\",1,1]", second.next(), "nothing let go on the strength of that ack");
         assertEquals("[\"ev\",\"up\",2,2]", second.next());
-        Wait.await(TIMEOUT, "the client to connect again",
+        Wait.await(
+                TIMEOUT,
+                "the client to connect again",
                 () -> !states.isEmpty() && states.getLast().state() == ConnectionState.CONNECTED);
-        StateChange dropped = states.stream().filter(s -> s.state() == ConnectionState.RECONNECTING).findFirst().orElseThrow();
+        StateChange dropped = states.stream()
+                .filter(s -> s.state() == ConnectionState.RECONNECTING)
+                .findFirst()
+                .orElseThrow();
         assertEquals(4400, dropped.code());
         assertTrue(dropped.reason().contains("an ack of 3 from the server, above the 2 frames sent"), dropped.reason());
         assertEquals(List.of(), seen);
@@ -150,10 +180,13 @@ class RecoveryTest {
         FaultyRelay relay = closer.add(FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port())));
         PagewireClient client = closer.add(PagewireClient.open(
                 URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
-                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onState(states::add))));
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
+                        .setup(c -> c.onState(states::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         relay.stall(); // nothing moves, nothing closes: only liveness can tell
-        Wait.await(TIMEOUT, "the client to give the connection up",
+        Wait.await(
+                TIMEOUT,
+                "the client to give the connection up",
                 () -> states.stream().anyMatch(s -> s.code() == 4408));
         relay.resume();
         Wait.await(TIMEOUT, "the client to reconnect", () -> client.state() == ConnectionState.CONNECTED);
@@ -164,8 +197,10 @@ class RecoveryTest {
     void aFrameRefusedForItsSizeIsGivenUpAndTheRestStillArrives(Servers kind) throws Exception {
         TestServer server = closer.add(new TestServer(kind, s -> s.maxMessageBytes(1024)));
         List<ServerError> errors = new CopyOnWriteArrayList<>();
-        PagewireClient client = closer.add(PagewireClient.open(server.page(),
-                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40)).setup(c -> c.onError(errors::add))));
+        PagewireClient client = closer.add(PagewireClient.open(
+                server.page(),
+                o -> o.reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(40))
+                        .setup(c -> c.onError(errors::add))));
         Wait.await(TIMEOUT, "the client to connect", () -> client.state() == ConnectionState.CONNECTED);
         client.emit("up", 1);
         client.emit("up", "x".repeat(2000));
@@ -176,9 +211,11 @@ class RecoveryTest {
         assertEquals(List.of(1, 2, 3), List.copyOf(server.ups));
         // Each refusal is reported, the call's too: it also fails with that code.
         Wait.await(TIMEOUT, "both refusals to be reported", () -> errors.size() == 2);
-        assertEquals(List.of("message_too_large", "message_too_large"),
+        assertEquals(
+                List.of("message_too_large", "message_too_large"),
                 errors.stream().map(ServerError::code).toList());
-        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class,
                 () -> call.get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals("message_too_large", ((CallFailedException) failure.getCause()).code());
     }

@@ -39,6 +39,7 @@ class ReliabilityTest {
 
     @AutoClose
     private final Closer closing = new Closer();
+
     private final List<Integer> got = new CopyOnWriteArrayList<>();
     private final List<String> transitions = new CopyOnWriteArrayList<>();
     private PagewireClient client;
@@ -62,16 +63,16 @@ class ReliabilityTest {
         // 5 s) ends a connection whose end the JDK's WebSocket did not report (seen after a cut in
         // mid-frame), with room for a loaded machine: 4096 frames (about 8 s) ran out once in a CI
         // run, a dead connection then being noticed only by the server's idle timeout (4408).
-        TestServer server = new TestServer(kind,
-                s -> s.heartbeatInterval(Duration.ofMillis(500)).maxReplayFrames(8192));
+        TestServer server = new TestServer(
+                kind, s -> s.heartbeatInterval(Duration.ofMillis(500)).maxReplayFrames(8192));
         closing.add(server);
         FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()));
         closing.add(relay);
-        client = PagewireClient.open(URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
+        client = PagewireClient.open(
+                URI.create("http://127.0.0.1:" + relay.port() + TestServer.PATH),
                 o -> o.forceTransport(transport)
                         .reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(500))
-                        .setup(c -> c
-                                .on("n", n -> {
+                        .setup(c -> c.on("n", n -> {
                                     got.add(n.asInt());
                                     emitUps(); // the page answers the stream with a stream of its own
                                 })
@@ -99,12 +100,13 @@ class ReliabilityTest {
                 }
                 case 3 -> {
                     long bytes = 1 + random.nextInt(200);
-                    FaultyRelay.Direction direction = random.nextBoolean()
-                            ? FaultyRelay.Direction.DOWNSTREAM : FaultyRelay.Direction.UPSTREAM;
+                    FaultyRelay.Direction direction =
+                            random.nextBoolean() ? FaultyRelay.Direction.DOWNSTREAM : FaultyRelay.Direction.UPSTREAM;
                     relay.cutAfter(bytes, direction);
-                    Wait.await(TIMEOUT, "a cut after " + bytes + " bytes " + direction,
-                            () -> relay.cuts() > cutsBefore);
-                    faults.add("cut+" + bytes + (direction == FaultyRelay.Direction.UPSTREAM ? "up" : "down") + "@" + at);
+                    Wait.await(
+                            TIMEOUT, "a cut after " + bytes + " bytes " + direction, () -> relay.cuts() > cutsBefore);
+                    faults.add(
+                            "cut+" + bytes + (direction == FaultyRelay.Direction.UPSTREAM ? "up" : "down") + "@" + at);
                 }
                 default -> {
                     relay.stall(Duration.ofMillis(200 + random.nextInt(400)));
@@ -143,9 +145,11 @@ class ReliabilityTest {
         try {
             Wait.await(TIMEOUT, "the client to receive " + count + " events", () -> got.size() >= count);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + " (has " + got.size() + ", last " + got.getLast()
-                    + ", state " + client.state() + ", " + client.queued() + " queued, threads in "
-                    + dumpThreads() + "); seed " + seed + "L, faults " + faults + ", states " + transitions, e);
+            throw new AssertionError(
+                    e.getMessage() + " (has " + got.size() + ", last " + got.getLast()
+                            + ", state " + client.state() + ", " + client.queued() + " queued, threads in "
+                            + dumpThreads() + "); seed " + seed + "L, faults " + faults + ", states " + transitions,
+                    e);
         }
     }
 
@@ -155,7 +159,8 @@ class ReliabilityTest {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("reliability-threads-", ".txt");
             java.nio.file.Files.delete(file);
             java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+                    .dumpThreads(
+                            file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
             return file.toString();
         } catch (Exception e) {
             return "(no thread dump: " + e + ")";

@@ -51,15 +51,22 @@ final class ScriptedServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65_536),
-                                new WebSocketServerProtocolHandler(config), new Peer());
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(65_536),
+                                        new WebSocketServerProtocolHandler(config),
+                                        new Peer());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     URI page() {
-        return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + TestServer.PATH);
+        return URI.create(
+                "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + TestServer.PATH);
     }
 
     /** The next connection the client opened, once its handshake is done. */
@@ -124,7 +131,8 @@ final class ScriptedServer implements AutoCloseable {
                 received.add(text.text());
             } else if (frame instanceof CloseWebSocketFrame close) {
                 closed.complete(close.statusCode());
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                        .addListener(ChannelFutureListener.CLOSE);
             }
         }
 

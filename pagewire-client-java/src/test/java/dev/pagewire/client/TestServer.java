@@ -13,8 +13,8 @@ import dev.pagewire.servlet.testing.Servers;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +55,7 @@ final class TestServer implements AutoCloseable {
     final Map<String, Channel> channelsByWho = new ConcurrentHashMap<>();
     /** The {@code up} events each endpoint channel received, by its {@code who} param. */
     final Map<String, List<Integer>> channelUps = new ConcurrentHashMap<>();
+
     private final CountDownLatch release = new CountDownLatch(1);
 
     /** The application with {@code settings}, served by {@code kind} started with {@code options}. */
@@ -68,7 +69,8 @@ final class TestServer implements AutoCloseable {
             page.on("stream", e -> {
                 int count = e.data().path("count").asInt();
                 int every = Math.max(1, e.data().path("every").asInt(1));
-                long pause = TimeUnit.MILLISECONDS.toNanos(e.data().path("pauseMillis").asLong(0));
+                long pause = TimeUnit.MILLISECONDS.toNanos(
+                        e.data().path("pauseMillis").asLong(0));
                 Thread.ofVirtual().start(() -> {
                     for (int i = 1; i <= count; i++) {
                         page.emit("n", i);
@@ -78,7 +80,8 @@ final class TestServer implements AutoCloseable {
                     }
                 });
             });
-            page.handle("add", e -> e.data().path("a").asInt() + e.data().path("b").asInt());
+            page.handle(
+                    "add", e -> e.data().path("a").asInt() + e.data().path("b").asInt());
             page.handle("fail", e -> {
                 throw new EventException("nope", "not today");
             });
@@ -93,8 +96,12 @@ final class TestServer implements AutoCloseable {
         app.endpoint(BROKEN, channel -> {
             throw new IllegalStateException("an open handler that fails, on purpose");
         });
-        app.endpoint(PRIVATE, request -> "secret".equals(request.params().path("key").asText())
-                ? Access.grant() : Access.deny("members only"), this::openStocks);
+        app.endpoint(
+                PRIVATE,
+                request -> "secret".equals(request.params().path("key").asText())
+                        ? Access.grant()
+                        : Access.deny("members only"),
+                this::openStocks);
         server = kind.start(app, options);
     }
 
@@ -110,7 +117,8 @@ final class TestServer implements AutoCloseable {
                 channel.emit("n", i);
             }
         });
-        channel.handle("add", e -> e.data().path("a").asInt() + e.data().path("b").asInt());
+        channel.handle(
+                "add", e -> e.data().path("a").asInt() + e.data().path("b").asInt());
         channel.handle("who", e -> who);
         channel.emit("hello", channel.params());
         channelsByWho.put(who, channel);
@@ -119,7 +127,9 @@ final class TestServer implements AutoCloseable {
 
     /** The endpoint channel opened with the param {@code who}, once it is open. */
     Channel channel(String who) {
-        Wait.await(java.time.Duration.ofSeconds(10), "the endpoint channel of " + who,
+        Wait.await(
+                java.time.Duration.ofSeconds(10),
+                "the endpoint channel of " + who,
                 () -> channelsByWho.containsKey(who));
         return channelsByWho.get(who);
     }

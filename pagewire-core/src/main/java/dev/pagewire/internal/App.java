@@ -12,13 +12,13 @@ import dev.pagewire.PageRequest;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
 import dev.pagewire.Topic;
+import dev.pagewire.internal.http.HtmlInjector;
+import dev.pagewire.internal.http.Router;
 import dev.pagewire.internal.protocol.FrameCodec;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.Protocol;
-import dev.pagewire.internal.http.HtmlInjector;
-import dev.pagewire.internal.http.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,10 +55,12 @@ public final class App implements Pagewire, Protocol {
     private final PageTokens tokens;
     /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
     private final ObjectNode clientConfigJson;
+
     private final String clientConfig;
     private final VirtualThreads executor = new VirtualThreads("pagewire-page");
     /** Renders, endpoint opens and file reads: work for a request that may block. */
     private final VirtualThreads blockingWork = new VirtualThreads("pagewire-request");
+
     private final ScheduledThreadPoolExecutor timer = newTimer();
     private final Router router;
 
@@ -77,7 +79,8 @@ public final class App implements Pagewire, Protocol {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.codec = new FrameCodec(settings.maxJsonDepth(), settings.maxMessageBytes());
         this.tokens = new PageTokens(settings.secret(), Clock.systemUTC());
-        this.clientConfigJson = Json.mapper().createObjectNode()
+        this.clientConfigJson = Json.mapper()
+                .createObjectNode()
                 .put("connectTimeout", settings.connectTimeout().toMillis())
                 .put("upgradeAfter", settings.upgradeAfter().toMillis())
                 .put("reloadOnExpired", settings.reloadOnExpired());
@@ -120,8 +123,8 @@ public final class App implements Pagewire, Protocol {
 
     @Override
     public Pagewire endpoint(String path, Authorizer authorizer, EndpointHandler handler) {
-        return register(new Endpoint(path, Objects.requireNonNull(authorizer, "authorizer"),
-                Objects.requireNonNull(handler, "handler")));
+        return register(new Endpoint(
+                path, Objects.requireNonNull(authorizer, "authorizer"), Objects.requireNonNull(handler, "handler")));
     }
 
     private Pagewire register(Endpoint endpoint) {
@@ -141,7 +144,8 @@ public final class App implements Pagewire, Protocol {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("not a directory: " + directory.toAbsolutePath());
         }
-        staticRoots.add(new StaticRoot(prefix(urlPrefix), directory.toAbsolutePath().normalize(), null));
+        staticRoots.add(
+                new StaticRoot(prefix(urlPrefix), directory.toAbsolutePath().normalize(), null));
         return this;
     }
 
@@ -173,11 +177,13 @@ public final class App implements Pagewire, Protocol {
         if (page == null || pages.get(page.id()) != page) {
             throw new IllegalArgumentException("not a live page of this application: " + page);
         }
-        if (contextPath == null || (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/")))) {
-            throw new IllegalArgumentException("a context path is empty or starts but does not end with /: " + contextPath);
+        if (contextPath == null
+                || (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/")))) {
+            throw new IllegalArgumentException(
+                    "a context path is empty or starts but does not end with /: " + contextPath);
         }
-        return HtmlInjector.scriptTag(contextPath + CLIENT_PREFIX + "client.js",
-                tokens.issue(page.id(), page.path()), clientConfig);
+        return HtmlInjector.scriptTag(
+                contextPath + CLIENT_PREFIX + "client.js", tokens.issue(page.id(), page.path()), clientConfig);
     }
 
     @Override
@@ -261,7 +267,8 @@ public final class App implements Pagewire, Protocol {
         }
         String refusal = endpoint.refusal(new ChannelRequest(path, params, origin, null));
         if (refusal != null) {
-            ObjectNode refused = Json.mapper().createObjectNode().put("code", "refused").put("reason", refusal);
+            ObjectNode refused =
+                    Json.mapper().createObjectNode().put("code", "refused").put("reason", refusal);
             return Answer.json(403, refused.toString());
         }
         LivePage page = new LivePage(this, tokens.newPageId(), path, params);

@@ -24,7 +24,11 @@ final class EndpointChannel extends AbstractChannel {
 
     private static final Logger log = LoggerFactory.getLogger(EndpointChannel.class);
 
-    enum State { OPENING, OPEN, CLOSED }
+    enum State {
+        OPENING,
+        OPEN,
+        CLOSED
+    }
 
     private final LivePage page;
     private final long number;
@@ -93,8 +97,7 @@ final class EndpointChannel extends AbstractChannel {
         if (!handlers.deliver(message)) {
             // Its handlers fell behind: this channel closes, the connection and the page go on.
             int max = page.application().settings().maxQueuedEvents();
-            page.application().executor().execute(
-                    () -> close("limit", "too many events queued (limit " + max + ")"));
+            page.application().executor().execute(() -> close("limit", "too many events queued (limit " + max + ")"));
         }
     }
 

@@ -18,7 +18,8 @@ public final class HandlerStarts implements Runnable {
 
     private static final ThreadLocal<HandlerStarts> CURRENT = new ThreadLocal<>();
 
-    private static final ThreadFactory STARTERS = Thread.ofVirtual().name("pagewire-starts").factory();
+    private static final ThreadFactory STARTERS =
+            Thread.ofVirtual().name("pagewire-starts").factory();
 
     private final Executor endOfPass;
     private List<Thread> pending = new ArrayList<>();
@@ -67,9 +68,10 @@ public final class HandlerStarts implements Runnable {
             return;
         }
         STARTERS.newThread(() -> {
-            for (Thread t : threads) {
-                t.start();
-            }
-        }).start();
+                    for (Thread t : threads) {
+                        t.start();
+                    }
+                })
+                .start();
     }
 }

@@ -17,7 +17,8 @@ public final class Json {
      */
     private static final RecyclerPool<BufferRecycler> POOL = JsonRecyclerPools.sharedConcurrentDequePool();
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(factory().build()).findAndAddModules().build();
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder(factory().build()).findAndAddModules().build();
 
     private Json() {}
 

@@ -25,7 +25,12 @@ final class LivePage extends AbstractChannel implements Page {
 
     private static final Logger log = LoggerFactory.getLogger(LivePage.class);
 
-    enum State { NEW, CONNECTED, DISCONNECTED, CLOSED }
+    enum State {
+        NEW,
+        CONNECTED,
+        DISCONNECTED,
+        CLOSED
+    }
 
     private final App app;
     private final String id;
@@ -152,7 +157,8 @@ final class LivePage extends AbstractChannel implements Page {
     }
 
     private void shedSlow(Connection slow) {
-        slow.close(CloseCodes.SLOW_CONSUMER,
+        slow.close(
+                CloseCodes.SLOW_CONSUMER,
                 "slow consumer: over " + app.settings().maxOutboundBytes() + " bytes queued");
         markDisconnected();
     }
@@ -170,7 +176,8 @@ final class LivePage extends AbstractChannel implements Page {
             long heartbeat = app.settings().heartbeatInterval().toMillis();
             attached = outbox.attach(connection, clientAck, ack -> app.codec().hello(id, heartbeat, ack));
             if (attached == null) {
-                return new Attachment.Refused(CloseCodes.BAD_FRAME,
+                return new Attachment.Refused(
+                        CloseCodes.BAD_FRAME,
                         "ack " + clientAck + " is above the last frame sent (" + outbox.lastSeq() + ")");
             }
             state = State.CONNECTED;
@@ -246,7 +253,10 @@ final class LivePage extends AbstractChannel implements Page {
                     return;
                 }
                 if (now - lastReceivedNanos > s.idleTimeout().toNanos()) {
-                    dropped(c, CloseCodes.IDLE_TIMEOUT, "nothing received for " + s.idleTimeout().toSeconds() + " s");
+                    dropped(
+                            c,
+                            CloseCodes.IDLE_TIMEOUT,
+                            "nothing received for " + s.idleTimeout().toSeconds() + " s");
                 } else if (heartbeatDue(now, s.heartbeatInterval().toNanos())) {
                     lastPingNanos = now;
                     outbox.control(c, app.codec().ping());
@@ -257,7 +267,7 @@ final class LivePage extends AbstractChannel implements Page {
                     close(CloseCodes.PAGE_GONE, "grace period over");
                 }
             }
-            case CLOSED -> { }
+            case CLOSED -> {}
         }
     }
 

@@ -23,6 +23,7 @@ final class Mailbox {
     private volatile int size;
     /** 1 while a drain runs or is about to. */
     private volatile int running;
+
     private final Executor executor;
     private final Runnable drain = this::drain;
     private final int limit;

@@ -34,6 +34,7 @@ final class PageCalls {
 
     /** Made on first use, like {@link #pending}: most pages never take or make a call. */
     private volatile Map<String, CallHandler> handlers;
+
     private volatile Map<Long, CompletableFuture<JsonNode>> pending;
     private long lastId;
     private final Executor executor;
@@ -103,8 +104,8 @@ final class PageCalls {
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
         Map<Long, CompletableFuture<JsonNode>> waiting = pendingMap();
         waiting.put(id, future);
-        ScheduledFuture<?> timer = schedule(() -> fail(id, "timeout",
-                "no reply within " + timeout.toMillis() + " ms"), timeout);
+        ScheduledFuture<?> timer =
+                schedule(() -> fail(id, "timeout", "no reply within " + timeout.toMillis() + " ms"), timeout);
         future.whenComplete((value, error) -> {
             waiting.remove(id, future);
             if (timer != null) {

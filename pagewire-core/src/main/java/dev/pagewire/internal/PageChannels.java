@@ -41,7 +41,10 @@ final class PageChannels {
                 open = new ConcurrentHashMap<>();
             }
             overLimit = open.size() >= page.application().settings().maxChannels();
-            channel = new EndpointChannel(page, frame.channel(), frame.path(),
+            channel = new EndpointChannel(
+                    page,
+                    frame.channel(),
+                    frame.path(),
                     frame.params() == null ? NullNode.getInstance() : frame.params());
             open.put(frame.channel(), channel);
         }

@@ -55,7 +55,7 @@ final class PageSession implements Session {
             case Frame.Data d -> data(d);
             case Frame.Ack a -> ack(a.ack());
             case Frame.Ping p -> page.reply(connection, codec.pong());
-            case Frame.Pong p -> { }
+            case Frame.Pong p -> {}
             case Frame.Bye b -> page.close(CloseCodes.NORMAL, "page left");
         }
     }
@@ -87,8 +87,11 @@ final class PageSession implements Session {
                     page.dropped(connection, CloseCodes.BAD_FRAME, violation);
                 }
             }
-            case GAP -> page.dropped(connection, CloseCodes.BAD_FRAME,
-                    "frame " + frame.seq() + " skips ahead: a gap in the sequence");
+            case GAP ->
+                page.dropped(
+                        connection,
+                        CloseCodes.BAD_FRAME,
+                        "frame " + frame.seq() + " skips ahead: a gap in the sequence");
             case REFUSED -> tooMany();
         }
     }
@@ -118,7 +121,9 @@ final class PageSession implements Session {
     }
 
     private void tooMany() {
-        page.dropped(connection, CloseCodes.TOO_MANY_EVENTS,
+        page.dropped(
+                connection,
+                CloseCodes.TOO_MANY_EVENTS,
                 "too many events queued (limit " + page.app().settings().maxQueuedEvents() + ")");
     }
 }

@@ -28,6 +28,7 @@ public final class PageTokens {
      * page in the churn bench). A clone is never shared, so the original stays untouched.
      */
     private final Mac prototype;
+
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 

@@ -24,11 +24,13 @@ final class ReplayBuffer {
     private final long maxBytes;
     /** Starts small (an idle page keeps nothing) and grows as frames wait for an ack. */
     private final ArrayDeque<Kept> kept = new ArrayDeque<>(1);
+
     private long bytes;
     /** The highest number acknowledged by the browser. */
     private long acked;
     /** The highest number dropped before it was acknowledged, or 0. */
     private long droppedTo;
+
     private String dropReason;
 
     ReplayBuffer(int maxFrames, long maxBytes) {

@@ -19,10 +19,14 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
     /** A {@code text/plain} response (its body ends with a newline), never cached. */
     public static HttpResponse text(int status, String body) {
         String text = body.endsWith("\n") ? body : body + "\n";
-        return new HttpResponse(status, body.strip(), new Headers()
-                .set("Content-Type", "text/plain; charset=utf-8")
-                .set("Cache-Control", "no-store")
-                .set("X-Content-Type-Options", "nosniff"), text.getBytes(StandardCharsets.UTF_8));
+        return new HttpResponse(
+                status,
+                body.strip(),
+                new Headers()
+                        .set("Content-Type", "text/plain; charset=utf-8")
+                        .set("Cache-Control", "no-store")
+                        .set("X-Content-Type-Options", "nosniff"),
+                text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The body as UTF-8 text (tests, logs). */

@@ -46,9 +46,15 @@ export class Calls {
   call(name, args, timeout) {
     const id = this.#nextId++;
     const json = JSON.stringify(args === undefined ? null : args);
-    this.#send((seq, ack) => numbered(`[${this.#head}"call",${id},${JSON.stringify(name)},${json}`, seq, ack), `call "${name}"`,
-      () => this.#settle(id, false, { code: 'message_too_large', message: `the server refused the call "${name}" `
-        + 'as larger than its maxMessageBytes' }));
+    this.#send(
+      (seq, ack) => numbered(`[${this.#head}"call",${id},${JSON.stringify(name)},${json}`, seq, ack),
+      `call "${name}"`,
+      () =>
+        this.#settle(id, false, {
+          code: 'message_too_large',
+          message: `the server refused the call "${name}" ` + 'as larger than its maxMessageBytes',
+        }),
+    );
     return new Promise((resolve, reject) => {
       const timer = this.#setTimer(() => {
         this.#pending.delete(id);
@@ -78,7 +84,9 @@ export class Calls {
   /** Registers the handler for the server's calls `name`, replacing any; returns its remover. */
   handle(name, fn) {
     this.#handlers.set(name, fn);
-    return () => { if (this.#handlers.get(name) === fn) this.#handlers.delete(name); };
+    return () => {
+      if (this.#handlers.get(name) === fn) this.#handlers.delete(name);
+    };
   }
 
   /** A `call` frame from the server (without its channel number): runs the handler and answers with a `res` (§11). */
@@ -102,8 +110,10 @@ export class Calls {
     if (this.#closed) return;
     const value = reply[0] ? reply[1] : JSON.stringify(reply[1]);
     try {
-      this.#send((seq, ack) => numbered(`[${this.#head}"res",${JSON.stringify(id)},${reply[0]},${value}`, seq, ack),
-        `answer the call "${name}"`);
+      this.#send(
+        (seq, ack) => numbered(`[${this.#head}"res",${JSON.stringify(id)},${reply[0]},${value}`, seq, ack),
+        `answer the call "${name}"`,
+      );
     } catch (e) {
       console.error(`pagewire: cannot answer the call "${name}"`, e);
     }

@@ -38,7 +38,10 @@ export class Channel {
   #reason = '';
   #target;
   /** @type {Carrier} */ #carrier;
-  #listeners = new Map([['state', []], ['error', []]]);
+  #listeners = new Map([
+    ['state', []],
+    ['error', []],
+  ]);
   #resolve;
   #reject;
 
@@ -65,31 +68,49 @@ export class Channel {
   }
 
   /** @returns {ChannelState} */
-  get state() { return this.#state; }
+  get state() {
+    return this.#state;
+  }
 
   /** @returns {string | null} the code of the last close or refusal (PROTOCOL.md §12.1), or `'origin'` */
-  get code() { return this.#code; }
+  get code() {
+    return this.#code;
+  }
 
   /** @returns {string} the reason that came with the last change; may be empty */
-  get reason() { return this.#reason; }
+  get reason() {
+    return this.#reason;
+  }
 
   /** Calls `fn(data, name)` for every event `name` the endpoint sends on this channel; returns a remover. */
-  on(name, fn) { return this.#carrier.api.on(name, fn); }
+  on(name, fn) {
+    return this.#carrier.api.on(name, fn);
+  }
 
   /** Like {@link on}, for the next event only. */
-  once(name, fn) { return this.#carrier.api.once(name, fn); }
+  once(name, fn) {
+    return this.#carrier.api.once(name, fn);
+  }
 
   /** Removes `fn`, or every listener of `name` when `fn` is omitted. */
-  off(name, fn) { this.#carrier.api.off(name, fn); }
+  off(name, fn) {
+    this.#carrier.api.off(name, fn);
+  }
 
   /** Sends an event to the endpoint (binary for an ArrayBuffer or a view); kept until the server acks it. */
-  emit(name, data) { this.#carrier.api.emit(name, data); }
+  emit(name, data) {
+    this.#carrier.api.emit(name, data);
+  }
 
   /** Calls the endpoint's handler `name`; a Promise of its answer (PROTOCOL.md §11). */
-  call(name, args, options) { return this.#carrier.api.call(name, args, options); }
+  call(name, args, options) {
+    return this.#carrier.api.call(name, args, options);
+  }
 
   /** Answers the endpoint's calls `name` with `fn`; returns a remover. */
-  handle(name, fn) { return this.#carrier.api.handle(name, fn); }
+  handle(name, fn) {
+    return this.#carrier.api.handle(name, fn);
+  }
 
   /**
    * Closes the channel (the endpoint's close hooks run); the page and its other channels go on.
@@ -105,14 +126,18 @@ export class Channel {
    * @param {(change: ChannelStateChange) => void} fn
    * @returns {() => void} a remover
    */
-  onState(fn) { return addListener(this.#listeners, 'state', checkListener(fn)); }
+  onState(fn) {
+    return addListener(this.#listeners, 'state', checkListener(fn));
+  }
 
   /**
    * Calls `fn({code, message})` for every `err` frame of this channel: the endpoint refused or failed
    * one of its events (PROTOCOL.md §3). Without a listener they are logged with `console.warn`.
    * @returns {() => void} a remover
    */
-  onError(fn) { return addListener(this.#listeners, 'error', checkListener(fn)); }
+  onError(fn) {
+    return addListener(this.#listeners, 'error', checkListener(fn));
+  }
 
   /** The channel's state changed; a channel that is over stays so. */
   [REPORT](state, code, reason) {
@@ -123,8 +148,10 @@ export class Channel {
     if (state === 'open') {
       this.#resolve(this);
     } else if (FINAL.has(state)) {
-      const error = new Error(`pagewire: the channel to ${this.#target} is ${state}`
-        + `${code === null ? '' : ` (${code})`}${this.#reason ? `: ${this.#reason}` : ''}`);
+      const error = new Error(
+        `pagewire: the channel to ${this.#target} is ${state}`
+          + `${code === null ? '' : ` (${code})`}${this.#reason ? `: ${this.#reason}` : ''}`,
+      );
       this.#reject(Object.assign(error, { code, reason: this.#reason }));
     }
     dispatch(this.#listeners, 'state', [{ state, code, reason: this.#reason }]);
@@ -251,7 +278,11 @@ export class Channels {
       if (state === 'closed' || state === 'expired') {
         this.#end(number, state, 'page_closed', reason || `the page is ${state}`);
       } else if (entry.accepted && (state === 'reconnecting' || state === 'connected')) {
-        entry.channel[REPORT](state === 'connected' ? 'open' : 'reconnecting', null, state === 'connected' ? '' : reason);
+        entry.channel[REPORT](
+          state === 'connected' ? 'open' : 'reconnecting',
+          null,
+          state === 'connected' ? '' : reason,
+        );
       }
     }
     if (state === 'closed') {
@@ -264,20 +295,29 @@ export class Channels {
     /** @type {EventChannel} */
     let events;
     const channel = new Channel(path, (self) => {
-      events = new EventChannel(number, this.#send, (what, name) => checkUsable(self, what, name),
-        this.#setTimer, this.#clearTimer);
+      events = new EventChannel(
+        number,
+        this.#send,
+        (what, name) => checkUsable(self, what, name),
+        this.#setTimer,
+        this.#clearTimer,
+      );
       return { api: events.api, close: (reason) => this.#closeShared(number, reason) };
     });
-    this.#send((seq, ack) => numbered(`["chopen",${number},${JSON.stringify(path)},${json}`, seq, ack),
-      `open a channel to ${path}`);
+    this.#send(
+      (seq, ack) => numbered(`["chopen",${number},${JSON.stringify(path)},${json}`, seq, ack),
+      `open a channel to ${path}`,
+    );
     this.#shared.set(number, { channel, events, accepted: false });
     return channel;
   }
 
   #closeShared(number, reason) {
     try {
-      this.#send((seq, ack) => numbered(`["chclose",${number},"closed",${JSON.stringify(reason)}`, seq, ack),
-        'close a channel');
+      this.#send(
+        (seq, ack) => numbered(`["chclose",${number},"closed",${JSON.stringify(reason)}`, seq, ack),
+        'close a channel',
+      );
     } catch (e) {
       // The page's queue is full: the server closes the channel with the page at the latest.
       console.warn('pagewire: cannot tell the server that a channel closed', e);
@@ -339,22 +379,27 @@ export class Channels {
       cache: 'no-store',
       credentials: withCredentials ? 'include' : 'omit',
       signal: post.signal,
-    }).then((response) => response.text().then((text) => ({ response, text }))).then(({ response, text }) => {
-      if (ending !== null) return;
-      const answer = parseJson(text);
-      if (response.status === 200 && typeof answer?.token === 'string') {
-        start(answer.token, configOptions(answer.config));
-      } else if (response.status === 403 && typeof answer?.code === 'string') {
-        refuse(answer.code, String(answer.reason ?? ''));
-      } else if (response.status === 404) {
-        refuse('not_found', text.trim() || `no endpoint at ${url.pathname}`);
-      } else {
-        refuse('error', `the endpoint answered HTTP ${response.status}${text.trim() ? `: ${text.trim()}` : ''}`);
-      }
-    }, () => {
-      // The browser tells a page nothing more of a CORS refusal than of a network error.
-      if (ending === null) refuse('origin', `${url.origin} did not allow this origin (CORS), or is unreachable`);
-    });
+    })
+      .then((response) => response.text().then((text) => ({ response, text })))
+      .then(
+        ({ response, text }) => {
+          if (ending !== null) return;
+          const answer = parseJson(text);
+          if (response.status === 200 && typeof answer?.token === 'string') {
+            start(answer.token, configOptions(answer.config));
+          } else if (response.status === 403 && typeof answer?.code === 'string') {
+            refuse(answer.code, String(answer.reason ?? ''));
+          } else if (response.status === 404) {
+            refuse('not_found', text.trim() || `no endpoint at ${url.pathname}`);
+          } else {
+            refuse('error', `the endpoint answered HTTP ${response.status}${text.trim() ? `: ${text.trim()}` : ''}`);
+          }
+        },
+        () => {
+          // The browser tells a page nothing more of a CORS refusal than of a network error.
+          if (ending === null) refuse('origin', `${url.origin} did not allow this origin (CORS), or is unreachable`);
+        },
+      );
     return channel;
   }
 }

@@ -152,7 +152,8 @@ export type ChannelState = 'opening' | 'open' | 'reconnecting' | 'closed' | 'ref
  * unexpected answer), `"page_closed"` (the page, or the endpoint connection, closed or expired), and
  * `"origin"` for another origin that did not allow this page's (CORS) or could not be reached.
  */
-export type ChannelCode = 'closed' | 'refused' | 'not_found' | 'limit' | 'error' | 'page_closed' | 'origin' | (string & {});
+export type ChannelCode =
+  'closed' | 'refused' | 'not_found' | 'limit' | 'error' | 'page_closed' | 'origin' | (string & {});
 
 /** What an `onState` listener of a channel receives. */
 export interface ChannelStateChange {

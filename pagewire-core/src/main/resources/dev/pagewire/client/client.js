@@ -32,7 +32,6 @@ export function connect(options = {}) {
   return new PagewireClient(options);
 }
 
-
 /** The deadlines (PROTOCOL.md §9.6) and `reloadOnExpired` (§10.4) the server sent with the page, as connect() options. */
 function pageConfig(script) {
   const text = script.getAttribute('data-pagewire-config');

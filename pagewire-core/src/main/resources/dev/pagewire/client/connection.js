@@ -11,9 +11,7 @@ import { Channels } from './channels.js';
 import { EventChannel } from './event-channel.js';
 import { PONG, parseBinary, parseText, seqIndex } from './frames.js';
 import { TransportMemory, storageKey } from './memory.js';
-import {
-  TRANSPORTS, channelUrl, defaultStorage, forcedTransport, pageScriptsPending,
-} from './options.js';
+import { TRANSPORTS, channelUrl, defaultStorage, forcedTransport, pageScriptsPending } from './options.js';
 import { Sequencer } from './sequencer.js';
 import { LongPollingTransport, SseTransport, WebSocketTransport } from './transports.js';
 import { addListener, checkListener, dispatch, duration, removeListener, withParam } from './util.js';
@@ -111,7 +109,12 @@ export class PagewireClient {
   #replacedAt = [];
   /** Data and `missed` frames that arrived while the document was still loading, or null once it has. */
   #held = null;
-  #clientListeners = new Map([['state', []], ['error', []], ['transport', []], ['missed', []]]);
+  #clientListeners = new Map([
+    ['state', []],
+    ['error', []],
+    ['transport', []],
+    ['missed', []],
+  ]);
   /** @type {TransportEvents} */
   #events = {
     frame: (transport, data) => this.#onFrame(transport, data),
@@ -138,40 +141,58 @@ export class PagewireClient {
     this.#setUrl(this.#url);
     // For each of these, null means "there is none", to leave a transport out.
     this.#WebSocket = options.WebSocket !== undefined ? options.WebSocket : globalThis.WebSocket;
-    const fetchFunction = options.fetch !== undefined ? options.fetch
-      : typeof globalThis.fetch === 'function' ? (...args) => globalThis.fetch(...args) : null;
+    const fetchFunction =
+      options.fetch !== undefined
+        ? options.fetch
+        : typeof globalThis.fetch === 'function'
+          ? (...args) => globalThis.fetch(...args)
+          : null;
     const navigator = globalThis.navigator;
-    const sendBeacon = options.sendBeacon !== undefined ? options.sendBeacon
-      : typeof navigator?.sendBeacon === 'function' ? (beaconUrl, data) => navigator.sendBeacon(beaconUrl, data) : null;
+    const sendBeacon =
+      options.sendBeacon !== undefined
+        ? options.sendBeacon
+        : typeof navigator?.sendBeacon === 'function'
+          ? (beaconUrl, data) => navigator.sendBeacon(beaconUrl, data)
+          : null;
     this.#http = { fetch: fetchFunction, sendBeacon, credentials: endpoint?.credentials ?? 'same-origin' };
-    this.#available = TRANSPORTS.filter((name) => typeof (name === 'websocket' ? this.#WebSocket : fetchFunction) === 'function');
+    this.#available = TRANSPORTS.filter(
+      (name) => typeof (name === 'websocket' ? this.#WebSocket : fetchFunction) === 'function',
+    );
     if (this.#available.length === 0) {
-      throw new TypeError('pagewire: neither WebSocket nor fetch is available; pass options.WebSocket or options.fetch');
+      throw new TypeError(
+        'pagewire: neither WebSocket nor fetch is available; pass options.WebSocket or options.fetch',
+      );
     }
     this.#forced = forcedTransport(options.transport);
     if (this.#forced !== null && !this.#available.includes(this.#forced)) {
-      throw new TypeError(`pagewire: the transport "${this.#forced}" was asked for, but there is no `
-        + `${this.#forced === 'websocket' ? 'WebSocket' : 'fetch'} here; pass it in the options`);
+      throw new TypeError(
+        `pagewire: the transport "${this.#forced}" was asked for, but there is no `
+          + `${this.#forced === 'websocket' ? 'WebSocket' : 'fetch'} here; pass it in the options`,
+      );
     }
     this.#storage = options.storage !== undefined ? options.storage : defaultStorage();
     this.#storageKey = endpoint?.storageKey;
     this.#configure(options);
     this.#setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
     this.#clearTimer = options.clearTimeout ?? ((id) => clearTimeout(id));
-    this.#window = options.window !== undefined ? options.window
-      : typeof window !== 'undefined' ? window : null;
+    this.#window = options.window !== undefined ? options.window : typeof window !== 'undefined' ? window : null;
     this.#initialDelay = options.reconnect?.initialDelayMs ?? 250;
     this.#maxDelay = Math.max(this.#initialDelay, options.reconnect?.maxDelayMs ?? 10_000);
-    this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer,
-      (frame) => this.#sendControl(frame));
-    this.#page = new EventChannel(null, (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
-      (what, name) => this.#checkOpen(what, name), this.#setTimer, this.#clearTimer);
+    this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer, (frame) =>
+      this.#sendControl(frame),
+    );
+    this.#page = new EventChannel(
+      null,
+      (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      (what, name) => this.#checkOpen(what, name),
+      this.#setTimer,
+      this.#clearTimer,
+    );
     this.page = this.#page.api;
     this.#reloadOnExpired = options.reloadOnExpired === true;
     // Module and deferred scripts run after this module but before DOMContentLoaded: events that
     // arrive before then wait, so listeners those scripts register see every event.
-    const doc = options.document !== undefined ? options.document
-      : typeof document !== 'undefined' ? document : null;
+    const doc = options.document !== undefined ? options.document : typeof document !== 'undefined' ? document : null;
     if (pageScriptsPending(doc)) {
       this.#held = [];
       const release = () => {
@@ -182,7 +203,13 @@ export class PagewireClient {
       doc.addEventListener('DOMContentLoaded', release, { once: true });
       // A safety net for a client started late, after DOMContentLoaded, where the timing entry
       // that would have said so is missing: the load event comes after it in any case.
-      this.#window?.addEventListener?.('load', () => { if (this.#held !== null) release(); }, { once: true });
+      this.#window?.addEventListener?.(
+        'load',
+        () => {
+          if (this.#held !== null) release();
+        },
+        { once: true },
+      );
     }
 
     this.#window?.addEventListener('online', this.#onOnline);
@@ -199,8 +226,11 @@ export class PagewireClient {
 
   /** The deadlines and what is remembered (PROTOCOL.md §9.2, §9.6), from options or a server's config. */
   #configure(options) {
-    this.#memory = new TransportMemory(this.#storage, duration(options, 'rememberFor', DEFAULT_REMEMBER_FOR_MS),
-      this.#storageKey);
+    this.#memory = new TransportMemory(
+      this.#storage,
+      duration(options, 'rememberFor', DEFAULT_REMEMBER_FOR_MS),
+      this.#storageKey,
+    );
     this.#connectTimeout = duration(options, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS);
     this.#upgradeAfter = duration(options, 'upgradeAfter', DEFAULT_UPGRADE_AFTER_MS);
     this.#upgradeDelay = this.#upgradeAfter;
@@ -216,13 +246,19 @@ export class PagewireClient {
   }
 
   /** @returns {ConnectionState} */
-  get state() { return this.#state; }
+  get state() {
+    return this.#state;
+  }
 
   /** @returns {TransportName | null} the transport the page is connected over; `null` while not connected. */
-  get transport() { return this.#state === 'connected' ? this.#transport?.name ?? null : null; }
+  get transport() {
+    return this.#state === 'connected' ? (this.#transport?.name ?? null) : null;
+  }
 
   /** @returns {string | null} the page id announced by the server's `hello`; null before the first. */
-  get pageId() { return this.#pageId; }
+  get pageId() {
+    return this.#pageId;
+  }
 
   /**
    * Listens to the connection itself: `"state"` gets a {@link StateChange}, `"error"` gets the
@@ -235,8 +271,10 @@ export class PagewireClient {
    */
   on(kind, fn) {
     if (!this.#clientListeners.has(kind)) {
-      throw new TypeError(`pagewire: unknown connection event "${kind}"; use "state", "error", "transport" or "missed", `
-        + `or client.page.on("${kind}", fn) for an event of the page`);
+      throw new TypeError(
+        `pagewire: unknown connection event "${kind}"; use "state", "error", "transport" or "missed", `
+          + `or client.page.on("${kind}", fn) for an event of the page`,
+      );
     }
     return addListener(this.#clientListeners, kind, checkListener(fn));
   }
@@ -289,24 +327,27 @@ export class PagewireClient {
    */
   #endpointConnection(url, origin, withCredentials) {
     const options = this.#options;
-    const client = new PagewireClient({
-      url,
-      WebSocket: this.#WebSocket,
-      fetch: this.#http.fetch,
-      // A beacon always carries cookies; without credentials the bye goes by fetch with keepalive.
-      sendBeacon: withCredentials ? this.#http.sendBeacon : null,
-      storage: this.#storage,
-      window: this.#window,
-      document: options.document,
-      setTimeout: this.#setTimer,
-      clearTimeout: this.#clearTimer,
-      reconnect: options.reconnect,
-      maxQueuedEvents: options.maxQueuedEvents,
-      transport: options.transport,
-    }, {
-      storageKey: storageKey(origin, new URL(this.#httpUrl).origin),
-      credentials: withCredentials ? 'include' : 'omit',
-    });
+    const client = new PagewireClient(
+      {
+        url,
+        WebSocket: this.#WebSocket,
+        fetch: this.#http.fetch,
+        // A beacon always carries cookies; without credentials the bye goes by fetch with keepalive.
+        sendBeacon: withCredentials ? this.#http.sendBeacon : null,
+        storage: this.#storage,
+        window: this.#window,
+        document: options.document,
+        setTimeout: this.#setTimer,
+        clearTimeout: this.#clearTimer,
+        reconnect: options.reconnect,
+        maxQueuedEvents: options.maxQueuedEvents,
+        transport: options.transport,
+      },
+      {
+        storageKey: storageKey(origin, new URL(this.#httpUrl).origin),
+        credentials: withCredentials ? 'include' : 'omit',
+      },
+    );
     return { client, start: (token, config) => client.#start(token, config) };
   }
 
@@ -324,16 +365,20 @@ export class PagewireClient {
    */
   #sendData(encode, what, onDrop) {
     if (this.#seq.full) {
-      throw new Error(`pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
-        + `for the server's ack while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#state}); `
-        + 'raise maxQueuedEvents or emit less');
+      throw new Error(
+        `pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
+          + `for the server's ack while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#state}); `
+          + 'raise maxQueuedEvents or emit less',
+      );
     }
     this.#seq.add(encode, onDrop);
     this.#pump();
   }
 
   /** Whether frames go out now: a connection said hello and no upgrade holds them back. */
-  get #sending() { return this.#greeted && this.#upgrade === null && this.#transport !== null; }
+  get #sending() {
+    return this.#greeted && this.#upgrade === null && this.#transport !== null;
+  }
 
   /** Sends, in order, every kept data frame the current connection has not carried yet. */
   #pump() {
@@ -384,9 +429,12 @@ export class PagewireClient {
     this.#openedWith = this.#seq.received;
     const ack = String(this.#openedWith);
     switch (name) {
-      case 'websocket': return new WebSocketTransport(withParam(this.#wsUrl, 'ack', ack), this.#WebSocket, this.#events);
-      case 'sse': return new SseTransport(this.#httpUrl, ack, this.#http, this.#events);
-      default: return new LongPollingTransport(this.#httpUrl, ack, this.#http, this.#events);
+      case 'websocket':
+        return new WebSocketTransport(withParam(this.#wsUrl, 'ack', ack), this.#WebSocket, this.#events);
+      case 'sse':
+        return new SseTransport(this.#httpUrl, ack, this.#http, this.#events);
+      default:
+        return new LongPollingTransport(this.#httpUrl, ack, this.#http, this.#events);
     }
   }
 
@@ -426,10 +474,14 @@ export class PagewireClient {
       return;
     }
     switch (frame[0]) {
-      case 'ping': return transport.send(PONG); // on the connection that asked
-      case 'pong': return undefined;
-      case 'ack': return void this.#acked(frame[1]); // acks only let go of kept frames: no order needed
-      case 'hello': return fromUpgrade ? this.#onUpgradeHello(upgrade, frame[1]) : this.#onHello(frame[1]);
+      case 'ping':
+        return transport.send(PONG); // on the connection that asked
+      case 'pong':
+        return undefined;
+      case 'ack':
+        return void this.#acked(frame[1]); // acks only let go of kept frames: no order needed
+      case 'hello':
+        return fromUpgrade ? this.#onUpgradeHello(upgrade, frame[1]) : this.#onHello(frame[1]);
       default:
         if (fromUpgrade) return void upgrade.buffer.push(frame);
         return this.#accept(frame);
@@ -454,9 +506,12 @@ export class PagewireClient {
     }
     if (ack !== undefined && !this.#acked(ack)) return undefined;
     switch (this.#seq.receive(seq)) {
-      case 'new': return this.#deliver(frame);
-      case 'duplicate': return undefined;
-      default: return this.#protocolError(`a sequence gap: expected ${this.#seq.received + 1}, got ${seq}`);
+      case 'new':
+        return this.#deliver(frame);
+      case 'duplicate':
+        return undefined;
+      default:
+        return this.#protocolError(`a sequence gap: expected ${this.#seq.received + 1}, got ${seq}`);
     }
   }
 
@@ -491,14 +546,19 @@ export class PagewireClient {
       return;
     }
     switch (frame[0]) {
-      case 'ev': case 'call': case 'res': return this.#page.deliver(frame);
-      case 'err': return this.#onServerError({ code: String(frame[1] ?? ''), message: String(frame[2] ?? '') });
+      case 'ev':
+      case 'call':
+      case 'res':
+        return this.#page.deliver(frame);
+      case 'err':
+        return this.#onServerError({ code: String(frame[1] ?? ''), message: String(frame[2] ?? '') });
       case 'missed': {
         const { from, to, reason } = frame[1];
         return dispatch(this.#clientListeners, 'missed', [{ from, to, reason: String(reason ?? '') }]);
       }
       // chok, chclose, [c, …]: a channel the page never opened has its frames dropped (§12.1).
-      default: return this.#channels?.deliver(frame);
+      default:
+        return this.#channels?.deliver(frame);
     }
   }
 
@@ -545,8 +605,11 @@ export class PagewireClient {
     this.#refusedTooLarge = false;
     const seq = this.#seq.dropOldest();
     if (seq === null) return;
-    this.#onServerError({ code: 'message_too_large', message: `the server refused frame ${seq} `
-      + 'as larger than its maxMessageBytes (close 1009); it is not sent again' });
+    this.#onServerError({
+      code: 'message_too_large',
+      message:
+        `the server refused frame ${seq} ` + 'as larger than its maxMessageBytes (close 1009); it is not sent again',
+    });
   }
 
   /** False, and the client expired, for a hello of a protocol version this client does not know. */
@@ -695,7 +758,15 @@ export class PagewireClient {
     this.#upgradeTimer = null;
     if (this.#state !== 'connected' || this.#upgrade !== null) return;
     /** @type {Upgrade} */
-    const upgrade = { socket: null, openedWith: 0, hello: null, oldEnded: null, socketEnded: null, buffer: [], timer: null };
+    const upgrade = {
+      socket: null,
+      openedWith: 0,
+      hello: null,
+      oldEnded: null,
+      socketEnded: null,
+      buffer: [],
+      timer: null,
+    };
     // From now on new data frames are kept unsent. The WebSocket opens once the fallback has
     // delivered what it was given, so the server has every earlier frame before it switches; should
     // a POST fail meanwhile, the resume after the reconnect resends what it carried (§10.3).
@@ -708,8 +779,11 @@ export class PagewireClient {
   #openUpgradeSocket(upgrade) {
     try {
       upgrade.openedWith = this.#seq.received;
-      upgrade.socket = new WebSocketTransport(withParam(this.#wsUrl, 'ack', String(upgrade.openedWith)),
-        this.#WebSocket, this.#events);
+      upgrade.socket = new WebSocketTransport(
+        withParam(this.#wsUrl, 'ack', String(upgrade.openedWith)),
+        this.#WebSocket,
+        this.#events,
+      );
     } catch (e) {
       console.error('pagewire: cannot open a WebSocket to upgrade to', e);
       this.#upgradeFailed(upgrade, null, String(e?.message ?? e));
@@ -834,4 +908,3 @@ function finalState(code) {
       return null;
   }
 }
-

@@ -6,7 +6,14 @@
 import { Calls, DEFAULT_CALL_TIMEOUT_MS } from './calls.js';
 import { encodeBinary, numbered } from './frames.js';
 import {
-  addListener, binaryPayload, checkListener, checkName, dispatch, duration, isBinary, removeListener,
+  addListener,
+  binaryPayload,
+  checkListener,
+  checkName,
+  dispatch,
+  duration,
+  isBinary,
+  removeListener,
 } from './util.js';
 
 /** @typedef {(data: any, name: string) => void} Listener gets the event's JSON value or ArrayBuffer */
@@ -58,7 +65,10 @@ export class EventChannel {
       on: (name, fn) => addListener(listeners, checkName(name), checkListener(fn)),
       once: (name, fn) => {
         checkListener(fn);
-        const wrapper = (data, eventName) => { remove(); fn(data, eventName); };
+        const wrapper = (data, eventName) => {
+          remove();
+          fn(data, eventName);
+        };
         wrapper.original = fn; // so off(name, fn) also finds a once-listener
         const remove = addListener(listeners, checkName(name), wrapper);
         return remove;
@@ -76,9 +86,12 @@ export class EventChannel {
    */
   deliver(frame) {
     switch (frame[0]) {
-      case 'ev': return dispatch(this.#listeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
-      case 'call': return void this.#calls.onCall(frame);
-      default: return this.#calls.onReply(frame);
+      case 'ev':
+        return dispatch(this.#listeners, frame[1], [frame.length > 2 ? frame[2] : null, frame[1]]);
+      case 'call':
+        return void this.#calls.onCall(frame);
+      default:
+        return this.#calls.onReply(frame);
     }
   }
 
@@ -94,8 +107,12 @@ export class EventChannel {
     // changes to `data` cannot leak into a frame that is kept for sending or resending.
     const frame = isBinary(data) ? binaryPayload(data) : JSON.stringify(data === undefined ? null : data);
     const start = `[${this.#head}"ev",${JSON.stringify(name)},${typeof frame === 'string' ? frame : ''}`;
-    this.#send(typeof frame === 'string' ? (seq, ack) => numbered(start, seq, ack)
-      : (seq, ack) => encodeBinary(this.#number, name, frame, seq, ack), `emit "${name}"`);
+    this.#send(
+      typeof frame === 'string'
+        ? (seq, ack) => numbered(start, seq, ack)
+        : (seq, ack) => encodeBinary(this.#number, name, frame, seq, ack),
+      `emit "${name}"`,
+    );
   }
 
   #call(name, args, options = {}) {

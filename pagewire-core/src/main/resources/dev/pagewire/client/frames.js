@@ -42,15 +42,19 @@ export function parseText(text) {
       if (frame[1] === null || typeof frame[1] !== 'object') throw new Error('hello without an object');
       return frame;
     case 'missed':
-      if (!Number.isInteger(frame[1]?.from) || !Number.isInteger(frame[1]?.to)) throw new Error('missed without from and to');
+      if (!Number.isInteger(frame[1]?.from) || !Number.isInteger(frame[1]?.to))
+        throw new Error('missed without from and to');
       return frame;
     case 'chok':
       if (!isChannel(frame[1])) throw new Error('chok without a channel number');
       return frame;
     case 'chclose':
-      if (!isChannel(frame[1]) || typeof frame[2] !== 'string') throw new Error('chclose without a channel number and code');
+      if (!isChannel(frame[1]) || typeof frame[2] !== 'string')
+        throw new Error('chclose without a channel number and code');
       return frame;
-    case 'ping': case 'pong': case 'ack':
+    case 'ping':
+    case 'pong':
+    case 'ack':
       return frame;
     default:
       return checkData(frame, 0);
@@ -64,7 +68,8 @@ function checkData(frame, at) {
     case 'ev':
       if (!validName(frame[at + 1])) throw new Error('ev without a valid name');
       return frame;
-    case 'call': case 'res':
+    case 'call':
+    case 'res':
       if (!Number.isInteger(frame[at + 1])) throw new Error(`${type} without an integer id`);
       if (type === 'call' && !validName(frame[at + 2])) throw new Error('call without a valid name');
       return frame;
@@ -91,7 +96,12 @@ export function parseBinary(data) {
   if (headerLength > data.byteLength - 4) throw new Error('binary header longer than the message');
   const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(data, 4, headerLength)));
   const at = Array.isArray(header) && typeof header[0] === 'number' ? 1 : 0;
-  if (!Array.isArray(header) || (at === 1 && !isChannel(header[0])) || header[at] !== 'ev' || !validName(header[at + 1])) {
+  if (
+    !Array.isArray(header)
+    || (at === 1 && !isChannel(header[0]))
+    || header[at] !== 'ev'
+    || !validName(header[at + 1])
+  ) {
     throw new Error('binary header is not ["ev", name, seq] nor [channel, "ev", name, seq]');
   }
   return [...header.slice(0, at + 2), data.slice(4 + headerLength), ...header.slice(at + 2)];

@@ -62,13 +62,19 @@ export class Sequencer {
   }
 
   /** @returns {number} the client's ack: what every channel request carries as `ack` (§10.3) */
-  get received() { return this.#received; }
+  get received() {
+    return this.#received;
+  }
 
   /** @returns {number} the most frames kept */
-  get max() { return this.#max; }
+  get max() {
+    return this.#max;
+  }
 
   /** Whether another frame may be kept. */
-  get full() { return this.#retained.length >= this.#max; }
+  get full() {
+    return this.#retained.length >= this.#max;
+  }
 
   /**
    * Numbers a new data frame and keeps it.
@@ -133,7 +139,9 @@ export class Sequencer {
   }
 
   /** @returns {number} the last number handed out: an ack from the server above it is malformed (§10.2) */
-  get lastSent() { return this.#nextSeq - 1; }
+  get lastSent() {
+    return this.#nextSeq - 1;
+  }
 
   /**
    * The server acked every frame up to `ack` (an `ack` frame, piggybacked, or in hello); the

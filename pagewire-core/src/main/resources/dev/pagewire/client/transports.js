@@ -56,7 +56,9 @@ export class WebSocketTransport {
     const socket = new WebSocketClass(url);
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;
-    socket.onmessage = (event) => { if (!this.#ended) events.frame(this, event.data); };
+    socket.onmessage = (event) => {
+      if (!this.#ended) events.frame(this, event.data);
+    };
     socket.onclose = (event) => {
       // A socket the client gave up on (liveness, back/forward cache) may still report its close much later.
       if (this.#ended) return;
@@ -66,9 +68,13 @@ export class WebSocketTransport {
     socket.onerror = null; // a close event always follows, with all the browser is willing to tell
   }
 
-  send(frame) { this.#socket.send(frame); }
+  send(frame) {
+    this.#socket.send(frame);
+  }
 
-  whenDrained(fn) { fn(); } // a socket keeps its frames in order by itself
+  whenDrained(fn) {
+    fn();
+  } // a socket keeps its frames in order by itself
 
   bye() {
     if (!this.#ended && this.#socket.readyState === OPEN) this.#socket.send(BYE);
@@ -141,7 +147,9 @@ class HttpLink {
   }
 
   /** @returns {string | null} the connection id, once the `open` frame arrived */
-  get conn() { return this.#conn; }
+  get conn() {
+    return this.#conn;
+  }
 
   /** GETs the page URL with more query parameters, in order; {@link close} aborts it. */
   get(params, headers = {}) {
@@ -268,8 +276,9 @@ class HttpLink {
         console.warn('pagewire: sendBeacon failed; saying bye with fetch', e);
       }
       if (!queued) {
-        this.#request(url, { method: 'POST', headers: TEXT_PLAIN, body, keepalive: true })
-          .catch((e) => console.warn('pagewire: saying bye failed', e));
+        this.#request(url, { method: 'POST', headers: TEXT_PLAIN, body, keepalive: true }).catch((e) =>
+          console.warn('pagewire: saying bye failed', e),
+        );
       }
     }
     this.close();
@@ -312,13 +321,21 @@ export class SseTransport {
     this.#read();
   }
 
-  send(frame) { this.#link.send(frame); }
+  send(frame) {
+    this.#link.send(frame);
+  }
 
-  whenDrained(fn) { this.#link.whenDrained(fn); }
+  whenDrained(fn) {
+    this.#link.whenDrained(fn);
+  }
 
-  bye() { this.#link.bye(); }
+  bye() {
+    this.#link.bye();
+  }
 
-  close() { this.#link.close(); }
+  close() {
+    this.#link.close();
+  }
 
   // Streamed fetch, not EventSource: EventSource reconnects by itself and cannot be told apart
   // from the client's own negotiation, nor aborted as one request.
@@ -367,13 +384,21 @@ export class LongPollingTransport {
     this.#poll();
   }
 
-  send(frame) { this.#link.send(frame); }
+  send(frame) {
+    this.#link.send(frame);
+  }
 
-  whenDrained(fn) { this.#link.whenDrained(fn); }
+  whenDrained(fn) {
+    this.#link.whenDrained(fn);
+  }
 
-  bye() { this.#link.bye(); }
+  bye() {
+    this.#link.bye();
+  }
 
-  close() { this.#link.close(); }
+  close() {
+    this.#link.close();
+  }
 
   async #poll() {
     const link = this.#link;

@@ -23,8 +23,9 @@ export function duration(options, name, fallback) {
 export function checkName(name) {
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
     const got = typeof name === 'string' ? `a string of ${name.length} characters` : typeof name;
-    throw new TypeError(`pagewire: an event name must be a non-empty string of at most ${MAX_NAME_LENGTH} `
-      + `characters, got ${got}`);
+    throw new TypeError(
+      `pagewire: an event name must be a non-empty string of at most ${MAX_NAME_LENGTH} ` + `characters, got ${got}`,
+    );
   }
   return name;
 }
@@ -74,8 +75,8 @@ export function isBinary(data) {
 
 /** A copy of the bytes an ArrayBuffer or a view holds, so later changes do not leak into a kept frame. */
 export function binaryPayload(data) {
-  const view = data instanceof ArrayBuffer ? new Uint8Array(data)
-    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const view =
+    data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return view.slice();
 }
 

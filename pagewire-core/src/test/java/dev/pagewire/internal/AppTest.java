@@ -3,7 +3,6 @@ package dev.pagewire.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +16,6 @@ import dev.pagewire.spi.Protocol;
 import dev.pagewire.testing.FakeConnection;
 import dev.pagewire.testing.TestRequest;
 import dev.pagewire.testing.Wait;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,14 +59,18 @@ class AppTest {
 
     @Test
     void renderAnswers200WithTheClientScriptRightAfterHead() {
-        start(Settings.builder().connectTimeout(Duration.ofMillis(2500)).upgradeAfter(Duration.ofSeconds(7))
-                .reloadOnExpired(true).build());
+        start(Settings.builder()
+                .connectTimeout(Duration.ofMillis(2500))
+                .upgradeAfter(Duration.ofSeconds(7))
+                .reloadOnExpired(true)
+                .build());
         Rendered rendered = app.render(new TestRequest("/p"));
         assertEquals(200, rendered.status());
         String token = Tab.tokenIn(rendered.html());
-        assertEquals("<!doctype html><html><head>"
-                        + "<script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"" + token + "\""
-                        + " data-pagewire-config='{\"connectTimeout\":2500,\"upgradeAfter\":7000,\"reloadOnExpired\":true}'></script>"
+        assertEquals(
+                "<!doctype html><html><head>"
+                        + "<script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"" + token
+                        + "\" data-pagewire-config='{\"connectTimeout\":2500,\"upgradeAfter\":7000,\"reloadOnExpired\":true}'></script>"
                         + "<title>t</title></head><body>b</body></html>",
                 rendered.html());
     }
@@ -130,7 +132,9 @@ class AppTest {
         assertEquals(0, app.pageCount());
         assertTrue(pages.get(0).isClosed());
         assertEquals(0, app.topic("room").size(), "the failed page left its topics");
-        Wait.await("the close hook of the failed page", () -> closed.equals(List.of(pages.get(0).id())));
+        Wait.await(
+                "the close hook of the failed page",
+                () -> closed.equals(List.of(pages.get(0).id())));
     }
 
     @Test
@@ -147,9 +151,11 @@ class AppTest {
     void attachWithoutTokenIsRefusedWith4401() {
         start();
         Tab.open(app, "/p");
-        assertEquals(new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token"),
+        assertEquals(
+                new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token"),
                 app.attach("/p", null, null, new FakeConnection()));
-        assertEquals(new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token"),
+        assertEquals(
+                new Attachment.Refused(CloseCodes.BAD_TOKEN, "missing page token"),
                 app.attach("/p", "", null, new FakeConnection()));
     }
 
@@ -171,7 +177,9 @@ class AppTest {
         start();
         Tab tab = Tab.open(app, "/p");
         FakeConnection c = new FakeConnection();
-        assertEquals(new Attachment.Refused(CloseCodes.BAD_TOKEN, "invalid page token"), app.attach("/q", tab.token(), null, c));
+        assertEquals(
+                new Attachment.Refused(CloseCodes.BAD_TOKEN, "invalid page token"),
+                app.attach("/q", tab.token(), null, c));
         assertEquals(List.of(), c.sent(), "nothing is sent on a refused connection");
         assertFalse(c.isClosed(), "the transport closes a refused connection with the code it was given");
     }
@@ -183,8 +191,10 @@ class AppTest {
         try {
             other.page("/p", (request, page) -> HTML);
             String foreign = Tab.tokenIn(other.render(new TestRequest("/p")).html());
-            assertEquals(CloseCodes.BAD_TOKEN, assertInstanceOf(Attachment.Refused.class,
-                    app.attach("/p", foreign, null, new FakeConnection())).code());
+            assertEquals(
+                    CloseCodes.BAD_TOKEN,
+                    assertInstanceOf(Attachment.Refused.class, app.attach("/p", foreign, null, new FakeConnection()))
+                            .code());
         } finally {
             other.close();
         }
@@ -197,7 +207,8 @@ class AppTest {
         start(Settings.builder().secret(secret).build());
         PageTokens tokens = new PageTokens(secret, Clock.systemUTC());
         String token = tokens.issue(tokens.newPageId(), "/p");
-        assertEquals(new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired"),
+        assertEquals(
+                new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired"),
                 app.attach("/p", token, null, new FakeConnection()));
     }
 
@@ -208,8 +219,10 @@ class AppTest {
         FakeConnection c = new FakeConnection("websocket");
         Attachment attachment = tab.attach(c);
         assertInstanceOf(Attachment.Accepted.class, attachment);
-        assertEquals(List.of("[\"hello\",{\"v\":1,\"page\":\"" + tab.page().id() + "\",\"heartbeat\":20000,\"ack\":0}]"),
-                c.sentTexts(), "hello is sent before attach returns");
+        assertEquals(
+                List.of("[\"hello\",{\"v\":1,\"page\":\"" + tab.page().id() + "\",\"heartbeat\":20000,\"ack\":0}]"),
+                c.sentTexts(),
+                "hello is sent before attach returns");
         assertTrue(tab.page().isConnected());
         assertEquals("websocket", tab.page().transport());
     }
@@ -260,7 +273,8 @@ class AppTest {
         for (String bad : new String[] {"p", "", "/p?x=1", "/p#top", "/_pagewire/x"}) {
             assertThrows(IllegalArgumentException.class, () -> app.page(bad, (r, p) -> ""), bad);
         }
-        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> app.page("/p", (r, p) -> ""));
+        IllegalArgumentException twice =
+                assertThrows(IllegalArgumentException.class, () -> app.page("/p", (r, p) -> ""));
         assertTrue(twice.getMessage().contains("/p"), twice.getMessage());
         assertThrows(NullPointerException.class, () -> app.page("/new", null));
     }
@@ -270,7 +284,9 @@ class AppTest {
         start();
         app.staticResources("/assets/", "/web/");
         app.staticFiles("/files", dir);
-        assertEquals(List.of(new StaticRoot("/assets", null, "web"),
+        assertEquals(
+                List.of(
+                        new StaticRoot("/assets", null, "web"),
                         new StaticRoot("/files", dir.toAbsolutePath().normalize(), null)),
                 app.staticRoots());
         assertThrows(IllegalArgumentException.class, () -> app.staticFiles("/x", dir.resolve("missing")));

@@ -81,7 +81,10 @@ class CallsTest {
     @Test
     void aCallIsAnsweredWithWhatTheHandlerReturns() {
         record Sum(int total) {}
-        Tab tab = open(page -> page.handle("sum", args -> new Sum(args.data().get(0).intValue() + args.data().get(1).intValue())));
+        Tab tab = open(page -> page.handle(
+                "sum",
+                args -> new Sum(
+                        args.data().get(0).intValue() + args.data().get(1).intValue())));
         FakeConnection c = tab.connect();
         c.receive("[\"call\",7,\"sum\",[1,2]]");
         assertEquals("[\"res\",7,true,{\"total\":3},1]", c.nextText());
@@ -115,10 +118,13 @@ class CallsTest {
         });
         FakeConnection c = tab.connect();
         c.receive("[\"call\",3,\"boom\",null]");
-        assertEquals("[\"res\",3,false,{\"code\":\"handler_error\",\"message\":\"the handler of call 'boom' failed\"},1]",
+        assertEquals(
+                "[\"res\",3,false,{\"code\":\"handler_error\",\"message\":\"the handler of call 'boom' failed\"},1]",
                 c.nextText());
         c.receive("[\"call\",4,\"unencodable\",null]");
-        assertEquals("[\"res\",4,false,{\"code\":\"handler_error\",\"message\":\"the handler of call 'unencodable' failed\"},2]",
+        assertEquals(
+                "[\"res\",4,false,{\"code\":\"handler_error\",\"message\":\"the handler of call 'unencodable'"
+                        + " failed\"},2]",
                 c.nextText());
     }
 
@@ -127,7 +133,8 @@ class CallsTest {
         Tab tab = open(page -> {});
         FakeConnection c = tab.connect();
         c.receive("[\"call\",5,\"nope\",1]");
-        assertEquals("[\"res\",5,false,{\"code\":\"unknown_call\",\"message\":\"no handler for call 'nope'\"},1]",
+        assertEquals(
+                "[\"res\",5,false,{\"code\":\"unknown_call\",\"message\":\"no handler for call 'nope'\"},1]",
                 c.nextText());
     }
 
@@ -165,7 +172,8 @@ class CallsTest {
         first.end();
 
         FakeConnection second = new FakeConnection().attachTo(app, PATH, tab.token(), "0");
-        assertTrue(second.nextText().endsWith(",\"ack\":1}]"), "the server has the call: the browser need not resend it");
+        assertTrue(
+                second.nextText().endsWith(",\"ack\":1}]"), "the server has the call: the browser need not resend it");
         second.receive("[\"call\",1,\"slow\",null,1]"); // resent anyway: a duplicate
         release.countDown();
         Frame.Result reply = nextResult(second);
@@ -187,7 +195,8 @@ class CallsTest {
         first.receive("[\"call\",1,\"slow\",null,1]");
         first.end();
         release.countDown();
-        Wait.await("the reply to be kept", () -> ((LivePage) tab.page()).outbox().lastSeq() == 1);
+        Wait.await(
+                "the reply to be kept", () -> ((LivePage) tab.page()).outbox().lastSeq() == 1);
         FakeConnection second = tab.resume(0);
         assertEquals("[\"res\",1,true,42,1]", second.nextText());
     }

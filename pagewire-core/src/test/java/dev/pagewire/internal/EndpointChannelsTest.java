@@ -52,16 +52,25 @@ class EndpointChannelsTest {
         app = new App(builder.build());
         app.page(PAGE, (request, page) -> "<p>p</p>");
         app.endpoint("/echo", channel -> {
-            channel.on("say", e -> channel.emit("echo", new Echo(e.data().path("text").asText(), channel.params())));
-            channel.handle("add", args -> args.data().path("a").asInt() + args.data().path("b").asInt());
+            channel.on(
+                    "say",
+                    e -> channel.emit("echo", new Echo(e.data().path("text").asText(), channel.params())));
+            channel.handle(
+                    "add",
+                    args -> args.data().path("a").asInt()
+                            + args.data().path("b").asInt());
             channel.onClose(() -> closed.add(channel.params().path("name").asText()));
             opened.add(channel);
         });
-        app.endpoint("/guarded", request -> {
-            asked.add(request);
-            return "sesame".equals(request.params().path("key").asText())
-                    ? Access.grant() : Access.deny("wrong key for " + request.path());
-        }, channel -> channel.on("x", e -> channel.emit("y", (Object) null)));
+        app.endpoint(
+                "/guarded",
+                request -> {
+                    asked.add(request);
+                    return "sesame".equals(request.params().path("key").asText())
+                            ? Access.grant()
+                            : Access.deny("wrong key for " + request.path());
+                },
+                channel -> channel.on("x", e -> channel.emit("y", (Object) null)));
         app.endpoint("/broken", channel -> {
             throw new IllegalStateException("boom");
         });
@@ -91,7 +100,8 @@ class EndpointChannelsTest {
      */
     private static void assertFrame(String expected, String actual) {
         String body = expected.substring(0, expected.length() - 1);
-        assertTrue(actual.equals(expected) || actual.matches(java.util.regex.Pattern.quote(body) + ",\\d+]"),
+        assertTrue(
+                actual.equals(expected) || actual.matches(java.util.regex.Pattern.quote(body) + ",\\d+]"),
                 "expected " + expected + " (with or without an ack), got " + actual);
     }
 
@@ -169,7 +179,9 @@ class EndpointChannelsTest {
         FakeConnection c = tab.connect();
         c.receive("[\"chopen\",1,\"/nowhere\",null,1]");
         assertFrame("[\"chclose\",1,\"not_found\",\"no endpoint at /nowhere\",1]", next(c));
-        Wait.await("the refused channel forgotten", () -> ((LivePage) tab.page()).channels().size() == 0);
+        Wait.await(
+                "the refused channel forgotten",
+                () -> ((LivePage) tab.page()).channels().size() == 0);
     }
 
     @Test
@@ -206,11 +218,15 @@ class EndpointChannelsTest {
         c.receive("[\"chopen\",2,\"/echo\",null,2]");
         c.receive("[\"chopen\",3,\"/echo\",null,3]");
         List<String> got = List.of(next(c), next(c), next(c));
-        assertTrue(got.contains("[\"chclose\",3,\"limit\",\"too many channels (2)\",3]")
-                || got.stream().anyMatch(f -> f.startsWith("[\"chclose\",3,\"limit\",\"too many channels (2)\"")), got.toString());
+        assertTrue(
+                got.contains("[\"chclose\",3,\"limit\",\"too many channels (2)\",3]")
+                        || got.stream()
+                                .anyMatch(f -> f.startsWith("[\"chclose\",3,\"limit\",\"too many channels (2)\"")),
+                got.toString());
         awaitOpened();
         c.receive("[\"chclose\",1,\"closed\",\"\",4]");
-        Wait.await("channel 1 forgotten", () -> ((LivePage) tab.page()).channels().size() == 1);
+        Wait.await(
+                "channel 1 forgotten", () -> ((LivePage) tab.page()).channels().size() == 1);
         c.receive("[\"chopen\",4,\"/echo\",null,5]");
         assertTrue(next(c).startsWith("[\"chok\",4,"));
     }
@@ -300,7 +316,8 @@ class EndpointChannelsTest {
         assertFrame("[1,\"ev\",\"tick\",42,2]", next(c));
         assertEquals(2, app.topic("ticker").size());
         channel.close();
-        Wait.await("the closed channel left its topic", () -> app.topic("ticker").size() == 1);
+        Wait.await(
+                "the closed channel left its topic", () -> app.topic("ticker").size() == 1);
     }
 
     // ---- endpoint connections (§12.2)
@@ -364,6 +381,7 @@ class EndpointChannelsTest {
         next(c);
         c.receive("[\"chclose\",1,\"closed\",\"bye\",2]");
         ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(10, TimeUnit.SECONDS));
-        assertEquals("closed", assertInstanceOf(CallException.class, e.getCause()).code());
+        assertEquals(
+                "closed", assertInstanceOf(CallException.class, e.getCause()).code());
     }
 }

@@ -10,7 +10,11 @@ class JsonTest {
 
     @Test
     void theMapperAndTheCodecShareAPoolThatWorksOnVirtualThreads() {
-        assertSame(JsonRecyclerPools.sharedConcurrentDequePool(), Json.mapper().getFactory()._getRecyclerPool());
-        assertSame(JsonRecyclerPools.sharedConcurrentDequePool(), Json.factory().build()._getRecyclerPool());
+        assertSame(
+                JsonRecyclerPools.sharedConcurrentDequePool(),
+                Json.mapper().getFactory()._getRecyclerPool());
+        assertSame(
+                JsonRecyclerPools.sharedConcurrentDequePool(),
+                Json.factory().build()._getRecyclerPool());
     }
 }

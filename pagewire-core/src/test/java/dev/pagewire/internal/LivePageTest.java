@@ -42,6 +42,7 @@ class LivePageTest {
 
     /** What hooks and handlers report, in the order they ran. */
     private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
+
     private App app;
 
     @AfterEach
@@ -89,7 +90,10 @@ class LivePageTest {
     private static byte[] binary(String name, byte[] payload) {
         byte[] header = ("[\"ev\",\"" + name + "\"]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return java.nio.ByteBuffer.allocate(4 + header.length + payload.length)
-                .putInt(header.length).put(header).put(payload).array();
+                .putInt(header.length)
+                .put(header)
+                .put(payload)
+                .array();
     }
 
     // ---- events
@@ -186,10 +190,12 @@ class LivePageTest {
         start(page -> {});
         Tab tab = open();
         FakeConnection c = tab.connect();
-        Thread.ofPlatform().start(() -> {
-            tab.page().emit("n", 1);
-            tab.page().emit("n", 2);
-        }).join();
+        Thread.ofPlatform()
+                .start(() -> {
+                    tab.page().emit("n", 1);
+                    tab.page().emit("n", 2);
+                })
+                .join();
         assertEquals(ev("n", "1", 1), c.nextText());
         assertEquals(ev("n", "2", 2), c.nextText());
     }
@@ -327,7 +333,8 @@ class LivePageTest {
     void connectDisconnectAndCloseHooksRunInOrderOnVirtualThreads() throws Exception {
         start(page -> {
             page.onConnect(() -> log.add("connect " + Thread.currentThread().isVirtual()));
-            page.onDisconnect(() -> log.add("disconnect " + Thread.currentThread().isVirtual()));
+            page.onDisconnect(
+                    () -> log.add("disconnect " + Thread.currentThread().isVirtual()));
             page.onClose(() -> log.add("close " + Thread.currentThread().isVirtual()));
         });
         Tab tab = open();
@@ -454,8 +461,8 @@ class LivePageTest {
         Tab tab = open();
         tab.connect().end();
         assertEquals(1, app.pageCount(), "the page waits for its browser to come back");
-        Wait.await("the grace period to close and free the page",
-                () -> tab.page().isClosed() && app.pageCount() == 0);
+        Wait.await(
+                "the grace period to close and free the page", () -> tab.page().isClosed() && app.pageCount() == 0);
         assertEquals("closed", nextLog());
         assertEquals(new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired"), tab.attach(new FakeConnection()));
     }
@@ -485,7 +492,8 @@ class LivePageTest {
     void neverConnectedPageIsClosedAfterTokenTtlAndRefusedLater() throws Exception {
         start(s -> s.tokenTtl(Duration.ofMillis(200)), page -> page.onClose(() -> log.add("closed")));
         Tab tab = open();
-        Wait.await("the never-connected page to be closed and freed",
+        Wait.await(
+                "the never-connected page to be closed and freed",
                 () -> tab.page().isClosed() && app.pageCount() == 0);
         assertEquals("closed", nextLog());
         Attachment.Refused refused = assertInstanceOf(Attachment.Refused.class, tab.attach(new FakeConnection()));
@@ -530,10 +538,12 @@ class LivePageTest {
     void tooManyQueuedEventsCloseTheConnectionWith4429() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        start(s -> s.maxQueuedEvents(2), page -> page.on("slow", e -> {
-            started.countDown();
-            release.await(10, TimeUnit.SECONDS);
-        }));
+        start(
+                s -> s.maxQueuedEvents(2),
+                page -> page.on("slow", e -> {
+                    started.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                }));
         Tab tab = open();
         FakeConnection c = tab.connect();
         try {

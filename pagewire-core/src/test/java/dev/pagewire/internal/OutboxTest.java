@@ -46,8 +46,8 @@ class OutboxTest {
         FakeConnection c = new FakeConnection();
         assertNull(outbox.attach(c, 0, OutboxTest::hello).replaced());
         assertNull(outbox.send(CODEC.event("e", 3)));
-        assertEquals(List.of("hello 0", "[\"ev\",\"e\",1,1]", "[\"ev\",\"e\",2,2]", "[\"ev\",\"e\",3,3]"),
-                c.sentTexts());
+        assertEquals(
+                List.of("hello 0", "[\"ev\",\"e\",1,1]", "[\"ev\",\"e\",2,2]", "[\"ev\",\"e\",3,3]"), c.sentTexts());
         assertSame(c, outbox.connection());
     }
 

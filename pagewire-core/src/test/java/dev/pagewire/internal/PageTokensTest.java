@@ -18,7 +18,8 @@ class PageTokensTest {
     private static final long NOW = 1_700_000_000L;
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-    private final PageTokens tokens = new PageTokens(secret(1), Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+    private final PageTokens tokens =
+            new PageTokens(secret(1), Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
     private final String pageId = tokens.newPageId();
     private final String token = tokens.issue(pageId, "/chat");
 
@@ -95,19 +96,19 @@ class PageTokensTest {
     void malformedTokensAreRefused() {
         String[] parts = token.split("\\.");
         for (String bad : new String[] {
-                "",
-                ".",
-                "garbage",
-                "v1." + parts[1] + "." + parts[2],
-                token + ".extra",
-                token + ".",
-                "v2." + parts[1] + "." + parts[2] + "." + parts[3],
-                "V1." + parts[1] + "." + parts[2] + "." + parts[3],
-                "v1." + parts[1] + ".soon." + parts[3],
-                "v1." + parts[1] + ".." + parts[3],
-                "v1." + parts[1] + ".99999999999999999999." + parts[3],
-                "v1." + parts[1].substring(1) + "." + parts[2] + "." + parts[3],
-                token + "A".repeat(300),
+            "",
+            ".",
+            "garbage",
+            "v1." + parts[1] + "." + parts[2],
+            token + ".extra",
+            token + ".",
+            "v2." + parts[1] + "." + parts[2] + "." + parts[3],
+            "V1." + parts[1] + "." + parts[2] + "." + parts[3],
+            "v1." + parts[1] + ".soon." + parts[3],
+            "v1." + parts[1] + ".." + parts[3],
+            "v1." + parts[1] + ".99999999999999999999." + parts[3],
+            "v1." + parts[1].substring(1) + "." + parts[2] + "." + parts[3],
+            token + "A".repeat(300),
         }) {
             assertNull(tokens.verify(bad, "/chat"), bad);
         }

@@ -156,7 +156,8 @@ class ReliabilityTest {
         assertEquals(2, handled.get(), "each number handled once");
         long acksBefore = c.sentTexts().stream().filter("[\"ack\",2]"::equals).count();
         c.receive("[\"ev\",\"n\",null,2]");
-        Wait.await("a duplicate alone to be acked again",
+        Wait.await(
+                "a duplicate alone to be acked again",
                 () -> c.sentTexts().stream().filter("[\"ack\",2]"::equals).count() > acksBefore);
         assertEquals(2, handled.get());
     }
@@ -195,9 +196,12 @@ class ReliabilityTest {
         c.receive("[\"ack\",2]");
         assertEquals(CloseCodes.BAD_FRAME, c.awaitClose().code());
         Attachment refused = tab.app().attach(PATH, tab.token(), "2", new FakeConnection());
-        assertEquals(CloseCodes.BAD_FRAME, assertInstanceOf(Attachment.Refused.class, refused).code());
+        assertEquals(
+                CloseCodes.BAD_FRAME,
+                assertInstanceOf(Attachment.Refused.class, refused).code());
         Attachment bad = tab.app().attach(PATH, tab.token(), "x", new FakeConnection());
-        assertEquals(new Attachment.Refused(CloseCodes.BAD_FRAME, "the ack parameter must be a non-negative integer"), bad);
+        assertEquals(
+                new Attachment.Refused(CloseCodes.BAD_FRAME, "the ack parameter must be a non-negative integer"), bad);
         tab.resume(1);
     }
 
@@ -211,7 +215,9 @@ class ReliabilityTest {
         tab.page().emit("e", 1);
         assertEquals("[\"ev\",\"e\",1,1,1]", c.nextText());
         Wait.await("the delayed flush to run", () -> live(tab).ackFlushes() == 1);
-        assertFalse(c.sentTexts().stream().anyMatch(t -> t.startsWith("[\"ack\"")), c.sentTexts().toString());
+        assertFalse(
+                c.sentTexts().stream().anyMatch(t -> t.startsWith("[\"ack\"")),
+                c.sentTexts().toString());
         tab.page().emit("e", 2);
         assertEquals("[\"ev\",\"e\",2,2]", c.nextText(), "the ack is told once");
     }
@@ -267,7 +273,8 @@ class ReliabilityTest {
         c.receive("[\"ack\",1]");
         c.end();
         FakeConnection again = tab.resume(1);
-        assertEquals("[\"missed\",{\"from\":2,\"to\":2,\"reason\":\"replay buffer full (100 bytes)\"}]", again.nextText());
+        assertEquals(
+                "[\"missed\",{\"from\":2,\"to\":2,\"reason\":\"replay buffer full (100 bytes)\"}]", again.nextText());
         for (int i = 3; i <= 6; i++) {
             assertEquals(ev("e", "\"xxxxxxxxxx\"", i), again.nextText());
         }
@@ -294,7 +301,8 @@ class ReliabilityTest {
         assertEquals(0, live(tab).outbox().replayFrames());
         c.end();
         FakeConnection again = tab.resume(0);
-        assertEquals("[\"missed\",{\"from\":1,\"to\":2,\"reason\":\"frame larger than the replay buffer (50 bytes)\"}]",
+        assertEquals(
+                "[\"missed\",{\"from\":1,\"to\":2,\"reason\":\"frame larger than the replay buffer (50 bytes)\"}]",
                 again.nextText());
     }
 
@@ -313,7 +321,8 @@ class ReliabilityTest {
         assertFalse(tab.page().isClosed(), "a full buffer drops the oldest instead of closing the page");
         int kept = live(tab).outbox().replayFrames();
         FakeConnection again = tab.resume(0);
-        assertEquals("[\"missed\",{\"from\":1,\"to\":" + (n - kept) + ",\"reason\":\"replay buffer full (4000 bytes)\"}]",
+        assertEquals(
+                "[\"missed\",{\"from\":1,\"to\":" + (n - kept) + ",\"reason\":\"replay buffer full (4000 bytes)\"}]",
                 again.nextText());
         for (int i = n - kept + 1; i <= n; i++) {
             assertEquals(ev("flood", "\"" + chunk + "\"", i), again.nextText());

@@ -40,7 +40,7 @@ class TopicHistoryTest {
 
     @Test
     void aLateJoinerGetsTheLastNBroadcastsInOrderThenTheNewOnes() {
-        Topic room = start(s -> { }).history(3);
+        Topic room = start(s -> {}).history(3);
         Tab ann = Tab.open(app, "/room");
         ann.page().join("room");
         said(room, 5);
@@ -52,7 +52,7 @@ class TopicHistoryTest {
 
     @Test
     void withPresenceTheMembersListComesBeforeTheHistory() {
-        Topic room = start(s -> { }).history(1).announcePresence(true);
+        Topic room = start(s -> {}).history(1).announcePresence(true);
         room.emit("said", 1);
         FakeConnection toAnn = joined("room");
         assertEquals("[\"ev\",\"pagewire:members\",{\"topic\":\"room\",\"members\":[]},1]", toAnn.nextText());
@@ -61,7 +61,7 @@ class TopicHistoryTest {
 
     @Test
     void historyZeroSendsNothing() {
-        Topic room = start(s -> { });
+        Topic room = start(s -> {});
         Tab ann = Tab.open(app, "/room");
         ann.page().join("room");
         room.emit("said", 1);
@@ -83,7 +83,7 @@ class TopicHistoryTest {
 
     @Test
     void theHistoryOfAConfiguredTopicOutlivesItsMembers() {
-        Topic room = start(s -> { }).history(2);
+        Topic room = start(s -> {}).history(2);
         said(room, 3);
         assertEquals(0, room.size());
         FakeConnection toAnn = joined("room");
@@ -104,7 +104,7 @@ class TopicHistoryTest {
 
     @Test
     void loweringTheHistoryForgetsTheOldestAndZeroForgetsAll() {
-        Topic room = start(s -> { }).history(3);
+        Topic room = start(s -> {}).history(3);
         said(room, 3);
         room.history(1);
         FakeConnection toAnn = joined("room");
@@ -118,7 +118,7 @@ class TopicHistoryTest {
 
     @Test
     void joiningAgainDoesNotResendTheHistory() {
-        Topic room = start(s -> { }).history(2);
+        Topic room = start(s -> {}).history(2);
         room.emit("said", 1);
         Tab ann = Tab.open(app, "/room");
         FakeConnection toAnn = ann.connect();
@@ -130,7 +130,7 @@ class TopicHistoryTest {
 
     @Test
     void aNegativeHistoryIsRefused() {
-        Topic room = start(s -> { });
+        Topic room = start(s -> {});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> room.history(-1));
         assertTrue(e.getMessage().contains("-1"), e.getMessage());
         room.history(0);
@@ -138,7 +138,7 @@ class TopicHistoryTest {
 
     @Test
     void aJoinRacingBroadcastsGetsAnUnbrokenRunWithoutDuplicates() throws InterruptedException {
-        Topic room = start(s -> { }).history(10);
+        Topic room = start(s -> {}).history(10);
         AtomicInteger emitted = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         // Broadcasts go on until well after the join, so the join lands in the middle of them.

@@ -55,7 +55,9 @@ class TopicPresenceTest {
     void membersListsEveryMemberWithItsPresenceInJoinOrder() {
         ann.page().join("room", Map.of("name", "ann"));
         bob.page().join("room");
-        assertEquals(List.of(new Topic.Member(ann.page().id(), json("{\"name\":\"ann\"}")),
+        assertEquals(
+                List.of(
+                        new Topic.Member(ann.page().id(), json("{\"name\":\"ann\"}")),
                         new Topic.Member(bob.page().id(), NullNode.getInstance())),
                 room.members());
         assertEquals(2, room.size());
@@ -68,7 +70,9 @@ class TopicPresenceTest {
         bob.page().join("room", Map.of("name", "bob"));
         ann.page().join("room", Map.of("name", "ann", "away", true));
         List<Topic.Member> members = room.members();
-        assertEquals(List.of(ann.page().id(), bob.page().id()), members.stream().map(Topic.Member::id).toList());
+        assertEquals(
+                List.of(ann.page().id(), bob.page().id()),
+                members.stream().map(Topic.Member::id).toList());
         assertEquals(json("{\"name\":\"ann\",\"away\":true}"), members.get(0).presence());
         assertEquals(Set.of("room"), ann.page().topics());
     }
@@ -94,7 +98,11 @@ class TopicPresenceTest {
         ann.page().join("room", Map.of("name", "ann"));
         assertEquals(ev("pagewire:members", "{\"topic\":\"room\",\"members\":[]}", 1), toAnn.nextText());
         bob.page().join("room", "bob");
-        assertEquals(ev("pagewire:members", "{\"topic\":\"room\",\"members\":[" + member(ann, "{\"name\":\"ann\"}") + "]}", 1),
+        assertEquals(
+                ev(
+                        "pagewire:members",
+                        "{\"topic\":\"room\",\"members\":[" + member(ann, "{\"name\":\"ann\"}") + "]}",
+                        1),
                 toBob.nextText());
     }
 
@@ -105,10 +113,16 @@ class TopicPresenceTest {
         bob.page().join("room", "bob");
         cat.page().join("room");
         toAnn.nextText(); // members
-        assertEquals(ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(bob, "\"bob\"") + "}", 2), toAnn.nextText());
-        assertEquals(ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(cat, "null") + "}", 3), toAnn.nextText());
+        assertEquals(
+                ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(bob, "\"bob\"") + "}", 2),
+                toAnn.nextText());
+        assertEquals(
+                ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(cat, "null") + "}", 3),
+                toAnn.nextText());
         toBob.nextText(); // members
-        assertEquals(ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(cat, "null") + "}", 2), toBob.nextText());
+        assertEquals(
+                ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(cat, "null") + "}", 2),
+                toBob.nextText());
 
         bob.page().leave("room");
         String bobLeft = "{\"topic\":\"room\",\"member\":" + member(bob, "\"bob\"") + "}";
@@ -117,7 +131,9 @@ class TopicPresenceTest {
         assertEquals(ev("pagewire:leave", bobLeft, 2), toCat.nextText());
 
         cat.page().close();
-        assertEquals(ev("pagewire:leave", "{\"topic\":\"room\",\"member\":" + member(cat, "null") + "}", 5), toAnn.nextText());
+        assertEquals(
+                ev("pagewire:leave", "{\"topic\":\"room\",\"member\":" + member(cat, "null") + "}", 5),
+                toAnn.nextText());
         bob.page().emit("marker", 0);
         assertEquals(ev("marker", "0", 3), toBob.nextText(), "a page that left hears no more");
     }
@@ -130,7 +146,9 @@ class TopicPresenceTest {
         bob.page().join("room", "away");
         toAnn.nextText(); // members
         toAnn.nextText(); // bob joins
-        assertEquals(ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(bob, "\"away\"") + "}", 3), toAnn.nextText());
+        assertEquals(
+                ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(bob, "\"away\"") + "}", 3),
+                toAnn.nextText());
         toBob.nextText(); // members
         bob.page().emit("marker", 0);
         assertEquals(ev("marker", "0", 2), toBob.nextText(), "no second members list, no history again");
@@ -169,7 +187,7 @@ class TopicPresenceTest {
 
     @Test
     void pagewireEventsCanBeListenedToButNotEmitted() {
-        ann.page().on("pagewire:join", e -> { });
+        ann.page().on("pagewire:join", e -> {});
         assertThrows(IllegalArgumentException.class, () -> ann.page().emit("pagewire:join", (Object) null));
         assertThrows(IllegalArgumentException.class, () -> ann.page().emit("pagewire:x", new byte[1]));
         assertThrows(IllegalArgumentException.class, () -> room.emit("pagewire:leave", null));
@@ -190,8 +208,13 @@ class TopicPresenceTest {
         ann.page().leave("room");
         bob.page().close();
         Wait.await("four notifications", () -> heard.size() == 4);
-        assertEquals(List.of("join " + ann.page().id() + " \"ann\"", "join " + bob.page().id() + " \"bob\"",
-                "leave " + ann.page().id() + " \"ann\"", "leave " + bob.page().id() + " \"bob\""), heard);
+        assertEquals(
+                List.of(
+                        "join " + ann.page().id() + " \"ann\"",
+                        "join " + bob.page().id() + " \"bob\"",
+                        "leave " + ann.page().id() + " \"ann\"",
+                        "leave " + bob.page().id() + " \"bob\""),
+                heard);
         assertEquals(List.of(true, true), virtual);
     }
 

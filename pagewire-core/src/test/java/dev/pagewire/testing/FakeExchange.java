@@ -62,13 +62,17 @@ public final class FakeExchange implements HttpExchange {
 
     /** A WebSocket upgrade request of {@code target}. */
     public static FakeExchange upgrade(String target) {
-        return get(target).header("Connection", "Upgrade").header("Upgrade", "websocket")
-                .header("Sec-WebSocket-Version", "13").header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+        return get(target)
+                .header("Connection", "Upgrade")
+                .header("Upgrade", "websocket")
+                .header("Sec-WebSocket-Version", "13")
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
     }
 
     /** Adds a request header. */
     public FakeExchange header(String name, String value) {
-        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
+        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(value);
         return this;
     }
 

@@ -7,22 +7,22 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.EchoApp;
+import dev.pagewire.netty.testing.Wait;
 import dev.pagewire.servlet.testing.RunningServer;
 import dev.pagewire.servlet.testing.Servers;
-import dev.pagewire.netty.testing.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.util.stream.Stream;
 
 /**
  * The browser client's transports and its negotiation in a real Chromium, on every server (the
@@ -57,8 +57,9 @@ class BrowserTransportTest {
     }
 
     static Stream<Arguments> serversAndTransports() {
-        return Stream.of(Servers.values()).flatMap(server -> Stream.of("websocket", "sse", "longpolling")
-                .map(transport -> Arguments.of(server, transport)));
+        return Stream.of(Servers.values())
+                .flatMap(server ->
+                        Stream.of("websocket", "sse", "longpolling").map(transport -> Arguments.of(server, transport)));
     }
 
     private static void awaitConnected(Page page) {
@@ -82,16 +83,21 @@ class BrowserTransportTest {
         page.waitForFunction("() => got.length === 1 && bytes.length === 1");
         p.emit("news", Map.of("from", "server"));
         page.waitForFunction("() => got.length === 2");
-        assertEquals(List.of(List.of("echoed", Map.of("text", "héllo", "n", List.of(1, 2))),
-                List.of("news", Map.of("from", "server"))), page.evaluate("() => got"));
+        assertEquals(
+                List.of(
+                        List.of("echoed", Map.of("text", "héllo", "n", List.of(1, 2))),
+                        List.of("news", Map.of("from", "server"))),
+                page.evaluate("() => got"));
         assertEquals(List.of(List.of(250, 2, 1)), page.evaluate("() => bytes"));
     }
 
     @ParameterizedTest
     @EnumSource(Servers.class)
     void aBlockedWebSocketFallsBackToSseByItselfAndTheNextPageStartsThere(Servers kind) {
-        RunningServer server = serve(kind, app(s -> s.connectTimeout(Duration.ofSeconds(2))
-                .upgradeAfter(Duration.ofMinutes(5))), Servers.Options.defaults().withWebSocket(false));
+        RunningServer server = serve(
+                kind,
+                app(s -> s.connectTimeout(Duration.ofSeconds(2)).upgradeAfter(Duration.ofMinutes(5))),
+                Servers.Options.defaults().withWebSocket(false));
         BrowserContext context = chromium.newContext();
         Page first = context.newPage();
         first.navigate(server.uri().resolve("/t").toString());
@@ -115,7 +121,8 @@ class BrowserTransportTest {
         int events = 400;
         // First the network breaks WebSockets: the origin learns to start on SSE.
         EchoApp blockedApp = app(s -> s.upgradeAfter(Duration.ofMinutes(5)));
-        RunningServer blocked = serve(kind, blockedApp, Servers.Options.defaults().withWebSocket(false));
+        RunningServer blocked =
+                serve(kind, blockedApp, Servers.Options.defaults().withWebSocket(false));
         int port = blocked.port();
         BrowserContext context = chromium.newContext();
         Page learner = context.newPage();
@@ -132,10 +139,14 @@ class BrowserTransportTest {
         page.navigate(open.uri().resolve("/t").toString());
         awaitConnected(page);
         dev.pagewire.Page p = openApp.nextPage();
-        page.evaluate("(n) => { pagewire.page.emit('stream', n);"
-                + " let i = 0; const t = setInterval(() => { pagewire.page.emit('up', ++i);"
-                + " if (i === n) clearInterval(t); }, 2); }", events);
-        page.waitForFunction("(n) => pagewire.transport === 'websocket' && got.length === n", events,
+        page.evaluate(
+                "(n) => { pagewire.page.emit('stream', n);"
+                        + " let i = 0; const t = setInterval(() => { pagewire.page.emit('up', ++i);"
+                        + " if (i === n) clearInterval(t); }, 2); }",
+                events);
+        page.waitForFunction(
+                "(n) => pagewire.transport === 'websocket' && got.length === n",
+                events,
                 new Page.WaitForFunctionOptions().setTimeout(20_000));
         Wait.await(Duration.ofSeconds(10), events + " up events on the server", () -> openApp.ups.size() == events);
 
@@ -145,7 +156,9 @@ class BrowserTransportTest {
         }
         @SuppressWarnings("unchecked")
         List<List<Object>> got = (List<List<Object>>) page.evaluate("() => got");
-        assertEquals(expected, got.stream().map(e -> ((Number) e.get(1)).intValue()).toList(),
+        assertEquals(
+                expected,
+                got.stream().map(e -> ((Number) e.get(1)).intValue()).toList(),
                 "server-to-page events across the upgrade");
         assertEquals(expected, openApp.ups, "page-to-server events across the upgrade");
         assertEquals("websocket", p.transport());

@@ -10,6 +10,8 @@ import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +21,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import dev.pagewire.servlet.testing.RunningServer;
-import dev.pagewire.servlet.testing.Servers;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,21 +44,21 @@ class EndpointsInBrowserTest {
 
     /** Opens a channel, keeps it in window.chans, collects its echo events; resolves with how the open ended. */
     private static final String OPEN = """
-            async ({url, params, options}) => {
-              const ch = pagewire.open(url, params, options);
-              (window.chans ??= []).push(ch);
-              ch.got = [];
-              ch.states = [];
-              ch.on('echo', (d) => ch.got.push(d));
-              ch.onState((s) => ch.states.push(s.state));
-              try {
-                await ch.opened;
-                return { index: window.chans.length - 1, state: ch.state };
-              } catch (e) {
-                return { index: window.chans.length - 1, state: ch.state, code: e.code, reason: ch.reason };
-              }
-            }
-            """;
+        async ({url, params, options}) => {
+          const ch = pagewire.open(url, params, options);
+          (window.chans ??= []).push(ch);
+          ch.got = [];
+          ch.states = [];
+          ch.on('echo', (d) => ch.got.push(d));
+          ch.onState((s) => ch.states.push(s.state));
+          try {
+            await ch.opened;
+            return { index: window.chans.length - 1, state: ch.state };
+          } catch (e) {
+            return { index: window.chans.length - 1, state: ch.state, code: e.code, reason: ch.reason };
+          }
+        }
+        """;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final BlockingQueue<Channel> opened = new LinkedBlockingQueue<>();
@@ -77,14 +77,29 @@ class EndpointsInBrowserTest {
         closing.add(app);
         app.page("/p", (request, page) -> "<!doctype html><html><head><title>p</title></head><body>p</body></html>");
         app.endpoint("/echo", channel -> {
-            channel.on("say", e -> channel.emit("echo", Map.of("text", e.data().path("text").asText(),
-                    "name", channel.params().path("name").asText())));
-            channel.handle("add", args -> args.data().path("a").asInt() + args.data().path("b").asInt());
-            channel.onClose(() -> closedChannels.add(channel.params().path("name").asText()));
+            channel.on(
+                    "say",
+                    e -> channel.emit(
+                            "echo",
+                            Map.of(
+                                    "text",
+                                    e.data().path("text").asText(),
+                                    "name",
+                                    channel.params().path("name").asText())));
+            channel.handle(
+                    "add",
+                    args -> args.data().path("a").asInt()
+                            + args.data().path("b").asInt());
+            channel.onClose(
+                    () -> closedChannels.add(channel.params().path("name").asText()));
             opened.add(channel);
         });
-        app.endpoint("/guarded", request -> "sesame".equals(request.params().path("key").asText())
-                ? Access.grant() : Access.deny("wrong key"), channel -> opened.add(channel));
+        app.endpoint(
+                "/guarded",
+                request -> "sesame".equals(request.params().path("key").asText())
+                        ? Access.grant()
+                        : Access.deny("wrong key"),
+                channel -> opened.add(channel));
         RunningServer server = kind.start(app);
         closing.add(server);
         return server;
@@ -105,7 +120,8 @@ class EndpointsInBrowserTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> openChannel(Page page, String url, Map<String, Object> params, Map<String, Object> options) {
+    private static Map<String, Object> openChannel(
+            Page page, String url, Map<String, Object> params, Map<String, Object> options) {
         return (Map<String, Object>) page.evaluate(OPEN, Map.of("url", url, "params", params, "options", options));
     }
 
@@ -116,8 +132,9 @@ class EndpointsInBrowserTest {
     }
 
     static Stream<Arguments> serversAndTransports() {
-        return Stream.of(Servers.values()).flatMap(server -> Stream.of("websocket", "sse", "longpolling")
-                .map(transport -> Arguments.of(server, transport)));
+        return Stream.of(Servers.values())
+                .flatMap(server ->
+                        Stream.of("websocket", "sse", "longpolling").map(transport -> Arguments.of(server, transport)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -128,13 +145,18 @@ class EndpointsInBrowserTest {
         AtomicInteger sockets = new AtomicInteger();
         Page page = open(server, "?pagewire-transport=" + transport, sockets);
         for (String name : List.of("a", "b", "c")) {
-            assertEquals("open", openChannel(page, "/echo", Map.of("name", name), Map.of()).get("state"));
+            assertEquals(
+                    "open",
+                    openChannel(page, "/echo", Map.of("name", name), Map.of()).get("state"));
             nextOpened();
         }
         assertEquals(transport.equals("websocket") ? 1 : 0, sockets.get(), "no connection of their own");
 
         page.evaluate("() => window.chans[1].close()");
-        Wait.await(java.time.Duration.ofSeconds(10), "the closed channel's close hook ran", () -> closedChannels.contains("b"));
+        Wait.await(
+                java.time.Duration.ofSeconds(10),
+                "the closed channel's close hook ran",
+                () -> closedChannels.contains("b"));
         page.evaluate("() => window.chans.forEach((ch, i) => { if (i !== 1) ch.emit('say', {text: 'hi ' + i}); })");
         page.waitForFunction("() => window.chans[0].got.length === 1 && window.chans[2].got.length === 1");
         assertEquals(List.of(Map.of("text", "hi 0", "name", "a")), page.evaluate("() => window.chans[0].got"));
@@ -169,7 +191,9 @@ class EndpointsInBrowserTest {
         Map<String, Object> missing = openChannel(page, "/nowhere", Map.of(), Map.of());
         assertEquals("refused", missing.get("state"));
         assertEquals("not_found", missing.get("code"));
-        assertEquals("open", openChannel(page, "/guarded", Map.of("key", "sesame"), Map.of()).get("state"));
+        assertEquals(
+                "open",
+                openChannel(page, "/guarded", Map.of("key", "sesame"), Map.of()).get("state"));
         assertEquals("connected", page.evaluate("() => pagewire.state"));
     }
 
@@ -223,13 +247,13 @@ class EndpointsInBrowserTest {
         RunningServer withoutConsent = serve(kind, s -> s.allowOrigins(homeOrigin));
         RunningServer withConsent = serve(kind, s -> s.allowOrigins(homeOrigin).allowCredentials(true));
         Page page = open(home, "", null);
-        Map<String, Object> refused = openChannel(page, other(withoutConsent, "/echo"), Map.of(),
-                Map.of("withCredentials", true));
+        Map<String, Object> refused =
+                openChannel(page, other(withoutConsent, "/echo"), Map.of(), Map.of("withCredentials", true));
         assertEquals("refused", refused.get("state"));
         assertEquals("origin", refused.get("code"));
         assertTrue(opened.isEmpty());
-        Map<String, Object> allowed = openChannel(page, other(withConsent, "/echo"), Map.of("name", "cred"),
-                Map.of("withCredentials", true));
+        Map<String, Object> allowed =
+                openChannel(page, other(withConsent, "/echo"), Map.of("name", "cred"), Map.of("withCredentials", true));
         assertEquals("open", allowed.get("state"), String.valueOf(allowed));
         nextOpened();
     }

@@ -1,13 +1,15 @@
 package dev.pagewire.e2e;
 
-import dev.pagewire.netty.testing.TestFallback;
-import dev.pagewire.netty.testing.TestSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.TestFallback;
+import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,13 +25,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-import dev.pagewire.servlet.testing.RunningServer;
-import dev.pagewire.servlet.testing.Servers;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -54,8 +54,8 @@ class FallbackTransportTest {
     }
 
     private void start(Servers.Options options) {
-        app = Pagewire.create(s -> s.maxMessageBytes(4096).allowOrigins("https://friend.example")
-                .pollTimeout(Duration.ofMillis(500)));
+        app = Pagewire.create(s ->
+                s.maxMessageBytes(4096).allowOrigins("https://friend.example").pollTimeout(Duration.ofMillis(500)));
         app.page("/p", (request, page) -> {
             AtomicInteger count = new AtomicInteger();
             page.on("count", e -> page.emit("counted", count.incrementAndGet()));
@@ -80,9 +80,12 @@ class FallbackTransportTest {
         try (TestFallback client = TestFallback.openPage(page, transport)) {
             Page p = pages.take();
             assertTrue(client.next().matches("\\[\"open\",\"[A-Za-z0-9_-]{22}\"]"));
-            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000,\"ack\":0}]", client.next());
-            assertEquals(204, client.post("[\"ev\",\"count\"]", "[\"ev\",\"count\"]").statusCode());
-            assertEquals(204, client.post("[\"ev\",\"echo\",{\"a\":[1,\"\\n\"]}]").statusCode());
+            assertEquals(
+                    "[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000,\"ack\":0}]", client.next());
+            assertEquals(
+                    204, client.post("[\"ev\",\"count\"]", "[\"ev\",\"count\"]").statusCode());
+            assertEquals(
+                    204, client.post("[\"ev\",\"echo\",{\"a\":[1,\"\\n\"]}]").statusCode());
             assertEquals("[\"ev\",\"counted\",1,1]", client.nextEvent());
             assertEquals("[\"ev\",\"counted\",2,2]", client.nextEvent());
             assertEquals("[\"ev\",\"echoed\",{\"a\":[1,\"\\n\"]},3]", client.nextEvent());
@@ -97,9 +100,14 @@ class FallbackTransportTest {
     void binaryFramesTravelAsBase64Lines(String transport) throws Exception {
         try (TestFallback client = TestFallback.openPage(page, transport)) {
             byte[] header = "[\"ev\",\"bytes\"]".getBytes(StandardCharsets.UTF_8);
-            ByteBuffer frame = ByteBuffer.allocate(4 + header.length + 3).putInt(header.length).put(header)
+            ByteBuffer frame = ByteBuffer.allocate(4 + header.length + 3)
+                    .putInt(header.length)
+                    .put(header)
                     .put(new byte[] {1, 2, 3});
-            assertEquals(204, client.post("~" + Base64.getEncoder().encodeToString(frame.array())).statusCode());
+            assertEquals(
+                    204,
+                    client.post("~" + Base64.getEncoder().encodeToString(frame.array()))
+                            .statusCode());
             String reply = client.nextEvent();
             assertTrue(reply.startsWith("~"), reply);
             ByteBuffer decoded = ByteBuffer.wrap(Base64.getDecoder().decode(reply.substring(1)));
@@ -119,10 +127,18 @@ class FallbackTransportTest {
             HttpResponse<?> response = client.openResponse;
             assertEquals(200, response.statusCode());
             // Jetty writes the type without the space: "text/event-stream;charset=utf-8".
-            assertEquals("text/event-stream;charset=utf-8",
-                    response.headers().firstValue("content-type").orElseThrow().replace(" ", "").toLowerCase(java.util.Locale.ROOT));
-            assertEquals("no-store, no-transform", response.headers().firstValue("cache-control").orElseThrow());
-            assertEquals("no", response.headers().firstValue("x-accel-buffering").orElseThrow());
+            assertEquals(
+                    "text/event-stream;charset=utf-8",
+                    response.headers()
+                            .firstValue("content-type")
+                            .orElseThrow()
+                            .replace(" ", "")
+                            .toLowerCase(java.util.Locale.ROOT));
+            assertEquals(
+                    "no-store, no-transform",
+                    response.headers().firstValue("cache-control").orElseThrow());
+            assertEquals(
+                    "no", response.headers().firstValue("x-accel-buffering").orElseThrow());
             String padding = client.rawStream().get(0);
             assertTrue(padding.startsWith(":") && padding.length() >= 2000, "padding comment first");
         }
@@ -133,8 +149,10 @@ class FallbackTransportTest {
         String token = TestSocket.token(TestSocket.render(page));
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", page.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /p?pagewire=" + token + "&transport=sse HTTP/1.0\r\n"
-                    + "Host: " + page.getAuthority() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /p?pagewire=" + token + "&transport=sse HTTP/1.0\r\n" + "Host: " + page.getAuthority()
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             java.io.BufferedReader in = new java.io.BufferedReader(
                     new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             List<String> head = new java.util.ArrayList<>();
@@ -175,7 +193,8 @@ class FallbackTransportTest {
             String conn = client.conn();
             long started = System.nanoTime();
             HttpResponse<String> poll = TestFallback.HTTP.send(
-                    HttpRequest.newBuilder(TestFallback.channel(page, client.token, "conn=" + conn)).build(),
+                    HttpRequest.newBuilder(TestFallback.channel(page, client.token, "conn=" + conn))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             // Either the client's own poll took over (answering ours empty), or ours timed out empty.
             assertEquals(200, poll.statusCode());
@@ -201,15 +220,19 @@ class FallbackTransportTest {
         try (TestFallback a = TestFallback.openPage(page, "longpolling");
                 TestFallback b = TestFallback.openPage(page, "longpolling")) {
             HttpResponse<String> unknown = TestFallback.HTTP.send(
-                    HttpRequest.newBuilder(TestFallback.channel(page, a.token, "conn=nope")).build(),
+                    HttpRequest.newBuilder(TestFallback.channel(page, a.token, "conn=nope"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(410, unknown.statusCode());
             HttpResponse<String> foreign = TestFallback.HTTP.send(
                     HttpRequest.newBuilder(TestFallback.channel(page, b.token, "conn=" + a.conn()))
-                            .POST(HttpRequest.BodyPublishers.ofString("[\"ev\",\"count\"]")).build(),
+                            .POST(HttpRequest.BodyPublishers.ofString("[\"ev\",\"count\"]"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(410, foreign.statusCode());
-            assertEquals("the page token does not match the connection", foreign.body().strip());
+            assertEquals(
+                    "the page token does not match the connection",
+                    foreign.body().strip());
         }
     }
 
@@ -251,7 +274,8 @@ class FallbackTransportTest {
             client.conn();
             HttpResponse<String> response = TestFallback.HTTP.send(
                     HttpRequest.newBuilder(TestFallback.channel(page, client.token, "conn=" + client.conn()))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'[', (byte) 0xC3, '"'})).build(),
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'[', (byte) 0xC3, '"'}))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(400, response.statusCode());
             String close;
@@ -265,10 +289,14 @@ class FallbackTransportTest {
     @Test
     void foreignOriginPostIsRefusedWith403AndAllowListedOriginGetsCors() throws Exception {
         try (TestFallback client = TestFallback.openPage(page, "sse")) {
-            assertEquals(403, client.postFrom("https://evil.example", "[\"ev\",\"count\"]").statusCode());
+            assertEquals(
+                    403,
+                    client.postFrom("https://evil.example", "[\"ev\",\"count\"]")
+                            .statusCode());
             HttpResponse<String> allowed = client.postFrom("https://friend.example", "[\"ev\",\"count\"]");
             assertEquals(204, allowed.statusCode());
-            assertEquals("https://friend.example",
+            assertEquals(
+                    "https://friend.example",
                     allowed.headers().firstValue("access-control-allow-origin").orElseThrow());
             assertEquals("[\"ev\",\"counted\",1,1]", client.nextEvent());
         }
@@ -319,7 +347,8 @@ class FallbackTransportTest {
         });
         HttpResponse<String> bye = TestFallback.HTTP.send(
                 HttpRequest.newBuilder(TestFallback.channel(page, client.token, "conn=" + conn))
-                        .POST(HttpRequest.BodyPublishers.ofString("[\"bye\"]")).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString("[\"bye\"]"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(204, bye.statusCode());
         Wait.await(Duration.ofSeconds(5), "page closed by the late bye", () -> p.isClosed() && app.pageCount() == 0);
@@ -356,9 +385,10 @@ class FallbackTransportTest {
         start(Servers.Options.defaults().withWebSocket(false));
         String token = TestSocket.token(TestSocket.render(page));
         pages.take();
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> TestSocket.open(TestSocket.channelUri(page, token), null));
-        assertEquals(403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> TestSocket.open(TestSocket.channelUri(page, token), null));
+        assertEquals(
+                403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
         try (TestFallback client = TestFallback.open(page, token, "sse")) {
             assertEquals(204, client.post("[\"ev\",\"count\"]").statusCode());
             assertEquals("[\"ev\",\"counted\",1,1]", client.nextEvent());

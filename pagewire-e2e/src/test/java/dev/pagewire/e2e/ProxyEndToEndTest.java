@@ -1,32 +1,30 @@
 package dev.pagewire.e2e;
 
-import dev.pagewire.netty.testing.EchoApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
+import dev.pagewire.netty.testing.EchoApp;
 import dev.pagewire.netty.testing.Haproxy;
 import dev.pagewire.netty.testing.Nginx;
 import dev.pagewire.netty.testing.Squid;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-import dev.pagewire.servlet.testing.RunningServer;
-import dev.pagewire.servlet.testing.Servers;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -103,11 +101,14 @@ class ProxyEndToEndTest {
         EchoApp app = app(s -> s.connectTimeout(Duration.ofSeconds(2)));
         RunningServer server = serve(app);
         Squid squid = closeLater(Squid.start());
-        Page page = chromium.newContext(new Browser.NewContextOptions().setProxy(squid.playwrightProxy())).newPage();
+        Page page = chromium.newContext(new Browser.NewContextOptions().setProxy(squid.playwrightProxy()))
+                .newPage();
         String transport = app.connectAndExchange(page, server.uri().resolve(EchoApp.PATH));
         assertTrue(List.of("websocket", "sse", "longpolling").contains(transport), transport);
-        Wait.await(Duration.ofSeconds(5), "squid's access log to show the page", () -> String.join("\n", squid.accessLogLines()).contains(
-                "127.0.0.1:" + server.port()));
+        Wait.await(
+                Duration.ofSeconds(5),
+                "squid's access log to show the page",
+                () -> String.join("\n", squid.accessLogLines()).contains("127.0.0.1:" + server.port()));
     }
 
     @ParameterizedTest
@@ -118,11 +119,14 @@ class ProxyEndToEndTest {
         RunningServer server = serve(app);
         Haproxy haproxy = closeLater(Haproxy.start(address(server), Haproxy.Timeouts.of(timeout)));
         Page page = chromium.newContext().newPage();
-        assertEquals(transport, app.connectAndExchange(page,
-                haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport)));
+        assertEquals(
+                transport,
+                app.connectAndExchange(page, haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport)));
         // Events sparser than haproxy's timeouts: only heartbeats keep the connection busy in between.
-        page.evaluate("(ms) => { window.states = []; pagewire.on('state', (s) => states.push(s.state));"
-                + " let i = 0; setInterval(() => pagewire.page.emit('echo', ++i), ms); }", (int) (timeout.toMillis() * 3 / 2));
+        page.evaluate(
+                "(ms) => { window.states = []; pagewire.on('state', (s) => states.push(s.state));"
+                        + " let i = 0; setInterval(() => pagewire.page.emit('echo', ++i), ms); }",
+                (int) (timeout.toMillis() * 3 / 2));
         long started = System.nanoTime();
         page.waitForFunction("() => got.length >= 2 + 4", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
         Duration lasted = Duration.ofNanos(System.nanoTime() - started);

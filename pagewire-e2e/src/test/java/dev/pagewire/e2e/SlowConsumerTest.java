@@ -1,13 +1,15 @@
 package dev.pagewire.e2e;
 
-import dev.pagewire.netty.testing.TestSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,12 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import dev.pagewire.servlet.testing.RunningServer;
-import dev.pagewire.servlet.testing.Servers;
-import org.junit.jupiter.api.Test;
 
 /**
  * A browser that stops reading (docs/PROTOCOL.md §5, code 4503), on every server: once more than
@@ -113,7 +113,7 @@ class SlowConsumerTest {
         String key = Base64.getEncoder().encodeToString("slow-consumer-16".getBytes(StandardCharsets.US_ASCII));
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String head = TestSocket.readHead(socket.getInputStream());

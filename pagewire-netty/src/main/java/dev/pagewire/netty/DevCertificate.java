@@ -83,14 +83,15 @@ public final class DevCertificate {
             Files.writeString(certificateFile, pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
             Files.deleteIfExists(privateKeyFile);
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(privateKeyFile,
+                Files.createFile(
+                        privateKeyFile,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             Files.writeString(privateKeyFile, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
             return new DevCertificate(certificateFile, privateKeyFile, certificate);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make a development certificate in "
-                    + directory.toAbsolutePath() + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot make a development certificate in " + directory.toAbsolutePath() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while making a development certificate", e);
@@ -115,21 +116,40 @@ public final class DevCertificate {
     }
 
     private static void keytool(Path keystore, char[] password) throws IOException, InterruptedException {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin",
+        Path keytool = Path.of(
+                System.getProperty("java.home"),
+                "bin",
                 System.getProperty("os.name").startsWith("Windows") ? "keytool.exe" : "keytool");
         if (!Files.isExecutable(keytool)) {
-            throw new IllegalStateException("no keytool at " + keytool
-                    + ": a development certificate needs a full JDK or JRE with keytool");
+            throw new IllegalStateException(
+                    "no keytool at " + keytool + ": a development certificate needs a full JDK or JRE with keytool");
         }
-        List<String> command = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-noprompt",
-                "-alias", "pagewire-dev",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
-                "-dname", "CN=localhost, O=Pagewire development certificate",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
-                "-ext", "EKU=serverAuth",
-                "-validity", Long.toString(VALIDITY.toDays()),
-                "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass:env", "PAGEWIRE_DEV_STOREPASS"));
+        List<String> command = new ArrayList<>(List.of(
+                keytool.toString(),
+                "-genkeypair",
+                "-noprompt",
+                "-alias",
+                "pagewire-dev",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-sigalg",
+                "SHA256withECDSA",
+                "-dname",
+                "CN=localhost, O=Pagewire development certificate",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
+                "-ext",
+                "EKU=serverAuth",
+                "-validity",
+                Long.toString(VALIDITY.toDays()),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass:env",
+                "PAGEWIRE_DEV_STOREPASS"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // In the environment, not the command line, where other users' `ps` would show it.
         builder.environment().put("PAGEWIRE_DEV_STOREPASS", new String(password));
@@ -148,7 +168,8 @@ public final class DevCertificate {
 
     /** PEM text: Base64 in 64-character lines between the BEGIN and END markers (RFC 7468). */
     private static String pem(String label, byte[] der) {
-        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
     }
 

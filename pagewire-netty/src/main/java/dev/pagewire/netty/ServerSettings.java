@@ -142,8 +142,16 @@ public record ServerSettings(
 
         /** @throws IllegalArgumentException naming the setting that is out of range */
         public ServerSettings build() {
-            return new ServerSettings(host, port, ioThreads, maxRequestBytes, maxHeaderBytes, httpIdleTimeout,
-                    webSocket, tlsCertificate, tlsPrivateKey);
+            return new ServerSettings(
+                    host,
+                    port,
+                    ioThreads,
+                    maxRequestBytes,
+                    maxHeaderBytes,
+                    httpIdleTimeout,
+                    webSocket,
+                    tlsCertificate,
+                    tlsPrivateKey);
         }
     }
 }

@@ -38,14 +38,14 @@ class CallsAndLifecycleEndToEndTest {
     static final Chromium chromium = new Chromium();
 
     private static final String HTML = """
-            <!doctype html><html><head><title>c</title></head><body>
-            <script type="module">
-            pagewire.page.handle('double', (q) => q.x * 2);
-            pagewire.page.handle('later', (q) => new Promise((ok) => setTimeout(() => ok('done ' + q), 50)));
-            pagewire.page.handle('refuse', () => { const e = new Error('not today'); e.code = 'refused'; throw e; });
-            window.outcome = (p) => p.then((value) => ({ value }), (e) => ({ code: e.code, message: e.message }));
-            </script></body></html>
-            """;
+        <!doctype html><html><head><title>c</title></head><body>
+        <script type="module">
+        pagewire.page.handle('double', (q) => q.x * 2);
+        pagewire.page.handle('later', (q) => new Promise((ok) => setTimeout(() => ok('done ' + q), 50)));
+        pagewire.page.handle('refuse', () => { const e = new Error('not today'); e.code = 'refused'; throw e; });
+        window.outcome = (p) => p.then((value) => ({ value }), (e) => ({ code: e.code, message: e.message }));
+        </script></body></html>
+        """;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final java.util.concurrent.BlockingQueue<dev.pagewire.Page> pages =
@@ -64,7 +64,10 @@ class CallsAndLifecycleEndToEndTest {
     private Pagewire app(java.util.function.Consumer<dev.pagewire.Settings.Builder> settings) {
         Pagewire app = Pagewire.create(settings);
         app.page("/c", (request, page) -> {
-            page.handle("add", args -> args.data().path("a").asInt() + args.data().path("b").asInt());
+            page.handle(
+                    "add",
+                    args -> args.data().path("a").asInt()
+                            + args.data().path("b").asInt());
             page.handle("forbidden", args -> {
                 throw new EventException("not_allowed", "you may not");
             });
@@ -109,13 +112,15 @@ class CallsAndLifecycleEndToEndTest {
         awaitConnected(page);
 
         assertEquals(Map.of("value", 5), outcome(page, "pagewire.page.call('add', {a: 2, b: 3})"));
-        assertEquals(Map.of("code", "not_allowed", "message", "you may not"),
+        assertEquals(
+                Map.of("code", "not_allowed", "message", "you may not"),
                 outcome(page, "pagewire.page.call('forbidden')"));
         Map<?, ?> broken = (Map<?, ?>) outcome(page, "pagewire.page.call('broken')");
         assertEquals("handler_error", broken.get("code"));
         assertTrue(!String.valueOf(broken.get("message")).contains("a bug"), "no server details leak: " + broken);
         assertEquals("unknown_call", ((Map<?, ?>) outcome(page, "pagewire.page.call('nothing')")).get("code"));
-        assertEquals("timeout", ((Map<?, ?>) outcome(page, "pagewire.page.call('slow', null, {timeout: 300})")).get("code"));
+        assertEquals(
+                "timeout", ((Map<?, ?>) outcome(page, "pagewire.page.call('slow', null, {timeout: 300})")).get("code"));
     }
 
     @Test
@@ -126,8 +131,10 @@ class CallsAndLifecycleEndToEndTest {
         awaitConnected(page);
         dev.pagewire.Page p = pages.take();
 
-        assertEquals(42, p.call("double", Map.of("x", 21)).get(10, TimeUnit.SECONDS).asInt());
-        assertEquals("done soon", p.call("later", "soon").get(10, TimeUnit.SECONDS).asText());
+        assertEquals(
+                42, p.call("double", Map.of("x", 21)).get(10, TimeUnit.SECONDS).asInt());
+        assertEquals(
+                "done soon", p.call("later", "soon").get(10, TimeUnit.SECONDS).asText());
         CallException refused = failure(p.call("refuse", null));
         assertEquals("refused", refused.code());
         assertEquals("not today", refused.getMessage());
@@ -171,8 +178,10 @@ class CallsAndLifecycleEndToEndTest {
         dev.pagewire.Page fresh = pages.poll(30, TimeUnit.SECONDS);
         assertTrue(fresh != null, "the tab reloaded and rendered a new page");
         assertNotEquals(oldId, fresh.id());
-        page.waitForFunction("(id) => window.pagewire && pagewire.state === 'connected' && pagewire.pageId === id",
-                fresh.id(), new Page.WaitForFunctionOptions().setTimeout(30_000));
+        page.waitForFunction(
+                "(id) => window.pagewire && pagewire.state === 'connected' && pagewire.pageId === id",
+                fresh.id(),
+                new Page.WaitForFunctionOptions().setTimeout(30_000));
         assertEquals(Map.of("value", 3), outcome(page, "pagewire.page.call('add', {a: 1, b: 2})"));
     }
 

@@ -51,15 +51,20 @@ class DevCertificateTest {
         X509Certificate certificate = dev.certificate();
         Instant now = Instant.now();
 
-        assertTrue(!certificate.getNotBefore().toInstant().isAfter(now.plusSeconds(5)), certificate.getNotBefore()::toString);
-        Duration validity = Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+        assertTrue(
+                !certificate.getNotBefore().toInstant().isAfter(now.plusSeconds(5)),
+                certificate.getNotBefore()::toString);
+        Duration validity = Duration.between(
+                certificate.getNotBefore().toInstant(),
+                certificate.getNotAfter().toInstant());
         assertEquals(DevCertificate.VALIDITY.toDays(), validity.toDays());
     }
 
     @Test
     void certificateFileIsThePemOfTheCertificate() throws Exception {
         try (InputStream in = Files.newInputStream(dev.certificateFile())) {
-            assertEquals(dev.certificate(), CertificateFactory.getInstance("X.509").generateCertificate(in));
+            assertEquals(
+                    dev.certificate(), CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         assertPem(dev.certificateFile(), "CERTIFICATE");
     }
@@ -68,7 +73,8 @@ class DevCertificateTest {
     void keyFileIsUnencryptedPkcs8ForItsOwnerOnly() throws Exception {
         assertPem(dev.privateKeyFile(), "PRIVATE KEY");
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dev.privateKeyFile())));
+            assertEquals(
+                    "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dev.privateKeyFile())));
         }
     }
 

@@ -68,8 +68,8 @@ class EarlyEventsTest {
                 page.emit("me", "first");
                 emitted.complete(null);
             });
-            return "<!doctype html><html><head><title>e</title></head><body>"
-                    + "<script type=\"module\" src=\"" + late + "\"></script></body></html>";
+            return "<!doctype html><html><head><title>e</title></head><body>" + "<script type=\"module\" src=\"" + late
+                    + "\"></script></body></html>";
         });
         server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
 

@@ -1,6 +1,5 @@
 package dev.pagewire.netty;
 
-import dev.pagewire.netty.testing.TestSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagewire.Access;
 import dev.pagewire.Pagewire;
-import java.net.URI;
+import dev.pagewire.netty.testing.TestSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class EndpointConnectionTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FRIEND = "https://friend.example";
 
@@ -40,10 +40,22 @@ class EndpointConnectionTest {
     private void start(boolean credentials) throws Exception {
         app = Pagewire.create(s -> s.allowOrigins(FRIEND).allowCredentials(credentials));
         app.page("/p", (request, page) -> "<p>p</p>");
-        app.endpoint("/stocks", channel -> channel.on("quote", e -> channel.emit("price",
-                JSON.createObjectNode().put("symbol", channel.params().path("symbol").asText()).put("price", 42))));
-        app.endpoint("/vault", request -> "open".equals(request.params().asText())
-                ? Access.grant() : Access.deny("the vault is closed"), channel -> {});
+        app.endpoint(
+                "/stocks",
+                channel -> channel.on(
+                        "quote",
+                        e -> channel.emit(
+                                "price",
+                                JSON.createObjectNode()
+                                        .put(
+                                                "symbol",
+                                                channel.params().path("symbol").asText())
+                                        .put("price", 42))));
+        app.endpoint(
+                "/vault",
+                request ->
+                        "open".equals(request.params().asText()) ? Access.grant() : Access.deny("the vault is closed"),
+                channel -> {});
         server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
     }
 
@@ -118,16 +130,22 @@ class EndpointConnectionTest {
 
     @Test
     void preflightsAreAnsweredForAllowedOriginsOnly() throws Exception {
-        HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/stocks"))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", FRIEND)
-                .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> allowed = HTTP.send(
+                HttpRequest.newBuilder(server.uri().resolve("/stocks"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", FRIEND)
+                        .header("Access-Control-Request-Method", "POST")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(204, allowed.statusCode());
         assertEquals(Optional.of("GET, POST"), allowed.headers().firstValue("Access-Control-Allow-Methods"));
         assertEquals(Optional.of(FRIEND), allowed.headers().firstValue("Access-Control-Allow-Origin"));
-        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/p"))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", "https://stranger.example").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = HTTP.send(
+                HttpRequest.newBuilder(server.uri().resolve("/p"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", "https://stranger.example")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(403, refused.statusCode());
     }
 
@@ -135,8 +153,8 @@ class EndpointConnectionTest {
     void endpointsAnswerOtherRequestsWithClearStatuses() throws Exception {
         assertEquals(404, post("/nowhere", "{}", null).statusCode());
         assertEquals(400, post("/stocks", "not json", null).statusCode());
-        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/stocks")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> get = HTTP.send(
+                HttpRequest.newBuilder(server.uri().resolve("/stocks")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, get.statusCode());
     }
 

@@ -1,6 +1,5 @@
 package dev.pagewire.netty;
 
-import dev.pagewire.netty.testing.TestSocket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.netty.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,7 +68,10 @@ class PageChannelTest {
         HttpResponse<String> response = get(page);
         assertEquals(200, response.statusCode());
         assertEquals("no-store", response.headers().firstValue("cache-control").orElseThrow());
-        assertTrue(response.body().contains("<head><script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"v1."),
+        assertTrue(
+                response.body()
+                        .contains(
+                                "<head><script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"v1."),
                 response.body());
     }
 
@@ -76,7 +79,9 @@ class PageChannelTest {
     void eventsReachTheSamePageObjectAndItsEmitsReachTheSocket() throws Exception {
         try (TestSocket socket = TestSocket.openPage(page)) {
             Page p = pages.take();
-            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000,\"ack\":0}]", socket.nextText());
+            assertEquals(
+                    "[\"hello\",{\"v\":1,\"page\":\"" + p.id() + "\",\"heartbeat\":15000,\"ack\":0}]",
+                    socket.nextText());
             socket.send("[\"ev\",\"count\"]");
             socket.send("[\"ev\",\"count\"]");
             socket.send("[\"ev\",\"echo\",{\"a\":[1,2]}]");
@@ -143,7 +148,8 @@ class PageChannelTest {
     @Test
     void foreignOriginIsRefusedWith403BeforeAnyUpgrade() throws Exception {
         URI uri = TestSocket.channelUri(page, TestSocket.token(TestSocket.render(page)));
-        ExecutionException e = assertThrows(ExecutionException.class, () -> TestSocket.open(uri, "https://evil.example"));
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> TestSocket.open(uri, "https://evil.example"));
         WebSocketHandshakeException refused = (WebSocketHandshakeException) e.getCause();
         assertEquals(403, refused.getResponse().statusCode());
     }
@@ -178,8 +184,10 @@ class PageChannelTest {
     void tokenOfAnotherServerIsRefused() throws Exception {
         Pagewire other = Pagewire.create();
         other.page("/p", (r, p) -> "<p>other</p>");
-        try (PagewireServer otherServer = PagewireServer.start(other, s -> s.host("127.0.0.1").port(0))) {
-            String foreign = TestSocket.token(TestSocket.render(otherServer.uri().resolve("/p")));
+        try (PagewireServer otherServer =
+                PagewireServer.start(other, s -> s.host("127.0.0.1").port(0))) {
+            String foreign =
+                    TestSocket.token(TestSocket.render(otherServer.uri().resolve("/p")));
             try (TestSocket socket = TestSocket.open(TestSocket.channelUri(page, foreign), null)) {
                 assertEquals(4401, socket.awaitClose().code());
             }
@@ -190,7 +198,8 @@ class PageChannelTest {
 
     @Test
     void malformedFrameClosesOnlyThatConnection() throws Exception {
-        try (TestSocket bad = TestSocket.openPage(page); TestSocket good = TestSocket.openPage(page)) {
+        try (TestSocket bad = TestSocket.openPage(page);
+                TestSocket good = TestSocket.openPage(page)) {
             bad.nextText();
             good.nextText();
             bad.send("[not json");
@@ -239,16 +248,20 @@ class PageChannelTest {
             Page p = pages.take();
             socket.nextText();
             socket.send("[\"bye\"]");
-            Wait.await(Duration.ofSeconds(5), "page closed and forgotten after bye",
+            Wait.await(
+                    Duration.ofSeconds(5),
+                    "page closed and forgotten after bye",
                     () -> p.isClosed() && app.pageCount() == 0);
         }
     }
 
     @Test
     void upgradeOfAPathWithoutAPageIs404() throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class,
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
                 () -> TestSocket.open(URI.create("ws://" + page.getAuthority() + "/nowhere?pagewire=x"), null));
-        assertEquals(404, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        assertEquals(
+                404, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
     }
 
     @Test
@@ -257,20 +270,26 @@ class PageChannelTest {
         assertEquals(200, client.statusCode());
         assertTrue(client.headers().firstValue("content-type").orElseThrow().startsWith("text/javascript"));
         assertEquals("body{}", get(server.uri().resolve("/files/style.css")).body());
-        assertEquals(404, get(URI.create(server.uri() + "files/%2e%2e/%2e%2e/etc/passwd")).statusCode());
+        assertEquals(
+                404,
+                get(URI.create(server.uri() + "files/%2e%2e/%2e%2e/etc/passwd")).statusCode());
         assertEquals(404, get(server.uri().resolve("/files/missing.css")).statusCode());
     }
 
     @Test
     void pagePostIsRefusedWith405() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(page).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(page)
+                                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(405, response.statusCode());
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static byte[] reverse(byte[] bytes) {

@@ -1,6 +1,5 @@
 package dev.pagewire.netty;
 
-import dev.pagewire.netty.testing.TestSocket;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +17,7 @@ import dev.pagewire.netty.testing.Haproxy;
 import dev.pagewire.netty.testing.LoopbackProcess;
 import dev.pagewire.netty.testing.Nginx;
 import dev.pagewire.netty.testing.Squid;
+import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.netty.testing.Wait;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +66,8 @@ class ProxyHarnessTest {
     static final Chromium chromium = new Chromium();
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(DEADLINE).build();
     /** An event stream's first chunk: padding for intermediaries that wait for a few KiB. */
     private static final String PADDING = ":" + " ".repeat(2048) + "\n\n";
 
@@ -148,7 +149,8 @@ class ProxyHarnessTest {
 
         assertFalse(Files.exists(dir), dir + " is left behind");
         try (Socket socket = new Socket()) {
-            assertThrows(ConnectException.class, () -> socket.connect(new InetSocketAddress("127.0.0.1", nginx.port())));
+            assertThrows(
+                    ConnectException.class, () -> socket.connect(new InetSocketAddress("127.0.0.1", nginx.port())));
         }
     }
 
@@ -157,12 +159,21 @@ class ProxyHarnessTest {
         AtomicReference<Path> dir = new AtomicReference<>();
         Path nginx = LoopbackProcess.executable("PAGEWIRE_NGINX", Nginx.DEFAULT_EXECUTABLE);
 
-        Throwable failure = assertThrows(Throwable.class, () -> LoopbackProcess.start(
-                "nginx", nginx, "nginx", List.of("error.log"), (d, port) -> {
+        Throwable failure = assertThrows(
+                Throwable.class,
+                () -> LoopbackProcess.start("nginx", nginx, "nginx", List.of("error.log"), (d, port) -> {
                     dir.set(d);
                     Files.writeString(d.resolve("nginx.conf"), "no_such_directive on;\n");
-                    return List.of(nginx.toString(), "-p", d.toString(), "-c", "nginx.conf",
-                            "-e", d.resolve("error.log").toString(), "-g", "daemon off;");
+                    return List.of(
+                            nginx.toString(),
+                            "-p",
+                            d.toString(),
+                            "-c",
+                            "nginx.conf",
+                            "-e",
+                            d.resolve("error.log").toString(),
+                            "-g",
+                            "daemon off;");
                 }));
         if (failure instanceof TestAbortedException missing) {
             throw missing;
@@ -178,7 +189,10 @@ class ProxyHarnessTest {
     void bufferingNginxHoldsBackAStreamedResponseUntilItEnds() throws Exception {
         try (Nginx nginx = Nginx.start(Nginx.Mode.BUFFERING, backend.getAddress());
                 RawResponse response = RawResponse.get(nginx.port(), "/stream?events=15&id=", true)) {
-            Wait.await(DEADLINE, "the backend to stream ten events", () -> response.streamed().get() >= 10);
+            Wait.await(
+                    DEADLINE,
+                    "the backend to stream ten events",
+                    () -> response.streamed().get() >= 10);
 
             // A second after the first event left the backend: a streaming proxy would have passed it.
             assertFalse(response.readAvailable().contains("data:"), "the stream passed at once: " + response.text());
@@ -204,7 +218,10 @@ class ProxyHarnessTest {
         // nginx buffers by default, and asks the backend with HTTP/1.0, which rules out chunks.
         try (Nginx nginx = Nginx.start(Nginx.Mode.PLAIN, backend.getAddress());
                 RawResponse response = RawResponse.get(nginx.port(), "/stream?events=15&id=", false)) {
-            Wait.await(DEADLINE, "the backend to stream ten events", () -> response.streamed().get() >= 10);
+            Wait.await(
+                    DEADLINE,
+                    "the backend to stream ten events",
+                    () -> response.streamed().get() >= 10);
 
             assertFalse(response.readAvailable().contains("data:"), "the stream passed at once: " + response.text());
         }
@@ -213,11 +230,14 @@ class ProxyHarnessTest {
     @Test
     void squidForwardsAPlainGet() throws Exception {
         Squid squid = squid();
-        HttpClient client = HttpClient.newBuilder().proxy(squid.proxySelector()).connectTimeout(DEADLINE).build();
+        HttpClient client = HttpClient.newBuilder()
+                .proxy(squid.proxySelector())
+                .connectTimeout(DEADLINE)
+                .build();
         URI hello = URI.create("http://127.0.0.1:" + backend.getAddress().getPort() + "/hello?from=java");
 
-        HttpResponse<String> response =
-                client.send(HttpRequest.newBuilder(hello).timeout(DEADLINE).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(hello).timeout(DEADLINE).build(), HttpResponse.BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode());
         assertTrue(response.body().contains("hello"), response.body());
@@ -234,7 +254,8 @@ class ProxyHarnessTest {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
 
-            out.write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             String established = TestSocket.readHead(in);
             assertTrue(established.startsWith("HTTP/1.1 200"), established);
 
@@ -251,7 +272,8 @@ class ProxyHarnessTest {
     void chromiumReachesALoopbackServerThroughSquidWithTheLoopbackBypassRuleRemoved() {
         Squid squid = squid();
         String hello = "http://127.0.0.1:" + backend.getAddress().getPort() + "/hello?from=chromium";
-        Page page = chromium.newContext(new Browser.NewContextOptions().setProxy(squid.playwrightProxy())).newPage();
+        Page page = chromium.newContext(new Browser.NewContextOptions().setProxy(squid.playwrightProxy()))
+                .newPage();
 
         page.navigate(hello);
 
@@ -309,7 +331,9 @@ class ProxyHarnessTest {
             URI page = nginx.uri().resolve("/p");
             URI channel = TestSocket.channelUri(page, TestSocket.token(TestSocket.render(page)));
 
-            ExecutionException failure = assertThrows(ExecutionException.class, () -> TestSocket.open(channel, null).close());
+            ExecutionException failure = assertThrows(
+                    ExecutionException.class,
+                    () -> TestSocket.open(channel, null).close());
 
             assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
         }
@@ -339,10 +363,12 @@ class ProxyHarnessTest {
     }
 
     private static void awaitLogged(Squid squid, String result, String request) {
-        Wait.await(DEADLINE, "squid to log " + result + " " + request,
-                () -> squid.accessLogLines().stream().anyMatch(line -> line.contains(result) && line.contains(" " + request + " ")));
+        Wait.await(
+                DEADLINE,
+                "squid to log " + result + " " + request,
+                () -> squid.accessLogLines().stream()
+                        .anyMatch(line -> line.contains(result) && line.contains(" " + request + " ")));
     }
-
 
     /**
      * {@code /stream?events=N&id=X[&accel=no]}: an event stream of a 2 KiB padding comment, then
@@ -405,8 +431,9 @@ class ProxyHarnessTest {
             Socket socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) DEADLINE.toMillis());
             String target = path + id + (accelNo ? "&accel=no" : "");
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             return new RawResponse(socket, sent);
         }
 

@@ -1,12 +1,11 @@
 package dev.pagewire.netty;
 
-import dev.pagewire.netty.testing.EchoApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
+import dev.pagewire.netty.testing.EchoApp;
 import dev.pagewire.netty.testing.FaultyRelay;
 import dev.pagewire.netty.testing.Wait;
 import java.net.InetSocketAddress;
@@ -34,6 +33,7 @@ class ReliabilityEndToEndTest {
     private static final int EVENTS = Integer.getInteger("reliability.events", 10_000);
     /** Faults that must hit a live connection. */
     private static final int FAULTS = Integer.getInteger("reliability.faults", 50);
+
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     /**
@@ -42,10 +42,10 @@ class ReliabilityEndToEndTest {
      * switches transports all the time.
      */
     private static final String KEEP_FALLING_BACK = """
-            (() => { let k = 0; const remember = () => localStorage.setItem('pagewire.transport',
-                JSON.stringify({transport: (k++ % 2) ? 'longpolling' : 'sse', at: Date.now()}));
-              remember(); setInterval(remember, 50); })();
-            """;
+        (() => { let k = 0; const remember = () => localStorage.setItem('pagewire.transport',
+            JSON.stringify({transport: (k++ % 2) ? 'longpolling' : 'sse', at: Date.now()}));
+          remember(); setInterval(remember, 50); })();
+        """;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -61,7 +61,8 @@ class ReliabilityEndToEndTest {
     void tenThousandEventsEachWayAcrossFiftyFaultsArriveOnceAndInOrder(String transport) throws Exception {
         EchoApp app = new EchoApp(s -> s.upgradeAfter(Duration.ofMillis(200)));
         closing.add(app);
-        PagewireServer server = PagewireServer.start(app.app, s -> s.host("127.0.0.1").port(0));
+        PagewireServer server =
+                PagewireServer.start(app.app, s -> s.host("127.0.0.1").port(0));
         closing.add(server);
         FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()));
         closing.add(relay);
@@ -75,13 +76,16 @@ class ReliabilityEndToEndTest {
         page.navigate("http://127.0.0.1:" + relay.port() + EchoApp.PATH
                 + (switching ? "" : "?pagewire-transport=" + transport));
         page.waitForFunction("() => window.pagewire && pagewire.state === 'connected'");
-        page.evaluate("() => { window.seen = new Set(); pagewire.on('state', (s) => s.transport && seen.add(s.transport));"
-                + " pagewire.on('transport', (t) => seen.add(t.transport)); }");
-        page.evaluate("(n) => { pagewire.page.emit('stream', {count: n, every: 25, pauseMillis: 50});"
-                // emit throws while maxQueuedEvents frames wait for the server's ack: try again later.
-                + " let i = 0; const t = setInterval(() => { for (let k = 0; k < 25 && i < n; k++) {"
-                + " try { pagewire.page.emit('up', i + 1); i++; } catch (e) { break; } }"
-                + " if (i === n) clearInterval(t); }, 50); }", EVENTS);
+        page.evaluate(
+                "() => { window.seen = new Set(); pagewire.on('state', (s) => s.transport && seen.add(s.transport));"
+                        + " pagewire.on('transport', (t) => seen.add(t.transport)); }");
+        page.evaluate(
+                "(n) => { pagewire.page.emit('stream', {count: n, every: 25, pauseMillis: 50});"
+                        // emit throws while maxQueuedEvents frames wait for the server's ack: try again later.
+                        + " let i = 0; const t = setInterval(() => { for (let k = 0; k < 25 && i < n; k++) {"
+                        + " try { pagewire.page.emit('up', i + 1); i++; } catch (e) { break; } }"
+                        + " if (i === n) clearInterval(t); }, 50); }",
+                EVENTS);
 
         long seed = System.nanoTime();
         Random random = new Random(seed);
@@ -103,8 +107,9 @@ class ReliabilityEndToEndTest {
                 case 3 -> {
                     // A few bytes into whatever comes next: almost always in the middle of a frame.
                     long bytes = 1 + random.nextInt(200);
-                    relay.cutAfter(bytes, random.nextBoolean() ? FaultyRelay.Direction.DOWNSTREAM
-                            : FaultyRelay.Direction.UPSTREAM);
+                    relay.cutAfter(
+                            bytes,
+                            random.nextBoolean() ? FaultyRelay.Direction.DOWNSTREAM : FaultyRelay.Direction.UPSTREAM);
                     Wait.await(TIMEOUT, "a cut after " + bytes + " bytes", () -> relay.cuts() > cutsBefore);
                     faults.add("cut+" + bytes + "@" + at);
                 }
@@ -124,8 +129,8 @@ class ReliabilityEndToEndTest {
         List<Integer> expected = IntStream.rangeClosed(1, EVENTS).boxed().toList();
         @SuppressWarnings("unchecked")
         List<List<Object>> got = (List<List<Object>>) page.evaluate("() => got");
-        assertEquals(expected, got.stream().map(e -> ((Number) e.get(1)).intValue()).toList(),
-                "server to page; " + story);
+        assertEquals(
+                expected, got.stream().map(e -> ((Number) e.get(1)).intValue()).toList(), "server to page; " + story);
         assertEquals(expected, app.ups, "page to server; " + story);
         if (switching) {
             @SuppressWarnings("unchecked")
@@ -140,12 +145,18 @@ class ReliabilityEndToEndTest {
 
     private static void awaitReceived(Page page, int count, List<String> faults, long seed) {
         try {
-            page.waitForFunction("(n) => got.length >= n", count,
-                    new Page.WaitForFunctionOptions().setTimeout(TIMEOUT.toMillis()).setPollingInterval(10));
+            page.waitForFunction(
+                    "(n) => got.length >= n",
+                    count,
+                    new Page.WaitForFunctionOptions()
+                            .setTimeout(TIMEOUT.toMillis())
+                            .setPollingInterval(10));
         } catch (com.microsoft.playwright.TimeoutError e) {
-            throw new AssertionError("the page got " + received(page) + " events, waiting for " + count
-                    + ", state " + page.evaluate("() => pagewire.state + ' ' + pagewire.transport")
-                    + "; seed " + seed + "L, faults " + faults, e);
+            throw new AssertionError(
+                    "the page got " + received(page) + " events, waiting for " + count
+                            + ", state " + page.evaluate("() => pagewire.state + ' ' + pagewire.transport")
+                            + "; seed " + seed + "L, faults " + faults,
+                    e);
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.pagewire.netty;
 
-import dev.pagewire.netty.testing.TestFallback;
-import dev.pagewire.netty.testing.TestSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.TestFallback;
+import dev.pagewire.netty.testing.TestSocket;
 import java.net.URI;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,7 +82,8 @@ class ResumeTest {
         String token = dropAfterTwo(dropped, p);
         URI uri = URI.create(TestSocket.channelUri(page, token) + "&ack=2");
         try (TestSocket socket = TestSocket.open(uri, null)) {
-            assertEquals("[\"hello\",{\"v\":1,\"page\":\"" + p[0].id() + "\",\"heartbeat\":15000,\"ack\":0}]",
+            assertEquals(
+                    "[\"hello\",{\"v\":1,\"page\":\"" + p[0].id() + "\",\"heartbeat\":15000,\"ack\":0}]",
                     socket.nextText());
             for (int i = 3; i <= 6; i++) {
                 assertEquals(ev(i), socket.nextText());

@@ -1,12 +1,12 @@
 package dev.pagewire.netty;
 
-import dev.pagewire.netty.testing.EchoApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
+import dev.pagewire.netty.testing.EchoApp;
 import dev.pagewire.netty.testing.Squid;
 import dev.pagewire.netty.testing.Wait;
 import java.net.URI;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,13 +65,17 @@ class SquidTlsTest {
         PagewireServer server = serve(app, s -> s.tls(certificate.certificateFile(), certificate.privateKeyFile()));
         Squid squid = closeLater(Squid.start());
         Page page = chromium.newContext(new Browser.NewContextOptions()
-                .setProxy(squid.playwrightProxy()).setIgnoreHTTPSErrors(true)).newPage();
+                        .setProxy(squid.playwrightProxy())
+                        .setIgnoreHTTPSErrors(true))
+                .newPage();
         List<String> sockets = new ArrayList<>();
         page.onWebSocket(ws -> sockets.add(ws.url()));
         URI uri = URI.create("https://127.0.0.1:" + server.port() + EchoApp.PATH);
         assertEquals("websocket", app.connectAndExchange(page, uri));
         assertTrue(sockets.stream().allMatch(url -> url.startsWith("wss://")), sockets.toString());
-        Wait.await(Duration.ofSeconds(5), "squid's access log to show the CONNECT tunnel",
+        Wait.await(
+                Duration.ofSeconds(5),
+                "squid's access log to show the CONNECT tunnel",
                 () -> String.join("\n", squid.accessLogLines()).contains("CONNECT 127.0.0.1:" + server.port()));
     }
 }

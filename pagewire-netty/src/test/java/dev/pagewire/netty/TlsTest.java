@@ -1,12 +1,12 @@
 package dev.pagewire.netty;
 
-import dev.pagewire.netty.testing.TestSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.TestSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,8 +86,9 @@ class TlsTest {
             String answer;
             try (Socket plain = new Socket("127.0.0.1", server.port())) {
                 plain.setSoTimeout(10_000); // the server closes at once; this only bounds a failure
-                plain.getOutputStream().write(("GET /p HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                plain.getOutputStream()
+                        .write(("GET /p HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 answer = readUntilClosed(plain.getInputStream());
             }
 
@@ -99,8 +100,11 @@ class TlsTest {
 
     @Test
     void tlsWithOnlyOneFileIsRefusedNamingBothSettings() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ServerSettings.builder().tls(certificate.certificateFile(), null).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ServerSettings.builder()
+                        .tls(certificate.certificateFile(), null)
+                        .build());
 
         assertTrue(e.getMessage().contains("tlsCertificate and tlsPrivateKey go together"), e.getMessage());
     }
@@ -109,10 +113,16 @@ class TlsTest {
     void unreadableTlsFilesAreRefusedNamingTheSetting() {
         Path missing = files.resolve("missing.pem");
 
-        IllegalArgumentException noCertificate = assertThrows(IllegalArgumentException.class,
-                () -> ServerSettings.builder().tls(missing, certificate.privateKeyFile()).build());
-        IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class,
-                () -> ServerSettings.builder().tls(certificate.certificateFile(), files).build());
+        IllegalArgumentException noCertificate = assertThrows(
+                IllegalArgumentException.class,
+                () -> ServerSettings.builder()
+                        .tls(missing, certificate.privateKeyFile())
+                        .build());
+        IllegalArgumentException noKey = assertThrows(
+                IllegalArgumentException.class,
+                () -> ServerSettings.builder()
+                        .tls(certificate.certificateFile(), files)
+                        .build());
 
         assertEquals("tlsCertificate is not a readable file: " + missing.toAbsolutePath(), noCertificate.getMessage());
         assertEquals("tlsPrivateKey is not a readable file: " + files.toAbsolutePath(), noKey.getMessage());
@@ -122,8 +132,8 @@ class TlsTest {
     void certificateFileWithoutACertificateFailsStartNamingIt() throws IOException {
         Path notPem = Files.writeString(files.resolve("cert.pem"), "not a certificate\n");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> startTls(notPem, certificate.privateKeyFile()));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> startTls(notPem, certificate.privateKeyFile()));
 
         assertTrue(e.getMessage().startsWith("the TLS certificate file " + notPem.toAbsolutePath()), e.getMessage());
     }
@@ -132,32 +142,41 @@ class TlsTest {
     void keyFileWithoutAKeyFailsStartNamingIt() throws IOException {
         Path notPem = Files.writeString(files.resolve("key.pem"), "not a key\n");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> startTls(certificate.certificateFile(), notPem));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> startTls(certificate.certificateFile(), notPem));
 
-        assertEquals("the TLS private key file " + notPem.toAbsolutePath()
-                + " holds no PEM block: expected -----BEGIN PRIVATE KEY----- (unencrypted PKCS#8)", e.getMessage());
+        assertEquals(
+                "the TLS private key file " + notPem.toAbsolutePath()
+                        + " holds no PEM block: expected -----BEGIN PRIVATE KEY----- (unencrypted PKCS#8)",
+                e.getMessage());
     }
 
     @Test
     void corruptKeyFailsStartNamingTheFile() throws IOException {
-        Path corrupt = Files.writeString(files.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getEncoder().encodeToString(new byte[64]) + "\n-----END PRIVATE KEY-----\n");
+        Path corrupt = Files.writeString(
+                files.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\n" + Base64.getEncoder().encodeToString(new byte[64])
+                        + "\n-----END PRIVATE KEY-----\n");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> startTls(certificate.certificateFile(), corrupt));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> startTls(certificate.certificateFile(), corrupt));
 
-        assertTrue(e.getMessage().startsWith("the TLS private key file " + corrupt.toAbsolutePath()
-                + " is not a valid PKCS#8 EC key"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("the TLS private key file " + corrupt.toAbsolutePath()
+                                + " is not a valid PKCS#8 EC key"),
+                e.getMessage());
     }
 
     @Test
     void pkcs1KeyFailsStartSayingHowToConvertIt() throws IOException {
-        Path pkcs1 = Files.writeString(files.resolve("key.pem"), "-----BEGIN EC PRIVATE KEY-----\n"
-                + Base64.getEncoder().encodeToString(new byte[64]) + "\n-----END EC PRIVATE KEY-----\n");
+        Path pkcs1 = Files.writeString(
+                files.resolve("key.pem"),
+                "-----BEGIN EC PRIVATE KEY-----\n" + Base64.getEncoder().encodeToString(new byte[64])
+                        + "\n-----END EC PRIVATE KEY-----\n");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> startTls(certificate.certificateFile(), pkcs1));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> startTls(certificate.certificateFile(), pkcs1));
 
         assertTrue(e.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), e.getMessage());
     }
@@ -166,11 +185,15 @@ class TlsTest {
     void keyOfAnotherCertificateFailsStart() {
         DevCertificate other = DevCertificate.generate(files);
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> startTls(certificate.certificateFile(), other.privateKeyFile()));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> startTls(certificate.certificateFile(), other.privateKeyFile()));
 
-        assertTrue(e.getMessage().startsWith("the TLS private key file " + other.privateKeyFile().toAbsolutePath()
-                + " does not hold the key of the certificate"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("the TLS private key file "
+                                + other.privateKeyFile().toAbsolutePath()
+                                + " does not hold the key of the certificate"),
+                e.getMessage());
     }
 
     private PagewireServer startTls(Path chain, Path key) {

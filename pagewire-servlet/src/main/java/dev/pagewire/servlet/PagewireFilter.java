@@ -56,6 +56,7 @@ public final class PagewireFilter implements Filter {
     private static final String PAGE = PagewireFilter.class.getName() + ".page";
     /** Set when the application placed the client script itself: nothing to inject. */
     private static final String PLACED = PagewireFilter.class.getName() + ".placed";
+
     private static final String WEBSOCKET_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
     private final Pagewire app;
@@ -95,19 +96,25 @@ public final class PagewireFilter implements Filter {
         try {
             registration = context.addFilter("pagewire", new PagewireFilter(app, settings));
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("PagewireFilter.install came too late: the servlet context "
-                    + context.getContextPath() + " has started already. Call it while the context starts: from a "
-                    + "ServletContainerInitializer, a ServletContextListener's contextInitialized, or Spring Boot's "
-                    + "ServletContextInitializer", e);
+            throw new IllegalStateException(
+                    "PagewireFilter.install came too late: the servlet context "
+                            + context.getContextPath()
+                            + " has started already. Call it while the context starts: from a"
+                            + " ServletContainerInitializer, a ServletContextListener's contextInitialized, or Spring"
+                            + " Boot's ServletContextInitializer",
+                    e);
         }
         if (registration == null) {
-            throw new IllegalStateException("a filter named 'pagewire' is registered already in " + context.getContextPath());
+            throw new IllegalStateException(
+                    "a filter named 'pagewire' is registered already in " + context.getContextPath());
         }
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         if (context.getAttribute(WEBSOCKET_CONTAINER) == null) {
-            log.warn("no Jakarta WebSocket container in {}: pages will use the SSE and long-polling fallbacks "
-                    + "(add tomcat-embed-websocket or Jetty's ee11 jakarta websocket server)", context.getContextPath());
+            log.warn(
+                    "no Jakarta WebSocket container in {}: pages will use the SSE and long-polling fallbacks "
+                            + "(add tomcat-embed-websocket or Jetty's ee11 jakarta websocket server)",
+                    context.getContextPath());
         }
         return registration;
     }
@@ -164,12 +171,14 @@ public final class PagewireFilter implements Filter {
     }
 
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
             return;
         }
-        if (webSockets == null && request.getServletContext().getAttribute(WEBSOCKET_CONTAINER) instanceof ServerContainer c) {
+        if (webSockets == null
+                && request.getServletContext().getAttribute(WEBSOCKET_CONTAINER) instanceof ServerContainer c) {
             webSockets = c;
         }
         ServletExchange exchange = new ServletExchange(request, response, protocol.settings(), webSockets);
@@ -198,13 +207,19 @@ public final class PagewireFilter implements Filter {
             return;
         }
         if (request.getContentLengthLong() > settings.maxRequestBytes()) {
-            exchange.respond(HttpResponse.text(413, "request body over " + settings.maxRequestBytes() + " bytes"), null);
+            exchange.respond(
+                    HttpResponse.text(413, "request body over " + settings.maxRequestBytes() + " bytes"), null);
             return;
         }
-        BodyReaders.read(request, settings.maxRequestBytes(), body -> {
-            exchange.body(body);
-            protocol.handle(exchange);
-        }, () -> exchange.respond(HttpResponse.text(413, "request body over " + settings.maxRequestBytes() + " bytes"), null),
+        BodyReaders.read(
+                request,
+                settings.maxRequestBytes(),
+                body -> {
+                    exchange.body(body);
+                    protocol.handle(exchange);
+                },
+                () -> exchange.respond(
+                        HttpResponse.text(413, "request body over " + settings.maxRequestBytes() + " bytes"), null),
                 failure -> exchange.respond(HttpResponse.text(400, "request body could not be read"), null));
     }
 
@@ -212,8 +227,10 @@ public final class PagewireFilter implements Filter {
     private void application(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         request.setAttribute(APP, app);
-        HtmlCapture capture = new HtmlCapture(response,
-                () -> request.getAttribute(PAGE) != null && request.getAttribute(PLACED) == null
+        HtmlCapture capture = new HtmlCapture(
+                response,
+                () -> request.getAttribute(PAGE) != null
+                        && request.getAttribute(PLACED) == null
                         && !request.isAsyncStarted());
         chain.doFilter(request, capture);
         capture.flushWriter();

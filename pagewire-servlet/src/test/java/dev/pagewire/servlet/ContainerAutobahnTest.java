@@ -44,31 +44,38 @@ class ContainerAutobahnTest {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) {
-            ServerContainer container = (ServerContainer) getServletContext()
-                    .getAttribute("jakarta.websocket.server.ServerContainer");
+            ServerContainer container =
+                    (ServerContainer) getServletContext().getAttribute("jakarta.websocket.server.ServerContainer");
             new ServletExchange(request, response, settings, container).upgrade(Autobahn.Echo::new);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Servers.class, names = {"TOMCAT", "JETTY"})
+    @EnumSource(
+            value = Servers.class,
+            names = {"TOMCAT", "JETTY"})
     void theContainersWebSocketLayerUnderTheFuzzingClient(Servers kind) throws Exception {
         // Autobahn's largest messages are 16 MiB (cases 9.x).
         Pagewire app = Pagewire.create(s -> s.maxMessageBytes(20 * 1024 * 1024));
         Path reports = Path.of("target", "autobahn-" + kind).toAbsolutePath();
         Autobahn.Results results;
-        try (RunningServer server = kind.start(app, Servers.Options.defaults().withServlet(new EchoServlet(app.settings())))) {
+        try (RunningServer server =
+                kind.start(app, Servers.Options.defaults().withServlet(new EchoServlet(app.settings())))) {
             results = Autobahn.run("ws://127.0.0.1:" + server.port() + "/echo", reports);
         } finally {
             app.close();
         }
         Map<String, Integer> counts = new TreeMap<>();
         results.behaviours().values().forEach(b -> counts.merge(b, 1, Integer::sum));
-        StringBuilder summary = new StringBuilder(kind + ": " + results.behaviours().size() + " cases, " + counts + "\n");
+        StringBuilder summary =
+                new StringBuilder(kind + ": " + results.behaviours().size() + " cases, " + counts + "\n");
         results.failed().forEach(f -> summary.append(f).append('\n'));
         Files.writeString(reports.resolve("summary.txt"), summary);
         System.out.println(summary);
-        assertTrue(results.behaviours().size() > 250, "expected about 300 cases, ran " + results.behaviours().size());
-        assertEquals(List.of(), results.failed(), "Autobahn cases that failed on " + kind + " (reports in " + reports + ")");
+        assertTrue(
+                results.behaviours().size() > 250,
+                "expected about 300 cases, ran " + results.behaviours().size());
+        assertEquals(
+                List.of(), results.failed(), "Autobahn cases that failed on " + kind + " (reports in " + reports + ")");
     }
 }

@@ -50,7 +50,8 @@ class ServletAdapterTest {
                 Page page = PagewireFilter.page(request);
                 page.on("say", e -> page.emit("said", e.data()));
                 response.setContentType("text/html; charset=utf-8");
-                response.getWriter().write("<!doctype html><html><head><title>order</title></head><body>é</body></html>");
+                response.getWriter()
+                        .write("<!doctype html><html><head><title>order</title></head><body>é</body></html>");
             } else if (request.getRequestURI().equals("/plain")) {
                 response.setContentType("text/plain; charset=utf-8");
                 response.setContentLength(6);
@@ -82,13 +83,18 @@ class ServletAdapterTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(WAIT).build(),
+        return http.send(
+                HttpRequest.newBuilder(server.uri().resolve(path)).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(WAIT)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(server.uri().resolve(path))
+                        .timeout(WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String token(String html) {
@@ -119,7 +125,10 @@ class ServletAdapterTest {
             return socket;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
-                throw new AssertionError("handshake refused: " + h.getResponse().statusCode() + " " + h.getResponse().body(), e);
+                throw new AssertionError(
+                        "handshake refused: " + h.getResponse().statusCode() + " "
+                                + h.getResponse().body(),
+                        e);
             }
             throw e;
         }
@@ -138,7 +147,9 @@ class ServletAdapterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Servers.class, names = {"TOMCAT", "JETTY"})
+    @EnumSource(
+            value = Servers.class,
+            names = {"TOMCAT", "JETTY"})
     void theApplicationsOwnRequestsPassThroughUntouched(Servers kind) throws Exception {
         start(kind);
         HttpResponse<String> plain = get("/plain");
@@ -172,9 +183,12 @@ class ServletAdapterTest {
     void aForeignOriginIsRefused(Servers kind) throws Exception {
         start(kind);
         String token = render("/chat");
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(
-                        server.uri().resolve("/chat?pagewire=" + token + "&transport=longpolling"))
-                .header("Origin", "https://evil.example").timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = http.send(
+                HttpRequest.newBuilder(server.uri().resolve("/chat?pagewire=" + token + "&transport=longpolling"))
+                        .header("Origin", "https://evil.example")
+                        .timeout(WAIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(403, refused.statusCode());
     }
 
@@ -189,9 +203,13 @@ class ServletAdapterTest {
         Matcher m = CONN.matcher(opened.body());
         assertTrue(m.find(), opened.body());
         String conn = m.group(1);
-        var poll = http.sendAsync(HttpRequest.newBuilder(server.uri().resolve(base + "&conn=" + conn)).timeout(WAIT)
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(204, post(base + "&conn=" + conn, "[\"ev\",\"say\",\"lp\",1]").statusCode());
+        var poll = http.sendAsync(
+                HttpRequest.newBuilder(server.uri().resolve(base + "&conn=" + conn))
+                        .timeout(WAIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(
+                204, post(base + "&conn=" + conn, "[\"ev\",\"say\",\"lp\",1]").statusCode());
         String delivered = poll.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).body();
         for (int i = 0; i < 5 && !delivered.contains("said"); i++) {
             delivered = get(base + "&conn=" + conn).body(); // an empty answer may come first
@@ -206,8 +224,10 @@ class ServletAdapterTest {
         String token = render("/chat");
         String base = "/chat?pagewire=" + token;
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpResponse<Stream<String>> sse = http.send(HttpRequest.newBuilder(server.uri().resolve(base + "&transport=sse"))
-                .build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> sse = http.send(
+                HttpRequest.newBuilder(server.uri().resolve(base + "&transport=sse"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertTrue(sse.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         Thread reader = Thread.ofVirtual().start(() -> sse.body().forEach(lines::add));
         sockets.add(reader::interrupt);
@@ -220,7 +240,8 @@ class ServletAdapterTest {
                 conn = m.group(1);
             }
         }
-        assertEquals(204, post(base + "&conn=" + conn, "[\"ev\",\"say\",\"sse\",1]").statusCode());
+        assertEquals(
+                204, post(base + "&conn=" + conn, "[\"ev\",\"say\",\"sse\",1]").statusCode());
         String line;
         do {
             line = lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -229,14 +250,17 @@ class ServletAdapterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Servers.class, names = {"TOMCAT", "JETTY"})
+    @EnumSource(
+            value = Servers.class,
+            names = {"TOMCAT", "JETTY"})
     void aViewRenderedByTheApplicationGetsItsPageAndItsChannel(Servers kind) throws Exception {
         start(kind);
         HttpResponse<String> view = get("/orders/42");
         assertEquals(200, view.statusCode());
         assertTrue(view.body().startsWith("<!doctype html><html><head><script type=\"module\""), view.body());
         assertTrue(view.body().endsWith("<title>order</title></head><body>é</body></html>"), view.body());
-        assertEquals(String.valueOf(view.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+        assertEquals(
+                String.valueOf(view.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
                 view.headers().firstValue("content-length").orElse(""));
         TestSocket ws = webSocket("/orders/42?pagewire=" + token(view.body()));
         assertTrue(ws.nextText().startsWith("[\"hello\""));
@@ -245,7 +269,9 @@ class ServletAdapterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Servers.class, names = {"TOMCAT", "JETTY"})
+    @EnumSource(
+            value = Servers.class,
+            names = {"TOMCAT", "JETTY"})
     void installingAfterTheContextStartedFailsLoudly(Servers kind) throws Exception {
         jakarta.servlet.ServletContext[] context = new jakarta.servlet.ServletContext[1];
         app = Pagewire.create();
@@ -256,8 +282,8 @@ class ServletAdapterTest {
             }
         }));
         assertEquals(405, get("/anything").statusCode(), "a servlet without doGet: initialised by now");
-        IllegalStateException late = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> PagewireFilter.install(context[0], app));
+        IllegalStateException late = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> PagewireFilter.install(context[0], app));
         assertTrue(late.getMessage().startsWith("PagewireFilter.install came too late"), late.getMessage());
         assertTrue(late.getMessage().contains("ServletContextListener"), late.getMessage());
     }
@@ -265,14 +291,15 @@ class ServletAdapterTest {
     @org.junit.jupiter.api.Test
     void pageOutsideTheFilterSaysHowToInstallIt() {
         HttpServletRequest request = (HttpServletRequest) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class},
+                getClass().getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getRequestURI" -> "/x";
                     case "getAttribute" -> null;
                     default -> null;
                 });
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> PagewireFilter.page(request));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> PagewireFilter.page(request));
         assertTrue(e.getMessage().contains("PagewireFilter.install(servletContext, app)"), e.getMessage());
     }
 
@@ -280,9 +307,13 @@ class ServletAdapterTest {
     @EnumSource(Servers.class)
     void anEndpointOpensOverPost(Servers kind) throws Exception {
         start(kind);
-        HttpResponse<String> opened = http.send(HttpRequest.newBuilder(server.uri().resolve("/stats"))
-                .header("Content-Type", "application/json").timeout(WAIT)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"params\":{}}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> opened = http.send(
+                HttpRequest.newBuilder(server.uri().resolve("/stats"))
+                        .header("Content-Type", "application/json")
+                        .timeout(WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"params\":{}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, opened.statusCode(), opened.body());
         assertTrue(opened.body().contains("\"token\":\"v1."), opened.body());
     }

@@ -21,7 +21,10 @@ final class PageArgumentResolver implements HandlerMethodArgumentResolver {
     }
 
     @Override
-    public Page resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
+    public Page resolveArgument(
+            MethodParameter parameter,
+            ModelAndViewContainer mav,
+            NativeWebRequest request,
             WebDataBinderFactory binders) {
         HttpServletRequest servletRequest = request.getNativeRequest(HttpServletRequest.class);
         if (servletRequest == null) {

@@ -63,7 +63,8 @@ public final class PagewireAutoConfiguration {
 
     /** Calls the {@link PagewireCustomizer} beans once every singleton exists. */
     @Bean
-    static CustomizerCalls pagewireCustomizerCalls(ObjectProvider<Pagewire> app, ObjectProvider<PagewireCustomizer> customizers) {
+    static CustomizerCalls pagewireCustomizerCalls(
+            ObjectProvider<Pagewire> app, ObjectProvider<PagewireCustomizer> customizers) {
         return new CustomizerCalls(app, customizers);
     }
 

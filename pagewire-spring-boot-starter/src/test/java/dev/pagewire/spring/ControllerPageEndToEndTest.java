@@ -53,8 +53,12 @@ class ControllerPageEndToEndTest {
     @BeforeAll
     static void start() {
         context = new SpringApplicationBuilder(OrdersApplication.class)
-                .properties("server.port=0", "server.address=127.0.0.1", "pagewire.poll-timeout=500ms",
-                        "spring.main.banner-mode=off", "logging.level.root=warn")
+                .properties(
+                        "server.port=0",
+                        "server.address=127.0.0.1",
+                        "pagewire.poll-timeout=500ms",
+                        "spring.main.banner-mode=off",
+                        "logging.level.root=warn")
                 .run();
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         base = URI.create("http://127.0.0.1:" + port + "/");
@@ -76,7 +80,10 @@ class ControllerPageEndToEndTest {
     @Test
     void theApplicationRunsOnTheExpectedServer() {
         String expected = System.getProperty("pagewire.test.server", "tomcat");
-        String server = ((WebServerApplicationContext) context).getWebServer().getClass().getName();
+        String server = ((WebServerApplicationContext) context)
+                .getWebServer()
+                .getClass()
+                .getName();
         assertThat(server.toLowerCase(Locale.ROOT)).contains(expected);
     }
 
@@ -85,7 +92,8 @@ class ControllerPageEndToEndTest {
         HttpResponse<String> view = get("orders/42");
 
         assertThat(view.statusCode()).isEqualTo(200);
-        assertThat(view.body()).startsWith("<!doctype html><html><head><script type=\"module\" src=\"/_pagewire/client.js\"");
+        assertThat(view.body())
+                .startsWith("<!doctype html><html><head><script type=\"module\" src=\"/_pagewire/client.js\"");
         assertThat(view.body()).endsWith("<title>order 42</title></head><body>é</body></html>");
         assertThat(view.headers().firstValue("content-length"))
                 .hasValue(String.valueOf(view.body().getBytes(StandardCharsets.UTF_8).length));
@@ -110,8 +118,11 @@ class ControllerPageEndToEndTest {
         assertThat(m.find()).as(opened.body()).isTrue();
         String poll = channel + "&conn=" + m.group(1);
 
-        HttpResponse<String> sent = http.send(HttpRequest.newBuilder(base.resolve(poll)).timeout(WAIT)
-                .POST(HttpRequest.BodyPublishers.ofString("[\"ev\",\"say\",\"lp\",1]")).build(),
+        HttpResponse<String> sent = http.send(
+                HttpRequest.newBuilder(base.resolve(poll))
+                        .timeout(WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString("[\"ev\",\"say\",\"lp\",1]"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(sent.statusCode()).isEqualTo(204);
         String delivered = "";
@@ -144,9 +155,13 @@ class ControllerPageEndToEndTest {
 
     @Test
     void anEndpointFromACustomizerOpens() throws Exception {
-        HttpResponse<String> opened = http.send(HttpRequest.newBuilder(base.resolve("stats"))
-                .header("Content-Type", "application/json").timeout(WAIT)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"params\":{}}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> opened = http.send(
+                HttpRequest.newBuilder(base.resolve("stats"))
+                        .header("Content-Type", "application/json")
+                        .timeout(WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"params\":{}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
         assertThat(opened.body()).contains("\"token\":\"v1.");
@@ -162,8 +177,8 @@ class ControllerPageEndToEndTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String token(String html) {
@@ -176,7 +191,8 @@ class ControllerPageEndToEndTest {
         Texts texts = new Texts();
         URI uri = URI.create("ws://" + base.getAuthority() + "/" + pathAndQuery);
         try {
-            texts.socket = http.newWebSocketBuilder().buildAsync(uri, texts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            texts.socket =
+                    http.newWebSocketBuilder().buildAsync(uri, texts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException h) {
                 throw new AssertionError("handshake refused: " + h.getResponse().statusCode(), e);
@@ -220,7 +236,8 @@ class ControllerPageEndToEndTest {
         String nextMatching(String prefix) throws InterruptedException {
             Instant deadline = Instant.now().plus(WAIT);
             while (Instant.now().isBefore(deadline)) {
-                String s = received.poll(Duration.between(Instant.now(), deadline).toMillis(), TimeUnit.MILLISECONDS);
+                String s =
+                        received.poll(Duration.between(Instant.now(), deadline).toMillis(), TimeUnit.MILLISECONDS);
                 if (s != null && s.startsWith(prefix)) {
                     return s;
                 }

@@ -73,8 +73,9 @@ class OrdersApplication {
             public void render(Map<String, ?> model, HttpServletRequest request, HttpServletResponse response)
                     throws IOException {
                 response.setContentType(getContentType());
-                response.getWriter().write("<!doctype html><html><head><title>order " + model.get("id")
-                        + "</title></head><body>é</body></html>");
+                response.getWriter()
+                        .write("<!doctype html><html><head><title>order " + model.get("id")
+                                + "</title></head><body>é</body></html>");
             }
         };
     }

@@ -30,8 +30,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /** When the auto-configuration applies, what it makes, what an application may replace, and how properties bind. */
 class PagewireAutoConfigurationTest {
 
-    private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PagewireAutoConfiguration.class));
+    private final WebApplicationContextRunner web =
+            new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(PagewireAutoConfiguration.class));
 
     @Test
     void aServletWebApplicationGetsTheApplicationItsFilterAndThePageArgument() {
@@ -64,22 +64,20 @@ class PagewireAutoConfigurationTest {
 
     @Test
     void withoutTheServletAdapterOnTheClassPathItBacksOff() {
-        web.withClassLoader(new FilteredClassLoader(PagewireFilter.class))
-                .run(context -> {
-                    assertThat(context).hasNotFailed();
-                    assertThat(context).doesNotHaveBean(Pagewire.class);
-                    assertThat(context).doesNotHaveBean("pagewireFilter");
-                });
+        web.withClassLoader(new FilteredClassLoader(PagewireFilter.class)).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(Pagewire.class);
+            assertThat(context).doesNotHaveBean("pagewireFilter");
+        });
     }
 
     @Test
     void withoutSpringMvcTheFilterStaysAndThePageArgumentGoes() {
-        web.withClassLoader(new FilteredClassLoader(WebMvcConfigurer.class))
-                .run(context -> {
-                    assertThat(context).hasSingleBean(Pagewire.class);
-                    assertThat(context).hasBean("pagewireFilter");
-                    assertThat(context).doesNotHaveBean("pagewireWebMvcConfigurer");
-                });
+        web.withClassLoader(new FilteredClassLoader(WebMvcConfigurer.class)).run(context -> {
+            assertThat(context).hasSingleBean(Pagewire.class);
+            assertThat(context).hasBean("pagewireFilter");
+            assertThat(context).doesNotHaveBean("pagewireWebMvcConfigurer");
+        });
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -166,7 +164,9 @@ class PagewireAutoConfigurationTest {
                     assertThat(s.reloadOnExpired()).isTrue();
                     assertThat(s.topicHistory()).isEqualTo(20);
                     assertThat(s.secret()).isEqualTo(secret.getBytes(StandardCharsets.UTF_8));
-                    assertThat(context.getBean(PagewireProperties.class).servletSettings().maxRequestBytes())
+                    assertThat(context.getBean(PagewireProperties.class)
+                                    .servletSettings()
+                                    .maxRequestBytes())
                             .isEqualTo(2048);
                 });
     }
@@ -190,14 +190,18 @@ class PagewireAutoConfigurationTest {
 
     @Test
     void aSettingOutOfRangeFailsTheStartNamingIt() {
-        web.withPropertyValues("pagewire.heartbeat-interval=30s", "pagewire.idle-timeout=20s").run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
-                    .hasMessageContaining("idleTimeout (PT20S) must be longer than heartbeatInterval (PT30S)");
-            assertThat(context.getStartupFailure()).hasStackTraceContaining("a pagewire.* property is out of range");
-        });
-        web.withPropertyValues("pagewire.max-message-bytes=3GB").run(context -> assertThat(context.getStartupFailure())
-                .hasStackTraceContaining("pagewire.max-message-bytes must be below 2GB, got 3221225472B"));
+        web.withPropertyValues("pagewire.heartbeat-interval=30s", "pagewire.idle-timeout=20s")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("idleTimeout (PT20S) must be longer than heartbeatInterval (PT30S)");
+                    assertThat(context.getStartupFailure())
+                            .hasStackTraceContaining("a pagewire.* property is out of range");
+                });
+        web.withPropertyValues("pagewire.max-message-bytes=3GB")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .hasStackTraceContaining("pagewire.max-message-bytes must be below 2GB, got 3221225472B"));
     }
 
     /** A service that pushes through the application: customizers may depend on it. */
@@ -254,6 +258,8 @@ class PagewireAutoConfigurationTest {
             Page page = context.getBean(Pagewire.class).newPage("/orders/42");
             page.onClose(closed::countDown);
         });
-        assertThat(closed.await(10, TimeUnit.SECONDS)).as("the page's close hook ran").isTrue();
+        assertThat(closed.await(10, TimeUnit.SECONDS))
+                .as("the page's close hook ran")
+                .isTrue();
     }
 }

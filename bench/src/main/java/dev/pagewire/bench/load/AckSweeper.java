@@ -15,6 +15,7 @@ final class AckSweeper implements AutoCloseable {
 
     /** The clients' ack delay (pagewire-core's sequencer.js and Receipts). */
     static final long DELAY_MS = 1000;
+
     private static final long TICK_MS = 20;
 
     private record Due(long atNanos, Runnable flush) {}

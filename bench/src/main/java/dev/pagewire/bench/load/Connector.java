@@ -48,8 +48,8 @@ final class Connector {
             throw new IllegalStateException("opened only " + links.size() + " of " + n + " links in time");
         }
         if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " of " + n + " links failed to open; first: "
-                    + firstFailure.get());
+            throw new IllegalStateException(
+                    failures.get() + " of " + n + " links failed to open; first: " + firstFailure.get());
         }
         return links;
     }

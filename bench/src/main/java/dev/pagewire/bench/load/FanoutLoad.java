@@ -84,8 +84,8 @@ final class FanoutLoad {
             current.set(t);
             sender[0].send("fanout", Long.toString(t));
             if (!done[0].await(WAIT_S, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("broadcast " + b + " reached only " + (n - remaining.get())
-                        + " of " + n + " members in " + WAIT_S + " s");
+                throw new IllegalStateException("broadcast " + b + " reached only " + (n - remaining.get()) + " of " + n
+                        + " members in " + WAIT_S + " s");
             }
             lastMs[b] = lastArrival.get() / 1e6;
             firstMs[b] = firstArrival.get() / 1e6;
@@ -122,8 +122,9 @@ final class FanoutLoad {
      * Keeps {@code window} broadcasts in flight for the warm-up time, then waits until every member
      * has every one of them, so that none is still on its way when the timing starts.
      */
-    private static void warmUp(LoadOptions o, int n, AtomicLong sent, LongAdder delivered, Link sender,
-                               AtomicBoolean warming) throws InterruptedException {
+    private static void warmUp(
+            LoadOptions o, int n, AtomicLong sent, LongAdder delivered, Link sender, AtomicBoolean warming)
+            throws InterruptedException {
         if (o.warmupMs() <= 0) {
             return;
         }
@@ -147,8 +148,8 @@ final class FanoutLoad {
     }
 
     /** Sends another broadcast whenever fewer than {@code window} are still on their way. */
-    private static void keepWindow(int window, int n, AtomicLong sent, LongAdder delivered, Link sender,
-                                   AtomicBoolean going) {
+    private static void keepWindow(
+            int window, int n, AtomicLong sent, LongAdder delivered, Link sender, AtomicBoolean going) {
         while (going.get()) {
             long s = sent.get();
             if (s * n - delivered.sum() > (long) (window - 1) * n) {

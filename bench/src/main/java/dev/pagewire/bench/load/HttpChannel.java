@@ -63,8 +63,9 @@ final class HttpChannel {
 
     /** GETs {@code uri} on a connection of its own that the server closes after the answer. */
     static CompletableFuture<Reply> getOnce(Wire wire, String uri) {
-        return open(wire, true).thenCompose(http -> http.send(HttpMethod.GET, uri, null, true, null)
-                .whenComplete((reply, failure) -> http.close()));
+        return open(wire, true)
+                .thenCompose(http -> http.send(HttpMethod.GET, uri, null, true, null)
+                        .whenComplete((reply, failure) -> http.close()));
     }
 
     /** Sends a request ({@code body} null for none) and reads its whole answer. */
@@ -96,8 +97,8 @@ final class HttpChannel {
         channel.close();
     }
 
-    private CompletableFuture<Reply> send(HttpMethod method, String uri, String body, boolean closeAfter,
-                                          Streaming streaming) {
+    private CompletableFuture<Reply> send(
+            HttpMethod method, String uri, String body, boolean closeAfter, Streaming streaming) {
         var done = new CompletableFuture<Reply>();
         Wire.onLoop(channel, () -> {
             if (current != null) {

@@ -22,7 +22,7 @@ public final class LoadMain {
         // Churn's connections are all short-lived: the kernel picks their ports (see Wire).
         int sources = o.scenario().equals("churn") ? 0 : o.sources();
         try (var wire = new Wire("127.0.0.1", o.port(), sources, o.threads());
-             var acks = new AckSweeper()) {
+                var acks = new AckSweeper()) {
             Dialer dialer = Protocols.dialer(o.protocol(), wire, acks);
             switch (o.scenario()) {
                 case "idle" -> IdleLoad.run(o, dialer);

@@ -22,14 +22,26 @@ import java.util.Map;
  * @param threads event-loop threads; 0 for one per available core
  * @param connectConcurrency connection attempts in flight at once
  */
-record LoadOptions(String scenario, String protocol, int port, int connections, int clients, long warmupMs,
-                   long durationMs, int messages, int broadcasts, int window, int sources, int threads, int connectConcurrency) {
+record LoadOptions(
+        String scenario,
+        String protocol,
+        int port,
+        int connections,
+        int clients,
+        long warmupMs,
+        long durationMs,
+        int messages,
+        int broadcasts,
+        int window,
+        int sources,
+        int threads,
+        int connectConcurrency) {
 
     static final String USAGE = """
-            usage: LoadMain --scenario idle|echo|fanout|churn --protocol NAME --port P
-                   [--connections N] [--clients K] [--warmup-ms MS] [--duration-ms MS]
-                   [--messages M] [--broadcasts B] [--window W] [--sources S] [--threads T] [--connect-concurrency C]
-            """;
+        usage: LoadMain --scenario idle|echo|fanout|churn --protocol NAME --port P
+               [--connections N] [--clients K] [--warmup-ms MS] [--duration-ms MS]
+               [--messages M] [--broadcasts B] [--window W] [--sources S] [--threads T] [--connect-concurrency C]
+        """;
 
     /** @throws IllegalArgumentException naming the flag that is missing or wrong */
     static LoadOptions parse(String[] args) {
@@ -40,12 +52,20 @@ record LoadOptions(String scenario, String protocol, int port, int connections, 
             }
             flags.put(args[i].substring(2), args[++i]);
         }
-        var options = new LoadOptions(required(flags, "scenario"), required(flags, "protocol"),
-                Integer.parseInt(required(flags, "port")), number(flags, "connections", 100),
-                number(flags, "clients", 10), number(flags, "warmup-ms", 1000), number(flags, "duration-ms", 5000),
+        var options = new LoadOptions(
+                required(flags, "scenario"),
+                required(flags, "protocol"),
+                Integer.parseInt(required(flags, "port")),
+                number(flags, "connections", 100),
+                number(flags, "clients", 10),
+                number(flags, "warmup-ms", 1000),
+                number(flags, "duration-ms", 5000),
                 number(flags, "messages", 0),
-                number(flags, "broadcasts", 10), number(flags, "window", 4), number(flags, "sources", 16),
-                number(flags, "threads", 0), number(flags, "connect-concurrency", 256));
+                number(flags, "broadcasts", 10),
+                number(flags, "window", 4),
+                number(flags, "sources", 16),
+                number(flags, "threads", 0),
+                number(flags, "connect-concurrency", 256));
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown flags: " + flags.keySet());
         }

@@ -21,6 +21,7 @@ final class Out {
 
     /** CPU and wall-clock time at {@code PHASE measure}, then their differences at {@code PHASE end}; -1 before. */
     private static long cpuNanos = -1;
+
     private static long wallNanos = -1;
     private static boolean measured;
 

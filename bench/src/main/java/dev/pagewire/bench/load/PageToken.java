@@ -19,8 +19,8 @@ final class PageToken {
     /** The body of a page's answer, or fails when the answer is not a page. */
     static String body(HttpChannel.Reply reply) {
         if (reply.status() != 200) {
-            throw new IllegalStateException("GET /echo answered " + reply.status() + ": "
-                    + JsonArrays.abbreviate(reply.body()));
+            throw new IllegalStateException(
+                    "GET /echo answered " + reply.status() + ": " + JsonArrays.abbreviate(reply.body()));
         }
         return reply.body();
     }

@@ -11,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
 final class PagewireHttp implements Dialer {
 
     /** Which fallback. */
-    enum Mode { SSE, LONG_POLLING }
+    enum Mode {
+        SSE,
+        LONG_POLLING
+    }
 
     private final Wire wire;
     private final AckSweeper acks;
@@ -25,9 +28,12 @@ final class PagewireHttp implements Dialer {
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        return HttpChannel.open(wire).thenCompose(up -> up.request(HttpMethod.GET, "/echo", null)
-                .thenCompose(reply -> HttpChannel.open(wire).thenCompose(
-                        down -> new PageLink(listener, up, down, PageToken.of(PageToken.body(reply))).start())));
+        return HttpChannel.open(wire)
+                .thenCompose(up -> up.request(HttpMethod.GET, "/echo", null)
+                        .thenCompose(reply -> HttpChannel.open(wire)
+                                .thenCompose(
+                                        down -> new PageLink(listener, up, down, PageToken.of(PageToken.body(reply)))
+                                                .start())));
     }
 
     private final class PageLink implements Link, PagewireFrames.Peer {
@@ -126,8 +132,8 @@ final class PagewireHttp implements Dialer {
         @Override
         public void open(String conn) {
             this.conn = conn;
-            this.posts = new PostQueue(up, "/echo?pagewire=" + token + "&conn=" + conn, "\n",
-                    status -> status == 204, this::lost);
+            this.posts = new PostQueue(
+                    up, "/echo?pagewire=" + token + "&conn=" + conn, "\n", status -> status == 204, this::lost);
         }
 
         @Override

@@ -32,8 +32,13 @@ final class PagewireWebSocket implements Dialer {
         }
 
         CompletableFuture<Link> connect(String token) {
-            WebSocketChannel.openForLink(wire, "/echo?pagewire=" + token + "&ack=0", this::onText,
-                    reason -> listener.onLost(this, reason), ready, channel -> ws = channel);
+            WebSocketChannel.openForLink(
+                    wire,
+                    "/echo?pagewire=" + token + "&ack=0",
+                    this::onText,
+                    reason -> listener.onLost(this, reason),
+                    ready,
+                    channel -> ws = channel);
             return ready;
         }
 

@@ -58,8 +58,10 @@ final class PostQueue {
     private void post(String body) {
         http.request(HttpMethod.POST, uri, body).whenComplete((reply, failure) -> {
             if (failure != null || !accepted.test(reply.status())) {
-                onFailure.accept(failure != null ? "POST failed: " + failure.getMessage()
-                        : "POST answered " + reply.status() + ": " + JsonArrays.abbreviate(reply.body()));
+                onFailure.accept(
+                        failure != null
+                                ? "POST failed: " + failure.getMessage()
+                                : "POST answered " + reply.status() + ": " + JsonArrays.abbreviate(reply.body()));
                 return;
             }
             String next;

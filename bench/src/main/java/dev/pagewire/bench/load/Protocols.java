@@ -14,8 +14,9 @@ final class Protocols {
             case "socketio-ws" -> new SocketIoWebSocket(wire);
             case "socketio-polling" -> new SocketIoPolling(wire);
             case "raw-ws" -> new RawWebSocket(wire);
-            default -> throw new IllegalArgumentException("unknown protocol '" + name
-                    + "': pagewire-ws, pagewire-sse, pagewire-lp, socketio-ws, socketio-polling or raw-ws");
+            default ->
+                throw new IllegalArgumentException("unknown protocol '" + name
+                        + "': pagewire-ws, pagewire-sse, pagewire-lp, socketio-ws, socketio-polling or raw-ws");
         };
     }
 }

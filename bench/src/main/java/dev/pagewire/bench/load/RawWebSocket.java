@@ -16,11 +16,11 @@ final class RawWebSocket implements Dialer {
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        CompletableFuture<?> page = withPage
-                ? PageToken.render(wire) : CompletableFuture.completedFuture(null);
+        CompletableFuture<?> page = withPage ? PageToken.render(wire) : CompletableFuture.completedFuture(null);
         var link = new RawLink(listener);
-        return page.thenCompose(html -> WebSocketChannel.open(wire, "/echo", link::onText,
-                reason -> listener.onLost(link, reason), ws -> link.ws = ws)).thenApply(ws -> link);
+        return page.thenCompose(html -> WebSocketChannel.open(
+                        wire, "/echo", link::onText, reason -> listener.onLost(link, reason), ws -> link.ws = ws))
+                .thenApply(ws -> link);
     }
 
     private static final class RawLink implements Link {

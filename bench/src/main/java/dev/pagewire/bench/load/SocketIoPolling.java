@@ -21,8 +21,9 @@ final class SocketIoPolling implements Dialer {
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        return HttpChannel.open(wire).thenCompose(up -> HttpChannel.open(wire)
-                .thenCompose(down -> new PollingLink(listener, up, down).start()));
+        return HttpChannel.open(wire)
+                .thenCompose(
+                        up -> HttpChannel.open(wire).thenCompose(down -> new PollingLink(listener, up, down).start()));
     }
 
     private static final class PollingLink implements Link, SocketIoPackets.Peer {
@@ -50,8 +51,10 @@ final class SocketIoPolling implements Dialer {
         private void poll(String uri) {
             down.request(HttpMethod.GET, uri, null).whenComplete((reply, failure) -> {
                 if (failure != null || reply.status() != 200) {
-                    lost(failure != null ? "poll failed: " + failure.getMessage()
-                            : "poll answered " + reply.status() + ": " + JsonArrays.abbreviate(reply.body()));
+                    lost(
+                            failure != null
+                                    ? "poll failed: " + failure.getMessage()
+                                    : "poll answered " + reply.status() + ": " + JsonArrays.abbreviate(reply.body()));
                     return;
                 }
                 try {

@@ -16,8 +16,7 @@ final class SocketIoWebSocket implements Dialer {
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        CompletableFuture<?> page = withPage
-                ? PageToken.render(wire) : CompletableFuture.completedFuture(null);
+        CompletableFuture<?> page = withPage ? PageToken.render(wire) : CompletableFuture.completedFuture(null);
         return page.thenCompose(html -> new SocketLink(listener).connect());
     }
 
@@ -32,8 +31,13 @@ final class SocketIoWebSocket implements Dialer {
         }
 
         CompletableFuture<Link> connect() {
-            WebSocketChannel.openForLink(wire, "/socket.io/?EIO=4&transport=websocket", this::onText,
-                    reason -> listener.onLost(this, reason), ready, channel -> ws = channel);
+            WebSocketChannel.openForLink(
+                    wire,
+                    "/socket.io/?EIO=4&transport=websocket",
+                    this::onText,
+                    reason -> listener.onLost(this, reason),
+                    ready,
+                    channel -> ws = channel);
             return ready;
         }
 

@@ -34,8 +34,12 @@ final class WebSocketChannel {
      * may come in the same read as its handshake answer, and Netty delivers it before it announces
      * the handshake's end.
      */
-    static CompletableFuture<WebSocketChannel> open(Wire wire, String pathAndQuery, Consumer<String> onText,
-                                                     Consumer<String> onLost, Consumer<WebSocketChannel> created) {
+    static CompletableFuture<WebSocketChannel> open(
+            Wire wire,
+            String pathAndQuery,
+            Consumer<String> onText,
+            Consumer<String> onLost,
+            Consumer<WebSocketChannel> created) {
         var opened = new CompletableFuture<WebSocketChannel>();
         URI uri = URI.create("ws://" + wire.host() + ":" + wire.port() + pathAndQuery);
         var config = WebSocketClientProtocolConfig.newBuilder()
@@ -47,15 +51,19 @@ final class WebSocketChannel {
                 .build();
         var holder = new WebSocketChannel[1];
         wire.connect(p -> {
-            holder[0] = new WebSocketChannel(p.channel());
-            created.accept(holder[0]);
-            p.addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                    new WebSocketClientProtocolHandler(config), holder[0].handler(opened, onText, onLost));
-        }).addListener(f -> {
-            if (!f.isSuccess()) {
-                opened.completeExceptionally(f.cause());
-            }
-        });
+                    holder[0] = new WebSocketChannel(p.channel());
+                    created.accept(holder[0]);
+                    p.addLast(
+                            new HttpClientCodec(),
+                            new HttpObjectAggregator(1 << 16),
+                            new WebSocketClientProtocolHandler(config),
+                            holder[0].handler(opened, onText, onLost));
+                })
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        opened.completeExceptionally(f.cause());
+                    }
+                });
         return opened;
     }
 
@@ -64,16 +72,28 @@ final class WebSocketChannel {
      * {@code hello}, Socket.IO's connect): a failure or loss before that fails {@code ready}; the
      * channel goes to {@code created} before any message reaches {@code onText}.
      */
-    static void openForLink(Wire wire, String pathAndQuery, Consumer<String> onText, Consumer<String> onLost,
-                            CompletableFuture<?> ready, Consumer<WebSocketChannel> created) {
-        open(wire, pathAndQuery, onText, reason -> {
-            ready.completeExceptionally(new IllegalStateException(reason + " before the channel was ready"));
-            onLost.accept(reason);
-        }, created).whenComplete((channel, failure) -> {
-            if (failure != null) {
-                ready.completeExceptionally(failure);
-            }
-        });
+    static void openForLink(
+            Wire wire,
+            String pathAndQuery,
+            Consumer<String> onText,
+            Consumer<String> onLost,
+            CompletableFuture<?> ready,
+            Consumer<WebSocketChannel> created) {
+        open(
+                        wire,
+                        pathAndQuery,
+                        onText,
+                        reason -> {
+                            ready.completeExceptionally(
+                                    new IllegalStateException(reason + " before the channel was ready"));
+                            onLost.accept(reason);
+                        },
+                        created)
+                .whenComplete((channel, failure) -> {
+                    if (failure != null) {
+                        ready.completeExceptionally(failure);
+                    }
+                });
     }
 
     /** Sends one text message. */

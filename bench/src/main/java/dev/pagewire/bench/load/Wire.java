@@ -61,8 +61,10 @@ final class Wire implements AutoCloseable {
         if (sources.length == 0) {
             return connectShort(init);
         }
-        return bootstrap(init).connect(new InetSocketAddress(host, port),
-                sources[Math.floorMod(next.getAndIncrement(), sources.length)]);
+        return bootstrap(init)
+                .connect(
+                        new InetSocketAddress(host, port),
+                        sources[Math.floorMod(next.getAndIncrement(), sources.length)]);
     }
 
     /** Opens a short-lived TCP connection, source address and port left to the kernel. */

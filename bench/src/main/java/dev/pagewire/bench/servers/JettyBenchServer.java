@@ -38,7 +38,8 @@ public final class JettyBenchServer {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         JakartaWebSocketServletContainerInitializer.configure(context, null);
-        context.addServletContainerInitializer((classes, servletContext) -> PagewireFilter.install(servletContext, app));
+        context.addServletContainerInitializer(
+                (classes, servletContext) -> PagewireFilter.install(servletContext, app));
         ServletHolder servlet = new ServletHolder(new NotFoundServlet());
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, "/");

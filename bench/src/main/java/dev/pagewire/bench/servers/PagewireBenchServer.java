@@ -34,7 +34,8 @@ public final class PagewireBenchServer {
         int port = ServerControl.port(args);
         Pagewire app = Pagewire.create();
         routes(app);
-        PagewireServer server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(port));
+        PagewireServer server =
+                PagewireServer.start(app, s -> s.host("127.0.0.1").port(port));
         ServerControl.serve(server.port(), () -> {
             server.close();
             app.close();

@@ -65,11 +65,18 @@ public final class RawNettyEchoServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new PageHandler(), new WebSocketServerProtocolHandler("/echo"), new Echo(fan));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(65536),
+                                        new PageHandler(),
+                                        new WebSocketServerProtocolHandler("/echo"),
+                                        new Echo(fan));
                     }
                 })
-                .bind("127.0.0.1", port).sync().channel();
+                .bind("127.0.0.1", port)
+                .sync()
+                .channel();
         ServerControl.serve(((InetSocketAddress) server.localAddress()).getPort(), () -> {
             server.close().syncUninterruptibly();
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
@@ -91,7 +98,9 @@ public final class RawNettyEchoServer {
             }
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             req.release();
-            var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            var res = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK,
                     Unpooled.copiedBuffer(BenchHtml.PAGE, StandardCharsets.UTF_8));
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
             HttpUtil.setContentLength(res, res.content().readableBytes());

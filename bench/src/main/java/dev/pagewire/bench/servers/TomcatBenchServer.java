@@ -48,8 +48,8 @@ public final class TomcatBenchServer {
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());
         context.addServletContainerInitializer(new WsSci(), null);
-        context.addServletContainerInitializer((classes, servletContext) -> PagewireFilter.install(servletContext, app),
-                null);
+        context.addServletContainerInitializer(
+                (classes, servletContext) -> PagewireFilter.install(servletContext, app), null);
         Wrapper servlet = Tomcat.addServlet(context, "app", new NotFoundServlet());
         servlet.setAsyncSupported(true);
         servlet.addMapping("/");

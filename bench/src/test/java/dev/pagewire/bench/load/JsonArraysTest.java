@@ -10,7 +10,8 @@ class JsonArraysTest {
 
     @Test
     void splitsTopLevelElementsKeepingNestedValuesAndQuotedCommas() {
-        assertEquals(List.of("\"ev\"", "\"a,]b\"", "{\"x\":[1,2]}", "7", "3"),
+        assertEquals(
+                List.of("\"ev\"", "\"a,]b\"", "{\"x\":[1,2]}", "7", "3"),
                 JsonArrays.elements("[\"ev\",\"a,]b\",{\"x\":[1,2]},7,3]", 0));
     }
 

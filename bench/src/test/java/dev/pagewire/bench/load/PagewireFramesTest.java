@@ -83,8 +83,8 @@ class PagewireFramesTest {
 
     @Test
     void anErrorFrameFailsTheLinkWithTheFrame() {
-        var e = assertThrows(IllegalStateException.class,
-                () -> frames.read("[\"err\",\"unknown_event\",\"no handler\",1]"));
+        var e = assertThrows(
+                IllegalStateException.class, () -> frames.read("[\"err\",\"unknown_event\",\"no handler\",1]"));
         assertEquals("the server refused a frame: [\"err\",\"unknown_event\",\"no handler\",1]", e.getMessage());
     }
 }

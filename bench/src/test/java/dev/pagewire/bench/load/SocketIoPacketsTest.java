@@ -46,8 +46,8 @@ class SocketIoPacketsTest {
         packets.read("42[\"echo\",\"123\"]");
         packets.read("6");
         packets.read("41");
-        assertEquals(List.of("opened abc", "connected", "reply 3", "event echo 123", "closed Socket.IO disconnect"),
-                seen);
+        assertEquals(
+                List.of("opened abc", "connected", "reply 3", "event echo 123", "closed Socket.IO disconnect"), seen);
     }
 
     @Test

@@ -30,8 +30,7 @@ final class CallbackFuture<T> extends CompletableFuture<T> {
     }
 
     @Override
-    public T get(long timeout, TimeUnit unit)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         checkNotCallbackThread();
         return super.get(timeout, unit);
     }
@@ -44,9 +43,10 @@ final class CallbackFuture<T> extends CompletableFuture<T> {
 
     private void checkNotCallbackThread() {
         if (!isDone() && thread.isCurrent()) {
-            throw new IllegalStateException("waiting for a call or a channel on the client's callback thread (in a listener"
-                    + " or handler) never ends, since the reply is delivered on that thread: chain with"
-                    + " thenAccept/whenComplete instead");
+            throw new IllegalStateException(
+                    "waiting for a call or a channel on the client's callback thread (in a listener"
+                            + " or handler) never ends, since the reply is delivered on that thread: chain with"
+                            + " thenAccept/whenComplete instead");
         }
     }
 }

@@ -52,14 +52,25 @@ final class Calls {
     CompletableFuture<JsonNode> call(String name, JsonNode args, Duration timeout) {
         long id = nextId;
         String start = head + "\"call\"," + id + "," + Frames.quote(name) + "," + Frames.text(args);
-        sender.send((seq, ack) -> Frames.numbered(start, seq, ack),
-                () -> settle(id, false, failure("message_too_large", "the server refused the call \""
-                        + name + "\" as larger than its maxMessageBytes")),
+        sender.send(
+                (seq, ack) -> Frames.numbered(start, seq, ack),
+                () -> settle(
+                        id,
+                        false,
+                        failure(
+                                "message_too_large",
+                                "the server refused the call \"" + name + "\" as larger than its maxMessageBytes")),
                 "call \"" + name + "\"");
         nextId++;
         CompletableFuture<JsonNode> future = new CallbackFuture<>(dispatcher.thread());
-        Future<?> timer = later.run(timeout.toMillis(), () -> settle(id, false, failure("timeout",
-                "the call \"" + name + "\" got no answer within " + timeout.toMillis() + " ms")));
+        Future<?> timer = later.run(
+                timeout.toMillis(),
+                () -> settle(
+                        id,
+                        false,
+                        failure(
+                                "timeout",
+                                "the call \"" + name + "\" got no answer within " + timeout.toMillis() + " ms")));
         pending.put(id, new Pending(name, future, timer));
         // Cancelling the future forgets the call; a late reply is then ignored.
         future.whenComplete((v, e) -> {
@@ -93,8 +104,7 @@ final class Calls {
             String value;
             if (handler == null) {
                 ok = false;
-                value = Frames.text(failure("unknown_call", "no handler for the call \"" + name
-                        + "\" on this client"));
+                value = Frames.text(failure("unknown_call", "no handler for the call \"" + name + "\" on this client"));
             } else {
                 String answer;
                 boolean fine;
@@ -114,8 +124,7 @@ final class Calls {
             }
             String start = head + "\"res\"," + id + "," + ok + "," + value;
             try {
-                sender.send((seq, ack) -> Frames.numbered(start, seq, ack), null,
-                        "answer the call \"" + name + "\"");
+                sender.send((seq, ack) -> Frames.numbered(start, seq, ack), null, "answer the call \"" + name + "\"");
             } catch (IllegalStateException e) {
                 // Too many frames kept, or the channel is over: the server's call times out.
                 LOG.log(Level.WARNING, "pagewire: cannot answer the call \"" + name + "\": " + e.getMessage());
@@ -131,8 +140,8 @@ final class Calls {
             it.remove();
             call.timer.cancel(false);
             CompletableFuture<JsonNode> future = call.future;
-            dispatcher.post(() -> future.completeExceptionally(
-                    new CallFailedException("closed", "the channel is " + state)));
+            dispatcher.post(
+                    () -> future.completeExceptionally(new CallFailedException("closed", "the channel is " + state)));
         }
     }
 

@@ -91,7 +91,9 @@ public final class ChannelEnd<S> {
                     dispatcher.event(name, data.isMissingNode() ? Frames.toJson(null) : data);
                 }
             }
-            case "err" -> dispatcher.error(new ServerError(frame.at(1).asText(""), frame.at(2).asText("")));
+            case "err" ->
+                dispatcher.error(
+                        new ServerError(frame.at(1).asText(""), frame.at(2).asText("")));
             case "call" -> calls.onCall(frame);
             default -> calls.onReply(frame);
         }

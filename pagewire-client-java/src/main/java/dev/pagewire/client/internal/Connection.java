@@ -31,6 +31,7 @@ public final class Connection implements Link.Events, Wire {
     private final HttpClient http;
     /** Whether {@link #http} was made for this connection, so it ends with it. */
     private final boolean ownsHttp;
+
     private final Negotiation negotiation;
     private final CallbackThread callbacks;
     private final Sequencer seq;
@@ -50,12 +51,13 @@ public final class Connection implements Link.Events, Wire {
     private Future<?> upgradeTimer;
     /** An upgrade from the fallback {@link #link} to WebSocket in progress (§9.5), or null. */
     private Upgrade upgrade;
+
     private final Liveness liveness;
     private final Backoff backoff;
     private final CloseCodes closeCodes = new CloseCodes();
 
-    public Connection(ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered rendered,
-                      String name) {
+    public Connection(
+            ClientOptions options, HttpClient http, boolean ownsHttp, PageLoader.Rendered rendered, String name) {
         this.http = http;
         this.ownsHttp = ownsHttp;
         this.guard = new Guard(name);
@@ -127,12 +129,15 @@ public final class Connection implements Link.Events, Wire {
         locked(() -> {
             ConnectionState state = lifecycle.state();
             if (state.isFinal()) {
-                throw new IllegalStateException("cannot " + what + ": the channel is " + state.name().toLowerCase());
+                throw new IllegalStateException(
+                        "cannot " + what + ": the channel is " + state.name().toLowerCase());
             }
             if (seq.full()) {
                 throw new IllegalStateException("cannot " + what + ": the queue is full (" + seq.max()
                         + " frames wait for the server's ack while the channel is "
-                        + (upgrade != null ? "switching to WebSocket" : state.name().toLowerCase())
+                        + (upgrade != null
+                                ? "switching to WebSocket"
+                                : state.name().toLowerCase())
                         + "); raise maxQueued or send less");
             }
             seq.add(encoder, onDrop);
@@ -180,8 +185,8 @@ public final class Connection implements Link.Events, Wire {
         if (link == null || greeted) {
             return;
         }
-        String reason = "no " + (link.transport() == Transport.WEBSOCKET ? "hello" : "open frame")
-                + " within " + negotiation.connectTimeout().toMillis() + " ms";
+        String reason = "no " + (link.transport() == Transport.WEBSOCKET ? "hello" : "open frame") + " within "
+                + negotiation.connectTimeout().toMillis() + " ms";
         abandon(4408, reason);
         giveUp(4408, reason);
     }
@@ -255,8 +260,11 @@ public final class Connection implements Link.Events, Wire {
         }
         long dropped = seq.resume(serverAck, openedWith);
         if (dropped > 0) {
-            page.dispatcher().error(new ServerError("message_too_large", "the server refused frame " + dropped
-                    + " as larger than its maxMessageBytes (close 1009); it is not sent again"));
+            page.dispatcher()
+                    .error(new ServerError(
+                            "message_too_large",
+                            "the server refused frame " + dropped
+                                    + " as larger than its maxMessageBytes (close 1009); it is not sent again"));
         }
         pump();
         lifecycle.set(ConnectionState.CONNECTED, 0, "", link.transport());

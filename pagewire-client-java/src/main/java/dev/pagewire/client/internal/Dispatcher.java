@@ -92,8 +92,11 @@ public final class Dispatcher<S> {
     void error(ServerError error) {
         post(() -> {
             if (errors.isEmpty()) {
-                LOG.log(Level.WARNING, "pagewire: the server refused an event ({0}): {1}",
-                        error.code(), error.message());
+                LOG.log(
+                        Level.WARNING,
+                        "pagewire: the server refused an event ({0}): {1}",
+                        error.code(),
+                        error.message());
             }
             each(errors, error, "error");
         });

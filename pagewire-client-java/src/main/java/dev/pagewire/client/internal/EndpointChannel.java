@@ -76,8 +76,9 @@ public final class EndpointChannel {
                 end.send((s, a) -> Frames.numbered(start, s, a), null, "close the channel to " + path);
             } catch (IllegalStateException e) {
                 // The page is over (its channels end with it) or the queue is full.
-                LOG.log(Level.WARNING, "pagewire: closing the channel to " + path + " without telling the server: "
-                        + e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "pagewire: closing the channel to " + path + " without telling the server: " + e.getMessage());
             }
             finish(ChannelState.CLOSED, "closed", "closed by the client");
             return null;

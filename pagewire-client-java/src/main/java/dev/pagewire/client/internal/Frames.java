@@ -47,8 +47,8 @@ final class Frames {
 
     static String checkName(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("a name must be 1 to " + MAX_NAME_LENGTH
-                    + " characters, got " + (name == null ? "null" : name.length() + " characters"));
+            throw new IllegalArgumentException("a name must be 1 to " + MAX_NAME_LENGTH + " characters, got "
+                    + (name == null ? "null" : name.length() + " characters"));
         }
         return name;
     }
@@ -95,7 +95,9 @@ final class Frames {
         if (array.path(0).isTextual()) {
             return 0;
         }
-        if (array.path(0).isIntegralNumber() && array.path(0).asLong() > 0 && array.path(1).isTextual()) {
+        if (array.path(0).isIntegralNumber()
+                && array.path(0).asLong() > 0
+                && array.path(1).isTextual()) {
             return 1;
         }
         throw new IOException("not a JSON array starting with a type, or a channel number and a type");
@@ -114,7 +116,8 @@ final class Frames {
         data.get(header);
         JsonNode node = MAPPER.readTree(header);
         int offset = node instanceof ArrayNode a ? offset(a) : -1;
-        if (!(node instanceof ArrayNode array) || !"ev".equals(array.path(offset).textValue())
+        if (!(node instanceof ArrayNode array)
+                || !"ev".equals(array.path(offset).textValue())
                 || !array.path(offset + 1).isTextual()) {
             throw new IOException("binary header is not [\"ev\", name, seq] or [c, \"ev\", name, seq]");
         }

@@ -23,7 +23,8 @@ final class Guard {
     private volatile boolean over;
 
     Guard(String name) {
-        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name(name + "-timers").factory());
+        this.timers = new ScheduledThreadPoolExecutor(
+                1, Thread.ofVirtual().name(name + "-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
     }
 
@@ -53,11 +54,14 @@ final class Guard {
     /** Runs {@code task} under the lock after {@code millis}, unless the connection is over by then. */
     Future<?> later(long millis, Runnable task) {
         try {
-            return timers.schedule(() -> locked(() -> {
-                if (!over) {
-                    task.run();
-                }
-            }), millis, TimeUnit.MILLISECONDS);
+            return timers.schedule(
+                    () -> locked(() -> {
+                        if (!over) {
+                            task.run();
+                        }
+                    }),
+                    millis,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(null); // over: nothing runs later
         }

@@ -32,18 +32,21 @@ final class HttpLink {
     private static final int MAX_POST_CHARS = 256 * 1024;
     /** A POST unanswered this long means the connection is lost. */
     private static final Duration POST_TIMEOUT = Duration.ofSeconds(15);
+
     private static final Pattern CONTROL_LINE = Pattern.compile("^\\[\\s*\"(?:open|close)\"");
 
     private final Link owner;
     private final HttpClient http;
     /** The page URL with the token. */
     private final String base;
+
     private final Link.Events events;
     private final Runnable abortDown;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final ArrayDeque<String> outbox = new ArrayDeque<>();
     /** Guarded by this. */
     private CompletableFuture<HttpResponse<String>> post;
+
     private volatile String conn;
     /** The server refused a POST (400, 413) and closes the connection: nothing more goes up. */
     private boolean refused;
@@ -82,7 +85,8 @@ final class HttpLink {
         }
         try {
             if (line.charAt(0) == '~') {
-                events.frame(owner, Frames.parse(ByteBuffer.wrap(Base64.getDecoder().decode(line.substring(1)))));
+                events.frame(
+                        owner, Frames.parse(ByteBuffer.wrap(Base64.getDecoder().decode(line.substring(1)))));
             } else if (CONTROL_LINE.matcher(line).find()) {
                 control(Frames.parse(line));
             } else {
@@ -97,7 +101,9 @@ final class HttpLink {
         if (frame.type().equals("close")) {
             JsonNode code = frame.at(1);
             end(code.canConvertToInt() ? code.asInt() : 1006, frame.at(2).asText(""));
-        } else if (conn == null && frame.at(1).isTextual() && !frame.at(1).textValue().isEmpty()) {
+        } else if (conn == null
+                && frame.at(1).isTextual()
+                && !frame.at(1).textValue().isEmpty()) {
             conn = frame.at(1).textValue();
             events.open(owner);
             pump();
@@ -158,15 +164,14 @@ final class HttpLink {
                 }
                 body.append(outbox.pollFirst());
             }
-            sent = http.sendAsync(postRequest(body.toString()).timeout(POST_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            sent = http.sendAsync(
+                    postRequest(body.toString()).timeout(POST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             post = sent;
         }
         sent.whenComplete((response, error) -> posted(sent, response, error));
     }
 
-    private void posted(CompletableFuture<HttpResponse<String>> sent, HttpResponse<String> response,
-                        Throwable error) {
+    private void posted(CompletableFuture<HttpResponse<String>> sent, HttpResponse<String> response, Throwable error) {
         synchronized (this) {
             if (post != sent) {
                 return; // closed meanwhile
@@ -179,8 +184,10 @@ final class HttpLink {
             pump();
         } else if (response.statusCode() == 400 || response.statusCode() == 413) {
             // The server closes the connection and says why on the down channel (4400, 1009).
-            LOG.log(Level.WARNING, "pagewire: the server refused frames (HTTP " + response.statusCode()
-                    + ") and closes the connection: " + response.body());
+            LOG.log(
+                    Level.WARNING,
+                    "pagewire: the server refused frames (HTTP " + response.statusCode()
+                            + ") and closes the connection: " + response.body());
             synchronized (this) {
                 refused = true;
                 outbox.clear();

@@ -23,10 +23,16 @@ final class Lifecycle {
     private final CallbackThread callbacks;
     /** The HTTP client to shut down at the end, or null when the application owns it. */
     private final HttpClient ownHttp;
+
     private volatile ConnectionState state = ConnectionState.CONNECTING;
 
-    Lifecycle(ChannelEnd<StateChange> page, ChannelTable channels, Sequencer seq, Guard guard,
-              CallbackThread callbacks, HttpClient ownHttp) {
+    Lifecycle(
+            ChannelEnd<StateChange> page,
+            ChannelTable channels,
+            Sequencer seq,
+            Guard guard,
+            CallbackThread callbacks,
+            HttpClient ownHttp) {
         this.page = page;
         this.channels = channels;
         this.seq = seq;

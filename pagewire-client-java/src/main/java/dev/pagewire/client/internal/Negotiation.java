@@ -41,6 +41,7 @@ final class Negotiation {
     private Transport tried;
     /** Whether a WebSocket failed in this attempt: the fallback that works then is worth remembering. */
     private boolean webSocketFailed;
+
     private Duration upgradeDelay;
 
     Negotiation(ClientOptions options, HttpClient http, PageLoader.Rendered page, ScheduledExecutorService timers) {
@@ -142,7 +143,8 @@ final class Negotiation {
     private Transport recall() {
         try {
             TransportMemory.Remembered remembered = memory.recall(origin);
-            if (remembered == null || remembered.transport() == Transport.WEBSOCKET
+            if (remembered == null
+                    || remembered.transport() == Transport.WEBSOCKET
                     || remembered.at().plus(rememberFor).isBefore(Instant.now())) {
                 return null;
             }
@@ -165,8 +167,9 @@ final class Negotiation {
     /** A link over {@code transport}, resuming from the client's {@code ack}; not started. */
     Link open(Transport transport, long ack, Link.Events events) {
         return switch (transport) {
-            case WEBSOCKET -> new WebSocketLink(http, URI.create(page.webSocketBase() + "&ack=" + ack),
-                    connectTimeout, events, timers);
+            case WEBSOCKET ->
+                new WebSocketLink(
+                        http, URI.create(page.webSocketBase() + "&ack=" + ack), connectTimeout, events, timers);
             case SSE -> new SseLink(http, page.httpBase(), ack, events);
             case LONGPOLLING -> new LongPollingLink(http, page.httpBase(), ack, events);
         };

@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
 public final class PageLoader {
 
     private static final Pattern TOKEN = Pattern.compile("data-pagewire-token\\s*=\\s*[\"']([^\"']+)[\"']");
-    private static final Pattern CONFIG =
-            Pattern.compile("data-pagewire-config\\s*=\\s*(?:'([^']*)'|\"([^\"]*)\")");
+    private static final Pattern CONFIG = Pattern.compile("data-pagewire-config\\s*=\\s*(?:'([^']*)'|\"([^\"]*)\")");
 
     /**
      * The deadlines of a client configuration (§9.6); each null when it names none.
@@ -38,8 +37,8 @@ public final class PageLoader {
 
         /** Reads a configuration object; keys it does not know, and values that are not positive numbers, are ignored. */
         static Deadlines of(JsonNode config) {
-            return new Deadlines(millis(config, "connectTimeout"), millis(config, "upgradeAfter"),
-                    millis(config, "rememberFor"));
+            return new Deadlines(
+                    millis(config, "connectTimeout"), millis(config, "upgradeAfter"), millis(config, "rememberFor"));
         }
 
         private static Duration millis(JsonNode config, String key) {
@@ -64,7 +63,8 @@ public final class PageLoader {
 
         /** {@code scheme://host:port} of the page: what a remembered fallback is keyed by (§9.2). */
         public String origin() {
-            int port = pageUrl.getPort() >= 0 ? pageUrl.getPort()
+            int port = pageUrl.getPort() >= 0
+                    ? pageUrl.getPort()
                     : pageUrl.getScheme().equalsIgnoreCase("https") ? 443 : 80;
             return pageUrl.getScheme().toLowerCase() + "://" + pageUrl.getHost().toLowerCase() + ":" + port;
         }
@@ -95,11 +95,14 @@ public final class PageLoader {
      */
     public static Rendered load(HttpClient http, URI pageUrl, Duration timeout)
             throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(pageUrl)
-                .version(HttpClient.Version.HTTP_1_1)
-                .timeout(timeout)
-                .header("Accept", "text/html")
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(pageUrl)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .timeout(timeout)
+                        .header("Accept", "text/html")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + pageUrl + " was answered with HTTP " + response.statusCode()
                     + "; a Pagewire page route answers 200");
@@ -119,14 +122,19 @@ public final class PageLoader {
     public static Rendered openEndpoint(HttpClient http, URI endpointUrl, JsonNode params, Duration timeout)
             throws IOException, InterruptedException {
         String body = "{\"params\":" + Frames.text(params) + "}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpointUrl)
-                .version(HttpClient.Version.HTTP_1_1)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(endpointUrl)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        return admitted(endpointUrl, response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(""), response.body());
+        return admitted(
+                endpointUrl,
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
     }
 
     /** Reads the answer to an endpoint's opening POST (§12.2, the table of answers). */
@@ -135,25 +143,29 @@ public final class PageLoader {
         String what = "POST " + endpointUrl + " was answered with HTTP " + status;
         if (status == 200 && json) {
             JsonNode answer = readJson(body, what);
-            if (!answer.path("token").isTextual() || answer.path("token").textValue().isEmpty()) {
+            if (!answer.path("token").isTextual()
+                    || answer.path("token").textValue().isEmpty()) {
                 throw new IOException(what + " without a token: " + body);
             }
             return new Rendered(endpointUrl, answer.path("token").textValue(), Deadlines.of(answer.path("config")));
         }
         if (status == 403 && json) {
             JsonNode refusal = readJson(body, what);
-            throw new ChannelRefusedException(refusal.path("code").asText("refused"), refusal.path("reason").asText(""));
+            throw new ChannelRefusedException(
+                    refusal.path("code").asText("refused"),
+                    refusal.path("reason").asText(""));
         }
         if (status == 403) {
             // Without CORS headers: a browser sees a network error and reports code origin too.
-            throw new ChannelRefusedException("origin", body.isBlank() ? "the server does not allow this Origin"
-                    : body.strip());
+            throw new ChannelRefusedException(
+                    "origin", body.isBlank() ? "the server does not allow this Origin" : body.strip());
         }
         if (status == 404) {
-            throw new ChannelRefusedException("not_found", body.isBlank() ? "no endpoint at " + endpointUrl.getPath()
-                    : body.strip());
+            throw new ChannelRefusedException(
+                    "not_found", body.isBlank() ? "no endpoint at " + endpointUrl.getPath() : body.strip());
         }
-        String hint = status == 200 ? " (" + contentType + ", not the JSON of an endpoint: is it a Pagewire endpoint?)" : "";
+        String hint =
+                status == 200 ? " (" + contentType + ", not the JSON of an endpoint: is it a Pagewire endpoint?)" : "";
         throw new IOException(what + hint + ": " + body.strip());
     }
 
@@ -173,7 +185,8 @@ public final class PageLoader {
         Deadlines deadlines = Deadlines.NONE;
         Matcher config = CONFIG.matcher(html);
         if (config.find()) {
-            String json = config.group(1) != null ? config.group(1) : config.group(2).replace("&quot;", "\"");
+            String json =
+                    config.group(1) != null ? config.group(1) : config.group(2).replace("&quot;", "\"");
             try {
                 deadlines = Deadlines.of(Frames.MAPPER.readTree(json));
             } catch (IOException e) {

@@ -46,7 +46,7 @@ final class Receiver {
             return;
         }
         switch (frame.type()) {
-            case "pong" -> { }
+            case "pong" -> {}
             case "ack" -> {
                 if (frame.at(1).isIntegralNumber()) {
                     acked(frame.at(1).asLong());
@@ -76,7 +76,11 @@ final class Receiver {
             return;
         }
         seq.missed(m.path("to").asLong());
-        page.dispatcher().missed(new Missed(m.path("from").asLong(), m.path("to").asLong(), m.path("reason").asText("")));
+        page.dispatcher()
+                .missed(new Missed(
+                        m.path("from").asLong(),
+                        m.path("to").asLong(),
+                        m.path("reason").asText("")));
     }
 
     /** A data frame in the server's order: duplicates dropped, a gap ends the connection (§10.3). */
@@ -96,7 +100,7 @@ final class Receiver {
         }
         switch (seq.receive(number.asLong())) {
             case NEW -> deliver(frame);
-            case DUPLICATE -> { }
+            case DUPLICATE -> {}
             case GAP -> faults.protocolError("a sequence gap: expected " + (seq.received() + 1) + ", got " + number);
         }
     }
@@ -109,7 +113,8 @@ final class Receiver {
         }
         switch (frame.type()) {
             case "chok" -> channels.admitted(frame.at(1));
-            case "chclose" -> channels.closed(frame.at(1), frame.at(2).asText(""), frame.at(3).asText(""));
+            case "chclose" ->
+                channels.closed(frame.at(1), frame.at(2).asText(""), frame.at(3).asText(""));
             default -> page.deliver(frame);
         }
     }

@@ -48,6 +48,7 @@ final class Sequencer {
     private final Later later;
     /** Sends a control frame on the current connection; false when there is none. */
     private final Predicate<Outgoing> sendControl;
+
     private final ArrayDeque<Kept> kept = new ArrayDeque<>();
     private long nextSeq = 1;
     /** The highest number handed to the current connection. */
@@ -58,6 +59,7 @@ final class Sequencer {
     private long told;
     /** Data frames received since the server was last told an ack. */
     private int waiting;
+
     private Future<?> ackTimer;
     /** The server closed the last connection with 1009: the next resume gives up the refused frame (§10.5). */
     private boolean refusedTooLarge;
@@ -176,7 +178,11 @@ final class Sequencer {
         return nextSeq - 1;
     }
 
-    enum Receipt { NEW, DUPLICATE, GAP }
+    enum Receipt {
+        NEW,
+        DUPLICATE,
+        GAP
+    }
 
     /** Accounts for a data frame from the server numbered {@code seq}. */
     Receipt receive(long seq) {

@@ -43,8 +43,11 @@ final class SseLink implements Link {
 
     private void read() {
         try {
-            request = http.sendAsync(link.get("&transport=sse&ack=" + ack)
-                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+            request = http.sendAsync(
+                    link.get("&transport=sse&ack=" + ack)
+                            .header("Accept", "text/event-stream")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             if (link.ended()) {
                 request.cancel(true);
                 return;

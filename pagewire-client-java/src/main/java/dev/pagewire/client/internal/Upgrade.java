@@ -47,8 +47,14 @@ final class Upgrade {
     private final List<Inbound> buffered = new ArrayList<>();
     private Future<?> timer;
 
-    Upgrade(Link fallback, Negotiation negotiation, Sequencer seq, Wire wire, Link.Events events,
-            Consumer<Upgrade> switchOver, Failed failed) {
+    Upgrade(
+            Link fallback,
+            Negotiation negotiation,
+            Sequencer seq,
+            Wire wire,
+            Link.Events events,
+            Consumer<Upgrade> switchOver,
+            Failed failed) {
         this.fallback = fallback;
         this.negotiation = negotiation;
         this.seq = seq;

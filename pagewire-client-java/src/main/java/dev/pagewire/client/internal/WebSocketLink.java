@@ -38,13 +38,13 @@ final class WebSocketLink implements Link, WebSocket.Listener {
     private final Object sendLock = new Object();
     /** The last send; the next one starts when it completes. Guarded by {@link #sendLock}. */
     private CompletableFuture<WebSocket> tail;
+
     private volatile WebSocket socket;
 
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
-    WebSocketLink(HttpClient http, URI uri, Duration connectTimeout, Events events,
-                  ScheduledExecutorService timers) {
+    WebSocketLink(HttpClient http, URI uri, Duration connectTimeout, Events events, ScheduledExecutorService timers) {
         this.http = http;
         this.uri = uri;
         this.connectTimeout = connectTimeout;
@@ -59,9 +59,8 @@ final class WebSocketLink implements Link, WebSocket.Listener {
 
     @Override
     public void start() {
-        CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
-                .connectTimeout(connectTimeout)
-                .buildAsync(uri, this);
+        CompletableFuture<WebSocket> opening =
+                http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, this);
         synchronized (sendLock) {
             tail = opening;
         }

@@ -14,10 +14,13 @@ class SequencerTest {
     private final List<String> controls = new ArrayList<>();
     private final List<Runnable> timers = new ArrayList<>();
     private boolean connected = true;
-    private final Sequencer seq = new Sequencer(3, (ms, task) -> {
-        timers.add(task);
-        return new CompletableFuture<>();
-    }, frame -> connected && controls.add(frame.line()));
+    private final Sequencer seq = new Sequencer(
+            3,
+            (ms, task) -> {
+                timers.add(task);
+                return new CompletableFuture<>();
+            },
+            frame -> connected && controls.add(frame.line()));
 
     private void add(String name) {
         String start = Frames.eventStart(Frames.head(0), name, Frames.toJson(null));

@@ -14,9 +14,19 @@ public final class ClientFiles {
      * Every file of the client: the entry {@code client.js}, the modules it imports by relative URL,
      * and the types. Only these are served, so no other resource of the jar is reachable by name.
      */
-    private static final java.util.Set<String> NAMES = java.util.Set.of("client.js", "client.d.ts",
-            "connection.js", "options.js", "channels.js", "event-channel.js", "transports.js", "memory.js",
-            "sequencer.js", "calls.js", "frames.js", "util.js");
+    private static final java.util.Set<String> NAMES = java.util.Set.of(
+            "client.js",
+            "client.d.ts",
+            "connection.js",
+            "options.js",
+            "channels.js",
+            "event-channel.js",
+            "transports.js",
+            "memory.js",
+            "sequencer.js",
+            "calls.js",
+            "frames.js",
+            "util.js");
 
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 

@@ -45,13 +45,19 @@ final class Documents {
             request.exchange().respond(HttpResponse.text(405, "a page accepts GET (and its channel requests)"), null);
             return;
         }
-        PageRequest pageRequest = new RenderRequest(request.path(), request.query(), request.exchange()::header,
-                request.exchange().remoteAddress(), request.exchange().contextPath());
+        PageRequest pageRequest = new RenderRequest(
+                request.path(),
+                request.query(),
+                request.exchange()::header,
+                request.exchange().remoteAddress(),
+                request.exchange().contextPath());
         app.blockingWork().execute(() -> {
             Rendered rendered = app.render(pageRequest);
             String type = rendered.status() == 200 ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
-            request.exchange().respond(
-                    file(rendered.status(), type, rendered.html().getBytes(StandardCharsets.UTF_8), "no-store"), null);
+            request.exchange()
+                    .respond(
+                            file(rendered.status(), type, rendered.html().getBytes(StandardCharsets.UTF_8), "no-store"),
+                            null);
         });
     }
 
@@ -80,16 +86,23 @@ final class Documents {
     }
 
     private static HttpResponse file(int status, String contentType, byte[] body, String cacheControl) {
-        return new HttpResponse(status, null, new HttpResponse.Headers()
-                .set("Content-Type", contentType)
-                .set("Cache-Control", cacheControl)
-                .set("X-Content-Type-Options", "nosniff"), body);
+        return new HttpResponse(
+                status,
+                null,
+                new HttpResponse.Headers()
+                        .set("Content-Type", contentType)
+                        .set("Cache-Control", cacheControl)
+                        .set("X-Content-Type-Options", "nosniff"),
+                body);
     }
 
     /** The request a page handler sees; copied out of the exchange's request side, which is immutable. */
-    private record RenderRequest(String path, Map<String, List<String>> queryParams,
-                                 Function<String, String> headers, InetSocketAddress remoteAddress,
-                                 String contextPath)
+    private record RenderRequest(
+            String path,
+            Map<String, List<String>> queryParams,
+            Function<String, String> headers,
+            InetSocketAddress remoteAddress,
+            String contextPath)
             implements PageRequest {
 
         @Override

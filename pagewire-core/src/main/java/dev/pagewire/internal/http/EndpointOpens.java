@@ -22,8 +22,12 @@ final class EndpointOpens {
     /** A request to an endpoint's path: {@code POST} with the body {@code {"params": …}} opens. */
     void open(Request request) {
         if (!request.isPost()) {
-            request.exchange().respond(HttpResponse.text(405,
-                    "an endpoint has no page: open a channel to it (POST, or pagewire.open in a page)"), null);
+            request.exchange()
+                    .respond(
+                            HttpResponse.text(
+                                    405,
+                                    "an endpoint has no page: open a channel to it (POST, or pagewire.open in a page)"),
+                            null);
             return;
         }
         String origin = request.origin();
@@ -35,8 +39,14 @@ final class EndpointOpens {
                     .set("Cache-Control", "no-store")
                     .set("X-Content-Type-Options", "nosniff");
             Cors.add(headers, origin, app.settings().allowCredentials());
-            request.exchange().respond(new HttpResponse(answer.status(), null, headers,
-                    answer.body().getBytes(StandardCharsets.UTF_8)), null);
+            request.exchange()
+                    .respond(
+                            new HttpResponse(
+                                    answer.status(),
+                                    null,
+                                    headers,
+                                    answer.body().getBytes(StandardCharsets.UTF_8)),
+                            null);
         });
     }
 

@@ -18,7 +18,13 @@ import java.nio.charset.StandardCharsets;
 abstract class FallbackConnection implements Connection {
 
     /** A POST's frames delivered, or why they stopped. */
-    enum Delivery { ACCEPTED, BAD_FRAME, TOO_BIG, INVALID_UTF8, CLOSED }
+    enum Delivery {
+        ACCEPTED,
+        BAD_FRAME,
+        TOO_BIG,
+        INVALID_UTF8,
+        CLOSED
+    }
 
     private final String id;
     private final String pageId;
@@ -29,6 +35,7 @@ abstract class FallbackConnection implements Connection {
     private volatile boolean ended;
     /** The close code the server gave this connection, or 0 while open; as {@link #ended}. */
     private volatile int closeCode;
+
     private volatile String closeReason = "";
 
     FallbackConnection(String id, String pageId, FallbackConnections registry) {
@@ -93,8 +100,9 @@ abstract class FallbackConnection implements Connection {
             } else {
                 // A UTF-16 length over the limit is certainly over it in UTF-8 too; the exact byte
                 // count is only needed near the limit.
-                if (line.length() > maxMessageBytes || (line.length() * 3L > maxMessageBytes
-                        && line.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes)) {
+                if (line.length() > maxMessageBytes
+                        || (line.length() * 3L > maxMessageBytes
+                                && line.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes)) {
                     close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
                     return Delivery.TOO_BIG;
                 }

@@ -62,7 +62,10 @@ final class Fallbacks {
         } else if ("longpolling".equals(transport)) {
             openLongPolling(request, headers, token);
         } else {
-            fail(request, headers, 400,
+            fail(
+                    request,
+                    headers,
+                    400,
                     "unknown transport '" + transport + "': use sse or longpolling, or a WebSocket upgrade");
         }
     }
@@ -81,9 +84,11 @@ final class Fallbacks {
 
     private void openSse(Request request, HttpResponse.Headers headers, String token) {
         String path = request.path();
-        ResponseStream stream = request.exchange().stream(200, new HttpResponse.Headers().addAll(headers)
-                .set("Content-Type", "text/event-stream; charset=utf-8"));
-        SseConnection connection = new SseConnection(connections.newId(), app.pageIdOf(path, token), connections, stream);
+        ResponseStream stream = request.exchange().stream(
+                200,
+                new HttpResponse.Headers().addAll(headers).set("Content-Type", "text/event-stream; charset=utf-8"));
+        SseConnection connection =
+                new SseConnection(connections.newId(), app.pageIdOf(path, token), connections, stream);
         switch (app.attach(path, token, request.param("ack"), connection)) {
             case Attachment.Accepted a -> {
                 connections.add(connection);
@@ -99,8 +104,8 @@ final class Fallbacks {
 
     private void openLongPolling(Request request, HttpResponse.Headers headers, String token) {
         String path = request.path();
-        LongPollConnection connection = new LongPollConnection(connections.newId(), app.pageIdOf(path, token),
-                connections, pollTimeout, app.scheduler(), headers);
+        LongPollConnection connection = new LongPollConnection(
+                connections.newId(), app.pageIdOf(path, token), connections, pollTimeout, app.scheduler(), headers);
         switch (app.attach(path, token, request.param("ack"), connection)) {
             case Attachment.Accepted a -> {
                 connections.add(connection);
@@ -111,8 +116,16 @@ final class Fallbacks {
                 byte[] line = FrameLines.line(FrameLines.close(r.code(), r.reason()));
                 byte[] body = Arrays.copyOf(line, line.length + 1);
                 body[line.length] = '\n';
-                request.exchange().respond(new HttpResponse(200, r.reason(), new HttpResponse.Headers()
-                        .addAll(headers).set("Content-Type", "text/plain; charset=utf-8"), body), null);
+                request.exchange()
+                        .respond(
+                                new HttpResponse(
+                                        200,
+                                        r.reason(),
+                                        new HttpResponse.Headers()
+                                                .addAll(headers)
+                                                .set("Content-Type", "text/plain; charset=utf-8"),
+                                        body),
+                                null);
             }
         }
     }
@@ -141,7 +154,8 @@ final class Fallbacks {
         }
         String body;
         try {
-            body = StandardCharsets.UTF_8.newDecoder()
+            body = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(request.exchange().body()))
@@ -155,8 +169,8 @@ final class Fallbacks {
         }
         int maxMessageBytes = app.settings().maxMessageBytes();
         List<String> lines = Arrays.asList(body.split("\r?\n", -1));
-        FallbackConnection.Delivery delivery = connection == null ? FallbackConnection.Delivery.CLOSED
-                : connection.deliver(lines, maxMessageBytes);
+        FallbackConnection.Delivery delivery =
+                connection == null ? FallbackConnection.Delivery.CLOSED : connection.deliver(lines, maxMessageBytes);
         switch (delivery) {
             case ACCEPTED -> request.exchange().respond(new HttpResponse(204, null, headers, new byte[0]), null);
             case BAD_FRAME, INVALID_UTF8 -> fail(request, headers, 400, connection.closeReason());
@@ -167,8 +181,11 @@ final class Fallbacks {
                 if (saysBye(lines) && app.leave(path, token)) {
                     request.exchange().respond(new HttpResponse(204, null, headers, new byte[0]), null);
                 } else {
-                    fail(request, headers, 410, connection == null
-                            ? "no such connection (closed or expired)" : "the connection is closed");
+                    fail(
+                            request,
+                            headers,
+                            410,
+                            connection == null ? "no such connection (closed or expired)" : "the connection is closed");
                 }
             }
         }
@@ -208,7 +225,12 @@ final class Fallbacks {
     private static void fail(Request request, HttpResponse.Headers headers, int status, String reason) {
         HttpResponse text = HttpResponse.text(status, reason);
         HttpExchange exchange = request.exchange();
-        exchange.respond(new HttpResponse(status, text.reason(), new HttpResponse.Headers().addAll(headers)
-                .set("Content-Type", "text/plain; charset=utf-8"), text.body()), null);
+        exchange.respond(
+                new HttpResponse(
+                        status,
+                        text.reason(),
+                        new HttpResponse.Headers().addAll(headers).set("Content-Type", "text/plain; charset=utf-8"),
+                        text.body()),
+                null);
     }
 }

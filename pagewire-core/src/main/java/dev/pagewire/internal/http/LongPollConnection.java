@@ -33,6 +33,7 @@ final class LongPollConnection extends FallbackConnection {
     private final ArrayDeque<byte[]> lines = new ArrayDeque<>();
     /** Bytes queued or being written; read by the page to spot a slow consumer. */
     private final AtomicLong queued = new AtomicLong();
+
     private Poll held;
     private boolean flushScheduled;
     private boolean closing;
@@ -43,8 +44,13 @@ final class LongPollConnection extends FallbackConnection {
     /**
      * @param headers the headers of every answer (no caching, CORS); never modified afterwards
      */
-    LongPollConnection(String id, String pageId, FallbackConnections registry, Duration pollTimeout,
-                       ScheduledExecutorService timer, HttpResponse.Headers headers) {
+    LongPollConnection(
+            String id,
+            String pageId,
+            FallbackConnections registry,
+            Duration pollTimeout,
+            ScheduledExecutorService timer,
+            HttpResponse.Headers headers) {
         super(id, pageId, registry);
         this.pollTimeout = pollTimeout;
         this.timer = timer;
@@ -218,8 +224,11 @@ final class LongPollConnection extends FallbackConnection {
             at += line.length;
             body[at++] = '\n';
         }
-        HttpResponse response = new HttpResponse(200, null, new HttpResponse.Headers().addAll(headers)
-                .set("Content-Type", "text/plain; charset=utf-8"), body);
+        HttpResponse response = new HttpResponse(
+                200,
+                null,
+                new HttpResponse.Headers().addAll(headers).set("Content-Type", "text/plain; charset=utf-8"),
+                body);
         exchange.respond(response, () -> queued.addAndGet(-bytes));
     }
 

@@ -16,7 +16,9 @@ public final class OriginPolicy {
 
     public OriginPolicy(Set<String> allowedOrigins) {
         this.any = allowedOrigins.contains("*");
-        this.allowed = allowedOrigins.stream().map(OriginPolicy::normalize).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.allowed = allowedOrigins.stream()
+                .map(OriginPolicy::normalize)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**

@@ -47,7 +47,10 @@ public final class Router {
         this.routes = List.of(
                 new Route("client file", r -> r.path().startsWith(App.CLIENT_PREFIX), false, documents::clientFile),
                 new Route("websocket", r -> r.isWebSocketUpgrade() && isChannelRequest(r), true, webSockets::upgrade),
-                new Route("preflight", r -> r.method().equals("OPTIONS") && isChannelRequest(r), true,
+                new Route(
+                        "preflight",
+                        r -> r.method().equals("OPTIONS") && isChannelRequest(r),
+                        true,
                         endpointOpens::preflight),
                 new Route("fallback", r -> r.param("pagewire") != null && isChannelRequest(r), true, fallbacks::handle),
                 new Route("endpoint", r -> app.isEndpoint(r.path()), true, endpointOpens::open),
@@ -70,8 +73,12 @@ public final class Router {
         }
         if (route.checksOrigin() && !origins.allowed(request.origin(), request.header("Host"))) {
             // No CORS headers: the browser reports a network error, as the same-origin policy wants.
-            log.debug("refused {} {} from origin {} (Host {})", request.method(), request.path(),
-                    request.origin(), request.header("Host"));
+            log.debug(
+                    "refused {} {} from origin {} (Host {})",
+                    request.method(),
+                    request.path(),
+                    request.origin(),
+                    request.header("Host"));
             exchange.respond(HttpResponse.text(403, "origin not allowed: " + request.origin()), null);
             return true;
         }

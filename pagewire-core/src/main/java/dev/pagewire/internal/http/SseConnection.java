@@ -20,6 +20,7 @@ final class SseConnection extends FallbackConnection {
 
     /** A comment of 2 KiB first, so intermediaries that buffer a little pass the stream on at once. */
     private static final byte[] PADDING = padding(2048);
+
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 

@@ -70,8 +70,9 @@ final class StaticFiles {
             if (relative == null) {
                 return null;
             }
-            URL url = root.directory() != null ? inDirectory(root.directory(), relative)
-                                               : onClasspath(root.classpathRoot(), relative);
+            URL url = root.directory() != null
+                    ? inDirectory(root.directory(), relative)
+                    : onClasspath(root.classpathRoot(), relative);
             if (url != null) {
                 return new Found(url, contentType(relative));
             }
@@ -92,8 +93,12 @@ final class StaticFiles {
             r = r + "index.html";
         }
         for (String segment : r.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")
-                    || segment.contains("\\") || segment.contains(":") || segment.indexOf('\0') >= 0) {
+            if (segment.isEmpty()
+                    || segment.equals(".")
+                    || segment.equals("..")
+                    || segment.contains("\\")
+                    || segment.contains(":")
+                    || segment.indexOf('\0') >= 0) {
                 return null;
             }
         }

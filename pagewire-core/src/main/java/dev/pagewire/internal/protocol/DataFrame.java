@@ -66,12 +66,16 @@ public final class DataFrame {
 
     /** The size on the wire once numbered with {@code seq}, without an ack. */
     public int size(long seq) {
-        return (binary ? 4 + payload.length : 0) + head.length + 2 + Long.toString(seq).length();
+        return (binary ? 4 + payload.length : 0)
+                + head.length
+                + 2
+                + Long.toString(seq).length();
     }
 
     @Override
     public String toString() {
-        return binary ? "DataFrame[binary " + payload.length + " bytes]"
+        return binary
+                ? "DataFrame[binary " + payload.length + " bytes]"
                 : "DataFrame[" + new String(head, StandardCharsets.UTF_8) + ",…]";
     }
 }

@@ -143,8 +143,9 @@ public final class FrameCodec {
                 long seq = value == null ? Frame.UNNUMBERED : readSeq(p);
                 yield new Frame.Result(id, ok, value, seq, readAck(p, seq));
             }
-            default -> throw bad((onChannel ? "a channel frame cannot be of type '" : "unknown frame type '")
-                    + abbreviate(type) + "'");
+            default ->
+                throw bad((onChannel ? "a channel frame cannot be of type '" : "unknown frame type '")
+                        + abbreviate(type) + "'");
         };
     }
 
@@ -352,9 +353,8 @@ public final class FrameCodec {
     /** Checks an event name as both sides must (non-empty, at most {@value #MAX_NAME_LENGTH} chars). */
     public static void checkName(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException(
-                    "event name must be 1 to " + MAX_NAME_LENGTH + " characters, got "
-                            + (name == null ? "null" : "'" + abbreviate(name) + "'"));
+            throw new IllegalArgumentException("event name must be 1 to " + MAX_NAME_LENGTH + " characters, got "
+                    + (name == null ? "null" : "'" + abbreviate(name) + "'"));
         }
     }
 
@@ -498,10 +498,11 @@ public final class FrameCodec {
     /** A data frame's elements after its opening bracket, left open for its number. */
     private DataFrame data(Writer elements) {
         byte[] closed = text(g -> {
-            g.writeStartArray();
-            elements.write(g);
-            g.writeEndArray();
-        }).payload();
+                    g.writeStartArray();
+                    elements.write(g);
+                    g.writeEndArray();
+                })
+                .payload();
         // The generator's output ends with the closing bracket; the number goes before it.
         return new DataFrame(false, java.util.Arrays.copyOf(closed, closed.length - 1), new byte[0]);
     }

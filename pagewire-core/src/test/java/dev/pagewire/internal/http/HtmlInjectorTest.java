@@ -11,24 +11,29 @@ class HtmlInjectorTest {
 
     @Test
     void scriptGoesRightAfterTheOpeningHeadTag() {
-        assertEquals("<html><head>" + TAG + "<title>t</title></head></html>",
+        assertEquals(
+                "<html><head>" + TAG + "<title>t</title></head></html>",
                 HtmlInjector.inject("<html><head><title>t</title></head></html>", TAG));
-        assertEquals("<HTML><HEAD lang=\"en\">" + TAG + "</HEAD></HTML>",
+        assertEquals(
+                "<HTML><HEAD lang=\"en\">" + TAG + "</HEAD></HTML>",
                 HtmlInjector.inject("<HTML><HEAD lang=\"en\"></HEAD></HTML>", TAG));
         assertEquals("<head\n>" + TAG, HtmlInjector.inject("<head\n>", TAG));
     }
 
     @Test
     void headerIsNotHead() {
-        assertEquals("<html>" + TAG + "<body><header>h</header></body></html>",
+        assertEquals(
+                "<html>" + TAG + "<body><header>h</header></body></html>",
                 HtmlInjector.inject("<html><body><header>h</header></body></html>", TAG));
-        assertEquals("<header>x</header><head>" + TAG + "</head>",
+        assertEquals(
+                "<header>x</header><head>" + TAG + "</head>",
                 HtmlInjector.inject("<header>x</header><head></head>", TAG));
     }
 
     @Test
     void withoutHeadScriptGoesAfterHtmlOrTheDoctype() {
-        assertEquals("<!DOCTYPE html><html lang=\"en\">" + TAG + "<body>b</body></html>",
+        assertEquals(
+                "<!DOCTYPE html><html lang=\"en\">" + TAG + "<body>b</body></html>",
                 HtmlInjector.inject("<!DOCTYPE html><html lang=\"en\"><body>b</body></html>", TAG));
         assertEquals("<!doctype html>" + TAG + "<p>hi</p>", HtmlInjector.inject("<!doctype html><p>hi</p>", TAG));
     }
@@ -42,14 +47,14 @@ class HtmlInjectorTest {
 
     @Test
     void scriptTagCarriesTheClientPathTheTokenAndTheConfiguration() {
-        assertEquals("<script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"v1.abc.1.mac\""
+        assertEquals(
+                "<script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"v1.abc.1.mac\""
                         + " data-pagewire-config='{\"connectTimeout\":3000}'></script>",
                 HtmlInjector.scriptTag("/_pagewire/client.js", "v1.abc.1.mac", "{\"connectTimeout\":3000}"));
     }
 
     @Test
     void configurationWithASingleQuoteIsRefused() {
-        assertThrows(IllegalArgumentException.class,
-                () -> HtmlInjector.scriptTag("/c.js", "t", "{\"a\":\"'\"}"));
+        assertThrows(IllegalArgumentException.class, () -> HtmlInjector.scriptTag("/c.js", "t", "{\"a\":\"'\"}"));
     }
 }

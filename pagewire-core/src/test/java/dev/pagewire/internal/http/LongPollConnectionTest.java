@@ -23,8 +23,8 @@ class LongPollConnectionTest {
 
     @Test
     void aPollThatArrivesWhileTheServerClosesGetsTheCloseFrameNot410() throws Exception {
-        LongPollConnection connection = new LongPollConnection("c1", "p1", new FallbackConnections(),
-                Duration.ofSeconds(10), timer, new HttpResponse.Headers());
+        LongPollConnection connection = new LongPollConnection(
+                "c1", "p1", new FallbackConnections(), Duration.ofSeconds(10), timer, new HttpResponse.Headers());
         connection.answerOpen(FakeExchange.get("/t?pagewire=x&transport=longpolling")); // takes the open frame
         FakeExchange poll = FakeExchange.get("/t?pagewire=x&conn=c1");
         Thread closer;
@@ -32,7 +32,8 @@ class LongPollConnectionTest {
         // that monitor here stops the close right between the two, where the poll comes in.
         synchronized (connection) {
             closer = Thread.ofPlatform().start(() -> connection.close(4000, "page closed"));
-            Wait.await("the close to have set its code and to wait for the monitor",
+            Wait.await(
+                    "the close to have set its code and to wait for the monitor",
                     () -> connection.isClosed() && closer.getState() == Thread.State.BLOCKED);
             assertTrue(connection.poll(poll), "answered 410: the client would take the page for lost");
         }

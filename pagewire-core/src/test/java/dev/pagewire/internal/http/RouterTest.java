@@ -102,7 +102,8 @@ class RouterTest {
         start();
         String chatToken = render();
         assertNull(app.router().routeOf(FakeExchange.get("/app/view?pagewire=forged&transport=sse")));
-        assertNull(app.router().routeOf(FakeExchange.upgrade("/app/view?pagewire=" + chatToken)),
+        assertNull(
+                app.router().routeOf(FakeExchange.upgrade("/app/view?pagewire=" + chatToken)),
                 "a token names the path it was issued for");
         assertNull(app.router().routeOf(FakeExchange.post("/app/view?pagewire=" + chatToken + "&conn=c", "")));
     }
@@ -136,12 +137,13 @@ class RouterTest {
         start();
         String token = render();
         for (FakeExchange exchange : new FakeExchange[] {
-                FakeExchange.upgrade("/chat?pagewire=" + token),
-                FakeExchange.get("/chat?pagewire=" + token + "&transport=sse"),
-                FakeExchange.get("/chat?pagewire=" + token + "&transport=longpolling"),
-                FakeExchange.post("/chat?pagewire=" + token + "&conn=x", "[\"ping\"]"),
-                FakeExchange.post("/stats", "{}"),
-                FakeExchange.request("OPTIONS", "/stats")}) {
+            FakeExchange.upgrade("/chat?pagewire=" + token),
+            FakeExchange.get("/chat?pagewire=" + token + "&transport=sse"),
+            FakeExchange.get("/chat?pagewire=" + token + "&transport=longpolling"),
+            FakeExchange.post("/chat?pagewire=" + token + "&conn=x", "[\"ping\"]"),
+            FakeExchange.post("/stats", "{}"),
+            FakeExchange.request("OPTIONS", "/stats")
+        }) {
             exchange.header("Origin", "https://evil.example");
             HttpResponse response = handled(exchange).response();
             assertEquals(403, response.status(), exchange.target());
@@ -180,7 +182,9 @@ class RouterTest {
     @Test
     void aPreflightWithoutAnOriginIsRefused() {
         start();
-        assertEquals(403, handled(FakeExchange.request("OPTIONS", "/stats")).response().status());
+        assertEquals(
+                403,
+                handled(FakeExchange.request("OPTIONS", "/stats")).response().status());
     }
 
     // ---- documents
@@ -192,10 +196,22 @@ class RouterTest {
         assertEquals(200, js.status());
         assertEquals("text/javascript; charset=utf-8", js.headers().get("Content-Type"));
         assertTrue(js.bodyText().contains("data-pagewire-token"));
-        assertEquals(200, handled(FakeExchange.get("/_pagewire/client.d.ts")).response().status());
-        assertEquals(404, handled(FakeExchange.get("/_pagewire/..%2F..%2Fpom.xml")).response().status());
-        assertEquals(404, handled(FakeExchange.get("/_pagewire/Mailbox.class")).response().status());
-        assertEquals(404, handled(FakeExchange.post("/_pagewire/client.js", "")).response().status());
+        assertEquals(
+                200,
+                handled(FakeExchange.get("/_pagewire/client.d.ts")).response().status());
+        assertEquals(
+                404,
+                handled(FakeExchange.get("/_pagewire/..%2F..%2Fpom.xml"))
+                        .response()
+                        .status());
+        assertEquals(
+                404,
+                handled(FakeExchange.get("/_pagewire/Mailbox.class")).response().status());
+        assertEquals(
+                404,
+                handled(FakeExchange.post("/_pagewire/client.js", ""))
+                        .response()
+                        .status());
     }
 
     @Test
@@ -275,7 +291,8 @@ class RouterTest {
         start();
         String token = render();
         String base = "/chat?pagewire=" + token;
-        HttpResponse opened = handled(FakeExchange.get(base + "&transport=longpolling")).response();
+        HttpResponse opened =
+                handled(FakeExchange.get(base + "&transport=longpolling")).response();
         Matcher m = CONN.matcher(opened.bodyText());
         assertTrue(m.find(), opened.bodyText());
         String conn = m.group(1);
@@ -283,9 +300,12 @@ class RouterTest {
 
         FakeExchange held = handled(FakeExchange.get(base + "&conn=" + conn));
         assertFalse(held.answered(Duration.ofMillis(50)), "nothing to deliver: the poll is held");
-        HttpResponse sent = handled(FakeExchange.post(base + "&conn=" + conn, "[\"ev\",\"say\",\"hi\",1]")).response();
+        HttpResponse sent = handled(FakeExchange.post(base + "&conn=" + conn, "[\"ev\",\"say\",\"hi\",1]"))
+                .response();
         assertEquals(204, sent.status());
-        assertTrue(held.response().bodyText().contains("[\"ev\",\"said\",\"hi\""), held.response().bodyText());
+        assertTrue(
+                held.response().bodyText().contains("[\"ev\",\"said\",\"hi\""),
+                held.response().bodyText());
 
         HttpResponse empty = handled(FakeExchange.get(base + "&conn=" + conn)).response();
         assertEquals(200, empty.status(), "answered empty after pollTimeout");
@@ -297,13 +317,19 @@ class RouterTest {
         start();
         String token = render();
         String base = "/chat?pagewire=" + token;
-        Matcher m = CONN.matcher(handled(FakeExchange.get(base + "&transport=longpolling")).response().bodyText());
+        Matcher m = CONN.matcher(handled(FakeExchange.get(base + "&transport=longpolling"))
+                .response()
+                .bodyText());
         assertTrue(m.find());
         String conn = m.group(1);
         FakeExchange aborted = handled(FakeExchange.get(base + "&conn=" + conn));
         aborted.abort();
-        handled(FakeExchange.post(base + "&conn=" + conn, "[\"ev\",\"say\",\"again\",1]")).response();
-        assertTrue(handled(FakeExchange.get(base + "&conn=" + conn)).response().bodyText().contains("again"));
+        handled(FakeExchange.post(base + "&conn=" + conn, "[\"ev\",\"say\",\"again\",1]"))
+                .response();
+        assertTrue(handled(FakeExchange.get(base + "&conn=" + conn))
+                .response()
+                .bodyText()
+                .contains("again"));
         assertFalse(aborted.responded());
     }
 
@@ -312,17 +338,33 @@ class RouterTest {
         start();
         String token = render();
         String base = "/chat?pagewire=" + token;
-        assertEquals(400, handled(FakeExchange.post(base, "[\"ping\"]")).response().status(), "no conn");
-        assertEquals(410, handled(FakeExchange.post(base + "&conn=unknown", "[\"ping\"]")).response().status());
-        Matcher m = CONN.matcher(handled(FakeExchange.get(base + "&transport=longpolling")).response().bodyText());
+        assertEquals(
+                400, handled(FakeExchange.post(base, "[\"ping\"]")).response().status(), "no conn");
+        assertEquals(
+                410,
+                handled(FakeExchange.post(base + "&conn=unknown", "[\"ping\"]"))
+                        .response()
+                        .status());
+        Matcher m = CONN.matcher(handled(FakeExchange.get(base + "&transport=longpolling"))
+                .response()
+                .bodyText());
         assertTrue(m.find());
         String conn = m.group(1);
         String other = render();
-        assertEquals(410, handled(FakeExchange.post("/chat?pagewire=" + other + "&conn=" + conn, "[\"ping\"]"))
-                .response().status(), "another page's token never reaches this connection");
-        HttpResponse bad = handled(FakeExchange.post(base + "&conn=" + conn, "not json")).response();
+        assertEquals(
+                410,
+                handled(FakeExchange.post("/chat?pagewire=" + other + "&conn=" + conn, "[\"ping\"]"))
+                        .response()
+                        .status(),
+                "another page's token never reaches this connection");
+        HttpResponse bad =
+                handled(FakeExchange.post(base + "&conn=" + conn, "not json")).response();
         assertEquals(400, bad.status());
-        assertEquals(410, handled(FakeExchange.post(base + "&conn=" + conn, "[\"ping\"]")).response().status(),
+        assertEquals(
+                410,
+                handled(FakeExchange.post(base + "&conn=" + conn, "[\"ping\"]"))
+                        .response()
+                        .status(),
                 "the connection closed with 4400");
     }
 
@@ -332,7 +374,8 @@ class RouterTest {
         String token = render();
         String base = "/chat?pagewire=" + token;
         int pages = app.pageCount();
-        HttpResponse bye = handled(FakeExchange.post(base + "&conn=gone", "[\"bye\"]")).response();
+        HttpResponse bye =
+                handled(FakeExchange.post(base + "&conn=gone", "[\"bye\"]")).response();
         assertEquals(204, bye.status());
         assertEquals(pages - 1, app.pageCount());
     }
@@ -342,10 +385,13 @@ class RouterTest {
         start(s -> s.maxMessageBytes(16));
         String token = render();
         String base = "/chat?pagewire=" + token;
-        Matcher m = CONN.matcher(handled(FakeExchange.get(base + "&transport=longpolling")).response().bodyText());
+        Matcher m = CONN.matcher(handled(FakeExchange.get(base + "&transport=longpolling"))
+                .response()
+                .bodyText());
         assertTrue(m.find());
-        HttpResponse tooBig = handled(FakeExchange.post(base + "&conn=" + m.group(1),
-                "[\"ev\",\"say\",\"" + "x".repeat(40) + "\",1]")).response();
+        HttpResponse tooBig = handled(FakeExchange.post(
+                        base + "&conn=" + m.group(1), "[\"ev\",\"say\",\"" + "x".repeat(40) + "\",1]"))
+                .response();
         assertEquals(413, tooBig.status());
     }
 }

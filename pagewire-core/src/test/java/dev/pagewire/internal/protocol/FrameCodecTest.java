@@ -36,7 +36,9 @@ class FrameCodecTest {
         assertEquals("say", e.name());
         assertEquals(Json.mapper().readTree("{\"a\":[1,2],\"b\":\"x\"}"), e.data());
 
-        assertEquals("hi", ((Frame.Emit) codec.decode("[\"ev\",\"say\",\"hi\"]")).data().textValue());
+        assertEquals(
+                "hi",
+                ((Frame.Emit) codec.decode("[\"ev\",\"say\",\"hi\"]")).data().textValue());
         assertEquals(7, ((Frame.Emit) codec.decode("[\"ev\",\"say\",7]")).data().intValue());
         assertEquals(NullNode.getInstance(), ((Frame.Emit) codec.decode("[\"ev\",\"say\",null]")).data());
     }
@@ -74,12 +76,28 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "[\"ev\",\"x\",1,0]", "[\"ev\",\"x\",1,-1]", "[\"ev\",\"x\",1,1.5]", "[\"ev\",\"x\",1,\"2\"]",
-            "[\"ev\",\"x\",1,null]", "[\"ev\",\"x\",1,99999999999999999999]", "[\"ev\",\"x\",1,2,-1]",
-            "[\"ev\",\"x\",1,2,\"a\"]", "[\"ack\"]", "[\"ack\",-1]", "[\"ack\",\"1\"]",
-            "[\"call\"]", "[\"call\",0,\"f\"]", "[\"call\",\"1\",\"f\"]", "[\"call\",1]", "[\"call\",1,\"\"]",
-            "[\"res\",1]", "[\"res\",1,\"yes\",2]", "[\"res\",-1,true,2]"})
+    @ValueSource(
+            strings = {
+                "[\"ev\",\"x\",1,0]",
+                "[\"ev\",\"x\",1,-1]",
+                "[\"ev\",\"x\",1,1.5]",
+                "[\"ev\",\"x\",1,\"2\"]",
+                "[\"ev\",\"x\",1,null]",
+                "[\"ev\",\"x\",1,99999999999999999999]",
+                "[\"ev\",\"x\",1,2,-1]",
+                "[\"ev\",\"x\",1,2,\"a\"]",
+                "[\"ack\"]",
+                "[\"ack\",-1]",
+                "[\"ack\",\"1\"]",
+                "[\"call\"]",
+                "[\"call\",0,\"f\"]",
+                "[\"call\",\"1\",\"f\"]",
+                "[\"call\",1]",
+                "[\"call\",1,\"\"]",
+                "[\"res\",1]",
+                "[\"res\",1,\"yes\",2]",
+                "[\"res\",-1,true,2]"
+            })
     void badNumbersAcksAndCallsAreRefused(String text) {
         assertBadFrame(text);
     }
@@ -89,23 +107,31 @@ class FrameCodecTest {
         JsonNodeFactory f = JsonNodeFactory.instance;
         assertEquals(new Frame.Ack(0), codec.decode("[\"ack\",0]"));
         assertEquals(new Frame.Ack(57), codec.decode("[\"ack\",57]"));
-        assertEquals(new Frame.Call(3, "sum", Json.mapper().readTree("[1,2]"), 9, 4),
+        assertEquals(
+                new Frame.Call(3, "sum", Json.mapper().readTree("[1,2]"), 9, 4),
                 codec.decode("[\"call\",3,\"sum\",[1,2],9,4]"));
-        assertEquals(new Frame.Call(3, "sum", null, Frame.UNNUMBERED, Frame.NO_ACK), codec.decode("[\"call\",3,\"sum\"]"));
-        assertEquals(new Frame.Result(3, true, f.numberNode(3), 10, Frame.NO_ACK), codec.decode("[\"res\",3,true,3,10]"));
-        assertEquals(new Frame.Result(4, false, Json.mapper().readTree("{\"code\":\"x\",\"message\":\"y\"}"), 11, 2),
+        assertEquals(
+                new Frame.Call(3, "sum", null, Frame.UNNUMBERED, Frame.NO_ACK), codec.decode("[\"call\",3,\"sum\"]"));
+        assertEquals(
+                new Frame.Result(3, true, f.numberNode(3), 10, Frame.NO_ACK), codec.decode("[\"res\",3,true,3,10]"));
+        assertEquals(
+                new Frame.Result(4, false, Json.mapper().readTree("{\"code\":\"x\",\"message\":\"y\"}"), 11, 2),
                 codec.decode("[\"res\",4,false,{\"code\":\"x\",\"message\":\"y\"},11,2]"));
     }
 
     @Test
     void theApplicationCannotEmitReservedNamesButPagewireCan() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> codec.event("pagewire:join", null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> codec.event("pagewire:join", null));
         assertTrue(e.getMessage().contains("reserved") && e.getMessage().contains("pagewire:join"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> codec.binaryEvent("pagewire:x", new byte[0]));
         assertThrows(IllegalArgumentException.class, () -> codec.systemEvent("join", null));
-        assertEquals("[\"ev\",\"pagewire:join\",1,7]", codec.systemEvent("pagewire:join", 1).numbered(7).text());
-        assertEquals("[\"ev\",\"pagewire\",1,7]", codec.event("pagewire", 1).numbered(7).text());
+        assertEquals(
+                "[\"ev\",\"pagewire:join\",1,7]",
+                codec.systemEvent("pagewire:join", 1).numbered(7).text());
+        assertEquals(
+                "[\"ev\",\"pagewire\",1,7]",
+                codec.event("pagewire", 1).numbered(7).text());
     }
 
     @Test
@@ -139,7 +165,8 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[\"ev\"]", "[\"ev\",1]", "[\"ev\",null]", "[\"ev\",[\"x\"]]", "[\"ev\",{}]", "[\"ev\",\"\"]"})
+    @ValueSource(
+            strings = {"[\"ev\"]", "[\"ev\",1]", "[\"ev\",null]", "[\"ev\",[\"x\"]]", "[\"ev\",{}]", "[\"ev\",\"\"]"})
     void eventWithoutAProperNameIsRefused(String text) {
         assertBadFrame(text);
     }
@@ -165,17 +192,35 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "[\"ping\"]x", "[\"ping\"][]", "[\"ping\"]]", "[\"ping\"],", "[\"ping\"] \"more\"",
-            "[\"ev\",\"x\",1]{}", "[\"ev\",\"x\"]]"})
+    @ValueSource(
+            strings = {
+                "[\"ping\"]x",
+                "[\"ping\"][]",
+                "[\"ping\"]]",
+                "[\"ping\"],",
+                "[\"ping\"] \"more\"",
+                "[\"ev\",\"x\",1]{}",
+                "[\"ev\",\"x\"]]"
+            })
     void trailingDataAfterTheFrameIsRefused(String text) {
         assertBadFrame(text);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "[", "[\"ping\"", "[\"ping\",", "[\"ev\",\"x\"", "[\"ev\",\"x\",", "[\"ev\",\"x\",{\"a\":",
-            "[\"ev\",\"x\",tru]", "[\"ev\",\"x\",]", "[\"ev\",'x']", "[\"ev\",\"x\",NaN]", "[\"ev\" \"x\"]"})
+    @ValueSource(
+            strings = {
+                "[",
+                "[\"ping\"",
+                "[\"ping\",",
+                "[\"ev\",\"x\"",
+                "[\"ev\",\"x\",",
+                "[\"ev\",\"x\",{\"a\":",
+                "[\"ev\",\"x\",tru]",
+                "[\"ev\",\"x\",]",
+                "[\"ev\",'x']",
+                "[\"ev\",\"x\",NaN]",
+                "[\"ev\" \"x\"]"
+            })
     void malformedJsonIsRefused(String text) {
         assertBadFrame(text);
     }
@@ -193,7 +238,8 @@ class FrameCodecTest {
         assertEquals(5, in.seq());
         assertEquals(2, in.ack());
 
-        Frame.BinaryEmit empty = (Frame.BinaryEmit) codec.decodeBinary(codec.binaryEvent("e", new byte[0]).numbered(1).payload());
+        Frame.BinaryEmit empty = (Frame.BinaryEmit) codec.decodeBinary(
+                codec.binaryEvent("e", new byte[0]).numbered(1).payload());
         assertEquals(0, empty.bytes().length);
     }
 
@@ -246,7 +292,8 @@ class FrameCodecTest {
     @Test
     void binaryHeaderThatIsNotUtf8IsRefused() {
         byte[] header = {'[', '"', 'e', 'v', '"', ',', '"', (byte) 0xc3, '"', ']'};
-        ByteBuffer frame = ByteBuffer.allocate(4 + header.length).putInt(header.length).put(header);
+        ByteBuffer frame =
+                ByteBuffer.allocate(4 + header.length).putInt(header.length).put(header);
         assertBadBinary(frame.array());
     }
 
@@ -254,14 +301,16 @@ class FrameCodecTest {
 
     @Test
     void helloCarriesVersionPageHeartbeatAndAck() {
-        assertEquals("[\"hello\",{\"v\":1,\"page\":\"abc\",\"heartbeat\":15000,\"ack\":12}]",
+        assertEquals(
+                "[\"hello\",{\"v\":1,\"page\":\"abc\",\"heartbeat\":15000,\"ack\":12}]",
                 codec.hello("abc", 15000, 12).text());
     }
 
     @Test
     void controlFramesOfReliability() {
         assertEquals("[\"ack\",57]", codec.ack(57).text());
-        assertEquals("[\"missed\",{\"from\":58,\"to\":311,\"reason\":\"replay buffer full (1024 frames)\"}]",
+        assertEquals(
+                "[\"missed\",{\"from\":58,\"to\":311,\"reason\":\"replay buffer full (1024 frames)\"}]",
                 codec.missed(58, 311, "replay buffer full (1024 frames)").text());
     }
 
@@ -272,40 +321,63 @@ class FrameCodecTest {
         assertEquals("[\"ev\",\"p\",[1],42,7]", e.numbered(42, 7).text());
         assertEquals("[\"ev\",\"p\",[1],1]", e.numbered(1).text(), "the shared encoding is not changed");
         assertEquals(e.numbered(123).size(), e.size(123));
-        assertEquals(codec.binaryEvent("b", new byte[3]).numbered(9).size(), codec.binaryEvent("b", new byte[3]).size(9));
+        assertEquals(
+                codec.binaryEvent("b", new byte[3]).numbered(9).size(),
+                codec.binaryEvent("b", new byte[3]).size(9));
     }
 
     @Test
     void callsAndRepliesEncodeAsSection11Says() {
-        assertEquals("[\"call\",3,\"ask\",{\"q\":1},8]", codec.call(3, "ask", Map.of("q", 1)).numbered(8).text());
-        assertEquals("[\"call\",3,\"ask\",null,8]", codec.call(3, "ask", null).numbered(8).text());
-        assertEquals("[\"res\",3,true,\"ok\",9]", codec.result(3, "ok").numbered(9).text());
-        assertEquals("[\"res\",3,false,{\"code\":\"nope\",\"message\":\"no\"},9]",
+        assertEquals(
+                "[\"call\",3,\"ask\",{\"q\":1},8]",
+                codec.call(3, "ask", Map.of("q", 1)).numbered(8).text());
+        assertEquals(
+                "[\"call\",3,\"ask\",null,8]",
+                codec.call(3, "ask", null).numbered(8).text());
+        assertEquals(
+                "[\"res\",3,true,\"ok\",9]", codec.result(3, "ok").numbered(9).text());
+        assertEquals(
+                "[\"res\",3,false,{\"code\":\"nope\",\"message\":\"no\"},9]",
                 codec.failure(3, "nope", "no").numbered(9).text());
     }
 
     @Test
     void eventEncodesItsDataAsJson() {
         record Point(int x, int y) {}
-        assertEquals("[\"ev\",\"p\",{\"x\":1,\"y\":2},1]", codec.event("p", new Point(1, 2)).numbered(1).text());
+        assertEquals(
+                "[\"ev\",\"p\",{\"x\":1,\"y\":2},1]",
+                codec.event("p", new Point(1, 2)).numbered(1).text());
         assertEquals("[\"ev\",\"p\",null,1]", codec.event("p", null).numbered(1).text());
-        assertEquals("[\"ev\",\"p\",\"a\\\"b\",1]", codec.event("p", "a\"b").numbered(1).text());
-        assertEquals("[\"ev\",\"p\",[1,\"two\"],1]", codec.event("p", List.of(1, "two")).numbered(1).text());
-        assertEquals("[\"ev\",\"p\",{\"k\":true},1]", codec.event("p", Map.of("k", true)).numbered(1).text());
-        assertEquals("[\"ev\",\"p\",3.5,1]", codec.event("p", JsonNodeFactory.instance.numberNode(3.5)).numbered(1).text());
+        assertEquals(
+                "[\"ev\",\"p\",\"a\\\"b\",1]",
+                codec.event("p", "a\"b").numbered(1).text());
+        assertEquals(
+                "[\"ev\",\"p\",[1,\"two\"],1]",
+                codec.event("p", List.of(1, "two")).numbered(1).text());
+        assertEquals(
+                "[\"ev\",\"p\",{\"k\":true},1]",
+                codec.event("p", Map.of("k", true)).numbered(1).text());
+        assertEquals(
+                "[\"ev\",\"p\",3.5,1]",
+                codec.event("p", JsonNodeFactory.instance.numberNode(3.5))
+                        .numbered(1)
+                        .text());
         assertFalse(codec.event("p", "line\nbreak").binary());
     }
 
     @Test
     void encodedFramesNeverContainARawNewline() {
         // Fallback transports separate frames by newlines (docs/PROTOCOL.md §8.1).
-        assertFalse(codec.event("p", Map.of("t", "a\nb\r\nc")).numbered(1).text().contains("\n"));
+        assertFalse(
+                codec.event("p", Map.of("t", "a\nb\r\nc")).numbered(1).text().contains("\n"));
         assertFalse(codec.error("c", "line\nbreak").numbered(1).text().contains("\n"));
     }
 
     @Test
     void errorCarriesCodeAndMessage() {
-        assertEquals("[\"err\",\"too_long\",\"say less\",4]", codec.error("too_long", "say less").numbered(4).text());
+        assertEquals(
+                "[\"err\",\"too_long\",\"say less\",4]",
+                codec.error("too_long", "say less").numbered(4).text());
     }
 
     @Test
@@ -326,7 +398,8 @@ class FrameCodecTest {
 
     @Test
     void decodedEventsRoundTripWhatWasEncoded() throws Exception {
-        OutFrame out = codec.event("p", Map.of("list", List.of(1, 2), "s", "é\u2028")).numbered(3, 1);
+        OutFrame out =
+                codec.event("p", Map.of("list", List.of(1, 2), "s", "é\u2028")).numbered(3, 1);
         Frame.Emit in = (Frame.Emit) codec.decode(out.text());
         assertEquals("p", in.name());
         assertEquals(Json.mapper().valueToTree(Map.of("list", List.of(1, 2), "s", "é\u2028")), in.data());
@@ -353,20 +426,25 @@ class FrameCodecTest {
     @Test
     void aFrameThatStartsWithANumberBelongsToThatChannel() throws Exception {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        assertEquals(new Frame.OnChannel(3, new Frame.Emit("say", f.numberNode(1), 7, 5)),
+        assertEquals(
+                new Frame.OnChannel(3, new Frame.Emit("say", f.numberNode(1), 7, 5)),
                 codec.decode("[3,\"ev\",\"say\",1,7,5]"));
-        assertEquals(new Frame.OnChannel(1, new Frame.Call(2, "add", f.nullNode(), 8, Frame.NO_ACK)),
+        assertEquals(
+                new Frame.OnChannel(1, new Frame.Call(2, "add", f.nullNode(), 8, Frame.NO_ACK)),
                 codec.decode("[1,\"call\",2,\"add\",null,8]"));
-        assertEquals(new Frame.OnChannel(1, new Frame.Result(2, true, f.textNode("ok"), 9, Frame.NO_ACK)),
+        assertEquals(
+                new Frame.OnChannel(1, new Frame.Result(2, true, f.textNode("ok"), 9, Frame.NO_ACK)),
                 codec.decode("[1,\"res\",2,true,\"ok\",9]"));
     }
 
     @Test
     void decodesChannelOpensAndCloses() throws Exception {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        assertEquals(new Frame.ChannelOpen(1, "/stocks", f.objectNode().put("s", "ACME"), 4, 2),
+        assertEquals(
+                new Frame.ChannelOpen(1, "/stocks", f.objectNode().put("s", "ACME"), 4, 2),
                 codec.decode("[\"chopen\",1,\"/stocks\",{\"s\":\"ACME\"},4,2]"));
-        assertEquals(new Frame.ChannelClose(1, "closed", "done", 5, Frame.NO_ACK),
+        assertEquals(
+                new Frame.ChannelClose(1, "closed", "done", 5, Frame.NO_ACK),
                 codec.decode("[\"chclose\",1,\"closed\",\"done\",5]"));
     }
 
@@ -401,15 +479,20 @@ class FrameCodecTest {
         DataFrame frame = codec.event("tick", 42);
         assertEquals("[5,\"ev\",\"tick\",42,9]", frame.onChannel(5).numbered(9).text());
         assertEquals("[\"chok\",5,1]", codec.channelOpened(5).numbered(1).text());
-        assertEquals("[\"chclose\",5,\"refused\",\"no\",2,1]",
+        assertEquals(
+                "[\"chclose\",5,\"refused\",\"no\",2,1]",
                 codec.channelClosed(5, "refused", "no").numbered(2, 1).text());
         DataFrame binary = codec.binaryEvent("pic", new byte[] {1});
-        assertEquals(binary.numbered(3).payload().length + 2, binary.onChannel(5).numbered(3).payload().length);
+        assertEquals(
+                binary.numbered(3).payload().length + 2,
+                binary.onChannel(5).numbered(3).payload().length);
     }
 
     private static byte[] binary(String header, int... payload) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(4 + h.length + payload.length).putInt(h.length).put(h);
+        ByteBuffer buf = ByteBuffer.allocate(4 + h.length + payload.length)
+                .putInt(h.length)
+                .put(h);
         for (int b : payload) {
             buf.put((byte) b);
         }

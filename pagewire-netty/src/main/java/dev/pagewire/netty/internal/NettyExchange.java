@@ -120,8 +120,10 @@ final class NettyExchange implements HttpExchange {
 
     private void write(HttpResponse response, boolean keepAlive, Runnable written) {
         forgetAbort();
-        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
+        FullHttpResponse out = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()),
+                Unpooled.wrappedBuffer(response.body()));
         for (HttpResponse.Headers.Header h : response.headers().all()) {
             out.headers().add(h.name(), h.value());
         }
@@ -166,8 +168,8 @@ final class NettyExchange implements HttpExchange {
                 .closeOnProtocolViolation(true)
                 .build();
         // The handshake reads the head only; the request's body was released with it.
-        FullHttpRequest head = new DefaultFullHttpRequest(version, method, uri, Unpooled.EMPTY_BUFFER,
-                headers, EmptyHttpHeaders.INSTANCE);
+        FullHttpRequest head = new DefaultFullHttpRequest(
+                version, method, uri, Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(head);
         if (handshaker == null) {

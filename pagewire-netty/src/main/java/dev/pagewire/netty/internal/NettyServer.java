@@ -47,7 +47,8 @@ public final class NettyServer {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ServerInitializer(protocol, settings, channels, tls));
-            serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
+            serverChannel =
+                    bootstrap.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
             throw new IllegalStateException(

@@ -20,11 +20,11 @@ final class ReservedBitsValidator extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof WebSocketFrame frame && frame.rsv() != 0) {
             frame.release();
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR,
-                            "reserved bits set without a negotiated extension"))
+            ctx.writeAndFlush(new CloseWebSocketFrame(
+                            WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set without a negotiated extension"))
                     .addListener(ChannelFutureListener.CLOSE);
-            throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
-                    "reserved bits set without a negotiated extension");
+            throw new CorruptedWebSocketFrameException(
+                    WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
         }
         ctx.fireChannelRead(msg);
     }

@@ -70,8 +70,10 @@ final class ServerTls {
                     .protocols("TLSv1.3", "TLSv1.2")
                     .build());
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot use the TLS certificate " + certificateChain.toAbsolutePath()
-                    + " with the key " + privateKey.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot use the TLS certificate " + certificateChain.toAbsolutePath() + " with the key "
+                            + privateKey.toAbsolutePath() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -95,11 +97,13 @@ final class ServerTls {
             }
             return chain;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the TLS certificate file " + file.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the TLS certificate file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the TLS certificate file " + file.toAbsolutePath()
-                    + " is not a valid PEM certificate chain: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the TLS certificate file " + file.toAbsolutePath() + " is not a valid PEM certificate chain: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -108,8 +112,8 @@ final class ServerTls {
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the TLS private key file " + file.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the TLS private key file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         Matcher block = PEM_BLOCK.matcher(pem);
         if (!block.find()) {
@@ -118,14 +122,17 @@ final class ServerTls {
         }
         switch (block.group(1)) {
             case "PRIVATE KEY" -> {}
-            case "ENCRYPTED PRIVATE KEY" -> throw new IllegalStateException("the TLS private key file "
-                    + file.toAbsolutePath() + " is encrypted; give an unencrypted PKCS#8 key "
-                    + "(openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem)");
-            case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw new IllegalStateException("the TLS private key file "
-                    + file.toAbsolutePath() + " is a " + block.group(1) + " (PKCS#1/SEC1); convert it to PKCS#8 "
-                    + "(openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem)");
-            default -> throw new IllegalStateException("the TLS private key file " + file.toAbsolutePath()
-                    + " holds a " + block.group(1) + " block, not -----BEGIN PRIVATE KEY----- (PKCS#8)");
+            case "ENCRYPTED PRIVATE KEY" ->
+                throw new IllegalStateException("the TLS private key file "
+                        + file.toAbsolutePath() + " is encrypted; give an unencrypted PKCS#8 key "
+                        + "(openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem)");
+            case "RSA PRIVATE KEY", "EC PRIVATE KEY" ->
+                throw new IllegalStateException("the TLS private key file "
+                        + file.toAbsolutePath() + " is a " + block.group(1) + " (PKCS#1/SEC1); convert it to PKCS#8 "
+                        + "(openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem)");
+            default ->
+                throw new IllegalStateException("the TLS private key file " + file.toAbsolutePath() + " holds a "
+                        + block.group(1) + " block, not -----BEGIN PRIVATE KEY----- (PKCS#8)");
         }
         PrivateKey key;
         String algorithm = leaf.getPublicKey().getAlgorithm();
@@ -133,13 +140,16 @@ final class ServerTls {
             byte[] der = Base64.getMimeDecoder().decode(block.group(2));
             key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("the TLS private key file " + file.toAbsolutePath()
-                    + " is not a valid PKCS#8 " + algorithm + " key (the certificate's key type): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the TLS private key file " + file.toAbsolutePath()
+                            + " is not a valid PKCS#8 " + algorithm + " key (the certificate's key type): "
+                            + e.getMessage(),
+                    e);
         }
         if (!belongsTo(key, leaf)) {
             throw new IllegalStateException("the TLS private key file " + file.toAbsolutePath()
-                    + " does not hold the key of the certificate " + leaf.getSubjectX500Principal().getName()
+                    + " does not hold the key of the certificate "
+                    + leaf.getSubjectX500Principal().getName()
                     + " (the first in the certificate file)");
         }
         return key;

@@ -10,8 +10,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -47,6 +47,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final LoopWriter writer;
     /** Bytes other threads handed to {@link #writer} that it has not written to the channel yet. */
     private final AtomicLong handedOver = new AtomicLong();
+
     private Session session;
     private volatile boolean closeSent;
     private boolean ended;
@@ -152,9 +153,13 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(f -> {
             if (f.isSuccess()) {
-                channel.eventLoop().schedule(() -> {
-                    channel.close();
-                }, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+                channel.eventLoop()
+                        .schedule(
+                                () -> {
+                                    channel.close();
+                                },
+                                CLOSE_WAIT_SECONDS,
+                                TimeUnit.SECONDS);
             } else {
                 channel.close();
             }
@@ -180,7 +185,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
                         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                     }
                 }
-                case PongWebSocketFrame pong -> { }
+                case PongWebSocketFrame pong -> {}
                 case CloseWebSocketFrame close -> peerClosed(ctx, close);
                 default -> log.debug("unexpected message {} on {}", msg, channel);
             }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.Settings;
 import dev.pagewire.netty.ServerSettings;
 import dev.pagewire.netty.testing.Autobahn;
-import dev.pagewire.Settings;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.Protocol;
 import java.nio.file.Path;
@@ -27,7 +27,8 @@ class AutobahnConformanceTest {
     void webSocketPipelinePassesTheAutobahnFuzzingClientWithNoFailures() throws Exception {
         // Autobahn's largest messages are 16 MiB (cases 9.x); the limit is a setting, the pipeline is the same.
         Pagewire app = Pagewire.create(s -> s.maxMessageBytes(20 * 1024 * 1024));
-        NettyServer server = NettyServer.start(new EchoAt("/echo", Protocol.of(app)),
+        NettyServer server = NettyServer.start(
+                new EchoAt("/echo", Protocol.of(app)),
                 ServerSettings.builder().host("127.0.0.1").port(0).build());
         Path reports = Path.of("target", "autobahn").toAbsolutePath();
         Autobahn.Results results;
@@ -37,7 +38,9 @@ class AutobahnConformanceTest {
             server.close();
             app.close();
         }
-        assertTrue(results.behaviours().size() > 250, "expected about 300 cases, ran " + results.behaviours().size());
+        assertTrue(
+                results.behaviours().size() > 250,
+                "expected about 300 cases, ran " + results.behaviours().size());
         assertEquals(List.of(), results.failed(), "Autobahn cases that failed (reports in " + reports + ")");
     }
     /**
@@ -79,5 +82,4 @@ class AutobahnConformanceTest {
             return app.injectClient(html, page, contextPath);
         }
     }
-
 }

@@ -73,8 +73,14 @@ class NettyAdapterTest {
 
     private EmbeddedChannel channel(boolean webSocket) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ServerInitializer.addHandlers(channel.pipeline(), protocol,
-                ServerSettings.builder().maxHeaderBytes(1024).webSocket(webSocket).build(), null);
+        ServerInitializer.addHandlers(
+                channel.pipeline(),
+                protocol,
+                ServerSettings.builder()
+                        .maxHeaderBytes(1024)
+                        .webSocket(webSocket)
+                        .build(),
+                null);
         return channel;
     }
 
@@ -99,8 +105,10 @@ class NettyAdapterTest {
     @Test
     void aRequestReachesTheProtocolAsAnExchange() {
         EmbeddedChannel channel = channel(true);
-        send(channel, "POST /chat?pagewire=t&conn=c HTTP/1.1\r\nHost: app.example\r\nOrigin: http://app.example\r\n"
-                + "Content-Length: 3\r\n\r\nabc");
+        send(
+                channel,
+                "POST /chat?pagewire=t&conn=c HTTP/1.1\r\nHost: app.example\r\nOrigin: http://app.example\r\n"
+                        + "Content-Length: 3\r\n\r\nabc");
         HttpExchange exchange = protocol.exchanges.getFirst();
         assertEquals("POST", exchange.method());
         assertEquals("/chat?pagewire=t&conn=c", exchange.target());
@@ -123,8 +131,13 @@ class NettyAdapterTest {
     @Test
     void aResponseGetsItsLengthAndKeepAlive() {
         protocol.answer = e -> {
-            e.respond(new HttpResponse(200, null, new HttpResponse.Headers().set("X-Test", "1"),
-                    "hi".getBytes(StandardCharsets.UTF_8)), null);
+            e.respond(
+                    new HttpResponse(
+                            200,
+                            null,
+                            new HttpResponse.Headers().set("X-Test", "1"),
+                            "hi".getBytes(StandardCharsets.UTF_8)),
+                    null);
             return true;
         };
         EmbeddedChannel channel = channel(true);

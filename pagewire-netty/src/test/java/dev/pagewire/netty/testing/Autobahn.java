@@ -60,9 +60,12 @@ public final class Autobahn {
      */
     public static Results run(String url, Path reports) throws Exception {
         Files.createDirectories(reports);
-        String classPath = String.join(File.pathSeparator,
-                classPathEntry("jython-standalone"), classPathEntry("autobahntestsuite-maven-plugin"));
-        String script = String.join("\n",
+        String classPath = String.join(
+                File.pathSeparator,
+                classPathEntry("jython-standalone"),
+                classPathEntry("autobahntestsuite-maven-plugin"));
+        String script = String.join(
+                "\n",
                 "from autobahntestsuite import wstest",
                 "spec = {'outdir': '" + reports.toString().replace("\\", "/") + "', 'failByDrop': False,",
                 "        'servers': [{'agent': 'pagewire', 'url': '" + url + "'}],",
@@ -78,7 +81,9 @@ public final class Autobahn {
             throw new AssertionError("the fuzzing client did not finish within 15 min; see " + reports);
         }
         assertEquals(0, process.exitValue(), "fuzzing client failed; see " + reports.resolve("fuzzingclient.log"));
-        JsonNode results = new ObjectMapper().readTree(reports.resolve("index.json").toFile()).path("pagewire");
+        JsonNode results = new ObjectMapper()
+                .readTree(reports.resolve("index.json").toFile())
+                .path("pagewire");
         Map<String, String> behaviours = new LinkedHashMap<>();
         List<String> failed = new ArrayList<>();
         results.properties().forEach(entry -> {
@@ -100,6 +105,10 @@ public final class Autobahn {
     }
 
     private static String pythonList(List<String> items) {
-        return items.stream().map(i -> "'" + i + "'").reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElse("[]");
+        return items.stream()
+                .map(i -> "'" + i + "'")
+                .reduce((a, b) -> a + ", " + b)
+                .map(s -> "[" + s + "]")
+                .orElse("[]");
     }
 }

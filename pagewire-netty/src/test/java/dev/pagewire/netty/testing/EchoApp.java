@@ -22,22 +22,23 @@ public final class EchoApp implements AutoCloseable {
     public static final String PATH = "/t";
 
     public static final String HTML = """
-            <!doctype html><html><head><title>t</title></head><body><p id=t></p>
-            <script type="module">
-            const w = window.pagewire;
-            window.got = [];
-            window.bytes = [];
-            window.transports = [];
-            for (const name of ['echoed', 'n', 'news']) w.page.on(name, (d) => got.push([name, d]));
-            w.page.on('reversed', (b) => bytes.push(Array.from(new Uint8Array(b))));
-            w.on('transport', (t) => transports.push(t.transport));
-            </script></body></html>
-            """;
+        <!doctype html><html><head><title>t</title></head><body><p id=t></p>
+        <script type="module">
+        const w = window.pagewire;
+        window.got = [];
+        window.bytes = [];
+        window.transports = [];
+        for (const name of ['echoed', 'n', 'news']) w.page.on(name, (d) => got.push([name, d]));
+        w.page.on('reversed', (b) => bytes.push(Array.from(new Uint8Array(b))));
+        w.on('transport', (t) => transports.push(t.transport));
+        </script></body></html>
+        """;
 
     /** The pages rendered, in render order. */
     public final BlockingQueue<Page> pages = new LinkedBlockingQueue<>();
     /** The {@code up} events the server received, in arrival order. */
     public final List<Integer> ups = new CopyOnWriteArrayList<>();
+
     public final Pagewire app;
 
     public EchoApp(Consumer<Settings.Builder> settings) {
@@ -48,7 +49,9 @@ public final class EchoApp implements AutoCloseable {
             page.on("up", e -> ups.add(e.data().asInt()));
             // {"count": N, "every": k, "pauseMillis": m}, or just N (a pause of 2 ms after each).
             page.on("stream", e -> {
-                int count = e.data().isInt() ? e.data().asInt() : e.data().path("count").asInt();
+                int count = e.data().isInt()
+                        ? e.data().asInt()
+                        : e.data().path("count").asInt();
                 int every = Math.max(1, e.data().path("every").asInt(1));
                 long pause = e.data().path("pauseMillis").asLong(2) * 1_000_000;
                 Thread.ofVirtual().start(() -> {
@@ -81,7 +84,9 @@ public final class EchoApp implements AutoCloseable {
      */
     public String connectAndExchange(com.microsoft.playwright.Page browserPage, java.net.URI uri) throws Exception {
         browserPage.navigate(uri.toString());
-        browserPage.waitForFunction("() => window.pagewire && window.pagewire.state === 'connected'", null,
+        browserPage.waitForFunction(
+                "() => window.pagewire && window.pagewire.state === 'connected'",
+                null,
                 new com.microsoft.playwright.Page.WaitForFunctionOptions().setTimeout(20_000));
         Page p = nextPage();
         browserPage.evaluate("() => pagewire.page.emit('echo', {via: 'proxy'})");
@@ -92,8 +97,8 @@ public final class EchoApp implements AutoCloseable {
                 List.of(List.of("echoed", java.util.Map.of("via", "proxy")), List.of("news", "pushed")),
                 browserPage.evaluate("() => got"));
         String transport = (String) browserPage.evaluate("() => pagewire.transport");
-        org.junit.jupiter.api.Assertions.assertEquals(transport, p.transport(),
-                "the server sees the transport the browser reports");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                transport, p.transport(), "the server sees the transport the browser reports");
         return transport;
     }
 

@@ -16,18 +16,18 @@ import java.net.ServerSocket;
  */
 public final class FreePorts {
 
-  /** The address every launcher in this package binds: IPv4 loopback, never a public interface. */
-  public static final String LOOPBACK = "127.0.0.1";
+    /** The address every launcher in this package binds: IPv4 loopback, never a public interface. */
+    public static final String LOOPBACK = "127.0.0.1";
 
-  private FreePorts() {}
+    private FreePorts() {}
 
-  /** A port on {@link #LOOPBACK} that nothing listened on a moment ago. */
-  public static int pick() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 1);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind a free port on " + LOOPBACK, e);
+    /** A port on {@link #LOOPBACK} that nothing listened on a moment ago. */
+    public static int pick() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 1);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind a free port on " + LOOPBACK, e);
+        }
     }
-  }
 }

@@ -29,149 +29,141 @@ import java.util.Objects;
  */
 public final class Haproxy implements AutoCloseable {
 
-  /** Where the Debian package {@code haproxy} installs the executable. */
-  public static final Path DEFAULT_EXECUTABLE = Path.of("/usr/sbin/haproxy");
+    /** Where the Debian package {@code haproxy} installs the executable. */
+    public static final Path DEFAULT_EXECUTABLE = Path.of("/usr/sbin/haproxy");
 
-  /** {@code timeout connect}: the backend is on loopback, so a connection that lags is dead. */
-  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** {@code timeout connect}: the backend is on loopback, so a connection that lags is dead. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-  /**
-   * HAProxy's idle timeouts. Each is how long one side may stay silent before HAProxy closes
-   * the connection.
-   *
-   * @param client {@code timeout client}: the browser sends nothing (no request yet, an idle
-   *     keep-alive connection, or nothing while a response is pending)
-   * @param server {@code timeout server}: the backend sends nothing while a response is due, as
-   *     in a long poll or a quiet event stream
-   * @param tunnel {@code timeout tunnel}: neither side sends anything on an upgraded (WebSocket)
-   *     connection; replaces the other two there
-   */
-  public record Timeouts(Duration client, Duration server, Duration tunnel) {
+    /**
+     * HAProxy's idle timeouts. Each is how long one side may stay silent before HAProxy closes
+     * the connection.
+     *
+     * @param client {@code timeout client}: the browser sends nothing (no request yet, an idle
+     *     keep-alive connection, or nothing while a response is pending)
+     * @param server {@code timeout server}: the backend sends nothing while a response is due, as
+     *     in a long poll or a quiet event stream
+     * @param tunnel {@code timeout tunnel}: neither side sends anything on an upgraded (WebSocket)
+     *     connection; replaces the other two there
+     */
+    public record Timeouts(Duration client, Duration server, Duration tunnel) {
 
-    /** Defaults like a production configuration: a minute for requests, an hour for tunnels. */
-    public static final Timeouts DEFAULT =
-        new Timeouts(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofHours(1));
+        /** Defaults like a production configuration: a minute for requests, an hour for tunnels. */
+        public static final Timeouts DEFAULT =
+                new Timeouts(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofHours(1));
 
-    public Timeouts {
-      for (Duration timeout : List.of(client, server, tunnel)) {
-        if (timeout.toMillis() <= 0) {
-          throw new IllegalArgumentException("timeouts must be at least 1 ms: " + timeout);
+        public Timeouts {
+            for (Duration timeout : List.of(client, server, tunnel)) {
+                if (timeout.toMillis() <= 0) {
+                    throw new IllegalArgumentException("timeouts must be at least 1 ms: " + timeout);
+                }
+            }
         }
-      }
+
+        /** The same timeout for client, server and tunnel, e.g. 2 s to prove heartbeats work. */
+        public static Timeouts of(Duration all) {
+            return new Timeouts(all, all, all);
+        }
     }
 
-    /** The same timeout for client, server and tunnel, e.g. 2 s to prove heartbeats work. */
-    public static Timeouts of(Duration all) {
-      return new Timeouts(all, all, all);
+    private final Timeouts timeouts;
+    private final LoopbackProcess process;
+
+    private Haproxy(Timeouts timeouts, LoopbackProcess process) {
+        this.timeouts = timeouts;
+        this.process = process;
     }
-  }
 
-  private final Timeouts timeouts;
-  private final LoopbackProcess process;
+    /** Starts HAProxy in front of {@code backend} with {@link Timeouts#DEFAULT}. */
+    public static Haproxy start(InetSocketAddress backend) {
+        return start(backend, Timeouts.DEFAULT);
+    }
 
-  private Haproxy(Timeouts timeouts, LoopbackProcess process) {
-    this.timeouts = timeouts;
-    this.process = process;
-  }
+    /**
+     * Starts HAProxy in the foreground ({@code -db}) in front of {@code backend} and waits until
+     * it listens.
+     *
+     * @param backend where the application listens, normally on 127.0.0.1
+     * @throws org.opentest4j.TestAbortedException if haproxy is missing and not on CI
+     * @throws org.opentest4j.AssertionFailedError if haproxy is missing on CI or does not start
+     */
+    public static Haproxy start(InetSocketAddress backend, Timeouts timeouts) {
+        Objects.requireNonNull(timeouts, "timeouts");
+        String server = backend.getHostString() + ":" + backend.getPort();
+        Path executable = LoopbackProcess.executable("PAGEWIRE_HAPROXY", DEFAULT_EXECUTABLE);
+        return new Haproxy(timeouts, LoopbackProcess.start("haproxy", executable, "haproxy", List.of(), (dir, port) -> {
+            Path config = dir.resolve("haproxy.cfg");
+            Files.writeString(config, config(port, server, timeouts));
+            return List.of(executable.toString(), "-db", "-f", config.toString());
+        }));
+    }
 
-  /** Starts HAProxy in front of {@code backend} with {@link Timeouts#DEFAULT}. */
-  public static Haproxy start(InetSocketAddress backend) {
-    return start(backend, Timeouts.DEFAULT);
-  }
+    static String config(int port, String backend, Timeouts timeouts) {
+        return """
+            # Written by dev.pagewire.netty.testing.Haproxy.
+            global
+              log stderr format raw local0 info
 
-  /**
-   * Starts HAProxy in the foreground ({@code -db}) in front of {@code backend} and waits until
-   * it listens.
-   *
-   * @param backend where the application listens, normally on 127.0.0.1
-   * @throws org.opentest4j.TestAbortedException if haproxy is missing and not on CI
-   * @throws org.opentest4j.AssertionFailedError if haproxy is missing on CI or does not start
-   */
-  public static Haproxy start(InetSocketAddress backend, Timeouts timeouts) {
-    Objects.requireNonNull(timeouts, "timeouts");
-    String server = backend.getHostString() + ":" + backend.getPort();
-    Path executable = LoopbackProcess.executable("PAGEWIRE_HAPROXY", DEFAULT_EXECUTABLE);
-    return new Haproxy(
-        timeouts,
-        LoopbackProcess.start(
-            "haproxy",
-            executable,
-            "haproxy",
-            List.of(),
-            (dir, port) -> {
-              Path config = dir.resolve("haproxy.cfg");
-              Files.writeString(config, config(port, server, timeouts));
-              return List.of(executable.toString(), "-db", "-f", config.toString());
-            }));
-  }
+            defaults
+              mode http
+              log global
+              option httplog
+              # The start-up check that haproxy listens opens a connection and sends nothing.
+              option dontlognull
+              timeout connect %dms
+              timeout client %dms
+              timeout server %dms
+              timeout tunnel %dms
 
-  static String config(int port, String backend, Timeouts timeouts) {
-    return """
-        # Written by dev.pagewire.netty.testing.Haproxy.
-        global
-          log stderr format raw local0 info
+            frontend proxy
+              bind %s:%d
+              default_backend application
 
-        defaults
-          mode http
-          log global
-          option httplog
-          # The start-up check that haproxy listens opens a connection and sends nothing.
-          option dontlognull
-          timeout connect %dms
-          timeout client %dms
-          timeout server %dms
-          timeout tunnel %dms
+            backend application
+              server application %s
+            """.formatted(
+                        CONNECT_TIMEOUT.toMillis(),
+                        timeouts.client().toMillis(),
+                        timeouts.server().toMillis(),
+                        timeouts.tunnel().toMillis(),
+                        FreePorts.LOOPBACK,
+                        port,
+                        backend);
+    }
 
-        frontend proxy
-          bind %s:%d
-          default_backend application
+    /** The timeouts HAProxy was started with. */
+    public Timeouts timeouts() {
+        return timeouts;
+    }
 
-        backend application
-          server application %s
-        """
-        .formatted(
-            CONNECT_TIMEOUT.toMillis(),
-            timeouts.client().toMillis(),
-            timeouts.server().toMillis(),
-            timeouts.tunnel().toMillis(),
-            FreePorts.LOOPBACK,
-            port,
-            backend);
-  }
+    /** The loopback port HAProxy listens on. */
+    public int port() {
+        return process.port();
+    }
 
-  /** The timeouts HAProxy was started with. */
-  public Timeouts timeouts() {
-    return timeouts;
-  }
+    /** The proxy's base URL, {@code http://127.0.0.1:<port>/}. */
+    public URI uri() {
+        return URI.create("http://" + FreePorts.LOOPBACK + ":" + port() + "/");
+    }
 
-  /** The loopback port HAProxy listens on. */
-  public int port() {
-    return process.port();
-  }
+    /** HAProxy's standard output and error: warnings, and one log line per request. */
+    public Path output() {
+        return process.output();
+    }
 
-  /** The proxy's base URL, {@code http://127.0.0.1:<port>/}. */
-  public URI uri() {
-    return URI.create("http://" + FreePorts.LOOPBACK + ":" + port() + "/");
-  }
+    /** The generated {@code haproxy.cfg}. */
+    public Path config() {
+        return process.dir().resolve("haproxy.cfg");
+    }
 
-  /** HAProxy's standard output and error: warnings, and one log line per request. */
-  public Path output() {
-    return process.output();
-  }
+    /** Stops HAProxy and deletes its directory. Idempotent. */
+    @Override
+    public void close() {
+        process.close();
+    }
 
-  /** The generated {@code haproxy.cfg}. */
-  public Path config() {
-    return process.dir().resolve("haproxy.cfg");
-  }
-
-  /** Stops HAProxy and deletes its directory. Idempotent. */
-  @Override
-  public void close() {
-    process.close();
-  }
-
-  @Override
-  public String toString() {
-    return "haproxy on " + uri() + " with " + timeouts;
-  }
+    @Override
+    public String toString() {
+        return "haproxy on " + uri() + " with " + timeouts;
+    }
 }

@@ -52,153 +52,144 @@ import java.util.List;
  */
 public final class Squid implements AutoCloseable {
 
-  /** Where the Debian package {@code squid} installs the executable. */
-  public static final Path DEFAULT_EXECUTABLE = Path.of("/usr/sbin/squid");
+    /** Where the Debian package {@code squid} installs the executable. */
+    public static final Path DEFAULT_EXECUTABLE = Path.of("/usr/sbin/squid");
 
-  private final LoopbackProcess process;
+    private final LoopbackProcess process;
 
-  private Squid(LoopbackProcess process) {
-    this.process = process;
-  }
-
-  /**
-   * Starts squid in the foreground ({@code -N}) and waits until it listens.
-   *
-   * @throws org.opentest4j.TestAbortedException if squid is missing and not on CI
-   * @throws org.opentest4j.AssertionFailedError if squid is missing on CI or does not start
-   */
-  public static Squid start() {
-    Path executable = LoopbackProcess.executable("PAGEWIRE_SQUID", DEFAULT_EXECUTABLE);
-    return new Squid(
-        LoopbackProcess.start(
-            "squid",
-            executable,
-            "squid",
-            List.of("cache.log"),
-            (dir, port) -> {
-              String user = LoopbackProcess.runningAsRoot() ? unprivilegedUser(dir) : null;
-              Path config = dir.resolve("squid.conf");
-              Files.writeString(config, config(dir, port, user));
-              return List.of(executable.toString(), "-N", "-f", config.toString());
-            }));
-  }
-
-  static String config(Path dir, int port, String user) {
-    return """
-        # Written by dev.pagewire.netty.testing.Squid.
-        http_port %s:%d
-        # localhost (src 127.0.0.1, ::1) and to_localhost (dst 127.0.0.0/8, ::1) are built in.
-        # The stock "deny !Safe_ports" and "deny CONNECT !SSL_ports" are left out on purpose:
-        # tests tunnel to whatever port their server got.
-        http_access allow localhost to_localhost
-        http_access deny all
-        cache deny all
-        cache_mem 0 MB
-        # Log whole URLs, query included, so tests can tell their requests apart.
-        strip_query_terms off
-        access_log stdio:%s
-        cache_log %s
-        cache_store_log none
-        pid_filename %s
-        coredump_dir %s
-        logfile_rotate 0
-        pinger_enable off
-        # Stop at once on SIGTERM instead of letting open connections finish for 30 s.
-        shutdown_lifetime 0 seconds
-        %s
-        """
-        .formatted(
-            FreePorts.LOOPBACK,
-            port,
-            dir.resolve("access.log"),
-            dir.resolve("cache.log"),
-            dir.resolve("squid.pid"),
-            dir,
-            user == null ? "" : "cache_effective_user " + user);
-  }
-
-  /**
-   * The user squid becomes when started as root; hands {@code dir} to it, since squid creates
-   * its logs only after dropping privileges.
-   */
-  private static String unprivilegedUser(Path dir) throws IOException {
-    UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
-    for (String name : List.of("proxy", "nobody")) {
-      UserPrincipal user;
-      try {
-        user = users.lookupPrincipalByName(name);
-      } catch (UserPrincipalNotFoundException e) {
-        continue;
-      }
-      Files.setOwner(dir, user);
-      return name;
+    private Squid(LoopbackProcess process) {
+        this.process = process;
     }
-    throw new IOException("neither the user proxy nor nobody exists for squid to run as");
-  }
 
-  /** The loopback port squid listens on. */
-  public int port() {
-    return process.port();
-  }
-
-  /** 127.0.0.1 and {@link #port()}. */
-  public InetSocketAddress address() {
-    return process.address();
-  }
-
-  /** {@code http://127.0.0.1:<port>}, the proxy's URL as browsers and tools are given it. */
-  public String url() {
-    return "http://" + FreePorts.LOOPBACK + ":" + port();
-  }
-
-  /** A selector that sends every request of a {@code java.net.http.HttpClient} through squid. */
-  public ProxySelector proxySelector() {
-    return ProxySelector.of(address());
-  }
-
-  /**
-   * The proxy for {@code Browser.NewContextOptions.setProxy}: squid's URL with the bypass rule
-   * {@code <-loopback>}, without which Chromium would reach loopback servers directly.
-   */
-  public Proxy playwrightProxy() {
-    return new Proxy(url()).setBypass("<-loopback>");
-  }
-
-  /**
-   * squid's access log: one line per request, written when the request ends (for a CONNECT
-   * tunnel: when the tunnel closes), e.g. {@code "… TCP_MISS/200 626 GET
-   * http://127.0.0.1:40123/ - HIER_DIRECT/127.0.0.1 text/html"} or {@code "… TCP_TUNNEL/200
-   * 557 CONNECT 127.0.0.1:40123 - HIER_DIRECT/127.0.0.1 -"}. The start-up check that squid
-   * listens leaves one line too, {@code "error:transaction-end-before-headers"}.
-   */
-  public Path accessLog() {
-    return process.dir().resolve("access.log");
-  }
-
-  /** The lines of {@link #accessLog()} so far; for {@link Wait}ing on a request to be logged. */
-  public List<String> accessLogLines() {
-    try {
-      return Files.exists(accessLog())
-          ? Files.readAllLines(accessLog(), StandardCharsets.ISO_8859_1)
-          : List.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read squid's access log " + accessLog(), e);
+    /**
+     * Starts squid in the foreground ({@code -N}) and waits until it listens.
+     *
+     * @throws org.opentest4j.TestAbortedException if squid is missing and not on CI
+     * @throws org.opentest4j.AssertionFailedError if squid is missing on CI or does not start
+     */
+    public static Squid start() {
+        Path executable = LoopbackProcess.executable("PAGEWIRE_SQUID", DEFAULT_EXECUTABLE);
+        return new Squid(LoopbackProcess.start("squid", executable, "squid", List.of("cache.log"), (dir, port) -> {
+            String user = LoopbackProcess.runningAsRoot() ? unprivilegedUser(dir) : null;
+            Path config = dir.resolve("squid.conf");
+            Files.writeString(config, config(dir, port, user));
+            return List.of(executable.toString(), "-N", "-f", config.toString());
+        }));
     }
-  }
 
-  /** squid's own log: start-up, configuration warnings, errors. */
-  public Path cacheLog() {
-    return process.dir().resolve("cache.log");
-  }
+    static String config(Path dir, int port, String user) {
+        return """
+            # Written by dev.pagewire.netty.testing.Squid.
+            http_port %s:%d
+            # localhost (src 127.0.0.1, ::1) and to_localhost (dst 127.0.0.0/8, ::1) are built in.
+            # The stock "deny !Safe_ports" and "deny CONNECT !SSL_ports" are left out on purpose:
+            # tests tunnel to whatever port their server got.
+            http_access allow localhost to_localhost
+            http_access deny all
+            cache deny all
+            cache_mem 0 MB
+            # Log whole URLs, query included, so tests can tell their requests apart.
+            strip_query_terms off
+            access_log stdio:%s
+            cache_log %s
+            cache_store_log none
+            pid_filename %s
+            coredump_dir %s
+            logfile_rotate 0
+            pinger_enable off
+            # Stop at once on SIGTERM instead of letting open connections finish for 30 s.
+            shutdown_lifetime 0 seconds
+            %s
+            """.formatted(
+                        FreePorts.LOOPBACK,
+                        port,
+                        dir.resolve("access.log"),
+                        dir.resolve("cache.log"),
+                        dir.resolve("squid.pid"),
+                        dir,
+                        user == null ? "" : "cache_effective_user " + user);
+    }
 
-  /** Stops squid and deletes its directory. Idempotent. */
-  @Override
-  public void close() {
-    process.close();
-  }
+    /**
+     * The user squid becomes when started as root; hands {@code dir} to it, since squid creates
+     * its logs only after dropping privileges.
+     */
+    private static String unprivilegedUser(Path dir) throws IOException {
+        UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
+        for (String name : List.of("proxy", "nobody")) {
+            UserPrincipal user;
+            try {
+                user = users.lookupPrincipalByName(name);
+            } catch (UserPrincipalNotFoundException e) {
+                continue;
+            }
+            Files.setOwner(dir, user);
+            return name;
+        }
+        throw new IOException("neither the user proxy nor nobody exists for squid to run as");
+    }
 
-  @Override
-  public String toString() {
-    return "squid on " + url();
-  }
+    /** The loopback port squid listens on. */
+    public int port() {
+        return process.port();
+    }
+
+    /** 127.0.0.1 and {@link #port()}. */
+    public InetSocketAddress address() {
+        return process.address();
+    }
+
+    /** {@code http://127.0.0.1:<port>}, the proxy's URL as browsers and tools are given it. */
+    public String url() {
+        return "http://" + FreePorts.LOOPBACK + ":" + port();
+    }
+
+    /** A selector that sends every request of a {@code java.net.http.HttpClient} through squid. */
+    public ProxySelector proxySelector() {
+        return ProxySelector.of(address());
+    }
+
+    /**
+     * The proxy for {@code Browser.NewContextOptions.setProxy}: squid's URL with the bypass rule
+     * {@code <-loopback>}, without which Chromium would reach loopback servers directly.
+     */
+    public Proxy playwrightProxy() {
+        return new Proxy(url()).setBypass("<-loopback>");
+    }
+
+    /**
+     * squid's access log: one line per request, written when the request ends (for a CONNECT
+     * tunnel: when the tunnel closes), e.g. {@code "… TCP_MISS/200 626 GET
+     * http://127.0.0.1:40123/ - HIER_DIRECT/127.0.0.1 text/html"} or {@code "… TCP_TUNNEL/200
+     * 557 CONNECT 127.0.0.1:40123 - HIER_DIRECT/127.0.0.1 -"}. The start-up check that squid
+     * listens leaves one line too, {@code "error:transaction-end-before-headers"}.
+     */
+    public Path accessLog() {
+        return process.dir().resolve("access.log");
+    }
+
+    /** The lines of {@link #accessLog()} so far; for {@link Wait}ing on a request to be logged. */
+    public List<String> accessLogLines() {
+        try {
+            return Files.exists(accessLog()) ? Files.readAllLines(accessLog(), StandardCharsets.ISO_8859_1) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read squid's access log " + accessLog(), e);
+        }
+    }
+
+    /** squid's own log: start-up, configuration warnings, errors. */
+    public Path cacheLog() {
+        return process.dir().resolve("cache.log");
+    }
+
+    /** Stops squid and deletes its directory. Idempotent. */
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    @Override
+    public String toString() {
+        return "squid on " + url();
+    }
 }

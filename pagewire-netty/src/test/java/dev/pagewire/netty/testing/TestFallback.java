@@ -1,6 +1,5 @@
 package dev.pagewire.netty.testing;
 
-import dev.pagewire.netty.testing.Wait;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -37,11 +36,13 @@ public final class TestFallback implements AutoCloseable {
     public final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     /** Completes when the down channel ends (stream over, or a poll answered 410). */
     public final CompletableFuture<Void> ended = new CompletableFuture<>();
+
     public final URI page;
     public final String token;
     public final String transport;
     /** Extra query parameters of the opening request, e.g. {@code "ack=5"}, or empty. */
     public final String openQuery;
+
     private volatile String conn;
     private volatile boolean closed;
     private final List<String> rawStream = new ArrayList<>();
@@ -82,11 +83,14 @@ public final class TestFallback implements AutoCloseable {
 
     private void startSse() throws Exception {
         HttpResponse<InputStream> response = HTTP.send(
-                HttpRequest.newBuilder(channel(page, token, "transport=sse" + (openQuery.isEmpty() ? "" : "&" + openQuery))).build(),
+                HttpRequest.newBuilder(
+                                channel(page, token, "transport=sse" + (openQuery.isEmpty() ? "" : "&" + openQuery)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         openResponse = response;
         reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     synchronized (rawStream) {
@@ -106,7 +110,9 @@ public final class TestFallback implements AutoCloseable {
 
     private void startLongPolling() throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(channel(page, token, "transport=longpolling" + (openQuery.isEmpty() ? "" : "&" + openQuery))).build(),
+                HttpRequest.newBuilder(channel(
+                                page, token, "transport=longpolling" + (openQuery.isEmpty() ? "" : "&" + openQuery)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         openResponse = response;
         receivedBody(response.body());
@@ -114,10 +120,12 @@ public final class TestFallback implements AutoCloseable {
             try {
                 while (!closed && conn != null) {
                     HttpResponse<String> poll = HTTP.send(
-                            HttpRequest.newBuilder(channel(page, token, "conn=" + conn)).build(),
+                            HttpRequest.newBuilder(channel(page, token, "conn=" + conn))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (poll.statusCode() != 200) {
-                        lines.add("HTTP " + poll.statusCode() + " " + poll.body().strip());
+                        lines.add(
+                                "HTTP " + poll.statusCode() + " " + poll.body().strip());
                         break;
                     }
                     if (receivedBody(poll.body())) {

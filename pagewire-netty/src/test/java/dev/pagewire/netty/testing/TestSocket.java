@@ -26,7 +26,8 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
     /** A close frame from the server. */
     public record Closed(int code, String reason) {}
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern TOKEN = Pattern.compile("data-pagewire-token=\"([^\"]+)\"");
 
     public final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
@@ -55,7 +56,8 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
 
     /** GETs a page with {@code http} (e.g. one trusting a test certificate) and returns its HTML. */
     public static String render(URI page, HttpClient http) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + page + " answered " + response.statusCode() + ": " + response.body());
         }

@@ -17,34 +17,34 @@ import org.opentest4j.TestAbortedException;
  */
 public record Unavailable(String message, Throwable cause) {
 
-  /** Whether this run is on CI, where missing prerequisites fail tests instead of skipping them. */
-  public static boolean onCi() {
-    return "true".equalsIgnoreCase(System.getenv("CI"));
-  }
-
-  /** What {@link #report} has printed in this JVM, so each reason is printed once. */
-  private static final Set<String> reported = ConcurrentHashMap.newKeySet();
-
-  /**
-   * Prints the message to stderr, tagged with {@code who}, once per JVM: surefire's console shows
-   * only a count of skipped tests, so say once why they skip. Thread-safe.
-   */
-  public void report(String who) {
-    String line = "[" + who + "] tests " + (onCi() ? "fail" : "are skipped") + ": " + message;
-    if (reported.add(line)) {
-      System.err.println(line);
+    /** Whether this run is on CI, where missing prerequisites fail tests instead of skipping them. */
+    public static boolean onCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
-  }
 
-  /**
-   * Always throws: an {@link AssertionFailedError} on CI, else the {@link TestAbortedException}
-   * JUnit's assumptions use to skip a test. Built directly rather than via {@code
-   * Assumptions.abort}, to keep the cause.
-   */
-  public void skipOrFail() {
-    if (onCi()) {
-      throw new AssertionFailedError(message, cause);
+    /** What {@link #report} has printed in this JVM, so each reason is printed once. */
+    private static final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Prints the message to stderr, tagged with {@code who}, once per JVM: surefire's console shows
+     * only a count of skipped tests, so say once why they skip. Thread-safe.
+     */
+    public void report(String who) {
+        String line = "[" + who + "] tests " + (onCi() ? "fail" : "are skipped") + ": " + message;
+        if (reported.add(line)) {
+            System.err.println(line);
+        }
     }
-    throw new TestAbortedException(message, cause);
-  }
+
+    /**
+     * Always throws: an {@link AssertionFailedError} on CI, else the {@link TestAbortedException}
+     * JUnit's assumptions use to skip a test. Built directly rather than via {@code
+     * Assumptions.abort}, to keep the cause.
+     */
+    public void skipOrFail() {
+        if (onCi()) {
+            throw new AssertionFailedError(message, cause);
+        }
+        throw new TestAbortedException(message, cause);
+    }
 }

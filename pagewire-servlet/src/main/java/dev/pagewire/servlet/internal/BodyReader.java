@@ -21,7 +21,8 @@ final class BodyReader implements ReadListener {
     private final byte[] buffer = new byte[8192];
     private boolean finished;
 
-    BodyReader(ServletInputStream in, int maxBytes, Consumer<byte[]> done, Runnable tooBig, Consumer<Throwable> failed) {
+    BodyReader(
+            ServletInputStream in, int maxBytes, Consumer<byte[]> done, Runnable tooBig, Consumer<Throwable> failed) {
         this.in = in;
         this.maxBytes = maxBytes;
         this.done = done;

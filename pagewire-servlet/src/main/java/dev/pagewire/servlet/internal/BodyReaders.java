@@ -13,8 +13,12 @@ public final class BodyReaders {
      * Reads the body of {@code request} (already async) without blocking, then calls {@code done}, or
      * {@code tooBig} once more than {@code maxBytes} arrived, or {@code failed}.
      */
-    public static void read(HttpServletRequest request, int maxBytes, Consumer<byte[]> done, Runnable tooBig,
-                            Consumer<Throwable> failed) {
+    public static void read(
+            HttpServletRequest request,
+            int maxBytes,
+            Consumer<byte[]> done,
+            Runnable tooBig,
+            Consumer<Throwable> failed) {
         try {
             new BodyReader(request.getInputStream(), maxBytes, done, tooBig, failed).start();
         } catch (IOException | IllegalStateException e) {

@@ -69,7 +69,8 @@ public final class HtmlCapture extends HttpServletResponseWrapper {
     private boolean capturing() {
         if (capturing == null) {
             String type = getContentType();
-            capturing = wanted.getAsBoolean() && type != null
+            capturing = wanted.getAsBoolean()
+                    && type != null
                     && type.toLowerCase(Locale.ROOT).startsWith("text/html");
             if (!capturing && contentLength >= 0) {
                 super.setContentLengthLong(contentLength);

@@ -43,6 +43,7 @@ public final class ServletExchange implements HttpExchange {
     private boolean answered;
     /** An answer given from another thread before the request went async; run once it has. */
     private Runnable pending;
+
     private final List<Runnable> onAbort = new ArrayList<>();
     private boolean over;
 
@@ -50,8 +51,8 @@ public final class ServletExchange implements HttpExchange {
      * @param webSockets the container's WebSocket server, or {@code null} when it has none (upgrades
      *     are then refused with {@code 403} and the client falls back to HTTP)
      */
-    public ServletExchange(HttpServletRequest request, HttpServletResponse response, Settings settings,
-                           ServerContainer webSockets) {
+    public ServletExchange(
+            HttpServletRequest request, HttpServletResponse response, Settings settings, ServerContainer webSockets) {
         this.request = request;
         this.response = response;
         this.settings = settings;

@@ -133,10 +133,13 @@ final class ServletWebSocketConnection implements Connection {
         boolean[] completedHere = new boolean[1];
         try {
             if (frame.binary()) {
-                socket.getAsyncRemote().sendBinary(ByteBuffer.wrap(frame.payload()), r -> sent(frame, r, caller, completedHere));
+                socket.getAsyncRemote()
+                        .sendBinary(ByteBuffer.wrap(frame.payload()), r -> sent(frame, r, caller, completedHere));
             } else {
-                socket.getAsyncRemote().sendText(new String(frame.payload(), StandardCharsets.UTF_8),
-                        r -> sent(frame, r, caller, completedHere));
+                socket.getAsyncRemote()
+                        .sendText(
+                                new String(frame.payload(), StandardCharsets.UTF_8),
+                                r -> sent(frame, r, caller, completedHere));
             }
         } catch (IllegalStateException e) {
             // The connection is closing: what is queued is of no use any more.

@@ -58,7 +58,8 @@ public final class SocketEndpoint extends Endpoint {
                     }
 
                     @Override
-                    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+                    public List<Extension> getNegotiatedExtensions(
+                            List<Extension> installed, List<Extension> requested) {
                         return settings.compression() ? super.getNegotiatedExtensions(installed, requested) : List.of();
                     }
                 })

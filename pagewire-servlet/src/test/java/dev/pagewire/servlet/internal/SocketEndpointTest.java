@@ -34,8 +34,10 @@ class SocketEndpointTest {
         volatile boolean broken;
         volatile SocketEndpoint endpoint;
         final AtomicInteger sent = new AtomicInteger();
-        final Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
-                new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
+        final Session session = (Session) Proxy.newProxyInstance(
+                Session.class.getClassLoader(),
+                new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getAsyncRemote" -> remote();
                     case "getId" -> "1";
                     case "isOpen" -> !broken;
@@ -43,9 +45,12 @@ class SocketEndpointTest {
                 });
 
         private RemoteEndpoint.Async remote() {
-            return (RemoteEndpoint.Async) Proxy.newProxyInstance(RemoteEndpoint.Async.class.getClassLoader(),
-                    new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
-                        if (!method.getName().equals("sendText") && !method.getName().equals("sendBinary")) {
+            return (RemoteEndpoint.Async) Proxy.newProxyInstance(
+                    RemoteEndpoint.Async.class.getClassLoader(),
+                    new Class<?>[] {RemoteEndpoint.Async.class},
+                    (proxy, method, args) -> {
+                        if (!method.getName().equals("sendText")
+                                && !method.getName().equals("sendBinary")) {
                             return null;
                         }
                         SendHandler done = (SendHandler) args[1];
@@ -69,6 +74,7 @@ class SocketEndpointTest {
         final Object locks = new Object();
         /** Guarded by {@link #locks}. */
         boolean sending;
+
         final AtomicBoolean closedWhileSending = new AtomicBoolean();
         final AtomicInteger closes = new AtomicInteger();
         final CountDownLatch closed = new CountDownLatch(1);
@@ -93,13 +99,15 @@ class SocketEndpointTest {
 
     private static final OutFrame FRAME = new OutFrame(false, "[\"ev\",\"n\",1,1]".getBytes(StandardCharsets.UTF_8));
 
-    private static SocketEndpoint open(FailingSocket socket, Recorder recorder, Connection[] connection,
-                                       Runnable duringOpen) {
-        ServerEndpointConfig config = SocketEndpoint.config(c -> {
-            connection[0] = c;
-            duringOpen.run();
-            return recorder;
-        }, Settings.defaults());
+    private static SocketEndpoint open(
+            FailingSocket socket, Recorder recorder, Connection[] connection, Runnable duringOpen) {
+        ServerEndpointConfig config = SocketEndpoint.config(
+                c -> {
+                    connection[0] = c;
+                    duringOpen.run();
+                    return recorder;
+                },
+                Settings.defaults());
         SocketEndpoint endpoint;
         try {
             endpoint = config.getConfigurator().getEndpointInstance(SocketEndpoint.class);

@@ -54,9 +54,10 @@ public final class EmbeddedTomcat implements RunningServer {
         if (options.webSocket()) {
             context.addServletContainerInitializer(new WsSci(), null);
         }
-        context.addServletContainerInitializer((classes, servletContext) -> PagewireFilter.install(servletContext, app), null);
-        Wrapper servlet = Tomcat.addServlet(context, "app",
-                options.servlet() != null ? options.servlet() : new NotFoundServlet());
+        context.addServletContainerInitializer(
+                (classes, servletContext) -> PagewireFilter.install(servletContext, app), null);
+        Wrapper servlet = Tomcat.addServlet(
+                context, "app", options.servlet() != null ? options.servlet() : new NotFoundServlet());
         servlet.setAsyncSupported(true);
         servlet.addMapping("/"); // Tomcat runs filters only for requests a servlet maps
         try {

@@ -11,12 +11,11 @@ import java.net.URI;
  * parameter to prove each guarantee on every server.
  */
 public enum Servers {
-
     NETTY {
         @Override
         public RunningServer start(Pagewire app, Options options) {
-            PagewireServer server = PagewireServer.start(app,
-                    s -> s.host("127.0.0.1").port(options.port()).webSocket(options.webSocket()));
+            PagewireServer server = PagewireServer.start(
+                    app, s -> s.host("127.0.0.1").port(options.port()).webSocket(options.webSocket()));
             return new RunningServer() {
                 @Override
                 public String name() {

@@ -13,6 +13,6 @@ class ChatController {
     String chat(Page page, Model model) {
         page.join("room");
         page.on("say", e -> page.app().topic("room").emit("message", e.data()));
-        return "chat";                                  // templates/chat.html, as ever
+        return "chat"; // templates/chat.html, as ever
     }
 }

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 @Component
 class StatsEndpoint implements PagewireCustomizer {
     public void customize(Pagewire app) {
-        app.endpoint("/stats", channel -> channel.emit("online", app.topic("room").size()));
+        app.endpoint(
+                "/stats", channel -> channel.emit("online", app.topic("room").size()));
     }
 }

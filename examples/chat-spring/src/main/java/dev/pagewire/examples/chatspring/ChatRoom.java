@@ -57,8 +57,8 @@ class ChatRoom implements AutoCloseable {
                 throw new EventException("empty_message", "say something first");
             }
             if (text.length() > MAX_MESSAGE_LENGTH) {
-                throw new EventException("message_too_long",
-                        "messages are at most " + MAX_MESSAGE_LENGTH + " characters");
+                throw new EventException(
+                        "message_too_long", "messages are at most " + MAX_MESSAGE_LENGTH + " characters");
             }
             app.topic("room").emit("message", Map.of("from", name, "text", text));
         });
@@ -69,7 +69,8 @@ class ChatRoom implements AutoCloseable {
         // Spring closes this room before the Pagewire bean it depends on, whose pages then leave
         // the room: with the application going down, there is no one left to tell.
         if (!clock.isShutdown()) {
-            clock.execute(() -> app.topic("stats").emit("online", app.topic("room").size()));
+            clock.execute(
+                    () -> app.topic("stats").emit("online", app.topic("room").size()));
         }
     }
 

@@ -36,9 +36,14 @@ class ChatSpringEndToEndTest {
     @BeforeEach
     void start() {
         PlaywrightAssertions.setDefaultAssertionTimeout(Chromium.DEFAULT_TIMEOUT.toMillis());
-        chat = SpringApplication.run(ChatSpringApp.class,
-                "--server.port=0", "--server.address=127.0.0.1", "--logging.level.root=warn", "--spring.main.banner-mode=off");
-        chatUri = "http://127.0.0.1:" + ((WebServerApplicationContext) chat).getWebServer().getPort() + "/";
+        chat = SpringApplication.run(
+                ChatSpringApp.class,
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--logging.level.root=warn",
+                "--spring.main.banner-mode=off");
+        chatUri = "http://127.0.0.1:"
+                + ((WebServerApplicationContext) chat).getWebServer().getPort() + "/";
     }
 
     @AfterEach

@@ -77,8 +77,8 @@ public final class ChatApp implements AutoCloseable {
                 throw new EventException("empty_message", "say something first");
             }
             if (text.length() > MAX_MESSAGE_LENGTH) {
-                throw new EventException("message_too_long",
-                        "messages are at most " + MAX_MESSAGE_LENGTH + " characters");
+                throw new EventException(
+                        "message_too_long", "messages are at most " + MAX_MESSAGE_LENGTH + " characters");
             }
             app.topic("room").emit("message", Map.of("from", name, "text", text));
         });
@@ -148,10 +148,10 @@ public final class ChatApp implements AutoCloseable {
         dev.certificateFile().toFile().deleteOnExit();
         dev.privateKeyFile().toFile().deleteOnExit();
         System.out.println("""
-                Serving HTTPS with a self-signed DEVELOPMENT certificate for localhost (%s).
-                Your browser will warn that the connection is not private: accept the warning to go on.
-                Never use it in production; there, pass your CA's certificate with --tls-cert and --tls-key."""
-                .formatted(dev.certificateFile()));
+            Serving HTTPS with a self-signed DEVELOPMENT certificate for localhost (%s).
+            Your browser will warn that the connection is not private: accept the warning to go on.
+            Never use it in production; there, pass your CA's certificate with --tls-cert and --tls-key.\
+            """.formatted(dev.certificateFile()));
         return dev;
     }
 

@@ -15,15 +15,15 @@ import java.nio.file.Path;
 record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificate, Path tlsKey, boolean help) {
 
     static final String USAGE = """
-            usage: java -jar pagewire-chat.jar [options]
-              --port N          port to listen on (default 8080; 0 picks a free one)
-              --host H          address to listen on (default 0.0.0.0: every interface)
-              --self-signed     serve HTTPS with a new self-signed development certificate for
-                                localhost (browsers warn about it; for trying HTTPS only)
-              --tls-cert FILE   serve HTTPS with this PEM certificate chain (needs --tls-key)
-              --tls-key FILE    the certificate's private key, PEM PKCS#8, unencrypted
-              --help            print this and exit
-            """;
+        usage: java -jar pagewire-chat.jar [options]
+          --port N          port to listen on (default 8080; 0 picks a free one)
+          --host H          address to listen on (default 0.0.0.0: every interface)
+          --self-signed     serve HTTPS with a new self-signed development certificate for
+                            localhost (browsers warn about it; for trying HTTPS only)
+          --tls-cert FILE   serve HTTPS with this PEM certificate chain (needs --tls-key)
+          --tls-key FILE    the certificate's private key, PEM PKCS#8, unencrypted
+          --help            print this and exit
+        """;
 
     /**
      * Parses {@code args}.
@@ -53,7 +53,8 @@ record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificat
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
         if (selfSigned && certificate != null) {
-            throw new IllegalArgumentException("--self-signed makes its own certificate: leave out --tls-cert and --tls-key");
+            throw new IllegalArgumentException(
+                    "--self-signed makes its own certificate: leave out --tls-cert and --tls-key");
         }
         return new ChatOptions(host, port, selfSigned, certificate, key, false);
     }

@@ -56,34 +56,34 @@ class ChatEndToEndTest {
      * hanging it.
      */
     private static final String OPEN_RAW_SOCKET = """
-            ({url, send}) => new Promise((resolve, reject) => {
-              const seen = { opened: false, error: false, frames: [] };
-              const socket = new WebSocket(url);
-              const deadline = setTimeout(
-                  () => reject(new Error('socket did not close within 10 s: ' + JSON.stringify(seen))), 10000);
-              socket.onopen = () => { seen.opened = true; };
-              socket.onerror = () => { seen.error = true; };
-              socket.onmessage = (e) => {
-                seen.frames.push(e.data);
-                if (seen.frames.length === 1) {
-                  if (send == null) socket.close(1000); else socket.send(send);
-                }
-              };
-              socket.onclose = (e) => {
-                clearTimeout(deadline);
-                resolve({ ...seen, code: e.code, reason: e.reason });
-              };
-            })
-            """;
+        ({url, send}) => new Promise((resolve, reject) => {
+          const seen = { opened: false, error: false, frames: [] };
+          const socket = new WebSocket(url);
+          const deadline = setTimeout(
+              () => reject(new Error('socket did not close within 10 s: ' + JSON.stringify(seen))), 10000);
+          socket.onopen = () => { seen.opened = true; };
+          socket.onerror = () => { seen.error = true; };
+          socket.onmessage = (e) => {
+            seen.frames.push(e.data);
+            if (seen.frames.length === 1) {
+              if (send == null) socket.close(1000); else socket.send(send);
+            }
+          };
+          socket.onclose = (e) => {
+            clearTimeout(deadline);
+            resolve({ ...seen, code: e.code, reason: e.reason });
+          };
+        })
+        """;
 
     /** The channel URL of the page the script runs in: its own URL, ws: for http:, no query. */
-    private static final String OWN_CHANNEL_URL =
-            "() => location.origin.replace(/^http/, 'ws') + location.pathname";
+    private static final String OWN_CHANNEL_URL = "() => location.origin.replace(/^http/, 'ws') + location.pathname";
 
     private static ChatApp.Running chat;
     private static URI chatUri;
     /** Serves an empty page on another port of 127.0.0.1: a different origin than the chat's. */
     private static HttpServer elsewhere;
+
     private static String elsewhereUri;
 
     @BeforeAll
@@ -94,8 +94,8 @@ class ChatEndToEndTest {
         chatUri = chat.server().uri();
         elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         elsewhere.createContext("/", exchange -> {
-            byte[] body = "<!doctype html><title>elsewhere</title><p>another origin</p>"
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    "<!doctype html><title>elsewhere</title><p>another origin</p>".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -153,7 +153,8 @@ class ChatEndToEndTest {
             assertThat(tab.locator("#status")).containsText(transport);
             tabs.put(transport, tab);
         }
-        List<String> names = tabs.values().stream().map(ChatEndToEndTest::myName).toList();
+        List<String> names =
+                tabs.values().stream().map(ChatEndToEndTest::myName).toList();
         assertEquals(3, names.stream().distinct().count(), "every tab has its own name: " + names);
         for (Map.Entry<String, Page> sender : tabs.entrySet()) {
             String text = "over " + sender.getKey() + " " + System.nanoTime();
@@ -245,8 +246,8 @@ class ChatEndToEndTest {
     @Test
     void tamperedTokenIsRefusedWith4401AndLeavesThePageConnected() {
         Page tab = openChat(chromium.newContext());
-        String token = (String) tab.evaluate(
-                "document.querySelector('script[data-pagewire-token]').dataset.pagewireToken");
+        String token =
+                (String) tab.evaluate("document.querySelector('script[data-pagewire-token]').dataset.pagewireToken");
         String channel = tab.evaluate(OWN_CHANNEL_URL) + "?pagewire=" + tamper(token);
 
         Map<?, ?> refused = openRawSocket(tab, channel, null);
@@ -266,24 +267,24 @@ class ChatEndToEndTest {
         // Chromium treats a document fulfilled by Playwright as public and then blocks its sockets to
         // 127.0.0.1 (Local Network Access) before they reach the server.
         tab.addInitScript("""
-                const alphabet = '%s';
-                new MutationObserver((changes, observer) => {
-                  const script = document.querySelector('script[data-pagewire-token]');
-                  if (!script) return;
-                  observer.disconnect();
-                  const token = script.dataset.pagewireToken;
-                  const last = alphabet.indexOf(token.at(-1));
-                  script.dataset.pagewireToken = token.slice(0, -1) + alphabet[last ^ 1];
-                }).observe(document, { childList: true, subtree: true });
-                // Records the close code of every socket the page opens, the client's included.
-                window.closeCodes = [];
-                window.WebSocket = class extends WebSocket {
-                  constructor(...args) {
-                    super(...args);
-                    this.addEventListener('close', (e) => window.closeCodes.push(e.code));
-                  }
-                };
-                """.formatted(BASE64URL));
+            const alphabet = '%s';
+            new MutationObserver((changes, observer) => {
+              const script = document.querySelector('script[data-pagewire-token]');
+              if (!script) return;
+              observer.disconnect();
+              const token = script.dataset.pagewireToken;
+              const last = alphabet.indexOf(token.at(-1));
+              script.dataset.pagewireToken = token.slice(0, -1) + alphabet[last ^ 1];
+            }).observe(document, { childList: true, subtree: true });
+            // Records the close code of every socket the page opens, the client's included.
+            window.closeCodes = [];
+            window.WebSocket = class extends WebSocket {
+              constructor(...args) {
+                super(...args);
+                this.addEventListener('close', (e) => window.closeCodes.push(e.code));
+              }
+            };
+            """.formatted(BASE64URL));
 
         tab.navigate(chatUri.toString());
 
@@ -303,12 +304,12 @@ class ChatEndToEndTest {
         String nameB = myName(b);
         // A channel of its own: a new render's token, so A's own channel is not replaced by it.
         String token = (String) a.evaluate("""
-                async () => {
-                  const html = await (await fetch('/')).text();
-                  return new DOMParser().parseFromString(html, 'text/html')
-                      .querySelector('script[data-pagewire-token]').dataset.pagewireToken;
-                }
-                """);
+            async () => {
+              const html = await (await fetch('/')).text();
+              return new DOMParser().parseFromString(html, 'text/html')
+                  .querySelector('script[data-pagewire-token]').dataset.pagewireToken;
+            }
+            """);
         String channel = a.evaluate(OWN_CHANNEL_URL) + "?pagewire=" + token;
 
         Map<?, ?> closed = openRawSocket(a, channel, "[not json");
@@ -398,7 +399,8 @@ class ChatEndToEndTest {
     private static List<String> namesIn(List<String> frames) {
         return frames.stream()
                 .map(ChatEndToEndTest::parse)
-                .filter(f -> f.path(0).asText().equals("ev") && f.path(1).asText().equals("me"))
+                .filter(f ->
+                        f.path(0).asText().equals("ev") && f.path(1).asText().equals("me"))
                 .map(f -> f.path(2).path("name").asText())
                 .toList();
     }

@@ -32,7 +32,8 @@ class ChatOptionsTest {
 
     @Test
     void selfSignedWithOwnFilesIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ChatOptions.parse("--self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"));
 
         assertTrue(e.getMessage().startsWith("--self-signed makes its own certificate"), e.getMessage());
@@ -48,9 +49,13 @@ class ChatOptionsTest {
 
     @Test
     void unknownOptionAndMissingValueAreRefused() {
-        assertEquals("unknown option --tls",
-                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls")).getMessage());
-        assertEquals("--tls-key needs a value",
-                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls-key")).getMessage());
+        assertEquals(
+                "unknown option --tls",
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls"))
+                        .getMessage());
+        assertEquals(
+                "--tls-key needs a value",
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls-key"))
+                        .getMessage());
     }
 }

@@ -25,7 +25,8 @@ class ChatOverTlsTest {
         ChatOptions options = ChatOptions.parse("--self-signed", "--host", "127.0.0.1", "--port", "0");
         try (ChatApp.Running chat = ChatApp.start(ChatApp.settings(options))) {
             assertEquals("https", chat.server().uri().getScheme());
-            Page tab = chromium.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)).newPage();
+            Page tab = chromium.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true))
+                    .newPage();
             List<String> sockets = new CopyOnWriteArrayList<>();
             tab.onWebSocket(socket -> sockets.add(socket.url()));
 

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's ten-line example, verbatim but for the port, in a real browser: it must keep working. */
+/** The README's ten-line example (here as the formatter lays it out, and on a free port) in a real browser: it must keep working. */
 class ReadmeExampleTest {
 
     @RegisterExtension
@@ -30,15 +30,17 @@ class ReadmeExampleTest {
         app.page("/", (request, page) -> {
             var ticks = Executors.newSingleThreadScheduledExecutor();
             ticks.scheduleAtFixedRate(() -> page.emit("tick", Instant.now().toString()), 0, 1, TimeUnit.SECONDS);
-            page.onClose(ticks::shutdown);                                      // server push, any time
-            page.on("greet", e -> page.emit("greeted", "Hello, " + e.data().asText()));  // page -> this Page
+            page.onClose(ticks::shutdown); // server push, any time
+            page.on("greet", e -> page.emit("greeted", "Hello, " + e.data().asText())); // page -> this Page
             return "<html><body><p id=t></p><script type=module>"
-                + "pagewire.page.on('tick', t => document.querySelector('#t').textContent = t);"
-                + "pagewire.page.on('greeted', alert); pagewire.page.emit('greet', 'Ada');</script></body></html>";
+                    + "pagewire.page.on('tick', t => document.querySelector('#t').textContent = t);"
+                    + "pagewire.page.on('greeted', alert); pagewire.page.emit('greet', 'Ada');</script></body></html>";
         });
-        PagewireServer server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
+        PagewireServer server =
+                PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
         // --- end of the README example ---
-        try (server; app) {
+        try (server;
+                app) {
             Page tab = chromium.newContext().newPage();
             var alerts = new CopyOnWriteArrayList<String>();
             tab.onDialog(dialog -> {
