@@ -245,7 +245,12 @@ class ChannelsTest {
         assertEquals(ChannelState.OPEN, closedByPage.state());
 
         page.close();
-        Wait.await(TIMEOUT, "the page's close", () -> closedByPage.state() == ChannelState.CLOSED);
+        Wait.await(
+                TIMEOUT,
+                "the page's close to end the channel",
+                () -> closedByPage.state().isFinal());
+        // Not EXPIRED: that would mean the client took the close for a lost connection.
+        assertEquals(ChannelState.CLOSED, closedByPage.state(), "the channel's states: " + byPage.states);
         Wait.await(
                 TIMEOUT,
                 "its state event",

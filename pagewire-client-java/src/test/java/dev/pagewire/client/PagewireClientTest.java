@@ -168,7 +168,12 @@ class PagewireClientTest {
     void aPageClosedByTheServerClosesTheClient(Servers kind, Transport transport) throws Exception {
         Page page = open(kind, transport);
         page.close();
-        Wait.await(TIMEOUT, "the client to close", () -> client.state() == ConnectionState.CLOSED);
+        Wait.await(
+                TIMEOUT,
+                "the page's close to end the client",
+                () -> client.state().isFinal());
+        // Not EXPIRED: that would mean the client took the close for a lost connection.
+        assertEquals(ConnectionState.CLOSED, client.state(), "the client's states: " + states);
         // The state changes before listeners hear of it, on the client's callback thread.
         Wait.await(
                 TIMEOUT,
