@@ -1,5 +1,6 @@
 package dev.pagewire;
 
+import dev.pagewire.backplane.Backplane;
 import dev.pagewire.internal.App;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -31,6 +32,22 @@ public interface Pagewire extends AutoCloseable {
         Settings.Builder builder = Settings.builder();
         config.accept(builder);
         return new App(builder.build());
+    }
+
+    /**
+     * Creates an application that is one node of a cluster: it joins the cluster through
+     * {@code backplane} (for example {@code dev.pagewire.redis.RedisBackplane}), blocking until it has
+     * joined, and shares topics, presence and pages with the other nodes; a request for a page may
+     * reach any node (docs/CLUSTER.md). The backplane's shared secret signs page tokens, so
+     * {@link Settings#secret()} is not used. Closing the application leaves the cluster and closes
+     * the backplane.
+     *
+     * @throws IllegalStateException if the backplane cannot join its cluster
+     */
+    static Pagewire create(Backplane backplane, Consumer<Settings.Builder> config) {
+        Settings.Builder builder = Settings.builder();
+        config.accept(builder);
+        return new App(builder.build(), backplane);
     }
 
     /**

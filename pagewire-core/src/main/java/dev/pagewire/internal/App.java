@@ -12,6 +12,9 @@ import dev.pagewire.PageRequest;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
 import dev.pagewire.Topic;
+import dev.pagewire.backplane.Backplane;
+import dev.pagewire.backplane.InMemoryBackplane;
+import dev.pagewire.internal.cluster.Relay;
 import dev.pagewire.internal.http.HtmlInjector;
 import dev.pagewire.internal.http.Router;
 import dev.pagewire.internal.protocol.FrameCodec;
@@ -50,9 +53,15 @@ public final class App implements Pagewire, Protocol {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final List<StaticRoot> staticRoots = new CopyOnWriteArrayList<>();
     private final Pages pages = new Pages();
-    private final Topics topics = new Topics(this);
+    private final PageIds pageIds = new PageIds();
+    private final Topics topics;
     private final FrameCodec codec;
     private final PageTokens tokens;
+    private final Backplane backplane;
+    private final ClusterNode clusterNode;
+    private final Relay relay;
+    /** This node's number in the cluster; {@code 0} when the application runs alone. */
+    private volatile int node;
     /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
     private final ObjectNode clientConfigJson;
 
@@ -75,10 +84,25 @@ public final class App implements Pagewire, Protocol {
         return timer;
     }
 
+    /** An application that runs alone. */
     public App(Settings settings) {
+        this(settings, new InMemoryBackplane());
+    }
+
+    /**
+     * An application that is one node of the cluster {@code backplane} joins; blocks until it has
+     * joined.
+     */
+    public App(Settings settings, Backplane backplane) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.backplane = Objects.requireNonNull(backplane, "backplane");
         this.codec = new FrameCodec(settings.maxJsonDepth(), settings.maxMessageBytes());
-        this.tokens = new PageTokens(settings.secret(), Clock.systemUTC());
+        this.topics = new Topics(this);
+        this.clusterNode = new ClusterNode(this);
+        this.relay = new Relay(this);
+        this.node = backplane.join(clusterNode);
+        byte[] shared = backplane.sharedSecret();
+        this.tokens = new PageTokens(shared != null ? shared : settings.secret(), Clock.systemUTC());
         this.clientConfigJson = Json.mapper()
                 .createObjectNode()
                 .put("connectTimeout", settings.connectTimeout().toMillis())
@@ -162,7 +186,7 @@ public final class App implements Pagewire, Protocol {
         if (path.startsWith(CLIENT_PREFIX)) {
             throw new IllegalArgumentException("paths below " + CLIENT_PREFIX + " are reserved: " + path);
         }
-        LivePage page = new LivePage(this, tokens.newPageId(), path);
+        LivePage page = new LivePage(this, pageIds.newId(node), path);
         pages.add(page);
         return page;
     }
@@ -212,6 +236,7 @@ public final class App implements Pagewire, Protocol {
         for (LivePage page : pages.all()) {
             page.close(CloseCodes.GOING_AWAY, "server shutting down");
         }
+        backplane.close();
         executor.shutdown();
         blockingWork.shutdown();
     }
@@ -271,7 +296,7 @@ public final class App implements Pagewire, Protocol {
                     Json.mapper().createObjectNode().put("code", "refused").put("reason", refusal);
             return Answer.json(403, refused.toString());
         }
-        LivePage page = new LivePage(this, tokens.newPageId(), path, params);
+        LivePage page = new LivePage(this, pageIds.newId(node), path, params);
         pages.add(page);
         try {
             endpoint.handler().open(page);
@@ -311,7 +336,7 @@ public final class App implements Pagewire, Protocol {
         if (handler == null) {
             return new Rendered(404, "Not Found");
         }
-        LivePage page = new LivePage(this, tokens.newPageId(), request.path());
+        LivePage page = new LivePage(this, pageIds.newId(node), request.path());
         pages.add(page);
         String html;
         try {
@@ -415,6 +440,47 @@ public final class App implements Pagewire, Protocol {
     /** The shared timer: page ticks, delayed acks, call and poll timeouts; its tasks must be short. */
     public ScheduledExecutorService scheduler() {
         return timer;
+    }
+
+    /** The backplane this node reaches the others through. */
+    public Backplane backplane() {
+        return backplane;
+    }
+
+    /** Carries connections and calls to pages that other nodes own. */
+    public Relay relay() {
+        return relay;
+    }
+
+    /** This node's number in its cluster; {@code 0} when the application runs alone. */
+    public int node() {
+        return node;
+    }
+
+    /**
+     * The node that owns the page with this id: {@link #node()} for this node's own pages (and
+     * always, when the application runs alone).
+     */
+    public int ownerOf(String pageId) {
+        int n = node;
+        return n == 0 ? 0 : PageIds.ownerOf(pageId);
+    }
+
+    /**
+     * This node lost its lease and joined again as {@code newNode}: the other nodes took its pages
+     * for gone, so it closes them all (their browsers render anew) and makes new pages as
+     * {@code newNode}.
+     */
+    void evicted(int newNode) {
+        int old = node;
+        node = newNode;
+        log.warn("node {} was cut off from the cluster for longer than its lease: its pages are closed; now node {}",
+                old, newNode);
+        for (LivePage page : pages.all()) {
+            if (PageIds.ownerOf(page.id()) == old) {
+                page.close(CloseCodes.PAGE_GONE, "this server was cut off from its cluster");
+            }
+        }
     }
 
     /** Looks a live page up by id (tests and diagnostics). */

@@ -3,7 +3,6 @@ package dev.pagewire.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -30,7 +29,6 @@ public final class PageTokens {
     private final Mac prototype;
 
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public PageTokens(byte[] secret, Clock clock) {
         try {
@@ -40,13 +38,6 @@ public final class PageTokens {
             throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
         }
         this.clock = clock;
-    }
-
-    /** A new unguessable page id: 128 random bits, base64url. */
-    public String newPageId() {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        return B64.encodeToString(id);
     }
 
     /** Issues the token of page {@code pageId} rendered at {@code path}. */

@@ -3,6 +3,8 @@ package dev.pagewire.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.Channel;
 import dev.pagewire.Topic;
+import dev.pagewire.backplane.TopicEvent;
+import dev.pagewire.backplane.TopicSnapshot;
 import dev.pagewire.internal.protocol.DataFrame;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,18 @@ final class Topics {
             state = states.computeIfAbsent(topic, this::newState);
         }
         return state;
+    }
+
+    /** The cluster's topics as of a snapshot (docs/CLUSTER.md); nothing to do while this node runs alone. */
+    void reset(TopicSnapshot snapshot, boolean afterOutage) {
+        if (!snapshot.topics().isEmpty() || afterOutage) {
+            throw new UnsupportedOperationException("topics across a cluster are not applied yet");
+        }
+    }
+
+    /** One topic event of the cluster's order (docs/CLUSTER.md). */
+    void apply(TopicEvent event) {
+        throw new UnsupportedOperationException("topics across a cluster are not applied yet: " + event);
     }
 
     private void broadcast(String topic, DataFrame frame, Channel except) {

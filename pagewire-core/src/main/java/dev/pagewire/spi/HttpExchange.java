@@ -1,6 +1,7 @@
 package dev.pagewire.spi;
 
 import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
 
 /**
  * One HTTP request as a server adapter hands it to {@link Protocol#handle}, and the ways to answer it.
@@ -34,6 +35,13 @@ public interface HttpExchange {
 
     /** How many times a request header occurs (case-insensitive name). */
     int headerCount(String name);
+
+    /**
+     * Calls {@code action} with every request header line, name and value, in the order received (a
+     * header sent twice comes twice). A cluster node passes requests on to the node that owns their
+     * page with these.
+     */
+    void forEachHeader(BiConsumer<String, String> action);
 
     /** The HTTP version of the request, e.g. {@code "HTTP/1.1"}. */
     String version();

@@ -206,7 +206,7 @@ class AppTest {
         Arrays.fill(secret, (byte) 3);
         start(Settings.builder().secret(secret).build());
         PageTokens tokens = new PageTokens(secret, Clock.systemUTC());
-        String token = tokens.issue(tokens.newPageId(), "/p");
+        String token = tokens.issue(new PageIds().newId(0), "/p");
         assertEquals(
                 new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired"),
                 app.attach("/p", token, null, new FakeConnection()));

@@ -20,7 +20,7 @@ class PageTokensTest {
 
     private final PageTokens tokens =
             new PageTokens(secret(1), Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
-    private final String pageId = tokens.newPageId();
+    private final String pageId = new PageIds().newId(0);
     private final String token = tokens.issue(pageId, "/chat");
 
     @Test
@@ -86,7 +86,7 @@ class PageTokensTest {
 
     @Test
     void tokenOfAnotherPageOrTimeIsRefused() {
-        String otherPage = tokens.newPageId();
+        String otherPage = new PageIds().newId(0);
         String[] parts = token.split("\\.");
         assertNull(tokens.verify("v1." + otherPage + "." + parts[2] + "." + parts[3], "/chat"));
         assertNull(tokens.verify("v1." + parts[1] + "." + (NOW + 3600) + "." + parts[3], "/chat"));
@@ -127,7 +127,7 @@ class PageTokensTest {
     void pageIdsAre22Base64urlCharactersAndDistinct() {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
-            String id = tokens.newPageId();
+            String id = new PageIds().newId(0);
             assertTrue(id.matches("[A-Za-z0-9_-]{22}"), id);
             ids.add(id);
         }

@@ -1,5 +1,6 @@
 package dev.pagewire.testing;
 
+import java.util.function.BiConsumer;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pagewire.spi.Connection;
@@ -104,6 +105,11 @@ public final class FakeExchange implements HttpExchange {
     public int headerCount(String name) {
         List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
         return values == null ? 0 : values.size();
+    }
+
+    @Override
+    public void forEachHeader(BiConsumer<String, String> action) {
+        headers.forEach((name, values) -> values.forEach(value -> action.accept(name, value)));
     }
 
     @Override

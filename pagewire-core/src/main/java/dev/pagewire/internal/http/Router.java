@@ -26,8 +26,20 @@ public final class Router {
      * @param matches whether a request is this route's
      * @param checksOrigin whether a browser's {@code Origin} must be allowed first ({@link OriginPolicy})
      * @param answer answers a matching request
+     * @param relayed whether a request for a page that another node of the cluster owns is passed on
+     *     to that node (a page's channel requests), rather than answered here
      */
-    record Route(String name, Predicate<Request> matches, boolean checksOrigin, Consumer<Request> answer) {}
+    record Route(
+            String name,
+            Predicate<Request> matches,
+            boolean checksOrigin,
+            Consumer<Request> answer,
+            boolean relayed) {
+
+        Route(String name, Predicate<Request> matches, boolean checksOrigin, Consumer<Request> answer) {
+            this(name, matches, checksOrigin, answer, false);
+        }
+    }
 
     private final App app;
     private final OriginPolicy origins;
@@ -46,13 +58,23 @@ public final class Router {
         WebSockets webSockets = new WebSockets(app);
         this.routes = List.of(
                 new Route("client file", r -> r.path().startsWith(App.CLIENT_PREFIX), false, documents::clientFile),
-                new Route("websocket", r -> r.isWebSocketUpgrade() && isChannelRequest(r), true, webSockets::upgrade),
+                new Route(
+                        "websocket",
+                        r -> r.isWebSocketUpgrade() && isChannelRequest(r),
+                        true,
+                        webSockets::upgrade,
+                        true),
                 new Route(
                         "preflight",
                         r -> r.method().equals("OPTIONS") && isChannelRequest(r),
                         true,
                         endpointOpens::preflight),
-                new Route("fallback", r -> r.param("pagewire") != null && isChannelRequest(r), true, fallbacks::handle),
+                new Route(
+                        "fallback",
+                        r -> r.param("pagewire") != null && isChannelRequest(r),
+                        true,
+                        fallbacks::handle,
+                        true),
                 new Route("endpoint", r -> app.isEndpoint(r.path()), true, endpointOpens::open),
                 new Route("page", r -> app.isPage(r.path()), false, documents::render),
                 new Route("static file", r -> r.isGet() && documents.hasStatic(r), false, documents::staticFile));
@@ -82,7 +104,24 @@ public final class Router {
             exchange.respond(HttpResponse.text(403, "origin not allowed: " + request.origin()), null);
             return true;
         }
+        if (route.relayed() && relayed(route, request)) {
+            return true;
+        }
         route.answer().accept(request);
+        return true;
+    }
+
+    /**
+     * Passes a page's channel request on to the node that owns the page, if that is another live
+     * node of the cluster (docs/CLUSTER.md); {@code false} if this node answers it.
+     */
+    private boolean relayed(Route route, Request request) {
+        String pageId = app.pageIdOf(request.path(), request.param("pagewire"));
+        int owner = pageId == null ? 0 : app.relay().ownerElsewhere(pageId);
+        if (owner == 0) {
+            return false;
+        }
+        app.relay().forward(request.exchange(), owner, route.name().equals("websocket"));
         return true;
     }
 

@@ -1,5 +1,7 @@
 package dev.pagewire.netty.internal;
 
+import java.util.Map;
+import java.util.function.BiConsumer;
 import dev.pagewire.Settings;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
@@ -84,6 +86,13 @@ final class NettyExchange implements HttpExchange {
     @Override
     public int headerCount(String name) {
         return headers.getAll(name).size();
+    }
+
+    @Override
+    public void forEachHeader(BiConsumer<String, String> action) {
+        for (Map.Entry<String, String> header : headers) {
+            action.accept(header.getKey(), header.getValue());
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pagewire.servlet.internal;
 
+import java.util.function.BiConsumer;
 import dev.pagewire.Settings;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
@@ -123,6 +124,15 @@ public final class ServletExchange implements HttpExchange {
     @Override
     public int headerCount(String name) {
         return Collections.list(request.getHeaders(name)).size();
+    }
+
+    @Override
+    public void forEachHeader(BiConsumer<String, String> action) {
+        for (String name : Collections.list(request.getHeaderNames())) {
+            for (String value : Collections.list(request.getHeaders(name))) {
+                action.accept(name, value);
+            }
+        }
     }
 
     @Override

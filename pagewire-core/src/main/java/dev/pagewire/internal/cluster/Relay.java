@@ -1,0 +1,220 @@
+package dev.pagewire.internal.cluster;
+
+import dev.pagewire.backplane.Backplane;
+import dev.pagewire.internal.App;
+import dev.pagewire.spi.HttpExchange;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries a request for a page that another node owns to that node, and its answer back
+ * (docs/CLUSTER.md): the node that received the request (the edge) opens a tunnel to the owner; the
+ * owner handles the request as if it had received it, through an exchange whose answers travel back;
+ * the edge writes them to the client. A WebSocket ends at the edge, which relays its messages both
+ * ways; a fallback request is relayed whole, so a long-poll or POST may land on any node. Pages and
+ * their state never move.
+ *
+ * <p>Messages to one node are numbered on their link; a gap (the backplane lost some) or a lost link
+ * ends every tunnel between the two nodes, whose clients then reconnect and resume through the
+ * protocol's own sequence numbers: nothing is lost or doubled. Thread-safe; never blocks.
+ */
+public final class Relay {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    static final int OPEN = 1;
+    static final int IN_TEXT = 2;
+    static final int IN_BINARY = 3;
+    static final int EDGE_END = 4;
+    static final int RESPOND = 10;
+    static final int STREAM = 11;
+    static final int WRITE = 12;
+    static final int STREAM_END = 13;
+    static final int FRAME = 14;
+    static final int CLOSE = 15;
+    static final int OWNER_END = 16;
+    static final int RESET = 20;
+
+    private final App app;
+    private final Map<Integer, Link> links = new ConcurrentHashMap<>();
+    private final AtomicLong tunnelIds = new AtomicLong();
+
+    public Relay(App app) {
+        this.app = app;
+    }
+
+    App app() {
+        return app;
+    }
+
+    Backplane backplane() {
+        return app.backplane();
+    }
+
+    /**
+     * Where a channel request for page {@code pageId} must go: {@code 0} when this node handles it
+     * (the page is this node's, the application runs alone, or the owner is gone, so that this node
+     * answers "page expired" itself), else the owner's number.
+     */
+    public int ownerElsewhere(String pageId) {
+        int owner = app.ownerOf(pageId);
+        if (owner == 0 || owner == app.node()) {
+            return 0;
+        }
+        return app.backplane().state(owner) == Backplane.NodeState.GONE ? 0 : owner;
+    }
+
+    /**
+     * Passes {@code exchange} on to node {@code owner}, which answers it through this node. A
+     * WebSocket upgrade is accepted here and its messages relayed.
+     */
+    public void forward(HttpExchange exchange, int owner, boolean webSocket) {
+        Link link = link(owner);
+        EdgeTunnel tunnel = new EdgeTunnel(this, link, tunnelIds.incrementAndGet(), exchange);
+        link.edges.put(tunnel.id(), tunnel);
+        if (webSocket) {
+            exchange.upgrade(tunnel::openWebSocket);
+        } else {
+            tunnel.sendOpen(false);
+        }
+    }
+
+    /** See {@link dev.pagewire.backplane.Cluster#received}. */
+    public void received(int from, byte[] message) {
+        Link link = link(from);
+        Wire.Reader in;
+        try {
+            in = new Wire.Reader(message);
+        } catch (Wire.Malformed e) {
+            log.error("node {} sent a relay message that cannot be read: {}", from, e.getMessage());
+            return;
+        }
+        if (!link.inOrder(in.seq)) {
+            log.warn("relay messages from node {} were lost (expected {}, got {}): its tunnels start over",
+                    from, link.expected() - 1, in.seq);
+            lost(link, true);
+        }
+        try {
+            dispatch(link, in);
+        } catch (Wire.Malformed e) {
+            log.error("node {} sent a relay message of type {} that cannot be read: {}", from, in.type, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("relay message of type {} from node {} failed", in.type, from, e);
+        }
+    }
+
+    private void dispatch(Link link, Wire.Reader in) {
+        switch (in.type) {
+            case OPEN -> {
+                OwnerTunnel tunnel = new OwnerTunnel(this, link, in.tunnel);
+                OwnerTunnel previous = link.owned.putIfAbsent(in.tunnel, tunnel);
+                if (previous != null) {
+                    log.error("node {} opened tunnel {} twice", link.peer, in.tunnel);
+                    return;
+                }
+                tunnel.open(in);
+            }
+            case IN_TEXT, IN_BINARY, EDGE_END -> {
+                OwnerTunnel tunnel = link.owned.get(in.tunnel);
+                if (tunnel != null) {
+                    tunnel.fromEdge(in);
+                } else if (in.type != EDGE_END) {
+                    link.send(new Wire.Writer(OWNER_END, in.tunnel, 0)); // the edge keeps nothing for it
+                }
+            }
+            case RESPOND, STREAM, WRITE, STREAM_END, FRAME, CLOSE, OWNER_END -> {
+                EdgeTunnel tunnel = link.edges.get(in.tunnel);
+                if (tunnel != null) {
+                    tunnel.fromOwner(in);
+                } else if (in.type != OWNER_END && in.type != RESPOND && in.type != STREAM_END && in.type != CLOSE) {
+                    link.send(new Wire.Writer(EDGE_END, in.tunnel, 0)); // the owner keeps nothing for it
+                }
+            }
+            case RESET -> lost(link, false);
+            default -> log.error("node {} sent a relay message of unknown type {}", link.peer, in.type);
+        }
+    }
+
+    /** See {@link dev.pagewire.backplane.Cluster#linkLost}. */
+    public void linkLost(int node) {
+        Link link = links.get(node);
+        if (link != null) {
+            lost(link, true);
+        }
+    }
+
+    /** See {@link dev.pagewire.backplane.Cluster#nodeGone}. */
+    public void nodeGone(int node) {
+        Link link = links.remove(node);
+        if (link != null) {
+            lost(link, false);
+        }
+    }
+
+    /** Ends every tunnel of {@code link}; tells the peer to do the same if {@code tellPeer}. */
+    private void lost(Link link, boolean tellPeer) {
+        int ended = 0;
+        for (EdgeTunnel tunnel : link.edges.values()) {
+            tunnel.linkLost();
+            ended++;
+        }
+        for (OwnerTunnel tunnel : link.owned.values()) {
+            tunnel.linkLost();
+            ended++;
+        }
+        if (ended > 0) {
+            log.info("the link to node {} was lost: {} relayed connections end, their clients reconnect", link.peer,
+                    ended);
+        }
+        if (tellPeer && backplane().state(link.peer) != Backplane.NodeState.GONE) {
+            link.send(new Wire.Writer(RESET, 0, 0));
+        }
+    }
+
+    private Link link(int node) {
+        return links.computeIfAbsent(node, n -> new Link(n, backplane()));
+    }
+
+    /** Tunnels open now through this node, as edge and as owner (tests, diagnostics). */
+    public int tunnels() {
+        int n = 0;
+        for (Link link : links.values()) {
+            n += link.edges.size() + link.owned.size();
+        }
+        return n;
+    }
+
+    /** Links to other nodes: numbering both ways, and the tunnels on each side. */
+    static final class Link {
+        final int peer;
+        private final Backplane backplane;
+        final Map<Long, EdgeTunnel> edges = new ConcurrentHashMap<>();
+        final Map<Long, OwnerTunnel> owned = new ConcurrentHashMap<>();
+        private long sent; // guarded by this
+        private long expected = 1; // guarded by received's one-at-a-time delivery, read elsewhere
+
+        Link(int peer, Backplane backplane) {
+            this.peer = peer;
+            this.backplane = backplane;
+        }
+
+        /** Numbers and sends a message; messages of one link leave in the order of these calls. */
+        synchronized void send(Wire.Writer message) {
+            backplane.send(peer, message.done(++sent));
+        }
+
+        /** Whether {@code seq} is the next number expected; moves on past it either way. */
+        boolean inOrder(long seq) {
+            boolean next = seq == expected;
+            expected = seq + 1;
+            return next;
+        }
+
+        long expected() {
+            return expected;
+        }
+    }
+}
