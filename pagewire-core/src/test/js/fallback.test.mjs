@@ -321,6 +321,19 @@ for (const [name, transport] of Object.entries(transports)) {
       });
     }
 
+    it('409 on a POST: the server closed the connection; its close frame decides, not the POST', async (t) => {
+      const warn = t.mock.method(console, 'warn', () => {});
+      const env = await transport.connect();
+      env.client.page.emit('late', 1);
+      await settle();
+      env.fetch.last('post').reply(409, 'the server closed the connection');
+      await settle();
+      assert.equal(env.client.state, 'connected', 'a 409 is no lost connection');
+      assert.equal(warn.mock.callCount(), 0, 'a race with a close is no warning');
+      await transport.deliver(env, ['close', 4000, 'page closed by the server']);
+      assert.equal(env.client.state, 'closed');
+    });
+
     for (const failure of ['410', 'network']) {
       it(`a POST answered ${failure === '410' ? '410' : 'by a network error'} means the connection is lost`, async () => {
         const env = await transport.connect();

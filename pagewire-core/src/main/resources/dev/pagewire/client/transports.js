@@ -123,7 +123,7 @@ class HttpLink {
   #conn = null;
   /** Frame lines waiting for the next POST. */
   #outbox = [];
-  /** The server refused a POST (400, 413) and closes the connection: nothing more goes up. */
+  /** The server refused a POST (400, 413) or closed the connection (409): nothing more goes up. */
   #refused = false;
   /** @type {(() => void) | null} */
   #drained = null;
@@ -244,10 +244,12 @@ class HttpLink {
         this.#post = null;
         if (response.ok) {
           this.#pump();
-        } else if (response.status === 400 || response.status === 413) {
-          // The server closes the connection and says why on the down channel (4400, 1009);
-          // whatever follows would be refused as well.
-          console.warn(`pagewire: the server refused frames (HTTP ${response.status}) and closes the connection`);
+        } else if (response.status === 400 || response.status === 413 || response.status === 409) {
+          // The server closes (409: closed) the connection and says why on the down channel
+          // (4400, 1009, or whatever code it closed with); whatever follows would be refused too.
+          if (response.status !== 409) {
+            console.warn(`pagewire: the server refused frames (HTTP ${response.status}) and closes the connection`);
+          }
           this.#refused = true;
           this.#outbox = [];
           this.#pump();

@@ -249,7 +249,7 @@ class FallbackTransportTest {
                 close = bad.next();
             } while (!close.startsWith("[\"close\""));
             assertTrue(close.startsWith("[\"close\",4400,\"malformed JSON"), close);
-            assertEquals(410, bad.post("[\"ev\",\"count\"]").statusCode());
+            assertEquals(409, bad.post("[\"ev\",\"count\"]").statusCode(), "closed by the server");
             assertEquals(204, good.post("[\"ev\",\"count\"]").statusCode());
             assertEquals("[\"ev\",\"counted\",1,1]", good.nextEvent());
         }

@@ -48,7 +48,7 @@ final class HttpLink {
     private CompletableFuture<HttpResponse<String>> post;
 
     private volatile String conn;
-    /** The server refused a POST (400, 413) and closes the connection: nothing more goes up. */
+    /** The server refused a POST (400, 413) or closed the connection (409): nothing more goes up. */
     private boolean refused;
     /** Runs once no POST is in flight and nothing waits (an upgrade, §9.5); guarded by this. */
     private Runnable drained;
@@ -182,16 +182,18 @@ final class HttpLink {
             end(1006, "a POST failed: " + WebSocketLink.rootMessage(error));
         } else if (response.statusCode() / 100 == 2) {
             pump();
-        } else if (response.statusCode() == 400 || response.statusCode() == 413) {
-            // The server closes the connection and says why on the down channel (4400, 1009).
+        } else if (response.statusCode() == 400 || response.statusCode() == 413 || response.statusCode() == 409) {
+            // The server closes (409: closed) the connection and says why on the down channel
+            // (4400, 1009, or whatever code it closed with).
             LOG.log(
-                    Level.WARNING,
+                    response.statusCode() == 409 ? Level.DEBUG : Level.WARNING,
                     "pagewire: the server refused frames (HTTP " + response.statusCode()
                             + ") and closes the connection: " + response.body());
             synchronized (this) {
                 refused = true;
                 outbox.clear();
             }
+            pump(); // nothing waits now: runs what waited for the drain (an upgrade, §9.5)
         } else {
             end(1006, "a POST was answered with HTTP " + response.statusCode());
         }

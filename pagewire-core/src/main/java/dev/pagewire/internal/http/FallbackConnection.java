@@ -137,6 +137,14 @@ abstract class FallbackConnection implements Connection {
         return closeCode != 0 || ended;
     }
 
+    /**
+     * Whether the server closed this connection with a close code (its close frame is queued or
+     * sent), as opposed to the connection having ended by itself. Lock-free.
+     */
+    final boolean closedByServer() {
+        return closeCode != 0;
+    }
+
     /** Whether the connection ended (the session heard of it). Lock-free. */
     final boolean isEnded() {
         return ended;

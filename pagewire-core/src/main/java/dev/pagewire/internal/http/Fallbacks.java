@@ -30,6 +30,14 @@ final class Fallbacks {
         this.pollTimeout = pollTimeout;
     }
 
+    /**
+     * How long a connection the server closed stays known after it ended: a POST sent before the
+     * client read the close frame is then answered 409 (wait for the close frame), not 410.
+     */
+    private long lingerMillis() {
+        return pollTimeout.toMillis() + 5_000;
+    }
+
     /** Open fallback connections (tests, diagnostics). */
     int openConnections() {
         return connections.size();
@@ -87,8 +95,8 @@ final class Fallbacks {
         ResponseStream stream = request.exchange().stream(
                 200,
                 new HttpResponse.Headers().addAll(headers).set("Content-Type", "text/event-stream; charset=utf-8"));
-        SseConnection connection =
-                new SseConnection(connections.newId(), app.pageIdOf(path, token), connections, stream);
+        SseConnection connection = new SseConnection(
+                connections.newId(), app.pageIdOf(path, token), connections, stream, app.scheduler(), lingerMillis());
         switch (app.attach(path, token, request.param("ack"), connection)) {
             case Attachment.Accepted a -> {
                 connections.add(connection);
@@ -180,6 +188,14 @@ final class Fallbacks {
                 // ended before (or while) the bye arrived: the page leaves all the same.
                 if (saysBye(lines) && app.leave(path, token)) {
                     request.exchange().respond(new HttpResponse(204, null, headers, new byte[0]), null);
+                } else if (connection != null && connection.closedByServer()) {
+                    // Its close frame is queued or on its way down: the client must read it there
+                    // (a 410 here would make it report a lost connection and miss the code).
+                    fail(
+                            request,
+                            headers,
+                            409,
+                            "the server closed the connection: its close frame is on the down channel");
                 } else {
                     fail(
                             request,

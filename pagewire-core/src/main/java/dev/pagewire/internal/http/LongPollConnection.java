@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The server-to-client half of a long-polling connection (docs/PROTOCOL.md §8.4): frames queue here
  * until a poll takes them all. At most one poll is held; it is answered soon after a frame is queued
  * (frames sent together go together), or empty after {@code pollTimeout}. After the {@code close}
- * frame was delivered, or a while after it was queued if no poll comes for it, the connection leaves
- * the registry.
+ * frame was queued, the connection stays in the registry for {@code pollTimeout} + 5 s, delivered or
+ * not, so that a POST racing the close frame is told to wait for it (409) rather than that the
+ * connection is unknown (410); then it leaves.
  *
  * <p>Thread-safe: the queue and the held poll are guarded by this object's monitor, which is never
  * held while calling into the page. Timers and flushes run on the protocol's shared timer thread;
@@ -81,12 +82,8 @@ final class LongPollConnection extends FallbackConnection {
 
     /** Answers the opening request at once with what is queued ({@code open}, {@code hello}, …). */
     void answerOpen(HttpExchange exchange) {
-        boolean delivered;
         synchronized (this) {
-            delivered = answer(exchange);
-        }
-        if (delivered) {
-            ended();
+            answer(exchange);
         }
     }
 
@@ -97,7 +94,6 @@ final class LongPollConnection extends FallbackConnection {
      * @return {@code false} if the connection is over (the caller answers {@code 410})
      */
     boolean poll(HttpExchange exchange) {
-        boolean delivered;
         synchronized (this) {
             // Over once its close frame went out, or it ended. A close on its way here (its code set,
             // its close frame not queued yet) is not over: the poll waits for that frame.
@@ -111,7 +107,7 @@ final class LongPollConnection extends FallbackConnection {
                 respond(previous.exchange(), new ArrayDeque<>(), 0);
             }
             if (!lines.isEmpty()) {
-                delivered = answer(exchange);
+                answer(exchange);
             } else {
                 ScheduledFuture<?> timeout = schedule(() -> expire(exchange), pollTimeout.toMillis());
                 if (timeout == null) {
@@ -122,9 +118,6 @@ final class LongPollConnection extends FallbackConnection {
                 exchange.onAbort(() -> abandoned(exchange));
                 return true;
             }
-        }
-        if (delivered) {
-            ended();
         }
         return true;
     }
@@ -164,7 +157,6 @@ final class LongPollConnection extends FallbackConnection {
     }
 
     private void flush(Poll poll) {
-        boolean delivered;
         synchronized (this) {
             flushScheduled = false;
             if (held != poll) {
@@ -172,10 +164,7 @@ final class LongPollConnection extends FallbackConnection {
             }
             held = null;
             poll.timeout().cancel(false);
-            delivered = answer(poll.exchange());
-        }
-        if (delivered) {
-            ended();
+            answer(poll.exchange());
         }
     }
 
@@ -200,12 +189,8 @@ final class LongPollConnection extends FallbackConnection {
         }
     }
 
-    /**
-     * Answers with every queued line. Holds the monitor.
-     *
-     * @return whether the close frame went out with it (the caller then calls {@link #ended()})
-     */
-    private boolean answer(HttpExchange exchange) {
+    /** Answers with every queued line. Holds the monitor. */
+    private void answer(HttpExchange exchange) {
         ArrayDeque<byte[]> batch = new ArrayDeque<>(lines);
         lines.clear();
         long bytes = 0;
@@ -213,7 +198,6 @@ final class LongPollConnection extends FallbackConnection {
             bytes += line.length + 1;
         }
         respond(exchange, batch, bytes);
-        return closing;
     }
 
     private void respond(HttpExchange exchange, ArrayDeque<byte[]> batch, long bytes) {

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server-to-client half of an SSE connection (docs/PROTOCOL.md §8.3): one never-ending
@@ -25,15 +28,44 @@ final class SseConnection extends FallbackConnection {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ResponseStream stream;
+    private final ScheduledExecutorService timer;
+    private final long lingerMillis;
     /** Frames sent before {@link #start}; {@code null} once started. Guarded by this. */
     private List<OutFrame> early = new ArrayList<>();
     /** Whether the close frame was written; nothing follows it. Guarded by this. */
     private boolean closeWritten;
 
-    SseConnection(String id, String pageId, FallbackConnections registry, ResponseStream stream) {
+    /**
+     * @param lingerMillis how long a connection the server closed stays in the registry after its
+     *     stream ended, so that a POST racing the close frame is told to wait for it (409), not that
+     *     the connection is unknown (410, which the client takes for a lost connection)
+     */
+    SseConnection(
+            String id,
+            String pageId,
+            FallbackConnections registry,
+            ResponseStream stream,
+            ScheduledExecutorService timer,
+            long lingerMillis) {
         super(id, pageId, registry);
         this.stream = stream;
-        stream.onClosed(this::ended);
+        this.timer = timer;
+        this.lingerMillis = lingerMillis;
+        stream.onClosed(this::streamClosed);
+    }
+
+    /** The response ended: the page hears of it now; a connection the server closed lingers. */
+    private void streamClosed() {
+        if (!closedByServer()) {
+            ended();
+            return;
+        }
+        endSession();
+        try {
+            timer.schedule(this::ended, lingerMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            ended(); // shutting down
+        }
     }
 
     /** One frame as one SSE event. */

@@ -361,11 +361,67 @@ class RouterTest {
                 handled(FakeExchange.post(base + "&conn=" + conn, "not json")).response();
         assertEquals(400, bad.status());
         assertEquals(
-                410,
+                409,
                 handled(FakeExchange.post(base + "&conn=" + conn, "[\"ping\"]"))
                         .response()
                         .status(),
-                "the connection closed with 4400");
+                "the server closed the connection with 4400: its close frame is on the down channel");
+    }
+
+    @Test
+    void aPostRacingTheCloseFrameOfAnEndedSseStreamIsToldToReadIt() {
+        start();
+        String token = render();
+        String base = "/chat?pagewire=" + token;
+        FakeExchange open = handled(FakeExchange.get(base + "&transport=sse"));
+        Matcher m = CONN.matcher(open.stream().text());
+        assertTrue(m.find(), open.stream().text());
+        String conn = m.group(1);
+        String pageId = app.pageIdOf("/chat", token);
+        app.page(pageId).close();
+        open.stream().awaitEnd();
+        assertTrue(
+                open.stream().text().contains("[\"close\",4000,"), open.stream().text());
+        HttpResponse late = handled(FakeExchange.post(base + "&conn=" + conn, "[\"ev\",\"say\",\"x\",1]"))
+                .response();
+        assertEquals(409, late.status(), "a 410 would be taken for a lost connection, hiding the 4000");
+    }
+
+    @Test
+    void aPostRacingTheCloseFrameOfALongPollingConnectionIsToldToReadIt() {
+        start();
+        String token = render();
+        String base = "/chat?pagewire=" + token;
+        Matcher m = CONN.matcher(handled(FakeExchange.get(base + "&transport=longpolling"))
+                .response()
+                .bodyText());
+        assertTrue(m.find());
+        String conn = m.group(1);
+        app.page(app.pageIdOf("/chat", token)).close();
+        assertTrue(handled(FakeExchange.get(base + "&conn=" + conn))
+                .response()
+                .bodyText()
+                .contains("[\"close\",4000,"));
+        HttpResponse late = handled(FakeExchange.post(base + "&conn=" + conn, "[\"ev\",\"say\",\"x\",1]"))
+                .response();
+        assertEquals(409, late.status(), "the close frame was delivered, but the POST may overtake it");
+    }
+
+    @Test
+    void aPostToAnSseStreamThatEndedByItselfIsGone() {
+        start();
+        String token = render();
+        String base = "/chat?pagewire=" + token;
+        FakeExchange open = handled(FakeExchange.get(base + "&transport=sse"));
+        Matcher m = CONN.matcher(open.stream().text());
+        assertTrue(m.find());
+        open.stream().clientGone();
+        assertEquals(
+                410,
+                handled(FakeExchange.post(base + "&conn=" + m.group(1), "[\"ping\"]"))
+                        .response()
+                        .status(),
+                "the client's own stream ended: it knows the connection is lost");
     }
 
     @Test
