@@ -121,6 +121,16 @@ public interface Pagewire extends AutoCloseable {
     /** The settings this application was created with. */
     Settings settings();
 
+    /**
+     * Shuts this node down gracefully, for a rolling deploy: it takes no new pages from now on (on a
+     * cluster, renders and endpoint opens that reach it are passed on to another node), keeps serving
+     * its pages for up to {@link Settings#drainTimeout()} or until none is left, then closes the rest
+     * with {@code 4404} "page expired" so that their browsers render anew (with
+     * {@link Settings#reloadOnExpired()}, at once) on a live node. Blocks until then; call it before
+     * stopping the server, e.g. from a shutdown hook. Idempotent.
+     */
+    void drain();
+
     /** Closes every page (their connections get {@code 1001}, their close hooks run). */
     @Override
     void close();

@@ -59,8 +59,11 @@ import java.util.Set;
  * @param topicHistory how many of a topic's latest broadcasts it keeps for pages that join later,
  *     which receive them right after joining, before any new broadcast; {@code 0} keeps none. The
  *     default for every topic; {@link Topic#history(int)} sets it per topic. At least 0. Default 0.
- * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start; set the
- *     same secret on every node of a cluster.
+ * @param drainTimeout how long {@link Pagewire#drain()} keeps serving the pages of a node that is
+ *     shutting down (while new pages go to other nodes of its cluster) before it tells them to reload.
+ *     Default 30 s.
+ * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start. On a
+ *     cluster the backplane's shared secret is used instead (docs/CLUSTER.md).
  */
 public record Settings(
         int maxMessageBytes,
@@ -83,6 +86,7 @@ public record Settings(
         Duration upgradeAfter,
         boolean reloadOnExpired,
         int topicHistory,
+        Duration drainTimeout,
         byte[] secret) {
 
     public Settings {
@@ -101,6 +105,7 @@ public record Settings(
         positive(maxChannels, "maxChannels");
         positive(connectTimeout, "connectTimeout");
         positive(upgradeAfter, "upgradeAfter");
+        positive(drainTimeout, "drainTimeout");
         if (topicHistory < 0) {
             throw new IllegalArgumentException("topicHistory must be 0 or more, got " + topicHistory);
         }
@@ -154,7 +159,7 @@ public record Settings(
                 + ", maxChannels=" + maxChannels + ", compression=" + compression
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
                 + ", reloadOnExpired=" + reloadOnExpired + ", topicHistory=" + topicHistory
-                + ", secret=(" + secret.length + " bytes)]";
+                + ", drainTimeout=" + drainTimeout + ", secret=(" + secret.length + " bytes)]";
     }
 
     private static void positive(long value, String name) {
@@ -191,6 +196,7 @@ public record Settings(
         private Duration upgradeAfter = Duration.ofSeconds(10);
         private boolean reloadOnExpired;
         private int topicHistory;
+        private Duration drainTimeout = Duration.ofSeconds(30);
         private byte[] secret;
 
         private Builder() {}
@@ -317,6 +323,12 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#drainTimeout()}. */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = timeout;
+            return this;
+        }
+
         /** See {@link Settings#secret()}. */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
@@ -351,6 +363,7 @@ public record Settings(
                     upgradeAfter,
                     reloadOnExpired,
                     topicHistory,
+                    drainTimeout,
                     key);
         }
     }

@@ -198,6 +198,7 @@ class SettingsTest {
                 Duration.ofSeconds(1),
                 false,
                 0,
+                Duration.ofSeconds(1),
                 direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());

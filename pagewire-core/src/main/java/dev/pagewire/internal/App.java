@@ -62,6 +62,8 @@ public final class App implements Pagewire, Protocol {
     private final Relay relay;
     /** This node's number in the cluster; {@code 0} when the application runs alone. */
     private volatile int node;
+
+    private volatile boolean draining;
     /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
     private final ObjectNode clientConfigJson;
 
@@ -228,6 +230,40 @@ public final class App implements Pagewire, Protocol {
     @Override
     public Settings settings() {
         return settings;
+    }
+
+    @Override
+    public void drain() {
+        synchronized (this) {
+            if (draining) {
+                return;
+            }
+            draining = true;
+        }
+        backplane.drain();
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        int left = pages.size();
+        log.info(
+                "draining: no new pages here; {} pages are served for up to {} s",
+                left,
+                settings.drainTimeout().toSeconds());
+        try {
+            while (pages.size() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        left = pages.size();
+        for (LivePage page : pages.all()) {
+            page.close(CloseCodes.PAGE_GONE, "page expired: the server is restarting");
+        }
+        log.info("drained: {} pages told to reload", left);
+    }
+
+    /** Whether {@link #drain()} was called: this node takes no new pages. */
+    public boolean isDraining() {
+        return draining;
     }
 
     @Override
@@ -474,8 +510,10 @@ public final class App implements Pagewire, Protocol {
     void evicted(int newNode) {
         int old = node;
         node = newNode;
-        log.warn("node {} was cut off from the cluster for longer than its lease: its pages are closed; now node {}",
-                old, newNode);
+        log.warn(
+                "node {} was cut off from the cluster for longer than its lease: its pages are closed; now node {}",
+                old,
+                newNode);
         for (LivePage page : pages.all()) {
             if (PageIds.ownerOf(page.id()) == old) {
                 page.close(CloseCodes.PAGE_GONE, "this server was cut off from its cluster");

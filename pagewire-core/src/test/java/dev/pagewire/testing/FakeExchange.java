@@ -1,6 +1,5 @@
 package dev.pagewire.testing;
 
-import java.util.function.BiConsumer;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pagewire.spi.Connection;
@@ -23,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * An adapter's HTTP exchange without a network: a request to hand to

@@ -1,5 +1,6 @@
 package dev.pagewire.internal.cluster;
 
+import dev.pagewire.internal.http.SseCloses;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
 import dev.pagewire.spi.HttpExchange;
@@ -212,6 +213,38 @@ final class EdgeTunnel implements Session {
     /** The owner has nothing for this tunnel (it ended there): end it here as a lost link would. */
     private void ownerGone() {
         linkLost();
+    }
+
+    /**
+     * The owner is gone for good, and the page with it: the client hears "page expired" as it would
+     * from the owner. A request still waiting for its answer is answered by this node as for any
+     * page it does not know.
+     */
+    void nodeGone() {
+        Connection c;
+        ResponseStream s;
+        boolean unanswered;
+        synchronized (this) {
+            if (over) {
+                return;
+            }
+            over = true;
+            c = webSocket;
+            s = stream;
+            unanswered = !answered;
+            answered = true;
+            cancelDeadline();
+        }
+        forget();
+        String reason = "page expired: its server is gone";
+        if (c != null) {
+            c.close(CloseCodes.PAGE_GONE, reason);
+        } else if (s != null) {
+            s.write(SseCloses.event(CloseCodes.PAGE_GONE, reason));
+            s.end();
+        } else if (unanswered) {
+            relay.app().handle(exchange);
+        }
     }
 
     /**

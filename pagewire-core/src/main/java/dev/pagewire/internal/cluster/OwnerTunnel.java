@@ -10,7 +10,6 @@ import dev.pagewire.spi.WebSocketHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,6 @@ final class OwnerTunnel implements HttpExchange {
     private final Relay relay;
     private final Relay.Link link;
     private final long id;
-    private final Executor deferred;
 
     private boolean upgraded;
     private boolean secure;
@@ -52,7 +50,6 @@ final class OwnerTunnel implements HttpExchange {
         this.relay = relay;
         this.link = link;
         this.id = id;
-        this.deferred = relay.app().scheduler();
     }
 
     /** Reads the request and hands it to the protocol, as an adapter would. */
@@ -140,10 +137,10 @@ final class OwnerTunnel implements HttpExchange {
         }
         link.owned.remove(id, this);
         if (s != null) {
-            deferred.execute(s::closed);
+            relay.defer(s::closed);
         }
         for (Runnable task : tasks) {
-            deferred.execute(task);
+            relay.defer(task);
         }
     }
 
@@ -228,7 +225,7 @@ final class OwnerTunnel implements HttpExchange {
                 .bytes(response.body()));
         end();
         if (written != null) {
-            deferred.execute(written); // handed on: the edge's socket counts it from here
+            relay.defer(written); // handed on: the edge's socket counts it from here
         }
     }
 
@@ -269,7 +266,7 @@ final class OwnerTunnel implements HttpExchange {
             }
         }
         if (now) {
-            deferred.execute(task);
+            relay.defer(task);
         }
     }
 
@@ -346,7 +343,8 @@ final class OwnerTunnel implements HttpExchange {
                 }
                 closed = true;
             }
-            OwnerTunnel.this.send(new Wire.Writer(Relay.CLOSE, id, 128).i32(code).str(reason));
+            OwnerTunnel.this.send(
+                    new Wire.Writer(Relay.CLOSE, id, 128).i32(code).str(reason));
             end();
         }
     }

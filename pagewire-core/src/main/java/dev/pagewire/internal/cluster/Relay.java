@@ -5,6 +5,7 @@ import dev.pagewire.internal.App;
 import dev.pagewire.spi.HttpExchange;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,18 @@ public final class Relay {
         return app;
     }
 
+    /**
+     * Runs {@code task} soon on the protocol's timer, never inside the caller's call (the SPI's
+     * callbacks must not be); on a virtual thread once the timer has shut down.
+     */
+    void defer(Runnable task) {
+        try {
+            app.scheduler().execute(task);
+        } catch (RejectedExecutionException e) {
+            Thread.ofVirtual().name("pagewire-relay-end").start(task);
+        }
+    }
+
     Backplane backplane() {
         return app.backplane();
     }
@@ -92,9 +105,13 @@ public final class Relay {
             log.error("node {} sent a relay message that cannot be read: {}", from, e.getMessage());
             return;
         }
+        long expected = link.expected();
         if (!link.inOrder(in.seq)) {
-            log.warn("relay messages from node {} were lost (expected {}, got {}): its tunnels start over",
-                    from, link.expected() - 1, in.seq);
+            log.warn(
+                    "relay messages from node {} were lost (expected number {}, got {}): its tunnels start over",
+                    from,
+                    expected,
+                    in.seq);
             lost(link, true);
         }
         try {
@@ -146,11 +163,21 @@ public final class Relay {
         }
     }
 
-    /** See {@link dev.pagewire.backplane.Cluster#nodeGone}. */
+    /**
+     * See {@link dev.pagewire.backplane.Cluster#nodeGone}: the clients whose connections this node
+     * relays to {@code node} learn that their page expired; what {@code node} relayed to this node
+     * ends as if its clients went away.
+     */
     public void nodeGone(int node) {
         Link link = links.remove(node);
-        if (link != null) {
-            lost(link, false);
+        if (link == null) {
+            return;
+        }
+        for (EdgeTunnel tunnel : link.edges.values()) {
+            tunnel.nodeGone();
+        }
+        for (OwnerTunnel tunnel : link.owned.values()) {
+            tunnel.linkLost();
         }
     }
 
@@ -166,7 +193,9 @@ public final class Relay {
             ended++;
         }
         if (ended > 0) {
-            log.info("the link to node {} was lost: {} relayed connections end, their clients reconnect", link.peer,
+            log.info(
+                    "the link to node {} was lost: {} relayed connections end, their clients reconnect",
+                    link.peer,
                     ended);
         }
         if (tellPeer && backplane().state(link.peer) != Backplane.NodeState.GONE) {

@@ -26,19 +26,24 @@ public final class Router {
      * @param matches whether a request is this route's
      * @param checksOrigin whether a browser's {@code Origin} must be allowed first ({@link OriginPolicy})
      * @param answer answers a matching request
-     * @param relayed whether a request for a page that another node of the cluster owns is passed on
-     *     to that node (a page's channel requests), rather than answered here
+     * @param relay whether and where a cluster node passes such a request on (docs/CLUSTER.md)
      */
     record Route(
-            String name,
-            Predicate<Request> matches,
-            boolean checksOrigin,
-            Consumer<Request> answer,
-            boolean relayed) {
+            String name, Predicate<Request> matches, boolean checksOrigin, Consumer<Request> answer, Relaying relay) {
 
         Route(String name, Predicate<Request> matches, boolean checksOrigin, Consumer<Request> answer) {
-            this(name, matches, checksOrigin, answer, false);
+            this(name, matches, checksOrigin, answer, Relaying.NEVER);
         }
+    }
+
+    /** Whether a cluster node answers a route's requests itself or passes them on. */
+    enum Relaying {
+        /** Always answered here. */
+        NEVER,
+        /** A page's channel request: answered by the node that owns the page. */
+        TO_OWNER,
+        /** Makes a page: answered by another node while this one drains (it takes no new pages). */
+        AWAY_WHILE_DRAINING
     }
 
     private final App app;
@@ -63,7 +68,7 @@ public final class Router {
                         r -> r.isWebSocketUpgrade() && isChannelRequest(r),
                         true,
                         webSockets::upgrade,
-                        true),
+                        Relaying.TO_OWNER),
                 new Route(
                         "preflight",
                         r -> r.method().equals("OPTIONS") && isChannelRequest(r),
@@ -74,9 +79,14 @@ public final class Router {
                         r -> r.param("pagewire") != null && isChannelRequest(r),
                         true,
                         fallbacks::handle,
-                        true),
-                new Route("endpoint", r -> app.isEndpoint(r.path()), true, endpointOpens::open),
-                new Route("page", r -> app.isPage(r.path()), false, documents::render),
+                        Relaying.TO_OWNER),
+                new Route(
+                        "endpoint",
+                        r -> app.isEndpoint(r.path()),
+                        true,
+                        endpointOpens::open,
+                        Relaying.AWAY_WHILE_DRAINING),
+                new Route("page", r -> app.isPage(r.path()), false, documents::render, Relaying.AWAY_WHILE_DRAINING),
                 new Route("static file", r -> r.isGet() && documents.hasStatic(r), false, documents::staticFile));
     }
 
@@ -104,7 +114,7 @@ public final class Router {
             exchange.respond(HttpResponse.text(403, "origin not allowed: " + request.origin()), null);
             return true;
         }
-        if (route.relayed() && relayed(route, request)) {
+        if (route.relay() != Relaying.NEVER && relayed(route, request)) {
             return true;
         }
         route.answer().accept(request);
@@ -113,15 +123,21 @@ public final class Router {
 
     /**
      * Passes a page's channel request on to the node that owns the page, if that is another live
-     * node of the cluster (docs/CLUSTER.md); {@code false} if this node answers it.
+     * node of the cluster, or a request that makes a page on to another node while this one drains
+     * (docs/CLUSTER.md); {@code false} if this node answers it.
      */
     private boolean relayed(Route route, Request request) {
-        String pageId = app.pageIdOf(request.path(), request.param("pagewire"));
-        int owner = pageId == null ? 0 : app.relay().ownerElsewhere(pageId);
-        if (owner == 0) {
+        int to;
+        if (route.relay() == Relaying.TO_OWNER) {
+            String pageId = app.pageIdOf(request.path(), request.param("pagewire"));
+            to = pageId == null ? 0 : app.relay().ownerElsewhere(pageId);
+        } else {
+            to = app.isDraining() ? app.backplane().anotherLiveNode() : 0;
+        }
+        if (to == 0) {
             return false;
         }
-        app.relay().forward(request.exchange(), owner, route.name().equals("websocket"));
+        app.relay().forward(request.exchange(), to, route.name().equals("websocket"));
         return true;
     }
 

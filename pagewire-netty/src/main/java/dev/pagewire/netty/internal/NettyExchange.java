@@ -1,7 +1,5 @@
 package dev.pagewire.netty.internal;
 
-import java.util.Map;
-import java.util.function.BiConsumer;
 import dev.pagewire.Settings;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
@@ -34,8 +32,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * One Netty HTTP request as an {@link HttpExchange}: the request copied out of Netty's reference

@@ -1,6 +1,5 @@
 package dev.pagewire.servlet.internal;
 
-import java.util.function.BiConsumer;
 import dev.pagewire.Settings;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
