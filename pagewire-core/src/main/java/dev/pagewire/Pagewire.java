@@ -122,6 +122,15 @@ public interface Pagewire extends AutoCloseable {
     Settings settings();
 
     /**
+     * The page with this id, wherever it lives in the cluster (on one node: here), to emit to, call
+     * or close from code that has no {@link Page} at hand. Never blocks, never fails: a page that
+     * does not exist behaves as a closed one ({@link PageRef}).
+     *
+     * @throws NullPointerException if {@code id} is null
+     */
+    PageRef pageById(String id);
+
+    /**
      * Shuts this node down gracefully, for a rolling deploy: it takes no new pages from now on (on a
      * cluster, renders and endpoint opens that reach it are passed on to another node), keeps serving
      * its pages for up to {@link Settings#drainTimeout()} or until none is left, then closes the rest

@@ -8,6 +8,7 @@ import dev.pagewire.ChannelRequest;
 import dev.pagewire.EndpointHandler;
 import dev.pagewire.Page;
 import dev.pagewire.PageHandler;
+import dev.pagewire.PageRef;
 import dev.pagewire.PageRequest;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
@@ -225,6 +226,11 @@ public final class App implements Pagewire, Protocol {
     @Override
     public int pageCount() {
         return pages.size();
+    }
+
+    @Override
+    public PageRef pageById(String id) {
+        return new PageHandle(this, id);
     }
 
     @Override

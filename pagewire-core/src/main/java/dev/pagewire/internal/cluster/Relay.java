@@ -1,9 +1,12 @@
 package dev.pagewire.internal.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.backplane.Backplane;
 import dev.pagewire.internal.App;
 import dev.pagewire.spi.HttpExchange;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,13 +41,19 @@ public final class Relay {
     static final int CLOSE = 15;
     static final int OWNER_END = 16;
     static final int RESET = 20;
+    static final int PAGE_EMIT = 30;
+    static final int PAGE_CALL = 31;
+    static final int PAGE_REPLY = 32;
+    static final int PAGE_CLOSE = 33;
 
     private final App app;
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private final AtomicLong tunnelIds = new AtomicLong();
+    private final RemotePages pages;
 
     public Relay(App app) {
         this.app = app;
+        this.pages = new RemotePages(this);
     }
 
     App app() {
@@ -93,6 +102,21 @@ public final class Relay {
         } else {
             tunnel.sendOpen(false);
         }
+    }
+
+    /** Emits to page {@code pageId} on node {@code owner}: JSON text, or a binary event's bytes. */
+    public void emit(int owner, String pageId, String event, boolean binary, byte[] payload) {
+        pages.emit(link(owner), pageId, event, binary, payload);
+    }
+
+    /** Calls the browser of page {@code pageId} on node {@code owner}; {@code args} is JSON text. */
+    public CompletableFuture<JsonNode> call(int owner, String pageId, String name, byte[] args, Duration timeout) {
+        return pages.call(link(owner), pageId, name, args, timeout);
+    }
+
+    /** Closes page {@code pageId} on node {@code owner}. */
+    public void close(int owner, String pageId) {
+        pages.close(link(owner), pageId);
     }
 
     /** See {@link dev.pagewire.backplane.Cluster#received}. */
@@ -150,6 +174,7 @@ public final class Relay {
                     link.send(new Wire.Writer(EDGE_END, in.tunnel, 0)); // the owner keeps nothing for it
                 }
             }
+            case PAGE_EMIT, PAGE_CALL, PAGE_REPLY, PAGE_CLOSE -> pages.received(link, in);
             case RESET -> lost(link, false);
             default -> log.error("node {} sent a relay message of unknown type {}", link.peer, in.type);
         }
@@ -169,6 +194,7 @@ public final class Relay {
      * ends as if its clients went away.
      */
     public void nodeGone(int node) {
+        pages.lost(node);
         Link link = links.remove(node);
         if (link == null) {
             return;
@@ -183,6 +209,7 @@ public final class Relay {
 
     /** Ends every tunnel of {@code link}; tells the peer to do the same if {@code tellPeer}. */
     private void lost(Link link, boolean tellPeer) {
+        pages.lost(link.peer);
         int ended = 0;
         for (EdgeTunnel tunnel : link.edges.values()) {
             tunnel.linkLost();

@@ -117,6 +117,48 @@ class RelayTest {
     }
 
     @Test
+    void aPageIsAddressedByItsIdFromAnyNode() throws Exception {
+        String token = render(a);
+        String id = a.pageIdOf("/chat", token);
+        FakeConnection ws = new FakeConnection("websocket");
+        Session session = webSocket(b, token, ws);
+        assertTrue(ws.nextText().startsWith("[\"hello\""));
+
+        c.pageById(id).emit("news", java.util.Map.of("from", "a background job on another node"));
+        awaitText(ws, "[\"ev\",\"news\",{\"from\":\"a background job on another node\"}");
+
+        var reply = c.pageById(id).call("ask", 21);
+        awaitText(ws, "[\"call\",1,\"ask\",21");
+        session.text("[\"res\",1,true,42,1]");
+        assertEquals(42, reply.get(10, java.util.concurrent.TimeUnit.SECONDS).asInt());
+
+        var failed = c.pageById("AAAAAAAAAAAAAAAAAAAAAA").call("ask", 1);
+        var error = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class,
+                () -> failed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("closed", ((dev.pagewire.CallException) error.getCause()).code());
+
+        c.pageById(id).close();
+        assertEquals(CloseCodes.PAGE_CLOSED, ws.awaitClose().code());
+    }
+
+    @Test
+    void aCallToAPageOnANodeThatDiesFailsClosed() throws Exception {
+        String token = render(a);
+        String id = a.pageIdOf("/chat", token);
+        FakeConnection ws = new FakeConnection("websocket");
+        webSocket(b, token, ws);
+        assertTrue(ws.nextText().startsWith("[\"hello\""));
+        var reply = c.pageById(id).call("ask", 1);
+        awaitText(ws, "[\"call\",1,\"ask\"");
+        cluster.kill(a.node());
+        var error = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class,
+                () -> reply.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("closed", ((dev.pagewire.CallException) error.getCause()).code());
+    }
+
+    @Test
     void theOwnerClosingThePageClosesTheWebSocketAtTheEdgeWithItsCode() {
         String token = render(a);
         FakeConnection ws = new FakeConnection("websocket");

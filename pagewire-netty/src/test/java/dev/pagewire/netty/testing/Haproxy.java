@@ -88,17 +88,46 @@ public final class Haproxy implements AutoCloseable {
      * @throws org.opentest4j.AssertionFailedError if haproxy is missing on CI or does not start
      */
     public static Haproxy start(InetSocketAddress backend, Timeouts timeouts) {
+        return start(List.of(backend), timeouts);
+    }
+
+    /**
+     * Starts HAProxy in front of several backends, balanced round-robin with no stickiness of any
+     * kind (no cookie, no source hashing): each request, and each WebSocket, goes to the next
+     * backend, as an ordinary load balancer in front of a cluster does.
+     *
+     * @throws org.opentest4j.TestAbortedException if haproxy is missing and not on CI
+     * @throws org.opentest4j.AssertionFailedError if haproxy is missing on CI or does not start
+     */
+    public static Haproxy start(List<InetSocketAddress> backends, Timeouts timeouts) {
         Objects.requireNonNull(timeouts, "timeouts");
-        String server = backend.getHostString() + ":" + backend.getPort();
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("no backend");
+        }
+        List<String> servers = backends.stream()
+                .map(b -> b.getHostString() + ":" + b.getPort())
+                .toList();
         Path executable = LoopbackProcess.executable("PAGEWIRE_HAPROXY", DEFAULT_EXECUTABLE);
         return new Haproxy(timeouts, LoopbackProcess.start("haproxy", executable, "haproxy", List.of(), (dir, port) -> {
             Path config = dir.resolve("haproxy.cfg");
-            Files.writeString(config, config(port, server, timeouts));
+            Files.writeString(config, config(port, servers, timeouts));
             return List.of(executable.toString(), "-db", "-f", config.toString());
         }));
     }
 
     static String config(int port, String backend, Timeouts timeouts) {
+        return config(port, List.of(backend), timeouts);
+    }
+
+    static String config(int port, List<String> backends, Timeouts timeouts) {
+        StringBuilder servers = new StringBuilder();
+        for (int i = 0; i < backends.size(); i++) {
+            servers.append("  server application")
+                    .append(i == 0 ? "" : String.valueOf(i + 1))
+                    .append(' ')
+                    .append(backends.get(i))
+                    .append('\n');
+        }
         return """
             # Written by dev.pagewire.netty.testing.Haproxy.
             global
@@ -120,7 +149,8 @@ public final class Haproxy implements AutoCloseable {
               default_backend application
 
             backend application
-              server application %s
+              balance roundrobin
+            %s\
             """.formatted(
                         CONNECT_TIMEOUT.toMillis(),
                         timeouts.client().toMillis(),
@@ -128,7 +158,7 @@ public final class Haproxy implements AutoCloseable {
                         timeouts.tunnel().toMillis(),
                         FreePorts.LOOPBACK,
                         port,
-                        backend);
+                        servers);
     }
 
     /** The timeouts HAProxy was started with. */
