@@ -42,11 +42,32 @@ public final class EchoApp implements AutoCloseable {
     public final Pagewire app;
 
     public EchoApp(Consumer<Settings.Builder> settings) {
-        app = Pagewire.create(settings);
+        this(Pagewire.create(settings));
+    }
+
+    /**
+     * The echo page on {@code app} (a cluster node's, say). Each page also answers the call
+     * {@code ups} with what it received of its own {@code up} events: {@code {"count": n,
+     * "inOrder": true|false}} — in order means exactly 1..n, nothing lost or doubled — so that a test
+     * in another process can check what the page object itself saw.
+     */
+    public EchoApp(Pagewire app) {
+        this.app = app;
         app.page(PATH, (request, page) -> {
+            List<Integer> mine = new CopyOnWriteArrayList<>();
             page.on("echo", e -> page.emit("echoed", e.data()));
             page.on("bytes", e -> page.emit("reversed", reverse(e.bytes())));
-            page.on("up", e -> ups.add(e.data().asInt()));
+            page.on("up", e -> {
+                ups.add(e.data().asInt());
+                mine.add(e.data().asInt());
+            });
+            page.handle("ups", call -> {
+                boolean inOrder = true;
+                for (int i = 0; i < mine.size(); i++) {
+                    inOrder &= mine.get(i) == i + 1;
+                }
+                return java.util.Map.of("count", mine.size(), "inOrder", inOrder);
+            });
             // {"count": N, "every": k, "pauseMillis": m}, or just N (a pause of 2 ms after each).
             page.on("stream", e -> {
                 int count = e.data().isInt()

@@ -3,9 +3,11 @@ package dev.pagewire.examples.chat;
 import dev.pagewire.EventException;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.Settings;
 import dev.pagewire.netty.DevCertificate;
 import dev.pagewire.netty.PagewireServer;
 import dev.pagewire.netty.ServerSettings;
+import dev.pagewire.redis.RedisBackplane;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +29,8 @@ import java.util.function.Consumer;
  * channel, to the endpoint {@code /stats}, that shows how many pages are in the room.
  *
  * <p>Run: {@code java -jar examples/chat/target/pagewire-chat.jar [--port 8080] [--host 0.0.0.0]
- * [--self-signed | --tls-cert FILE --tls-key FILE]}.
+ * [--self-signed | --tls-cert FILE --tls-key FILE] [--redis redis://HOST:PORT]}. Chats started with
+ * the same {@code --redis} are one room, behind any load balancer (docs/CLUSTER.md).
  */
 public final class ChatApp implements AutoCloseable {
 
@@ -110,14 +113,18 @@ public final class ChatApp implements AutoCloseable {
         }
         Running chat;
         try {
-            chat = start(settings(options));
+            chat = start(settings(options), options.redis());
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("cannot start the chat: " + e.getMessage());
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(chat::close, "chat-shutdown"));
-        System.out.println("Pagewire chat is running at " + chat.server().uri());
+        // In a cluster a stopping chat drains first: its tabs move to the other chats (a rolling
+        // deploy); alone, there is nowhere to move them to.
+        Runnable stop = options.redis() == null ? chat::close : chat::drainAndClose;
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "chat-shutdown"));
+        System.out.println("Pagewire chat is running at " + chat.server().uri()
+                + (options.redis() == null ? "" : ", one of the chats on " + options.redis()));
         chat.server().awaitClose();
     }
 
@@ -163,7 +170,21 @@ public final class ChatApp implements AutoCloseable {
      * @throws IllegalStateException if the port cannot be bound or the TLS files are not valid
      */
     public static Running start(Consumer<ServerSettings.Builder> config) {
-        Pagewire app = Pagewire.create(s -> s.reloadOnExpired(true)); // a restarted server: the tab reloads itself
+        return start(config, null);
+    }
+
+    /**
+     * {@link #start(Consumer)} as a node of the cluster on Redis at {@code redisUri}, or alone when it
+     * is {@code null}.
+     *
+     * @throws IllegalStateException also if Redis cannot be reached
+     */
+    public static Running start(Consumer<ServerSettings.Builder> config, String redisUri) {
+        // A restarted server, or a stopped node: the tab reloads itself.
+        Consumer<Settings.Builder> settings = s -> s.reloadOnExpired(true);
+        Pagewire app = redisUri == null
+                ? Pagewire.create(settings)
+                : Pagewire.create(RedisBackplane.connect(redisUri), settings);
         ChatApp chat = new ChatApp(app);
         try {
             return new Running(app, chat, PagewireServer.start(app, config));
@@ -185,6 +206,12 @@ public final class ChatApp implements AutoCloseable {
             server.close();
             chat.close();
             app.close();
+        }
+
+        /** Moves this chat's tabs to the other chats of its cluster ({@link Pagewire#drain()}), then closes. */
+        public void drainAndClose() {
+            app.drain();
+            close();
         }
     }
 

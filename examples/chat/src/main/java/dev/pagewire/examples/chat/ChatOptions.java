@@ -10,9 +10,11 @@ import java.nio.file.Path;
  * @param selfSigned serve HTTPS with a fresh development certificate
  * @param tlsCertificate serve HTTPS with this PEM certificate chain, or null
  * @param tlsKey the PEM private key of {@code tlsCertificate}, or null
+ * @param redis the Redis URI of the cluster this chat joins, or null to run alone
  * @param help only print {@link #USAGE}
  */
-record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificate, Path tlsKey, boolean help) {
+record ChatOptions(
+        String host, int port, boolean selfSigned, Path tlsCertificate, Path tlsKey, String redis, boolean help) {
 
     static final String USAGE = """
         usage: java -jar pagewire-chat.jar [options]
@@ -22,6 +24,9 @@ record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificat
                             localhost (browsers warn about it; for trying HTTPS only)
           --tls-cert FILE   serve HTTPS with this PEM certificate chain (needs --tls-key)
           --tls-key FILE    the certificate's private key, PEM PKCS#8, unencrypted
+          --redis URI       join the cluster of chats on this Redis, e.g. redis://127.0.0.1:6379:
+                            every chat started with the same URI is one room, behind any load
+                            balancer (docs/CLUSTER.md)
           --help            print this and exit
         """;
 
@@ -36,6 +41,7 @@ record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificat
         boolean selfSigned = false;
         Path certificate = null;
         Path key = null;
+        String redis = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = port(value(args, ++i, "--port"));
@@ -43,8 +49,9 @@ record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificat
                 case "--self-signed" -> selfSigned = true;
                 case "--tls-cert" -> certificate = Path.of(value(args, ++i, "--tls-cert"));
                 case "--tls-key" -> key = Path.of(value(args, ++i, "--tls-key"));
+                case "--redis" -> redis = redis(value(args, ++i, "--redis"));
                 case "--help", "-h" -> {
-                    return new ChatOptions(host, port, false, null, null, true);
+                    return new ChatOptions(host, port, false, null, null, null, true);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -56,7 +63,7 @@ record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificat
             throw new IllegalArgumentException(
                     "--self-signed makes its own certificate: leave out --tls-cert and --tls-key");
         }
-        return new ChatOptions(host, port, selfSigned, certificate, key, false);
+        return new ChatOptions(host, port, selfSigned, certificate, key, redis, false);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -64,6 +71,13 @@ record ChatOptions(String host, int port, boolean selfSigned, Path tlsCertificat
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static String redis(String value) {
+        if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
+            throw new IllegalArgumentException("--redis needs a redis:// or rediss:// URI, got " + value);
+        }
+        return value;
     }
 
     private static int port(String value) {

@@ -12,14 +12,14 @@ class ChatOptionsTest {
 
     @Test
     void defaultsArePlainHttpOnPort8080OfEveryInterface() {
-        assertEquals(new ChatOptions("0.0.0.0", 8080, false, null, null, false), ChatOptions.parse());
+        assertEquals(new ChatOptions("0.0.0.0", 8080, false, null, null, null, false), ChatOptions.parse());
     }
 
     @Test
     void tlsCertAndTlsKeyNameThePemFiles() {
         ChatOptions options = ChatOptions.parse("--port", "8443", "--tls-cert", "c.pem", "--tls-key", "k.pem");
 
-        assertEquals(new ChatOptions("0.0.0.0", 8443, false, Path.of("c.pem"), Path.of("k.pem"), false), options);
+        assertEquals(new ChatOptions("0.0.0.0", 8443, false, Path.of("c.pem"), Path.of("k.pem"), null, false), options);
     }
 
     @Test
@@ -57,5 +57,13 @@ class ChatOptionsTest {
                 "--tls-key needs a value",
                 assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--tls-key"))
                         .getMessage());
+    }
+
+    @Test
+    void redisNamesTheClusterToJoin() {
+        assertEquals("redis://10.0.0.5:6379", ChatOptions.parse("--redis", "redis://10.0.0.5:6379").redis());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--redis", "10.0.0.5:6379"));
+        assertEquals("--redis needs a redis:// or rediss:// URI, got 10.0.0.5:6379", e.getMessage());
     }
 }

@@ -1,0 +1,145 @@
+package dev.pagewire.e2e.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Page;
+import dev.pagewire.netty.testing.Chromium;
+import dev.pagewire.netty.testing.EchoApp;
+import dev.pagewire.netty.testing.Haproxy;
+import dev.pagewire.redis.testing.RedisServer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a cluster does when a node or Redis fails, with real processes (docs/CLUSTER.md, "What
+ * survives what"): a killed node's pages expire and render anew on a live node within a bounded
+ * time; a stopped node drains and hands its tabs over; a restarted Redis loses nothing a page sent
+ * or was sent. Each test has a cluster of its own: Redis, two nodes, haproxy round-robin.
+ */
+class ClusterFaultsTest {
+
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
+
+    /** The nodes' lease (ClusterTestNode's default): a killed node is seen gone within it and about 1 s. */
+    private static final Duration LEASE = Duration.ofSeconds(2);
+
+    private RedisServer redis;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private Haproxy haproxy;
+
+    private void startCluster(int size) {
+        redis = RedisServer.start();
+        for (int i = 0; i < size; i++) {
+            nodes.add(NodeProcess.start(ClusterTestNode.class, redis.uri()));
+        }
+        haproxy = Haproxy.start(nodes.stream().map(NodeProcess::address).toList(), Haproxy.Timeouts.DEFAULT);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        if (haproxy != null) {
+            haproxy.close();
+        }
+        nodes.forEach(NodeProcess::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private Page openPage(String transport) {
+        Page page = chromium.newContext().newPage();
+        page.navigate(haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport).toString());
+        page.waitForFunction("() => window.pagewire && pagewire.state === 'connected'");
+        return page;
+    }
+
+    /** The node that owns a page: the first 4 bytes of its id (docs/CLUSTER.md). */
+    private NodeProcess owner(String pageId) {
+        int node = ByteBuffer.wrap(Base64.getUrlDecoder().decode(pageId)).getInt();
+        return nodes.stream()
+                .filter(n -> n.node() == node)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no node " + node + " among " + nodes));
+    }
+
+    private static String pageId(Page page) {
+        return (String) page.evaluate("() => pagewire.pageId");
+    }
+
+    /** Waits until the tab shows a new page (it reloaded) that is connected; its id. */
+    private static String awaitNewPage(Page page, String oldId, Duration within) {
+        page.waitForFunction(
+                "(old) => window.pagewire && pagewire.state === 'connected' && pagewire.pageId !== old",
+                oldId,
+                new Page.WaitForFunctionOptions().setTimeout(within.toMillis()));
+        return pageId(page);
+    }
+
+    @Test
+    void aKilledNodesPagesRenderAnewOnALiveNodeWithinTheLease() {
+        startCluster(2);
+        Page page = openPage("websocket");
+        String before = pageId(page);
+        NodeProcess owner = owner(before);
+        long killed = System.nanoTime();
+        owner.kill();
+        String after = awaitNewPage(page, before, LEASE.plus(Duration.ofSeconds(25)));
+        long seconds = (System.nanoTime() - killed) / 1_000_000_000;
+        assertNotEquals(owner.node(), owner(after).node(), "rendered anew on the live node");
+        assertTrue(owner(after).isAlive());
+        System.out.println("a killed node's page rendered anew after " + seconds + " s");
+    }
+
+    @Test
+    void aStoppedNodeDrainsAndItsTabsMoveToTheOthers() {
+        startCluster(2);
+        Page page = openPage("websocket");
+        String before = pageId(page);
+        NodeProcess owner = owner(before);
+        owner.terminate();
+        String after = awaitNewPage(page, before, Duration.ofSeconds(30));
+        assertNotEquals(owner.node(), owner(after).node(), "no new page on a draining node");
+        owner.awaitExit(Duration.ofSeconds(30));
+        assertTrue(owner.log().contains("draining"), owner.tail());
+        page.evaluate("() => pagewire.page.emit('echo', {after: 'drain'})");
+        page.waitForFunction("() => got.some(([name, d]) => name === 'echoed' && d.after === 'drain')");
+    }
+
+    @Test
+    void aRestartedRedisLosesNothingAPageSendsOrIsSent() {
+        startCluster(2);
+        Page page = openPage("websocket");
+        String id = pageId(page);
+        page.evaluate("() => { for (let i = 1; i <= 100; i++) pagewire.page.emit('up', i); }");
+        page.evaluate("() => pagewire.page.emit('stream', {count: 400, every: 10, pauseMillis: 10})");
+        redis.restart();
+        page.evaluate("() => { for (let i = 101; i <= 200; i++) pagewire.page.emit('up', i); }");
+        page.waitForFunction(
+                "() => got.filter(([name]) => name === 'n').length >= 400",
+                null,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+        @SuppressWarnings("unchecked")
+        List<Object> numbers = (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= 400; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, numbers.stream().map(n -> ((Number) n).intValue()).toList());
+        page.waitForFunction(
+                "() => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= 200))",
+                null,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+        assertEquals(Map.of("count", 200, "inOrder", true), page.evaluate("() => window.ups"));
+        assertEquals(id, pageId(page), "the same page throughout");
+    }
+}
