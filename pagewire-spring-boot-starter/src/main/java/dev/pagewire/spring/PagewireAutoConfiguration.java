@@ -2,16 +2,19 @@ package dev.pagewire.spring;
 
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
+import dev.pagewire.backplane.Backplane;
 import dev.pagewire.servlet.PagewireFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -50,14 +53,70 @@ public final class PagewireAutoConfiguration {
      */
     public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
-    /** The application, created from the {@code pagewire.*} properties; closed with the context. */
+    /**
+     * The application, created from the {@code pagewire.*} properties; closed with the context. With a
+     * {@link Backplane} bean (for example {@code RedisBackplane.connect(…)} from {@code pagewire-redis}),
+     * it is a node of that cluster (docs/CLUSTER.md).
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    Pagewire pagewire(PagewireProperties properties) {
+    Pagewire pagewire(PagewireProperties properties, ObjectProvider<Backplane> backplane) {
+        Backplane cluster = backplane.getIfUnique();
         try {
-            return Pagewire.create(properties::applyTo);
+            return cluster == null
+                    ? Pagewire.create(properties::applyTo)
+                    : Pagewire.create(cluster, properties::applyTo);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("a pagewire.* property is out of range: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On a cluster: when the context stops, the node drains ({@link Pagewire#drain()}) while its web
+     * server still serves, before Spring's graceful shutdown of the server: its pages move to the
+     * other nodes.
+     */
+    @Bean
+    @ConditionalOnBean(Backplane.class)
+    @ConditionalOnMissingBean(name = "pagewireDrain")
+    SmartLifecycle pagewireDrain(Pagewire app) {
+        return new Drain(app);
+    }
+
+    /** Runs {@link Pagewire#drain()} on stop, in the first shutdown phase, off the caller's thread. */
+    static final class Drain implements SmartLifecycle {
+        private final Pagewire app;
+        private volatile boolean running;
+
+        Drain(Pagewire app) {
+            this.app = app;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            app.drain();
+            running = false;
+        }
+
+        @Override
+        public void stop(Runnable callback) {
+            Thread.ofVirtual().name("pagewire-drain").start(() -> {
+                try {
+                    stop();
+                } finally {
+                    callback.run();
+                }
+            });
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
         }
     }
 

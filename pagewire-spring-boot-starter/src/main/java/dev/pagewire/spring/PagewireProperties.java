@@ -80,7 +80,10 @@ public class PagewireProperties {
     /** Broadcasts a topic keeps for pages that join later; 0 keeps none. */
     private int topicHistory = 0;
 
-    /** HMAC key for page tokens: its UTF-8 bytes, at least 32. Unset: random per start. Set the same one on every node of a cluster. */
+    /** How long a stopping node of a cluster serves its pages (new pages go to the other nodes) before it tells them to reload. Keep spring.lifecycle.timeout-per-shutdown-phase above it. */
+    private Duration drainTimeout = Duration.ofSeconds(30);
+
+    /** HMAC key for page tokens: its UTF-8 bytes, at least 32. Unset: random per start. On a cluster (a Backplane bean) the backplane's shared secret is used instead. */
     private String secret;
 
     /** The Servlet adapter's own settings. */
@@ -127,7 +130,8 @@ public class PagewireProperties {
                 .connectTimeout(connectTimeout)
                 .upgradeAfter(upgradeAfter)
                 .reloadOnExpired(reloadOnExpired)
-                .topicHistory(topicHistory);
+                .topicHistory(topicHistory)
+                .drainTimeout(drainTimeout);
         if (secret != null) {
             builder.secret(secret.getBytes(StandardCharsets.UTF_8));
         }
@@ -304,6 +308,14 @@ public class PagewireProperties {
 
     public void setTopicHistory(int topicHistory) {
         this.topicHistory = topicHistory;
+    }
+
+    public Duration getDrainTimeout() {
+        return drainTimeout;
+    }
+
+    public void setDrainTimeout(Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
     }
 
     public String getSecret() {

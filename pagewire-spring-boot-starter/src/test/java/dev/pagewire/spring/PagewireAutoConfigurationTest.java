@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
+import dev.pagewire.backplane.Backplane;
+import dev.pagewire.backplane.InMemoryBackplane;
+import dev.pagewire.internal.App;
 import dev.pagewire.servlet.PagewireFilter;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +142,7 @@ class PagewireAutoConfigurationTest {
                         "pagewire.upgrade-after=30s",
                         "pagewire.reload-on-expired=true",
                         "pagewire.topic-history=20",
+                        "pagewire.drain-timeout=12s",
                         "pagewire.secret=" + secret,
                         "pagewire.servlet.max-request-bytes=2KB")
                 .run(context -> {
@@ -163,6 +167,7 @@ class PagewireAutoConfigurationTest {
                     assertThat(s.upgradeAfter()).isEqualTo(Duration.ofSeconds(30));
                     assertThat(s.reloadOnExpired()).isTrue();
                     assertThat(s.topicHistory()).isEqualTo(20);
+                    assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(12));
                     assertThat(s.secret()).isEqualTo(secret.getBytes(StandardCharsets.UTF_8));
                     assertThat(context.getBean(PagewireProperties.class)
                                     .servletSettings()
@@ -261,5 +266,28 @@ class PagewireAutoConfigurationTest {
         assertThat(closed.await(10, TimeUnit.SECONDS))
                 .as("the page's close hook ran")
                 .isTrue();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OnACluster {
+        @Bean
+        Backplane backplane() {
+            return new InMemoryBackplane();
+        }
+    }
+
+    @Test
+    void aBackplaneBeanMakesTheApplicationANodeThatDrainsWhenTheContextStops() {
+        web.withUserConfiguration(OnACluster.class)
+                .withPropertyValues("pagewire.drain-timeout=100ms")
+                .run(context -> {
+                    App app = (App) context.getBean(Pagewire.class);
+                    assertThat(app.backplane()).isSameAs(context.getBean(Backplane.class));
+                    assertThat(context).hasBean("pagewireDrain");
+                    assertThat(app.isDraining()).isFalse();
+                    context.stop();
+                    assertThat(app.isDraining()).isTrue();
+                });
+        web.run(context -> assertThat(context).doesNotHaveBean("pagewireDrain"));
     }
 }

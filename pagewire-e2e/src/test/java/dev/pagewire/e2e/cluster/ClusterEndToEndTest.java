@@ -65,7 +65,9 @@ class ClusterEndToEndTest {
     @ValueSource(strings = {"websocket", "sse", "longpolling"})
     void aPageKeepsItsChannelWhileItsRequestsLandOnEveryNode(String transport) throws IOException {
         Page page = chromium.newContext().newPage();
-        page.navigate(haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport).toString());
+        page.navigate(haproxy.uri()
+                .resolve(EchoApp.PATH + "?pagewire-transport=" + transport)
+                .toString());
         page.waitForFunction("() => window.pagewire && pagewire.state === 'connected'");
         assertEquals(transport, page.evaluate("() => pagewire.transport"));
         String pageId = (String) page.evaluate("() => pagewire.pageId");
@@ -76,14 +78,15 @@ class ClusterEndToEndTest {
         page.evaluate("(n) => { for (let i = 1; i <= n; i++) pagewire.page.emit('up', i); }", EVENTS);
         page.waitForFunction("(n) => got.filter(([name]) => name === 'n').length >= n", EVENTS);
         @SuppressWarnings("unchecked")
-        List<Object> numbers = (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
+        List<Object> numbers =
+                (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
         List<Integer> expected = new ArrayList<>();
         for (int i = 1; i <= EVENTS; i++) {
             expected.add(i);
         }
-        assertEquals(expected, numbers.stream().map(n -> ((Number) n).intValue()).toList(), "server to browser");
-        page.waitForFunction(
-                "(n) => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= n))", EVENTS);
+        assertEquals(
+                expected, numbers.stream().map(n -> ((Number) n).intValue()).toList(), "server to browser");
+        page.waitForFunction("(n) => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= n))", EVENTS);
         assertEquals(Map.of("count", EVENTS, "inOrder", true), page.evaluate("() => window.ups"), "browser to server");
         assertEquals(pageId, page.evaluate("() => pagewire.pageId"), "one page object throughout");
 

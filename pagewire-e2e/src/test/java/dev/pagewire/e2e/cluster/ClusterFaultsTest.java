@@ -58,7 +58,9 @@ class ClusterFaultsTest {
 
     private Page openPage(String transport) {
         Page page = chromium.newContext().newPage();
-        page.navigate(haproxy.uri().resolve(EchoApp.PATH + "?pagewire-transport=" + transport).toString());
+        page.navigate(haproxy.uri()
+                .resolve(EchoApp.PATH + "?pagewire-transport=" + transport)
+                .toString());
         page.waitForFunction("() => window.pagewire && pagewire.state === 'connected'");
         return page;
     }
@@ -129,12 +131,14 @@ class ClusterFaultsTest {
                 null,
                 new Page.WaitForFunctionOptions().setTimeout(60_000));
         @SuppressWarnings("unchecked")
-        List<Object> numbers = (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
+        List<Object> numbers =
+                (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
         List<Integer> expected = new ArrayList<>();
         for (int i = 1; i <= 400; i++) {
             expected.add(i);
         }
-        assertEquals(expected, numbers.stream().map(n -> ((Number) n).intValue()).toList());
+        assertEquals(
+                expected, numbers.stream().map(n -> ((Number) n).intValue()).toList());
         page.waitForFunction(
                 "() => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= 200))",
                 null,

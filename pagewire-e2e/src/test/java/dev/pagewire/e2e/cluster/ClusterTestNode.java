@@ -24,18 +24,24 @@ public final class ClusterTestNode {
         RedisBackplane backplane = RedisBackplane.builder(redis)
                 .leaseTimeout(Duration.ofMillis(leaseMillis))
                 .build();
-        Pagewire app = Pagewire.create(backplane, s -> s.reloadOnExpired(true)
-                .upgradeAfter(Duration.ofMillis(500))
-                .drainTimeout(Duration.ofMillis(drainMillis)));
+        Pagewire app = Pagewire.create(
+                backplane,
+                s -> s.reloadOnExpired(true)
+                        .upgradeAfter(Duration.ofMillis(500))
+                        .drainTimeout(Duration.ofMillis(drainMillis)));
         new EchoApp(app);
-        PagewireServer server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("draining");
-            app.drain();
-            server.close();
-            app.close();
-            System.out.println("stopped");
-        }, "node-shutdown"));
+        PagewireServer server =
+                PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("draining");
+                            app.drain();
+                            server.close();
+                            app.close();
+                            System.out.println("stopped");
+                        },
+                        "node-shutdown"));
         System.out.println("node " + ((dev.pagewire.internal.App) app).node() + " listening on port " + server.port());
         server.awaitClose();
     }

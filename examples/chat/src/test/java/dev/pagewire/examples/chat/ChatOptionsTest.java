@@ -61,7 +61,9 @@ class ChatOptionsTest {
 
     @Test
     void redisNamesTheClusterToJoin() {
-        assertEquals("redis://10.0.0.5:6379", ChatOptions.parse("--redis", "redis://10.0.0.5:6379").redis());
+        assertEquals(
+                "redis://10.0.0.5:6379",
+                ChatOptions.parse("--redis", "redis://10.0.0.5:6379").redis());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--redis", "10.0.0.5:6379"));
         assertEquals("--redis needs a redis:// or rediss:// URI, got 10.0.0.5:6379", e.getMessage());
