@@ -167,8 +167,8 @@ final class TopicState {
         lastSeq = seq;
         if (historySize > 0) {
             history.addLast(frame);
-            trimHistory();
         }
+        trimHistory(); // also what a snapshot left beyond historySize (see reset)
         sendExcept(frame, exceptId);
     }
 
@@ -228,7 +228,11 @@ final class TopicState {
         ArrayDeque<DataFrame> kept = new ArrayDeque<>();
         if (topic != null) {
             List<TopicSnapshot.Broadcast> all = topic.history();
-            for (TopicSnapshot.Broadcast b : all.subList(Math.max(0, all.size() - historySize), all.size())) {
+            // A topic not configured yet (a node joining a running cluster gets its first snapshot
+            // before the application configures its topics) keeps what the cluster kept, as the
+            // nodes that broadcast asked, until configured or until its next broadcast.
+            int keep = configured ? historySize : all.size();
+            for (TopicSnapshot.Broadcast b : all.subList(all.size() - Math.min(keep, all.size()), all.size())) {
                 kept.addLast(DataFrame.fromEncoded(b.frame()));
             }
         }
@@ -269,7 +273,9 @@ final class TopicState {
         history.addAll(kept);
         pendingLeaves.clear();
         lastSeq = seq;
-        return new Reset(retireIfUnused(), rejoin, leave);
+        // Broadcasts the cluster keeps for a topic without members say that it is configured on the
+        // nodes that broadcast (every node configures alike): keep them for this node's joiners too.
+        return new Reset(kept.isEmpty() && retireIfUnused(), rejoin, leave);
     }
 
     /** A member that joined (or changed its presence) or left between two views of the topic. */

@@ -92,21 +92,32 @@ class ClusterTopicsTest {
 
     @Test
     void broadcastsFromEveryNodeReachEveryMemberInOneOrder() throws InterruptedException {
-        Member ann = open(a);
-        Member bob = open(b);
-        Member cat = open(b);
-        for (Member m : List.of(ann, bob, cat)) {
-            m.join(null);
+        App c = node();
+        try {
+            Member ann = open(a);
+            Member bob = open(b);
+            Member cat = open(b);
+            Member dan = open(c);
+            for (Member m : List.of(ann, bob, cat, dan)) {
+                m.join(null);
+            }
+            cluster.settle();
+            List<Thread> emitters = new ArrayList<>();
+            for (App node : List.of(a, b, c)) {
+                String prefix = node == a ? "a" : node == b ? "b" : "c";
+                emitters.add(Thread.ofPlatform().start(() -> said(node.topic("room"), prefix, 100)));
+            }
+            for (Thread t : emitters) {
+                t.join();
+            }
+            List<String> heardByAnn = said(ann.c(), 300);
+            assertEquals(heardByAnn, said(bob.c(), 300), "bob heard the broadcasts in ann's order");
+            assertEquals(heardByAnn, said(cat.c(), 300), "cat heard the broadcasts in ann's order");
+            assertEquals(heardByAnn, said(dan.c(), 300), "dan heard the broadcasts in ann's order");
+            assertEquals(300, Set.copyOf(heardByAnn).size(), "each broadcast once");
+        } finally {
+            c.close();
         }
-        cluster.settle();
-        Thread fromA = Thread.ofPlatform().start(() -> said(a.topic("room"), "a", 100));
-        Thread fromB = Thread.ofPlatform().start(() -> said(b.topic("room"), "b", 100));
-        fromA.join();
-        fromB.join();
-        List<String> heardByAnn = said(ann.c(), 200);
-        assertEquals(heardByAnn, said(bob.c(), 200), "bob heard the broadcasts in ann's order");
-        assertEquals(heardByAnn, said(cat.c(), 200), "cat heard the broadcasts in ann's order");
-        assertEquals(200, Set.copyOf(heardByAnn).size(), "each broadcast once");
     }
 
     @Test
@@ -190,6 +201,23 @@ class ClusterTopicsTest {
         a.topic("room").emit("said", 6);
         assertEquals(List.of("3", "4", "5", "6"), said(bob.c(), 4));
         assertEquals(List.of(), bob.rest());
+    }
+
+    @Test
+    void aNodeThatJoinsTheClusterLaterHasTheBroadcastsItKept() {
+        a.topic("room").history(3);
+        said(a.topic("room"), "", 5);
+        cluster.settle();
+        App c = node();
+        try {
+            c.topic("room").history(3);
+            Member cat = open(c);
+            cat.join(null);
+            assertEquals(List.of("3", "4", "5"), said(cat.c(), 3));
+            assertEquals(List.of(), cat.rest());
+        } finally {
+            c.close();
+        }
     }
 
     @Test
