@@ -1,11 +1,13 @@
 package dev.pagewire.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.Channel;
 import dev.pagewire.Topic;
 import dev.pagewire.backplane.TopicEvent;
 import dev.pagewire.backplane.TopicSnapshot;
 import dev.pagewire.internal.protocol.DataFrame;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -108,10 +110,9 @@ final class Topics {
                     }
                 }
                 case JOIN -> {
-                    var presence = Presence.parse(event.payload());
+                    JsonNode presence = Presence.parse(event.payload());
                     Memberships owner = locals.get(event.member());
-                    TopicMember candidate =
-                            owner != null && owner.isIn(event.topic()) ? owner.member() : null;
+                    TopicMember candidate = owner != null && owner.isIn(event.topic()) ? owner.member() : null;
                     boolean here = event.node() == app.node();
                     current(event.topic(), state -> state.join(event.member(), presence, here, candidate, event.seq()));
                 }
@@ -185,10 +186,11 @@ final class Topics {
 
     /** Topic name to the ids of this node's members in it now. */
     private Map<String, List<String>> joinedHere() {
-        Map<String, List<String>> byTopic = new java.util.HashMap<>();
+        Map<String, List<String>> byTopic = new HashMap<>();
         for (Memberships m : locals.values()) {
             for (String topic : m.topics()) {
-                byTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(m.member().memberId());
+                byTopic.computeIfAbsent(topic, t -> new ArrayList<>())
+                        .add(m.member().memberId());
             }
         }
         return byTopic;

@@ -154,8 +154,7 @@ class ClusterTopicsTest {
                         ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(bob, "\"bob\"") + "}")),
                 unnumbered(ann.rest()));
         assertEquals(
-                List.of(ev(
-                        "pagewire:members", "{\"topic\":\"room\",\"members\":[" + member(ann, "\"ann\"") + "]}")),
+                List.of(ev("pagewire:members", "{\"topic\":\"room\",\"members\":[" + member(ann, "\"ann\"") + "]}")),
                 unnumbered(bob.rest()));
 
         bob.tab().page().leave("room");
@@ -352,7 +351,9 @@ class ClusterTopicsTest {
                         ev("said", "1"),
                         ev("said", "2")),
                 frames);
-        assertEquals(List.of(new Topic.Member(bob.id(), json("\"second\""))), b.topic("room").members());
+        assertEquals(
+                List.of(new Topic.Member(bob.id(), json("\"second\""))),
+                b.topic("room").members());
     }
 
     // ---- outages
@@ -393,8 +394,7 @@ class ClusterTopicsTest {
         assertEquals(ids(a.topic("room")), ids(b.topic("room")));
         assertEquals(List.of(ann.id(), bob.id(), cat.id()), ids(b.topic("room")));
         Wait.await("B's listeners heard what B missed", () -> heardOnB.size() == 5);
-        assertEquals(
-                List.of("leave " + dan.id() + " remote", "join " + cat.id() + " remote"), heardOnB.subList(3, 5));
+        assertEquals(List.of("leave " + dan.id() + " remote", "join " + cat.id() + " remote"), heardOnB.subList(3, 5));
         assertFalse(
                 unnumbered(ann.rest()).contains(ev("pagewire:missed", "{\"topic\":\"room\"}")),
                 "A was not cut off: its members missed nothing");
@@ -433,7 +433,8 @@ class ClusterTopicsTest {
         for (App node : List.of(a, b)) {
             assertEquals(List.of(ann.id(), bob.id()), ids(node.topic("room")));
         }
-        assertEquals(json("{\"name\":\"bob\"}"), a.topic("room").members().get(1).presence());
+        assertEquals(
+                json("{\"name\":\"bob\"}"), a.topic("room").members().get(1).presence());
         a.topic("room").emit("said", 1);
         cluster.settle();
         assertEquals(List.of("1"), said(bob.rest()));
@@ -456,9 +457,11 @@ class ClusterTopicsTest {
         for (App node : List.of(a, b)) {
             assertEquals(List.of(ann.id()), ids(node.topic("room")));
         }
-        assertEquals(List.of(ann.id()), cluster.snapshot().topics().get("room").members().stream()
-                .map(TopicSnapshot.Member::id)
-                .toList());
+        assertEquals(
+                List.of(ann.id()),
+                cluster.snapshot().topics().get("room").members().stream()
+                        .map(TopicSnapshot.Member::id)
+                        .toList());
     }
 
     @Test

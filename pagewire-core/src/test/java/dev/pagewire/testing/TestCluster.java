@@ -144,9 +144,8 @@ public final class TestCluster implements AutoCloseable {
     /** The topics as the engine keeps them now. */
     public synchronized TopicSnapshot snapshot() {
         Map<String, TopicSnapshot.Topic> all = new LinkedHashMap<>();
-        topics.forEach((name, k) -> all.put(
-                name,
-                new TopicSnapshot.Topic(k.seq, List.copyOf(k.members.values()), List.copyOf(k.history))));
+        topics.forEach((name, k) ->
+                all.put(name, new TopicSnapshot.Topic(k.seq, List.copyOf(k.members.values()), List.copyOf(k.history))));
         return new TopicSnapshot(all);
     }
 
@@ -311,7 +310,8 @@ public final class TestCluster implements AutoCloseable {
                     return;
                 }
                 for (Map.Entry<String, Kept> topic : List.copyOf(topics.entrySet())) {
-                    for (TopicSnapshot.Member m : List.copyOf(topic.getValue().members.values())) {
+                    for (TopicSnapshot.Member m :
+                            List.copyOf(topic.getValue().members.values())) {
                         if (m.node() == number) {
                             TestCluster.this.publish(this, TopicEvent.leave(topic.getKey(), m.id()));
                         }

@@ -16,8 +16,7 @@ class DataFrameTest {
     @Test
     void anEventIsEncodedAsItsUnnumberedFrame() {
         DataFrame frame = codec.event("said", Map.of("text", "hi"));
-        assertEquals(
-                "[\"ev\",\"said\",{\"text\":\"hi\"}]", new String(frame.encoded(), StandardCharsets.UTF_8));
+        assertEquals("[\"ev\",\"said\",{\"text\":\"hi\"}]", new String(frame.encoded(), StandardCharsets.UTF_8));
         assertSame(frame.encoded(), frame.encoded(), "the encoding is the frame's own bytes, not a copy");
     }
 
@@ -28,7 +27,8 @@ class DataFrameTest {
         assertEquals(original.numbered(7, 3).text(), again.numbered(7, 3).text());
         assertEquals("[\"ev\",\"said\",\"hi\",12]", again.numbered(12).text());
         assertEquals(again.numbered(12).size(), again.size(12));
-        assertEquals("[4,\"ev\",\"said\",\"hi\",1]", again.onChannel(4).numbered(1).text());
+        assertEquals(
+                "[4,\"ev\",\"said\",\"hi\",1]", again.onChannel(4).numbered(1).text());
     }
 
     @Test
