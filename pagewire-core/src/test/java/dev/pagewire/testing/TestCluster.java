@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>Tests can make it misbehave as a real one does: {@link #cut} a node off (its publishes are lost,
  * and so are events for it) and {@link #reconnect} it (it receives a snapshot after an outage, then
  * events again), {@link #restart} the engine (it forgets every member and broadcast), or
- * {@link #hold} deliveries to queue events up. {@link #settle} waits until everything published so
+ * {@link #hold} deliveries to queue events up. Between two nodes, {@link #cutLink} loses their
+ * messages (both hear their link was lost) until {@link #healLink}, and {@link #dropNext} loses one
+ * message silently; {@link #kill} makes a node die at once (the others see it gone, its members
+ * leave). {@link #settle} waits until everything published so
  * far is delivered. Thread-safe.
  */
 public final class TestCluster implements AutoCloseable {
@@ -106,6 +109,47 @@ public final class TestCluster implements AutoCloseable {
             n.deaf = false;
             n.cluster.topics(snapshot, true);
         });
+    }
+
+    /** Node {@code number} dies: it hears and sends nothing more, its members leave, the others see it gone. */
+    public synchronized void kill(int number) {
+        Node dead = node(number);
+        dead.close();
+        for (Node n : nodes) {
+            if (n != dead && !n.closed) {
+                queue(() -> n.cluster.nodeGone(number));
+            }
+        }
+    }
+
+    /** Messages between nodes {@code a} and {@code b} are lost until {@link #healLink}; both hear their link was lost. */
+    public synchronized void cutLink(int a, int b) {
+        Node na = node(a);
+        Node nb = node(b);
+        na.cutFrom.add(b);
+        nb.cutFrom.add(a);
+        queue(() -> na.cluster.linkLost(b));
+        queue(() -> nb.cluster.linkLost(a));
+    }
+
+    /** Messages between nodes {@code a} and {@code b} flow again. */
+    public synchronized void healLink(int a, int b) {
+        node(a).cutFrom.remove(b);
+        node(b).cutFrom.remove(a);
+    }
+
+    /** The next message from node {@code from} to node {@code to} is lost, silently, as an engine may lose one. */
+    public synchronized void dropNext(int from, int to) {
+        node(from).dropNext.add(to);
+    }
+
+    private Node node(int number) {
+        for (Node n : nodes) {
+            if (n.number == number) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no node " + number);
     }
 
     /** The engine restarts without its data: no topic has members or broadcasts any more, and every node hears so after an outage. */
@@ -222,6 +266,10 @@ public final class TestCluster implements AutoCloseable {
         boolean cut;
         /** Events for it are lost (the delivery thread's). */
         volatile boolean deaf;
+        /** Nodes whose messages to and from this one are lost (written under the cluster's lock). */
+        final java.util.Set<Integer> cutFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Nodes the next message to which is lost (guarded by the cluster's lock). */
+        final java.util.Set<Integer> dropNext = new java.util.HashSet<>();
 
         volatile boolean closed;
 
@@ -277,10 +325,17 @@ public final class TestCluster implements AutoCloseable {
         @Override
         public void send(int node, byte[] message) {
             synchronized (TestCluster.this) {
+                if (closed || cut || cutFrom.contains(node) || dropNext.remove(node)) {
+                    return;
+                }
                 for (Node n : nodes) {
-                    if (n.number == node && !n.closed && !cut) {
+                    if (n.number == node && !n.closed) {
                         int from = number;
-                        queue(() -> n.cluster.received(from, message));
+                        queue(() -> {
+                            if (!n.closed && !n.cutFrom.contains(from)) {
+                                n.cluster.received(from, message);
+                            }
+                        });
                     }
                 }
             }
