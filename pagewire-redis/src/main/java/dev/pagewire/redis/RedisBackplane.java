@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@link Backplane} of a cluster on Redis: several nodes, no sticky sessions, one Redis (5 or
- * later, standalone or with replicas behind one address) that every node reaches.
+ * The {@link Backplane} of a cluster on Redis: several nodes, no sticky sessions, one Redis that
+ * every node reaches (a single primary, not a sharded Redis Cluster; tested with Redis 7).
  *
  * <pre>{@code
  * Backplane backplane = RedisBackplane.connect("redis://127.0.0.1:6379");

@@ -5,6 +5,7 @@ import static dev.pagewire.redis.RedisBackplaneTest.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.backplane.Backplane.NodeState;
@@ -16,8 +17,12 @@ import dev.pagewire.redis.Nodes.Node;
 import dev.pagewire.redis.RecordingCluster.LinkLost;
 import dev.pagewire.redis.RecordingCluster.Topics;
 import dev.pagewire.redis.testing.RedisServer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +135,77 @@ class RedisOutageTest {
                     () -> !a.cluster().calls(RecordingCluster.Received.class).isEmpty());
             assertEquals(List.of(), a.cluster().violations());
             nodes.close(); // while the relay still carries a's leave
+        }
+    }
+
+    @Test
+    void aFullRequestQueueDropsMessagesInsteadOfHoldingThem() throws Exception {
+        int queue = 50;
+        try (FaultyRelay relay = FaultyRelay.start(redis.address())) {
+            Node a = nodes.join(RedisBackplane.builder("redis://127.0.0.1:" + relay.port())
+                    .prefix(nodes.prefix())
+                    .leaseTimeout(Nodes.LEASE)
+                    .refreshInterval(Nodes.REFRESH)
+                    .commandTimeout(Duration.ofSeconds(30)) // what waits stays queued
+                    .requestQueueSize(queue));
+            Node b = nodes.join();
+
+            relay.stall(); // Redis stops answering a, without closing anything
+            for (int i = 0; i < 1000; i++) {
+                a.backplane().send(b.number(), ByteBuffer.allocate(4).putInt(i).array());
+            }
+            relay.resume();
+            // A read on the same connection answers once the queue has room: what was queued is done.
+            Wait.await(SOON, "a's queue to have room again", () -> answers(a.backplane()));
+            a.backplane().send(b.number(), ByteBuffer.allocate(4).putInt(-1).array());
+
+            Wait.await(
+                    SOON,
+                    "the message after the stall",
+                    () -> b.cluster().calls(RecordingCluster.Received.class).stream()
+                            .anyMatch(r -> ByteBuffer.wrap(r.message()).getInt() == -1));
+            List<Integer> got = b.cluster().calls(RecordingCluster.Received.class).stream()
+                    .map(r -> ByteBuffer.wrap(r.message()).getInt())
+                    .filter(i -> i >= 0)
+                    .toList();
+            assertTrue(!got.isEmpty() && got.size() <= queue, "at most the queue's worth got through: " + got.size());
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(i, got.get(i), "the first ones, in order");
+            }
+            nodes.close(); // while the relay still carries a's leave
+        }
+    }
+
+    @Test
+    void joinFailsInBoundedTimeWhenRedisDoesNotAnswer() throws Exception {
+        try (FaultyRelay relay = FaultyRelay.start(redis.address())) {
+            relay.stall(); // connections open, nothing comes back
+            String uri = "redis://127.0.0.1:" + relay.port();
+            RedisBackplane backplane = RedisBackplane.builder(uri)
+                    .prefix(nodes.prefix())
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .commandTimeout(Duration.ofSeconds(1))
+                    .build();
+            long start = System.nanoTime();
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> backplane.join(new RecordingCluster()));
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.getMessage().contains(uri), e.getMessage());
+            assertTrue(took < 8_000, "gave up after " + took + " ms");
+            backplane.close();
+            relay.resume();
+        }
+    }
+
+    private static boolean answers(RedisBackplane backplane) {
+        try {
+            backplane.snapshot().get(5, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

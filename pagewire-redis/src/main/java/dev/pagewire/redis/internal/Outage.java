@@ -10,28 +10,33 @@ import org.slf4j.Logger;
 final class Outage {
 
     private final Logger log;
-    private final String what;
-    private final AtomicBoolean failing = new AtomicBoolean();
+    private final String failing;
+    private final String working;
+    private final AtomicBoolean failed = new AtomicBoolean();
 
     /**
-     * @param what what fails, phrased to start a sentence, e.g. {@code "messages to other nodes"}
+     * @param failing logged at the first failure, followed by its cause, e.g. {@code "messages to
+     *     other nodes are dropped until Redis answers again"}
+     * @param working logged when it works again, e.g. {@code "messages to other nodes go through
+     *     again"}
      */
-    Outage(Logger log, String what) {
+    Outage(Logger log, String failing, String working) {
         this.log = log;
-        this.what = what;
+        this.failing = failing;
+        this.working = working;
     }
 
     /** One attempt failed. */
     void failed(Throwable cause) {
-        if (failing.compareAndSet(false, true)) {
-            log.warn("{} are dropped until Redis answers again: {}", what, cause.toString());
+        if (failed.compareAndSet(false, true)) {
+            log.warn("{}: {}", failing, cause.toString());
         }
     }
 
     /** One attempt worked. */
     void succeeded() {
-        if (failing.get() && failing.compareAndSet(true, false)) {
-            log.info("{} go through again", what);
+        if (failed.get() && failed.compareAndSet(true, false)) {
+            log.info(working);
         }
     }
 }

@@ -133,7 +133,7 @@ final class Peers {
     /** Tells this node's own state to the others. Never waits. */
     void announce(NodeState state) {
         String text = (state == NodeState.DRAINING ? "draining " : "alive ") + view.self();
-        link.async().publish(keys.clusterChannel(), Keys.bytes(text));
+        link.publish(keys.clusterChannel(), Keys.bytes(text));
     }
 
     /** Tells core that messages between this node and every other may have been lost. */

@@ -10,8 +10,8 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -20,10 +20,14 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * This node's two connections to Redis, both binary ({@link ByteArrayCodec}): one that subscribes
@@ -56,11 +60,16 @@ final class RedisLink implements AutoCloseable {
 
     private static final byte[][] NO_KEYS = new byte[0][];
 
+    /** Room in Lettuce's own queue for what {@link #bounded} does not count (subscriptions). */
+    private static final int HEADROOM = 64;
+
     private final RedisOptions options;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Unavailable full;
 
     private RedisLink(
             RedisOptions options,
@@ -73,6 +82,8 @@ final class RedisLink implements AutoCloseable {
         this.client = client;
         this.commands = commands;
         this.subscriber = subscriber;
+        this.full = new Unavailable(
+                options.requestQueueSize() + " commands wait for Redis already (requestQueueSize)", null);
     }
 
     /**
@@ -89,7 +100,7 @@ final class RedisLink implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a Redis URI: " + options.where(), e);
         }
-        uri.setTimeout(options.commandTimeout());
+        uri.setTimeout(options.connectTimeout()); // how long connect() waits for the handshake
         ClientResources resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
@@ -102,7 +113,11 @@ final class RedisLink implements AutoCloseable {
                 // Fails what is in flight when a connection breaks instead of sending it again:
                 // at most once, and nothing piles up while Redis is away.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(options.requestQueueSize())
+                .requestQueueSize(options.requestQueueSize() + HEADROOM)
+                // No timeout per command: a command waits until Redis answers or the connection
+                // breaks, so that bounded() counts exactly what waits; callers that wait time out
+                // in await().
+                .timeoutOptions(TimeoutOptions.create())
                 .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(options.connectTimeout())
@@ -141,9 +156,19 @@ final class RedisLink implements AutoCloseable {
         return new RedisLink(options, resources, client, commands, subscriber);
     }
 
-    /** Commands on the shared command connection; never blocks. */
-    RedisAsyncCommands<byte[], byte[]> async() {
-        return commands.async();
+    /** PUBLISHes {@code message} on {@code channel}; never blocks. */
+    CompletionStage<Long> publish(byte[] channel, byte[] message) {
+        return bounded(() -> commands.async().publish(channel, message));
+    }
+
+    /** GETs {@code key} ({@code null} if absent); never blocks. */
+    CompletionStage<byte[]> get(byte[] key) {
+        return bounded(() -> commands.async().get(key));
+    }
+
+    /** SMEMBERS of {@code key}; never blocks. */
+    CompletionStage<Set<byte[]>> members(byte[] key) {
+        return bounded(() -> commands.async().smembers(key));
     }
 
     /** Subscribes to {@code channels}; completes once Redis confirmed it. */
@@ -157,11 +182,33 @@ final class RedisLink implements AutoCloseable {
     }
 
     /** Runs {@code script} with the prefix and {@code args}; never blocks. */
-    <T> RedisFuture<T> run(Script script, ScriptOutputType type, byte[] prefix, byte[]... args) {
+    <T> CompletionStage<T> run(Script script, ScriptOutputType type, byte[] prefix, byte[]... args) {
         byte[][] values = new byte[args.length + 1][];
         values[0] = prefix;
         System.arraycopy(args, 0, values, 1, args.length);
-        return commands.async().evalsha(script.sha(), type, NO_KEYS, values);
+        return bounded(() -> commands.async().<T>evalsha(script.sha(), type, NO_KEYS, values));
+    }
+
+    /**
+     * Issues a command on the command connection unless {@link RedisOptions#requestQueueSize()}
+     * commands wait for Redis already; then fails at once. Commands are counted until Redis answers
+     * them or the connection breaks (commands have no timeout of their own: a timed-out command would
+     * still wait in Lettuce's queue), so this bounds what waits, and Lettuce's own bound, a little
+     * higher, is never reached (past it, Lettuce would log a warning for every command).
+     */
+    private <T> CompletionStage<T> bounded(Supplier<RedisFuture<T>> command) {
+        if (waiting.incrementAndGet() > options.requestQueueSize()) {
+            waiting.decrementAndGet();
+            return CompletableFuture.failedFuture(full);
+        }
+        try {
+            RedisFuture<T> future = command.get();
+            future.whenComplete((result, failure) -> waiting.decrementAndGet());
+            return future;
+        } catch (RuntimeException e) {
+            waiting.decrementAndGet();
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -176,14 +223,18 @@ final class RedisLink implements AutoCloseable {
                 throw e;
             }
         }
-        await(async().scriptLoad(script.source()), "SCRIPT LOAD " + script.name());
+        await(scriptLoad(script), "SCRIPT LOAD " + script.name());
         return await(run(script, type, prefix, args), script.name());
+    }
+
+    private CompletionStage<String> scriptLoad(Script script) {
+        return bounded(() -> commands.async().scriptLoad(script.source()));
     }
 
     /** Loads every script, so that what follows finds them (after Redis lost them). */
     void loadScripts() {
         for (Script script : Script.values()) {
-            String sha = await(async().scriptLoad(script.source()), "SCRIPT LOAD " + script.name());
+            String sha = await(scriptLoad(script), "SCRIPT LOAD " + script.name());
             if (!script.sha().equals(sha)) {
                 throw new IllegalStateException(
                         "Redis knows script " + script + " as " + sha + ", not " + script.sha());
@@ -209,11 +260,6 @@ final class RedisLink implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while waiting for " + what, e);
         }
-    }
-
-    /** Whether the subscribing connection is up now. */
-    boolean subscriberOpen() {
-        return subscriber.isOpen();
     }
 
     /** Closes both connections and Lettuce's threads; waits briefly. */

@@ -49,9 +49,16 @@ public final class RedisNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean recoveryWanted = new AtomicBoolean();
     private final Map<Integer, byte[]> nodeChannels = new ConcurrentHashMap<>();
-    private final Outage sends = new Outage(log, "Messages to other nodes");
-    private final Outage publishes = new Outage(log, "Topic events");
-    private final Outage renewals = new Outage(log, "Lease renewals");
+    private final Outage sends = new Outage(
+            log,
+            "messages to other nodes are dropped until Redis answers again",
+            "messages to other nodes go through again");
+    private final Outage publishes = new Outage(
+            log,
+            "topic events are lost until Redis answers again (a snapshot follows)",
+            "topic events go through again");
+    private final Outage renewals =
+            new Outage(log, "this node cannot renew its lease", "this node renews its lease again");
 
     // Set by join, before anything else may use them.
     private volatile RedisLink link;
@@ -210,7 +217,7 @@ public final class RedisNode implements AutoCloseable {
                 .put(message)
                 .array();
         try {
-            l.async().publish(nodeChannel(node), framed).whenComplete((receivers, failure) -> {
+            l.publish(nodeChannel(node), framed).whenComplete((receivers, failure) -> {
                 if (failure != null) {
                     sends.failed(failure);
                 } else {

@@ -72,9 +72,8 @@ final class TopicStore {
      * commands go out back to back on one connection, so Redis runs them in this order.
      */
     CompletableFuture<ClusterSnapshot> read() {
-        CompletableFuture<byte[]> counter = link.async().get(keys.topicSeq()).toCompletableFuture();
-        CompletableFuture<Set<byte[]>> names =
-                link.async().smembers(keys.topicIndex()).toCompletableFuture();
+        CompletableFuture<byte[]> counter = link.get(keys.topicSeq()).toCompletableFuture();
+        CompletableFuture<Set<byte[]>> names = link.members(keys.topicIndex()).toCompletableFuture();
         return counter.thenCombine(names, (seq, topics) -> {
                     Map<String, CompletableFuture<List<Object>>> reads = new HashMap<>();
                     for (byte[] name : topics) {
