@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.EchoApp;
 import dev.pagewire.netty.testing.Haproxy;
+import dev.pagewire.netty.testing.NodeProcess;
 import dev.pagewire.redis.testing.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.EchoApp;
 import dev.pagewire.netty.testing.Haproxy;
+import dev.pagewire.netty.testing.NodeProcess;
 import dev.pagewire.redis.testing.RedisServer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -56,8 +57,17 @@ class ClusterFaultsTest {
         }
     }
 
+    /** What the tabs said (console) and where they went, for the failure message. */
+    private final List<String> browserLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Page openPage(String transport) {
         Page page = chromium.newContext().newPage();
+        page.onConsoleMessage(m -> browserLog.add(m.type() + ": " + m.text()));
+        page.onFrameNavigated(f -> browserLog.add("navigated: " + f.url()));
+        page.addInitScript("""
+            addEventListener('DOMContentLoaded', () => window.pagewire && pagewire.on('state',
+                (s) => console.log('state ' + JSON.stringify(s))));
+            """);
         page.navigate(haproxy.uri()
                 .resolve(EchoApp.PATH + "?pagewire-transport=" + transport)
                 .toString());
@@ -79,11 +89,24 @@ class ClusterFaultsTest {
     }
 
     /** Waits until the tab shows a new page (it reloaded) that is connected; its id. */
-    private static String awaitNewPage(Page page, String oldId, Duration within) {
-        page.waitForFunction(
-                "(old) => window.pagewire && pagewire.state === 'connected' && pagewire.pageId !== old",
-                oldId,
-                new Page.WaitForFunctionOptions().setTimeout(within.toMillis()));
+    private String awaitNewPage(Page page, String oldId, Duration within) {
+        try {
+            page.waitForFunction(
+                    "(old) => window.pagewire && pagewire.state === 'connected' && pagewire.pageId !== old",
+                    oldId,
+                    new Page.WaitForFunctionOptions().setTimeout(within.toMillis()));
+        } catch (com.microsoft.playwright.PlaywrightException e) {
+            StringBuilder why = new StringBuilder("no new connected page within " + within + "; the tab:\n");
+            browserLog.forEach(line -> why.append("  ").append(line).append('\n'));
+            for (NodeProcess n : nodes) {
+                why.append("---- ")
+                        .append(n)
+                        .append(n.isAlive() ? "" : " (ended)")
+                        .append(":\n")
+                        .append(n.tail());
+            }
+            throw new AssertionError(why.toString(), e);
+        }
         return pageId(page);
     }
 
