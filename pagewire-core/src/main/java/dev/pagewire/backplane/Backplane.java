@@ -63,7 +63,12 @@ public interface Backplane extends AutoCloseable {
      */
     byte[] sharedSecret();
 
-    /** What this node knows of node {@code node}: {@link NodeState#GONE} for numbers never seen. */
+    /**
+     * What this node knows of node {@code node}. A number this node has not seen yet may be a node
+     * that joined a moment ago: a backplane answers {@link NodeState#GONE} only for a node it knows
+     * to be gone, or that cannot exist (its engine hands out numbers in increasing order, so a number
+     * below every live one that it never saw has left).
+     */
     NodeState state(int node);
 
     /**
@@ -83,6 +88,10 @@ public interface Backplane extends AutoCloseable {
      * Puts a topic event into its topic's order; every node then receives it through
      * {@link Cluster#topicEvent} with its number, this node included. Events of one topic published
      * by one node keep their order. Never blocks.
+     *
+     * <p>Every event published comes back to this node, unless the backplane lost it in an outage;
+     * then it must say so with {@link Cluster#topics} {@code (…, afterOutage = true)} before any later
+     * event: core counts a member's join or leave as pending until it comes back.
      */
     void publish(TopicEvent event);
 

@@ -61,7 +61,12 @@ class ClusterFaultsTest {
             uri = "redis://127.0.0.1:" + redisRelay.port();
         }
         for (int i = 0; i < size; i++) {
-            nodes.add(NodeProcess.start(ClusterTestNode.class, uri));
+            // Through the relay, Redis is cut off and stalled on purpose: a lease longer than those
+            // outages (6 s, the default), or a node would rightly be evicted and its page reload.
+            nodes.add(
+                    throughRelay
+                            ? NodeProcess.start(ClusterTestNode.class, uri, "3000", "6000")
+                            : NodeProcess.start(ClusterTestNode.class, uri));
         }
         haproxy = Haproxy.start(nodes.stream().map(NodeProcess::address).toList(), Haproxy.Timeouts.DEFAULT);
     }
