@@ -21,9 +21,17 @@ final class NodeView {
     private final Map<Integer, NodeState> states = new ConcurrentHashMap<>();
     private volatile int self;
 
-    /** What this node knows of {@code node}; GONE for numbers never seen. */
+    /**
+     * What this node knows of {@code node}. A number never seen is ALIVE when it is above every
+     * number seen (numbers only grow: a node that joined since the last look, whose pages must not be
+     * taken for expired) and GONE otherwise (a node that left before this one looked).
+     */
     NodeState state(int node) {
-        return states.getOrDefault(node, NodeState.GONE);
+        NodeState known = states.get(node);
+        if (known != null) {
+            return known;
+        }
+        return node > highest() ? NodeState.ALIVE : NodeState.GONE;
     }
 
     /** This node's own number and state. */
