@@ -88,11 +88,16 @@ public final class BenchMain {
 
     /** Runs the bench and writes the report; true when every case produced figures. */
     static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
-        if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
+        if (options.peers().stream().anyMatch(Peer::onNode) && !SocketIoInstall.installed(options.socketio())) {
             throw new IllegalStateException(
                     "Socket.IO is not installed in " + options.socketio().toAbsolutePath()
                             + ": run `npm ci` there (bench/run does), or leave it out with --peers "
-                            + BenchOptions.DEFAULT_PEERS.replace(",socketio", ""));
+                            + BenchOptions.PEERS_WITHOUT_NODE);
+        }
+        String tools = ClusterRun.missingTools();
+        if (options.scenarios().contains(Scenario.CLUSTER) && tools != null) {
+            throw new IllegalStateException("the cluster scenario needs " + tools
+                    + " (Debian: apt-get install redis-server haproxy), or leave it out with --scenarios");
         }
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         Map<String, String> machine = Machine.facts(options);

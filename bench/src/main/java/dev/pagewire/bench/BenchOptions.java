@@ -13,9 +13,11 @@ import java.util.Set;
  * few connections and one short run whose intervals are counted rather than timed (what
  * {@code mvn verify} runs so the bench cannot rot).
  *
- * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn}, default all)
- * @param peers which servers ({@code --peers pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw},
- *     default all five); Pagewire on Tomcat and on Jetty take part in echo, fallback and churn only
+ * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn,cluster}, default all)
+ * @param peers which servers ({@code --peers
+ *     pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw}, default all six); Pagewire
+ *     on Tomcat and on Jetty take part in echo, fallback and churn only, Socket.IO with its Redis
+ *     streams adapter in the cluster only
  * @param idleSizes idle connections per case ({@code --sizes}, default 10000,50000,100000); sizes the
  *     open-files limit cannot hold are left out and said so in the report
  * @param runs repetitions of every case; the report shows medians ({@code --runs}, default 3)
@@ -54,18 +56,27 @@ record BenchOptions(
         boolean smoke) {
 
     /** Every server, in the order of the report's columns. */
-    static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw";
+    static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw";
+
+    /** Every server but Socket.IO's, for a machine without Node. */
+    static final String PEERS_WITHOUT_NODE = "pagewire,pagewire-tomcat,pagewire-jetty,raw";
 
     static final String USAGE = """
         usage: bench/run [options]   (or java -cp pagewire-bench.jar dev.pagewire.bench.BenchMain)
-          --scenarios LIST     idle,echo,fanout,fallback,churn or all (default all)
-          --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw (default all;
-                               Pagewire on Tomcat and on Jetty run echo, fallback, churn)
+          --scenarios LIST     idle,echo,fanout,fallback,churn,cluster or all (default all);
+                               cluster: 3 nodes + Redis behind haproxy round-robin (no sticky
+                               sessions), fan-out over the nodes, echo through a non-owner node,
+                               long-polling; needs redis-server and haproxy
+          --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw
+                               (default all; Pagewire on Tomcat and on Jetty run echo, fallback,
+                               churn; socketio-streams, Socket.IO with its Redis streams adapter,
+                               runs in cluster only)
           --sizes LIST         idle connections, e.g. 10000,50000,100000 (default)
           --runs N             repetitions, medians reported (default 3)
-          --echo-clients K     closed-loop echo clients (default 100)
-          --fallback-clients K echo clients over SSE / long-polling (default 50)
-          --fanout N           pages in the fan-out topic (default 10000)
+          --echo-clients K     closed-loop echo clients (default 100; also the cluster's echo)
+          --fallback-clients K echo clients over SSE / long-polling (default 50; also the
+                               cluster's long-polling)
+          --fanout N           pages in the fan-out topic (default 10000; also the cluster's)
           --broadcasts B       fan-out broadcasts timed one at a time (default 10)
           --churn-openers C    concurrent page openers (default 20)
           --warmup-ms MS       warm-up before measuring (default 12000)
@@ -148,7 +159,8 @@ record BenchOptions(
         if (o.scenarios.stream().noneMatch(s -> o.peers.stream().anyMatch(p -> Plan.takesPart(p, s)))) {
             throw new IllegalArgumentException("nothing to measure: no server of --peers takes part in the scenarios"
                     + " of --scenarios (" + Peer.PAGEWIRE_TOMCAT.title() + " and " + Peer.PAGEWIRE_JETTY.title()
-                    + " run echo, fallback and churn; raw Netty has no fallback)");
+                    + " run echo, fallback and churn; raw Netty has no fallback and no cluster; "
+                    + Peer.SOCKETIO_STREAMS.flag() + " runs in cluster only)");
         }
         return o;
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -38,6 +39,7 @@ final class ReopeningEchoLoad {
     private final LongAdder opened = new LongAdder();
     private final LongAdder losses = new LongAdder();
     private final LongAdder sessionUnknown = new LongAdder();
+    private final AtomicReference<String> firstLoss = new AtomicReference<>();
     private final Set<Link> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -75,6 +77,9 @@ final class ReopeningEchoLoad {
         Out.phase("end");
         running.set(false);
         later.shutdownNow();
+        if (firstLoss.get() != null) {
+            Out.progress("first link refused or lost: " + firstLoss.get());
+        }
         Map<String, Double> f = Out.figures();
         f.put("clients", (double) o.clients());
         f.put("messages_per_s", count / seconds);
@@ -137,6 +142,7 @@ final class ReopeningEchoLoad {
                     return;
                 }
                 losses.increment();
+                firstLoss.compareAndSet(null, reason);
                 if (reason != null && reason.contains(SESSION_UNKNOWN)) {
                     sessionUnknown.increment();
                 }

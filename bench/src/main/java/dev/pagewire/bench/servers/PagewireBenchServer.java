@@ -31,6 +31,10 @@ public final class PagewireBenchServer {
      * {@link ServerControl} commands.
      */
     public static void main(String[] args) throws IOException {
+        if (args.length > 1) {
+            throw new IllegalArgumentException("unknown arguments after the port: " + String.join(" ", args)
+                    + " (a cluster node needs pagewire-redis, not in this build yet)");
+        }
         int port = ServerControl.port(args);
         Pagewire app = Pagewire.create();
         routes(app);
