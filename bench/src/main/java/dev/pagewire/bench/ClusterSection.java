@@ -24,8 +24,7 @@ final class ClusterSection {
                 for (Peer p : List.of(Peer.SOCKETIO, Peer.SOCKETIO_STREAMS)) {
                     Optional<Subject> theirs = subject(c, p, "ws");
                     if (ours.isPresent() && theirs.isPresent()) {
-                        ratios.add(new Report.Ratio(
-                                "Pagewire ÷ " + theirs.get().title(), ours.get(), theirs.get()));
+                        ratios.add(new Report.Ratio("Pagewire ÷ " + theirs.get().title(), ours.get(), theirs.get()));
                     }
                 }
             }
@@ -46,8 +45,7 @@ final class ClusterSection {
                 Optional<Subject> ours = subject(c, Peer.PAGEWIRE, "lp");
                 Optional<Subject> sticky = subject(c, Peer.SOCKETIO, "sticky");
                 if (ours.isPresent() && sticky.isPresent()) {
-                    ratios.add(new Report.Ratio(
-                            "Pagewire round-robin ÷ Socket.IO sticky", ours.get(), sticky.get()));
+                    ratios.add(new Report.Ratio("Pagewire round-robin ÷ Socket.IO sticky", ours.get(), sticky.get()));
                 }
             }
             default -> throw new IllegalArgumentException("no cluster case '" + c.part() + "'");
@@ -121,7 +119,7 @@ final class ClusterSection {
                         notes.add(String.format(
                                 Locale.ROOT,
                                 "%s: %.1f %% of the HTTP requests answered with an error; %.1f sessions per second"
-                                        + " refused or lost, %.1f of them with %s; %.0f messages per second got through.",
+                                    + " refused or lost, %.1f of them with %s; %.0f messages per second got through.",
                                 s.title(),
                                 errors.getAsDouble(),
                                 lost.getAsDouble(),
@@ -147,8 +145,8 @@ final class ClusterSection {
                         + " takes haproxy's port (or",
                 "  the nodes' own ports, for the hop) and spreads its links over them. CPU is the nodes' and Redis's",
                 "  together over the measured interval, per delivery or message; haproxy's apart. Fan-out and echo",
-                "  are measured as above (warm-up " + o.warmupMs() + " ms); the long-polling echo runs "
-                        + o.warmupMs() + " ms, then counts " + o.durationMs() + " ms,",
+                "  are measured as above (warm-up " + o.warmupMs() + " ms); the long-polling echo runs " + o.warmupMs()
+                        + " ms, then counts " + o.durationMs() + " ms,",
                 "  and the HTTP requests, their statuses and their nodes come from haproxy's log of that interval.");
     }
 

@@ -55,8 +55,8 @@ final class Goals {
                                 Peer.SOCKETIO,
                                 1,
                                 false,
-                                "cross-node fan-out time to the last page ≤ Socket.IO's (redis-adapter; "
-                                        + c.title() + ")"));
+                                "cross-node fan-out time to the last page ≤ Socket.IO's (redis-adapter; " + c.title()
+                                        + ")"));
                     }
                 }
                 default -> {

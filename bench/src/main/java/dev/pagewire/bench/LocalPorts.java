@@ -43,8 +43,8 @@ final class LocalPorts {
         String last = "no attempt";
         while (System.nanoTime() < deadline) {
             if (!process.alive()) {
-                throw new IllegalStateException(
-                        name + " ended before it listened on port " + port + "; end of its log:\n" + process.stderrTail());
+                throw new IllegalStateException(name + " ended before it listened on port " + port
+                        + "; end of its log:\n" + process.stderrTail());
             }
             try (var socket = new Socket()) {
                 socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);

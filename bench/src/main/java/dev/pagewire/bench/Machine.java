@@ -34,7 +34,8 @@ final class Machine {
             f.put(
                     "cluster",
                     "Redis " + command(o, "redis-server", "--version").replaceAll(".*\\bv=(\\S+).*", "$1")
-                            + " (no persistence), " + command(o, "haproxy", "-v").replaceAll(" - https?://\\S+", "")
+                            + " (no persistence), "
+                            + command(o, "haproxy", "-v").replaceAll(" - https?://\\S+", "")
                             + "; Socket.IO's @socket.io/redis-adapter " + packageVersion(o, "@socket.io/redis-adapter")
                             + ", @socket.io/redis-streams-adapter "
                             + packageVersion(o, "@socket.io/redis-streams-adapter") + ", redis (client) "

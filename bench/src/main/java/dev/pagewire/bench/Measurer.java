@@ -116,13 +116,13 @@ final class Measurer {
      */
     private Map<String, Double> clustered(Case c, Subject s, String name, Path loadLog) throws InterruptedException {
         int connections = c.part().equals(Case.POLLING) ? 2 * c.size() : c.size();
-        try (var cluster =
-                ClusterRun.start(launcher, s, connections, ProcStats.openFilesLimit(), logs, name)) {
+        try (var cluster = ClusterRun.start(launcher, s, connections, ProcStats.openFilesLimit(), logs, name)) {
             List<String> a = new ArrayList<>(List.of(
                     "--protocol",
                     s.protocol(),
                     "--port",
-                    String.join(",", cluster.entries().stream().map(String::valueOf).toList()),
+                    String.join(
+                            ",", cluster.entries().stream().map(String::valueOf).toList()),
                     "--hop",
                     Integer.toString(cluster.hop())));
             a.addAll(clusterLoadArgs(c));
@@ -131,7 +131,8 @@ final class Measurer {
                 long t0 = System.nanoTime();
                 ClusterRun.Cpu cpu0 = cluster.cpu();
                 List<Long> marks0 = cluster.logMarks();
-                load.awaitLine("PHASE end", Duration.ofMillis(options.durationMs()).plusMinutes(2));
+                load.awaitLine(
+                        "PHASE end", Duration.ofMillis(options.durationMs()).plusMinutes(2));
                 double wall = (System.nanoTime() - t0) / 1e9;
                 ClusterRun.Cpu cpu1 = cluster.cpu();
                 List<Long> marks1 = cluster.logMarks();
@@ -195,14 +196,7 @@ final class Measurer {
             // Timed even in the smoke run: a client that cannot keep a session never reaches a count.
             case Case.POLLING ->
                 a.addAll(List.of(
-                        "--scenario",
-                        "echo-reopen",
-                        "--clients",
-                        n,
-                        "--warmup-ms",
-                        warmup,
-                        "--duration-ms",
-                        duration));
+                        "--scenario", "echo-reopen", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
             default -> throw new IllegalArgumentException("no cluster case '" + c.part() + "'");
         }
         return a;

@@ -20,7 +20,11 @@ final class ServerProcess implements AutoCloseable {
     /** Starts the server for {@code peer}, its stderr to {@code log}, and waits until it listens. */
     static ServerProcess start(Launcher launcher, Peer peer, Path log, Path jfr) throws InterruptedException {
         var process = ChildProcess.start(
-                peer.title() + " server", launcher.server(peer, jfr, List.of()), launcher.serverDir(peer), log, line -> {});
+                peer.title() + " server",
+                launcher.server(peer, jfr, List.of()),
+                launcher.serverDir(peer),
+                log,
+                line -> {});
         try {
             return new ServerProcess(process, awaitPort(process));
         } catch (RuntimeException | InterruptedException e) {

@@ -26,12 +26,11 @@ record Subject(Peer peer, String transport, String title) {
      * protocol on every server, Socket.IO with either adapter.
      */
     String protocol() {
-        String wire =
-                switch (transport) {
-                    case "owner", "relayed" -> "ws";
-                    case "sticky" -> "polling";
-                    default -> transport;
-                };
+        String wire = switch (transport) {
+            case "owner", "relayed" -> "ws";
+            case "sticky" -> "polling";
+            default -> transport;
+        };
         return peer.protocol() + "-" + wire;
     }
 }

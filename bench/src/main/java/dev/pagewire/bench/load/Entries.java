@@ -44,7 +44,6 @@ final class Entries {
     /** The wires of the next link. */
     Pick next() {
         int k = next.getAndIncrement();
-        return new Pick(
-                wires.get(Math.floorMod(k, wires.size())), wires.get(Math.floorMod(k + hop, wires.size())));
+        return new Pick(wires.get(Math.floorMod(k, wires.size())), wires.get(Math.floorMod(k + hop, wires.size())));
     }
 }

@@ -82,9 +82,12 @@ record LoadOptions(
 
     private static List<Integer> ports(String list) {
         try {
-            return Arrays.stream(list.split(",")).map(p -> Integer.parseInt(p.strip())).toList();
+            return Arrays.stream(list.split(","))
+                    .map(p -> Integer.parseInt(p.strip()))
+                    .toList();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port takes a port or a comma-separated list of them, got '" + list + "'");
+            throw new IllegalArgumentException(
+                    "--port takes a port or a comma-separated list of them, got '" + list + "'");
         }
     }
 

@@ -17,11 +17,14 @@ final class RawWebSocket implements Dialer {
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
         Entries.Pick pick = entries.next();
-        CompletableFuture<?> page =
-                withPage ? PageToken.render(pick.page()) : CompletableFuture.completedFuture(null);
+        CompletableFuture<?> page = withPage ? PageToken.render(pick.page()) : CompletableFuture.completedFuture(null);
         var link = new RawLink(listener);
         return page.thenCompose(html -> WebSocketChannel.open(
-                        pick.channel(), "/echo", link::onText, reason -> listener.onLost(link, reason), ws -> link.ws = ws))
+                        pick.channel(),
+                        "/echo",
+                        link::onText,
+                        reason -> listener.onLost(link, reason),
+                        ws -> link.ws = ws))
                 .thenApply(ws -> link);
     }
 

@@ -147,7 +147,8 @@ final class ReopeningEchoLoad {
                     sessionUnknown.increment();
                 }
                 long delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS << Math.min(3, failuresInARow.getAndIncrement()));
-                long jittered = (long) (delay * (0.5 + ThreadLocalRandom.current().nextDouble()));
+                long jittered =
+                        (long) (delay * (0.5 + ThreadLocalRandom.current().nextDouble()));
                 try {
                     later.schedule(Client.this::open, jittered, TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException over) {
@@ -158,7 +159,8 @@ final class ReopeningEchoLoad {
     }
 
     private static String reason(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable t =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return t.getMessage();
     }
 }

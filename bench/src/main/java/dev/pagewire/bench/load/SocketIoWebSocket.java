@@ -17,8 +17,7 @@ final class SocketIoWebSocket implements Dialer {
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
         Entries.Pick pick = entries.next();
-        CompletableFuture<?> page =
-                withPage ? PageToken.render(pick.page()) : CompletableFuture.completedFuture(null);
+        CompletableFuture<?> page = withPage ? PageToken.render(pick.page()) : CompletableFuture.completedFuture(null);
         return page.thenCompose(html -> new SocketLink(listener, pick.channel()).connect());
     }
 
