@@ -43,8 +43,8 @@ public final class BenchMain {
     /**
      * Redraws the report from a run log ({@code --from docs/bench/runs.tsv}) with the options of the
      * run that measured it; {@code later} options (e.g. {@code --out}) take precedence. A log whose
-     * run took the default servers is drawn with the servers it has lines for, so that servers added
-     * to the default since do not show as empty columns.
+     * run took the default servers (or scenarios) is drawn with the servers (and scenarios) it has
+     * lines for, so that those added to the defaults since do not show as empty columns or sections.
      */
     static void redraw(Path runLog, List<String> later) {
         RunLog.Loaded log = RunLog.read(runLog);
@@ -59,6 +59,16 @@ public final class BenchMain {
                     .toList();
             if (!measured.isEmpty()) {
                 args.addAll(List.of("--peers", String.join(",", measured)));
+            }
+        }
+        if (!args.contains("--scenarios")) {
+            // A log from before a scenario existed has no lines for it: draw it without that scenario.
+            List<String> measured = Arrays.stream(Scenario.values())
+                    .filter(s -> log.runs().stream().anyMatch(line -> line[0].startsWith(s.flag() + "-")))
+                    .map(Scenario::flag)
+                    .toList();
+            if (!measured.isEmpty()) {
+                args.addAll(List.of("--scenarios", String.join(",", measured)));
             }
         }
         args.addAll(later);
