@@ -22,6 +22,17 @@ import java.util.function.Consumer;
  * {@link #onLeave}) and the history of a configured topic last as long as the application, members or
  * not; configure a topic before pages join it.
  *
+ * <p>On a cluster (an application made with a {@link dev.pagewire.backplane.Backplane}) a topic spans
+ * every node: a broadcast from any node reaches the members on all of them, and the order above is
+ * the cluster's one order for the topic. Joins, leaves and broadcasts take effect when the backplane
+ * hands them back to each node, so {@link #members()} and {@link #size()} are this node's view of the
+ * whole cluster, eventually consistent: a join shows once its event came back (at once when the
+ * application runs alone). Listeners run on every node, for every member of the cluster (see
+ * {@link Member#local()} to act once per member). Configuration is per node, so every node must
+ * configure a topic alike. A topic's state lasts while it has members anywhere in the cluster, or for
+ * the application's life once configured. After an outage of the backplane, members that may have
+ * missed broadcasts are told so with {@code pagewire:missed}, never silently (docs/TOPICS.md).
+ *
  * <p>Threads: every method is thread-safe and never blocks on the network.
  */
 public interface Topic {
@@ -30,14 +41,24 @@ public interface Topic {
      * One member of a topic, as {@link #members()} lists it and the listeners and the browser's
      * {@code pagewire:join} / {@code pagewire:leave} events describe it.
      *
-     * @param id the member's id: a page's {@link Page#id()} for pages; never null
+     * @param id the member's id: a page's {@link Page#id()} for pages, {@code pageId/channelNumber}
+     *     for a page's channel to an endpoint; never null
      * @param presence the data the member joined with, JSON {@code null} when none; never null.
      *     Shared by every view of the member: treat it as read-only
+     * @param local whether the member lives on this node (its page is served here); always
+     *     {@code true} when the application runs alone. Listeners run on every node of a cluster for
+     *     every member, so code that must act once per join or leave (write a database row, send a
+     *     welcome) acts where {@code local} is {@code true}
      */
-    record Member(String id, JsonNode presence) {
+    record Member(String id, JsonNode presence, boolean local) {
         public Member {
             Objects.requireNonNull(id, "id");
             presence = presence == null ? NullNode.getInstance() : presence;
+        }
+
+        /** A member of this node ({@code local}), as every member is when the application runs alone. */
+        public Member(String id, JsonNode presence) {
+            this(id, presence, true);
         }
     }
 
@@ -46,7 +67,8 @@ public interface Topic {
 
     /**
      * Sends an event to every member page, and keeps it in the topic's {@link #history} if that is
-     * on. The data is converted to JSON like {@link Page#emit} and encoded once for all members.
+     * on. The data is converted to JSON like {@link Page#emit} and encoded once for all members (on
+     * a cluster: once, and sent on to every node as it is). Never blocks.
      *
      * @throws IllegalArgumentException if {@code data} cannot be converted to JSON, or the name is not
      *     1 to 128 characters or starts with the reserved prefix {@code pagewire:}
@@ -54,24 +76,34 @@ public interface Topic {
     void emit(String event, Object data);
 
     /**
-     * Sends an event to every member page except {@code except} (typically the sender, a page or one of its endpoint channels; {@code null}
-     * excludes no one), and keeps it in the history like {@link #emit}: a page joining later gets it
-     * too, the sender's own later joins included.
+     * Sends an event to every member page except {@code except} (typically the sender, a page or one
+     * of its endpoint channels, on any node; {@code null} excludes no one), and keeps it in the history
+     * like {@link #emit}: a page joining later gets it too, the sender's own later joins included.
      *
      * @throws IllegalArgumentException as {@link #emit} does
      */
     void emitExcept(Channel except, String event, Object data);
 
-    /** The number of members now. */
+    /**
+     * The number of members now, on every node of a cluster as far as this node knows (see
+     * {@link #members()}).
+     */
     int size();
 
-    /** The members now, in the order they joined (a member that joins again keeps its place). */
+    /**
+     * The members now, in the order they joined (a member that joins again keeps its place). On a
+     * cluster: the members of every node, as this node knows them; a join or leave on any node shows
+     * once the backplane has handed it to this node (one's own at once when the application runs
+     * alone, a moment later on a cluster).
+     */
     List<Member> members();
 
     /**
      * Keeps the last {@code lastN} broadcasts of this topic and sends them, in order, to each page
      * that joins later, before any new broadcast; {@code 0} keeps none and forgets what was kept.
      * Lowering it forgets the oldest kept broadcasts at once. Default {@link Settings#topicHistory()}.
+     * On a cluster each node keeps the history it sends its own joiners, broadcasts from every node
+     * included; set the same value on every node.
      * The history is sent to a joining page like any of its events (numbered, resent on reconnect,
      * within its replay bounds), so keep it to what a late joiner needs.
      *
@@ -97,6 +129,13 @@ public interface Topic {
      * presence data. Listeners of one topic run one at a time, in the order of the joins and leaves,
      * on a virtual thread of the application, never while a lock of Pagewire's is held, so they may
      * block and may call back into Pagewire. A listener that throws is logged; the others still run.
+     *
+     * <p>On a cluster every node calls its listeners for every member of the cluster, wherever the
+     * member lives: a listener that keeps a count of the members is right on every node, while one
+     * with an effect outside the node acts only for a {@link Member#local()} member, or it acts once
+     * per node. After an outage of the backplane, the listeners also hear the joins and leaves this
+     * node missed, and possibly a member of this node joining again with the same presence. Register
+     * listeners on every node alike.
      */
     void onJoin(Consumer<Member> listener);
 

@@ -1,22 +1,31 @@
 package dev.pagewire.internal;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The topics one member (a page's own channel, or an endpoint channel) is in, kept in step with the
- * application's {@link Topics}: a join that races with the member's close never leaves it a member
- * of a topic. Thread-safe.
+ * The topics one member (a page's own channel, or an endpoint channel) is in, with the presence it
+ * joined each with, kept in step with the application's {@link Topics}: every join and leave of the
+ * member is published from here, under this object's lock, so the backplane receives them in the
+ * order they were made, and a join that races with the member's close never leaves it a member of
+ * a topic. The lock is never held by anything the backplane's delivery runs, so publishing under it
+ * is safe even when the backplane delivers on the publishing thread. Thread-safe.
  */
 final class Memberships {
 
     private final Topics registry;
     private final TopicMember member;
     private final BooleanSupplier closed;
-    /** Made at the first join: many pages join no topic. */
-    private volatile Set<String> topics;
+    /**
+     * Topic name to the presence as JSON; made at the first join (many pages join no topic), when
+     * the member registers with {@link Topics} as a member of this node. Changed under this object's
+     * lock; read without it by {@link #isIn}.
+     */
+    private volatile Map<String, byte[]> topics;
 
     Memberships(Topics registry, TopicMember member, BooleanSupplier closed) {
         this.registry = registry;
@@ -24,47 +33,83 @@ final class Memberships {
         this.closed = closed;
     }
 
-    /** Joins, or updates the presence in, {@code topic}; a no-op once the member is closed. */
+    TopicMember member() {
+        return member;
+    }
+
+    /**
+     * Joins, or updates the presence in, {@code topic}; a no-op once the member is closed.
+     *
+     * @throws IllegalArgumentException if {@code presence} cannot be converted to JSON (nothing joins)
+     */
     void join(String topic, Object presence) {
         Objects.requireNonNull(topic, "topic");
         if (closed.getAsBoolean()) {
             return;
         }
-        registry.join(topic, member, presence);
-        joined().add(topic);
-        // A close that ran meanwhile may have missed this topic; it was marked closed before it looked.
-        if (closed.getAsBoolean()) {
-            leave(topic);
+        byte[] json = Presence.json(presence);
+        synchronized (this) {
+            // A close marks the member closed before it leaves its topics under this lock: after that
+            // no join may start, and before it the close sees this topic.
+            if (closed.getAsBoolean()) {
+                return;
+            }
+            if (topics == null) {
+                topics = new ConcurrentHashMap<>();
+                registry.register(this);
+            }
+            topics.put(topic, json);
+            registry.publishJoin(topic, member, json);
         }
     }
 
-    void leave(String topic) {
-        Set<String> t = topics;
-        if (t != null && t.remove(topic)) {
-            registry.leave(topic, member);
+    /** Leaves {@code topic}; a no-op if the member is not in it. */
+    synchronized void leave(String topic) {
+        Map<String, byte[]> t = topics;
+        if (t != null && t.remove(topic) != null) {
+            registry.publishLeave(topic, member);
         }
     }
 
-    /** Leaves every topic (the member closed; it is marked closed already). */
-    void leaveAll() {
-        Set<String> t = topics;
+    /** Leaves every topic (the member closed; it is marked closed already) and unregisters. */
+    synchronized void leaveAll() {
+        Map<String, byte[]> t = topics;
         if (t == null) {
             return;
         }
-        for (String topic : t) {
+        for (String topic : List.copyOf(t.keySet())) {
             leave(topic);
         }
+        registry.unregister(this);
+    }
+
+    /**
+     * Publishes the member's join of {@code topic} again, with its presence, if it is still in it: the
+     * cluster lost it (an outage).
+     */
+    synchronized void rejoin(String topic) {
+        Map<String, byte[]> t = topics;
+        byte[] json = t == null ? null : t.get(topic);
+        if (json != null && !closed.getAsBoolean()) {
+            registry.publishJoin(topic, member, json);
+        }
+    }
+
+    /** Publishes a leave of {@code topic} unless the member is in it: the cluster lost its leave. */
+    synchronized void leaveUnlessIn(String topic) {
+        if (!isIn(topic)) {
+            registry.publishLeave(topic, member);
+        }
+    }
+
+    /** Whether the member is in {@code topic} now. Takes no lock. */
+    boolean isIn(String topic) {
+        Map<String, byte[]> t = topics;
+        return t != null && t.containsKey(topic);
     }
 
     Set<String> topics() {
-        Set<String> t = topics;
-        return t == null ? Set.of() : Set.copyOf(t);
-    }
-
-    private synchronized Set<String> joined() {
-        if (topics == null) {
-            topics = ConcurrentHashMap.newKeySet();
-        }
-        return topics;
+        Map<String, byte[]> t = topics;
+        return t == null ? Set.of() : Set.copyOf(t.keySet());
     }
 }

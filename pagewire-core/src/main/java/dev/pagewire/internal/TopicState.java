@@ -1,31 +1,39 @@
 package dev.pagewire.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagewire.Topic;
+import dev.pagewire.backplane.TopicSnapshot;
 import dev.pagewire.internal.protocol.DataFrame;
 import dev.pagewire.internal.protocol.FrameCodec;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One topic: its members with their presence, its kept history, its configuration and its
- * listeners. Joins, leaves and broadcasts each hold this object's monitor while they send, so they
- * reach every member in one order, and a joiner's history snapshot and its registration are one
- * step against broadcasts: no gap, no duplicate. Sending never blocks ({@link TopicMember#send}).
- * Listeners run on their own {@link Mailbox}, queued under the monitor (so in order) and run
- * without it.
+ * One topic as this node knows it: the members of the whole cluster with their presence (those of
+ * this node with their {@link TopicMember}), its kept history, its configuration and its listeners.
+ * Its state changes only by the topic's events as the backplane orders them ({@link #join},
+ * {@link #leave}, {@link #broadcast}) and by snapshots ({@link #reset}); each holds this object's
+ * monitor while it sends to this node's members, so they reach every member in one order, and a
+ * joiner's history and its registration are one step against broadcasts: no gap, no duplicate.
+ * Sending never blocks ({@link TopicMember#send}). Listeners run on their own {@link Mailbox},
+ * queued under the monitor (so in order) and run without it. Nothing here publishes: callers
+ * publish without holding the monitor, which the backplane's delivery takes.
  *
- * <p>The registry drops a state that has no members and was never configured: {@link #leave}
- * retires it, and a retired state refuses joins and configuration so that callers fetch a new one.
+ * <p>The registry drops a state that has no members, no leave of this node under way and was never
+ * configured: such a state retires itself, and a retired state refuses joins and configuration so
+ * that callers fetch a new one.
  */
 final class TopicState {
 
@@ -34,87 +42,259 @@ final class TopicState {
     static final String MEMBERS = FrameCodec.SYSTEM_PREFIX + "members";
     static final String JOIN = FrameCodec.SYSTEM_PREFIX + "join";
     static final String LEAVE = FrameCodec.SYSTEM_PREFIX + "leave";
+    static final String MISSED = FrameCodec.SYSTEM_PREFIX + "missed";
 
-    private record Joined(TopicMember member, Topic.Member info) {}
+    /**
+     * A member of the cluster as this node knows it.
+     *
+     * @param local the member's channel when it lives on this node and hears the topic; {@code null}
+     *     for a member of another node, and for one of this node that left (or whose join is stale)
+     *     until its leave comes back
+     */
+    private record Entry(TopicMember local, Topic.Member info) {}
+
+    /**
+     * What a {@link #reset} leaves the caller to do, once it holds no lock.
+     *
+     * @param retired the state retired itself: the registry must drop it
+     * @param rejoin members of this node, in join order, whose joins the cluster lost: to publish again
+     * @param leave members that the cluster keeps for this node but that are not in the topic here
+     *     (their leave was lost): to publish a leave for
+     */
+    record Reset(boolean retired, List<String> rejoin, List<String> leave) {}
 
     private final String name;
-    private final FrameCodec codec;
+    private final PresenceFrames frames;
     private final Mailbox listenerQueue;
     private final List<Consumer<Topic.Member>> joinListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Topic.Member>> leaveListeners = new CopyOnWriteArrayList<>();
 
     // Guarded by this.
-    private final LinkedHashMap<String, Joined> members = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Entry> members = new LinkedHashMap<>();
     private final ArrayDeque<DataFrame> history = new ArrayDeque<>();
-    private int historySize;
+    /** Leaves this node published for its members and has not seen come back: count by member id. */
+    private final Map<String, Integer> pendingLeaves = new HashMap<>(4);
+    /** The number of the last event of this topic applied here ({@code 0}: none yet). */
+    private long lastSeq;
+
     private boolean announce;
     private boolean configured;
     private boolean retired;
+    /** Written under the monitor; read without it by publishers ({@link #historySize}). */
+    private volatile int historySize;
 
     TopicState(String name, FrameCodec codec, Executor executor, int historySize) {
         this.name = name;
-        this.codec = codec;
+        this.frames = new PresenceFrames(name, codec);
         this.listenerQueue = new Mailbox(executor, Integer.MAX_VALUE);
         this.historySize = historySize;
     }
 
     /**
-     * Adds {@code member}, or replaces its presence if it is one already.
+     * Applies a join: adds the member, or replaces its presence if it is one already (keeping its
+     * place). A member of this node that joins for the first time gets {@code pagewire:members} (if
+     * announced) and the history first.
      *
+     * @param here whether the member lives on this node
+     * @param candidate the member's channel if it lives here and is in the topic now, else
+     *     {@code null}; ignored while a leave of it is under way (the join is older than that leave)
      * @return {@code false} if this state is retired and the caller must use a new one
      */
-    synchronized boolean join(TopicMember member, JsonNode presence) {
+    synchronized boolean join(String id, JsonNode presence, boolean here, TopicMember candidate, long seq) {
         if (retired) {
             return false;
         }
-        Topic.Member info = new Topic.Member(member.memberId(), presence);
-        boolean again = members.containsKey(info.id());
-        if (!again && announce) {
-            member.send(membersFrame());
+        lastSeq = seq;
+        TopicMember local = pendingLeaves.containsKey(id) ? null : candidate;
+        Topic.Member info = new Topic.Member(id, presence, here);
+        Entry previous = members.get(id);
+        boolean welcome = local != null && (previous == null || previous.local() != local);
+        if (welcome && announce) {
+            local.send(frames.members(infos(members), id));
         }
         // On a key already present, put keeps the member's place in the join order.
-        members.put(info.id(), new Joined(member, info));
-        if (!again) {
+        members.put(id, new Entry(local, info));
+        if (welcome) {
             for (DataFrame frame : history) {
-                member.send(frame);
+                local.send(frame);
             }
         }
         if (announce) {
-            sendExcept(presenceFrame(JOIN, info), info.id());
+            sendExcept(frames.presence(JOIN, info), id);
         }
         queue(joinListeners, info, "join");
         return true;
     }
 
     /**
-     * Removes {@code member} if it is this very member.
+     * This node is about to publish member {@code id}'s leave: from now on it hears nothing more of
+     * the topic, and its joins that come back before the leave are stale.
      *
-     * @return {@code true} if this state retired itself (no members left, never configured): the
-     *     registry must drop it
+     * @return {@code false} if this state is retired and the caller must use a new one
      */
-    synchronized boolean leave(TopicMember member) {
-        Joined joined = members.get(member.memberId());
-        if (joined == null || joined.member() != member) {
+    synchronized boolean leaving(String id) {
+        if (retired) {
             return false;
         }
-        members.remove(member.memberId());
-        if (announce) {
-            sendExcept(presenceFrame(LEAVE, joined.info()), null);
+        pendingLeaves.merge(id, 1, Integer::sum);
+        Entry entry = members.get(id);
+        if (entry != null && entry.local() != null) {
+            members.put(id, new Entry(null, entry.info()));
         }
-        queue(leaveListeners, joined.info(), "leave");
-        if (members.isEmpty() && !configured) {
-            retired = true;
-        }
-        return retired;
+        return true;
     }
 
-    /** Sends {@code frame} to every member but the one with id {@code exceptId}, and keeps it. */
-    synchronized void broadcast(DataFrame frame, String exceptId) {
+    /**
+     * Applies a leave: removes the member, if it is one.
+     *
+     * @return {@code true} if this state retired itself: the registry must drop it
+     */
+    synchronized boolean leave(String id, long seq) {
+        lastSeq = seq;
+        pendingLeaves.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
+        Entry gone = members.remove(id);
+        if (gone != null) {
+            if (announce) {
+                sendExcept(frames.presence(LEAVE, gone.info()), null);
+            }
+            queue(leaveListeners, gone.info(), "leave");
+        }
+        return retireIfUnused();
+    }
+
+    /** Applies a broadcast: sends it to every member of this node but {@code exceptId}, and keeps it. */
+    synchronized void broadcast(DataFrame frame, String exceptId, long seq) {
+        lastSeq = seq;
         if (historySize > 0) {
             history.addLast(frame);
-            trimHistory();
         }
+        trimHistory(); // also what a snapshot left beyond historySize (see reset)
         sendExcept(frame, exceptId);
+    }
+
+    /**
+     * Takes the topic's state from a snapshot of the cluster: its members in join order and its
+     * history. After an outage this node's members hear what they may have missed: the joins and
+     * leaves as {@code pagewire:join} / {@code pagewire:leave} (if announced) and, when events of the
+     * topic went by unseen, {@code pagewire:missed}; one the snapshot shows for the first time is
+     * welcomed as a joiner. Members of this node whose joins the cluster lost stay members here, for
+     * the caller to publish again.
+     *
+     * @param topic the topic in the snapshot, or {@code null} if the cluster has nothing of it
+     * @param localOf the channel of member {@code id} if it lives on this node and is in the topic
+     *     now, else {@code null}; must not block or take locks
+     * @param joinedHere the ids of this node's members in the topic now, in any order
+     * @return what the caller must publish, or {@code null} if this state is retired and the caller
+     *     must use a new one
+     */
+    synchronized Reset reset(
+            TopicSnapshot.Topic topic,
+            Function<String, TopicMember> localOf,
+            Collection<String> joinedHere,
+            int thisNode,
+            boolean afterOutage) {
+        if (retired) {
+            return null;
+        }
+        long seq = topic == null ? 0 : topic.seq();
+        boolean missed = afterOutage && seq != lastSeq;
+        List<String> rejoin = new ArrayList<>();
+        List<String> leave = new ArrayList<>();
+
+        LinkedHashMap<String, Entry> next = new LinkedHashMap<>();
+        for (TopicSnapshot.Member m : topic == null ? List.<TopicSnapshot.Member>of() : topic.members()) {
+            boolean here = m.node() == thisNode;
+            TopicMember local = here ? localOf.apply(m.id()) : null;
+            next.put(m.id(), new Entry(local, new Topic.Member(m.id(), Presence.parse(m.presence()), here)));
+            if (here && local == null && afterOutage) {
+                leave.add(m.id());
+            }
+        }
+        if (afterOutage) {
+            for (Entry kept : members.values()) {
+                String id = kept.info().id();
+                if (kept.local() != null && !next.containsKey(id) && localOf.apply(id) == kept.local()) {
+                    next.put(id, kept); // the cluster lost its join: it stays a member here, and joins again
+                    rejoin.add(id);
+                }
+            }
+            for (String id : joinedHere) {
+                if (!next.containsKey(id)) {
+                    rejoin.add(id); // its join never came back: it comes now, and welcomes the member
+                }
+            }
+        }
+
+        ArrayDeque<DataFrame> kept = new ArrayDeque<>();
+        if (topic != null) {
+            List<TopicSnapshot.Broadcast> all = topic.history();
+            // A topic not configured yet (a node joining a running cluster gets its first snapshot
+            // before the application configures its topics) keeps what the cluster kept, as the
+            // nodes that broadcast asked, until configured or until its next broadcast.
+            int keep = configured ? historySize : all.size();
+            for (TopicSnapshot.Broadcast b : all.subList(all.size() - Math.min(keep, all.size()), all.size())) {
+                kept.addLast(DataFrame.fromEncoded(b.frame()));
+            }
+        }
+
+        List<Change> changes = changes(members, next);
+        DataFrame missedFrame = missed ? frames.missed() : null;
+        for (Entry e : next.values()) {
+            if (e.local() == null) {
+                continue;
+            }
+            Entry before = members.get(e.info().id());
+            if (before == null || before.local() != e.local()) {
+                // Its join never came back here: welcome it as a joiner.
+                if (announce) {
+                    e.local().send(frames.members(infos(next), e.info().id()));
+                }
+                for (DataFrame frame : kept) {
+                    e.local().send(frame);
+                }
+            } else if (announce) {
+                for (Change c : changes) {
+                    if (!c.info().id().equals(e.info().id())) {
+                        e.local().send(c.frame());
+                    }
+                }
+            }
+            if (missedFrame != null) {
+                e.local().send(missedFrame);
+            }
+        }
+        for (Change c : changes) {
+            queue(c.joined() ? joinListeners : leaveListeners, c.info(), c.joined() ? "join" : "leave");
+        }
+
+        members.clear();
+        members.putAll(next);
+        history.clear();
+        history.addAll(kept);
+        pendingLeaves.clear();
+        lastSeq = seq;
+        // Broadcasts the cluster keeps for a topic without members say that it is configured on the
+        // nodes that broadcast (every node configures alike): keep them for this node's joiners too.
+        return new Reset(kept.isEmpty() && retireIfUnused(), rejoin, leave);
+    }
+
+    /** A member that joined (or changed its presence) or left between two views of the topic. */
+    private record Change(boolean joined, Topic.Member info, DataFrame frame) {}
+
+    private List<Change> changes(Map<String, Entry> before, Map<String, Entry> after) {
+        List<Change> changes = new ArrayList<>();
+        for (Entry e : before.values()) {
+            if (!after.containsKey(e.info().id())) {
+                changes.add(new Change(false, e.info(), frames.presence(LEAVE, e.info())));
+            }
+        }
+        for (Entry e : after.values()) {
+            Entry old = before.get(e.info().id());
+            if (old == null || !old.info().presence().equals(e.info().presence())) {
+                changes.add(new Change(true, e.info(), frames.presence(JOIN, e.info())));
+            }
+        }
+        return changes;
     }
 
     synchronized int size() {
@@ -122,7 +302,16 @@ final class TopicState {
     }
 
     synchronized List<Topic.Member> members() {
-        return members.values().stream().map(Joined::info).toList();
+        return infos(members);
+    }
+
+    private static List<Topic.Member> infos(Map<String, Entry> entries) {
+        return entries.values().stream().map(Entry::info).toList();
+    }
+
+    /** How many broadcasts this node keeps: what a broadcast from here asks the cluster to keep. */
+    int historySize() {
+        return historySize;
     }
 
     /**
@@ -154,44 +343,27 @@ final class TopicState {
         leaveListeners.add(listener);
     }
 
+    private boolean retireIfUnused() {
+        if (members.isEmpty() && pendingLeaves.isEmpty() && !configured) {
+            retired = true;
+        }
+        return retired;
+    }
+
     private void trimHistory() {
         while (history.size() > historySize) {
             history.removeFirst();
         }
     }
 
+    /** Sends {@code frame} to every member of this node but the one with id {@code exceptId}. */
     private void sendExcept(DataFrame frame, String exceptId) {
-        for (Joined joined : members.values()) {
-            if (!joined.info().id().equals(exceptId)) {
-                joined.member().send(frame);
+        for (Entry entry : members.values()) {
+            TopicMember local = entry.local();
+            if (local != null && !entry.info().id().equals(exceptId)) {
+                local.send(frame);
             }
         }
-    }
-
-    private DataFrame membersFrame() {
-        ArrayNode list = Json.mapper().createArrayNode();
-        for (Joined joined : members.values()) {
-            list.add(json(joined.info()));
-        }
-        ObjectNode data = topicObject();
-        data.set("members", list);
-        return codec.systemEvent(MEMBERS, data);
-    }
-
-    private DataFrame presenceFrame(String event, Topic.Member info) {
-        ObjectNode data = topicObject();
-        data.set("member", json(info));
-        return codec.systemEvent(event, data);
-    }
-
-    private ObjectNode topicObject() {
-        return Json.mapper().createObjectNode().put("topic", name);
-    }
-
-    private static ObjectNode json(Topic.Member info) {
-        ObjectNode member = Json.mapper().createObjectNode().put("id", info.id());
-        member.set("presence", info.presence());
-        return member;
     }
 
     /** Queues one run of the listeners for {@code info}; called under the monitor, so in order. */

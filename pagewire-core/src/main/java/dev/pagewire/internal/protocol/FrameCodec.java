@@ -265,7 +265,7 @@ public final class FrameCodec {
             g.writeString("ev");
             g.writeString(name);
         });
-        return new DataFrame(true, header.headBytes(), bytes.clone());
+        return new DataFrame(true, header.encoded(), bytes.clone());
     }
 
     /** {@code ["err", code, message]} awaiting its number. */
@@ -495,16 +495,14 @@ public final class FrameCodec {
         void write(JsonGenerator g) throws IOException;
     }
 
-    /** A data frame's elements after its opening bracket, left open for its number. */
+    /** A data frame of these elements, awaiting its number (it goes before the closing bracket). */
     private DataFrame data(Writer elements) {
-        byte[] closed = text(g -> {
+        return DataFrame.text(text(g -> {
                     g.writeStartArray();
                     elements.write(g);
                     g.writeEndArray();
                 })
-                .payload();
-        // The generator's output ends with the closing bracket; the number goes before it.
-        return new DataFrame(false, java.util.Arrays.copyOf(closed, closed.length - 1), new byte[0]);
+                .payload());
     }
 
     private OutFrame text(Writer writer) {

@@ -10,7 +10,7 @@ import dev.pagewire.spi.HttpResponse;
 import dev.pagewire.spi.Session;
 import dev.pagewire.testing.FakeConnection;
 import dev.pagewire.testing.FakeExchange;
-import dev.pagewire.testing.LinkedNodes;
+import dev.pagewire.testing.TestCluster;
 import dev.pagewire.testing.Wait;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -29,21 +29,21 @@ class RelayTest {
     private static final Pattern TOKEN = Pattern.compile("data-pagewire-token=\"([^\"]+)\"");
     private static final Pattern CONN = Pattern.compile("\\[\"open\",\"([^\"]+)\"\\]");
 
-    private LinkedNodes cluster;
+    private TestCluster cluster;
     private App a;
     private App b;
     private App c;
 
     @BeforeEach
     void start() {
-        cluster = new LinkedNodes();
+        cluster = new TestCluster();
         a = node();
         b = node();
         c = node();
     }
 
     private App node() {
-        App app = new App(Settings.builder().pollTimeout(Duration.ofMillis(500)).build(), cluster.node());
+        App app = new App(Settings.builder().pollTimeout(Duration.ofMillis(500)).build(), cluster.newNode());
         app.page("/chat", (request, page) -> {
             page.on("say", e -> page.emit("said", e.data()));
             return "<html><head></head><body>chat</body></html>";
@@ -227,13 +227,13 @@ class RelayTest {
         FakeConnection ws = new FakeConnection("websocket");
         webSocket(b, token, ws);
         assertTrue(ws.nextText().startsWith("[\"hello\""));
-        cluster.cut(a.node(), b.node());
+        cluster.cutLink(a.node(), b.node());
         FakeConnection.Close close = ws.awaitClose();
         assertEquals(CloseCodes.GOING_AWAY, close.code(), close.reason());
         var page = a.page(a.pageIdOf("/chat", token));
         Wait.await("the page to wait for a reconnect", () -> !page.isConnected() && !page.isClosed());
 
-        cluster.heal(a.node(), b.node());
+        cluster.healLink(a.node(), b.node());
         FakeConnection again = new FakeConnection("websocket");
         webSocket(c, token, again);
         assertTrue(again.nextText().startsWith("[\"hello\""), "resumes through any other node");

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,11 @@ public final class ChatApp implements AutoCloseable {
         return t;
     });
     private final String html = resource("chat/index.html");
+    /**
+     * The topic this chat's own clock ticks to. Each chat process has its own, so that in a cluster a
+     * tab gets one tick a second from the chat that serves it, not one from every chat.
+     */
+    private final String clockTopic = "clock-" + UUID.randomUUID();
 
     /** Sets the chat up on {@code app}: the page at {@code /}, its assets, the clock and {@code /stats}. */
     public ChatApp(Pagewire app) {
@@ -54,8 +60,17 @@ public final class ChatApp implements AutoCloseable {
         app.staticResources("/assets", "chat/assets");
         // Every change of the room, and every new stats channel, asks for a count; the counts are
         // read and sent one at a time on the clock's thread, so the last one sent is never stale.
-        app.topic("room").onJoin(member -> clock.execute(this::publishOnline));
-        app.topic("room").onLeave(member -> clock.execute(this::publishOnline));
+        // In a cluster every chat hears every join and leave; the chat where the tab lives counts.
+        app.topic("room").onJoin(member -> {
+            if (member.local()) {
+                clock.execute(this::publishOnline);
+            }
+        });
+        app.topic("room").onLeave(member -> {
+            if (member.local()) {
+                clock.execute(this::publishOnline);
+            }
+        });
         app.endpoint("/stats", channel -> {
             channel.join("stats");
             clock.execute(this::publishOnline);
@@ -65,13 +80,13 @@ public final class ChatApp implements AutoCloseable {
             return html;
         });
         clock.scheduleAtFixedRate(
-                () -> app.topic("clock").emit("clock", LocalTime.now().format(CLOCK)), 0, 1, TimeUnit.SECONDS);
+                () -> app.topic(clockTopic).emit("clock", LocalTime.now().format(CLOCK)), 0, 1, TimeUnit.SECONDS);
     }
 
     private void join(Page page) {
         String name = "Guest " + guests.incrementAndGet();
         page.join("room");
-        page.join("clock");
+        page.join(clockTopic);
         // Sent to this page alone: every tab learns its own name.
         page.onConnect(() -> page.emit("me", Map.of("name", name)));
         page.on("say", event -> {

@@ -1,9 +1,11 @@
-package dev.pagewire.netty;
+package dev.pagewire.e2e;
 
 import com.microsoft.playwright.Page;
 import com.sun.net.httpserver.HttpServer;
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.testing.Chromium;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,20 +14,28 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An event the server emits as soon as the page connects reaches the listener of a page script
- * that loads later than the channel connects (a slow asset): the client holds events until the
- * page's module scripts have run (DOMContentLoaded).
+ * that loads later than the channel connects (a slow asset), on every server: the client holds
+ * events until the page's module scripts have run (DOMContentLoaded).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Servers.class)
 class EarlyEventsTest {
 
     @RegisterExtension
     static final Chromium chromium = new Chromium();
 
+    @Parameter
+    Servers kind;
+
     private HttpServer assets;
     private Pagewire app;
-    private PagewireServer server;
+    private RunningServer server;
 
     @AfterEach
     void stop() {
@@ -71,7 +81,7 @@ class EarlyEventsTest {
             return "<!doctype html><html><head><title>e</title></head><body>" + "<script type=\"module\" src=\"" + late
                     + "\"></script></body></html>";
         });
-        server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
+        server = kind.start(app);
 
         Page page = chromium.newContext().newPage();
         page.navigate(server.uri().resolve("/early").toString());

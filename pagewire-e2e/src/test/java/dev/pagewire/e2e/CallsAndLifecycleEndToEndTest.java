@@ -1,4 +1,4 @@
-package dev.pagewire.netty;
+package dev.pagewire.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +11,8 @@ import dev.pagewire.Pagewire;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.FaultyRelay;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.servlet.testing.RunningServer;
+import dev.pagewire.servlet.testing.Servers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +26,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Calls with replies in both directions (docs/PROTOCOL.md §11) and the ends of a page (§10.4,
- * §6) in a real Chromium: values, coded errors, timeouts, a call in flight across a cut
- * connection, a restarted server, a closed tab.
+ * §6) in a real Chromium, on every server: values, coded errors, timeouts, a call in flight across
+ * a cut connection, a restarted server, a closed tab.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Servers.class)
 class CallsAndLifecycleEndToEndTest {
 
     @RegisterExtension
@@ -46,6 +53,9 @@ class CallsAndLifecycleEndToEndTest {
         window.outcome = (p) => p.then((value) => ({ value }), (e) => ({ code: e.code, message: e.message }));
         </script></body></html>
         """;
+
+    @Parameter
+    Servers kind;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final java.util.concurrent.BlockingQueue<dev.pagewire.Page> pages =
@@ -86,11 +96,12 @@ class CallsAndLifecycleEndToEndTest {
         return app;
     }
 
-    private PagewireServer serve(Pagewire app, java.util.function.Consumer<ServerSettings.Builder> settings) {
-        PagewireServer server = PagewireServer.start(app, s -> {
-            s.host("127.0.0.1").port(0);
-            settings.accept(s);
-        });
+    private RunningServer serve(Pagewire app) {
+        return serve(app, Servers.Options.defaults());
+    }
+
+    private RunningServer serve(Pagewire app, Servers.Options options) {
+        RunningServer server = kind.start(app, options);
         closing.add(server);
         return server;
     }
@@ -106,7 +117,7 @@ class CallsAndLifecycleEndToEndTest {
     @ParameterizedTest
     @ValueSource(strings = {"websocket", "sse", "longpolling"})
     void theBrowserCallsThePageObjectAndGetsItsValueOrItsError(String transport) {
-        PagewireServer server = serve(app(s -> {}), s -> {});
+        RunningServer server = serve(app(s -> {}));
         Page page = chromium.newContext().newPage();
         page.navigate(server.uri().resolve("/c?pagewire-transport=" + transport).toString());
         awaitConnected(page);
@@ -125,7 +136,7 @@ class CallsAndLifecycleEndToEndTest {
 
     @Test
     void theServerCallsTheBrowserAndGetsItsValueOrItsError() throws Exception {
-        PagewireServer server = serve(app(s -> s.callTimeout(Duration.ofSeconds(1))), s -> {});
+        RunningServer server = serve(app(s -> s.callTimeout(Duration.ofSeconds(1))));
         Page page = chromium.newContext().newPage();
         page.navigate(server.uri().resolve("/c").toString());
         awaitConnected(page);
@@ -143,7 +154,7 @@ class CallsAndLifecycleEndToEndTest {
 
     @Test
     void aCallInFlightWhenTheConnectionIsCutRunsOnceAndItsReplyArrivesAfterTheResume() throws Exception {
-        PagewireServer server = serve(app(s -> {}), s -> {});
+        RunningServer server = serve(app(s -> {}));
         FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()));
         closing.add(relay);
         Page page = chromium.newContext().newPage();
@@ -164,7 +175,7 @@ class CallsAndLifecycleEndToEndTest {
     @Test
     void aRestartedServerMakesThePageReloadItselfAndTheNewPageWorks() throws Exception {
         Pagewire before = app(s -> s.reloadOnExpired(true));
-        PagewireServer first = serve(before, s -> {});
+        RunningServer first = serve(before);
         int port = first.port();
         Page page = chromium.newContext().newPage();
         page.navigate(first.uri().resolve("/c").toString());
@@ -174,7 +185,7 @@ class CallsAndLifecycleEndToEndTest {
         before.close();
 
         // A new process on the same port: a new random secret, no pages.
-        serve(app(s -> s.reloadOnExpired(true)), s -> s.port(port));
+        serve(app(s -> s.reloadOnExpired(true)), Servers.Options.defaults().withPort(port));
         dev.pagewire.Page fresh = pages.poll(30, TimeUnit.SECONDS);
         assertTrue(fresh != null, "the tab reloaded and rendered a new page");
         assertNotEquals(oldId, fresh.id());
@@ -189,7 +200,7 @@ class CallsAndLifecycleEndToEndTest {
     @ValueSource(strings = {"websocket", "sse", "longpolling"})
     void closingTheTabClosesItsPageAtOnceNotAfterTheGracePeriod(String transport) throws Exception {
         Pagewire app = app(s -> s.closeGracePeriod(Duration.ofMinutes(5)));
-        PagewireServer server = serve(app, s -> {});
+        RunningServer server = serve(app);
         Page page = chromium.newContext().newPage();
         page.navigate(server.uri().resolve("/c?pagewire-transport=" + transport).toString());
         awaitConnected(page);
