@@ -170,6 +170,7 @@ final class ClusterRun implements AutoCloseable {
         for (Haproxy b : balancers) {
             b.close();
         }
+        nodes.forEach(ServerProcess::requestStop);
         for (ServerProcess n : nodes) {
             n.close();
         }

@@ -100,6 +100,20 @@ record Plan(List<Case> cases, List<String> notes) {
     }
 
     /**
+     * The cluster's columns in the smoke run: every kind of node (Pagewire, Socket.IO with each
+     * adapter), load balancer (round-robin, sticky), entry (through haproxy, straight to another
+     * node) and load (fan-out, echo, echo that reopens) once, in six cluster starts rather than
+     * eleven: each start is three processes, and the smoke run must stay short.
+     */
+    static final Set<String> SMOKE_CLUSTER = Set.of(
+            Case.FANOUT + "/pagewire-ws",
+            Case.FANOUT + "/socketio-streams-ws",
+            Case.ECHO + "/pagewire-relayed",
+            Case.POLLING + "/pagewire-lp",
+            Case.POLLING + "/socketio-polling",
+            Case.POLLING + "/socketio-sticky");
+
+    /**
      * The cluster's three cases (docs/CLUSTER.md): fan-out to pages spread over the nodes by the
      * load balancer; echo with Pagewire's WebSocket on the page's owner, on another node (the hop
      * to the owner, certain) and through the load balancer, against Socket.IO's through the load
@@ -130,6 +144,11 @@ record Plan(List<Case> cases, List<String> notes) {
                     polling.add(new Subject(p, "sticky", "Socket.IO polling, sticky (reference)"));
                 }
             }
+        }
+        if (o.smoke()) {
+            fanout.removeIf(x -> !SMOKE_CLUSTER.contains(Case.FANOUT + "/" + x.id()));
+            echo.removeIf(x -> !SMOKE_CLUSTER.contains(Case.ECHO + "/" + x.id()));
+            polling.removeIf(x -> !SMOKE_CLUSTER.contains(Case.POLLING + "/" + x.id()));
         }
         int n = o.fanoutMembers();
         add(cases, new Case(s, Case.FANOUT, n, "Fan-out to " + n + " pages over 3 nodes", fanout));
