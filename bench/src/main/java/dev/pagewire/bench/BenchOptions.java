@@ -29,6 +29,8 @@ import java.util.Set;
  * @param warmupMs warm-up of echo, fan-out and churn ({@code --warmup-ms}, default 12000: the servers'
  *     JIT has one core, and a short warm-up measures the compiler; at 6 s C2 still took a third of
  *     Pagewire's core)
+ * @param clusterWarmupMs warm-up of the cluster's cases ({@code --cluster-warmup-ms}, default three times
+ *     {@code warmupMs}: three nodes' JITs share the one core a single server has)
  * @param durationMs measured interval of echo, sustained fan-out and churn ({@code --duration-ms}, default 5000)
  * @param pin whether to pin each server to CPU 1 and the load generator to CPU 0 ({@code --no-pin} to
  *     not; never in the smoke run)
@@ -48,6 +50,7 @@ record BenchOptions(
         int broadcasts,
         int churnOpeners,
         long warmupMs,
+        long clusterWarmupMs,
         long durationMs,
         boolean pin,
         Path jfr,
@@ -80,6 +83,8 @@ record BenchOptions(
           --broadcasts B       fan-out broadcasts timed one at a time (default 10)
           --churn-openers C    concurrent page openers (default 20)
           --warmup-ms MS       warm-up before measuring (default 12000)
+          --cluster-warmup-ms MS  the cluster's warm-up (default 3 × --warmup-ms: three
+                               nodes' JITs share one core)
           --duration-ms MS     measured interval (default 5000)
           --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
           --jfr DIR            Flight Recording of each Pagewire server per case, into DIR
@@ -128,6 +133,7 @@ record BenchOptions(
                 number(f, "broadcasts", smoke ? 3 : 10),
                 number(f, "churn-openers", smoke ? 2 : 20),
                 number(f, "warmup-ms", smoke ? 300 : 12000),
+                number(f, "cluster-warmup-ms", 3 * number(f, "warmup-ms", smoke ? 300 : 12000)),
                 number(f, "duration-ms", smoke ? 500 : 5000),
                 // Pinning is for figures; the smoke run's many short JVMs start faster unpinned.
                 pin && !smoke && Runtime.getRuntime().availableProcessors() >= 2,
@@ -147,6 +153,7 @@ record BenchOptions(
                         "broadcasts",
                         "churn-openers",
                         "warmup-ms",
+                        "cluster-warmup-ms",
                         "duration-ms",
                         "out",
                         "socketio"));

@@ -62,9 +62,11 @@ final class ClusterRun implements AutoCloseable {
     /**
      * Starts Redis, the nodes of {@code s}'s peer and as many load balancers as {@code connections}
      * client connections need under the open-files limit ({@link Haproxy#capacity}); logs go to
-     * {@code logs} under {@code name}.
+     * {@code logs} under {@code name}, and each Pagewire node's Flight Recording to {@code jfr}
+     * unless it is null.
      */
-    static ClusterRun start(Launcher launcher, Subject s, int connections, long openFilesLimit, Path logs, String name)
+    static ClusterRun start(
+            Launcher launcher, Subject s, int connections, long openFilesLimit, Path logs, Path jfr, String name)
             throws InterruptedException {
         Entry entry = Entry.of(s);
         RedisServer redis = RedisServer.start(launcher, logs.resolve(name + "-redis.log"));
@@ -72,10 +74,13 @@ final class ClusterRun implements AutoCloseable {
         List<Haproxy> balancers = new ArrayList<>();
         try {
             List<Path> nodeLogs = new ArrayList<>();
+            List<Path> recordings = new ArrayList<>();
             for (int i = 1; i <= NODES; i++) {
                 nodeLogs.add(logs.resolve(name + "-node" + i + ".log"));
+                recordings.add(jfr == null ? null : jfr.resolve(name + "-node" + i + ".jfr"));
             }
-            nodes = ServerProcess.startAll(launcher, s.peer(), nodeArgs(s.peer(), redis.uri()), nodeLogs);
+            nodes = ServerProcess.startAll(
+                    launcher, s.peer(), nodeArgs(s.peer(), redis.uri()), nodeLogs, recordings);
             if (entry.balanced()) {
                 int capacity = Haproxy.capacity(openFilesLimit);
                 int count = balancers(connections, openFilesLimit);

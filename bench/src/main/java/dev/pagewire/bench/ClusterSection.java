@@ -145,9 +145,11 @@ final class ClusterSection {
                         + " takes haproxy's port (or",
                 "  the nodes' own ports, for the hop) and spreads its links over them. CPU is the nodes' and Redis's",
                 "  together over the measured interval, per delivery or message; haproxy's apart. Fan-out and echo",
-                "  are measured as above (warm-up " + o.warmupMs() + " ms); the long-polling echo runs " + o.warmupMs()
-                        + " ms, then counts " + o.durationMs() + " ms,",
-                "  and the HTTP requests, their statuses and their nodes come from haproxy's log of that interval.");
+                "  are measured as above, after a warm-up of " + o.clusterWarmupMs() + " ms (three nodes' JITs share"
+                        + " one core); the long-polling",
+                "  echo runs " + o.clusterWarmupMs() + " ms, then counts " + o.durationMs() + " ms, and the HTTP"
+                        + " requests, their statuses and their nodes come",
+                "  from haproxy's log of that interval.");
     }
 
     /** The column of {@code peer} over {@code transport}, if the case has it. */

@@ -116,7 +116,8 @@ final class Measurer {
      */
     private Map<String, Double> clustered(Case c, Subject s, String name, Path loadLog) throws InterruptedException {
         int connections = c.part().equals(Case.POLLING) ? 2 * c.size() : c.size();
-        try (var cluster = ClusterRun.start(launcher, s, connections, ProcStats.openFilesLimit(), logs, name)) {
+        Path jfr = options.jfr() != null && s.peer().isPagewire() ? options.jfr() : null;
+        try (var cluster = ClusterRun.start(launcher, s, connections, ProcStats.openFilesLimit(), logs, jfr, name)) {
             List<String> a = new ArrayList<>(List.of(
                     "--protocol",
                     s.protocol(),
@@ -166,7 +167,7 @@ final class Measurer {
     /** The load generator's scenario for a cluster case, at its size. */
     private List<String> clusterLoadArgs(Case c) {
         String n = Integer.toString(c.size());
-        String warmup = Long.toString(options.warmupMs());
+        String warmup = Long.toString(options.clusterWarmupMs());
         String duration = Long.toString(options.durationMs());
         List<String> a = new ArrayList<>();
         switch (c.part()) {

@@ -35,16 +35,18 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts one server for {@code peer} with {@code args} per log of {@code logs}, all at once (the
-     * nodes of a cluster), and waits until every one listens; if one fails, all are ended.
+     * nodes of a cluster), and waits until every one listens; if one fails, all are ended. Each
+     * records a Flight Recording to its element of {@code recordings}, unless that is null.
      */
-    static List<ServerProcess> startAll(Launcher launcher, Peer peer, List<String> args, List<Path> logs)
+    static List<ServerProcess> startAll(
+            Launcher launcher, Peer peer, List<String> args, List<Path> logs, List<Path> recordings)
             throws InterruptedException {
         List<ChildProcess> started = new ArrayList<>();
         try {
             for (int i = 0; i < logs.size(); i++) {
                 started.add(ChildProcess.start(
                         peer.title() + " node " + (i + 1),
-                        launcher.server(peer, null, args),
+                        launcher.server(peer, recordings.get(i), args),
                         launcher.serverDir(peer),
                         logs.get(i),
                         line -> {}));
