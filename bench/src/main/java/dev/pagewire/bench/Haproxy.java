@@ -133,8 +133,8 @@ final class Haproxy implements AutoCloseable {
     }
 
     /**
-     * The requests haproxy logged between two {@linkplain #logMark marks} (a request is logged once
-     * answered; a WebSocket once it ends).
+     * Counts of the requests in a stretch of haproxy's log (a request is logged once answered; a
+     * WebSocket once it ends).
      *
      * @param count requests
      * @param errors those answered with a status of 400 or more, or with none
@@ -149,13 +149,19 @@ final class Haproxy implements AutoCloseable {
         }
     }
 
+    /** The requests haproxy logged between two {@linkplain #logMark marks}. */
     Requests requests(long from, long to) {
+        return count(read(from, to));
+    }
+
+    /** The requests in a stretch of the log; lines that are not requests (haproxy's notices) are skipped. */
+    static Requests count(String log) {
         long count = 0;
         long errors = 0;
         long pairs = 0;
         long same = 0;
         Map<String, String> lastNode = new HashMap<>();
-        for (String line : read(from, to).split("\n")) {
+        for (String line : log.split("\n")) {
             Matcher m = LOG_LINE.matcher(line.strip());
             if (!m.matches()) {
                 continue; // haproxy's own notices share the log
