@@ -122,6 +122,13 @@ public interface Pagewire extends AutoCloseable {
     Settings settings();
 
     /**
+     * This node's number in its cluster, unique for the cluster's life (a node that restarts gets a new
+     * one); {@code 0} when the application runs alone. For logs and metrics, and for names that must
+     * not meet across nodes.
+     */
+    int node();
+
+    /**
      * The page with this id, wherever it lives in the cluster (on one node: here), to emit to, call
      * or close from code that has no {@link Page} at hand. Never blocks, never fails: a page that
      * does not exist behaves as a closed one ({@link PageRef}).

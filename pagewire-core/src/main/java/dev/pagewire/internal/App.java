@@ -494,7 +494,7 @@ public final class App implements Pagewire, Protocol {
         return relay;
     }
 
-    /** This node's number in its cluster; {@code 0} when the application runs alone. */
+    @Override
     public int node() {
         return node;
     }

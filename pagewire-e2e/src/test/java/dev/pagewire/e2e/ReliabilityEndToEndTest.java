@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import dev.pagewire.e2e.cluster.SharedCluster;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.EchoApp;
 import dev.pagewire.netty.testing.FaultyRelay;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -28,17 +30,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Nothing lost, nothing doubled, order kept (docs/PROTOCOL.md §10, docs/GUARANTEES.md), on every
- * server: a real Chromium talks to the server through a relay that breaks its connections at random
- * points of the streams — resets, cuts after a few bytes (mid-frame), stalls — while events flow
- * each way; on each transport, and on a page that keeps switching transports.
+ * server and on a cluster: a real Chromium talks to the server through a relay that breaks its
+ * connections at random points of the streams — resets, cuts after a few bytes (mid-frame), stalls —
+ * while events flow each way; on each transport, and on a page that keeps switching transports. On
+ * the cluster (three node processes on Redis behind round-robin haproxy, {@link SharedCluster}) the
+ * relay sits in front of haproxy, so every reconnect, poll and POST may land on another node.
  *
  * <p><b>Plans.</b> A run lasts as long as its stream, which the server paces at about 500 events a
  * second so that the faults land all along it. The embedded server runs the full plan: 10,000
  * events each way across 50 faults ({@code -Dreliability.events} and {@code -Dreliability.faults}
- * change it), about 20 s per transport. Tomcat and Jetty run a shorter plan by default, 3,000 events
+ * change it), about 20 s per transport. Tomcat, Jetty and the cluster run a shorter plan by default, 3,000 events
  * across 10 faults on every transport, the same kinds of fault and the same checks, so that three
  * servers cost {@code mvn verify} about a minute more than one. To run the full plan on the containers
- * too (about two minutes more):
+ * and the cluster too (about three minutes more):
  *
  * <pre>
  * mvn -pl pagewire-e2e -am verify -Dreliability.containers=full -Dtest=ReliabilityEndToEndTest \
@@ -46,7 +50,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * </pre>
  */
 @ParameterizedClass(name = "{0}: {1}")
-@MethodSource("serversAndPlans")
+@MethodSource("targetsAndPlans")
 class ReliabilityEndToEndTest {
 
     @RegisterExtension
@@ -89,14 +93,26 @@ class ReliabilityEndToEndTest {
         }
     }
 
-    static Stream<Arguments> serversAndPlans() {
+    /** Where the page is served: one server of a kind, or the shared cluster ({@code server} null). */
+    record Target(String name, Servers server) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> targetsAndPlans() {
         boolean fullOnContainers = "full".equals(System.getProperty("reliability.containers"));
-        return Stream.of(Servers.values())
-                .map(kind -> Arguments.of(kind, kind == Servers.NETTY || fullOnContainers ? Plan.FULL : Plan.SHORT));
+        Stream<Arguments> servers = Stream.of(Servers.values())
+                .map(kind -> Arguments.of(
+                        new Target(kind.toString(), kind),
+                        kind == Servers.NETTY || fullOnContainers ? Plan.FULL : Plan.SHORT));
+        Target cluster = new Target("cluster", null);
+        return Stream.concat(servers, Stream.of(Arguments.of(cluster, fullOnContainers ? Plan.FULL : Plan.SHORT)));
     }
 
     @Parameter(0)
-    Servers kind;
+    Target kind;
 
     @Parameter(1)
     Plan plan;
@@ -114,11 +130,17 @@ class ReliabilityEndToEndTest {
     @ValueSource(strings = {"websocket", "sse", "longpolling", "switching"})
     void everyEventEachWayArrivesOnceAndInOrderAcrossFaults(String transport) throws Exception {
         int events = plan.events();
-        EchoApp app = new EchoApp(s -> s.upgradeAfter(Duration.ofMillis(200)));
-        closing.add(app);
-        RunningServer server = kind.start(app.app);
-        closing.add(server);
-        FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()));
+        int port;
+        if (kind.server() != null) {
+            EchoApp app = new EchoApp(s -> s.upgradeAfter(Duration.ofMillis(200)));
+            closing.add(app);
+            RunningServer server = kind.server().start(app.app);
+            closing.add(server);
+            port = server.port();
+        } else {
+            port = SharedCluster.get().port();
+        }
+        FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", port));
         closing.add(relay);
 
         BrowserContext context = chromium.newContext();
@@ -179,13 +201,20 @@ class ReliabilityEndToEndTest {
         assertEquals(plan.faults(), faults.size(), "the streams ended before every fault could hit them; " + story);
 
         awaitReceived(page, events, faults, seed);
-        Wait.await(TIMEOUT, events + " up events on the server; " + story, () -> app.ups.size() >= events);
         List<Integer> expected = IntStream.rangeClosed(1, events).boxed().toList();
         @SuppressWarnings("unchecked")
         List<List<Object>> got = (List<List<Object>>) page.evaluate("() => got");
         assertEquals(
                 expected, got.stream().map(e -> ((Number) e.get(1)).intValue()).toList(), "server to page; " + story);
-        assertEquals(expected, app.ups, "page to server; " + story);
+        // The page object itself says what it received (EchoApp's call 'ups'), wherever it lives.
+        page.waitForFunction(
+                "(n) => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= n), () => false)",
+                events,
+                new Page.WaitForFunctionOptions().setTimeout(TIMEOUT.toMillis()).setPollingInterval(200));
+        assertEquals(
+                Map.of("count", events, "inOrder", true),
+                page.evaluate("() => window.ups"),
+                "page to server; " + story);
         if (switching) {
             @SuppressWarnings("unchecked")
             List<String> seen = (List<String>) page.evaluate("() => [...seen].sort()");

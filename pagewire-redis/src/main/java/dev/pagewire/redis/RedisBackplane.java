@@ -93,8 +93,9 @@ public final class RedisBackplane implements Backplane {
     }
 
     /**
-     * Runs the script that numbers, applies and publishes {@code event}. A leave of a member the
-     * topic does not have, and a join for a node that is gone, change nothing and are not delivered.
+     * Runs the script that numbers, applies and publishes {@code event}. Every event comes back
+     * through {@link Cluster#topicEvent}, a leave of a member the topic does not have too, except a
+     * join for a node that is gone: its member would never be removed, so it is not taken.
      */
     @Override
     public void publish(TopicEvent event) {

@@ -202,19 +202,27 @@ class RedisTopicsTest {
         a.backplane().publish(TopicEvent.join("room", "m1", a.number(), json("{}")));
         a.backplane().publish(TopicEvent.broadcast("room", null, json("1"), 2));
         a.backplane().publish(TopicEvent.leave("room", "m1"));
-        a.backplane().publish(TopicEvent.leave("room", "m1")); // not a member: nothing happens
-        Wait.await(SOON, "three events", () -> a.cluster().events("room").size() == 3);
+        a.backplane().publish(TopicEvent.leave("room", "m1")); // not a member: it comes back all the same
+        Wait.await(SOON, "four events", () -> a.cluster().events("room").size() == 4);
+        assertEquals(TopicEvent.Kind.LEAVE, a.cluster().events("room").get(3).kind());
         TopicSnapshot kept = a.backplane().snapshot().get(10, TimeUnit.SECONDS);
         assertTrue(kept.topics().get("room").members().isEmpty());
         assertEquals(1, kept.topics().get("room").history().size(), "the broadcast is kept");
 
         a.backplane().publish(TopicEvent.broadcast("room", null, json("2"), 0)); // forget history
 
-        Wait.await(SOON, "the last broadcast", () -> a.cluster().events("room").size() == 4);
+        Wait.await(SOON, "the last broadcast", () -> a.cluster().events("room").size() == 5);
         assertNull(a.backplane().snapshot().get(10, TimeUnit.SECONDS).topics().get("room"));
         assertEquals("", redis.command("KEYS", nodes.prefix() + ":t:*"), "no keys of the topic remain");
         assertEquals("0", redis.command("SCARD", nodes.prefix() + ":topic-index"));
         assertEquals(TopicEvent.Kind.LEAVE, a.cluster().events("room").get(2).kind());
+        // A leave of a topic that keeps nothing comes back too, and leaves no keys either.
+        a.backplane().publish(TopicEvent.leave("elsewhere", "m9"));
+        Wait.await(
+                SOON,
+                "the leave of nothing",
+                () -> a.cluster().events("elsewhere").size() == 1);
+        assertEquals("", redis.command("KEYS", nodes.prefix() + ":t:*"));
     }
 
     @Test

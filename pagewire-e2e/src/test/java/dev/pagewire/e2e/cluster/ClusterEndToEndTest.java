@@ -7,7 +7,6 @@ import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.EchoApp;
 import dev.pagewire.netty.testing.Haproxy;
-import dev.pagewire.redis.testing.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three nodes, each in its own process, on one Redis, behind haproxy balancing round-robin with no
- * stickiness: a page rendered by one node keeps its channel — events both ways, in order, nothing
+ * stickiness ({@link SharedCluster}): a page rendered by one node keeps its channel — events both ways, in order, nothing
  * lost or doubled, the page object's own state — while its WebSocket, its SSE stream, its POSTs and
  * each of its long-polls land on whichever node the balancer picks (docs/CLUSTER.md).
  */
@@ -37,28 +35,11 @@ class ClusterEndToEndTest {
     private static final int EVENTS = 300;
     private static final Pattern SERVER = Pattern.compile(" application/(application\\d*) .*\"[A-Z]+ /t\\?pagewire=");
 
-    private static RedisServer redis;
-    private static final List<NodeProcess> nodes = new ArrayList<>();
     private static Haproxy haproxy;
 
     @BeforeAll
     static void startCluster() {
-        redis = RedisServer.start();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(NodeProcess.start(ClusterTestNode.class, redis.uri()));
-        }
-        haproxy = Haproxy.start(nodes.stream().map(NodeProcess::address).toList(), Haproxy.Timeouts.DEFAULT);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        nodes.forEach(NodeProcess::close);
-        if (redis != null) {
-            redis.close();
-        }
+        haproxy = SharedCluster.get().haproxy();
     }
 
     @ParameterizedTest

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.EchoApp;
+import dev.pagewire.netty.testing.FaultyRelay;
 import dev.pagewire.netty.testing.Haproxy;
+import dev.pagewire.netty.testing.NodeProcess;
 import dev.pagewire.redis.testing.RedisServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,10 +41,27 @@ class ClusterFaultsTest {
     private final List<NodeProcess> nodes = new ArrayList<>();
     private Haproxy haproxy;
 
+    private FaultyRelay redisRelay;
+
     private void startCluster(int size) {
+        startCluster(size, false);
+    }
+
+    /** A cluster; with {@code throughRelay} the nodes reach Redis through a {@link FaultyRelay}. */
+    private void startCluster(int size, boolean throughRelay) {
         redis = RedisServer.start();
+        String uri = redis.uri();
+        if (throughRelay) {
+            URI direct = URI.create(uri);
+            try {
+                redisRelay = FaultyRelay.start(new InetSocketAddress(direct.getHost(), direct.getPort()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            uri = "redis://127.0.0.1:" + redisRelay.port();
+        }
         for (int i = 0; i < size; i++) {
-            nodes.add(NodeProcess.start(ClusterTestNode.class, redis.uri()));
+            nodes.add(NodeProcess.start(ClusterTestNode.class, uri));
         }
         haproxy = Haproxy.start(nodes.stream().map(NodeProcess::address).toList(), Haproxy.Timeouts.DEFAULT);
     }
@@ -51,13 +72,25 @@ class ClusterFaultsTest {
             haproxy.close();
         }
         nodes.forEach(NodeProcess::close);
+        if (redisRelay != null) {
+            redisRelay.close();
+        }
         if (redis != null) {
             redis.close();
         }
     }
 
+    /** What the tabs said (console) and where they went, for the failure message. */
+    private final List<String> browserLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Page openPage(String transport) {
         Page page = chromium.newContext().newPage();
+        page.onConsoleMessage(m -> browserLog.add(m.type() + ": " + m.text()));
+        page.onFrameNavigated(f -> browserLog.add("navigated: " + f.url()));
+        page.addInitScript("""
+            addEventListener('DOMContentLoaded', () => window.pagewire && pagewire.on('state',
+                (s) => console.log('state ' + JSON.stringify(s))));
+            """);
         page.navigate(haproxy.uri()
                 .resolve(EchoApp.PATH + "?pagewire-transport=" + transport)
                 .toString());
@@ -79,11 +112,24 @@ class ClusterFaultsTest {
     }
 
     /** Waits until the tab shows a new page (it reloaded) that is connected; its id. */
-    private static String awaitNewPage(Page page, String oldId, Duration within) {
-        page.waitForFunction(
-                "(old) => window.pagewire && pagewire.state === 'connected' && pagewire.pageId !== old",
-                oldId,
-                new Page.WaitForFunctionOptions().setTimeout(within.toMillis()));
+    private String awaitNewPage(Page page, String oldId, Duration within) {
+        try {
+            page.waitForFunction(
+                    "(old) => window.pagewire && pagewire.state === 'connected' && pagewire.pageId !== old",
+                    oldId,
+                    new Page.WaitForFunctionOptions().setTimeout(within.toMillis()));
+        } catch (com.microsoft.playwright.PlaywrightException e) {
+            StringBuilder why = new StringBuilder("no new connected page within " + within + "; the tab:\n");
+            browserLog.forEach(line -> why.append("  ").append(line).append('\n'));
+            for (NodeProcess n : nodes) {
+                why.append("---- ")
+                        .append(n)
+                        .append(n.isAlive() ? "" : " (ended)")
+                        .append(":\n")
+                        .append(n.tail());
+            }
+            throw new AssertionError(why.toString(), e);
+        }
         return pageId(page);
     }
 
@@ -115,6 +161,45 @@ class ClusterFaultsTest {
         assertTrue(owner.log().contains("draining"), owner.tail());
         page.evaluate("() => pagewire.page.emit('echo', {after: 'drain'})");
         page.waitForFunction("() => got.some(([name, d]) => name === 'echoed' && d.after === 'drain')");
+    }
+
+    @Test
+    void aRedisCutOffAndSlowedMidTrafficLosesNothingAPageSendsOrIsSent() {
+        startCluster(2, true);
+        Page page = openPage("longpolling"); // every poll and POST may need the other node
+        String id = pageId(page);
+        page.evaluate("() => pagewire.page.emit('stream', {count: 400, every: 10, pauseMillis: 10})");
+        page.evaluate("() => { let i = 0; const t = setInterval(() => { if (i < 200) pagewire.page.emit('up', ++i);"
+                + " else clearInterval(t); }, 10); }");
+        page.waitForFunction("() => got.filter(([name]) => name === 'n').length >= 50");
+        redisRelay.cutAll(); // every node loses Redis at once, mid-traffic
+        page.waitForFunction("() => got.filter(([name]) => name === 'n').length >= 150");
+        redisRelay.stall(Duration.ofMillis(1500)); // then Redis is slow to answer
+        page.waitForFunction("() => got.filter(([name]) => name === 'n').length >= 250");
+        redisRelay.cutAll();
+
+        page.waitForFunction(
+                "() => got.filter(([name]) => name === 'n').length >= 400",
+                null,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+        @SuppressWarnings("unchecked")
+        List<Object> numbers =
+                (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= 400; i++) {
+            expected.add(i);
+        }
+        assertEquals(
+                expected, numbers.stream().map(n -> ((Number) n).intValue()).toList());
+        page.waitForFunction(
+                "() => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= 200), () => false)",
+                null,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+        assertEquals(Map.of("count", 200, "inOrder", true), page.evaluate("() => window.ups"));
+        assertEquals(id, pageId(page), "the same page throughout");
+        for (NodeProcess n : nodes) {
+            assertTrue(n.isAlive(), n.tail());
+        }
     }
 
     @Test

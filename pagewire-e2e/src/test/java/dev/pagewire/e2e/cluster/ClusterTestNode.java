@@ -17,7 +17,7 @@ public final class ClusterTestNode {
 
     private ClusterTestNode() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         String redis = args[0];
         long drainMillis = args.length > 1 ? Long.parseLong(args[1]) : 3_000;
         long leaseMillis = args.length > 2 ? Long.parseLong(args[2]) : 2_000;
@@ -42,7 +42,7 @@ public final class ClusterTestNode {
                             System.out.println("stopped");
                         },
                         "node-shutdown"));
-        System.out.println("node " + ((dev.pagewire.internal.App) app).node() + " listening on port " + server.port());
+        System.out.println("node " + app.node() + " listening on port " + server.port());
         server.awaitClose();
     }
 }

@@ -150,6 +150,10 @@ public final class Haproxy implements AutoCloseable {
 
             backend application
               balance roundrobin
+              # A backend that refuses connections (a killed node) is skipped: the request is retried
+              # on the next server, as a production configuration with health checks does.
+              retries 3
+              option redispatch 1
             %s\
             """.formatted(
                         CONNECT_TIMEOUT.toMillis(),

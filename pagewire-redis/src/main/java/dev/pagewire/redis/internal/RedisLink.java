@@ -103,7 +103,7 @@ final class RedisLink implements AutoCloseable {
         uri.setTimeout(options.connectTimeout()); // how long connect() waits for the handshake
         ClientResources resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2) // Lettuce's minimum; it logs when given less
                 .reconnectDelay(
                         Delay.exponential(Duration.ofMillis(10), options.reconnectDelay(), 2, TimeUnit.MILLISECONDS))
                 .build();

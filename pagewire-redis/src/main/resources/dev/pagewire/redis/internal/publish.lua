@@ -1,8 +1,8 @@
 -- Puts one topic event into its topic's order, applies it to the topic's kept state and publishes
 -- it on P:topics, all at once. ARGV: [2] kind J, L or B; [3] topic; [4] member ('' for none);
 -- [5] whether there is a member (1 or 0); [6] node (joins); [7] history (broadcasts); [8] payload.
--- Returns the event's number, or 0 when nothing happened (a leave of a non-member; a join for a node
--- whose lease is gone, whose member nobody would ever reap).
+-- Returns the event's number, or 0 when nothing happened: a join for a node whose lease is gone
+-- (nobody would ever reap its member; that node is evicted and closes its pages anyway).
 local kind, topic, node, payload = ARGV[2], ARGV[3], ARGV[6], ARGV[8]
 local member = nil
 if ARGV[5] == '1' then
@@ -32,7 +32,12 @@ elseif kind == 'L' then
   if removeMember(topic, member, nil) then
     return tonumber(redis.call('GET', P .. ':topic-seq'))
   end
-  return 0
+  -- Not a member (Redis lost it, or never had it): the leave still comes back, since its node
+  -- counts it as pending until it does.
+  local seq = nextSeq()
+  emit(seq, 'L', topic, member, '0', 0, '')
+  dropIfEmpty(topic)
+  return seq
 end
 local history = tonumber(ARGV[7])
 local seq = nextSeq()

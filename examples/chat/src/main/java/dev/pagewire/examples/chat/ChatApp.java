@@ -41,7 +41,9 @@ public final class ChatApp implements AutoCloseable {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final Pagewire app;
+    /** Numbers guests' names, from 1. */
     private final AtomicInteger guests = new AtomicInteger();
+
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "chat-clock");
         t.setDaemon(true);
@@ -84,7 +86,10 @@ public final class ChatApp implements AutoCloseable {
     }
 
     private void join(Page page) {
-        String name = "Guest " + guests.incrementAndGet();
+        // In a cluster each chat counts its own guests: its node number keeps the names apart.
+        String name = app.node() == 0
+                ? "Guest " + guests.incrementAndGet()
+                : "Guest " + app.node() + "-" + guests.incrementAndGet();
         page.join("room");
         page.join(clockTopic);
         // Sent to this page alone: every tab learns its own name.

@@ -1,4 +1,4 @@
-package dev.pagewire.e2e.cluster;
+package dev.pagewire.netty.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,14 +15,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A cluster node in a process of its own: a JVM running {@link ClusterTestNode} (or any main class
- * that prints {@code node N listening on port P}) with this test's class path. It can be stopped as
- * an operator would ({@link #terminate()}, SIGTERM: the node drains) or killed as a crash would
- * ({@link #kill()}, SIGKILL). Its output goes to a file, shown when a test fails.
+ * A cluster node in a process of its own: a JVM running a main class with this test's class path,
+ * which prints a line saying where it listens ({@link #DEFAULT_READY}: {@code node N listening on
+ * port P}, or a pattern of the caller's with a group named {@code port} and optionally one named
+ * {@code node}). It can be stopped as an operator would ({@link #terminate()}, SIGTERM: the node
+ * drains) or killed as a crash would ({@link #kill()}, SIGKILL). Its output goes to a file, shown
+ * when a test fails.
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("node (\\d+) listening on port (\\d+)");
+    /** What a node prints once it serves, unless the caller says otherwise. */
+    public static final Pattern DEFAULT_READY = Pattern.compile("node (?<node>\\d+) listening on port (?<port>\\d+)");
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
@@ -37,8 +41,16 @@ public final class NodeProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts {@code mainClass} with {@code args} and waits until it says it listens. */
+    /** Starts {@code mainClass} with {@code args} and waits until it prints {@link #DEFAULT_READY}. */
     public static NodeProcess start(Class<?> mainClass, String... args) {
+        return start(DEFAULT_READY, mainClass, args);
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args} and waits until it prints a line that {@code ready}
+     * finds (its group {@code port}, and {@code node} if there is one; else the node is 0).
+     */
+    public static NodeProcess start(Pattern ready, Class<?> mainClass, String... args) {
         Path output;
         try {
             output = Files.createTempFile("pagewire-node-", ".log");
@@ -67,9 +79,10 @@ public final class NodeProcess implements AutoCloseable {
         }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Matcher m = READY.matcher(read(output));
+            Matcher m = ready.matcher(read(output));
             if (m.find()) {
-                return new NodeProcess(process, output, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+                int node = ready.pattern().contains("(?<node>") ? Integer.parseInt(m.group("node")) : 0;
+                return new NodeProcess(process, output, node, Integer.parseInt(m.group("port")));
             }
             if (!process.isAlive()) {
                 fail(mainClass.getSimpleName() + " exited with " + process.exitValue() + ":\n" + read(output));
