@@ -79,8 +79,7 @@ final class ClusterRun implements AutoCloseable {
                 nodeLogs.add(logs.resolve(name + "-node" + i + ".log"));
                 recordings.add(jfr == null ? null : jfr.resolve(name + "-node" + i + ".jfr"));
             }
-            nodes = ServerProcess.startAll(
-                    launcher, s.peer(), nodeArgs(s.peer(), redis.uri()), nodeLogs, recordings);
+            nodes = ServerProcess.startAll(launcher, s.peer(), nodeArgs(s.peer(), redis.uri()), nodeLogs, recordings);
             if (entry.balanced()) {
                 int capacity = Haproxy.capacity(openFilesLimit);
                 int count = balancers(connections, openFilesLimit);

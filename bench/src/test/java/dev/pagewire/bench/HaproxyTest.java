@@ -23,21 +23,21 @@ class HaproxyTest {
 
     @Test
     void stickyBalancesBySourceAddress() {
-        assertTrue(Haproxy.config(8080, List.of(9001), Haproxy.Balance.SOURCE, 100)
-                .contains("  balance source\n"));
+        assertTrue(
+                Haproxy.config(8080, List.of(9001), Haproxy.Balance.SOURCE, 100).contains("  balance source\n"));
     }
 
     @Test
     void countsRequestsErrorsAndRequestsThatStayedOnTheNodeOfTheOneBefore() {
         String log = """
-                127.0.0.2:40000 node1 200
-                127.0.0.2:40000 node2 400
-                [WARNING]  (12) : a notice of haproxy's own
-                127.0.0.3:40001 node3 204
-                127.0.0.2:40000 node2 200
-                127.0.0.3:40001 <NOSRV> 503
-                127.0.0.2:40000 node2 -1
-                """;
+            127.0.0.2:40000 node1 200
+            127.0.0.2:40000 node2 400
+            [WARNING]  (12) : a notice of haproxy's own
+            127.0.0.3:40001 node3 204
+            127.0.0.2:40000 node2 200
+            127.0.0.3:40001 <NOSRV> 503
+            127.0.0.2:40000 node2 -1
+            """;
 
         Haproxy.Requests r = Haproxy.count(log);
 

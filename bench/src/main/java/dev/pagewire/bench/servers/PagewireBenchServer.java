@@ -23,8 +23,8 @@ public final class PagewireBenchServer {
             return null;
         }
         if (args.length != 3 || !args[1].equals("--redis")) {
-            throw new IllegalArgumentException("usage: PagewireBenchServer [port [--redis URI]], got "
-                    + String.join(" ", args));
+            throw new IllegalArgumentException(
+                    "usage: PagewireBenchServer [port [--redis URI]], got " + String.join(" ", args));
         }
         return args[2];
     }
