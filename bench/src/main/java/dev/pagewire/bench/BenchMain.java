@@ -43,8 +43,8 @@ public final class BenchMain {
     /**
      * Redraws the report from a run log ({@code --from docs/bench/runs.tsv}) with the options of the
      * run that measured it; {@code later} options (e.g. {@code --out}) take precedence. A log whose
-     * run took the default servers is drawn with the servers it has lines for, so that servers added
-     * to the default since do not show as empty columns.
+     * run took the default servers (or scenarios) is drawn with the servers (and scenarios) it has
+     * lines for, so that those added to the defaults since do not show as empty columns or sections.
      */
     static void redraw(Path runLog, List<String> later) {
         RunLog.Loaded log = RunLog.read(runLog);
@@ -59,6 +59,16 @@ public final class BenchMain {
                     .toList();
             if (!measured.isEmpty()) {
                 args.addAll(List.of("--peers", String.join(",", measured)));
+            }
+        }
+        if (!args.contains("--scenarios")) {
+            // A log from before a scenario existed has no lines for it: draw it without that scenario.
+            List<String> measured = Arrays.stream(Scenario.values())
+                    .filter(s -> log.runs().stream().anyMatch(line -> line[0].startsWith(s.flag() + "-")))
+                    .map(Scenario::flag)
+                    .toList();
+            if (!measured.isEmpty()) {
+                args.addAll(List.of("--scenarios", String.join(",", measured)));
             }
         }
         args.addAll(later);
@@ -88,11 +98,16 @@ public final class BenchMain {
 
     /** Runs the bench and writes the report; true when every case produced figures. */
     static boolean run(BenchOptions options, String commandLine) throws InterruptedException {
-        if (options.peers().contains(Peer.SOCKETIO) && !SocketIoInstall.installed(options.socketio())) {
+        if (options.peers().stream().anyMatch(Peer::onNode) && !SocketIoInstall.installed(options.socketio())) {
             throw new IllegalStateException(
                     "Socket.IO is not installed in " + options.socketio().toAbsolutePath()
                             + ": run `npm ci` there (bench/run does), or leave it out with --peers "
-                            + BenchOptions.DEFAULT_PEERS.replace(",socketio", ""));
+                            + BenchOptions.PEERS_WITHOUT_NODE);
+        }
+        String tools = ClusterRun.missingTools();
+        if (options.scenarios().contains(Scenario.CLUSTER) && tools != null) {
+            throw new IllegalStateException("the cluster scenario needs " + tools
+                    + " (Debian: apt-get install redis-server haproxy), or leave it out with --scenarios");
         }
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         Map<String, String> machine = Machine.facts(options);

@@ -13,9 +13,11 @@ import java.util.Set;
  * few connections and one short run whose intervals are counted rather than timed (what
  * {@code mvn verify} runs so the bench cannot rot).
  *
- * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn}, default all)
- * @param peers which servers ({@code --peers pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw},
- *     default all five); Pagewire on Tomcat and on Jetty take part in echo, fallback and churn only
+ * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn,cluster}, default all)
+ * @param peers which servers ({@code --peers
+ *     pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw}, default all six); Pagewire
+ *     on Tomcat and on Jetty take part in echo, fallback and churn only, Socket.IO with its Redis
+ *     streams adapter in the cluster only
  * @param idleSizes idle connections per case ({@code --sizes}, default 10000,50000,100000); sizes the
  *     open-files limit cannot hold are left out and said so in the report
  * @param runs repetitions of every case; the report shows medians ({@code --runs}, default 3)
@@ -27,6 +29,8 @@ import java.util.Set;
  * @param warmupMs warm-up of echo, fan-out and churn ({@code --warmup-ms}, default 12000: the servers'
  *     JIT has one core, and a short warm-up measures the compiler; at 6 s C2 still took a third of
  *     Pagewire's core)
+ * @param clusterWarmupMs warm-up of the cluster's cases ({@code --cluster-warmup-ms}, default three times
+ *     {@code warmupMs}: three nodes' JITs share the one core a single server has)
  * @param durationMs measured interval of echo, sustained fan-out and churn ({@code --duration-ms}, default 5000)
  * @param pin whether to pin each server to CPU 1 and the load generator to CPU 0 ({@code --no-pin} to
  *     not; never in the smoke run)
@@ -46,6 +50,7 @@ record BenchOptions(
         int broadcasts,
         int churnOpeners,
         long warmupMs,
+        long clusterWarmupMs,
         long durationMs,
         boolean pin,
         Path jfr,
@@ -54,21 +59,32 @@ record BenchOptions(
         boolean smoke) {
 
     /** Every server, in the order of the report's columns. */
-    static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw";
+    static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw";
+
+    /** Every server but Socket.IO's, for a machine without Node. */
+    static final String PEERS_WITHOUT_NODE = "pagewire,pagewire-tomcat,pagewire-jetty,raw";
 
     static final String USAGE = """
         usage: bench/run [options]   (or java -cp pagewire-bench.jar dev.pagewire.bench.BenchMain)
-          --scenarios LIST     idle,echo,fanout,fallback,churn or all (default all)
-          --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,raw (default all;
-                               Pagewire on Tomcat and on Jetty run echo, fallback, churn)
+          --scenarios LIST     idle,echo,fanout,fallback,churn,cluster or all (default all);
+                               cluster: 3 nodes + Redis behind haproxy round-robin (no sticky
+                               sessions), fan-out over the nodes, echo through a non-owner node,
+                               long-polling; needs redis-server and haproxy
+          --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw
+                               (default all; Pagewire on Tomcat and on Jetty run echo, fallback,
+                               churn; socketio-streams, Socket.IO with its Redis streams adapter,
+                               runs in cluster only)
           --sizes LIST         idle connections, e.g. 10000,50000,100000 (default)
           --runs N             repetitions, medians reported (default 3)
-          --echo-clients K     closed-loop echo clients (default 100)
-          --fallback-clients K echo clients over SSE / long-polling (default 50)
-          --fanout N           pages in the fan-out topic (default 10000)
+          --echo-clients K     closed-loop echo clients (default 100; also the cluster's echo)
+          --fallback-clients K echo clients over SSE / long-polling (default 50; also the
+                               cluster's long-polling)
+          --fanout N           pages in the fan-out topic (default 10000; also the cluster's)
           --broadcasts B       fan-out broadcasts timed one at a time (default 10)
           --churn-openers C    concurrent page openers (default 20)
           --warmup-ms MS       warm-up before measuring (default 12000)
+          --cluster-warmup-ms MS  the cluster's warm-up (default 3 × --warmup-ms: three
+                               nodes' JITs share one core)
           --duration-ms MS     measured interval (default 5000)
           --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
           --jfr DIR            Flight Recording of each Pagewire server per case, into DIR
@@ -117,6 +133,7 @@ record BenchOptions(
                 number(f, "broadcasts", smoke ? 3 : 10),
                 number(f, "churn-openers", smoke ? 2 : 20),
                 number(f, "warmup-ms", smoke ? 300 : 12000),
+                number(f, "cluster-warmup-ms", 3 * number(f, "warmup-ms", smoke ? 300 : 12000)),
                 number(f, "duration-ms", smoke ? 500 : 5000),
                 // Pinning is for figures; the smoke run's many short JVMs start faster unpinned.
                 pin && !smoke && Runtime.getRuntime().availableProcessors() >= 2,
@@ -136,6 +153,7 @@ record BenchOptions(
                         "broadcasts",
                         "churn-openers",
                         "warmup-ms",
+                        "cluster-warmup-ms",
                         "duration-ms",
                         "out",
                         "socketio"));
@@ -148,7 +166,8 @@ record BenchOptions(
         if (o.scenarios.stream().noneMatch(s -> o.peers.stream().anyMatch(p -> Plan.takesPart(p, s)))) {
             throw new IllegalArgumentException("nothing to measure: no server of --peers takes part in the scenarios"
                     + " of --scenarios (" + Peer.PAGEWIRE_TOMCAT.title() + " and " + Peer.PAGEWIRE_JETTY.title()
-                    + " run echo, fallback and churn; raw Netty has no fallback)");
+                    + " run echo, fallback and churn; raw Netty has no fallback and no cluster; "
+                    + Peer.SOCKETIO_STREAMS.flag() + " runs in cluster only)");
         }
         return o;
     }

@@ -92,7 +92,8 @@ final class Charts {
 
     /**
      * The same colour for a subject in every chart: Pagewire blues, on Tomcat greens, on Jetty
-     * purples (long-polling the darker), Socket.IO orange, raw Netty grey.
+     * purples (long-polling the darker), Socket.IO orange (with the Redis streams adapter brown),
+     * raw Netty grey.
      */
     private static Color colour(String series) {
         boolean longPolling = series.startsWith("Pagewire long");
@@ -107,6 +108,9 @@ final class Charts {
         }
         if (series.startsWith("Pagewire")) {
             return new Color(0x2F7ED8);
+        }
+        if (series.startsWith("Socket.IO") && series.contains("streams")) {
+            return new Color(0x9C755F);
         }
         if (series.startsWith("Socket.IO")) {
             return new Color(0xF28E2B);

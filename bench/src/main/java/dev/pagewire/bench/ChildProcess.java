@@ -145,6 +145,27 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** Whether the process is still running. */
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Ends a process that does not stop when its stdin closes (Redis, haproxy): SIGTERM, then
+     * SIGKILL if it is still there after 5 s.
+     */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The end of its stderr log, for a failure's message. */
+    String stderrTail() {
+        return tail();
+    }
+
     /** Waits for the process to end by itself. */
     boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * How the orchestrator starts its child processes: the JVM it runs on with its own classpath (the
- * shaded jar, or the test classpath in the smoke test), Node for Socket.IO, each pinned to its CPU
- * when pinning is on. The JVM servers get the same flags, stated in the report.
+ * shaded jar, or the test classpath in the smoke test), Node for Socket.IO, Redis and haproxy for
+ * a cluster, each pinned to its CPU when pinning is on: every server process (a cluster's nodes,
+ * its Redis and its load balancers included) on {@link #SERVER_CPU}, the load generator on
+ * {@link #LOAD_CPU}. The JVM servers get the same flags, stated in the report.
  */
 final class Launcher {
 
@@ -29,11 +31,15 @@ final class Launcher {
         this.options = options;
     }
 
-    /** The command of the server for {@code peer}, listening on a free port; {@code jfr} may be null. */
-    List<String> server(Peer peer, Path jfr) {
+    /**
+     * The command of the server for {@code peer}, listening on a free port, with {@code args} after
+     * the port (a cluster node's {@code --redis URI}); {@code jfr} may be null.
+     */
+    List<String> server(Peer peer, Path jfr, List<String> args) {
         List<String> c = pinned(SERVER_CPU);
-        if (peer == Peer.SOCKETIO) {
+        if (peer.onNode()) {
             c.addAll(List.of("node", "--expose-gc", "server.js", "0"));
+            c.addAll(args);
             return c;
         }
         c.add(java);
@@ -46,6 +52,35 @@ final class Launcher {
             c.addAll(List.of(extra.trim().split("\\s+")));
         }
         c.addAll(List.of("-cp", classpath, mainClass(peer), "0"));
+        c.addAll(args);
+        return c;
+    }
+
+    /**
+     * A cluster's Redis on {@code port} of 127.0.0.1, on the servers' CPU, keeping nothing: no
+     * snapshots, no append-only file; its files (none) would go to {@code dir}.
+     */
+    List<String> redis(int port, Path dir) {
+        List<String> c = pinned(SERVER_CPU);
+        c.addAll(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toAbsolutePath().toString()));
+        return c;
+    }
+
+    /** A cluster's load balancer with the configuration {@code config}, in the foreground, on the servers' CPU. */
+    List<String> haproxy(Path config) {
+        List<String> c = pinned(SERVER_CPU);
+        c.addAll(List.of("haproxy", "-db", "-f", config.toAbsolutePath().toString()));
         return c;
     }
 
@@ -57,13 +92,13 @@ final class Launcher {
                     case PAGEWIRE_TOMCAT -> "TomcatBenchServer";
                     case PAGEWIRE_JETTY -> "JettyBenchServer";
                     case RAW_NETTY -> "RawNettyEchoServer";
-                    case SOCKETIO -> throw new IllegalArgumentException("Socket.IO runs on Node");
+                    case SOCKETIO, SOCKETIO_STREAMS -> throw new IllegalArgumentException("Socket.IO runs on Node");
                 };
     }
 
     /** The directory a server for {@code peer} runs in. */
     Path serverDir(Peer peer) {
-        return peer == Peer.SOCKETIO
+        return peer.onNode()
                 ? options.socketio().toAbsolutePath()
                 : Path.of(".").toAbsolutePath();
     }

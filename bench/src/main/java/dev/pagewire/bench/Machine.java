@@ -29,7 +29,18 @@ final class Machine {
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
                         + Runtime.version());
         f.put("Node", command(o, "node", "--version"));
-        f.put("Socket.IO", socketIoVersion(o));
+        f.put("Socket.IO", packageVersion(o, "socket.io"));
+        if (o.scenarios().contains(Scenario.CLUSTER)) {
+            f.put(
+                    "cluster",
+                    "Redis " + command(o, "redis-server", "--version").replaceAll(".*\\bv=(\\S+).*", "$1")
+                            + " (no persistence), "
+                            + command(o, "haproxy", "-v").replaceAll(" - https?://\\S+", "")
+                            + "; Socket.IO's @socket.io/redis-adapter " + packageVersion(o, "@socket.io/redis-adapter")
+                            + ", @socket.io/redis-streams-adapter "
+                            + packageVersion(o, "@socket.io/redis-streams-adapter") + ", redis (client) "
+                            + packageVersion(o, "redis"));
+        }
         f.put("open files per process", Long.toString(ProcStats.openFilesLimit()));
         f.put(
                 "JVM servers' flags",
@@ -55,6 +66,10 @@ final class Machine {
                         ? "each server on CPU " + Launcher.SERVER_CPU + ", the load generator on CPU "
                                 + Launcher.LOAD_CPU
                                 + " (taskset): a server has one core, and the load generator never takes it"
+                                + (o.scenarios().contains(Scenario.CLUSTER)
+                                        ? "; a cluster's three nodes, its Redis and its haproxy all share CPU "
+                                                + Launcher.SERVER_CPU + ", the one core a single server has"
+                                        : "")
                         : "none (--no-pin): servers and load generator share all cores");
         return f;
     }
@@ -78,8 +93,9 @@ final class Machine {
                 * 1024;
     }
 
-    private static String socketIoVersion(BenchOptions o) {
-        Path pkg = o.socketio().resolve("node_modules/socket.io/package.json");
+    /** The version of an npm package installed for the Socket.IO server. */
+    private static String packageVersion(BenchOptions o, String name) {
+        Path pkg = o.socketio().resolve("node_modules/" + name + "/package.json");
         if (!Files.isRegularFile(pkg)) {
             return "not installed";
         }

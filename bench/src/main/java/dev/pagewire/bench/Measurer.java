@@ -46,6 +46,11 @@ final class Measurer {
                 options.jfr() != null && s.peer().isPagewire() ? options.jfr().resolve(name + ".jfr") : null;
         Path loadLog = logs.resolve(name + "-load.log");
         double machineLoad = ProcStats.loadAverage();
+        if (c.scenario() == Scenario.CLUSTER) {
+            Map<String, Double> f = clustered(c, s, name, loadLog);
+            f.put(MACHINE_LOAD, machineLoad);
+            return f;
+        }
         try (var server = ServerProcess.start(launcher, s.peer(), logs.resolve(name + "-server.log"), jfr)) {
             Map<String, Double> f =
                     c.scenario() == Scenario.IDLE ? idle(c, s, server, loadLog) : timed(c, s, server, loadLog);
@@ -101,6 +106,103 @@ final class Measurer {
         }
     }
 
+    /**
+     * A cluster case: a fresh cluster ({@link ClusterRun}) and a load generator through its
+     * entries. The CPU that counts is the nodes' and Redis's together ({@code server_cpu_pct}, and
+     * per delivery or message); the load balancers' is a figure of its own, as they cost the same
+     * whichever cluster is behind them. For the long-polling case, the requests the load balancers
+     * logged over the measured interval: how many were answered with an error, and how many went to
+     * the same node as the request before them on their connection.
+     */
+    private Map<String, Double> clustered(Case c, Subject s, String name, Path loadLog) throws InterruptedException {
+        int connections = c.part().equals(Case.POLLING) ? 2 * c.size() : c.size();
+        Path jfr = options.jfr() != null && s.peer().isPagewire() ? options.jfr() : null;
+        try (var cluster = ClusterRun.start(launcher, s, connections, ProcStats.openFilesLimit(), logs, jfr, name)) {
+            List<String> a = new ArrayList<>(List.of(
+                    "--protocol",
+                    s.protocol(),
+                    "--port",
+                    String.join(
+                            ",", cluster.entries().stream().map(String::valueOf).toList()),
+                    "--hop",
+                    Integer.toString(cluster.hop())));
+            a.addAll(clusterLoadArgs(c));
+            try (var load = start(s, a, loadLog)) {
+                load.awaitLine("PHASE measure", Duration.ofMinutes(10));
+                long t0 = System.nanoTime();
+                ClusterRun.Cpu cpu0 = cluster.cpu();
+                List<Long> marks0 = cluster.logMarks();
+                load.awaitLine(
+                        "PHASE end", Duration.ofMillis(options.durationMs()).plusMinutes(2));
+                double wall = (System.nanoTime() - t0) / 1e9;
+                ClusterRun.Cpu cpu1 = cluster.cpu();
+                List<Long> marks1 = cluster.logMarks();
+                Map<String, Double> f = result(load);
+                double nodes = (cpu1.nodes() - cpu0.nodes()) / wall * 100;
+                double redis = (cpu1.redis() - cpu0.redis()) / wall * 100;
+                f.put("nodes_cpu_pct", nodes);
+                f.put("redis_cpu_pct", redis);
+                f.put("server_cpu_pct", nodes + redis);
+                f.put("lb_cpu_pct", (cpu1.balancers() - cpu0.balancers()) / wall * 100);
+                f.put("load_balancers", (double) cluster.balancerCount());
+                Double rate = f.get(c.part().equals(Case.FANOUT) ? "deliveries_per_s" : "messages_per_s");
+                if (rate != null && rate > 0) {
+                    f.put(CPU_PER_UNIT, (nodes + redis) / 100 * 1e6 / rate);
+                }
+                if (c.part().equals(Case.POLLING)) {
+                    Haproxy.Requests r = cluster.requests(marks0, marks1);
+                    f.put("http_requests_per_s", r.count() / wall);
+                    if (r.count() > 0) {
+                        f.put("http_error_pct", 100.0 * r.errors() / r.count());
+                    }
+                    if (r.pairs() > 0) {
+                        f.put("same_node_pct", 100.0 * r.sameNode() / r.pairs());
+                    }
+                }
+                return f;
+            }
+        }
+    }
+
+    /** The load generator's scenario for a cluster case, at its size. */
+    private List<String> clusterLoadArgs(Case c) {
+        String n = Integer.toString(c.size());
+        String warmup = Long.toString(options.clusterWarmupMs());
+        String duration = Long.toString(options.durationMs());
+        List<String> a = new ArrayList<>();
+        switch (c.part()) {
+            case Case.FANOUT -> {
+                a.addAll(List.of(
+                        "--scenario",
+                        "fanout",
+                        "--connections",
+                        n,
+                        "--broadcasts",
+                        Integer.toString(options.broadcasts()),
+                        "--warmup-ms",
+                        warmup,
+                        "--duration-ms",
+                        duration));
+                if (options.smoke()) {
+                    a.addAll(List.of("--messages", Integer.toString(SMOKE_BROADCASTS)));
+                }
+            }
+            case Case.ECHO -> {
+                a.addAll(List.of(
+                        "--scenario", "echo", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
+                if (options.smoke()) {
+                    a.addAll(List.of("--messages", Integer.toString(SMOKE_ECHO_MESSAGES)));
+                }
+            }
+            // Timed even in the smoke run: a client that cannot keep a session never reaches a count.
+            case Case.POLLING ->
+                a.addAll(List.of(
+                        "--scenario", "echo-reopen", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
+            default -> throw new IllegalArgumentException("no cluster case '" + c.part() + "'");
+        }
+        return a;
+    }
+
     private ChildProcess start(Subject s, List<String> args, Path log) {
         return ChildProcess.start(
                 "load generator (" + s.protocol() + ")", launcher.load(args), Path.of("."), log, progress);
@@ -140,13 +242,14 @@ final class Measurer {
             case CHURN ->
                 a.addAll(List.of(
                         "--scenario", "churn", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
+            case CLUSTER -> throw new IllegalArgumentException("a cluster has no single server: see clustered()");
         }
         if (options.smoke()) {
             int count = switch (c.scenario()) {
                 case ECHO, FALLBACK -> SMOKE_ECHO_MESSAGES;
                 case CHURN -> SMOKE_CHURN_PAGES;
                 case FANOUT -> SMOKE_BROADCASTS;
-                case IDLE -> 0;
+                case IDLE, CLUSTER -> 0;
             };
             a.addAll(List.of("--messages", Integer.toString(count)));
         }

@@ -1,15 +1,36 @@
 package dev.pagewire.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A figure as the report shows it: its key in the load generator's or measurer's results, a label
- * with its unit, decimals, and which way is better (for reading the ratios).
+ * with its unit, decimals, and which way is better (for reading the ratios), if either is.
+ *
+ * @param ranked false for a figure that describes rather than scores (no arrow)
  */
-record Metric(String key, String label, int decimals, boolean higherIsBetter) {
+record Metric(String key, String label, int decimals, boolean higherIsBetter, boolean ranked) {
 
-    /** The figures of each scenario's table, headline first. */
-    static List<Metric> of(Scenario s) {
+    Metric(String key, String label, int decimals, boolean higherIsBetter) {
+        this(key, label, decimals, higherIsBetter, true);
+    }
+
+    /** A figure neither better higher nor lower. */
+    static Metric neutral(String key, String label, int decimals) {
+        return new Metric(key, label, decimals, false, false);
+    }
+
+    /** The label with its arrow: ↑ higher is better, ↓ lower is better. */
+    String head() {
+        return label + (!ranked ? "" : higherIsBetter ? " ↑" : " ↓");
+    }
+
+    /** The figures of each case's table, headline first. */
+    static List<Metric> of(Case c) {
+        return c.scenario() == Scenario.CLUSTER ? cluster(c.part()) : of(c.scenario());
+    }
+
+    private static List<Metric> of(Scenario s) {
         return switch (s) {
             case IDLE ->
                 List.of(
@@ -45,6 +66,47 @@ record Metric(String key, String label, int decimals, boolean higherIsBetter) {
                         new Metric("server_cpu_pct", "server CPU (% of a core)", 0, false),
                         new Metric(Measurer.CPU_PER_UNIT, "server CPU per page (µs)", 0, false),
                         new Metric("load_cpu_pct", "load generator CPU (% of a core)", 0, false));
+            case CLUSTER -> throw new IllegalArgumentException("the cluster's figures depend on its case");
         };
+    }
+
+    /** The figures of the cluster's cases: the nodes' and Redis's CPU together, the load balancers' apart. */
+    private static List<Metric> cluster(String part) {
+        var cpu = List.of(
+                new Metric("server_cpu_pct", "nodes + Redis CPU (% of a core)", 0, false),
+                new Metric("redis_cpu_pct", "of which Redis (% of a core)", 0, false),
+                new Metric("lb_cpu_pct", "haproxy CPU (% of a core)", 0, false),
+                new Metric("load_cpu_pct", "load generator CPU (% of a core)", 0, false));
+        List<Metric> m = new ArrayList<>();
+        switch (part) {
+            case Case.FANOUT -> {
+                m.add(new Metric("last_ms", "time until the last page has it (ms)", 1, false));
+                m.add(new Metric("first_ms", "time until the first page has it (ms)", 1, false));
+                m.add(new Metric("last_max_ms", "worst time until the last page (ms)", 1, false));
+                m.add(new Metric("deliveries_per_s", "sustained deliveries per second", 0, true));
+                m.add(new Metric(Measurer.CPU_PER_UNIT, "nodes + Redis CPU per delivery (µs)", 2, false));
+            }
+            case Case.ECHO -> {
+                m.add(new Metric("messages_per_s", "messages per second", 0, true));
+                m.add(new Metric("p50_us", "round trip p50 (µs)", 0, false));
+                m.add(new Metric("p99_us", "round trip p99 (µs)", 0, false));
+                m.add(new Metric("p999_us", "round trip p99.9 (µs)", 0, false));
+                m.add(new Metric(Measurer.CPU_PER_UNIT, "nodes + Redis CPU per message (µs)", 1, false));
+            }
+            case Case.POLLING -> {
+                m.add(new Metric("messages_per_s", "messages per second", 0, true));
+                m.add(new Metric("p50_us", "round trip p50 (µs)", 0, false));
+                m.add(new Metric("p99_us", "round trip p99 (µs)", 0, false));
+                m.add(new Metric("http_error_pct", "HTTP requests answered with an error (%)", 1, false));
+                m.add(new Metric("lost_per_s", "sessions refused or lost per second", 1, false));
+                m.add(new Metric("lost_session_unknown_per_s", "of which \"Session ID unknown\" per second", 1, false));
+                m.add(neutral("same_node_pct", "requests on the node of the one before on their connection (%)", 0));
+                m.add(neutral("http_requests_per_s", "HTTP requests per second", 0));
+                m.add(new Metric(Measurer.CPU_PER_UNIT, "nodes + Redis CPU per message (µs)", 1, false));
+            }
+            default -> throw new IllegalArgumentException("no cluster case '" + part + "'");
+        }
+        m.addAll(cpu);
+        return List.copyOf(m);
     }
 }

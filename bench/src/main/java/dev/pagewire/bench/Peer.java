@@ -13,6 +13,11 @@ enum Peer {
     PAGEWIRE_TOMCAT("Pagewire on Tomcat", "pagewire-tomcat", "Tomcat"),
     PAGEWIRE_JETTY("Pagewire on Jetty", "pagewire-jetty", "Jetty"),
     SOCKETIO("Socket.IO", "socketio", null),
+    /**
+     * Socket.IO with {@code @socket.io/redis-streams-adapter} and connection state recovery: only in
+     * the cluster scenario, where {@link #SOCKETIO} has {@code @socket.io/redis-adapter}.
+     */
+    SOCKETIO_STREAMS("Socket.IO (redis-streams-adapter)", "socketio-streams", null),
     RAW_NETTY("raw Netty", "raw", null);
 
     private final String title;
@@ -38,6 +43,16 @@ enum Peer {
     /** Whether this is Pagewire, on any server. */
     boolean isPagewire() {
         return server != null;
+    }
+
+    /** Whether this runs on Node (Socket.IO, with either adapter). */
+    boolean onNode() {
+        return this == SOCKETIO || this == SOCKETIO_STREAMS;
+    }
+
+    /** The protocol the load generator speaks to it ({@code load.Protocols}): {@code pagewire}, {@code socketio} or {@code raw}. */
+    String protocol() {
+        return isPagewire() ? "pagewire" : onNode() ? "socketio" : flag;
     }
 
     /** Whether this is Pagewire in a Servlet container (measured against {@link #PAGEWIRE}, its own server). */

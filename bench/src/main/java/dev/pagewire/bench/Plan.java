@@ -69,6 +69,7 @@ record Plan(List<Case> cases, List<String> notes) {
                                     o.churnOpeners(),
                                     o.churnOpeners() + " concurrent page openers",
                                     webSocket(o, s)));
+                case CLUSTER -> cluster(o, cases);
             }
         }
         return new Plan(List.copyOf(cases), List.copyOf(notes));
@@ -80,12 +81,81 @@ record Plan(List<Case> cases, List<String> notes) {
      */
     static final Set<Scenario> CONTAINER_SCENARIOS = EnumSet.of(Scenario.ECHO, Scenario.FALLBACK, Scenario.CHURN);
 
-    /** Whether {@code peer} is measured in {@code scenario}: raw Netty has no HTTP fallback. */
+    /**
+     * Whether {@code peer} is measured in {@code scenario}: raw Netty has no HTTP fallback; a cluster
+     * is Pagewire's own server and Socket.IO with either Redis adapter; Socket.IO's streams adapter
+     * is for a cluster only.
+     */
     static boolean takesPart(Peer peer, Scenario scenario) {
+        if (scenario == Scenario.CLUSTER) {
+            return peer == Peer.PAGEWIRE || peer.onNode();
+        }
+        if (peer == Peer.SOCKETIO_STREAMS) {
+            return false;
+        }
         if (peer.inContainer()) {
             return CONTAINER_SCENARIOS.contains(scenario);
         }
         return peer != Peer.RAW_NETTY || scenario != Scenario.FALLBACK;
+    }
+
+    /**
+     * The cluster's columns in the smoke run: every kind of node (Pagewire, Socket.IO with each
+     * adapter), load balancer (round-robin, sticky), entry (through haproxy, straight to another
+     * node) and load (fan-out, echo, echo that reopens) once, in six cluster starts rather than
+     * eleven: each start is three processes, and the smoke run must stay short.
+     */
+    static final Set<String> SMOKE_CLUSTER = Set.of(
+            Case.FANOUT + "/pagewire-ws",
+            Case.FANOUT + "/socketio-streams-ws",
+            Case.ECHO + "/pagewire-relayed",
+            Case.POLLING + "/pagewire-lp",
+            Case.POLLING + "/socketio-polling",
+            Case.POLLING + "/socketio-sticky");
+
+    /**
+     * The cluster's three cases (docs/CLUSTER.md): fan-out to pages spread over the nodes by the
+     * load balancer; echo with Pagewire's WebSocket on the page's owner, on another node (the hop
+     * to the owner, certain) and through the load balancer, against Socket.IO's through the load
+     * balancer (a socket lives where its connection is: no hop); long-polling through the
+     * round-robin load balancer, and Socket.IO's also behind a sticky one, as a reference.
+     */
+    private static void cluster(BenchOptions o, List<Case> cases) {
+        Scenario s = Scenario.CLUSTER;
+        List<Subject> fanout = new ArrayList<>();
+        List<Subject> echo = new ArrayList<>();
+        List<Subject> polling = new ArrayList<>();
+        for (Peer p : o.peers()) {
+            if (!takesPart(p, s)) {
+                continue;
+            }
+            if (p == Peer.PAGEWIRE) {
+                fanout.add(new Subject(p, "ws", "Pagewire"));
+                echo.add(new Subject(p, "owner", "Pagewire, on the owner"));
+                echo.add(new Subject(p, "relayed", "Pagewire, on another node"));
+                echo.add(new Subject(p, "ws", "Pagewire, round-robin"));
+                polling.add(new Subject(p, "lp", "Pagewire long-polling, round-robin"));
+            } else {
+                String adapter = p == Peer.SOCKETIO ? "redis-adapter" : "redis-streams-adapter";
+                fanout.add(new Subject(p, "ws", "Socket.IO (" + adapter + ")"));
+                echo.add(new Subject(p, "ws", "Socket.IO (" + adapter + "), round-robin"));
+                if (p == Peer.SOCKETIO) {
+                    polling.add(new Subject(p, "polling", "Socket.IO polling, round-robin"));
+                    polling.add(new Subject(p, "sticky", "Socket.IO polling, sticky (reference)"));
+                }
+            }
+        }
+        if (o.smoke()) {
+            fanout.removeIf(x -> !SMOKE_CLUSTER.contains(Case.FANOUT + "/" + x.id()));
+            echo.removeIf(x -> !SMOKE_CLUSTER.contains(Case.ECHO + "/" + x.id()));
+            polling.removeIf(x -> !SMOKE_CLUSTER.contains(Case.POLLING + "/" + x.id()));
+        }
+        int n = o.fanoutMembers();
+        add(cases, new Case(s, Case.FANOUT, n, "Fan-out to " + n + " pages over 3 nodes", fanout));
+        int e = o.echoClients();
+        add(cases, new Case(s, Case.ECHO, e, "Echo, " + e + " clients: the hop to a page's owner", echo));
+        int f = o.fallbackClients();
+        add(cases, new Case(s, Case.POLLING, f, "Long-polling without sticky sessions, " + f + " clients", polling));
     }
 
     /** A case that some server of {@code --peers} takes part in. */

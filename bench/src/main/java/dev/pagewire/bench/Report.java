@@ -129,6 +129,9 @@ final class Report {
     private void scenario(Scenario s, List<Case> cases) {
         line("## " + (s.ordinal() + 1) + ". " + s.title());
         line("");
+        if (s == Scenario.CLUSTER) {
+            ClusterSection.intro(options).forEach(this::line);
+        }
         for (String chart : charts(s, cases)) {
             line("![" + s.title() + "](bench/" + chart + ")");
             line("");
@@ -149,7 +152,11 @@ final class Report {
         line("");
         List<Subject> compared =
                 c.subjects().stream().filter(x -> !x.peer().inContainer()).toList();
-        if (!compared.isEmpty()) {
+        if (c.scenario() == Scenario.CLUSTER) {
+            grid(c, "figure", compared, Subject::title, ClusterSection.ratios(c));
+            ClusterSection.notes(c, results).forEach(n -> line("- " + n));
+            line("");
+        } else if (!compared.isEmpty()) {
             List<Subject> ours =
                     compared.stream().filter(x -> x.peer() == Peer.PAGEWIRE).toList();
             List<Subject> theirs =
@@ -227,7 +234,7 @@ final class Report {
     }
 
     /** A ratio column: {@code ours} ÷ {@code theirs}. */
-    private record Ratio(String head, Subject ours, Subject theirs) {}
+    record Ratio(String head, Subject ours, Subject theirs) {}
 
     /** A table of the case's figures, one row each, for {@code columns} and then {@code ratios}. */
     private void grid(
@@ -244,8 +251,8 @@ final class Report {
         }
         line(head.toString());
         line(rule.toString());
-        for (Metric m : Metric.of(c.scenario())) {
-            var row = new StringBuilder("| " + m.label() + (m.higherIsBetter() ? " ↑" : " ↓") + " |");
+        for (Metric m : Metric.of(c)) {
+            var row = new StringBuilder("| " + m.head() + " |");
             for (Subject x : columns) {
                 OptionalDouble v = results.median(c, x, m.key());
                 row.append(' ')
@@ -304,6 +311,13 @@ final class Report {
                         "messages per second",
                         cases,
                         "messages_per_s"));
+            case CLUSTER ->
+                List.of(chart(
+                        "cluster-fanout.png",
+                        "Three nodes: time until the last page has a broadcast",
+                        "milliseconds",
+                        cases.stream().filter(c -> c.part().equals(Case.FANOUT)).toList(),
+                        "last_ms"));
             case CHURN ->
                 List.of(chart(
                         "churn.png",
@@ -378,6 +392,9 @@ final class Report {
             line("  then opens another; the load generator does not). They run echo, fallback and churn, what a");
             line("  server costs per message and per page; idle and fan-out leave them out, as their large sizes take");
             line("  the longest.");
+        }
+        if (options.scenarios().contains(Scenario.CLUSTER)) {
+            ClusterSection.method(options).forEach(this::line);
         }
         line("- Runs are interleaved (run 1 of every case, then run 2, …) so that drift of the machine spreads");
         line("  over all subjects; the tables show medians.");

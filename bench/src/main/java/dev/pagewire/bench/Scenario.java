@@ -4,13 +4,14 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The scenarios of issue 6, by the names {@code --scenarios} takes. */
+/** The scenarios of issue 6 (and the cluster's, issue 14), by the names {@code --scenarios} takes. */
 enum Scenario {
     IDLE("idle", "Idle connected pages"),
     ECHO("echo", "Echo over WebSocket"),
     FANOUT("fanout", "Fan-out to one topic"),
     FALLBACK("fallback", "Echo over the HTTP fallbacks"),
-    CHURN("churn", "Page churn");
+    CHURN("churn", "Page churn"),
+    CLUSTER("cluster", "Three nodes behind a load balancer without sticky sessions");
 
     private final String flag;
     private final String title;
@@ -39,7 +40,7 @@ enum Scenario {
                     .filter(s -> s.flag.equals(name.strip()))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException(
-                            "unknown scenario '" + name + "': idle, echo, fanout, fallback, churn or all")));
+                            "unknown scenario '" + name + "': idle, echo, fanout, fallback, churn, cluster or all")));
         }
         return chosen;
     }

@@ -3,6 +3,8 @@ package dev.pagewire.bench;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A server under test, started fresh for one case and one run, and measured from outside. */
 final class ServerProcess implements AutoCloseable {
@@ -18,15 +20,53 @@ final class ServerProcess implements AutoCloseable {
     /** Starts the server for {@code peer}, its stderr to {@code log}, and waits until it listens. */
     static ServerProcess start(Launcher launcher, Peer peer, Path log, Path jfr) throws InterruptedException {
         var process = ChildProcess.start(
-                peer.title() + " server", launcher.server(peer, jfr), launcher.serverDir(peer), log, line -> {});
+                peer.title() + " server",
+                launcher.server(peer, jfr, List.of()),
+                launcher.serverDir(peer),
+                log,
+                line -> {});
         try {
-            String ready = process.awaitLine("READY ", Duration.ofSeconds(60));
-            return new ServerProcess(
-                    process, Integer.parseInt(ready.substring("READY ".length()).strip()));
+            return new ServerProcess(process, awaitPort(process));
         } catch (RuntimeException | InterruptedException e) {
             process.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts one server for {@code peer} with {@code args} per log of {@code logs}, all at once (the
+     * nodes of a cluster), and waits until every one listens; if one fails, all are ended. Each
+     * records a Flight Recording to its element of {@code recordings}, unless that is null.
+     */
+    static List<ServerProcess> startAll(
+            Launcher launcher, Peer peer, List<String> args, List<Path> logs, List<Path> recordings)
+            throws InterruptedException {
+        List<ChildProcess> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < logs.size(); i++) {
+                started.add(ChildProcess.start(
+                        peer.title() + " node " + (i + 1),
+                        launcher.server(peer, recordings.get(i), args),
+                        launcher.serverDir(peer),
+                        logs.get(i),
+                        line -> {}));
+            }
+            List<ServerProcess> ready = new ArrayList<>();
+            for (ChildProcess p : started) {
+                ready.add(new ServerProcess(p, awaitPort(p)));
+            }
+            return ready;
+        } catch (RuntimeException | InterruptedException e) {
+            for (ChildProcess p : started) {
+                p.close();
+            }
+            throw e;
+        }
+    }
+
+    private static int awaitPort(ChildProcess process) throws InterruptedException {
+        String ready = process.awaitLine("READY ", Duration.ofSeconds(60));
+        return Integer.parseInt(ready.substring("READY ".length()).strip());
     }
 
     int port() {
@@ -51,6 +91,15 @@ final class ServerProcess implements AutoCloseable {
 
     double cpuSeconds() {
         return ProcStats.cpuSeconds(process.pid());
+    }
+
+    /** Tells the server to stop without waiting for it: {@link #close} then waits (the nodes of a cluster stop together). */
+    void requestStop() {
+        try {
+            process.send("stop");
+        } catch (UncheckedIOException gone) {
+            // it ended already; close() reaps it
+        }
     }
 
     @Override

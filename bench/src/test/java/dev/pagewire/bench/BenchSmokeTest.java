@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the whole bench at smoke size — every scenario, every server (Pagewire on its own server, on
- * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes — so that it cannot rot.
- * Asserts only that every case produced figures and that the report and its charts were written;
- * never how fast anything was.
+ * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes, and the cluster scenario with
+ * three nodes of Pagewire and of Socket.IO on Redis behind haproxy — so that it cannot rot. Asserts
+ * only that every case produced figures and that the report and its charts were written; never how
+ * fast anything was.
  */
 class BenchSmokeTest {
 
@@ -32,10 +33,23 @@ class BenchSmokeTest {
                 unavailable.skipOrFail();
             }
         }
+        String tools = ClusterRun.missingTools();
+        Unavailable noCluster = tools == null
+                ? null
+                : new Unavailable("the bench's cluster scenario: " + tools + " (CI installs them in .ci/run)", null);
+        if (noCluster != null) {
+            noCluster.report("bench");
+            if (Unavailable.onCi()) {
+                noCluster.skipOrFail();
+            }
+        }
         List<String> args =
                 new ArrayList<>(List.of("--smoke", "--out", OUT.toString(), "--socketio", socketio.toString()));
         if (unavailable != null) {
-            args.addAll(List.of("--peers", BenchOptions.DEFAULT_PEERS.replace(",socketio", "")));
+            args.addAll(List.of("--peers", BenchOptions.PEERS_WITHOUT_NODE));
+        }
+        if (noCluster != null) {
+            args.addAll(List.of("--scenarios", "idle,echo,fanout,fallback,churn"));
         }
         BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
 
@@ -43,8 +57,19 @@ class BenchSmokeTest {
 
         String report = Files.readString(OUT);
         assertTrue(complete, "some cases produced no figures; the report says why:\n" + report);
-        for (Scenario s : Scenario.values()) {
+        for (Scenario s : options.scenarios()) {
             assertTrue(report.contains("## " + (s.ordinal() + 1) + ". " + s.title()), "no section for " + s);
+        }
+        if (noCluster == null && unavailable == null) {
+            // The smoke run's cluster columns: Plan.SMOKE_CLUSTER.
+            for (String table : List.of(
+                    "| figure | Pagewire | Socket.IO (redis-streams-adapter) |",
+                    "| figure | Pagewire, on another node |",
+                    "| figure | Pagewire long-polling, round-robin | Socket.IO polling, round-robin |"
+                            + " Socket.IO polling, sticky (reference) |")) {
+                assertTrue(report.contains(table), "no cluster table starting " + table);
+            }
+            assertTrue(Files.size(options.charts().resolve("cluster-fanout.png")) > 0, "cluster-fanout.png is empty");
         }
         for (String table : List.of(
                 "| Pagewire over WebSocket | PagewireServer | Tomcat | Jetty |",
@@ -63,6 +88,9 @@ class BenchSmokeTest {
         }
         if (unavailable != null) {
             unavailable.skipOrFail(); // Pagewire and raw Netty were measured; Socket.IO could not be
+        }
+        if (noCluster != null) {
+            noCluster.skipOrFail(); // the single servers were measured; the cluster could not be
         }
     }
 }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -39,19 +40,22 @@ final class HttpChannel {
         this.host = host;
     }
 
-    /** Opens a long-lived connection to the wire's server. */
-    static CompletableFuture<HttpChannel> open(Wire wire) {
-        return open(wire, false);
+    /**
+     * Opens a long-lived connection to the wire's server from {@code source} ({@link Wire#nextSource}:
+     * the connections of one link share it, as a browser's do).
+     */
+    static CompletableFuture<HttpChannel> open(Wire wire, InetSocketAddress source) {
+        return open(wire, false, source);
     }
 
-    private static CompletableFuture<HttpChannel> open(Wire wire, boolean shortLived) {
+    private static CompletableFuture<HttpChannel> open(Wire wire, boolean shortLived, InetSocketAddress source) {
         var opened = new CompletableFuture<HttpChannel>();
         var holder = new HttpChannel[1];
         Consumer<ChannelPipeline> init = p -> {
             holder[0] = new HttpChannel(p.channel(), wire.host() + ":" + wire.port());
             p.addLast(new HttpClientCodec(4096, 16384, 65536), holder[0].handler());
         };
-        (shortLived ? wire.connectShort(init) : wire.connect(init)).addListener(f -> {
+        (shortLived ? wire.connectShort(init) : wire.connect(init, source)).addListener(f -> {
             if (f.isSuccess()) {
                 opened.complete(holder[0]);
             } else {
@@ -63,7 +67,7 @@ final class HttpChannel {
 
     /** GETs {@code uri} on a connection of its own that the server closes after the answer. */
     static CompletableFuture<Reply> getOnce(Wire wire, String uri) {
-        return open(wire, true)
+        return open(wire, true, null)
                 .thenCompose(http -> http.send(HttpMethod.GET, uri, null, true, null)
                         .whenComplete((reply, failure) -> http.close()));
     }

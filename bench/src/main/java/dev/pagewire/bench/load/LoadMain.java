@@ -21,12 +21,14 @@ public final class LoadMain {
         }
         // Churn's connections are all short-lived: the kernel picks their ports (see Wire).
         int sources = o.scenario().equals("churn") ? 0 : o.sources();
-        try (var wire = new Wire("127.0.0.1", o.port(), sources, o.threads());
+        try (var wire = new Wire("127.0.0.1", o.ports().get(0), sources, o.threads());
                 var acks = new AckSweeper()) {
-            Dialer dialer = Protocols.dialer(o.protocol(), wire, acks);
+            var entries = new Entries(o.ports().stream().map(wire::to).toList(), o.hop());
+            Dialer dialer = Protocols.dialer(o.protocol(), entries, acks);
             switch (o.scenario()) {
                 case "idle" -> IdleLoad.run(o, dialer);
                 case "echo" -> EchoLoad.run(o, dialer);
+                case "echo-reopen" -> ReopeningEchoLoad.run(o, dialer);
                 case "fanout" -> FanoutLoad.run(o, dialer);
                 case "churn" -> ChurnLoad.run(o, dialer);
                 default -> throw new IllegalArgumentException("unknown scenario '" + o.scenario() + "'");

@@ -1,14 +1,20 @@
 package dev.pagewire.bench.load;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What one load-generator process does: one scenario against one server, over one protocol.
  *
- * @param scenario {@code idle}, {@code echo}, {@code fanout} or {@code churn}
+ * @param scenario {@code idle}, {@code echo}, {@code echo-reopen} (links refused or lost are opened
+ *     again, as a browser would, and counted: {@link ReopeningEchoLoad}), {@code fanout} or {@code churn}
  * @param protocol a {@link Protocols} name, e.g. {@code pagewire-ws}
- * @param port the server's port on 127.0.0.1
+ * @param ports the server's port on 127.0.0.1, or a cluster's entries, taken in turn per link
+ *     ({@code --port 8001,8002,8003})
+ * @param hop a page's channel opens at the entry this many places after the one that rendered it
+ *     ({@link Entries}; default 0)
  * @param connections idle: links to hold; fanout: members of the topic
  * @param clients echo: concurrent closed-loop clients; churn: concurrent page openers
  * @param warmupMs echo, fanout, churn: time before measuring
@@ -25,7 +31,8 @@ import java.util.Map;
 record LoadOptions(
         String scenario,
         String protocol,
-        int port,
+        List<Integer> ports,
+        int hop,
         int connections,
         int clients,
         long warmupMs,
@@ -38,7 +45,7 @@ record LoadOptions(
         int connectConcurrency) {
 
     static final String USAGE = """
-        usage: LoadMain --scenario idle|echo|fanout|churn --protocol NAME --port P
+        usage: LoadMain --scenario idle|echo|echo-reopen|fanout|churn --protocol NAME --port P[,P…] [--hop H]
                [--connections N] [--clients K] [--warmup-ms MS] [--duration-ms MS]
                [--messages M] [--broadcasts B] [--window W] [--sources S] [--threads T] [--connect-concurrency C]
         """;
@@ -55,7 +62,8 @@ record LoadOptions(
         var options = new LoadOptions(
                 required(flags, "scenario"),
                 required(flags, "protocol"),
-                Integer.parseInt(required(flags, "port")),
+                ports(required(flags, "port")),
+                number(flags, "hop", 0),
                 number(flags, "connections", 100),
                 number(flags, "clients", 10),
                 number(flags, "warmup-ms", 1000),
@@ -70,6 +78,17 @@ record LoadOptions(
             throw new IllegalArgumentException("unknown flags: " + flags.keySet());
         }
         return options;
+    }
+
+    private static List<Integer> ports(String list) {
+        try {
+            return Arrays.stream(list.split(","))
+                    .map(p -> Integer.parseInt(p.strip()))
+                    .toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--port takes a port or a comma-separated list of them, got '" + list + "'");
+        }
     }
 
     private static String required(Map<String, String> flags, String name) {

@@ -6,7 +6,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Pagewire over its HTTP fallbacks (PROTOCOL.md §8): SSE down + POST up, or long-polling down +
  * POST up. The page is rendered on the POST connection (keep-alive), which then carries the
- * frames up; the down channel has a connection of its own.
+ * frames up; the down channel has a connection of its own, from the same source address. Behind
+ * a load balancer without stickiness each request may reach another node, which relays it to the
+ * page's owner.
  */
 final class PagewireHttp implements Dialer {
 
@@ -16,21 +18,23 @@ final class PagewireHttp implements Dialer {
         LONG_POLLING
     }
 
-    private final Wire wire;
+    private final Entries entries;
     private final AckSweeper acks;
     private final Mode mode;
 
-    PagewireHttp(Wire wire, AckSweeper acks, Mode mode) {
-        this.wire = wire;
+    PagewireHttp(Entries entries, AckSweeper acks, Mode mode) {
+        this.entries = entries;
         this.acks = acks;
         this.mode = mode;
     }
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        return HttpChannel.open(wire)
+        Wire wire = entries.next().page();
+        var source = wire.nextSource();
+        return HttpChannel.open(wire, source)
                 .thenCompose(up -> up.request(HttpMethod.GET, "/echo", null)
-                        .thenCompose(reply -> HttpChannel.open(wire)
+                        .thenCompose(reply -> HttpChannel.open(wire, source)
                                 .thenCompose(
                                         down -> new PageLink(listener, up, down, PageToken.of(PageToken.body(reply)))
                                                 .start())));

@@ -4,31 +4,36 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Pagewire over WebSocket (PROTOCOL.md §2): GET the page, then {@code ws://…/echo?pagewire=TOKEN&ack=0},
- * ready at {@code hello}.
+ * ready at {@code hello}. In a cluster the WebSocket may reach another node than the page's
+ * ({@link Entries}): that node relays it to the page's owner.
  */
 final class PagewireWebSocket implements Dialer {
 
-    private final Wire wire;
+    private final Entries entries;
     private final AckSweeper acks;
 
-    PagewireWebSocket(Wire wire, AckSweeper acks) {
-        this.wire = wire;
+    PagewireWebSocket(Entries entries, AckSweeper acks) {
+        this.entries = entries;
         this.acks = acks;
     }
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        return PageToken.render(wire).thenCompose(html -> new PageLink(listener).connect(PageToken.of(html)));
+        Entries.Pick pick = entries.next();
+        return PageToken.render(pick.page())
+                .thenCompose(html -> new PageLink(listener, pick.channel()).connect(PageToken.of(html)));
     }
 
     private final class PageLink implements Link, PagewireFrames.Peer {
         private final Link.Listener listener;
+        private final Wire wire;
         private final PagewireFrames frames = new PagewireFrames(this);
         private final CompletableFuture<Link> ready = new CompletableFuture<>();
         private volatile WebSocketChannel ws;
 
-        PageLink(Link.Listener listener) {
+        PageLink(Link.Listener listener, Wire wire) {
             this.listener = listener;
+            this.wire = wire;
         }
 
         CompletableFuture<Link> connect(String token) {

@@ -6,14 +6,14 @@ final class Protocols {
     private Protocols() {}
 
     /** The dialer for {@code name}. */
-    static Dialer dialer(String name, Wire wire, AckSweeper acks) {
+    static Dialer dialer(String name, Entries entries, AckSweeper acks) {
         return switch (name) {
-            case "pagewire-ws" -> new PagewireWebSocket(wire, acks);
-            case "pagewire-sse" -> new PagewireHttp(wire, acks, PagewireHttp.Mode.SSE);
-            case "pagewire-lp" -> new PagewireHttp(wire, acks, PagewireHttp.Mode.LONG_POLLING);
-            case "socketio-ws" -> new SocketIoWebSocket(wire);
-            case "socketio-polling" -> new SocketIoPolling(wire);
-            case "raw-ws" -> new RawWebSocket(wire);
+            case "pagewire-ws" -> new PagewireWebSocket(entries, acks);
+            case "pagewire-sse" -> new PagewireHttp(entries, acks, PagewireHttp.Mode.SSE);
+            case "pagewire-lp" -> new PagewireHttp(entries, acks, PagewireHttp.Mode.LONG_POLLING);
+            case "socketio-ws" -> new SocketIoWebSocket(entries);
+            case "socketio-polling" -> new SocketIoPolling(entries);
+            case "raw-ws" -> new RawWebSocket(entries);
             default ->
                 throw new IllegalArgumentException("unknown protocol '" + name
                         + "': pagewire-ws, pagewire-sse, pagewire-lp, socketio-ws, socketio-polling or raw-ws");

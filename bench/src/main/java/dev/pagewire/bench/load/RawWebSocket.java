@@ -8,18 +8,23 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RawWebSocket implements Dialer {
 
-    private final Wire wire;
+    private final Entries entries;
 
-    RawWebSocket(Wire wire) {
-        this.wire = wire;
+    RawWebSocket(Entries entries) {
+        this.entries = entries;
     }
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        CompletableFuture<?> page = withPage ? PageToken.render(wire) : CompletableFuture.completedFuture(null);
+        Entries.Pick pick = entries.next();
+        CompletableFuture<?> page = withPage ? PageToken.render(pick.page()) : CompletableFuture.completedFuture(null);
         var link = new RawLink(listener);
         return page.thenCompose(html -> WebSocketChannel.open(
-                        wire, "/echo", link::onText, reason -> listener.onLost(link, reason), ws -> link.ws = ws))
+                        pick.channel(),
+                        "/echo",
+                        link::onText,
+                        reason -> listener.onLost(link, reason),
+                        ws -> link.ws = ws))
                 .thenApply(ws -> link);
     }
 

@@ -13,17 +13,20 @@ final class SocketIoPolling implements Dialer {
     private static final String PATH = "/socket.io/?EIO=4&transport=polling";
     private static final String SEPARATOR = "\u001e";
 
-    private final Wire wire;
+    private final Entries entries;
 
-    SocketIoPolling(Wire wire) {
-        this.wire = wire;
+    SocketIoPolling(Entries entries) {
+        this.entries = entries;
     }
 
+    /** Both connections of a link come from one source address, as a browser's do. */
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        return HttpChannel.open(wire)
-                .thenCompose(
-                        up -> HttpChannel.open(wire).thenCompose(down -> new PollingLink(listener, up, down).start()));
+        Wire wire = entries.next().channel();
+        var source = wire.nextSource();
+        return HttpChannel.open(wire, source)
+                .thenCompose(up -> HttpChannel.open(wire, source)
+                        .thenCompose(down -> new PollingLink(listener, up, down).start()));
     }
 
     private static final class PollingLink implements Link, SocketIoPackets.Peer {

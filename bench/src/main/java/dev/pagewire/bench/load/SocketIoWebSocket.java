@@ -8,26 +8,29 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SocketIoWebSocket implements Dialer {
 
-    private final Wire wire;
+    private final Entries entries;
 
-    SocketIoWebSocket(Wire wire) {
-        this.wire = wire;
+    SocketIoWebSocket(Entries entries) {
+        this.entries = entries;
     }
 
     @Override
     public CompletableFuture<Link> open(Link.Listener listener, boolean withPage) {
-        CompletableFuture<?> page = withPage ? PageToken.render(wire) : CompletableFuture.completedFuture(null);
-        return page.thenCompose(html -> new SocketLink(listener).connect());
+        Entries.Pick pick = entries.next();
+        CompletableFuture<?> page = withPage ? PageToken.render(pick.page()) : CompletableFuture.completedFuture(null);
+        return page.thenCompose(html -> new SocketLink(listener, pick.channel()).connect());
     }
 
-    private final class SocketLink implements Link, SocketIoPackets.Peer {
+    private static final class SocketLink implements Link, SocketIoPackets.Peer {
         private final Link.Listener listener;
+        private final Wire wire;
         private final SocketIoPackets packets = new SocketIoPackets(this);
         private final CompletableFuture<Link> ready = new CompletableFuture<>();
         private volatile WebSocketChannel ws;
 
-        SocketLink(Link.Listener listener) {
+        SocketLink(Link.Listener listener, Wire wire) {
             this.listener = listener;
+            this.wire = wire;
         }
 
         CompletableFuture<Link> connect() {

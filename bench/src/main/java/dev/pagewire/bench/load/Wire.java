@@ -24,25 +24,45 @@ import java.util.function.Consumer;
  * may meet the server's TIME_WAIT of an earlier connection from that port, and its SYN is then
  * retried a second later; {@code connect} alone picks a port whose connection is free.
  *
- * <p>Thread-safe; {@link #close()} once when the run is over.
+ * <p>A wire reaches one port; {@link #to} gives a wire to another port (another node of a cluster,
+ * another load balancer) on the same event loops and source addresses.
+ *
+ * <p>Thread-safe; {@link #close()} once when the run is over, on the wire made first.
  */
 final class Wire implements AutoCloseable {
 
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final String host;
     private final int port;
     private final InetSocketAddress[] sources;
-    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger next;
 
     /** {@code threads} 0 means one per available core. */
     Wire(String host, int port, int sourceAddresses, int threads) {
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.ownsGroup = true;
         this.host = host;
         this.port = port;
         this.sources = new InetSocketAddress[sourceAddresses];
         for (int i = 0; i < sources.length; i++) {
             sources[i] = new InetSocketAddress("127.0.0." + (2 + i), 0);
         }
+        this.next = new AtomicInteger();
+    }
+
+    private Wire(Wire of, int port) {
+        this.group = of.group;
+        this.ownsGroup = false;
+        this.host = of.host;
+        this.port = port;
+        this.sources = of.sources;
+        this.next = of.next;
+    }
+
+    /** A wire to {@code otherPort} of the same host, sharing this one's event loops and source addresses. */
+    Wire to(int otherPort) {
+        return new Wire(this, otherPort);
     }
 
     String host() {
@@ -58,13 +78,24 @@ final class Wire implements AutoCloseable {
      * address; completes when connected.
      */
     ChannelFuture connect(Consumer<ChannelPipeline> init) {
-        if (sources.length == 0) {
+        return connect(init, nextSource());
+    }
+
+    /**
+     * The next source address for long-lived connections, or null when there are none: for a link
+     * whose connections must all come from one address, as a browser's do (a load balancer that
+     * hashes the source address sends them to one server).
+     */
+    InetSocketAddress nextSource() {
+        return sources.length == 0 ? null : sources[Math.floorMod(next.getAndIncrement(), sources.length)];
+    }
+
+    /** Opens a long-lived TCP connection from {@code source} ({@link #nextSource}; null: the kernel picks). */
+    ChannelFuture connect(Consumer<ChannelPipeline> init, InetSocketAddress source) {
+        if (source == null) {
             return connectShort(init);
         }
-        return bootstrap(init)
-                .connect(
-                        new InetSocketAddress(host, port),
-                        sources[Math.floorMod(next.getAndIncrement(), sources.length)]);
+        return bootstrap(init).connect(new InetSocketAddress(host, port), source);
     }
 
     /** Opens a short-lived TCP connection, source address and port left to the kernel. */
@@ -97,6 +128,9 @@ final class Wire implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!ownsGroup) {
+            return;
+        }
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -2,6 +2,7 @@ package dev.pagewire.bench.servers;
 
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.PagewireServer;
+import dev.pagewire.redis.RedisBackplane;
 import java.io.IOException;
 
 /**
@@ -10,11 +11,23 @@ import java.io.IOException;
  * to that topic as event {@code fan}. Started by the orchestrator as its own process, on
  * 127.0.0.1; speaks {@link ServerControl}'s protocol on stdin and stdout.
  *
- * <p>Usage: {@code java -cp pagewire-bench.jar dev.pagewire.bench.servers.PagewireBenchServer [port]}
+ * <p>Usage: {@code java -cp pagewire-bench.jar dev.pagewire.bench.servers.PagewireBenchServer [port [--redis URI]]}
  */
 public final class PagewireBenchServer {
 
     private PagewireBenchServer() {}
+
+    /** The Redis of {@code --redis URI} after the port, or null for a server of its own. */
+    static String redisUri(String[] args) {
+        if (args.length <= 1) {
+            return null;
+        }
+        if (args.length != 3 || !args[1].equals("--redis")) {
+            throw new IllegalArgumentException(
+                    "usage: PagewireBenchServer [port [--redis URI]], got " + String.join(" ", args));
+        }
+        return args[2];
+    }
 
     /** Sets the bench routes up on {@code app}. */
     public static void routes(Pagewire app) {
@@ -28,11 +41,14 @@ public final class PagewireBenchServer {
 
     /**
      * Starts the server on 127.0.0.1 ({@code args[0]}: the port, default a free one) and serves
-     * {@link ServerControl} commands.
+     * {@link ServerControl} commands. With {@code --redis URI} after the port, the application is a
+     * node of the cluster on that Redis ({@code RedisBackplane}, every setting at its default): the
+     * bench's cluster scenario starts three.
      */
     public static void main(String[] args) throws IOException {
         int port = ServerControl.port(args);
-        Pagewire app = Pagewire.create();
+        String redis = redisUri(args);
+        Pagewire app = redis == null ? Pagewire.create() : Pagewire.create(RedisBackplane.connect(redis), s -> {});
         routes(app);
         PagewireServer server =
                 PagewireServer.start(app, s -> s.host("127.0.0.1").port(port));
