@@ -207,13 +207,9 @@ class ReliabilityEndToEndTest {
         assertEquals(
                 expected, got.stream().map(e -> ((Number) e.get(1)).intValue()).toList(), "server to page; " + story);
         // The page object itself says what it received (EchoApp's call 'ups'), wherever it lives.
-        page.waitForFunction(
-                "(n) => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= n), () => false)",
-                events,
-                new Page.WaitForFunctionOptions().setTimeout(TIMEOUT.toMillis()).setPollingInterval(200));
         assertEquals(
                 Map.of("count", events, "inOrder", true),
-                page.evaluate("() => window.ups"),
+                EchoApp.awaitUps(page, events, TIMEOUT),
                 "page to server; " + story);
         if (switching) {
             @SuppressWarnings("unchecked")

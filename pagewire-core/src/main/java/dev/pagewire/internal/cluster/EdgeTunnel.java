@@ -215,34 +215,41 @@ final class EdgeTunnel implements Session {
         linkLost();
     }
 
+    /** What the client's side was when the tunnel ended from the owner's side: one of them is set. */
+    private record Ending(Connection webSocket, ResponseStream stream, boolean unanswered) {}
+
+    /** Ends the tunnel here; {@code null} if it was over already. */
+    private Ending end() {
+        Ending ending;
+        synchronized (this) {
+            if (over) {
+                return null;
+            }
+            over = true;
+            ending = new Ending(webSocket, stream, !answered);
+            answered = true;
+            cancelDeadline();
+        }
+        forget();
+        return ending;
+    }
+
     /**
      * The owner is gone for good, and the page with it: the client hears "page expired" as it would
      * from the owner. A request still waiting for its answer is answered by this node as for any
      * page it does not know.
      */
     void nodeGone() {
-        Connection c;
-        ResponseStream s;
-        boolean unanswered;
-        synchronized (this) {
-            if (over) {
-                return;
-            }
-            over = true;
-            c = webSocket;
-            s = stream;
-            unanswered = !answered;
-            answered = true;
-            cancelDeadline();
-        }
-        forget();
+        Ending ending = end();
         String reason = "page expired: its server is gone";
-        if (c != null) {
-            c.close(CloseCodes.PAGE_GONE, reason);
-        } else if (s != null) {
-            s.write(SseCloses.event(CloseCodes.PAGE_GONE, reason));
-            s.end();
-        } else if (unanswered) {
+        if (ending == null) {
+            return;
+        } else if (ending.webSocket() != null) {
+            ending.webSocket().close(CloseCodes.PAGE_GONE, reason);
+        } else if (ending.stream() != null) {
+            ending.stream().write(SseCloses.event(CloseCodes.PAGE_GONE, reason));
+            ending.stream().end();
+        } else if (ending.unanswered()) {
             relay.app().handle(exchange);
         }
     }
@@ -252,26 +259,14 @@ final class EdgeTunnel implements Session {
      * way that makes it reconnect (and resume); a request still waiting for its answer gets 502.
      */
     void linkLost() {
-        Connection c;
-        ResponseStream s;
-        boolean unanswered;
-        synchronized (this) {
-            if (over) {
-                return;
-            }
-            over = true;
-            c = webSocket;
-            s = stream;
-            unanswered = !answered;
-            answered = true;
-            cancelDeadline();
-        }
-        forget();
-        if (c != null) {
-            c.close(CloseCodes.GOING_AWAY, "lost the link to the page's server: reconnect");
-        } else if (s != null) {
-            s.end();
-        } else if (unanswered) {
+        Ending ending = end();
+        if (ending == null) {
+            return;
+        } else if (ending.webSocket() != null) {
+            ending.webSocket().close(CloseCodes.GOING_AWAY, "lost the link to the page's server: reconnect");
+        } else if (ending.stream() != null) {
+            ending.stream().end();
+        } else if (ending.unanswered()) {
             exchange.respond(HttpResponse.text(502, "lost the link to the page's server"), null);
         }
     }

@@ -67,8 +67,10 @@ class ClusterEndToEndTest {
         }
         assertEquals(
                 expected, numbers.stream().map(n -> ((Number) n).intValue()).toList(), "server to browser");
-        page.waitForFunction("(n) => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= n))", EVENTS);
-        assertEquals(Map.of("count", EVENTS, "inOrder", true), page.evaluate("() => window.ups"), "browser to server");
+        assertEquals(
+                Map.of("count", EVENTS, "inOrder", true),
+                EchoApp.awaitUps(page, EVENTS, java.time.Duration.ofSeconds(30)),
+                "browser to server");
         assertEquals(pageId, page.evaluate("() => pagewire.pageId"), "one page object throughout");
 
         if (!transport.equals("websocket")) {

@@ -183,24 +183,7 @@ class ClusterFaultsTest {
         page.waitForFunction("() => got.filter(([name]) => name === 'n').length >= 250");
         redisRelay.cutAll();
 
-        page.waitForFunction(
-                "() => got.filter(([name]) => name === 'n').length >= 400",
-                null,
-                new Page.WaitForFunctionOptions().setTimeout(60_000));
-        @SuppressWarnings("unchecked")
-        List<Object> numbers =
-                (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
-        List<Integer> expected = new ArrayList<>();
-        for (int i = 1; i <= 400; i++) {
-            expected.add(i);
-        }
-        assertEquals(
-                expected, numbers.stream().map(n -> ((Number) n).intValue()).toList());
-        page.waitForFunction(
-                "() => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= 200), () => false)",
-                null,
-                new Page.WaitForFunctionOptions().setTimeout(60_000));
-        assertEquals(Map.of("count", 200, "inOrder", true), page.evaluate("() => window.ups"));
+        assertEverythingArrived(page, 400, 200);
         assertEquals(id, pageId(page), "the same page throughout");
         for (NodeProcess n : nodes) {
             assertTrue(n.isAlive(), n.tail());
@@ -216,24 +199,30 @@ class ClusterFaultsTest {
         page.evaluate("() => pagewire.page.emit('stream', {count: 400, every: 10, pauseMillis: 10})");
         redis.restart();
         page.evaluate("() => { for (let i = 101; i <= 200; i++) pagewire.page.emit('up', i); }");
+        assertEverythingArrived(page, 400, 200);
+        assertEquals(id, pageId(page), "the same page throughout");
+    }
+    /**
+     * Waits until the tab has the {@code n} events 1..{@code downs} in order and its page object says
+     * it received the {@code ups} events 1..{@code ups} in order (EchoApp's call 'ups').
+     */
+    private static void assertEverythingArrived(Page page, int downs, int ups) {
         page.waitForFunction(
-                "() => got.filter(([name]) => name === 'n').length >= 400",
-                null,
+                "(n) => got.filter(([name]) => name === 'n').length >= n",
+                downs,
                 new Page.WaitForFunctionOptions().setTimeout(60_000));
         @SuppressWarnings("unchecked")
         List<Object> numbers =
                 (List<Object>) page.evaluate("() => got.filter(([name]) => name === 'n').map(([, d]) => d)");
         List<Integer> expected = new ArrayList<>();
-        for (int i = 1; i <= 400; i++) {
+        for (int i = 1; i <= downs; i++) {
             expected.add(i);
         }
         assertEquals(
-                expected, numbers.stream().map(n -> ((Number) n).intValue()).toList());
-        page.waitForFunction(
-                "() => pagewire.page.call('ups').then((u) => (window.ups = u, u.count >= 200))",
-                null,
-                new Page.WaitForFunctionOptions().setTimeout(60_000));
-        assertEquals(Map.of("count", 200, "inOrder", true), page.evaluate("() => window.ups"));
-        assertEquals(id, pageId(page), "the same page throughout");
+                expected, numbers.stream().map(n -> ((Number) n).intValue()).toList(), "server to page");
+        assertEquals(
+                Map.of("count", ups, "inOrder", true),
+                EchoApp.awaitUps(page, ups, Duration.ofSeconds(60)),
+                "page to server");
     }
 }

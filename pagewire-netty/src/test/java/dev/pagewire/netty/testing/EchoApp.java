@@ -135,4 +135,32 @@ public final class EchoApp implements AutoCloseable {
         }
         return out;
     }
+
+    /**
+     * Asks the page object behind {@code browserPage} (its call {@code ups}) what it received of its
+     * {@code up} events, until it has at least {@code count} or {@code within} passes; the last
+     * answer, {@code {"count": n, "inOrder": true|false}}. Works wherever the page lives (another
+     * process, another node). The call is made with {@code evaluate}, which waits for its promise.
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> awaitUps(
+            com.microsoft.playwright.Page browserPage, int count, java.time.Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        java.util.Map<String, Object> last = null;
+        while (true) {
+            try {
+                last = (java.util.Map<String, Object>)
+                        browserPage.evaluate("() => pagewire.page.call('ups', null, {timeout: 5000})");
+            } catch (com.microsoft.playwright.PlaywrightException e) {
+                last = java.util.Map.of(
+                        "error",
+                        String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            }
+            Object n = last.get("count");
+            if ((n instanceof Number number && number.intValue() >= count) || System.nanoTime() > deadline) {
+                return last;
+            }
+            LockSupport.parkNanos(100_000_000); // between calls; the deadline bounds the wait
+        }
+    }
 }
