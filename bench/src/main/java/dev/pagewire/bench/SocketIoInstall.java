@@ -10,8 +10,34 @@ final class SocketIoInstall {
 
     private SocketIoInstall() {}
 
+    /**
+     * Whether the packages of the committed lock file are installed: every package npm recorded in
+     * {@code node_modules/.package-lock.json} matches {@code package-lock.json}, so a checkout whose
+     * lock file gained packages (the cluster's Redis adapters) installs again rather than failing.
+     */
     static boolean installed(Path dir) {
-        return Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"));
+        Path recorded = dir.resolve("node_modules/.package-lock.json");
+        if (!Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))
+                || !Files.isRegularFile(recorded)) {
+            return false;
+        }
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var wanted =
+                    json.readTree(dir.resolve("package-lock.json").toFile()).path("packages");
+            var have = json.readTree(recorded.toFile()).path("packages");
+            for (var entry : wanted.properties()) {
+                if (!entry.getKey().isEmpty()
+                        && !entry.getValue()
+                                .path("version")
+                                .equals(have.path(entry.getKey()).path("version"))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -77,21 +77,26 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = ready.matcher(read(output));
-            if (m.find()) {
-                int node = ready.pattern().contains("(?<node>") ? Integer.parseInt(m.group("node")) : 0;
-                return new NodeProcess(process, output, node, Integer.parseInt(m.group("port")));
-            }
-            if (!process.isAlive()) {
-                fail(mainClass.getSimpleName() + " exited with " + process.exitValue() + ":\n" + read(output));
-            }
-            pause();
+        Matcher[] found = new Matcher[1];
+        try {
+            Wait.await(START_TIMEOUT, mainClass.getSimpleName() + " to say it serves", () -> {
+                Matcher m = ready.matcher(read(output));
+                if (m.find()) {
+                    found[0] = m;
+                    return true;
+                }
+                return !process.isAlive();
+            });
+        } catch (AssertionError e) {
+            process.destroyForcibly();
+            fail(mainClass.getSimpleName() + " did not start within " + START_TIMEOUT + ":\n" + read(output));
         }
-        process.destroyForcibly();
-        fail(mainClass.getSimpleName() + " did not start within " + START_TIMEOUT + ":\n" + read(output));
-        return null;
+        if (found[0] == null) {
+            fail(mainClass.getSimpleName() + " exited with " + process.exitValue() + ":\n" + read(output));
+        }
+        Matcher m = found[0];
+        int node = ready.pattern().contains("(?<node>") ? Integer.parseInt(m.group("node")) : 0;
+        return new NodeProcess(process, output, node, Integer.parseInt(m.group("port")));
     }
 
     /** The node's number in its cluster. */
@@ -168,15 +173,6 @@ public final class NodeProcess implements AutoCloseable {
             return Files.readString(file);
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50); // polling a file for a line: the wait is bounded by the deadline above
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }
