@@ -38,6 +38,8 @@ import java.util.Set;
  * @param out the report ({@code --out}, default docs/BENCHMARKS.md); charts go to {@code bench/} beside it
  * @param socketio the directory of the Socket.IO server ({@code --socketio}, default bench/socketio)
  * @param smoke whether this is the smoke-sized run
+ * @param parts which of the cluster's parts ({@code --parts fanout,echo,polling}, default all): to
+ *     measure one of them alone while working on it
  */
 record BenchOptions(
         Set<Scenario> scenarios,
@@ -56,7 +58,8 @@ record BenchOptions(
         Path jfr,
         Path out,
         Path socketio,
-        boolean smoke) {
+        boolean smoke,
+        Set<String> parts) {
 
     /** Every server, in the order of the report's columns. */
     static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw";
@@ -86,6 +89,7 @@ record BenchOptions(
           --cluster-warmup-ms MS  the cluster's warm-up (default 3 × --warmup-ms: three
                                nodes' JITs share one core)
           --duration-ms MS     measured interval (default 5000)
+          --parts LIST         the cluster's parts: fanout,echo,polling (default all)
           --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
           --jfr DIR            Flight Recording of each Pagewire server per case, into DIR
           --out FILE           the report (default docs/BENCHMARKS.md; charts in docs/bench/)
@@ -140,7 +144,8 @@ record BenchOptions(
                 f.containsKey("jfr") ? Path.of(f.remove("jfr")) : null,
                 Path.of(f.getOrDefault("out", "docs/BENCHMARKS.md")),
                 Path.of(f.getOrDefault("socketio", defaultSocketIo())),
-                smoke);
+                smoke,
+                parts(f.getOrDefault("parts", String.join(",", Plan.CLUSTER_PARTS))));
         f.keySet()
                 .removeAll(Set.of(
                         "scenarios",
@@ -156,7 +161,8 @@ record BenchOptions(
                         "cluster-warmup-ms",
                         "duration-ms",
                         "out",
-                        "socketio"));
+                        "socketio",
+                        "parts"));
         if (!f.isEmpty()) {
             throw new IllegalArgumentException("unknown options: --" + String.join(", --", f.keySet()));
         }
@@ -175,6 +181,19 @@ record BenchOptions(
     /** {@code bench/socketio} from the repository root, {@code socketio} from the module (as in tests). */
     private static String defaultSocketIo() {
         return Files.isDirectory(Path.of("bench/socketio")) ? "bench/socketio" : "socketio";
+    }
+
+    private static Set<String> parts(String list) {
+        Set<String> parts = new java.util.LinkedHashSet<>();
+        for (String part : list.split(",")) {
+            String p = part.strip();
+            if (!Plan.CLUSTER_PARTS.contains(p)) {
+                throw new IllegalArgumentException(
+                        "--parts takes " + String.join(", ", Plan.CLUSTER_PARTS) + "; got '" + p + "'");
+            }
+            parts.add(p);
+        }
+        return Set.copyOf(parts);
     }
 
     private static int number(Map<String, String> f, String name, int fallback) {

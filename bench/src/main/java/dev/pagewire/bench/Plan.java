@@ -120,6 +120,9 @@ record Plan(List<Case> cases, List<String> notes) {
      * balancer (a socket lives where its connection is: no hop); long-polling through the
      * round-robin load balancer, and Socket.IO's also behind a sticky one, as a reference.
      */
+    /** The cluster's parts, in the order they run ({@code --parts}). */
+    static final List<String> CLUSTER_PARTS = List.of(Case.FANOUT, Case.ECHO, Case.POLLING);
+
     private static void cluster(BenchOptions o, List<Case> cases) {
         Scenario s = Scenario.CLUSTER;
         List<Subject> fanout = new ArrayList<>();
@@ -149,6 +152,15 @@ record Plan(List<Case> cases, List<String> notes) {
             fanout.removeIf(x -> !SMOKE_CLUSTER.contains(Case.FANOUT + "/" + x.id()));
             echo.removeIf(x -> !SMOKE_CLUSTER.contains(Case.ECHO + "/" + x.id()));
             polling.removeIf(x -> !SMOKE_CLUSTER.contains(Case.POLLING + "/" + x.id()));
+        }
+        if (!o.parts().contains(Case.FANOUT)) {
+            fanout.clear();
+        }
+        if (!o.parts().contains(Case.ECHO)) {
+            echo.clear();
+        }
+        if (!o.parts().contains(Case.POLLING)) {
+            polling.clear();
         }
         int n = o.fanoutMembers();
         add(cases, new Case(s, Case.FANOUT, n, "Fan-out to " + n + " pages over 3 nodes", fanout));

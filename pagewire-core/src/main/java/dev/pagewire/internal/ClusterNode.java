@@ -41,7 +41,9 @@ final class ClusterNode implements Cluster {
 
     @Override
     public void topicEvent(TopicEvent event) {
-        app.topics().apply(event);
+        // A broadcast reaches this node's members whose WebSockets other nodes relay: their frames
+        // leave as one relay message per node rather than one per page.
+        app.relay().batching(() -> app.topics().apply(event));
     }
 
     @Override

@@ -56,6 +56,8 @@ public final class TestCluster implements AutoCloseable {
     private final byte[] secret = new byte[32];
     /** Deliveries queued so far. */
     private final AtomicLong queued = new AtomicLong();
+    /** Node-to-node messages sent so far. */
+    private final AtomicLong messages = new AtomicLong();
 
     // Guarded by this. Numbering, keeping and queueing happen in one step under it, so the delivery
     // queue is in number order and a snapshot queued with them is exact.
@@ -85,6 +87,11 @@ public final class TestCluster implements AutoCloseable {
             queue(() -> done.complete(null));
             await(done, "the cluster's deliveries");
         } while (queued.get() != before + 1);
+    }
+
+    /** How many node-to-node messages ({@link Backplane#send}) the nodes have sent so far. */
+    public long messagesSent() {
+        return messages.get();
     }
 
     /**
@@ -324,6 +331,7 @@ public final class TestCluster implements AutoCloseable {
 
         @Override
         public void send(int node, byte[] message) {
+            messages.incrementAndGet();
             synchronized (TestCluster.this) {
                 if (closed || cut || cutFrom.contains(node) || dropNext.remove(node)) {
                     return;

@@ -141,6 +141,7 @@ public final class RedisBackplane implements Backplane {
         private Duration commandTimeout = Duration.ofSeconds(2);
         private Duration reconnectDelay = Duration.ofSeconds(1);
         private int requestQueueSize = 100_000;
+        private int sendBufferBytes = 16 * 1024 * 1024;
 
         private Builder(String uri) {
             this.uri = Objects.requireNonNull(uri, "redisUri");
@@ -200,11 +201,24 @@ public final class RedisBackplane implements Backplane {
         }
 
         /**
-         * How many commands (messages, topic events) may wait for Redis at once; more are dropped
-         * and logged once, so that a slow Redis cannot fill the memory. Default 100,000.
+         * How many commands (topic events, PUBLISHes of messages to other nodes, reads) may wait
+         * for Redis at once; more are dropped and logged once, so that a slow Redis cannot fill the
+         * memory. Default 100,000.
          */
         public Builder requestQueueSize(int requestQueueSize) {
             this.requestQueueSize = requestQueueSize;
+            return this;
+        }
+
+        /**
+         * How many bytes of messages to one other node (relayed frames and requests, calls) may
+         * wait for Redis at once. While Redis answers one PUBLISH to a node, the messages that
+         * follow gather and leave together; past this bound they are dropped and logged once, and
+         * the connections relayed between the two nodes start over (their clients resume, nothing
+         * is lost). At least 64 KiB. Default 16 MiB.
+         */
+        public Builder sendBufferBytes(int sendBufferBytes) {
+            this.sendBufferBytes = sendBufferBytes;
             return this;
         }
 
@@ -222,7 +236,8 @@ public final class RedisBackplane implements Backplane {
                     connectTimeout,
                     commandTimeout,
                     reconnectDelay,
-                    requestQueueSize));
+                    requestQueueSize,
+                    sendBufferBytes));
         }
     }
 }

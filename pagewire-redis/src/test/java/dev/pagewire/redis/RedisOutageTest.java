@@ -139,25 +139,27 @@ class RedisOutageTest {
     }
 
     @Test
-    void aFullRequestQueueDropsMessagesInsteadOfHoldingThem() throws Exception {
-        int queue = 50;
+    void messagesPastTheSendBufferAreDroppedWhileRedisStallsAndTheRestArriveInOrder() throws Exception {
+        int buffer = 64 * 1024;
+        int size = 1024;
         try (FaultyRelay relay = FaultyRelay.start(redis.address())) {
             Node a = nodes.join(RedisBackplane.builder("redis://127.0.0.1:" + relay.port())
                     .prefix(nodes.prefix())
                     .leaseTimeout(Nodes.LEASE)
                     .refreshInterval(Nodes.REFRESH)
                     .commandTimeout(Duration.ofSeconds(30)) // what waits stays queued
-                    .requestQueueSize(queue));
+                    .sendBufferBytes(buffer));
             Node b = nodes.join();
 
             relay.stall(); // Redis stops answering a, without closing anything
             for (int i = 0; i < 1000; i++) {
-                a.backplane().send(b.number(), ByteBuffer.allocate(4).putInt(i).array());
+                a.backplane()
+                        .send(b.number(), ByteBuffer.allocate(size).putInt(i).array());
             }
             relay.resume();
-            // A read on the same connection answers once the queue has room: what was queued is done.
-            Wait.await(SOON, "a's queue to have room again", () -> answers(a.backplane()));
-            a.backplane().send(b.number(), ByteBuffer.allocate(4).putInt(-1).array());
+            // A read on the same connection answers once Redis reads again: what was sent is done.
+            Wait.await(SOON, "Redis to answer a again", () -> answers(a.backplane()));
+            a.backplane().send(b.number(), ByteBuffer.allocate(size).putInt(-1).array());
 
             Wait.await(
                     SOON,
@@ -168,7 +170,9 @@ class RedisOutageTest {
                     .map(r -> ByteBuffer.wrap(r.message()).getInt())
                     .filter(i -> i >= 0)
                     .toList();
-            assertTrue(!got.isEmpty() && got.size() <= queue, "at most the queue's worth got through: " + got.size());
+            assertTrue(
+                    !got.isEmpty() && got.size() <= buffer / size,
+                    "at most the send buffer's worth got through: " + got.size());
             for (int i = 0; i < got.size(); i++) {
                 assertEquals(i, got.get(i), "the first ones, in order");
             }

@@ -5,6 +5,8 @@ import dev.pagewire.backplane.Backplane;
 import dev.pagewire.internal.App;
 import dev.pagewire.spi.HttpExchange;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,16 @@ public final class Relay {
     static final int PAGE_CALL = 31;
     static final int PAGE_REPLY = 32;
     static final int PAGE_CLOSE = 33;
+    static final int BATCH = 40;
+
+    /**
+     * What a batch holds before it leaves early, so that the receiving node starts on the first
+     * frames of a large broadcast while this one still encodes the rest.
+     */
+    static final int BATCH_BYTES = 64 * 1024;
+
+    /** The links whose messages the current thread's {@link #batching} holds back. */
+    private static final ThreadLocal<List<Link>> BATCHING = new ThreadLocal<>();
 
     private final App app;
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
@@ -119,14 +131,52 @@ public final class Relay {
         pages.close(link(owner), pageId);
     }
 
+    /**
+     * Runs {@code work}, holding back the messages it sends to each node and sending them as one
+     * message per node (or one per {@link #BATCH_BYTES}) when it ends: a broadcast to pages whose
+     * connections other nodes relay costs the backplane one message per node, not one per page.
+     * Messages other threads send meanwhile on those links join the batch, so each link keeps its
+     * order. Nested calls join the outermost.
+     */
+    public void batching(Runnable work) {
+        if (BATCHING.get() != null) {
+            work.run();
+            return;
+        }
+        List<Link> held = new ArrayList<>();
+        BATCHING.set(held);
+        try {
+            work.run();
+        } finally {
+            BATCHING.remove();
+            for (Link link : held) {
+                link.release();
+            }
+        }
+    }
+
     /** See {@link dev.pagewire.backplane.Cluster#received}. */
     public void received(int from, byte[] message) {
-        Link link = link(from);
+        read(link(from), message);
+    }
+
+    private void read(Link link, byte[] message) {
+        int from = link.peer;
         Wire.Reader in;
         try {
             in = new Wire.Reader(message);
         } catch (Wire.Malformed e) {
             log.error("node {} sent a relay message that cannot be read: {}", from, e.getMessage());
+            return;
+        }
+        if (in.type == BATCH) {
+            try {
+                for (int n = in.i32(); n > 0; n--) {
+                    read(link, in.bytes());
+                }
+            } catch (Wire.Malformed e) {
+                log.error("node {} sent a batch of relay messages that cannot be read: {}", from, e.getMessage());
+            }
             return;
         }
         long expected = link.expected();
@@ -250,6 +300,8 @@ public final class Relay {
         final Map<Long, EdgeTunnel> edges = new ConcurrentHashMap<>();
         final Map<Long, OwnerTunnel> owned = new ConcurrentHashMap<>();
         private long sent; // guarded by this
+        private List<byte[]> held; // guarded by this; not null while a batch holds this link's messages
+        private int heldBytes; // guarded by this
         private long expected = 1; // guarded by received's one-at-a-time delivery, read elsewhere
 
         Link(int peer, Backplane backplane) {
@@ -257,9 +309,44 @@ public final class Relay {
             this.backplane = backplane;
         }
 
-        /** Numbers and sends a message; messages of one link leave in the order of these calls. */
+        /**
+         * Numbers and sends a message, or holds it while a {@link #batching batch} holds this link;
+         * messages of one link leave in the order of these calls.
+         */
         synchronized void send(Wire.Writer message) {
-            backplane.send(peer, message.done(++sent));
+            byte[] bytes = message.done(++sent);
+            if (held == null) {
+                List<Link> batch = BATCHING.get();
+                if (batch == null) {
+                    backplane.send(peer, bytes);
+                    return;
+                }
+                held = new ArrayList<>();
+                batch.add(this);
+            }
+            held.add(bytes);
+            heldBytes += bytes.length;
+            if (heldBytes >= BATCH_BYTES) {
+                sendHeld();
+            }
+        }
+
+        /** Sends what the batch that ends now held. */
+        synchronized void release() {
+            if (held != null) {
+                sendHeld();
+                held = null;
+            }
+        }
+
+        private void sendHeld() {
+            if (held.size() == 1) {
+                backplane.send(peer, held.getFirst());
+            } else if (!held.isEmpty()) {
+                backplane.send(peer, Wire.batch(held, heldBytes));
+            }
+            held.clear();
+            heldBytes = 0;
         }
 
         /** Whether {@code seq} is the next number expected; moves on past it either way. */

@@ -5,6 +5,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The bytes of relay messages between nodes (docs/CLUSTER.md): a type, the link's sequence number,
@@ -14,6 +15,22 @@ import java.util.Arrays;
 final class Wire {
 
     private Wire() {}
+
+    /**
+     * One message carrying {@code messages} (each numbered on its link already), to be read in
+     * order: type {@link Relay#BATCH}, number and tunnel 0, the count, then each message's bytes.
+     */
+    static byte[] batch(List<byte[]> messages, int totalBytes) {
+        ByteBuffer out = ByteBuffer.allocate(HEADER + 4 + 4 * messages.size() + totalBytes);
+        out.put((byte) Relay.BATCH).putLong(0).putLong(0).putInt(messages.size());
+        for (byte[] m : messages) {
+            out.putInt(m.length).put(m);
+        }
+        return out.array();
+    }
+
+    /** Type, link number, tunnel. */
+    private static final int HEADER = 1 + 8 + 8;
 
     /** Writes a message; grows as needed. */
     static final class Writer {

@@ -13,6 +13,8 @@ import dev.pagewire.testing.FakeExchange;
 import dev.pagewire.testing.TestCluster;
 import dev.pagewire.testing.Wait;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +48,7 @@ class RelayTest {
         App app = new App(Settings.builder().pollTimeout(Duration.ofMillis(500)).build(), cluster.newNode());
         app.page("/chat", (request, page) -> {
             page.on("say", e -> page.emit("said", e.data()));
+            page.join("room");
             return "<html><head></head><body>chat</body></html>";
         });
         return app;
@@ -114,6 +117,61 @@ class RelayTest {
         Wait.await(
                 "both ends of the tunnel to be gone",
                 () -> a.relay().tunnels() + b.relay().tunnels() == 0);
+    }
+
+    @Test
+    void aBroadcastToPagesRelayedByOtherNodesCostsOneMessagePerNodeAndKeepsEachPagesOrder() {
+        int pages = 40;
+        List<FakeConnection> sockets = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < pages; i++) {
+            String token = render(a);
+            FakeConnection ws = new FakeConnection("websocket");
+            webSocket(i % 2 == 0 ? b : c, token, ws);
+            assertTrue(ws.nextText().startsWith("[\"hello\""));
+            sockets.add(ws);
+            ids.add(a.pageIdOf("/chat", token));
+        }
+        cluster.settle();
+        long before = cluster.messagesSent();
+        for (int n = 1; n <= 5; n++) {
+            a.topic("room").emit("news", n);
+        }
+        cluster.settle();
+        long sent = cluster.messagesSent() - before;
+        assertTrue(sent <= 5 * 2, "5 broadcasts to " + pages + " pages on 2 other nodes took " + sent + " messages");
+
+        // The pages' own frames, sent from another thread while broadcasts are batched, keep their
+        // place: every page receives its frames numbered 1, 2, 3… with none missing.
+        for (int n = 6; n <= 10; n++) {
+            a.topic("room").emit("news", n);
+            for (String id : ids) {
+                a.page(id).emit("own", n);
+            }
+        }
+        for (FakeConnection ws : sockets) {
+            Wait.await("15 frames in " + ws.sentTexts(), () -> data(ws).size() == 15);
+            List<Matcher> frames = data(ws);
+            for (int i = 0; i < frames.size(); i++) {
+                assertEquals(
+                        i + 1,
+                        Long.parseLong(frames.get(i).group(3)),
+                        ws.sentTexts().toString());
+            }
+            assertEquals(
+                    List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
+                    frames.stream()
+                            .filter(m -> m.group(1).equals("news"))
+                            .map(m -> m.group(2))
+                            .toList());
+        }
+    }
+
+    private static final Pattern DATA = Pattern.compile("^\\[\"ev\",\"(news|own)\",(\\d+),(\\d+)");
+
+    /** The data frames {@code ws} received: event, data, sequence number. */
+    private static List<Matcher> data(FakeConnection ws) {
+        return ws.sentTexts().stream().map(DATA::matcher).filter(Matcher::find).toList();
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -157,6 +158,11 @@ final class RedisLink implements AutoCloseable {
     }
 
     /** PUBLISHes {@code message} on {@code channel}; never blocks. */
+    /** Threads for handling answers off Lettuce's I/O threads (its computation threads). */
+    Executor callbacks() {
+        return resources.eventExecutorGroup();
+    }
+
     CompletionStage<Long> publish(byte[] channel, byte[] message) {
         return bounded(() -> commands.async().publish(channel, message));
     }

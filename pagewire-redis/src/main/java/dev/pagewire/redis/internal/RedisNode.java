@@ -7,7 +7,6 @@ import dev.pagewire.backplane.TopicSnapshot;
 import dev.pagewire.redis.internal.TopicFeed.ClusterSnapshot;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -49,6 +48,7 @@ public final class RedisNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean recoveryWanted = new AtomicBoolean();
     private final Map<Integer, byte[]> nodeChannels = new ConcurrentHashMap<>();
+    private final Map<Integer, NodeOutbox> outboxes = new ConcurrentHashMap<>();
     private final Outage sends = new Outage(
             log,
             "messages to other nodes are dropped until Redis answers again",
@@ -204,29 +204,37 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * See {@code Backplane#send}: one PUBLISH to the node's channel, the payload prefixed with this
-     * node's number. A message that cannot be sent now is dropped (core notices the gap).
+     * See {@code Backplane#send}: through the node's {@link NodeOutbox}, which publishes to its
+     * channel at once or together with the messages that follow while Redis answers. A message
+     * that cannot be sent now is dropped (core notices the gap).
      */
     public void send(int node, byte[] message) {
         RedisLink l = link;
         if (l == null || closed.get()) {
             return;
         }
-        byte[] framed = ByteBuffer.allocate(4 + message.length)
-                .putInt(view.self())
-                .put(message)
-                .array();
-        try {
-            l.publish(nodeChannel(node), framed).whenComplete((receivers, failure) -> {
-                if (failure != null) {
-                    sends.failed(failure);
-                } else {
-                    sends.succeeded();
-                }
-            });
-        } catch (RuntimeException e) {
-            sends.failed(e);
-        }
+        outboxes.computeIfAbsent(node, n -> {
+                    byte[] channel = nodeChannel(n);
+                    return new NodeOutbox(
+                            payload -> l.publish(channel, payload),
+                            new NodeOutbox.Outcome() {
+                                @Override
+                                public void succeeded() {
+                                    sends.succeeded();
+                                }
+
+                                @Override
+                                public void failed(Throwable cause) {
+                                    sends.failed(cause);
+                                }
+                            },
+                            view::self,
+                            options.sendBufferBytes(),
+                            options.commandTimeout().toNanos(),
+                            l.callbacks(),
+                            System::nanoTime);
+                })
+                .send(message);
     }
 
     /**
@@ -490,13 +498,8 @@ public final class RedisNode implements AutoCloseable {
             }
         }
 
-        private void fromNode(byte[] message) {
-            if (message.length < 4) {
-                log.error("a node message of {} bytes, too short to say its sender", message.length);
-                return;
-            }
-            int from = ByteBuffer.wrap(message).getInt();
-            cluster.received(from, Arrays.copyOfRange(message, 4, message.length));
+        private void fromNode(byte[] payload) {
+            NodeOutbox.read(payload, cluster::received);
         }
     }
 

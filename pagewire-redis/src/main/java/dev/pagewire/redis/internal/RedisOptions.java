@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param commandTimeout how long a command this node waits on (a renewal, a snapshot) may take
  * @param reconnectDelay the longest pause between two attempts to reach Redis again
  * @param requestQueueSize commands that may wait for Redis at once; more are dropped
+ * @param sendBufferBytes bytes of messages to one other node that may wait for Redis at once; more
+ *     are dropped
  */
 public record RedisOptions(
         String uri,
@@ -25,7 +27,8 @@ public record RedisOptions(
         Duration connectTimeout,
         Duration commandTimeout,
         Duration reconnectDelay,
-        int requestQueueSize) {
+        int requestQueueSize,
+        int sendBufferBytes) {
 
     public RedisOptions {
         Objects.requireNonNull(uri, "uri");
@@ -43,6 +46,9 @@ public record RedisOptions(
         }
         if (requestQueueSize < 1) {
             throw new IllegalArgumentException("requestQueueSize must be at least 1, got " + requestQueueSize);
+        }
+        if (sendBufferBytes < 64 * 1024) {
+            throw new IllegalArgumentException("sendBufferBytes must be at least 65536, got " + sendBufferBytes);
         }
     }
 
