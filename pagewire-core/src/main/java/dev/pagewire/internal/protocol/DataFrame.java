@@ -82,17 +82,48 @@ public final class DataFrame {
 
     /** The frame with sequence number {@code seq} and, when {@code ack >= 0}, a piggybacked ack. */
     public OutFrame numbered(long seq, long ack) {
-        byte[] tail = (ack >= 0 ? "," + seq + "," + ack + "]" : "," + seq + "]").getBytes(StandardCharsets.US_ASCII);
+        // The tail ",seq]" or ",seq,ack]" is written digit by digit: this runs once per page a
+        // frame goes to, so a String per call would be thousands per broadcast.
         int open = head.length - 1; // the elements, without the closing bracket
-        if (!binary) {
-            byte[] out = new byte[open + tail.length];
-            System.arraycopy(head, 0, out, 0, open);
-            System.arraycopy(tail, 0, out, open, tail.length);
-            return new OutFrame(false, out);
+        int tail = 1 + digits(seq) + (ack >= 0 ? 1 + digits(ack) : 0) + 1;
+        int headAt = binary ? 4 : 0;
+        byte[] out = new byte[headAt + open + tail + (binary ? payload.length : 0)];
+        if (binary) {
+            ByteBuffer.wrap(out).putInt(open + tail);
         }
-        ByteBuffer buf = ByteBuffer.allocate(4 + open + tail.length + payload.length);
-        buf.putInt(open + tail.length).put(head, 0, open).put(tail).put(payload);
-        return new OutFrame(true, buf.array());
+        System.arraycopy(head, 0, out, headAt, open);
+        int at = headAt + open;
+        out[at++] = ',';
+        at = putDigits(out, at, seq);
+        if (ack >= 0) {
+            out[at++] = ',';
+            at = putDigits(out, at, ack);
+        }
+        out[at++] = ']';
+        if (binary) {
+            System.arraycopy(payload, 0, out, at, payload.length);
+        }
+        return new OutFrame(binary, out);
+    }
+
+    /** How many decimal digits {@code n} has; {@code n >= 0}. */
+    static int digits(long n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
+    }
+
+    /** Writes {@code n >= 0} in decimal at {@code at}; where it ends. */
+    private static int putDigits(byte[] out, int at, long n) {
+        int end = at + digits(n);
+        for (int i = end - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        return end;
     }
 
     /** The frame with sequence number {@code seq} and no ack. */
@@ -102,10 +133,7 @@ public final class DataFrame {
 
     /** The size on the wire once numbered with {@code seq}, without an ack. */
     public int size(long seq) {
-        return (binary ? 4 + payload.length : 0)
-                + head.length
-                + 1
-                + Long.toString(seq).length();
+        return (binary ? 4 + payload.length : 0) + head.length + 1 + digits(seq);
     }
 
     @Override

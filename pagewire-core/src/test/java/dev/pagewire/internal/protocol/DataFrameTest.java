@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.pagewire.spi.OutFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,5 +45,27 @@ class DataFrameTest {
     void aBinaryFrameHasNoTextEncoding() {
         DataFrame binary = codec.binaryEvent("blob", new byte[] {1, 2});
         assertThrows(IllegalStateException.class, binary::encoded);
+    }
+
+    @Test
+    void numbersAndAcksOfEveryLengthAreSplicedInAsDecimalText() {
+        DataFrame text = codec.event("said", "hi");
+        DataFrame binary = codec.binaryEvent("blob", new byte[] {1, 2});
+        for (long n : new long[] {0, 1, 9, 10, 99, 100, 12_345, 999_999_999_999L, Long.MAX_VALUE}) {
+            assertEquals("[\"ev\",\"said\",\"hi\"," + n + "]", text.numbered(n).text());
+            assertEquals(
+                    "[\"ev\",\"said\",\"hi\",5," + n + "]", text.numbered(5, n).text());
+            assertEquals(text.numbered(n).size(), text.size(n));
+
+            OutFrame b = binary.numbered(n, 3);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b.payload());
+            byte[] header = new byte[in.getInt()];
+            in.get(header);
+            assertEquals("[\"ev\",\"blob\"," + n + ",3]", new String(header, StandardCharsets.UTF_8));
+            assertEquals(2, in.remaining());
+            assertEquals(1, in.get());
+            assertEquals(2, in.get());
+            assertEquals(binary.numbered(n).size(), binary.size(n));
+        }
     }
 }
