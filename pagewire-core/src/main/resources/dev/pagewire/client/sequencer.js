@@ -5,11 +5,12 @@
 
 /**
  * A standalone ack goes at most this long after the first data frame not yet acked (§10.2)...
- * Acks only let the server forget what it keeps for resume, so a second costs little; a shorter
- * delay would send one more frame for every event a quiet page gets (a broadcast to a topic of
- * 10 000 pages would bring 10 000 acks back).
+ * Acks only let the server forget what it keeps for resume, and at most 64 frames wait for one, so
+ * waiting costs the server little; every ack is one more message the server and every proxy on the
+ * way must handle, times every page of a topic (a broadcast to 10 000 pages brings 10 000 acks
+ * back), so they are rare.
  */
-export const ACK_DELAY_MS = 1000;
+export const ACK_DELAY_MS = 5000;
 /** ...or at once when this many are waiting for one. */
 const ACK_AT_ONCE = 64;
 

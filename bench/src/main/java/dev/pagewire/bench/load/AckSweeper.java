@@ -6,15 +6,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends the Pagewire links' due acks as the clients do (PROTOCOL.md §10.2: 1 s after the first
+ * Sends the Pagewire links' due acks as the clients do (PROTOCOL.md §10.2: 5 s after the first
  * frame not yet acked), with one timer for all links instead of one per link: every
  * {@value #TICK_MS} ms it runs the flushes that have waited their second. Links queue in the order
  * their acks became due, so the oldest are always at the head. Thread-safe.
  */
 final class AckSweeper implements AutoCloseable {
 
-    /** The clients' ack delay (pagewire-core's sequencer.js and Receipts). */
-    static final long DELAY_MS = 1000;
+    /** The clients' ack delay (pagewire-core's sequencer.js, the Java client's Sequencer). */
+    static final long DELAY_MS = 5000;
 
     private static final long TICK_MS = 20;
 

@@ -19,9 +19,11 @@ final class Sequencer {
 
     /**
      * A standalone ack goes at most this long after the first data frame not yet acked (§10.2)...
-     * Acks only let the server forget what it keeps for resume, so a second costs little.
+     * Acks only let the server forget what it keeps for resume, and at most {@link #ACK_AT_ONCE}
+     * frames wait for one, so waiting costs the server little; every ack is a message the server
+     * must handle, times every page of a topic, so they are rare.
      */
-    static final long ACK_DELAY_MS = 1000;
+    static final long ACK_DELAY_MS = 5000;
     /** ...or at once when this many wait for one. */
     static final int ACK_AT_ONCE = 64;
 

@@ -53,7 +53,7 @@ public final class Relay {
      * What a batch holds before it leaves early, so that the receiving node starts on the first
      * frames of a large broadcast while this one still encodes the rest.
      */
-    static final int BATCH_BYTES = 64 * 1024;
+    static final int BATCH_BYTES = 16 * 1024;
 
     /** The links whose messages the current thread's {@link #batching} holds back. */
     private static final ThreadLocal<List<Link>> BATCHING = new ThreadLocal<>();

@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
 final class NodeOutbox {
 
     /** What one PUBLISH carries at most, so that Redis and the receiving node get bites, not meals. */
-    static final int PUBLISH_BYTES = 256 * 1024;
+    static final int PUBLISH_BYTES = 64 * 1024;
 
     /** Sends one PUBLISH to the node's channel. */
     interface Publisher {
