@@ -161,24 +161,28 @@ public final class Relay {
     }
 
     private void read(Link link, byte[] message) {
-        int from = link.peer;
         Wire.Reader in;
         try {
             in = new Wire.Reader(message);
         } catch (Wire.Malformed e) {
-            log.error("node {} sent a relay message that cannot be read: {}", from, e.getMessage());
+            log.error("node {} sent a relay message that cannot be read: {}", link.peer, e.getMessage());
             return;
         }
-        if (in.type == BATCH) {
-            try {
-                for (int n = in.i32(); n > 0; n--) {
-                    read(link, in.bytes());
-                }
-            } catch (Wire.Malformed e) {
-                log.error("node {} sent a batch of relay messages that cannot be read: {}", from, e.getMessage());
+        if (in.type != BATCH) {
+            read(link, in);
+            return;
+        }
+        try {
+            for (int n = in.i32(); n > 0; n--) {
+                read(link, in.message());
             }
-            return;
+        } catch (Wire.Malformed e) {
+            log.error("node {} sent a batch of relay messages that cannot be read: {}", link.peer, e.getMessage());
         }
+    }
+
+    private void read(Link link, Wire.Reader in) {
+        int from = link.peer;
         long expected = link.expected();
         if (!link.inOrder(in.seq)) {
             log.warn(
@@ -300,7 +304,7 @@ public final class Relay {
         final Map<Long, EdgeTunnel> edges = new ConcurrentHashMap<>();
         final Map<Long, OwnerTunnel> owned = new ConcurrentHashMap<>();
         private long sent; // guarded by this
-        private List<byte[]> held; // guarded by this; not null while a batch holds this link's messages
+        private List<Wire.Writer> held; // guarded by this; not null while a batch holds this link's messages
         private int heldBytes; // guarded by this
         private long expected = 1; // guarded by received's one-at-a-time delivery, read elsewhere
 
@@ -314,18 +318,18 @@ public final class Relay {
          * messages of one link leave in the order of these calls.
          */
         synchronized void send(Wire.Writer message) {
-            byte[] bytes = message.done(++sent);
+            message.number(++sent);
             if (held == null) {
                 List<Link> batch = BATCHING.get();
                 if (batch == null) {
-                    backplane.send(peer, bytes);
+                    backplane.send(peer, message.bytes());
                     return;
                 }
                 held = new ArrayList<>();
                 batch.add(this);
             }
-            held.add(bytes);
-            heldBytes += bytes.length;
+            held.add(message);
+            heldBytes += message.size();
             if (heldBytes >= BATCH_BYTES) {
                 sendHeld();
             }
@@ -341,7 +345,7 @@ public final class Relay {
 
         private void sendHeld() {
             if (held.size() == 1) {
-                backplane.send(peer, held.getFirst());
+                backplane.send(peer, held.getFirst().bytes());
             } else if (!held.isEmpty()) {
                 backplane.send(peer, Wire.batch(held, heldBytes));
             }

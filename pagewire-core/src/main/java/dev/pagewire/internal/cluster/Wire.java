@@ -19,12 +19,14 @@ final class Wire {
     /**
      * One message carrying {@code messages} (each numbered on its link already), to be read in
      * order: type {@link Relay#BATCH}, number and tunnel 0, the count, then each message's bytes.
+     * Each message is copied once, from its writer into the batch.
      */
-    static byte[] batch(List<byte[]> messages, int totalBytes) {
+    static byte[] batch(List<Writer> messages, int totalBytes) {
         ByteBuffer out = ByteBuffer.allocate(HEADER + 4 + 4 * messages.size() + totalBytes);
         out.put((byte) Relay.BATCH).putLong(0).putLong(0).putInt(messages.size());
-        for (byte[] m : messages) {
-            out.putInt(m.length).put(m);
+        for (Writer m : messages) {
+            out.putInt(m.size());
+            out.put(m.buffer.array(), 0, m.size());
         }
         return out.array();
     }
@@ -84,11 +86,21 @@ final class Wire {
             return buffer;
         }
 
-        /** The message's bytes, numbered {@code seq} on its link. */
-        byte[] done(long seq) {
-            byte[] out = Arrays.copyOf(buffer.array(), buffer.position());
-            ByteBuffer.wrap(out).putLong(1, seq);
-            return out;
+        /** Numbers the message {@code seq} on its link; it is complete from now on. */
+        Writer number(long seq) {
+            buffer.putLong(1, seq);
+            return this;
+        }
+
+        /** The message's size in bytes. */
+        int size() {
+            return buffer.position();
+        }
+
+        /** The message's bytes (numbered first); the writer's own array when it fits exactly. */
+        byte[] bytes() {
+            byte[] array = buffer.array();
+            return array.length == buffer.position() ? array : Arrays.copyOf(array, buffer.position());
         }
     }
 
@@ -100,13 +112,18 @@ final class Wire {
         final long tunnel;
 
         Reader(byte[] message) {
-            buffer = ByteBuffer.wrap(message);
+            this(message, 0, message.length);
+        }
+
+        /** Reads the {@code length} bytes of {@code array} from {@code offset}; nothing is copied. */
+        Reader(byte[] array, int offset, int length) {
+            buffer = ByteBuffer.wrap(array, offset, length);
             try {
                 type = buffer.get();
                 seq = buffer.getLong();
                 tunnel = buffer.getLong();
             } catch (BufferUnderflowException e) {
-                throw new Malformed("a relay message of " + message.length + " bytes is too short");
+                throw new Malformed("a relay message of " + length + " bytes is too short");
             }
         }
 
@@ -129,6 +146,20 @@ final class Wire {
         String str() {
             byte[] b = bytesOrNull();
             return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * The next byte array as a reader of its own, without copying: a message inside a
+         * {@link Relay#BATCH}.
+         */
+        Reader message() {
+            int n = i32();
+            if (n < 0 || n > buffer.remaining()) {
+                throw new Malformed("truncated relay message");
+            }
+            Reader inner = new Reader(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+            buffer.position(buffer.position() + n);
+            return inner;
         }
 
         byte[] bytes() {

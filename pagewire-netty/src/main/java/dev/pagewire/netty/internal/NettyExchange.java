@@ -32,6 +32,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -185,7 +186,11 @@ final class NettyExchange implements HttpExchange {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        WebSocketConnection connection = new WebSocketConnection(ctx.channel());
+        // Offered permessage-deflate may be agreed on: then frames go through Netty's encoders.
+        boolean mayDeflate = settings.compression()
+                && headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS).stream()
+                        .anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("permessage-deflate"));
+        WebSocketConnection connection = new WebSocketConnection(ctx.channel(), !mayDeflate);
         ChannelPipeline p = ctx.pipeline();
         // Frames may follow the upgrade request in the same read: the frame handlers go in first.
         p.addLast(new ReservedBitsValidator());

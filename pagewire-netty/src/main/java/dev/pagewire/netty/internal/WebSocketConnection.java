@@ -54,8 +54,17 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     /** Frames written since the last flush, on the I/O thread only ({@link LoopWriter}). */
     private boolean unflushed;
 
-    WebSocketConnection(Channel channel) {
+    /**
+     * Whether data frames go out as bytes this class frames itself (RFC 6455 §5.2: FIN, opcode,
+     * length; a server never masks) rather than as Netty frame objects through its encoder: one
+     * pooled buffer per frame instead of a wrapper, a frame object and the encoder's buffer. Only
+     * when no extension may transform frames (no {@code permessage-deflate} offered).
+     */
+    private final boolean plainFrames;
+
+    WebSocketConnection(Channel channel, boolean plainFrames) {
         this.channel = channel;
+        this.plainFrames = plainFrames;
         this.writer = LoopWriter.of(channel.eventLoop());
     }
 
@@ -112,12 +121,33 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (closeSent) {
             return false;
         }
-        ByteBuf payload = Unpooled.wrappedBuffer(frame.payload());
-        WebSocketFrame ws = frame.binary() ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
-        channel.write(ws, channel.voidPromise());
+        if (plainFrames) {
+            channel.write(framed(frame), channel.voidPromise());
+        } else {
+            ByteBuf payload = Unpooled.wrappedBuffer(frame.payload());
+            WebSocketFrame ws = frame.binary() ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
+            channel.write(ws, channel.voidPromise());
+        }
         boolean first = !unflushed;
         unflushed = true;
         return first;
+    }
+
+    /** {@code frame} as one unfragmented, unmasked WebSocket frame (RFC 6455 §5.2). */
+    private ByteBuf framed(OutFrame frame) {
+        byte[] payload = frame.payload();
+        int n = payload.length;
+        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+        ByteBuf out = channel.alloc().buffer(header + n);
+        out.writeByte(0x80 | (frame.binary() ? 0x2 : 0x1)); // FIN, no RSV bits, text or binary
+        if (n < 126) {
+            out.writeByte(n);
+        } else if (n <= 0xFFFF) {
+            out.writeByte(126).writeShort(n);
+        } else {
+            out.writeByte(127).writeLong(n);
+        }
+        return out.writeBytes(payload);
     }
 
     /** Flushes what {@link #writeUnflushed} wrote (I/O thread). */
