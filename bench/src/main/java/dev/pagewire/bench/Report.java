@@ -379,7 +379,7 @@ final class Report {
         line("  each timed from the send until the last page has it (median shown); then " + options.durationMs()
                 + " ms with 4");
         line("  broadcasts in flight, counting deliveries per second. Pagewire's pages ack as its clients do");
-        line("  (§10.2: on their next frame, else after 1 s, at once at 64 frames); Socket.IO's do not ack.");
+        line("  (§10.2: on their next frame, else after 5 s, at once at 64 frames); Socket.IO's do not ack.");
         line("- Fallbacks: the echo over Pagewire's SSE + POST and long-polling + POST against Socket.IO's");
         line("  HTTP long-polling (raw Netty has none). Page churn: each opener renders the page (GET),");
         line("  connects, sends a first event, waits for its answer and leaves (Pagewire: `[\"bye\"]`), in a loop.");
