@@ -68,7 +68,7 @@ record BenchOptions(
     static final String PEERS_WITHOUT_NODE = "pagewire,pagewire-tomcat,pagewire-jetty,raw";
 
     static final String USAGE = """
-        usage: bench/run [options]   (or java -cp pagewire-bench.jar dev.pagewire.bench.BenchMain)
+        usage: bench/run [options]   (or java -cp pagewire-bench-all.jar dev.pagewire.bench.BenchMain)
           --scenarios LIST     idle,echo,fanout,fallback,churn,cluster or all (default all);
                                cluster: 3 nodes + Redis behind haproxy round-robin (no sticky
                                sessions), fan-out over the nodes, echo through a non-owner node,

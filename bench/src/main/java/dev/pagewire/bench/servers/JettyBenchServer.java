@@ -16,7 +16,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * (a {@code QueuedThreadPool} of up to 200 threads, one connector). Speaks {@link ServerControl}'s
  * protocol on stdin and stdout.
  *
- * <p>Usage: {@code java -cp pagewire-bench.jar dev.pagewire.bench.servers.JettyBenchServer [port]}
+ * <p>Usage: {@code java -cp pagewire-bench-all.jar dev.pagewire.bench.servers.JettyBenchServer [port]}
  */
 public final class JettyBenchServer {
 

@@ -11,7 +11,7 @@ import java.io.IOException;
  * to that topic as event {@code fan}. Started by the orchestrator as its own process, on
  * 127.0.0.1; speaks {@link ServerControl}'s protocol on stdin and stdout.
  *
- * <p>Usage: {@code java -cp pagewire-bench.jar dev.pagewire.bench.servers.PagewireBenchServer [port [--redis URI]]}
+ * <p>Usage: {@code java -cp pagewire-bench-all.jar dev.pagewire.bench.servers.PagewireBenchServer [port [--redis URI]]}
  */
 public final class PagewireBenchServer {
 

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * framework on Netty adds is measured against it.
  * Speaks {@link ServerControl}'s protocol on stdin and stdout.
  *
- * <p>Usage: {@code java -cp pagewire-bench.jar dev.pagewire.bench.servers.RawNettyEchoServer [port]}
+ * <p>Usage: {@code java -cp pagewire-bench-all.jar dev.pagewire.bench.servers.RawNettyEchoServer [port]}
  */
 public final class RawNettyEchoServer {
 

@@ -24,7 +24,7 @@ import org.apache.tomcat.websocket.server.WsSci;
  * polls would then cost a new connection every 100 frames, which the load generator does not open).
  * Speaks {@link ServerControl}'s protocol on stdin and stdout.
  *
- * <p>Usage: {@code java -cp pagewire-bench.jar dev.pagewire.bench.servers.TomcatBenchServer [port]}
+ * <p>Usage: {@code java -cp pagewire-bench-all.jar dev.pagewire.bench.servers.TomcatBenchServer [port]}
  */
 public final class TomcatBenchServer {
 
