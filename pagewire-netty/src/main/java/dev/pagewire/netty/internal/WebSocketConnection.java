@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +63,15 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
      * when no extension may transform frames (no {@code permessage-deflate} offered).
      */
     private final boolean plainFrames;
+
+    /**
+     * Where plain frames enter the pipeline: the context of Netty's frame encoder, so that a write
+     * goes straight on to the handlers before it (TLS, then the socket) instead of walking from the
+     * pipeline's tail past every inbound handler: per frame and per connection, that walk touched
+     * cold memory and was about a fifth of a fan-out node's CPU (bench/FINDINGS.md). Found on the
+     * first write, when the handshake has put the encoder in; the channel itself until then.
+     */
+    private ChannelOutboundInvoker out;
 
     WebSocketConnection(Channel channel, boolean plainFrames) {
         this.channel = channel;
@@ -122,7 +133,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             return false;
         }
         if (plainFrames) {
-            channel.write(framed(frame), channel.voidPromise());
+            plainOut().write(framed(frame), channel.voidPromise());
         } else {
             ByteBuf payload = Unpooled.wrappedBuffer(frame.payload());
             WebSocketFrame ws = frame.binary() ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
@@ -154,8 +165,22 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     void flushWritten() {
         if (unflushed) {
             unflushed = false;
-            channel.flush();
+            if (plainFrames) {
+                plainOut().flush();
+            } else {
+                channel.flush();
+            }
         }
+    }
+
+    private ChannelOutboundInvoker plainOut() {
+        ChannelOutboundInvoker o = out;
+        if (o == null) {
+            ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+            o = encoder != null ? encoder : channel;
+            out = encoder != null ? encoder : null;
+        }
+        return o;
     }
 
     @Override
