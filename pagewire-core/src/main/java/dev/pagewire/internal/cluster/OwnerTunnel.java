@@ -324,9 +324,7 @@ final class OwnerTunnel implements HttpExchange {
                     return;
                 }
             }
-            OwnerTunnel.this.send(new Wire.Writer(Relay.FRAME, id, frame.size())
-                    .i8(frame.binary() ? 1 : 0)
-                    .bytes(frame.payload()));
+            link.frame(id, frame.binary(), frame.payload());
         }
 
         /** The edge bounds what waits for its client (closing with 4503); this side holds nothing. */

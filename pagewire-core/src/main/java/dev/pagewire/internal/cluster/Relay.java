@@ -174,7 +174,9 @@ public final class Relay {
         }
         try {
             for (int n = in.i32(); n > 0; n--) {
-                read(link, in.message());
+                in.enter();
+                read(link, in);
+                in.leave();
             }
         } catch (Wire.Malformed e) {
             log.error("node {} sent a batch of relay messages that cannot be read: {}", link.peer, e.getMessage());
@@ -304,8 +306,7 @@ public final class Relay {
         final Map<Long, EdgeTunnel> edges = new ConcurrentHashMap<>();
         final Map<Long, OwnerTunnel> owned = new ConcurrentHashMap<>();
         private long sent; // guarded by this
-        private List<Wire.Writer> held; // guarded by this; not null while a batch holds this link's messages
-        private int heldBytes; // guarded by this
+        private Wire.Batch held; // guarded by this; not null while a batch holds this link's messages
         private long expected = 1; // guarded by received's one-at-a-time delivery, read elsewhere
 
         Link(int peer, Backplane backplane) {
@@ -319,38 +320,59 @@ public final class Relay {
          */
         synchronized void send(Wire.Writer message) {
             message.number(++sent);
-            if (held == null) {
-                List<Link> batch = BATCHING.get();
-                if (batch == null) {
-                    backplane.send(peer, message.bytes());
-                    return;
-                }
-                held = new ArrayList<>();
-                batch.add(this);
+            Wire.Batch batch = holding();
+            if (batch == null) {
+                backplane.send(peer, message.bytes());
+                return;
             }
-            held.add(message);
-            heldBytes += message.size();
-            if (heldBytes >= BATCH_BYTES) {
-                sendHeld();
+            batch.add(message);
+            sendIfFull();
+        }
+
+        /**
+         * Sends a WebSocket frame to the edge of {@code tunnel} as {@link #send} would; inside a
+         * batch, written straight into it (a broadcast's frames to relayed pages: no writer each).
+         */
+        synchronized void frame(long tunnel, boolean binary, byte[] payload) {
+            Wire.Batch batch = holding();
+            if (batch == null) {
+                send(new Wire.Writer(FRAME, tunnel, payload.length)
+                        .i8(binary ? 1 : 0)
+                        .bytes(payload));
+                return;
+            }
+            batch.frame(++sent, tunnel, binary, payload);
+            sendIfFull();
+        }
+
+        /** The batch that holds this link's messages now, begun if the thread's batching has none yet. */
+        private Wire.Batch holding() {
+            if (held == null) {
+                List<Link> batching = BATCHING.get();
+                if (batching == null) {
+                    return null;
+                }
+                held = new Wire.Batch(BATCH_BYTES + 1024);
+                batching.add(this);
+            }
+            return held;
+        }
+
+        private void sendIfFull() {
+            if (held.size() >= BATCH_BYTES) {
+                backplane.send(peer, held.bytes());
+                held = new Wire.Batch(BATCH_BYTES + 1024);
             }
         }
 
         /** Sends what the batch that ends now held. */
         synchronized void release() {
             if (held != null) {
-                sendHeld();
+                if (held.count() > 0) {
+                    backplane.send(peer, held.bytes());
+                }
                 held = null;
             }
-        }
-
-        private void sendHeld() {
-            if (held.size() == 1) {
-                backplane.send(peer, held.getFirst().bytes());
-            } else if (!held.isEmpty()) {
-                backplane.send(peer, Wire.batch(held, heldBytes));
-            }
-            held.clear();
-            heldBytes = 0;
         }
 
         /** Whether {@code seq} is the next number expected; moves on past it either way. */

@@ -1,11 +1,9 @@
 package dev.pagewire.internal.cluster;
 
 import dev.pagewire.spi.HttpResponse;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The bytes of relay messages between nodes (docs/CLUSTER.md): a type, the link's sequence number,
@@ -17,18 +15,70 @@ final class Wire {
     private Wire() {}
 
     /**
-     * One message carrying {@code messages} (each numbered on its link already), to be read in
-     * order: type {@link Relay#BATCH}, number and tunnel 0, the count, then each message's bytes.
-     * Each message is copied once, from its writer into the batch.
+     * Messages gathered into one (type {@link Relay#BATCH}, number and tunnel 0, the count, then
+     * each message as a byte array), to be read in order. Each message is written once, straight
+     * into the batch: a relayed WebSocket frame ({@link #frame}) needs no writer of its own. Not
+     * thread-safe.
      */
-    static byte[] batch(List<Writer> messages, int totalBytes) {
-        ByteBuffer out = ByteBuffer.allocate(HEADER + 4 + 4 * messages.size() + totalBytes);
-        out.put((byte) Relay.BATCH).putLong(0).putLong(0).putInt(messages.size());
-        for (Writer m : messages) {
-            out.putInt(m.size());
-            out.put(m.buffer.array(), 0, m.size());
+    static final class Batch {
+        private final int sizeHint;
+        private ByteBuffer buffer; // made on the first message
+        private int count;
+
+        Batch(int sizeHint) {
+            this.sizeHint = sizeHint;
         }
-        return out.array();
+
+        /** Adds a message, numbered already. */
+        void add(Writer message) {
+            room(4 + message.size()).putInt(message.size());
+            buffer.put(message.buffer.array(), 0, message.size());
+            count++;
+        }
+
+        /** Adds what {@code new Writer(FRAME, tunnel, n).i8(binary).bytes(payload)}, numbered {@code seq}, holds. */
+        void frame(long seq, long tunnel, boolean binary, byte[] payload) {
+            int size = HEADER + 1 + 4 + payload.length;
+            room(4 + size).putInt(size);
+            buffer.put((byte) Relay.FRAME).putLong(seq).putLong(tunnel);
+            buffer.put((byte) (binary ? 1 : 0)).putInt(payload.length).put(payload);
+            count++;
+        }
+
+        /** What the messages added so far take, the batch's own header not counted. */
+        int size() {
+            return buffer == null ? 0 : buffer.position() - HEADER - 4;
+        }
+
+        int count() {
+            return count;
+        }
+
+        /** The batch's bytes; a single message's own bytes when it holds one. */
+        byte[] bytes() {
+            if (count == 0) {
+                throw new IllegalStateException("an empty batch");
+            }
+            byte[] array = buffer.array();
+            if (count == 1) {
+                return Arrays.copyOfRange(array, HEADER + 8, buffer.position());
+            }
+            buffer.putInt(HEADER, count);
+            return Arrays.copyOf(array, buffer.position());
+        }
+
+        private ByteBuffer room(int n) {
+            if (buffer == null) {
+                buffer = ByteBuffer.allocate(HEADER + 4 + Math.max(sizeHint, n));
+                buffer.put((byte) Relay.BATCH).putLong(0).putLong(0).putInt(0);
+            } else if (buffer.remaining() < n) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + n + 64));
+                buffer.flip();
+                bigger.put(buffer);
+                buffer = bigger;
+            }
+            return buffer;
+        }
     }
 
     /** Type, link number, tunnel. */
@@ -104,83 +154,108 @@ final class Wire {
         }
     }
 
-    /** Reads a message; {@link Malformed} on anything that does not fit. */
+    /**
+     * Reads a message; {@link Malformed} on anything that does not fit. A {@link Relay#BATCH} is
+     * read with this same reader: {@link #enter} each message in turn, read it, {@link #leave} it.
+     */
     static final class Reader {
-        private final ByteBuffer buffer;
-        final int type;
-        final long seq;
-        final long tunnel;
+        private final byte[] array;
+        private int position;
+        private int end;
+        private int batchEnd = -1;
+        int type;
+        long seq;
+        long tunnel;
 
         Reader(byte[] message) {
-            this(message, 0, message.length);
+            this.array = message;
+            this.end = message.length;
+            header();
         }
 
-        /** Reads the {@code length} bytes of {@code array} from {@code offset}; nothing is copied. */
-        Reader(byte[] array, int offset, int length) {
-            buffer = ByteBuffer.wrap(array, offset, length);
-            try {
-                type = buffer.get();
-                seq = buffer.getLong();
-                tunnel = buffer.getLong();
-            } catch (BufferUnderflowException e) {
-                throw new Malformed("a relay message of " + length + " bytes is too short");
+        private void header() {
+            if (end - position < HEADER) {
+                throw new Malformed("a relay message of " + (end - position) + " bytes is too short");
             }
+            type = array[position++];
+            seq = i64();
+            tunnel = i64();
+        }
+
+        /**
+         * Moves into the next message of a batch, whose type, number and tunnel this reader then
+         * shows; nothing is copied.
+         */
+        void enter() {
+            int n = i32();
+            if (n < 0 || n > end - position) {
+                throw new Malformed("truncated relay message");
+            }
+            batchEnd = end;
+            end = position + n;
+            header();
+        }
+
+        /** Moves past the message {@link #enter} entered, however much of it was read. */
+        void leave() {
+            position = end;
+            end = batchEnd;
+            batchEnd = -1;
         }
 
         int i8() {
-            try {
-                return buffer.get();
-            } catch (BufferUnderflowException e) {
-                throw new Malformed("truncated relay message");
-            }
+            need(1);
+            return array[position++];
         }
 
         int i32() {
-            try {
-                return buffer.getInt();
-            } catch (BufferUnderflowException e) {
+            need(4);
+            int v = (array[position] & 0xFF) << 24
+                    | (array[position + 1] & 0xFF) << 16
+                    | (array[position + 2] & 0xFF) << 8
+                    | (array[position + 3] & 0xFF);
+            position += 4;
+            return v;
+        }
+
+        private long i64() {
+            long high = i32() & 0xFFFFFFFFL;
+            return high << 32 | (i32() & 0xFFFFFFFFL);
+        }
+
+        private void need(int n) {
+            if (end - position < n) {
                 throw new Malformed("truncated relay message");
             }
         }
 
         String str() {
-            byte[] b = bytesOrNull();
-            return b == null ? null : new String(b, StandardCharsets.UTF_8);
-        }
-
-        /**
-         * The next byte array as a reader of its own, without copying: a message inside a
-         * {@link Relay#BATCH}.
-         */
-        Reader message() {
-            int n = i32();
-            if (n < 0 || n > buffer.remaining()) {
-                throw new Malformed("truncated relay message");
-            }
-            Reader inner = new Reader(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
-            buffer.position(buffer.position() + n);
-            return inner;
-        }
-
-        byte[] bytes() {
-            byte[] b = bytesOrNull();
-            if (b == null) {
-                throw new Malformed("a relay message lacks bytes");
-            }
-            return b;
-        }
-
-        private byte[] bytesOrNull() {
-            int n = i32();
+            int n = length();
             if (n < 0) {
                 return null;
             }
-            if (n > buffer.remaining()) {
+            String s = new String(array, position, n, StandardCharsets.UTF_8);
+            position += n;
+            return s;
+        }
+
+        byte[] bytes() {
+            int n = length();
+            if (n < 0) {
+                throw new Malformed("a relay message lacks bytes");
+            }
+            byte[] b = Arrays.copyOfRange(array, position, position + n);
+            position += n;
+            return b;
+        }
+
+        /** The length of the next string or byte array, {@code -1} for null; checked to fit. */
+        private int length() {
+            int n = i32();
+            if (n > end - position || n < -1) {
                 throw new Malformed("truncated relay message");
             }
-            byte[] b = new byte[n];
-            buffer.get(b);
-            return b;
+            return n;
         }
 
         HttpResponse.Headers headers() {
