@@ -59,10 +59,8 @@ public final class PageTokens {
         if (parts.length != 4 || !VERSION.equals(parts[0]) || parts[1].length() != 22) {
             return null;
         }
-        long issuedAt;
-        try {
-            issuedAt = Long.parseLong(parts[2]);
-        } catch (NumberFormatException e) {
+        long issuedAt = canonicalNumber(parts[2]);
+        if (issuedAt < 0) {
             return null;
         }
         // Compared as text, not as decoded bytes: the decoder ignores the last character's unused
@@ -70,6 +68,27 @@ public final class PageTokens {
         byte[] given = parts[3].getBytes(StandardCharsets.UTF_8);
         byte[] expected = mac(parts[1], issuedAt, path).getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, expected) ? new Verified(parts[1], issuedAt) : null;
+    }
+
+    /**
+     * The number {@code text} spells the one way {@link #issue} writes numbers (decimal digits, no
+     * sign, no leading zero), or {@code -1}: the MAC covers the number, so another spelling of it
+     * ({@code +17}, {@code 017}) would make a second valid token out of one.
+     */
+    private static long canonicalNumber(String text) {
+        int n = text.length();
+        if (n == 0 || n > 18 || (text.charAt(0) == '0' && n > 1)) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private String mac(String pageId, long issuedAt, String path) {

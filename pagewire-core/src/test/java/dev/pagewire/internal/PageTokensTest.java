@@ -39,6 +39,21 @@ class PageTokensTest {
     }
 
     @Test
+    void aTokenHasOneSpellingOnly() {
+        // The MAC covers the issue time as a number: other spellings of the number are other
+        // tokens, refused, or one page would have several valid tokens.
+        String[] parts = token.split("\\.");
+        for (String time : new String[] {"0" + NOW, "+" + NOW, "00" + NOW, " " + NOW, NOW + " ", "-0", ""}) {
+            String respelled = parts[0] + "." + parts[1] + "." + time + "." + parts[3];
+            assertNull(tokens.verify(respelled, "/chat"), respelled);
+        }
+        // A time of 0 is spelled "0".
+        PageTokens epoch = new PageTokens(secret(1), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+        String atZero = epoch.issue(pageId, "/chat");
+        assertEquals(new PageTokens.Verified(pageId, 0), epoch.verify(atZero, "/chat"));
+    }
+
+    @Test
     void tokensVerifyAcrossInstancesWithTheSameSecret() {
         PageTokens otherNode = new PageTokens(secret(1), Clock.systemUTC());
         assertNotNull(otherNode.verify(token, "/chat"));

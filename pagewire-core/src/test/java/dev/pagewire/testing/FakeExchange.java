@@ -42,6 +42,7 @@ public final class FakeExchange implements HttpExchange {
     private final CompletableFuture<WebSocketHandler> upgrade = new CompletableFuture<>();
     private final List<Runnable> onAbort = new CopyOnWriteArrayList<>();
     private volatile int answers;
+    private String version = "HTTP/1.1";
 
     private FakeExchange(String method, String target) {
         this.method = method;
@@ -74,6 +75,18 @@ public final class FakeExchange implements HttpExchange {
     public FakeExchange header(String name, String value) {
         headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                 .add(value);
+        return this;
+    }
+
+    /** Drops every request header named {@code name}. */
+    public FakeExchange withoutHeader(String name) {
+        headers.remove(name.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    /** Sets the request's HTTP version ({@code HTTP/1.1} unless set). */
+    public FakeExchange version(String version) {
+        this.version = version;
         return this;
     }
 
@@ -114,7 +127,7 @@ public final class FakeExchange implements HttpExchange {
 
     @Override
     public String version() {
-        return "HTTP/1.1";
+        return version;
     }
 
     @Override

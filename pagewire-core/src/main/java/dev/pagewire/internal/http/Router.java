@@ -103,6 +103,12 @@ public final class Router {
         if (route == null) {
             return false;
         }
+        HttpResponse refusal = RequestChecks.refusal(exchange, route.name().equals("websocket"));
+        if (refusal != null) {
+            log.debug("refused {} {}: {}", request.method(), request.path(), refusal.reason());
+            exchange.respond(refusal, null);
+            return true;
+        }
         if (route.checksOrigin() && !origins.allowed(request.origin(), request.header("Host"))) {
             // No CORS headers: the browser reports a network error, as the same-origin policy wants.
             log.debug(
