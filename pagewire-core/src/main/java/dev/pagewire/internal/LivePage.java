@@ -8,7 +8,6 @@ import dev.pagewire.internal.protocol.DataFrame;
 import dev.pagewire.internal.protocol.Frame;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.Connection;
-import dev.pagewire.spi.OutFrame;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -24,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class LivePage extends AbstractChannel implements Page {
 
     private static final Logger log = LoggerFactory.getLogger(LivePage.class);
+
+    /** The least time between two pongs on one connection (docs/PROTOCOL.md §4). */
+    private static final long PONG_INTERVAL_NANOS = 1_000_000_000L;
 
     enum State {
         NEW,
@@ -48,6 +50,8 @@ final class LivePage extends AbstractChannel implements Page {
     private volatile long disconnectedNanos;
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
+    private Connection lastPongTo; // guarded by this
+    private long lastPongNanos; // guarded by this
 
     LivePage(App app, String id, String path) {
         this(app, id, path, NullNode.getInstance());
@@ -259,7 +263,10 @@ final class LivePage extends AbstractChannel implements Page {
                             "nothing received for " + s.idleTimeout().toSeconds() + " s");
                 } else if (heartbeatDue(now, s.heartbeatInterval().toNanos())) {
                     lastPingNanos = now;
-                    outbox.control(c, app.codec().ping());
+                    Connection shed = outbox.control(c, app.codec().ping());
+                    if (shed != null) {
+                        shedSlow(shed);
+                    }
                 }
             }
             case DISCONNECTED -> {
@@ -287,8 +294,24 @@ final class LivePage extends AbstractChannel implements Page {
         lastReceivedNanos = System.nanoTime();
     }
 
-    void reply(Connection c, OutFrame frame) {
-        outbox.control(c, frame);
+    /**
+     * Answers a client's {@code ["ping"]} on {@code c}, at most once a second per connection
+     * (docs/PROTOCOL.md §4): the client pings to learn that the server is alive, which one pong
+     * tells; a thousand pings in one POST must not make a thousand answers.
+     */
+    void pong(Connection c) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (c == lastPongTo && now - lastPongNanos < PONG_INTERVAL_NANOS) {
+                return;
+            }
+            lastPongTo = c;
+            lastPongNanos = now;
+        }
+        Connection shed = outbox.control(c, app.codec().pong());
+        if (shed != null) {
+            shedSlow(shed);
+        }
     }
 
     /** The browser acknowledged every data frame up to {@code ack}; {@code false} if beyond what was sent. */
@@ -305,7 +328,10 @@ final class LivePage extends AbstractChannel implements Page {
     }
 
     private void sendAck() {
-        outbox.flushAck();
+        Connection shed = outbox.flushAck();
+        if (shed != null) {
+            shedSlow(shed);
+        }
     }
 
     /** Delayed ack flushes that ran (tests). */

@@ -51,24 +51,38 @@ final class Outbox {
         return shedIfSlow();
     }
 
-    /** Sends a control frame (pong, ping) only if {@code target} is still the attached connection. */
-    synchronized void control(Connection target, OutFrame frame) {
+    /**
+     * Sends a control frame (pong, ping) only if {@code target} is still the attached connection.
+     * It counts against {@code maxOutboundBytes} like data: a client that sends pings and never
+     * reads the pongs is a slow consumer too.
+     *
+     * @return {@code null} normally; the connection, now detached, when it is over the limit
+     */
+    synchronized Connection control(Connection target, OutFrame frame) {
         if (connection == target && target != null) {
             target.send(frame);
             lastSentNanos = System.nanoTime();
+            return shedIfSlow();
         }
+        return null;
     }
 
-    /** Sends {@code ["ack", a]} if an ack is owed and a connection is attached. */
-    synchronized void flushAck() {
+    /**
+     * Sends {@code ["ack", a]} if an ack is owed and a connection is attached.
+     *
+     * @return as {@link #control}
+     */
+    synchronized Connection flushAck() {
         if (connection == null) {
-            return;
+            return null;
         }
         long ack = receipts.takeAck();
         if (ack >= 0) {
             connection.send(codec.ack(ack));
             lastSentNanos = System.nanoTime();
+            return shedIfSlow();
         }
+        return null;
     }
 
     /** The browser has every frame up to {@code ack}; {@code false} if it claims more than was sent. */

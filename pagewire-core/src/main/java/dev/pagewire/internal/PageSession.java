@@ -54,7 +54,7 @@ final class PageSession implements Session {
         switch (frame) {
             case Frame.Data d -> data(d);
             case Frame.Ack a -> ack(a.ack());
-            case Frame.Ping p -> page.reply(connection, codec.pong());
+            case Frame.Ping p -> page.pong(connection);
             case Frame.Pong p -> {}
             case Frame.Bye b -> page.close(CloseCodes.NORMAL, "page left");
         }

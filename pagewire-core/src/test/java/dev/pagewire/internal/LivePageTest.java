@@ -224,6 +224,32 @@ class LivePageTest {
     }
 
     @Test
+    void manyPingsInOneSecondGetOnePong() {
+        start(page -> {});
+        FakeConnection c = open().connect();
+        for (int i = 0; i < 1000; i++) {
+            c.receive("[\"ping\"]");
+        }
+        assertEquals("[\"pong\"]", c.nextText());
+        assertEquals(1, c.sentTexts().stream().filter("[\"pong\"]"::equals).count(), "one pong, not a thousand");
+        assertFalse(c.isClosed());
+    }
+
+    @Test
+    void pongsToAClientThatDoesNotReadCountAgainstTheOutboundLimit() {
+        // The limit is below one pong: the first unread pong already makes the client a slow consumer.
+        start(s -> s.maxOutboundBytes(4), page -> {});
+        Tab tab = open();
+        FakeConnection stalled = tab.connect();
+        assertFalse(stalled.isClosed());
+        stalled.stall();
+        stalled.receive("[\"ping\"]");
+        Close close = stalled.awaitClose();
+        assertEquals(CloseCodes.SLOW_CONSUMER, close.code());
+        assertFalse(tab.page().isClosed(), "the page keeps its replay buffer");
+    }
+
+    @Test
     void registeringAHandlerWithABadNameFails() {
         start(page -> {});
         Page page = open().page();

@@ -55,6 +55,7 @@ final class NettyExchange implements HttpExchange {
     private final Settings settings;
     private final boolean webSocket;
     private final AtomicBoolean answered = new AtomicBoolean();
+    private Runnable done = () -> {}; // run on the event loop once the answer's last write is issued
     private volatile GenericFutureListener<Future<? super Void>> abortListener;
 
     NettyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Settings settings, boolean webSocket) {
@@ -67,6 +68,15 @@ final class NettyExchange implements HttpExchange {
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.settings = settings;
         this.webSocket = webSocket;
+    }
+
+    /**
+     * Runs {@code task} on the event loop once this exchange's answer is written to the channel (a
+     * streamed answer: once it ends), so that the connection's next request may go (NettyRequests).
+     */
+    NettyExchange whenDone(Runnable task) {
+        this.done = task;
+        return this;
     }
 
     @Override
@@ -144,18 +154,19 @@ final class NettyExchange implements HttpExchange {
         }
         ChannelFuture f = ctx.writeAndFlush(out);
         if (written != null) {
-            f.addListener(done -> written.run());
+            f.addListener(x -> written.run());
         }
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
         }
+        done.run();
     }
 
     @Override
     public ResponseStream stream(int status, HttpResponse.Headers headers) {
         answer();
         forgetAbort();
-        return new NettyStream(ctx.channel(), status, headers, version);
+        return new NettyStream(ctx.channel(), status, headers, version, done);
     }
 
     @Override

@@ -30,8 +30,12 @@ final class NettyStream implements ResponseStream {
     /** Set on the event loop once the end is written. */
     private boolean ended;
 
-    NettyStream(Channel channel, int status, HttpResponse.Headers headers, HttpVersion requestVersion) {
+    private final Runnable done;
+
+    /** {@code done} runs on the event loop once the stream's end is written (the next request may go). */
+    NettyStream(Channel channel, int status, HttpResponse.Headers headers, HttpVersion requestVersion, Runnable done) {
         this.channel = channel;
+        this.done = done;
         boolean http10 = requestVersion.equals(HttpVersion.HTTP_1_0);
         DefaultHttpResponse head = new DefaultHttpResponse(
                 http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
@@ -80,8 +84,17 @@ final class NettyStream implements ResponseStream {
                 return;
             }
             ended = true;
-            if (channel.isActive()) {
+            if (!channel.isActive()) {
+                return;
+            }
+            if (channel.isWritable()) {
                 channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+                done.run();
+            } else {
+                // The client is not reading (the protocol ends a slow consumer's stream, 4503): the
+                // end would wait behind everything queued, and so would the memory. Closed at once;
+                // the page keeps its frames for the next connection.
+                channel.close();
             }
         })) {
             channel.close();
