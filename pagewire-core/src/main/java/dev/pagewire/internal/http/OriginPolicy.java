@@ -8,6 +8,13 @@ import java.util.Set;
  * Decides whether a channel request's {@code Origin} may proceed: the server's own origin, an origin
  * on the allow-list, or no Origin at all (not a browser). Protects against Cross-Site WebSocket
  * Hijacking: a foreign page's script cannot open a channel with the victim's cookies.
+ *
+ * <p>The server's own origin is recognised two ways: the browser says so ({@code Sec-Fetch-Site:
+ * same-origin}, a header page scripts cannot set, sent by Chromium, Firefox and Safari on
+ * WebSocket handshakes, EventSource and fetch), or {@code Origin} names the authority in {@code
+ * Host}. The first works behind a reverse proxy that rewrites {@code Host} (nginx's bare {@code
+ * proxy_pass} sends the upstream's address), which the second cannot know of; docs/SECURITY.md
+ * gives the reasoning.
  */
 public final class OriginPolicy {
 
@@ -25,12 +32,13 @@ public final class OriginPolicy {
      * @param origin the Origin header or {@code null}
      * @param host the Host header the request arrived with (the server's authority as the browser
      *     named it), or {@code null}
+     * @param fetchSite the {@code Sec-Fetch-Site} header, or {@code null}
      */
-    public boolean allowed(String origin, String host) {
+    public boolean allowed(String origin, String host, String fetchSite) {
         if (origin == null) {
             return true;
         }
-        if (any) {
+        if (any || "same-origin".equals(fetchSite)) {
             return true;
         }
         String normalized = normalize(origin);

@@ -5,6 +5,7 @@ import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class Router {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    /** The least time between two logged refusals of an Origin. */
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     /**
      * One row of the table.
@@ -50,6 +54,7 @@ public final class Router {
     private final OriginPolicy origins;
     private final Fallbacks fallbacks;
     private final List<Route> routes;
+    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
 
     /**
      * @param pollTimeout how long a long-poll with nothing to deliver is held before it is answered empty
@@ -109,14 +114,10 @@ public final class Router {
             exchange.respond(refusal, null);
             return true;
         }
-        if (route.checksOrigin() && !origins.allowed(request.origin(), request.header("Host"))) {
+        if (route.checksOrigin()
+                && !origins.allowed(request.origin(), request.header("Host"), request.header("Sec-Fetch-Site"))) {
+            refusedOrigin(request);
             // No CORS headers: the browser reports a network error, as the same-origin policy wants.
-            log.debug(
-                    "refused {} {} from origin {} (Host {})",
-                    request.method(),
-                    request.path(),
-                    request.origin(),
-                    request.header("Host"));
             exchange.respond(HttpResponse.text(403, "origin not allowed: " + request.origin()), null);
             return true;
         }
@@ -145,6 +146,30 @@ public final class Router {
         }
         app.relay().forward(request.exchange(), to, route.name().equals("websocket"));
         return true;
+    }
+
+    /**
+     * Logs a refused Origin as one line naming the mismatch and the fixes, at most once per
+     * {@link #REFUSAL_LOG_INTERVAL_NANOS} (a hostile page can send these at any rate); the others
+     * at debug level.
+     */
+    private void refusedOrigin(Request request) {
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && lastRefusalLog.compareAndSet(last, now)) {
+            log.warn(
+                    "refused a channel request to {} from origin {}: not this server's origin as Host {} names it,"
+                            + " Sec-Fetch-Site {}. Another site's page, or a reverse proxy that rewrites Host"
+                            + " seen by a browser that sends no Sec-Fetch-Site: pass the original Host"
+                            + " (nginx: proxy_set_header Host $http_host) or allow the origin"
+                            + " (Settings.allowedOrigins). docs/SECURITY.md",
+                    request.path(),
+                    LogText.clip(request.origin()),
+                    LogText.clip(request.header("Host")),
+                    LogText.clip(request.header("Sec-Fetch-Site")));
+        } else {
+            log.debug("refused {} {} from origin {}", request.method(), request.path(), LogText.clip(request.origin()));
+        }
     }
 
     /** See {@link dev.pagewire.spi.Protocol#claims}. */

@@ -17,10 +17,9 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p>Every mode passes the browser's {@code Host} header on unchanged ({@code proxy_set_header
- * Host $http_host}), as real deployments do: the backend's same-origin check compares {@code
- * Origin} with {@code Host}, and should refuse or accept a channel for the reason under test, not
- * because the proxy renamed the host.
+ * <p>Every mode but {@link Mode#BARE} passes the browser's {@code Host} header on unchanged
+ * ({@code proxy_set_header Host $http_host}), as documented deployments do, so that a channel is
+ * refused or accepted for the reason under test, not because the proxy renamed the host.
  *
  * <p>The executable is {@code /usr/sbin/nginx} (Debian package {@code nginx}) or {@code
  * $PAGEWIRE_NGINX}; when it is missing the test is skipped, or fails on CI. Configuration and
@@ -43,6 +42,14 @@ public final class Nginx implements AutoCloseable {
          * chunks, which nginx hands on one by one).
          */
         PLAIN,
+
+        /**
+         * nginx as a newcomer configures it, {@code location / { proxy_pass http://backend; }} and
+         * nothing more: as {@link #PLAIN}, and {@code Host} is the upstream's name ({@code
+         * backend}), not the browser's. Only a browser's {@code Sec-Fetch-Site} tells the backend
+         * that a channel request is the page's own.
+         */
+        BARE,
 
         /**
          * nginx's documented WebSocket proxying: HTTP/1.1 to the backend, {@code Upgrade} forwarded
@@ -107,6 +114,11 @@ public final class Nginx implements AutoCloseable {
 
     static String config(Mode mode, Path dir, int port, String backend) {
         String location = switch (mode) {
+            case BARE -> """
+                    location / {
+                      proxy_pass http://backend;
+                    }
+                """;
             case PLAIN -> """
                     location / {
                       proxy_pass http://backend;
