@@ -62,6 +62,8 @@ import java.util.Set;
  * @param drainTimeout how long {@link Pagewire#drain()} keeps serving the pages of a node that is
  *     shutting down (while new pages go to other nodes of its cluster) before it tells them to reload.
  *     Default 30 s.
+ * @param clientLimits what one client may do per second: page renders and channel opens per
+ *     address, events per connection (docs/SECURITY.md). See {@link ClientLimits} for the defaults.
  * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start. On a
  *     cluster the backplane's shared secret is used instead (docs/CLUSTER.md).
  */
@@ -87,7 +89,39 @@ public record Settings(
         boolean reloadOnExpired,
         int topicHistory,
         Duration drainTimeout,
+        ClientLimits clientLimits,
         byte[] secret) {
+
+    /**
+     * Rates one client may not exceed (docs/SECURITY.md), each a sustained rate with bursts of twice
+     * as much. A client is its remote address, or, behind a reverse proxy that says who its client
+     * was, the last address in {@code clientAddressHeader} (set it only when every request passes
+     * that proxy, or clients choose their own key).
+     *
+     * @param rendersPerSecond pages one client may render per second; more are answered {@code 429}
+     *     with {@code Retry-After}. Default 20.
+     * @param channelOpensPerSecond channel connections (WebSocket, fallback, endpoint opens) one client
+     *     may open per second; more are answered {@code 429}. Default 20.
+     * @param eventsPerSecond events (and calls and replies) one connection may send per second; more
+     *     close it with {@code 4429}. Default 200.
+     * @param clientAddressHeader the header naming the client's address, such as {@code
+     *     X-Forwarded-For}, or {@code null} for the connection's remote address. Default {@code null}.
+     */
+    public record ClientLimits(
+            int rendersPerSecond, int channelOpensPerSecond, int eventsPerSecond, String clientAddressHeader) {
+
+        /** The defaults: 20 renders and 20 opens per client, 200 events per connection, per second. */
+        public static final ClientLimits DEFAULTS = new ClientLimits(20, 20, 200, null);
+
+        public ClientLimits {
+            positive(rendersPerSecond, "rendersPerSecond");
+            positive(channelOpensPerSecond, "channelOpensPerSecond");
+            positive(eventsPerSecond, "eventsPerSecond");
+            if (clientAddressHeader != null && clientAddressHeader.isBlank()) {
+                throw new IllegalArgumentException("clientAddressHeader must be a header name or null");
+            }
+        }
+    }
 
     public Settings {
         positive(maxMessageBytes, "maxMessageBytes");
@@ -114,6 +148,7 @@ public record Settings(
                     + ") must be longer than heartbeatInterval (" + heartbeatInterval + ")");
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
+        Objects.requireNonNull(clientLimits, "clientLimits");
         Objects.requireNonNull(secret, "secret");
         if (secret.length < 32) {
             throw new IllegalArgumentException("secret must have at least 32 bytes, got " + secret.length);
@@ -159,7 +194,8 @@ public record Settings(
                 + ", maxChannels=" + maxChannels + ", compression=" + compression
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
                 + ", reloadOnExpired=" + reloadOnExpired + ", topicHistory=" + topicHistory
-                + ", drainTimeout=" + drainTimeout + ", secret=(" + secret.length + " bytes)]";
+                + ", drainTimeout=" + drainTimeout + ", clientLimits=" + clientLimits
+                + ", secret=(" + secret.length + " bytes)]";
     }
 
     private static void positive(long value, String name) {
@@ -197,6 +233,7 @@ public record Settings(
         private boolean reloadOnExpired;
         private int topicHistory;
         private Duration drainTimeout = Duration.ofSeconds(30);
+        private ClientLimits clientLimits = ClientLimits.DEFAULTS;
         private byte[] secret;
 
         private Builder() {}
@@ -329,6 +366,12 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#clientLimits()}. */
+        public Builder clientLimits(ClientLimits limits) {
+            this.clientLimits = limits;
+            return this;
+        }
+
         /** See {@link Settings#secret()}. */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
@@ -364,6 +407,7 @@ public record Settings(
                     reloadOnExpired,
                     topicHistory,
                     drainTimeout,
+                    clientLimits,
                     key);
         }
     }

@@ -199,6 +199,7 @@ class SettingsTest {
                 false,
                 0,
                 Duration.ofSeconds(1),
+                Settings.ClientLimits.DEFAULTS,
                 direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());

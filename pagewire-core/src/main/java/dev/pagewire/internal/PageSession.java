@@ -19,11 +19,14 @@ final class PageSession implements Session {
     private final FrameCodec codec;
     /** A channel protocol error found while delivering, reported once the receipts are released. */
     private String violation;
+    /** The events this connection may send (Settings.ClientLimits.eventsPerSecond). */
+    private final Rate events;
 
     PageSession(LivePage page, Connection connection) {
         this.page = page;
         this.connection = connection;
         this.codec = ((App) page.app()).codec();
+        this.events = new Rate(page.app().settings().clientLimits().eventsPerSecond(), System.nanoTime());
     }
 
     @Override
@@ -70,6 +73,13 @@ final class PageSession implements Session {
 
     /** A data frame: its ack first, then its number decides whether it is delivered (§10). */
     private void data(Frame.Data frame) {
+        if (!events.take(System.nanoTime())) {
+            page.dropped(
+                    connection,
+                    CloseCodes.TOO_MANY_EVENTS,
+                    "more than " + page.app().settings().clientLimits().eventsPerSecond() + " events a second");
+            return;
+        }
         if (!ack(frame.ack())) {
             return;
         }

@@ -130,20 +130,22 @@ class LivePageTest {
 
     @Test
     void eventsOfOnePageRunOneAtATimeInArrivalOrder() {
-        int n = 500;
+        int n = 500; // in one burst: beyond the default events per second, which this test is not about
         List<Integer> seen = new ArrayList<>(); // unsynchronised on purpose: one handler at a time
         AtomicInteger running = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger handled = new AtomicInteger();
-        start(page -> page.on("n", e -> {
-            if (running.incrementAndGet() != 1) {
-                overlaps.incrementAndGet();
-            }
-            seen.add(e.data().intValue());
-            Thread.yield();
-            running.decrementAndGet();
-            handled.incrementAndGet();
-        }));
+        start(
+                s -> s.clientLimits(new Settings.ClientLimits(20, 20, 10_000, null)),
+                page -> page.on("n", e -> {
+                    if (running.incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    seen.add(e.data().intValue());
+                    Thread.yield();
+                    running.decrementAndGet();
+                    handled.incrementAndGet();
+                }));
         FakeConnection c = open().connect();
         for (int i = 0; i < n; i++) {
             c.receive(ev("n", Integer.toString(i)));
@@ -221,6 +223,27 @@ class LivePageTest {
         assertEquals("[\"pong\"]", c.nextText());
         c.receive("[\"pong\"]");
         assertFalse(c.isClosed());
+    }
+
+    @Test
+    void aConnectionSendingEventsFasterThanItsRateIsClosedWith4429AndThePageStays() {
+        AtomicInteger handled = new AtomicInteger();
+        start(
+                s -> s.clientLimits(new Settings.ClientLimits(20, 20, 10, null)),
+                page -> page.on("n", e -> {
+                    handled.incrementAndGet();
+                }));
+        Tab tab = open();
+        FakeConnection c = tab.connect();
+        // A burst of twice the rate passes; the next event in the same instant is one too many.
+        for (int i = 1; i <= 21 && !c.isClosed(); i++) {
+            c.receive("[\"ev\",\"n\"," + i + "," + i + "]");
+        }
+        Close close = c.awaitClose();
+        assertEquals(CloseCodes.TOO_MANY_EVENTS, close.code());
+        assertTrue(close.reason().contains("10 events a second"), close.reason());
+        assertFalse(tab.page().isClosed(), "the page waits for its client to come back");
+        Wait.await("the events within the rate handled", () -> handled.get() == 20);
     }
 
     @Test

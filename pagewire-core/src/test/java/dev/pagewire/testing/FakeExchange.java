@@ -43,6 +43,7 @@ public final class FakeExchange implements HttpExchange {
     private final List<Runnable> onAbort = new CopyOnWriteArrayList<>();
     private volatile int answers;
     private String version = "HTTP/1.1";
+    private InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 40000);
 
     private FakeExchange(String method, String target) {
         this.method = method;
@@ -81,6 +82,12 @@ public final class FakeExchange implements HttpExchange {
     /** Drops every request header named {@code name}. */
     public FakeExchange withoutHeader(String name) {
         headers.remove(name.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    /** Sets the client's address ({@code 127.0.0.1:40000} unless set). */
+    public FakeExchange from(String address) {
+        this.remote = new InetSocketAddress(address, 40000);
         return this;
     }
 
@@ -137,7 +144,7 @@ public final class FakeExchange implements HttpExchange {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return new InetSocketAddress("127.0.0.1", 40000);
+        return remote;
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class JettyBenchServer {
      */
     public static void main(String[] args) throws IOException {
         int port = ServerControl.port(args);
-        Pagewire app = Pagewire.create();
+        Pagewire app = Pagewire.create(PagewireBenchServer::settings);
         PagewireBenchServer.routes(app);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);

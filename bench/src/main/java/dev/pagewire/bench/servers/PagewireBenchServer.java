@@ -29,6 +29,14 @@ public final class PagewireBenchServer {
         return args[2];
     }
 
+    /**
+     * The bench's settings: the defaults, but per-client rates that one load generator standing in
+     * for thousands of users does not reach (docs/SECURITY.md; the rest as a user gets them).
+     */
+    public static void settings(dev.pagewire.Settings.Builder s) {
+        s.clientLimits(new dev.pagewire.Settings.ClientLimits(1_000_000, 1_000_000, 1_000_000, null));
+    }
+
     /** Sets the bench routes up on {@code app}. */
     public static void routes(Pagewire app) {
         app.page("/echo", (request, page) -> {
@@ -42,13 +50,15 @@ public final class PagewireBenchServer {
     /**
      * Starts the server on 127.0.0.1 ({@code args[0]}: the port, default a free one) and serves
      * {@link ServerControl} commands. With {@code --redis URI} after the port, the application is a
-     * node of the cluster on that Redis ({@code RedisBackplane}, every setting at its default): the
+     * node of the cluster on that Redis ({@code RedisBackplane}, every setting at its default but the per-client rates, see {@link #settings}): the
      * bench's cluster scenario starts three.
      */
     public static void main(String[] args) throws IOException {
         int port = ServerControl.port(args);
         String redis = redisUri(args);
-        Pagewire app = redis == null ? Pagewire.create() : Pagewire.create(RedisBackplane.connect(redis), s -> {});
+        Pagewire app = redis == null
+                ? Pagewire.create(PagewireBenchServer::settings)
+                : Pagewire.create(RedisBackplane.connect(redis), PagewireBenchServer::settings);
         routes(app);
         PagewireServer server =
                 PagewireServer.start(app, s -> s.host("127.0.0.1").port(port));

@@ -36,7 +36,7 @@ public final class TomcatBenchServer {
      */
     public static void main(String[] args) throws IOException {
         int port = ServerControl.port(args);
-        Pagewire app = Pagewire.create();
+        Pagewire app = Pagewire.create(PagewireBenchServer::settings);
         PagewireBenchServer.routes(app);
         Path baseDir = Files.createTempDirectory("pagewire-bench-tomcat");
         Tomcat tomcat = new Tomcat();

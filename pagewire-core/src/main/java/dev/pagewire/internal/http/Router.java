@@ -1,5 +1,6 @@
 package dev.pagewire.internal.http;
 
+import dev.pagewire.Settings;
 import dev.pagewire.internal.App;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
@@ -54,6 +55,8 @@ public final class Router {
     private final OriginPolicy origins;
     private final Fallbacks fallbacks;
     private final List<Route> routes;
+    private final ClientRates renders;
+    private final ClientRates opens;
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
 
     /**
@@ -62,6 +65,9 @@ public final class Router {
     public Router(App app, Duration pollTimeout) {
         this.app = app;
         this.origins = new OriginPolicy(app.settings().allowedOrigins());
+        Settings.ClientLimits limits = app.settings().clientLimits();
+        this.renders = new ClientRates(limits.rendersPerSecond(), limits);
+        this.opens = new ClientRates(limits.channelOpensPerSecond(), limits);
         this.fallbacks = new Fallbacks(app, pollTimeout);
         Documents documents = new Documents(app);
         EndpointOpens endpointOpens = new EndpointOpens(app);
@@ -121,6 +127,11 @@ public final class Router {
             exchange.respond(HttpResponse.text(403, "origin not allowed: " + request.origin()), null);
             return true;
         }
+        HttpResponse tooMany = overRate(route, request);
+        if (tooMany != null) {
+            exchange.respond(tooMany, null);
+            return true;
+        }
         if (route.relay() != Relaying.NEVER && relayed(route, request)) {
             return true;
         }
@@ -146,6 +157,43 @@ public final class Router {
         }
         app.relay().forward(request.exchange(), to, route.name().equals("websocket"));
         return true;
+    }
+
+    /**
+     * A {@code 429} when {@code request} renders a page or opens a channel beyond its client's rate
+     * (Settings.ClientLimits), else {@code null}. A fallback's polls and POSTs (they name their
+     * connection) are not opens.
+     */
+    private HttpResponse overRate(Route route, Request request) {
+        ClientRates rates;
+        String what;
+        switch (route.name()) {
+            case "page" -> {
+                rates = renders;
+                what = "page renders";
+            }
+            case "websocket", "endpoint" -> {
+                rates = opens;
+                what = "channel opens";
+            }
+            case "fallback" -> {
+                if (request.param("conn") != null) {
+                    return null;
+                }
+                rates = opens;
+                what = "channel opens";
+            }
+            default -> {
+                return null;
+            }
+        }
+        if (rates.allow(request.exchange())) {
+            return null;
+        }
+        log.debug("too many {} from {}", what, LogText.clip(rates.client(request.exchange())));
+        HttpResponse refusal = HttpResponse.text(429, "too many " + what + " from this client: try again later");
+        refusal.headers().set("Retry-After", "1");
+        return refusal;
     }
 
     /**
