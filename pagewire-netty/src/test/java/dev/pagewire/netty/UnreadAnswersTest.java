@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Pagewire;
+import dev.pagewire.Settings;
 import dev.pagewire.netty.testing.Wait;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +38,8 @@ class UnreadAnswersTest {
 
     @BeforeEach
     void start() {
-        app = Pagewire.create();
+        // A hundred renders in a burst: more than one client's default rate, which is not under test.
+        app = Pagewire.create(s -> s.clientLimits(new Settings.ClientLimits(1000, 1000, 1000, null)));
         app.page("/big", (request, page) -> {
             renders.incrementAndGet();
             return "<html><head></head><body>" + BODY + "</body></html>";
