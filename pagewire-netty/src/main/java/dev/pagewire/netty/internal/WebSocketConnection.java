@@ -257,8 +257,23 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         closeSent = true;
         int code = close.statusCode();
-        CloseWebSocketFrame reply = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        CloseWebSocketFrame reply;
+        if (close.content().readableBytes() == 1 || !(code < 0 || validOnTheWire(code))) {
+            // Echoing a code that may not be sent would make us break the protocol in turn.
+            reply = new CloseWebSocketFrame(CloseCodes.PROTOCOL_ERROR, "invalid close code");
+        } else {
+            reply = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        }
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Whether a peer may send {@code code} in a close frame (RFC 6455 §7.4): the defined codes
+     * that are not reserved for local use (1004–1006, 1015), and the registered and private ranges
+     * 3000–4999. Netty's decoder lets through every code from 3000 up, 65535 included.
+     */
+    static boolean validOnTheWire(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     @Override

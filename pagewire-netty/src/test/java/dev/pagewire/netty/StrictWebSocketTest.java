@@ -1,0 +1,70 @@
+package dev.pagewire.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.RawWebSocket;
+import dev.pagewire.netty.testing.TestSocket;
+import dev.pagewire.spi.CloseCodes;
+import java.net.URI;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A page's WebSocket held to RFC 6455 and RFC 7692 where a client breaks them: each breach ends
+ * in a close frame whose code says what was wrong (never a bare TCP close, which a browser reports
+ * as 1006 and answers by reconnecting and sending the same again), and none fills the log.
+ */
+class StrictWebSocketTest {
+
+    private static final int FIN = 0x80;
+    private static final int MAX_MESSAGE_BYTES = 1024;
+
+    private Pagewire app;
+    private PagewireServer server;
+    private URI page;
+
+    @BeforeEach
+    void start() {
+        app = Pagewire.create(s -> s.maxMessageBytes(MAX_MESSAGE_BYTES));
+        app.page("/p", (request, page) -> "<html><head><title>p</title></head><body>p</body></html>");
+        server = PagewireServer.start(app, s -> s.host("127.0.0.1").port(0));
+        page = server.uri().resolve("/p");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        app.close();
+    }
+
+    private RawWebSocket open(boolean deflate) throws Exception {
+        return RawWebSocket.open(TestSocket.channelUri(page, TestSocket.token(TestSocket.render(page))), deflate);
+    }
+
+    @Test
+    void aCloseCodeThatIsNotValidOnTheWireIsAnsweredWithProtocolError() throws Exception {
+        try (RawWebSocket socket = open(false)) {
+            socket.send(FIN, RawWebSocket.CLOSE, RawWebSocket.closePayload(5000));
+
+            RawWebSocket.Frame close = socket.awaitClose();
+
+            assertNotNull(close, "a close frame, not just the end of the connection");
+            assertEquals(CloseCodes.PROTOCOL_ERROR, close.closeCode());
+        }
+    }
+
+    @Test
+    void aValidCloseCodeIsStillEchoed() throws Exception {
+        try (RawWebSocket socket = open(false)) {
+            socket.send(FIN, RawWebSocket.CLOSE, RawWebSocket.closePayload(4999));
+
+            RawWebSocket.Frame close = socket.awaitClose();
+
+            assertNotNull(close);
+            assertEquals(4999, close.closeCode());
+        }
+    }
+}
