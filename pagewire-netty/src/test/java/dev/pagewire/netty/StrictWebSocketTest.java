@@ -8,6 +8,8 @@ import dev.pagewire.netty.testing.RawWebSocket;
 import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.spi.CloseCodes;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,24 @@ class StrictWebSocketTest {
 
             assertNotNull(close);
             assertEquals(4999, close.closeCode());
+        }
+    }
+
+    @Test
+    void rsv1OnAContinuationFrameIsAProtocolError() throws Exception {
+        byte[] compressed = RawWebSocket.deflate("[\"ev\",\"nothing\",null]".getBytes(StandardCharsets.UTF_8));
+        int half = compressed.length / 2;
+        try (RawWebSocket socket = open(true)) {
+            socket.send(RawWebSocket.RSV1, RawWebSocket.TEXT, Arrays.copyOfRange(compressed, 0, half));
+            socket.send(
+                    FIN | RawWebSocket.RSV1,
+                    RawWebSocket.CONTINUATION,
+                    Arrays.copyOfRange(compressed, half, compressed.length));
+
+            RawWebSocket.Frame close = socket.awaitClose();
+
+            assertNotNull(close, "a close frame, not just the end of the connection");
+            assertEquals(CloseCodes.PROTOCOL_ERROR, close.closeCode());
         }
     }
 }
