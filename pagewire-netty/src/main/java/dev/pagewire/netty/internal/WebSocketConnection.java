@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -194,7 +195,12 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (channel.eventLoop().inEventLoop()) {
             sendClose(code, reason);
         } else {
-            channel.eventLoop().execute(() -> sendClose(code, reason));
+            try {
+                channel.eventLoop().execute(() -> sendClose(code, reason));
+            } catch (RejectedExecutionException e) {
+                // The server has shut down and the connection with it; its end is reported already
+                // or on its way, and a page closing after the server must not fail for it.
+            }
         }
     }
 
