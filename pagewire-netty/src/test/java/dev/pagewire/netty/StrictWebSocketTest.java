@@ -1,12 +1,17 @@
 package dev.pagewire.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.testing.RawWebSocket;
 import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.spi.CloseCodes;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -85,6 +90,85 @@ class StrictWebSocketTest {
 
             assertNotNull(close, "a close frame, not just the end of the connection");
             assertEquals(CloseCodes.PROTOCOL_ERROR, close.closeCode());
+        }
+    }
+
+    @Test
+    void aCompressedMessageThatInflatesPastMaxMessageBytesClosesWithMessageTooBig() throws Exception {
+        byte[] bomb = RawWebSocket.deflate("a".repeat(100 * MAX_MESSAGE_BYTES).getBytes(StandardCharsets.UTF_8));
+        assertTrue(bomb.length < MAX_MESSAGE_BYTES, "small on the wire: " + bomb.length);
+        String log = capturingStderr(() -> {
+            try (RawWebSocket socket = open(true)) {
+                socket.send(FIN | RawWebSocket.RSV1, RawWebSocket.TEXT, bomb);
+
+                RawWebSocket.Frame close = socket.awaitClose();
+
+                assertNotNull(close, "a close frame the browser can tell \"too big\" from");
+                assertEquals(CloseCodes.MESSAGE_TOO_BIG, close.closeCode());
+                assertEquals("message too big", close.reason());
+            }
+        });
+        assertFalse(log.contains("WARN"), log);
+    }
+
+    @Test
+    void invalidCompressedDataClosesWithInvalidPayloadAndNoWarning() throws Exception {
+        // BFINAL 1, BTYPE 11: a block type DEFLATE reserves (RFC 1951 §3.2.3).
+        byte[] notDeflate = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        String log = capturingStderr(() -> {
+            try (RawWebSocket socket = open(true)) {
+                socket.send(FIN | RawWebSocket.RSV1, RawWebSocket.TEXT, notDeflate);
+
+                RawWebSocket.Frame close = socket.awaitClose();
+
+                assertNotNull(close, "a close frame, not just the end of the connection");
+                assertEquals(CloseCodes.INVALID_PAYLOAD, close.closeCode());
+                assertTrue(socket.endsWithin10Seconds(), "the server ends the connection");
+            }
+        });
+        assertFalse(log.contains("WARN"), log);
+        assertFalse(log.contains("\tat "), "no stack trace: " + log);
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * What was written to stderr (where slf4j-simple logs) while {@code body} ran, once the server
+     * has ended the connection; still shown on the real stderr as well.
+     */
+    private static String capturingStderr(Body body) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream tee = new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        synchronized (captured) {
+                            captured.write(b);
+                        }
+                        original.write(b);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        synchronized (captured) {
+                            captured.write(b, off, len);
+                        }
+                        original.write(b, off, len);
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
+        System.setErr(tee);
+        try {
+            body.run();
+        } finally {
+            System.setErr(original);
+        }
+        synchronized (captured) {
+            return captured.toString(StandardCharsets.UTF_8);
         }
     }
 }
