@@ -206,6 +206,7 @@ final class NettyExchange implements HttpExchange {
         if (p.get(ServerInitializer.IDLE) != null) {
             p.remove(ServerInitializer.IDLE);
         }
+        RequestDeadlines.removeFrom(p); // else a WebSocket's frames would start a request's deadline
         handshaker.handshake(ctx.channel(), head).addListener(f -> {
             if (!f.isSuccess()) {
                 ctx.close();

@@ -11,6 +11,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 
@@ -86,6 +87,24 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame (RFC 6455 §5.2); {@code bits} are FIN (0x80) and RSV bits of the first byte. */
     public void send(int bits, int opcode, byte[] payload) throws IOException {
+        out.write(frame(bits, opcode, payload));
+        out.flush();
+    }
+
+    /**
+     * Sends one masked frame a byte at a time, {@code pace} apart: a slow client, whose pace is
+     * what the test is about (not a wait for something to happen).
+     */
+    public void dribble(int bits, int opcode, byte[] payload, Duration pace) throws IOException, InterruptedException {
+        for (byte b : frame(bits, opcode, payload)) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(pace);
+        }
+    }
+
+    /** A masked frame's bytes. */
+    private static byte[] frame(int bits, int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(bits | opcode);
         int n = payload.length;
@@ -102,12 +121,27 @@ public final class RawWebSocket implements AutoCloseable {
             }
         }
         byte[] mask = {0x11, 0x22, 0x33, 0x44};
-        frame.write(mask);
+        frame.writeBytes(mask);
         for (int i = 0; i < n; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
+    }
+
+    /**
+     * Reads frames until a text frame and returns its payload as text; the frame must not be
+     * compressed. Fails on a close frame or the end of the connection.
+     */
+    public String nextText() throws IOException {
+        while (true) {
+            Frame frame = read();
+            if (frame.opcode() == CLOSE) {
+                throw new AssertionError("closed with " + frame.closeCode() + " " + frame.reason());
+            }
+            if (frame.opcode() == TEXT) {
+                return new String(frame.payload(), StandardCharsets.UTF_8);
+            }
+        }
     }
 
     /**
