@@ -11,9 +11,9 @@ public final class CloseCodes {
     public static final int GOING_AWAY = 1001;
     /** WebSocket protocol error. */
     public static final int PROTOCOL_ERROR = 1002;
-    /** Invalid UTF-8 in a text message. */
+    /** Invalid UTF-8 in a text message, or compressed data that does not inflate. */
     public static final int INVALID_PAYLOAD = 1007;
-    /** A message over {@code maxMessageBytes}. */
+    /** A message over {@code maxMessageBytes} (a compressed one: once inflated). */
     public static final int MESSAGE_TOO_BIG = 1009;
     /** The server closed the page. */
     public static final int PAGE_CLOSED = 4000;

@@ -14,6 +14,14 @@ import java.time.Duration;
  * @param maxRequestBytes largest HTTP request body. Default 1 MiB.
  * @param maxHeaderBytes largest HTTP header block. Default 16 KiB.
  * @param httpIdleTimeout how long an idle HTTP (not WebSocket) connection is kept. Default 60 s.
+ * @param requestHeadTimeout how long a client may take to send a request's head, from its first
+ *     byte to the blank line that ends the headers. Default 10 s. Past it the client gets {@code
+ *     408 Request Timeout} and the connection is closed, so that a client sending a byte now and
+ *     then (each of which restarts {@code httpIdleTimeout}) cannot hold a connection for ever.
+ * @param requestBodyTimeout how long a client may take to send a request's body, from the end of
+ *     its head to the last byte. Default 30 s; past it, {@code 408} and close as above. Neither
+ *     deadline bounds the time between requests ({@code httpIdleTimeout} does) nor the time a
+ *     response takes (an SSE stream, a long poll), nor a WebSocket once it is open.
  * @param webSocket whether page channels may use WebSocket. Default {@code true}; {@code false}
  *     refuses every upgrade with {@code 403}, as a strict firewall would, so clients use the
  *     SSE or long-polling fallbacks (for tests and for networks known to break WebSockets).
@@ -30,6 +38,8 @@ public record ServerSettings(
         int maxRequestBytes,
         int maxHeaderBytes,
         Duration httpIdleTimeout,
+        Duration requestHeadTimeout,
+        Duration requestBodyTimeout,
         boolean webSocket,
         Path tlsCertificate,
         Path tlsPrivateKey) {
@@ -49,6 +59,12 @@ public record ServerSettings(
         }
         if (httpIdleTimeout == null || httpIdleTimeout.isNegative() || httpIdleTimeout.isZero()) {
             throw new IllegalArgumentException("httpIdleTimeout must be positive, got " + httpIdleTimeout);
+        }
+        if (requestHeadTimeout == null || requestHeadTimeout.isNegative() || requestHeadTimeout.isZero()) {
+            throw new IllegalArgumentException("requestHeadTimeout must be positive, got " + requestHeadTimeout);
+        }
+        if (requestBodyTimeout == null || requestBodyTimeout.isNegative() || requestBodyTimeout.isZero()) {
+            throw new IllegalArgumentException("requestBodyTimeout must be positive, got " + requestBodyTimeout);
         }
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException(
@@ -82,6 +98,8 @@ public record ServerSettings(
         private int maxRequestBytes = 1024 * 1024;
         private int maxHeaderBytes = 16 * 1024;
         private Duration httpIdleTimeout = Duration.ofSeconds(60);
+        private Duration requestHeadTimeout = Duration.ofSeconds(10);
+        private Duration requestBodyTimeout = Duration.ofSeconds(30);
         private boolean webSocket = true;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
@@ -124,6 +142,18 @@ public record ServerSettings(
             return this;
         }
 
+        /** See {@link ServerSettings#requestHeadTimeout()}. */
+        public Builder requestHeadTimeout(Duration timeout) {
+            this.requestHeadTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link ServerSettings#requestBodyTimeout()}. */
+        public Builder requestBodyTimeout(Duration timeout) {
+            this.requestBodyTimeout = timeout;
+            return this;
+        }
+
         /** See {@link ServerSettings#webSocket()}. */
         public Builder webSocket(boolean enabled) {
             this.webSocket = enabled;
@@ -149,6 +179,8 @@ public record ServerSettings(
                     maxRequestBytes,
                     maxHeaderBytes,
                     httpIdleTimeout,
+                    requestHeadTimeout,
+                    requestBodyTimeout,
                     webSocket,
                     tlsCertificate,
                     tlsPrivateKey);

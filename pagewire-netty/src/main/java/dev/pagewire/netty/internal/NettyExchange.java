@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -203,6 +204,11 @@ final class NettyExchange implements HttpExchange {
                         .anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("permessage-deflate"));
         WebSocketConnection connection = new WebSocketConnection(ctx.channel(), !mayDeflate);
         ChannelPipeline p = ctx.pipeline();
+        ChannelHandlerContext compression = p.context(WebSocketServerCompressionHandler.class);
+        if (compression != null) {
+            // The inflater goes in right after the compression handler once the 101 is written.
+            p.addBefore(compression.name(), null, new ContinuationBitsValidator());
+        }
         // Frames may follow the upgrade request in the same read: the frame handlers go in first.
         p.addLast(new ReservedBitsValidator());
         p.addLast(new Utf8FrameValidator(true));
@@ -211,6 +217,7 @@ final class NettyExchange implements HttpExchange {
         if (p.get(ServerInitializer.IDLE) != null) {
             p.remove(ServerInitializer.IDLE);
         }
+        RequestDeadlines.removeFrom(p); // else a WebSocket's frames would start a request's deadline
         handshaker.handshake(ctx.channel(), head).addListener(f -> {
             if (!f.isSuccess()) {
                 ctx.close();

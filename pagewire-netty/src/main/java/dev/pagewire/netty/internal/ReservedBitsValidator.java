@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * Fails a WebSocket connection whose frames carry reserved bits that no negotiated extension
  * claimed (RFC 6455 §5.2). Netty's frame decoder skips this check once extensions are allowed at
  * all, which they must be for {@code permessage-deflate}; the inflater clears RSV1 of the frames it
- * handles, so placed after it this handler sees set bits only when nothing negotiated them.
+ * handles, so placed after it this handler sees set bits only when nothing negotiated them. That
+ * clearing also hides RSV1 on a compressed message's continuation frames, which {@link
+ * ContinuationBitsValidator} therefore checks before the inflater.
  */
 final class ReservedBitsValidator extends ChannelInboundHandlerAdapter {
 

@@ -12,7 +12,10 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the pipeline of each accepted connection: TLS if set, HTTP codec, limits, compression, requests. */
+/**
+ * Builds the pipeline of each accepted connection: TLS if set, HTTP codec, limits and deadlines,
+ * compression, requests.
+ */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String IDLE = "http-idle";
@@ -42,7 +45,10 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             tls.addTo(p); // first: everything after it sees plain bytes
         }
         p.addLast(IDLE, new IdleStateHandler(0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        RequestDeadlines deadlines = new RequestDeadlines(settings.requestHeadTimeout(), settings.requestBodyTimeout());
+        p.addLast(RequestDeadlines.FIRST_BYTES, deadlines.firstBytes()); // after TLS: it sees requests' bytes
         p.addLast(new HttpServerCodec(4096, settings.maxHeaderBytes(), 8192));
+        p.addLast(RequestDeadlines.REQUEST_PARTS, deadlines.requestParts());
         p.addLast(new HttpObjectAggregator(settings.maxRequestBytes()));
         if (protocol.settings().compression()) {
             // An explicit inflate limit: the no-argument constructor would let a small compressed

@@ -13,9 +13,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.handler.codec.CodecException;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -26,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -194,7 +198,12 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (channel.eventLoop().inEventLoop()) {
             sendClose(code, reason);
         } else {
-            channel.eventLoop().execute(() -> sendClose(code, reason));
+            try {
+                channel.eventLoop().execute(() -> sendClose(code, reason));
+            } catch (RejectedExecutionException e) {
+                // The server has shut down and the connection with it; its end is reported already
+                // or on its way, and a page closing after the server must not fail for it.
+            }
         }
     }
 
@@ -257,18 +266,49 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         closeSent = true;
         int code = close.statusCode();
-        CloseWebSocketFrame reply = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        CloseWebSocketFrame reply;
+        if (close.content().readableBytes() == 1 || !(code < 0 || validOnTheWire(code))) {
+            // Echoing a code that may not be sent would make us break the protocol in turn.
+            reply = new CloseWebSocketFrame(CloseCodes.PROTOCOL_ERROR, "invalid close code");
+        } else {
+            reply = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        }
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * Whether a peer may send {@code code} in a close frame (RFC 6455 §7.4): the defined codes
+     * that are not reserved for local use (1004–1006, 1015), and the registered and private ranges
+     * 3000–4999. Netty's decoder lets through every code from 3000 up, 65535 included.
+     */
+    static boolean validOnTheWire(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    }
+
+    /**
+     * Ends the connection on a failure in its pipeline. What the peer's bytes caused (a decoder's
+     * {@link CodecException}) is answered with the close code that names it and logged as one debug
+     * line: any client can cause it, as often as it likes. Only what can be our own bug gets a
+     * warning with its stack trace.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException || inflatedTooBig(cause)) {
+            // The inflater's limit is maxMessageBytes too: the same "too big" the client can act on.
             sendClose(CloseCodes.MESSAGE_TOO_BIG, "message too big");
         } else if (cause instanceof CorruptedFrameException) {
-            // The frame decoder or UTF-8 validator has sent its close frame already.
+            // The frame decoder or a validator has sent its close frame already.
             closeSent = true;
             ctx.close();
+        } else if (cause instanceof CodecException && !(cause instanceof EncoderException)) {
+            log.debug("WebSocket connection {} sent undecodable data: {}", channel, summary(cause));
+            if (closeSent) {
+                ctx.close(); // more of the same after our close frame: nothing left to say
+            } else {
+                // Malformed permessage-deflate data: the message's payload is not what its frame
+                // says it is, which RFC 6455 §7.4.1 names 1007 (invalid frame payload data).
+                sendClose(CloseCodes.INVALID_PAYLOAD, "invalid compressed data");
+            }
         } else {
             if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
                 // The peer went away, possibly in the middle of a message: normal on the Internet.
@@ -278,6 +318,32 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             }
             ctx.close();
         }
+    }
+
+    /**
+     * Whether the inflater refused to inflate a frame past its limit ({@code maxMessageBytes}, set in
+     * {@code ServerInitializer}). Netty throws the same {@link DecompressionException} for that as
+     * for corrupt data and tells them apart only by the message; {@code StrictWebSocketTest} pins
+     * that message, so a Netty upgrade that changes it fails a test instead of turning 1009 into 1007.
+     */
+    private static boolean inflatedTooBig(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof DecompressionException
+                    && t.getMessage() != null
+                    && t.getMessage().startsWith("Decompression buffer has reached maximum size")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The exception and its causes on one short line: what a client sent must not fill the log. */
+    private static String summary(Throwable cause) {
+        StringBuilder line = new StringBuilder(cause.toString());
+        for (Throwable t = cause.getCause(); t != null && line.length() < 200; t = t.getCause()) {
+            line.append(" <- ").append(t);
+        }
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line.toString();
     }
 
     @Override

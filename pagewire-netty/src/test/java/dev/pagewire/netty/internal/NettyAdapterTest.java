@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -239,6 +240,41 @@ class NettyAdapterTest {
         channel.close();
         channel.runPendingTasks();
         assertTrue(aborted[0]);
+    }
+
+    @Test
+    void aHeadNotCompleteWithinRequestHeadTimeoutIs408AndTheConnectionCloses() {
+        EmbeddedChannel channel = channel(true);
+        channel.freezeTime();
+        send(channel, "GET /p HTTP/1.1\r\nHost: a\r\n");
+        channel.advanceTimeBy(9, TimeUnit.SECONDS);
+        send(channel, "X-Slow: 1\r\n"); // a byte now and then does not move the deadline
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        String out = written(channel);
+        assertTrue(out.startsWith("HTTP/1.1 408 Request Timeout\r\n"), out);
+        assertTrue(out.endsWith("the request's head did not arrive in time\n"), out);
+        assertFalse(channel.isOpen());
+        assertTrue(protocol.exchanges.isEmpty());
+    }
+
+    @Test
+    void theHeadDeadlineEndsWithTheRequestAndDoesNotBoundKeepAlive() {
+        protocol.answer = e -> {
+            e.respond(HttpResponse.text(200, "ok"), null);
+            return true;
+        };
+        EmbeddedChannel channel = channel(true);
+        channel.freezeTime();
+        send(channel, "GET /p HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(written(channel).startsWith("HTTP/1.1 200 OK\r\n"));
+
+        channel.advanceTimeBy(40, TimeUnit.SECONDS); // past both deadlines, within httpIdleTimeout
+        channel.runScheduledPendingTasks();
+
+        assertEquals("", written(channel));
+        assertTrue(channel.isOpen());
     }
 
     private static final String UPGRADE = "GET /chat?pagewire=t HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\n"
