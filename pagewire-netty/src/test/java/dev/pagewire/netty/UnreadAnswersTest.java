@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
+import dev.pagewire.netty.testing.RawWebSocket;
+import dev.pagewire.netty.testing.TestSocket;
 import dev.pagewire.netty.testing.Wait;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,6 +102,35 @@ class UnreadAnswersTest {
             assertEquals(REQUESTS, responses);
             assertEquals(REQUESTS, renders.get());
             writer.join(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void webSocketPingsFromAClientThatReadsNothingAreNotAllAnswered() throws Exception {
+        URI page = server.uri().resolve("/big");
+        URI channel = TestSocket.channelUri(page, TestSocket.token(TestSocket.render(page)));
+        int pings = 200_000;
+        try (RawWebSocket socket = RawWebSocket.open(channel, false)) {
+            // 125-byte pings, each answered by a pong of the same payload: 25 MB of answers, more
+            // than the sockets' buffers hold, which the server would queue if it answered them all.
+            byte[] payload = new byte[125];
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int i = 0; i < pings; i++) {
+                all.writeBytes(RawWebSocket.frame(0x80, RawWebSocket.PING, payload));
+            }
+            all.writeBytes(RawWebSocket.frame(0x80, RawWebSocket.CLOSE, RawWebSocket.closePayload(1000)));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    socket.sendRaw(all.toByteArray());
+                } catch (IOException e) {
+                    // the server may close first
+                }
+            });
+            writer.join(Duration.ofSeconds(30));
+            // Only now reading: the pongs the server sent while nothing was read, then its close.
+            int pongs = socket.countUntilClose(RawWebSocket.PONG);
+            assertTrue(pongs < pings / 2, pongs + " pongs for " + pings + " unread pings: the server queued them all");
+            assertTrue(pongs > 0, "pings are answered while the client reads");
         }
     }
 

@@ -215,6 +215,13 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (!channel.isActive()) {
             return;
         }
+        if (!channel.isWritable()) {
+            // A client that does not read (the protocol closes a slow consumer with 4503): the close
+            // frame would wait behind everything queued, and the queue in memory with it, until the
+            // client reads again. It is dropped now; the page keeps its frames for the next connection.
+            channel.close();
+            return;
+        }
         channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(f -> {
             if (f.isSuccess()) {
                 channel.eventLoop()
@@ -245,7 +252,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
                     }
                 }
                 case PingWebSocketFrame ping -> {
-                    if (!closeSent) {
+                    // Not while answers wait unread: RFC 6455 §5.5.3 lets a pong answer only the
+                    // latest ping, and a peer that pings without reading must not fill memory.
+                    if (!closeSent && channel.isWritable()) {
                         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                     }
                 }

@@ -26,6 +26,8 @@ public final class RawWebSocket implements AutoCloseable {
     public static final int TEXT = 0x1;
     public static final int CONTINUATION = 0x0;
     public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
     /** The RSV1 bit of a frame's first byte: "compressed" under permessage-deflate (RFC 7692). */
     public static final int RSV1 = 0x40;
 
@@ -103,8 +105,43 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Writes bytes as they are (frames made with {@link #frame}, many at once). */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /**
+     * Reads frames until the server's close frame or the end of the connection; the number of
+     * frames with {@code opcode} among them.
+     */
+    public int countUntilClose(int opcode) throws IOException {
+        int count = 0;
+        while (true) {
+            int first = in.read();
+            if (first < 0) {
+                return count;
+            }
+            int second = in.readUnsignedByte();
+            long n = second & 0x7F;
+            if (n == 126) {
+                n = in.readUnsignedShort();
+            } else if (n == 127) {
+                n = in.readLong();
+            }
+            in.skipNBytes(n);
+            int op = first & 0x0F;
+            if (op == opcode) {
+                count++;
+            }
+            if (op == CLOSE) {
+                return count;
+            }
+        }
+    }
+
     /** A masked frame's bytes. */
-    private static byte[] frame(int bits, int opcode, byte[] payload) {
+    public static byte[] frame(int bits, int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(bits | opcode);
         int n = payload.length;
