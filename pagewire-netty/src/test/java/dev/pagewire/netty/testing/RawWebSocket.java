@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.Deflater;
 
 /**
@@ -101,7 +102,7 @@ public final class RawWebSocket implements AutoCloseable {
         for (byte b : frame(bits, opcode, payload)) {
             out.write(b);
             out.flush();
-            Thread.sleep(pace);
+            LockSupport.parkNanos(pace.toNanos()); // the slow client's pace
         }
     }
 
