@@ -119,23 +119,16 @@ public final class RawWebSocket implements AutoCloseable {
     public int countUntilClose(int opcode) throws IOException {
         int count = 0;
         while (true) {
-            int first = in.read();
-            if (first < 0) {
+            Frame frame;
+            try {
+                frame = read();
+            } catch (EOFException end) {
                 return count;
             }
-            int second = in.readUnsignedByte();
-            long n = second & 0x7F;
-            if (n == 126) {
-                n = in.readUnsignedShort();
-            } else if (n == 127) {
-                n = in.readLong();
-            }
-            in.skipNBytes(n);
-            int op = first & 0x0F;
-            if (op == opcode) {
+            if (frame.opcode() == opcode) {
                 count++;
             }
-            if (op == CLOSE) {
+            if (frame.opcode() == CLOSE) {
                 return count;
             }
         }
