@@ -99,19 +99,20 @@ public record Settings(
      * that proxy, or clients choose their own key).
      *
      * @param rendersPerSecond pages one client may render per second; more are answered {@code 429}
-     *     with {@code Retry-After}. Default 20.
+     *     with {@code Retry-After}. Default 100 (one address may be a whole office, or a carrier's
+     *     NAT).
      * @param channelOpensPerSecond channel connections (WebSocket, fallback, endpoint opens) one client
-     *     may open per second; more are answered {@code 429}. Default 20.
+     *     may open per second; more are answered {@code 429}. Default 100.
      * @param eventsPerSecond events (and calls and replies) one connection may send per second; more
-     *     close it with {@code 4429}. Default 200.
+     *     close it with {@code 4429}. Default 1000.
      * @param clientAddressHeader the header naming the client's address, such as {@code
      *     X-Forwarded-For}, or {@code null} for the connection's remote address. Default {@code null}.
      */
     public record ClientLimits(
             int rendersPerSecond, int channelOpensPerSecond, int eventsPerSecond, String clientAddressHeader) {
 
-        /** The defaults: 20 renders and 20 opens per client, 200 events per connection, per second. */
-        public static final ClientLimits DEFAULTS = new ClientLimits(20, 20, 200, null);
+        /** The defaults: 100 renders and 100 opens per client, 1000 events per connection, per second. */
+        public static final ClientLimits DEFAULTS = new ClientLimits(100, 100, 1000, null);
 
         public ClientLimits {
             positive(rendersPerSecond, "rendersPerSecond");
