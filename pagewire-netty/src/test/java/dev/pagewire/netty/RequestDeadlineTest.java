@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.testing.RawWebSocket;
 import dev.pagewire.netty.testing.TestSocket;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +61,7 @@ class RequestDeadlineTest {
             long start = System.nanoTime();
             Thread client = dribbling(socket.getOutputStream(), head.getBytes(StandardCharsets.US_ASCII));
 
-            String answer = readUntilClosed(socket.getInputStream());
+            String answer = TestSocket.readUntilClosed(socket.getInputStream());
 
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             client.join(10_000);
@@ -93,7 +90,7 @@ class RequestDeadlineTest {
             String head = "GET /p HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " + "s".repeat(100) + "\r\n\r\n";
             Thread client = dribbling(socket.getOutputStream(), head.getBytes(StandardCharsets.US_ASCII));
 
-            String answer = readUntilClosed(socket.getInputStream());
+            String answer = TestSocket.readUntilClosed(socket.getInputStream());
 
             client.join(10_000);
             assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
@@ -111,7 +108,7 @@ class RequestDeadlineTest {
             out.flush();
             Thread client = dribbling(out, body.getBytes(StandardCharsets.US_ASCII));
 
-            String answer = readUntilClosed(socket.getInputStream());
+            String answer = TestSocket.readUntilClosed(socket.getInputStream());
 
             client.join(10_000);
             assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
@@ -197,21 +194,5 @@ class RequestDeadlineTest {
             }
         }
         return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
-    }
-
-    /** Everything the server sends until it closes the connection (or resets it). */
-    private static String readUntilClosed(InputStream in) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                received.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the connection stayed open; received: " + received, e);
-        } catch (SocketException | SSLException reset) {
-            // A reset after the answer ends it too.
-        }
-        return received.toString(StandardCharsets.UTF_8);
     }
 }

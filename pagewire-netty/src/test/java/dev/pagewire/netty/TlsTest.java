@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.testing.TestSocket;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +86,7 @@ class TlsTest {
                 plain.getOutputStream()
                         .write(("GET /p HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nConnection: close\r\n\r\n")
                                 .getBytes(StandardCharsets.US_ASCII));
-                answer = readUntilClosed(plain.getInputStream());
+                answer = TestSocket.readUntilClosed(plain.getInputStream());
             }
 
             assertFalse(answer.contains("HTTP/"), answer);
@@ -210,21 +207,5 @@ class TlsTest {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
-    }
-
-    /** Everything the server sends until it closes the connection (or resets it). */
-    private static String readUntilClosed(InputStream in) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                received.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server kept a plain-HTTP connection to its TLS port open", e);
-        } catch (IOException reset) {
-            // A reset is a fine way to end it too.
-        }
-        return received.toString(StandardCharsets.ISO_8859_1);
     }
 }

@@ -71,14 +71,21 @@ final class Wire {
             if (buffer == null) {
                 buffer = ByteBuffer.allocate(HEADER + 4 + Math.max(sizeHint, n));
                 buffer.put((byte) Relay.BATCH).putLong(0).putLong(0).putInt(0);
-            } else if (buffer.remaining() < n) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + n + 64));
-                buffer.flip();
-                bigger.put(buffer);
-                buffer = bigger;
+            } else {
+                buffer = grown(buffer, n);
             }
             return buffer;
         }
+    }
+
+    /** {@code buffer}, or a bigger copy of what it holds when fewer than {@code n} bytes remain. */
+    private static ByteBuffer grown(ByteBuffer buffer, int n) {
+        if (buffer.remaining() >= n) {
+            return buffer;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + n + 64));
+        buffer.flip();
+        return bigger.put(buffer);
     }
 
     /** Type, link number, tunnel. */
@@ -127,12 +134,7 @@ final class Wire {
         }
 
         private ByteBuffer room(int n) {
-            if (buffer.remaining() < n) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + n + 64));
-                buffer.flip();
-                bigger.put(buffer);
-                buffer = bigger;
-            }
+            buffer = grown(buffer, n);
             return buffer;
         }
 

@@ -1,13 +1,17 @@
 package dev.pagewire.netty.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * A plain (non-browser) WebSocket client for tests, on the JDK's {@code java.net.http}: collects
@@ -185,5 +190,24 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
         if (socket != null) {
             socket.abort();
         }
+    }
+
+    /**
+     * Everything the server sends until it closes the connection or resets it (as bytes, one
+     * character each); fails if the socket's read timeout passes first.
+     */
+    public static String readUntilClosed(InputStream in) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                received.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the connection stayed open; received: " + received, e);
+        } catch (SocketException | SSLException reset) {
+            // A reset after the answer ends it too.
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
     }
 }
