@@ -42,9 +42,10 @@ final class NettyStream implements ResponseStream {
         for (HttpResponse.Headers.Header h : headers.all()) {
             head.headers().add(h.name(), h.value());
         }
-        if (http10) {
-            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else {
+        // The connection closes at the stream's end; said up front, so that a client does not
+        // take it back into its pool and send its next request into that close.
+        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (!http10) {
             HttpUtil.setTransferEncodingChunked(head, true);
         }
         run(() -> {

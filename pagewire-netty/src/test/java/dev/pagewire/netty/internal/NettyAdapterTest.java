@@ -204,6 +204,9 @@ class NettyAdapterTest {
         send(channel, "GET /s HTTP/1.1\r\nHost: a\r\n\r\n");
         String out = written(channel);
         assertTrue(out.toLowerCase().contains("transfer-encoding: chunked\r\n"), out);
+        // Said up front, so that a client does not pool the connection and send its next request
+        // into the close that follows the stream's end.
+        assertTrue(out.toLowerCase().contains("connection: close\r\n"), out);
         assertTrue(out.contains("9\r\ndata: 1\n\n\r\n"), out);
         boolean[] closed = new boolean[1];
         stream[0].onClosed(() -> closed[0] = true);
