@@ -30,6 +30,15 @@ import java.time.Duration;
  *     start; TLS 1.2 and 1.3, HTTP/1.1. For trying it locally, see {@link DevCertificate}.
  * @param tlsPrivateKey PEM file with the certificate's private key (unencrypted PKCS#8), or
  *     {@code null}. Default {@code null}.
+ * @param maxConnectionsPerAddress most TCP connections open at once from one public address (an
+ *     IPv6 address counts by its /64, the block one host is given). Default 1024, far above what a
+ *     browser opens (a few HTTP connections and one WebSocket per tab), so that one host cannot
+ *     take all of the server's file descriptors. Over it a new connection is closed at once,
+ *     before it is read, and one line a minute at most is logged. Raise it when many users share
+ *     one address (a large office's NAT); {@code 0} means no limit.
+ * @param maxConnectionsPerPrivateAddress the same for loopback, private (RFC 1918, fc00::/7) and
+ *     link-local addresses, where reverse proxies and load balancers sit and carry every user's
+ *     connections. Default {@code 0}, no limit, so that a stock proxy in front works as found.
  */
 public record ServerSettings(
         String host,
@@ -42,7 +51,9 @@ public record ServerSettings(
         Duration requestBodyTimeout,
         boolean webSocket,
         Path tlsCertificate,
-        Path tlsPrivateKey) {
+        Path tlsPrivateKey,
+        int maxConnectionsPerAddress,
+        int maxConnectionsPerPrivateAddress) {
 
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -72,6 +83,11 @@ public record ServerSettings(
         }
         requireReadable("tlsCertificate", tlsCertificate);
         requireReadable("tlsPrivateKey", tlsPrivateKey);
+        if (maxConnectionsPerAddress < 0 || maxConnectionsPerPrivateAddress < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress and maxConnectionsPerPrivateAddress must be"
+                    + " 0 (no limit) or more, got " + maxConnectionsPerAddress + " and "
+                    + maxConnectionsPerPrivateAddress);
+        }
     }
 
     private static void requireReadable(String setting, Path file) {
@@ -103,6 +119,8 @@ public record ServerSettings(
         private boolean webSocket = true;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
+        private int maxConnectionsPerAddress = 1024;
+        private int maxConnectionsPerPrivateAddress;
 
         private Builder() {}
 
@@ -170,6 +188,18 @@ public record ServerSettings(
             return this;
         }
 
+        /** See {@link ServerSettings#maxConnectionsPerAddress()}; {@code 0} for no limit. */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = connections;
+            return this;
+        }
+
+        /** See {@link ServerSettings#maxConnectionsPerPrivateAddress()}; {@code 0} for no limit. */
+        public Builder maxConnectionsPerPrivateAddress(int connections) {
+            this.maxConnectionsPerPrivateAddress = connections;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the setting that is out of range */
         public ServerSettings build() {
             return new ServerSettings(
@@ -183,7 +213,9 @@ public record ServerSettings(
                     requestBodyTimeout,
                     webSocket,
                     tlsCertificate,
-                    tlsPrivateKey);
+                    tlsPrivateKey,
+                    maxConnectionsPerAddress,
+                    maxConnectionsPerPrivateAddress);
         }
     }
 }

@@ -13,8 +13,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the pipeline of each accepted connection: TLS if set, HTTP codec, limits and deadlines,
- * compression, requests.
+ * Admits each accepted connection within its address's limit and builds its pipeline: TLS if set,
+ * HTTP codec, limits and deadlines, compression, requests.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -24,6 +24,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerSettings settings;
     private final ChannelGroup channels;
     private final ServerTls tls;
+    private final AddressLimits limits;
 
     /** {@code tls} is null for plain HTTP. */
     ServerInitializer(Protocol protocol, ServerSettings settings, ChannelGroup channels, ServerTls tls) {
@@ -31,10 +32,15 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.settings = settings;
         this.channels = channels;
         this.tls = tls;
+        this.limits =
+                new AddressLimits(settings.maxConnectionsPerAddress(), settings.maxConnectionsPerPrivateAddress());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!limits.admit(ch)) {
+            return; // closed before a byte is read
+        }
         channels.add(ch);
         addHandlers(ch.pipeline(), protocol, settings, tls);
     }
