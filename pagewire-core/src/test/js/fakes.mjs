@@ -191,8 +191,10 @@ export class FakeRequest {
     return this.lines().map((l) => (l.startsWith('~') ? [...Buffer.from(l.slice(1), 'base64')] : JSON.parse(l)));
   }
 
-  reply(status = 200, body = '', contentType = 'text/plain; charset=utf-8') {
-    this.#answer(new Response(status === 204 ? null : body, { status, headers: { 'content-type': contentType } }));
+  reply(status = 200, body = '', contentType = 'text/plain; charset=utf-8', headers = {}) {
+    this.#answer(
+      new Response(status === 204 ? null : body, { status, headers: { 'content-type': contentType, ...headers } }),
+    );
   }
 
   /** Answers with `value` as JSON (application/json). */

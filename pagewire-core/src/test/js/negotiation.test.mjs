@@ -360,3 +360,64 @@ describe('remembering the fallback', () => {
     assert.equal(JSON.parse(storage.map.get(KEY)).transport, 'sse');
   });
 });
+
+describe("a refusal by the server's origin rule (PROTOCOL.md §2, §5: 4403)", () => {
+  const refused = (request) =>
+    request.reply(403, 'origin not allowed: http://a.example\n', 'text/plain; charset=utf-8', {
+      'pagewire-refused': 'origin',
+    });
+
+  it('the WebSocket fails (its 403 is hidden), the SSE open says why: closed with 4403, nothing retried', async (t) => {
+    const error = t.mock.method(console, 'error', () => {});
+    const { socket, fetch, client, clock, states, sockets } = setup();
+    socket.serverClose(1006);
+    await settle();
+    refused(fetch.last('sse'));
+    await settle();
+    assert.equal(client.state, 'closed');
+    const last = states.at(-1);
+    assert.equal(last.code, 4403);
+    assert.match(
+      last.reason,
+      /^origin not allowed: http:\/\/a\.example: the server takes channels only from its own origin/,
+    );
+    assert.match(String(error.mock.calls[0].arguments[0]), /the server refused the channel: origin not allowed/);
+    const requests = fetch.requests.length;
+    clock.advance(600_000);
+    await settle();
+    assert.equal(fetch.requests.length, requests);
+    assert.equal(sockets.length, 1);
+  });
+
+  it('on long-polling too', async (t) => {
+    t.mock.method(console, 'error', () => {});
+    const { fetch, client, states } = setup({ transport: 'longpolling' });
+    refused(fetch.last('longpolling'));
+    await settle();
+    assert.equal(client.state, 'closed');
+    assert.equal(states.at(-1).code, 4403);
+  });
+
+  it('a POST refused so (a same-origin GET carries no Origin, so the stream opened) closes it the same way', async (t) => {
+    t.mock.method(console, 'error', () => {});
+    const { fetch, client, states } = setup({ transport: 'sse' });
+    await answerSse(fetch);
+    client.page.emit('say', 'hi');
+    await settle();
+    refused(fetch.last('post'));
+    await settle();
+    assert.equal(client.state, 'closed');
+    assert.equal(states.at(-1).code, 4403);
+    assert.deepEqual(
+      states.map((s) => s.state),
+      ['connected', 'closed'],
+    );
+  });
+
+  it('a 403 without Pagewire-Refused (from a proxy or a firewall) is no reason to stop: the next transport is tried', async () => {
+    const { fetch, client } = setup({ transport: 'sse' });
+    fetch.last('sse').reply(403, 'blocked by policy');
+    await settle();
+    assert.equal(client.state, 'reconnecting');
+  });
+});

@@ -7,7 +7,8 @@
  * `connecting` until the first `hello`; `connected` after each `hello`; `reconnecting` while the
  * connection is down and a new one will be tried; `expired` when the page's channel is gone for good
  * (token refused, page gone, unknown protocol version: reload the page); `closed` after `close()`,
- * after the server closed the page, or when a newer connection of the same page took over.
+ * after the server closed the page, when it refused the page's origin (code 4403), or when a newer
+ * connection of the same page took over.
  */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'expired' | 'closed';
 

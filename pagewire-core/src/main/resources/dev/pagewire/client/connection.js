@@ -661,6 +661,7 @@ export class PagewireClient {
       return greeted ? this.#retry(code, reason) : this.#giveUp(name, code, reason);
     }
     const final = finalState(code);
+    if (code === 4403) console.error(`pagewire: the server refused the channel: ${reason}`);
     if (final !== null) return this.#finish(final, code, reason);
     if (!greeted) return this.#giveUp(name, code, reason);
     return this.#retry(code, reason);
@@ -899,6 +900,7 @@ export class PagewireClient {
 function finalState(code) {
   switch (code) {
     case 4000: // the server closed the page
+    case 4403: // the server refused this page's origin: only a change of its configuration helps
     case 4409: // a newer connection of this page took over again and again (see #mayTakeBack)
       return 'closed';
     case 4401: // token refused

@@ -254,7 +254,7 @@ class HttpLink {
           this.#outbox = [];
           this.#pump();
         } else {
-          this.end(1006, `a POST was answered with HTTP ${response.status}`);
+          endOver(this, response, `a POST was answered with HTTP ${response.status}`);
         }
       },
       (error) => {
@@ -347,7 +347,7 @@ export class SseTransport {
       const response = await link.get({ transport: 'sse', ack: this.#ack }, { Accept: 'text/event-stream' });
       if (link.ended) return;
       if (!answered(response, 'text/event-stream')) {
-        link.end(1006, `the SSE request was answered with ${describe(response)}`);
+        await endOver(link, response, `the SSE request was answered with ${describe(response)}`);
         return;
       }
       const reader = response.body.getReader();
@@ -408,7 +408,7 @@ export class LongPollingTransport {
       let response = await link.get({ transport: 'longpolling', ack: this.#ack });
       if (link.ended) return;
       if (!answered(response, 'text/plain')) {
-        link.end(1006, `the long-polling request was answered with ${describe(response)}`);
+        await endOver(link, response, `the long-polling request was answered with ${describe(response)}`);
         return;
       }
       this.#receive(await response.text());
@@ -493,6 +493,28 @@ class EventStreamParser {
 /** Whether a fallback's opening request was answered as §8.3/§8.4 say: 200 with the expected type. */
 function answered(response, type) {
   return response.status === 200 && (response.headers.get('content-type') ?? '').toLowerCase().startsWith(type);
+}
+
+/**
+ * Ends a link over a response it cannot go on with (an open not answered as §8.3/§8.4 say, a POST
+ * not taken): with `4403` and the server's words when the server itself refused the page by its
+ * origin rule (PROTOCOL.md §2, the `Pagewire-Refused` header; trying again cannot help), else with
+ * `1006` and `what`. A same-origin GET carries no `Origin`, so behind a proxy that hides the page's
+ * origin from the server it may be the first POST that is refused.
+ */
+async function endOver(link, response, what) {
+  if (response.status !== 403 || !response.headers.has('pagewire-refused')) {
+    link.end(1006, what);
+    return;
+  }
+  const text = (await response.text().catch(() => '')).trim() || 'origin not allowed';
+  if (!link.ended) {
+    link.end(
+      4403,
+      `${text}: the server takes channels only from its own origin (as its Host header names it) `
+        + 'or an allowed one; its log names the fix',
+    );
+  }
 }
 
 function describe(response) {

@@ -1,6 +1,8 @@
 package dev.pagewire.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import dev.pagewire.netty.testing.Chromium;
@@ -57,6 +59,32 @@ class OriginInBrowserTest {
             // nginx drops the Upgrade: the channel runs on a fallback, with Host "backend".
             String transport = app.connectAndExchange(page, nginx.uri().resolve(EchoApp.PATH));
             assertEquals("sse", transport);
+        }
+    }
+
+    @Test
+    void aPageTheServerCannotTellIsItsOwnStopsWith4403AndSaysWhy() throws Exception {
+        try (Nginx nginx =
+                Nginx.start(Nginx.Mode.BARE_NO_FETCH_METADATA, new InetSocketAddress("127.0.0.1", server.port()))) {
+            Page page = chromium.newContext().newPage();
+            page.navigate(nginx.uri().resolve(EchoApp.PATH).toString());
+            page.waitForFunction(
+                    "() => window.pagewire && window.pagewire.state === 'closed'",
+                    null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> states = (List<Map<String, Object>>) page.evaluate("() => states");
+            Map<String, Object> last = states.get(states.size() - 1);
+            assertEquals(4403, ((Number) last.get("code")).intValue(), states.toString());
+            String reason = (String) last.get("reason");
+            assertTrue(
+                    reason.startsWith(
+                            "origin not allowed: " + nginx.uri().toString().replaceAll("/$", "")),
+                    reason);
+            assertTrue(reason.contains("its log names the fix"), reason);
+            assertFalse(
+                    states.stream().anyMatch(s -> "reconnecting".equals(s.get("state"))),
+                    "told at once, no reconnecting first: " + states);
         }
     }
 

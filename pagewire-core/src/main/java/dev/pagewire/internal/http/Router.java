@@ -24,6 +24,9 @@ public final class Router {
     /** The least time between two logged refusals of an Origin. */
     private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
+    /** Marks a refusal by the server's own rule (docs/PROTOCOL.md §2); its value names the rule. */
+    static final String REFUSED_HEADER = "Pagewire-Refused";
+
     /**
      * One row of the table.
      *
@@ -124,7 +127,11 @@ public final class Router {
                 && !origins.allowed(request.origin(), request.header("Host"), request.header("Sec-Fetch-Site"))) {
             refusedOrigin(request);
             // No CORS headers: the browser reports a network error, as the same-origin policy wants.
-            exchange.respond(HttpResponse.text(403, "origin not allowed: " + request.origin()), null);
+            // Pagewire-Refused tells the page's own client (a same-origin fetch reads it) that this
+            // refusal is the server's rule, not a proxy's, so that it stops instead of retrying.
+            HttpResponse refused = HttpResponse.text(403, "origin not allowed: " + request.origin());
+            refused.headers().set(REFUSED_HEADER, "origin");
+            exchange.respond(refused, null);
             return true;
         }
         HttpResponse tooMany = overRate(route, request);

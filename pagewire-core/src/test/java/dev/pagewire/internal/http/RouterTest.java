@@ -149,6 +149,7 @@ class RouterTest {
             assertEquals(403, response.status(), exchange.target());
             assertEquals("origin not allowed: https://evil.example", response.reason());
             assertNull(response.headers().get("Access-Control-Allow-Origin"));
+            assertEquals("origin", response.headers().get("Pagewire-Refused"), "the client stops on this refusal");
             assertFalse(exchange.upgraded());
         }
     }

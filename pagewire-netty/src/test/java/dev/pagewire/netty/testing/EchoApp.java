@@ -28,9 +28,11 @@ public final class EchoApp implements AutoCloseable {
         window.got = [];
         window.bytes = [];
         window.transports = [];
+        window.states = [];
         for (const name of ['echoed', 'n', 'news']) w.page.on(name, (d) => got.push([name, d]));
         w.page.on('reversed', (b) => bytes.push(Array.from(new Uint8Array(b))));
         w.on('transport', (t) => transports.push(t.transport));
+        w.on('state', (s) => states.push(s));
         </script></body></html>
         """;
 

@@ -52,6 +52,13 @@ public final class Nginx implements AutoCloseable {
         BARE,
 
         /**
+         * {@link #BARE}, seen by a browser that sends no {@code Sec-Fetch-Site} (Safari before 16.4,
+         * Firefox before 90): nginx drops the header, so nothing tells the backend that a channel
+         * request is the page's own, and the same-origin rule refuses it.
+         */
+        BARE_NO_FETCH_METADATA,
+
+        /**
          * nginx's documented WebSocket proxying: HTTP/1.1 to the backend, {@code Upgrade} forwarded
          * and {@code Connection} set from it by a {@code map}, a one-hour {@code proxy_read_timeout},
          * and {@code proxy_buffering off} so streamed responses pass at once.
@@ -117,6 +124,12 @@ public final class Nginx implements AutoCloseable {
             case BARE -> """
                     location / {
                       proxy_pass http://backend;
+                    }
+                """;
+            case BARE_NO_FETCH_METADATA -> """
+                    location / {
+                      proxy_pass http://backend;
+                      proxy_set_header Sec-Fetch-Site "";
                     }
                 """;
             case PLAIN -> """
