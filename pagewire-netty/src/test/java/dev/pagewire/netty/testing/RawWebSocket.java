@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -68,7 +69,20 @@ public final class RawWebSocket implements AutoCloseable {
      * {@code deflate}; fails unless the server answers 101 (and agrees to deflate when offered).
      */
     public static RawWebSocket open(URI uri, boolean deflate) throws IOException {
-        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        return open(uri, deflate, 0);
+    }
+
+    /**
+     * As {@link #open(URI, boolean)}, with a receive buffer of {@code receiveBufferBytes} ({@code 0}:
+     * the system's), set before connecting so that it bounds the TCP window: a client that reads
+     * nothing then makes the backlog build in the server, not in the kernel.
+     */
+    public static RawWebSocket open(URI uri, boolean deflate, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
         socket.setSoTimeout(10_000); // bounds a failing test; the server answers at once
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         String request = "GET " + target + " HTTP/1.1\r\nHost: " + uri.getAuthority()

@@ -31,6 +31,9 @@ public final class EmbeddedJetty implements RunningServer {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(options.port());
+        if (options.writeTimeout() != null) {
+            connector.setIdleTimeout(options.writeTimeout().toMillis());
+        }
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");

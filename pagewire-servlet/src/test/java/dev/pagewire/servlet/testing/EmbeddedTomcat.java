@@ -45,6 +45,10 @@ public final class EmbeddedTomcat implements RunningServer {
         Connector connector = new Connector();
         connector.setPort(options.port());
         connector.setProperty("address", "127.0.0.1");
+        if (options.writeTimeout() != null) {
+            connector.setProperty(
+                    "connectionTimeout", String.valueOf(options.writeTimeout().toMillis()));
+        }
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());
         // Stop within 0.1 s, as Netty and Jetty do: Tomcat otherwise waits up to 2 s for requests

@@ -56,24 +56,32 @@ public enum Servers {
      * @param servlet the application's own servlet for every path Pagewire does not take, or
      *     {@code null} for one that answers 404 (ignored by Netty, which has no application of its own)
      * @param port the port to bind; 0 picks a free one
+     * @param writeTimeout how long a container lets a write to a client wait before it closes the
+     *     connection (Tomcat's {@code connectionTimeout}, Jetty's connector {@code idleTimeout}, which
+     *     also bound idle keep-alive connections), or {@code null} for the container's default;
+     *     ignored by Netty, which closes a shed connection at once
      */
-    public record Options(boolean webSocket, HttpServlet servlet, int port) {
+    public record Options(boolean webSocket, HttpServlet servlet, int port, java.time.Duration writeTimeout) {
 
         public static Options defaults() {
-            return new Options(true, null, 0);
+            return new Options(true, null, 0, null);
         }
 
         public Options withWebSocket(boolean on) {
-            return new Options(on, servlet, port);
+            return new Options(on, servlet, port, writeTimeout);
         }
 
         public Options withServlet(HttpServlet s) {
-            return new Options(webSocket, s, port);
+            return new Options(webSocket, s, port, writeTimeout);
         }
 
         /** The same port again (a server restarted on the origin a browser already knows). */
         public Options withPort(int p) {
-            return new Options(webSocket, servlet, p);
+            return new Options(webSocket, servlet, p, writeTimeout);
+        }
+
+        public Options withWriteTimeout(java.time.Duration timeout) {
+            return new Options(webSocket, servlet, port, timeout);
         }
     }
 
