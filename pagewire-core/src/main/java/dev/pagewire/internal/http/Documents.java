@@ -4,9 +4,11 @@ import dev.pagewire.PageRequest;
 import dev.pagewire.internal.App;
 import dev.pagewire.internal.Rendered;
 import dev.pagewire.spi.HttpResponse;
+import dev.pagewire.spi.LogGate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class Documents {
 
     private static final Logger log = LoggerFactory.getLogger(Documents.class);
+    /** Any client can ask for an unreadable file as often as it likes: a warning once a minute. */
+    private static final LogGate UNREADABLE = new LogGate(Duration.ofMinutes(1));
 
     private final App app;
     private final ClientFiles clientFiles = new ClientFiles();
@@ -77,7 +81,11 @@ final class Documents {
                 try {
                     response = file(200, found.contentType(), found.read(), "no-cache");
                 } catch (IOException e) {
-                    log.warn("cannot read static file {}: {}", request.path(), e.toString());
+                    if (UNREADABLE.open()) {
+                        log.warn("cannot read static file {}: {}", LogText.clip(request.path()), e.toString());
+                    } else {
+                        log.debug("cannot read static file {}: {}", LogText.clip(request.path()), e.toString());
+                    }
                     response = HttpResponse.text(404, "not found");
                 }
             }

@@ -4,9 +4,9 @@ import dev.pagewire.Settings;
 import dev.pagewire.internal.App;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
+import dev.pagewire.spi.LogGate;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -22,7 +22,6 @@ public final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     /** The least time between two logged refusals of an Origin. */
-    private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     /** Marks a refusal by the server's own rule (docs/PROTOCOL.md §2); its value names the rule. */
     static final String REFUSED_HEADER = "Pagewire-Refused";
@@ -60,7 +59,8 @@ public final class Router {
     private final List<Route> routes;
     private final ClientRates renders;
     private final ClientRates opens;
-    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
+    /** Origin refusals at warn level once per 10 s (a hostile page can cause them at any rate). */
+    private final LogGate refusalLog = new LogGate(Duration.ofSeconds(10));
 
     /**
      * @param pollTimeout how long a long-poll with nothing to deliver is held before it is answered empty
@@ -205,13 +205,10 @@ public final class Router {
 
     /**
      * Logs a refused Origin as one line naming the mismatch and the fixes, at most once per
-     * {@link #REFUSAL_LOG_INTERVAL_NANOS} (a hostile page can send these at any rate); the others
-     * at debug level.
+     * {@link #refusalLog} interval; the others at debug level.
      */
     private void refusedOrigin(Request request) {
-        long now = System.nanoTime();
-        long last = lastRefusalLog.get();
-        if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && lastRefusalLog.compareAndSet(last, now)) {
+        if (refusalLog.open()) {
             log.warn(
                     "refused a channel request to {} from origin {}: not this server's origin as Host {} names it,"
                             + " Sec-Fetch-Site {}. Another site's page, or a reverse proxy that rewrites Host"

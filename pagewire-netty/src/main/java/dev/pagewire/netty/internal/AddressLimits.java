@@ -1,13 +1,13 @@
 package dev.pagewire.netty.internal;
 
+import dev.pagewire.spi.LogGate;
 import io.netty.channel.Channel;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +20,11 @@ import org.slf4j.LoggerFactory;
 final class AddressLimits {
 
     private static final Logger log = LoggerFactory.getLogger(AddressLimits.class);
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int perPublic;
     private final int perPrivate;
     private final ConcurrentHashMap<Key, Integer> open = new ConcurrentHashMap<>();
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final LogGate refusalLog = new LogGate(Duration.ofMinutes(1));
 
     /** {@code 0} for no limit. */
     AddressLimits(int perPublic, int perPrivate) {
@@ -71,9 +70,7 @@ final class AddressLimits {
     }
 
     private void refused(InetAddress address, int limit) {
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {
+        if (refusalLog.open()) {
             log.warn(
                     "refused a connection from {}: it has {} open, the most one {} address may"
                             + " (ServerSettings.maxConnections{}). Many users behind one NAT or proxy: raise it.",

@@ -3,6 +3,7 @@ package dev.pagewire.servlet.internal;
 import dev.pagewire.Settings;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
+import dev.pagewire.spi.LogGate;
 import dev.pagewire.spi.ResponseStream;
 import dev.pagewire.spi.WebSocketHandler;
 import jakarta.servlet.AsyncContext;
@@ -13,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class ServletExchange implements HttpExchange {
 
     private static final Logger log = LoggerFactory.getLogger(ServletExchange.class);
+    /** A client can make upgrades fail at any rate: a warning once a minute, the rest at debug. */
+    private static final LogGate UPGRADE_FAILURES = new LogGate(Duration.ofMinutes(1));
 
     private final HttpServletRequest request;
     private final HttpServletResponse response;
@@ -239,7 +243,11 @@ public final class ServletExchange implements HttpExchange {
         try {
             webSockets.upgradeHttpToWebSocket(request, response, SocketEndpoint.config(handler, settings), Map.of());
         } catch (Exception e) {
-            log.warn("WebSocket upgrade of {} failed: {}", request.getRequestURI(), e.toString());
+            if (UPGRADE_FAILURES.open()) {
+                log.warn("WebSocket upgrade of {} failed: {}", request.getRequestURI(), e.toString());
+            } else {
+                log.debug("WebSocket upgrade of {} failed: {}", request.getRequestURI(), e.toString());
+            }
             if (!response.isCommitted()) {
                 writeNow(HttpResponse.text(400, "WebSocket upgrade failed"), null);
             }
