@@ -37,17 +37,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * relay sits in front of haproxy, so every reconnect, poll and POST may land on another node.
  *
  * <p><b>Plans.</b> A run lasts as long as its stream, which the server paces at about 500 events a
- * second so that the faults land all along it. The embedded server runs the full plan: 10,000
- * events each way across 50 faults ({@code -Dreliability.events} and {@code -Dreliability.faults}
- * change it), about 20 s per transport. Tomcat, Jetty and the cluster run a shorter plan by default, 3,000 events
- * across 10 faults on every transport, the same kinds of fault and the same checks, so that three
- * servers cost {@code mvn verify} about a minute more than one. To run the full plan on the containers
- * and the cluster too (about three minutes more):
+ * second so that the faults land all along it. {@code mvn verify} runs the short plan everywhere:
+ * 3,000 events each way across 10 faults on every transport, the same kinds of fault and the same
+ * checks as the full plan, 10,000 events across 50 faults (about 20 s per transport and server).
+ * The full plan, on every server and the cluster (about four minutes):
  *
  * <pre>
- * mvn -pl pagewire-e2e -am verify -Dreliability.containers=full -Dtest=ReliabilityEndToEndTest \
+ * mvn -pl pagewire-e2e -am verify -Dreliability=full -Dtest=ReliabilityEndToEndTest \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
+ *
+ * {@code -Dreliability.events} and {@code -Dreliability.faults} change the full plan.
  */
 @ParameterizedClass(name = "{0}: {1}")
 @MethodSource("targetsAndPlans")
@@ -102,13 +102,10 @@ class ReliabilityEndToEndTest {
     }
 
     static Stream<Arguments> targetsAndPlans() {
-        boolean fullOnContainers = "full".equals(System.getProperty("reliability.containers"));
-        Stream<Arguments> servers = Stream.of(Servers.values())
-                .map(kind -> Arguments.of(
-                        new Target(kind.toString(), kind),
-                        kind == Servers.NETTY || fullOnContainers ? Plan.FULL : Plan.SHORT));
-        Target cluster = new Target("cluster", null);
-        return Stream.concat(servers, Stream.of(Arguments.of(cluster, fullOnContainers ? Plan.FULL : Plan.SHORT)));
+        Plan plan = "full".equals(System.getProperty("reliability")) ? Plan.FULL : Plan.SHORT;
+        Stream<Arguments> servers =
+                Stream.of(Servers.values()).map(kind -> Arguments.of(new Target(kind.toString(), kind), plan));
+        return Stream.concat(servers, Stream.of(Arguments.of(new Target("cluster", null), plan)));
     }
 
     @Parameter(0)
