@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Pagewire;
+import dev.pagewire.netty.testing.RawHttp;
 import dev.pagewire.netty.testing.RawWebSocket;
 import dev.pagewire.netty.testing.TestSocket;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +59,7 @@ class RequestDeadlineTest {
         try (Socket socket = connect()) {
             String head = "GET /p HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " + "s".repeat(100) + "\r\n\r\n";
             long start = System.nanoTime();
-            Thread client = dribbling(socket.getOutputStream(), head.getBytes(StandardCharsets.US_ASCII));
+            Thread client = RawHttp.dribbling(socket.getOutputStream(), head.getBytes(StandardCharsets.US_ASCII), PACE);
 
             String answer = TestSocket.readUntilClosed(socket.getInputStream());
 
@@ -88,7 +88,7 @@ class RequestDeadlineTest {
             socket.setSoTimeout(10_000);
             socket.startHandshake();
             String head = "GET /p HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " + "s".repeat(100) + "\r\n\r\n";
-            Thread client = dribbling(socket.getOutputStream(), head.getBytes(StandardCharsets.US_ASCII));
+            Thread client = RawHttp.dribbling(socket.getOutputStream(), head.getBytes(StandardCharsets.US_ASCII), PACE);
 
             String answer = TestSocket.readUntilClosed(socket.getInputStream());
 
@@ -106,7 +106,7 @@ class RequestDeadlineTest {
                             + body.length() + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread client = dribbling(out, body.getBytes(StandardCharsets.US_ASCII));
+            Thread client = RawHttp.dribbling(out, body.getBytes(StandardCharsets.US_ASCII), PACE);
 
             String answer = TestSocket.readUntilClosed(socket.getInputStream());
 
@@ -124,7 +124,7 @@ class RequestDeadlineTest {
             InputStream in = socket.getInputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertTrue(readResponse(in).startsWith("HTTP/1.1 200 OK\r\n"));
+            assertTrue(RawHttp.readResponse(in).startsWith("HTTP/1.1 200 OK\r\n"));
 
             // Idle for three deadlines: nothing may arrive, the end of the connection included.
             socket.setSoTimeout((int) DEADLINE.multipliedBy(3).toMillis());
@@ -133,7 +133,7 @@ class RequestDeadlineTest {
             socket.setSoTimeout(10_000);
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertTrue(readResponse(in).startsWith("HTTP/1.1 200 OK\r\n"), "the same connection serves again");
+            assertTrue(RawHttp.readResponse(in).startsWith("HTTP/1.1 200 OK\r\n"), "the same connection serves again");
         }
     }
 
@@ -166,33 +166,5 @@ class RequestDeadlineTest {
                 return text;
             }
         }
-    }
-
-    /** Writes {@code bytes} one at a time, {@link #PACE} apart, until done or the server closes. */
-    private static Thread dribbling(OutputStream out, byte[] bytes) {
-        return Thread.ofPlatform().daemon().start(() -> {
-            try {
-                for (byte b : bytes) {
-                    out.write(b);
-                    out.flush();
-                    LockSupport.parkNanos(PACE.toNanos()); // the slow client's pace, not a wait for the server
-                }
-            } catch (IOException closed) {
-                // The server answered and closed: what the test expects.
-            }
-        });
-    }
-
-    /** One response with a Content-Length body. */
-    private static String readResponse(InputStream in) throws IOException {
-        String head = TestSocket.readHead(in);
-        int length = 0;
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(
-                        line.substring("content-length:".length()).trim());
-            }
-        }
-        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }

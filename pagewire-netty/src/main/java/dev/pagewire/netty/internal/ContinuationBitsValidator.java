@@ -1,9 +1,7 @@
 package dev.pagewire.netty.internal;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -13,7 +11,8 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
  * Fails a WebSocket connection whose continuation frame has RSV1 set: {@code permessage-deflate}
  * marks a compressed message on its first frame only (RFC 7692 §6.1). It goes before Netty's
  * inflater, which takes every continuation of a compressed message and clears the bit, so that
- * {@link ReservedBitsValidator} behind it cannot see it any more.
+ * {@link ReservedBitsValidator} behind it cannot see it any more. It throws; {@link WebSocketConnection}
+ * sends the close frame ({@code 1002}).
  */
 final class ContinuationBitsValidator extends ChannelInboundHandlerAdapter {
 
@@ -21,10 +20,8 @@ final class ContinuationBitsValidator extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ContinuationWebSocketFrame frame && (frame.rsv() & WebSocketExtension.RSV1) != 0) {
             frame.release();
-            String reason = "RSV1 set on a continuation frame";
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, reason))
-                    .addListener(ChannelFutureListener.CLOSE);
-            throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, reason);
+            throw new CorruptedWebSocketFrameException(
+                    WebSocketCloseStatus.PROTOCOL_ERROR, "RSV1 set on a continuation frame");
         }
         ctx.fireChannelRead(msg);
     }

@@ -187,7 +187,10 @@ final class NettyExchange implements HttpExchange {
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(settings.maxMessageBytes())
                 .allowExtensions(settings.compression())
-                .closeOnProtocolViolation(true)
+                // The decoder's own close on a violation is a bare TCP close when the violation is
+                // in a close frame (a code that may not be sent): WebSocketConnection answers every
+                // violation itself, with a close frame that names it.
+                .closeOnProtocolViolation(false)
                 .build();
         // The handshake reads the head only; the request's body was released with it.
         FullHttpRequest head = new DefaultFullHttpRequest(
@@ -211,7 +214,7 @@ final class NettyExchange implements HttpExchange {
         }
         // Frames may follow the upgrade request in the same read: the frame handlers go in first.
         p.addLast(new ReservedBitsValidator());
-        p.addLast(new Utf8FrameValidator(true));
+        p.addLast(new Utf8FrameValidator(false));
         p.addLast(new WebSocketFrameAggregator(settings.maxMessageBytes()));
         p.addLast(connection);
         if (p.get(ServerInitializer.IDLE) != null) {

@@ -5,14 +5,16 @@ import dev.pagewire.spi.Protocol;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each complete HTTP request to the protocol as a {@link NettyExchange}; answers {@code 400} to
- * what the HTTP decoder could not read and {@code 404} to what the protocol says is not its own.
+ * Hands each complete HTTP request to the protocol as a {@link NettyExchange}; answers what the HTTP
+ * decoder could not read ({@link #unreadable}) and {@code 404} to what the protocol says is not its own.
  *
  * <p>Requests of one connection are answered one at a time, in order, as HTTP/1.1 pipelining
  * requires: the next goes to the protocol once the answer before it is written, and only while the
@@ -116,12 +118,27 @@ final class NettyRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         });
         if (!request.decoderResult().isSuccess()) {
-            exchange.respondAndClose(HttpResponse.text(400, "malformed HTTP request"));
+            exchange.respondAndClose(unreadable(request.decoderResult().cause()));
             return;
         }
         if (!protocol.handle(exchange)) {
             exchange.respond(HttpResponse.text(404, "not found"), null);
         }
+    }
+
+    /**
+     * The answer to a request the HTTP decoder could not read: {@code 414} for a request line over
+     * its limit (RFC 9112 §3), {@code 431} for a head over {@code maxHeaderBytes} (RFC 6585 §5),
+     * {@code 400} for anything else.
+     */
+    static HttpResponse unreadable(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponse.text(414, "request line too long");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponse.text(431, "request header fields too large");
+        }
+        return HttpResponse.text(400, "malformed HTTP request");
     }
 
     @Override

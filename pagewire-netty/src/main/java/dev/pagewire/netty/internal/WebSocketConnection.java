@@ -21,6 +21,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -305,10 +306,15 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (cause instanceof TooLongFrameException || inflatedTooBig(cause)) {
             // The inflater's limit is maxMessageBytes too: the same "too big" the client can act on.
             sendClose(CloseCodes.MESSAGE_TOO_BIG, "message too big");
-        } else if (cause instanceof CorruptedFrameException) {
-            // The frame decoder or a validator has sent its close frame already.
-            closeSent = true;
-            ctx.close();
+        } else if (cause instanceof CorruptedFrameException corrupt) {
+            // A frame RFC 6455 does not allow, found by the frame decoder or a validator, which only
+            // throw (NettyExchange sets them up so): fail the connection (§7.1.7) with a close frame
+            // whose code names the breach, without waiting for the peer's.
+            int code = corrupt instanceof CorruptedWebSocketFrameException ws
+                    ? ws.closeStatus().code()
+                    : CloseCodes.PROTOCOL_ERROR;
+            log.debug("WebSocket connection {} broke the protocol ({}): {}", channel, code, corrupt.getMessage());
+            fail(ctx, code, corrupt.getMessage());
         } else if (cause instanceof CodecException && !(cause instanceof EncoderException)) {
             log.debug("WebSocket connection {} sent undecodable data: {}", channel, summary(cause));
             if (closeSent) {
@@ -327,6 +333,17 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             }
             ctx.close();
         }
+    }
+
+    /** Sends a close frame (unless one went already) and closes the connection once it is written. */
+    private void fail(ChannelHandlerContext ctx, int code, String reason) {
+        if (closeSent || !channel.isActive()) {
+            closeSent = true;
+            ctx.close();
+            return;
+        }
+        closeSent = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**

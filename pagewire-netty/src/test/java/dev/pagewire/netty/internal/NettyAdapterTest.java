@@ -185,11 +185,31 @@ class NettyAdapterTest {
     @Test
     void anUnreadableRequestIs400AndTheConnectionCloses() {
         EmbeddedChannel channel = channel(true);
-        send(channel, "GET /p HTTP/1.1\r\nHost: a\r\nX-Big: " + "x".repeat(4000) + "\r\n\r\n");
+        send(channel, "GET /p HTTP/1.1\r\nHost: a\r\nX-No-Colon\r\n\r\n");
         String out = written(channel);
         assertTrue(out.startsWith("HTTP/1.1 400 Bad Request\r\n"), out);
         assertFalse(channel.isOpen());
         assertTrue(protocol.exchanges.isEmpty(), "an unreadable request never reaches the protocol");
+    }
+
+    @Test
+    void headersOverMaxHeaderBytesAre431AndTheConnectionCloses() {
+        EmbeddedChannel channel = channel(true);
+        send(channel, "GET /p HTTP/1.1\r\nHost: a\r\nX-Big: " + "x".repeat(1024) + "\r\n\r\n");
+        String out = written(channel);
+        assertTrue(out.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), out);
+        assertFalse(channel.isOpen());
+        assertTrue(protocol.exchanges.isEmpty());
+    }
+
+    @Test
+    void aRequestLineOverItsLimitIs414AndTheConnectionCloses() {
+        EmbeddedChannel channel = channel(true);
+        send(channel, "GET /p?x=" + "x".repeat(4096) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+        String out = written(channel);
+        assertTrue(out.startsWith("HTTP/1.1 414 "), out);
+        assertFalse(channel.isOpen());
+        assertTrue(protocol.exchanges.isEmpty());
     }
 
     @Test

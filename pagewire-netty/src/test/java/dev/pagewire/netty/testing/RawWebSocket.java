@@ -69,7 +69,7 @@ public final class RawWebSocket implements AutoCloseable {
      * {@code deflate}; fails unless the server answers 101 (and agrees to deflate when offered).
      */
     public static RawWebSocket open(URI uri, boolean deflate) throws IOException {
-        return open(uri, deflate, 0);
+        return open(uri, deflate, "", 0);
     }
 
     /**
@@ -78,6 +78,19 @@ public final class RawWebSocket implements AutoCloseable {
      * nothing then makes the backlog build in the server, not in the kernel.
      */
     public static RawWebSocket open(URI uri, boolean deflate, int receiveBufferBytes) throws IOException {
+        return open(uri, deflate, "", receiveBufferBytes);
+    }
+
+    /**
+     * {@link #open(URI, boolean)} with more header lines in the upgrade request: {@code extraHeaders}
+     * is written as is after the others, each line ending in CRLF.
+     */
+    public static RawWebSocket open(URI uri, boolean deflate, String extraHeaders) throws IOException {
+        return open(uri, deflate, extraHeaders, 0);
+    }
+
+    private static RawWebSocket open(URI uri, boolean deflate, String extraHeaders, int receiveBufferBytes)
+            throws IOException {
         Socket socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -88,7 +101,7 @@ public final class RawWebSocket implements AutoCloseable {
         String request = "GET " + target + " HTTP/1.1\r\nHost: " + uri.getAuthority()
                 + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "") + "\r\n";
+                + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "") + extraHeaders + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         String head = TestSocket.readHead(socket.getInputStream());
         if (!head.startsWith("HTTP/1.1 101")) {
@@ -98,6 +111,17 @@ public final class RawWebSocket implements AutoCloseable {
         if (deflate && !head.toLowerCase().contains("permessage-deflate")) {
             socket.close();
             throw new AssertionError("permessage-deflate was not agreed: " + head);
+        }
+        return new RawWebSocket(socket, head);
+    }
+
+    /**
+     * A connection a test upgraded itself (with a handshake {@link #open} would not send), now
+     * speaking WebSocket: {@code head} is the server's {@code 101} response, already read.
+     */
+    public static RawWebSocket upgraded(Socket socket, String head) throws IOException {
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IllegalArgumentException("not an upgrade: " + head);
         }
         return new RawWebSocket(socket, head);
     }
@@ -150,20 +174,34 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** A masked frame's bytes. */
     public static byte[] frame(int bits, int opcode, byte[] payload) {
+        return frame(bits, opcode, payload, true);
+    }
+
+    /** A frame's bytes without a mask, as only a server may send them (RFC 6455 §5.1). */
+    public static byte[] unmaskedFrame(int bits, int opcode, byte[] payload) {
+        return frame(bits, opcode, payload, false);
+    }
+
+    private static byte[] frame(int bits, int opcode, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(bits | opcode);
+        int maskBit = masked ? 0x80 : 0;
         int n = payload.length;
         if (n < 126) {
-            frame.write(0x80 | n);
+            frame.write(maskBit | n);
         } else if (n <= 0xFFFF) {
-            frame.write(0x80 | 126);
+            frame.write(maskBit | 126);
             frame.write(n >>> 8);
             frame.write(n);
         } else {
-            frame.write(0x80 | 127);
+            frame.write(maskBit | 127);
             for (int shift = 56; shift >= 0; shift -= 8) {
                 frame.write((int) ((long) n >>> shift));
             }
+        }
+        if (!masked) {
+            frame.writeBytes(payload);
+            return frame.toByteArray();
         }
         byte[] mask = {0x11, 0x22, 0x33, 0x44};
         frame.writeBytes(mask);

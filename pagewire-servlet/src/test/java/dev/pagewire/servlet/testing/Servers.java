@@ -4,6 +4,7 @@ import dev.pagewire.Pagewire;
 import dev.pagewire.netty.PagewireServer;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * The servers Pagewire runs on, each able to serve an application for a test: the embedded Netty
@@ -14,8 +15,12 @@ public enum Servers {
     NETTY {
         @Override
         public RunningServer start(Pagewire app, Options options) {
-            PagewireServer server = PagewireServer.start(
-                    app, s -> s.host("127.0.0.1").port(options.port()).webSocket(options.webSocket()));
+            PagewireServer server = PagewireServer.start(app, s -> {
+                s.host("127.0.0.1").port(options.port()).webSocket(options.webSocket());
+                if (options.requestHeadTimeout() != null) {
+                    s.requestHeadTimeout(options.requestHeadTimeout());
+                }
+            });
             return new RunningServer() {
                 @Override
                 public String name() {
@@ -56,32 +61,42 @@ public enum Servers {
      * @param servlet the application's own servlet for every path Pagewire does not take, or
      *     {@code null} for one that answers 404 (ignored by Netty, which has no application of its own)
      * @param port the port to bind; 0 picks a free one
+     * @param requestHeadTimeout how long a client may take to send a request's head, or {@code null}
+     *     for the server's default. Netty's {@code ServerSettings.requestHeadTimeout}; Tomcat and
+     *     Jetty have no such deadline (their timeouts restart with every byte read) and ignore it
      * @param writeTimeout how long a container lets a write to a client wait before it closes the
      *     connection (Tomcat's {@code connectionTimeout}, Jetty's connector {@code idleTimeout}, which
      *     also bound idle keep-alive connections), or {@code null} for the container's default;
      *     ignored by Netty, which closes a shed connection at once
      */
-    public record Options(boolean webSocket, HttpServlet servlet, int port, java.time.Duration writeTimeout) {
+    public record Options(
+            boolean webSocket, HttpServlet servlet, int port, Duration requestHeadTimeout, Duration writeTimeout) {
 
         public static Options defaults() {
-            return new Options(true, null, 0, null);
+            return new Options(true, null, 0, null, null);
         }
 
         public Options withWebSocket(boolean on) {
-            return new Options(on, servlet, port, writeTimeout);
+            return new Options(on, servlet, port, requestHeadTimeout, writeTimeout);
         }
 
         public Options withServlet(HttpServlet s) {
-            return new Options(webSocket, s, port, writeTimeout);
+            return new Options(webSocket, s, port, requestHeadTimeout, writeTimeout);
         }
 
         /** The same port again (a server restarted on the origin a browser already knows). */
         public Options withPort(int p) {
-            return new Options(webSocket, servlet, p, writeTimeout);
+            return new Options(webSocket, servlet, p, requestHeadTimeout, writeTimeout);
         }
 
-        public Options withWriteTimeout(java.time.Duration timeout) {
-            return new Options(webSocket, servlet, port, timeout);
+        /** A deadline for a request's head (a short one for tests of slow clients). */
+        public Options withRequestHeadTimeout(Duration timeout) {
+            return new Options(webSocket, servlet, port, timeout, writeTimeout);
+        }
+
+        /** A short write timeout for the containers (tests of clients that stop reading). */
+        public Options withWriteTimeout(Duration timeout) {
+            return new Options(webSocket, servlet, port, requestHeadTimeout, timeout);
         }
     }
 
