@@ -15,6 +15,7 @@ import dev.pagewire.spi.OutFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -162,7 +163,18 @@ public final class FrameCodec {
         if (headerLength > message.length - 4) {
             throw bad("binary frame header length " + headerLength + " exceeds the frame");
         }
-        try (JsonParser p = reader.createParser(message, 4, (int) headerLength)) {
+        String header;
+        try {
+            // Jackson's byte parser lets through UTF-8 that is not (an encoded surrogate, found by
+            // FrameCodecFuzzTest); the header is small, so decode it strictly first.
+            header = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(message, 4, (int) headerLength))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw bad("binary frame header is not UTF-8");
+        }
+        try (JsonParser p = reader.createParser(header)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw bad("binary frame header must be [\"ev\", name]");
             }
