@@ -1,0 +1,364 @@
+package dev.pagewire.internal.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagewire.Page;
+import dev.pagewire.Settings;
+import dev.pagewire.internal.App;
+import dev.pagewire.internal.protocol.FrameCodec;
+import dev.pagewire.internal.protocol.ProtocolException;
+import dev.pagewire.spi.CloseCodes;
+import dev.pagewire.spi.OutFrame;
+import dev.pagewire.spi.Session;
+import dev.pagewire.testing.FakeExchange;
+import dev.pagewire.testing.Hangs;
+import dev.pagewire.testing.JsonValues;
+import dev.pagewire.testing.Mutations;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Fuzzing of the body of a fallback POST (docs/PROTOCOL.md §8.1, §8.5; docs/SECURITY.md, Fuzzing):
+ * strict UTF-8, split into frame lines, binary lines in base64, each frame within
+ * {@code maxMessageBytes}. Whatever the body, its frames reach the page in order up to the first
+ * one that closes the connection, with the documented close code and HTTP status, and nothing
+ * throws or hangs.
+ */
+class FallbackPostFuzzTest {
+
+    private static final Pattern TOKEN = Pattern.compile("data-pagewire-token=\"([^\"]+)\"");
+    private static final Pattern CONN = Pattern.compile("\\[\"open\",\"([^\"]+)\"\\]");
+    private static final Pattern CLOSE = Pattern.compile("\\[\"close\",(\\d+),");
+
+    private final FrameCodec codec = new FrameCodec(32, 64 * 1024);
+    private final Map<Integer, FrameCodec> codecsByLimit = new HashMap<>();
+    /** A page's side, for the POSTs to live pages; its limit small enough that some mutants cross it. */
+    private final App app = new App(Settings.builder().maxMessageBytes(256).build());
+
+    private final Fallbacks fallbacks = new Fallbacks(app, Duration.ofSeconds(20));
+
+    @AfterProperty
+    void close() {
+        app.close();
+    }
+
+    // ---- the lines of a body, as the connection delivers them
+
+    @Property
+    void framesPostedAsLinesArriveAsSent(
+            @ForAll("frameLists") List<OutFrame> frames, @ForAll("lineEnds") String lineEnd, @ForAll boolean blankLines)
+            throws Exception {
+        StringBuilder body = new StringBuilder(blankLines ? lineEnd : "");
+        for (OutFrame frame : frames) {
+            body.append(new String(FrameLines.line(frame), StandardCharsets.UTF_8))
+                    .append(lineEnd);
+            if (blankLines) {
+                body.append(lineEnd);
+            }
+        }
+        RecordingConnection connection = new RecordingConnection(codec);
+        List<String> lines = FrameLines.lines(body.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(FallbackConnection.Delivery.ACCEPTED, connection.deliver(lines, 64 * 1024));
+        assertEquals(frames.size(), connection.delivered.size());
+        for (int i = 0; i < frames.size(); i++) {
+            assertArrayEquals(
+                    frames.get(i).payload(), connection.delivered.get(i).payload());
+            assertEquals(frames.get(i).binary(), connection.delivered.get(i).binary());
+        }
+    }
+
+    @Property
+    void aBodysFramesArriveInOrderUntilTheFirstThatClosesTheConnection(
+            @ForAll("hostileBodies") Body body, @ForAll @IntRange(min = 1, max = 400) int maxMessageBytes)
+            throws Throwable {
+        FrameCodec limited = codecsByLimit.computeIfAbsent(maxMessageBytes, max -> new FrameCodec(32, max));
+        List<String> lines;
+        try {
+            lines = FrameLines.lines(body.bytes());
+        } catch (CharacterCodingException e) {
+            assertFalse(body.isUtf8(), "valid UTF-8 refused");
+            Statistics.collect("invalid UTF-8");
+            return;
+        }
+        assertTrue(body.isUtf8(), "invalid UTF-8 accepted");
+        RecordingConnection connection = new RecordingConnection(limited);
+        FallbackConnection.Delivery delivery = Hangs.failIfHangs(() -> connection.deliver(lines, maxMessageBytes));
+
+        Expected expected = expected(body.text(), maxMessageBytes, limited);
+        assertEquals(expected.delivered(), connection.deliveredLines(), "the frames delivered, in order");
+        assertEquals(expected.outcome(), delivery);
+        assertEquals(expected.closeCode(), connection.closeCode);
+        Statistics.collect(delivery);
+        Statistics.coverage(c -> {
+            c.check(FallbackConnection.Delivery.ACCEPTED).percentage(p -> p > 5);
+            c.check(FallbackConnection.Delivery.BAD_FRAME).percentage(p -> p > 5);
+            c.check(FallbackConnection.Delivery.TOO_BIG).percentage(p -> p > 1);
+            c.check("invalid UTF-8").percentage(p -> p > 1);
+        });
+    }
+
+    /** What the connection must make of a body's text: §8.1 and §8.5 read step by step. */
+    record Expected(List<String> delivered, FallbackConnection.Delivery outcome, int closeCode) {}
+
+    private static Expected expected(String body, int maxMessageBytes, FrameCodec codec) {
+        List<String> delivered = new ArrayList<>();
+        for (String line : linesOf(body)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.startsWith("~")) {
+                byte[] bytes;
+                try {
+                    bytes = Base64.getDecoder().decode(line.substring(1));
+                } catch (IllegalArgumentException e) {
+                    return new Expected(delivered, FallbackConnection.Delivery.BAD_FRAME, CloseCodes.BAD_FRAME);
+                }
+                if (bytes.length > maxMessageBytes) {
+                    return new Expected(delivered, FallbackConnection.Delivery.TOO_BIG, CloseCodes.MESSAGE_TOO_BIG);
+                }
+                try {
+                    codec.decodeBinary(bytes);
+                } catch (ProtocolException e) {
+                    return new Expected(delivered, FallbackConnection.Delivery.BAD_FRAME, CloseCodes.BAD_FRAME);
+                }
+                delivered.add("~" + Base64.getEncoder().encodeToString(bytes));
+            } else {
+                if (line.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+                    return new Expected(delivered, FallbackConnection.Delivery.TOO_BIG, CloseCodes.MESSAGE_TOO_BIG);
+                }
+                try {
+                    codec.decode(line);
+                } catch (ProtocolException e) {
+                    return new Expected(delivered, FallbackConnection.Delivery.BAD_FRAME, CloseCodes.BAD_FRAME);
+                }
+                delivered.add(line);
+            }
+        }
+        return new Expected(delivered, FallbackConnection.Delivery.ACCEPTED, 0);
+    }
+
+    /** The lines of a text: it ends at each {@code \n}, which takes a {@code \r} before it along. */
+    private static List<String> linesOf(String text) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                int end = i > start && text.charAt(i - 1) == '\r' ? i - 1 : i;
+                lines.add(text.substring(start, end));
+                start = i + 1;
+            }
+        }
+        lines.add(text.substring(start));
+        return lines;
+    }
+
+    /**
+     * A fallback connection whose page side decodes each frame as the server's does (closing with
+     * the refusal's code) and records the frames that decoded.
+     */
+    private static final class RecordingConnection extends FallbackConnection {
+
+        final List<OutFrame> delivered = new ArrayList<>();
+        int closeCode;
+
+        RecordingConnection(FrameCodec codec) {
+            super("conn", "page", new FallbackConnections());
+            bind(new Session() {
+                @Override
+                public void text(String message) {
+                    try {
+                        codec.decode(message);
+                        delivered.add(new OutFrame(false, message.getBytes(StandardCharsets.UTF_8)));
+                    } catch (ProtocolException e) {
+                        close(e.code(), e.getMessage());
+                    }
+                }
+
+                @Override
+                public void binary(byte[] message) {
+                    try {
+                        codec.decodeBinary(message);
+                        delivered.add(new OutFrame(true, message));
+                    } catch (ProtocolException e) {
+                        close(e.code(), e.getMessage());
+                    }
+                }
+
+                @Override
+                public void closed() {}
+            });
+        }
+
+        /** The delivered frames as frame lines, binary ones in canonical base64. */
+        List<String> deliveredLines() {
+            return delivered.stream()
+                    .map(f -> new String(FrameLines.line(f), StandardCharsets.UTF_8))
+                    .toList();
+        }
+
+        @Override
+        void closeTransport(int code, String reason) {
+            closeCode = code;
+        }
+
+        @Override
+        public String transport() {
+            return "longpolling";
+        }
+
+        @Override
+        public void send(OutFrame frame) {}
+
+        @Override
+        public long queuedBytes() {
+            return 0;
+        }
+    }
+
+    // ---- the same bodies POSTed to a live page's long-polling connection
+
+    @Property
+    void aPostToALivePageIsAnsweredWithADocumentedStatusAndCloseCode(@ForAll("hostileBodies") Body body)
+            throws Throwable {
+        Page page = app.newPage("/fuzz");
+        page.on("say", e -> {});
+        Matcher token = TOKEN.matcher(app.clientScript(page));
+        assertTrue(token.find());
+        String base = "/fuzz?pagewire=" + token.group(1);
+        FakeExchange open = FakeExchange.get(base + "&transport=longpolling");
+        fallbacks.handle(Request.of(open));
+        Matcher conn = CONN.matcher(open.response().bodyText());
+        assertTrue(conn.find(), open.response().bodyText());
+
+        FakeExchange post =
+                FakeExchange.post(base + "&conn=" + conn.group(1), "").body(body.bytes());
+        Hangs.failIfHangs(() -> {
+            fallbacks.handle(Request.of(post));
+            return null;
+        });
+        int status = post.response().status();
+        assertTrue(Set.of(204, 400, 409, 413).contains(status), "status " + status);
+        Statistics.collect(status);
+        Statistics.coverage(c -> {
+            c.check(204).percentage(p -> p > 5);
+            c.check(400).percentage(p -> p > 5);
+            c.check(413).percentage(p -> p > 1);
+        });
+        if (status != 204) {
+            // The close frame waits on the down channel, with the code that says why.
+            FakeExchange poll = FakeExchange.get(base + "&conn=" + conn.group(1));
+            fallbacks.handle(Request.of(poll));
+            Matcher close = CLOSE.matcher(poll.response().bodyText());
+            assertTrue(close.find(), poll.response().bodyText());
+            int code = Integer.parseInt(close.group(1));
+            switch (status) {
+                case 400 -> assertEquals(body.isUtf8() ? CloseCodes.BAD_FRAME : CloseCodes.INVALID_PAYLOAD, code);
+                case 413 -> assertEquals(CloseCodes.MESSAGE_TOO_BIG, code);
+                default -> assertTrue(code >= 4000, "closed by the page: " + code);
+            }
+        }
+        page.close();
+    }
+
+    // ---- arbitraries
+
+    /** A POST body, shown as text in reports. */
+    record Body(byte[] bytes) {
+
+        boolean isUtf8() {
+            return Arrays.equals(text().getBytes(StandardCharsets.UTF_8), bytes);
+        }
+
+        String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return (isUtf8() ? "" : "(not UTF-8) ") + Mutations.show(text());
+        }
+    }
+
+    @Provide
+    Arbitrary<Body> hostileBodies() {
+        Arbitrary<String> valid = Combinators.combine(frameLists(), lineEnds()).as((frames, lineEnd) -> {
+            StringBuilder body = new StringBuilder();
+            for (OutFrame frame : frames) {
+                body.append(new String(FrameLines.line(frame), StandardCharsets.UTF_8))
+                        .append(lineEnd);
+            }
+            return body.toString();
+        });
+        return Mutations.utf8(valid).map(Body::new);
+    }
+
+    /** A frame a client POSTs, before the client numbers it. */
+    sealed interface Draft {}
+
+    record Event(String name, JsonNode data) implements Draft {}
+
+    record Blob(byte[] bytes) implements Draft {}
+
+    record Control(String frame) implements Draft {}
+
+    /** What a client POSTs: events (text and binary) numbered from 1, and control frames. */
+    @Provide
+    Arbitrary<List<OutFrame>> frameLists() {
+        Arbitrary<Draft> events = Combinators.combine(Arbitraries.of("say", "x", "é"), JsonValues.nestedAtMost(2))
+                .as(Event::new);
+        Arbitrary<Draft> blobs =
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(24).map(Blob::new);
+        Arbitrary<Draft> controls = Arbitraries.of("[\"ping\"]", "[\"pong\"]", "[\"ack\",0]", "[\"bye\"]")
+                .map(Control::new);
+        return Arbitraries.frequencyOf(Tuple.of(4, events), Tuple.of(2, blobs), Tuple.of(1, controls))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(5)
+                .map(this::numbered);
+    }
+
+    /** Numbers the data frames 1, 2, … in order, as a fresh page's client does. */
+    private List<OutFrame> numbered(List<Draft> drafts) {
+        List<OutFrame> frames = new ArrayList<>();
+        long seq = 0;
+        for (Draft draft : drafts) {
+            frames.add(
+                    switch (draft) {
+                        case Event e -> codec.event(e.name(), e.data()).numbered(++seq);
+                        case Blob b -> codec.binaryEvent("blob", b.bytes()).numbered(++seq);
+                        case Control c -> new OutFrame(false, c.frame().getBytes(StandardCharsets.UTF_8));
+                    });
+        }
+        return frames;
+    }
+
+    @Provide
+    Arbitrary<String> lineEnds() {
+        return Arbitraries.of("\n", "\r\n");
+    }
+}
