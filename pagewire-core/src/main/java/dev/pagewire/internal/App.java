@@ -547,6 +547,10 @@ public final class App implements Pagewire, Protocol {
         if (path == null || !path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new IllegalArgumentException("path must be absolute, without query or fragment: " + path);
         }
+        if (!PageTokens.isUnicode(path)) {
+            // Request paths are decoded from UTF-8, so never hold one; and no token can sign it.
+            throw new IllegalArgumentException("path holds an unpaired surrogate, which no request path can: " + path);
+        }
     }
 
     private static String prefix(String urlPrefix) {
