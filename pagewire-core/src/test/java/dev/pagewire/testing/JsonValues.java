@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 
@@ -83,5 +84,72 @@ public final class JsonValues {
         ObjectNode object = NODES.objectNode();
         members.forEach(object::set);
         return object;
+    }
+
+    /** Any JSON value nested at most {@code maxDepth} containers deep (each depth as likely). */
+    public static JsonNode nestedAtMost(Random random, int maxDepth) {
+        return value(random, random.nextInt(maxDepth + 1));
+    }
+
+    /** Any JSON value, at most four containers deep. */
+    public static JsonNode any(Random random) {
+        return nestedAtMost(random, 4);
+    }
+
+    /** A value at most {@code depth} deep: a scalar, or a container of values at most one less deep. */
+    private static JsonNode value(Random random, int depth) {
+        if (depth == 0) {
+            return scalar(random);
+        }
+        return switch (random.nextInt(3)) {
+            case 0 -> value(random, depth - 1);
+            case 1 -> {
+                ArrayNode array = NODES.arrayNode();
+                for (int n = random.nextInt(5); n > 0; n--) {
+                    array.add(value(random, depth - 1));
+                }
+                yield array;
+            }
+            default -> {
+                ObjectNode object = NODES.objectNode();
+                for (int n = random.nextInt(5); n > 0; n--) {
+                    object.set(Draw.string(random, 8), value(random, depth - 1));
+                }
+                yield object;
+            }
+        };
+    }
+
+    private static JsonNode scalar(Random random) {
+        return switch (random.nextInt(7)) {
+            case 0 -> NODES.nullNode();
+            case 1 -> NODES.booleanNode(random.nextBoolean());
+            case 2 -> NODES.numberNode(Draw.between(random, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case 3 -> {
+                long n = random.nextBoolean()
+                        ? Draw.between(random, (long) Integer.MAX_VALUE + 1, Long.MAX_VALUE)
+                        : Draw.between(random, Long.MIN_VALUE, (long) Integer.MIN_VALUE - 1);
+                yield NODES.numberNode(n);
+            }
+            case 4 ->
+                NODES.numberNode(BigInteger.ONE.shiftLeft(63).add(new BigInteger(random.nextInt(1, 200), random)));
+            case 5 -> NODES.numberNode(finiteDouble(random));
+            default -> NODES.textNode(Draw.string(random, 20));
+        };
+    }
+
+    /** Ends and zeros, plain values, and any bits (subnormals, the largest exponents). */
+    private static double finiteDouble(Random random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> Draw.pick(random, 0.0, -0.0, 1.0, -1.5, Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE);
+            case 1 -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-10, 11));
+            default -> {
+                double d;
+                do {
+                    d = Double.longBitsToDouble(random.nextLong());
+                } while (!Double.isFinite(d));
+                yield d;
+            }
+        };
     }
 }

@@ -13,23 +13,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.pagewire.spi.CloseCodes;
-import dev.pagewire.testing.Hangs;
+import dev.pagewire.testing.Counts;
+import dev.pagewire.testing.Draw;
+import dev.pagewire.testing.Fuzz;
 import dev.pagewire.testing.JsonValues;
 import dev.pagewire.testing.Mutations;
-import dev.pagewire.testing.Mutations.Text;
+import dev.pagewire.testing.Shrinker;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzing of the frame decoder (docs/PROTOCOL.md §3, §12.1; docs/SECURITY.md, Fuzzing): whatever
@@ -51,103 +46,103 @@ class FrameCodecFuzzTest {
 
     // ---- hostile input
 
-    @Property
-    void mutatedFramesAreDecodedOrRefusedWith4400(@ForAll("mutatedFrames") Text text) throws Throwable {
-        Statistics.collect(decodeOrRefuse(text.value()));
-        // The mutants reach past the JSON syntax: some are still frames, most are refused. (Loose
-        // bounds: jqwik makes larger values in longer runs, which moves these shares.)
-        Statistics.coverage(c -> {
-            c.check(ACCEPTED).percentage(p -> p > 1);
-            c.check(REFUSED).percentage(p -> p > 30);
-        });
+    @Test
+    void mutatedFramesAreDecodedOrRefusedWith4400() {
+        Counts<String> outcomes = new Counts<>();
+        Fuzz.forAll(this::mutatedFrame, text -> outcomes.add(decodeOrRefuse(text)));
+        // The mutants reach past the JSON syntax: some are still frames, most are refused.
+        outcomes.assertShareAbove(ACCEPTED, 1);
+        outcomes.assertShareAbove(REFUSED, 30);
     }
 
-    @Property
-    void anyTextIsDecodedOrRefusedWith4400(@ForAll("anyText") Text text) throws Throwable {
-        decodeOrRefuse(text.value());
+    @Test
+    void anyTextIsDecodedOrRefusedWith4400() {
+        Fuzz.forAll(random -> Draw.string(random, 255), this::decodeOrRefuse);
     }
 
-    @Property
-    void mutatedBinaryFramesAreDecodedOrRefusedWith4400(@ForAll("mutatedBinaryFrames") byte[] message)
-            throws Throwable {
-        Statistics.collect(decodeBinaryOrRefuse(message));
-        Statistics.coverage(c -> {
-            c.check(ACCEPTED).percentage(p -> p > 1);
-            c.check(REFUSED).percentage(p -> p > 30);
-        });
+    @Test
+    void mutatedBinaryFramesAreDecodedOrRefusedWith4400() {
+        Counts<String> outcomes = new Counts<>();
+        Fuzz.forAll(this::mutatedBinaryFrame, message -> outcomes.add(decodeBinaryOrRefuse(message)));
+        outcomes.assertShareAbove(ACCEPTED, 1);
+        outcomes.assertShareAbove(REFUSED, 30);
     }
 
-    @Property
-    void anyBytesAreDecodedOrRefusedWith4400(@ForAll @Size(max = 64) byte[] message) throws Throwable {
-        decodeBinaryOrRefuse(message);
+    @Test
+    void anyBytesAreDecodedOrRefusedWith4400() {
+        Fuzz.forAll(random -> Draw.bytes(random, 64), this::decodeBinaryOrRefuse);
     }
 
-    @Property
-    void frameDeeperThanMaxJsonDepthIsRefusedAndOneWithinItAccepted(
-            @ForAll @IntRange(min = 1, max = 40) int maxDepth, @ForAll @IntRange(min = 0, max = 45) int dataDepth) {
-        FrameCodec limited = new FrameCodec(maxDepth, 64 * 1024);
-        JsonNode data = JsonValues.nested(dataDepth);
-        // The frame's own array is the first level; a newer peer's appended element counts too.
-        String event = "[\"ev\",\"x\"," + data + "]";
-        String appended = "[\"ping\"," + data + "]";
-        byte[] binary = binary("[\"ev\",\"x\",1,0," + data + "]");
-        if (1 + dataDepth <= maxDepth) {
-            assertEquals(data, assertDecodes(() -> ((Frame.Emit) limited.decode(event)).data()));
-            assertDecodes(() -> limited.decode(appended));
-            assertDecodes(() -> limited.decodeBinary(binary));
-        } else {
-            assertRefused(() -> limited.decode(event));
-            assertRefused(() -> limited.decode(appended));
-            assertRefused(() -> limited.decodeBinary(binary));
+    @Test
+    void frameDeeperThanMaxJsonDepthIsRefusedAndOneWithinItAccepted() {
+        // Every combination: 40 limits times 46 depths.
+        for (int maxDepth = 1; maxDepth <= 40; maxDepth++) {
+            for (int dataDepth = 0; dataDepth <= 45; dataDepth++) {
+                FrameCodec limited = new FrameCodec(maxDepth, 64 * 1024);
+                JsonNode data = JsonValues.nested(dataDepth);
+                // The frame's own array is the first level; a newer peer's appended element counts too.
+                String event = "[\"ev\",\"x\"," + data + "]";
+                String appended = "[\"ping\"," + data + "]";
+                byte[] binary = binary("[\"ev\",\"x\",1,0," + data + "]");
+                String where = "maxJsonDepth " + maxDepth + ", data " + dataDepth + " deep";
+                if (1 + dataDepth <= maxDepth) {
+                    assertEquals(data, assertDecodes(where, () -> ((Frame.Emit) limited.decode(event)).data()));
+                    assertDecodes(where, () -> limited.decode(appended));
+                    assertDecodes(where, () -> limited.decodeBinary(binary));
+                } else {
+                    assertRefused(where, () -> limited.decode(event));
+                    assertRefused(where, () -> limited.decode(appended));
+                    assertRefused(where, () -> limited.decodeBinary(binary));
+                }
+            }
         }
     }
 
-    @Property
-    void everyNumberTakesExactlyTheIntegersOfItsRange(
-            @ForAll("numberSlots") Slot slot, @ForAll("numbers") String number) throws Throwable {
-        String text = slot.frame().replace("N", number);
-        boolean integer = number.matches("-?(0|[1-9][0-9]*)");
-        boolean inRange = integer
-                && new BigInteger(number).compareTo(BigInteger.valueOf(slot.min())) >= 0
-                && new BigInteger(number).bitLength() < 64;
-        if (inRange) {
-            assertEquals(ACCEPTED, decodeOrRefuse(text), text);
-        } else {
-            assertEquals(REFUSED, decodeOrRefuse(text), text);
-        }
+    @Test
+    void everyNumberTakesExactlyTheIntegersOfItsRange() {
+        Fuzz.forAll(
+                random -> new Numbered(Draw.pick(random, SLOTS), number(random)),
+                Shrinker.part(Numbered::number, (n, number) -> new Numbered(n.slot(), number), Shrinker.STRINGS),
+                numbered -> {
+                    String text = numbered.text();
+                    String number = numbered.number();
+                    // An integer that fits a long, not below the slot's least value.
+                    boolean inRange = number.matches("-?(0|[1-9][0-9]*)")
+                            && new BigInteger(number).bitLength() < 64
+                            && Long.parseLong(number) >= numbered.slot().min();
+                    assertEquals(inRange ? ACCEPTED : REFUSED, decodeOrRefuse(text), text);
+                });
     }
 
     // ---- round trips
 
-    @Property
-    void everyFrameTheEncoderWritesDecodesToWhatWasEncoded(@ForAll("encodedFrames") Encoded encoded)
-            throws ProtocolException {
-        assertEquals(encoded.expected(), codec.decode(encoded.text()));
+    @Test
+    void everyFrameTheEncoderWritesDecodesToWhatWasEncoded() {
+        Fuzz.forAll(this::encodedFrame, encoded -> assertEquals(encoded.expected(), codec.decode(encoded.text())));
     }
 
-    @Property
-    void everyBinaryEventTheEncoderWritesDecodesToWhatWasEncoded(
-            @ForAll("emitNames") String name,
-            @ForAll @Size(max = 300) byte[] payload,
-            @ForAll("channels") long channel,
-            @ForAll("seqs") long seq,
-            @ForAll("acks") long ack)
-            throws ProtocolException {
-        DataFrame frame = codec.binaryEvent(name, payload);
-        byte[] message = (channel == 0 ? frame : frame.onChannel(channel))
-                .numbered(seq, ack)
-                .payload();
-        Frame decoded = codec.decodeBinary(message);
-        if (channel != 0) {
-            Frame.OnChannel on = assertInstanceOf(Frame.OnChannel.class, decoded);
-            assertEquals(channel, on.channel());
-            decoded = on.message();
-        }
-        Frame.BinaryEmit emit = assertInstanceOf(Frame.BinaryEmit.class, decoded);
-        assertEquals(name, emit.name());
-        assertArrayEquals(payload, emit.bytes());
-        assertEquals(seq, emit.seq());
-        assertEquals(ack, emit.ack());
+    @Test
+    void everyBinaryEventTheEncoderWritesDecodesToWhatWasEncoded() {
+        Fuzz.forAll(
+                random -> new BinaryEvent(
+                        emitName(random), Draw.bytes(random, 300), channel(random), seq(random), ack(random)),
+                event -> {
+                    DataFrame frame = codec.binaryEvent(event.name(), event.payload());
+                    byte[] message = (event.channel() == 0 ? frame : frame.onChannel(event.channel()))
+                            .numbered(event.seq(), event.ack())
+                            .payload();
+                    Frame decoded = codec.decodeBinary(message);
+                    if (event.channel() != 0) {
+                        Frame.OnChannel on = assertInstanceOf(Frame.OnChannel.class, decoded);
+                        assertEquals(event.channel(), on.channel());
+                        decoded = on.message();
+                    }
+                    Frame.BinaryEmit emit = assertInstanceOf(Frame.BinaryEmit.class, decoded);
+                    assertEquals(event.name(), emit.name());
+                    assertArrayEquals(event.payload(), emit.bytes());
+                    assertEquals(event.seq(), emit.seq());
+                    assertEquals(event.ack(), emit.ack());
+                });
     }
 
     // ---- the outcomes a decode may have
@@ -160,47 +155,43 @@ class FrameCodecFuzzTest {
      *
      * @return {@link #ACCEPTED} or {@link #REFUSED}
      */
-    private String decodeOrRefuse(String text) throws Throwable {
-        return Hangs.failIfHangs(() -> {
-            Frame frame;
-            try {
-                frame = codec.decode(text);
-            } catch (ProtocolException e) {
-                assertRefusal(e);
-                return REFUSED;
-            }
-            // Accepted: then it is one JSON array, within the depth limit.
-            JsonNode tree = STRICT.readTree(text);
-            assertTrue(tree.isArray(), text);
-            assertTrue(JsonValues.depth(tree) <= MAX_DEPTH, text);
-            assertKeepsInvariants(frame);
-            return ACCEPTED;
-        });
+    private String decodeOrRefuse(String text) throws Exception {
+        Frame frame;
+        try {
+            frame = codec.decode(text);
+        } catch (ProtocolException e) {
+            assertRefusal(e);
+            return REFUSED;
+        }
+        // Accepted: then it is one JSON array, within the depth limit.
+        JsonNode tree = STRICT.readTree(text);
+        assertTrue(tree.isArray(), text);
+        assertTrue(JsonValues.depth(tree) <= MAX_DEPTH, text);
+        assertKeepsInvariants(frame);
+        return ACCEPTED;
     }
 
     /** As {@link #decodeOrRefuse}, for a binary message. */
-    private String decodeBinaryOrRefuse(byte[] message) throws Throwable {
-        return Hangs.failIfHangs(() -> {
-            Frame frame;
-            try {
-                frame = codec.decodeBinary(message);
-            } catch (ProtocolException e) {
-                assertRefusal(e);
-                return REFUSED;
-            }
-            // Accepted: a length prefix within the message, then a UTF-8 JSON array.
-            int headerLength = ByteBuffer.wrap(message).getInt();
-            assertTrue(headerLength >= 0 && headerLength <= message.length - 4);
-            String header = strictUtf8(message, 4, headerLength);
-            JsonNode tree = STRICT.readTree(header);
-            assertTrue(tree.isArray(), header);
-            assertTrue(JsonValues.depth(tree) <= MAX_DEPTH, header);
-            Frame.Message emit = frame instanceof Frame.OnChannel on ? on.message() : (Frame.Message) frame;
-            Frame.BinaryEmit binary = assertInstanceOf(Frame.BinaryEmit.class, emit);
-            assertEquals(message.length - 4 - headerLength, binary.bytes().length);
-            assertKeepsInvariants(frame);
-            return ACCEPTED;
-        });
+    private String decodeBinaryOrRefuse(byte[] message) throws Exception {
+        Frame frame;
+        try {
+            frame = codec.decodeBinary(message);
+        } catch (ProtocolException e) {
+            assertRefusal(e);
+            return REFUSED;
+        }
+        // Accepted: a length prefix within the message, then a UTF-8 JSON array.
+        int headerLength = ByteBuffer.wrap(message).getInt();
+        assertTrue(headerLength >= 0 && headerLength <= message.length - 4);
+        String header = strictUtf8(message, 4, headerLength);
+        JsonNode tree = STRICT.readTree(header);
+        assertTrue(tree.isArray(), header);
+        assertTrue(JsonValues.depth(tree) <= MAX_DEPTH, header);
+        Frame.Message emit = frame instanceof Frame.OnChannel on ? on.message() : (Frame.Message) frame;
+        Frame.BinaryEmit binary = assertInstanceOf(Frame.BinaryEmit.class, emit);
+        assertEquals(message.length - 4 - headerLength, binary.bytes().length);
+        assertKeepsInvariants(frame);
+        return ACCEPTED;
     }
 
     private static void assertRefusal(ProtocolException e) {
@@ -266,24 +257,24 @@ class FrameCodecFuzzTest {
         Object run() throws Exception;
     }
 
-    private static Object assertDecodes(Decoding decoding) {
+    private static Object assertDecodes(String where, Decoding decoding) {
         try {
             return decoding.run();
         } catch (Exception e) {
-            throw new AssertionError("refused: " + e.getMessage(), e);
+            throw new AssertionError(where + ": refused: " + e.getMessage(), e);
         }
     }
 
-    private static void assertRefused(Decoding decoding) {
+    private static void assertRefused(String where, Decoding decoding) {
         try {
             decoding.run();
         } catch (ProtocolException e) {
             assertRefusal(e);
             return;
         } catch (Exception e) {
-            throw new AssertionError("not a ProtocolException: " + e, e);
+            throw new AssertionError(where + ": not a ProtocolException: " + e, e);
         }
-        throw new AssertionError("accepted");
+        throw new AssertionError(where + ": accepted");
     }
 
     private static String strictUtf8(byte[] bytes, int offset, int length) throws CharacterCodingException {
@@ -306,36 +297,47 @@ class FrameCodecFuzzTest {
                 .array();
     }
 
-    // ---- arbitraries
+    // ---- generators
 
     /** A frame with one number in it ({@code N}), and the least value that number may take. */
     record Slot(String frame, long min) {}
 
-    @Provide
-    Arbitrary<Slot> numberSlots() {
-        return Arbitraries.of(
-                new Slot("[\"ev\",\"x\",1,N]", 1), // seq
-                new Slot("[\"ev\",\"x\",1,1,N]", 0), // ack
-                new Slot("[\"ack\",N]", 0),
-                new Slot("[N,\"ev\",\"x\"]", 1), // channel
-                new Slot("[\"call\",N,\"f\"]", 1), // call id
-                new Slot("[\"call\",1,\"f\",null,N]", 1),
-                new Slot("[\"res\",N,true]", 1),
-                new Slot("[\"chopen\",N,\"/p\",null,1]", 1),
-                new Slot("[\"chclose\",N,\"closed\",\"\",1]", 1),
-                new Slot("[\"chclose\",1,\"closed\",\"\",1,N]", 0));
+    private static final Slot[] SLOTS = {
+        new Slot("[\"ev\",\"x\",1,N]", 1), // seq
+        new Slot("[\"ev\",\"x\",1,1,N]", 0), // ack
+        new Slot("[\"ack\",N]", 0),
+        new Slot("[N,\"ev\",\"x\"]", 1), // channel
+        new Slot("[\"call\",N,\"f\"]", 1), // call id
+        new Slot("[\"call\",1,\"f\",null,N]", 1),
+        new Slot("[\"res\",N,true]", 1),
+        new Slot("[\"chopen\",N,\"/p\",null,1]", 1),
+        new Slot("[\"chclose\",N,\"closed\",\"\",1]", 1),
+        new Slot("[\"chclose\",1,\"closed\",\"\",1,N]", 0)
+    };
+
+    /** A number in a slot. */
+    record Numbered(Slot slot, String number) {
+        String text() {
+            return slot.frame().replace("N", number);
+        }
     }
 
     /** Integers of any size, and what is almost one. */
-    @Provide
-    Arbitrary<String> numbers() {
-        return Arbitraries.oneOf(
-                Arbitraries.longs().map(String::valueOf),
-                Arbitraries.longs().between(-2, 2).map(String::valueOf),
-                Arbitraries.bigIntegers()
-                        .between(BigInteger.TWO.pow(63).negate().subtract(BigInteger.TEN), BigInteger.TWO.pow(64))
-                        .map(String::valueOf),
-                Arbitraries.of("-0", "01", "1.0", "1e2", "0.5", "-1.5", "\"1\"", "null", "true", "1" + "0".repeat(30)));
+    private static String number(Random random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> String.valueOf(Draw.between(random, Long.MIN_VALUE, Long.MAX_VALUE));
+            case 1 -> String.valueOf(Draw.between(random, -2L, 2L));
+            case 2 -> {
+                // Next to an end of the long range (on either side), or beyond it up to 2^64.
+                BigInteger end = BigInteger.valueOf(random.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE);
+                BigInteger near = end.add(BigInteger.valueOf(random.nextInt(-10, 11)));
+                BigInteger beyond = BigInteger.TWO.pow(63).add(new BigInteger(64, random).shiftRight(1));
+                yield (random.nextBoolean() ? near : beyond).toString();
+            }
+            default ->
+                Draw.pick(
+                        random, "-0", "01", "1.0", "1e2", "0.5", "-1.5", "\"1\"", "null", "true", "1" + "0".repeat(30));
+        };
     }
 
     /** A frame the server's encoder wrote, and the frame the decoder must make of it. */
@@ -346,86 +348,103 @@ class FrameCodecFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Text> mutatedFrames() {
-        return Mutations.of(validFrames()).map(Text::new);
+    /** A binary event to encode. */
+    record BinaryEvent(String name, byte[] payload, long channel, long seq, long ack) {
+        @Override
+        public String toString() {
+            return "BinaryEvent[" + Fuzz.show(name) + ", " + Fuzz.show(payload) + ", channel " + channel + ", seq "
+                    + seq + ", ack " + ack + "]";
+        }
     }
 
-    @Provide
-    Arbitrary<Text> anyText() {
-        return Arbitraries.strings().map(Text::new);
+    private String mutatedFrame(Random random) {
+        return Mutations.of(random, validFrame(random));
     }
 
-    @Provide
-    Arbitrary<byte[]> mutatedBinaryFrames() {
-        Arbitrary<byte[]> valid = Combinators.combine(
-                        emitNames(), Arbitraries.bytes().array(byte[].class).ofMaxSize(16), channels(), seqs(), acks())
-                .as((name, payload, channel, seq, ack) -> {
-                    DataFrame frame = codec.binaryEvent(name, payload);
-                    return (channel == 0 ? frame : frame.onChannel(channel))
-                            .numbered(seq, ack)
-                            .payload();
-                });
-        // Also the header's JSON mutated, behind a length prefix that fits it: that reaches the parser.
-        Arbitrary<byte[]> headers = Mutations.utf8(Combinators.combine(emitNames(), channels(), seqs(), acks())
-                        .as((name, channel, seq, ack) -> {
-                            var header = JsonNodeFactory.instance.arrayNode();
-                            if (channel != 0) {
-                                header.add(channel);
-                            }
-                            header.add("ev").add(name).add(seq);
-                            return (ack >= 0 ? header.add(ack) : header).toString();
-                        }))
-                .map(FrameCodecFuzzTest::binary);
-        return Arbitraries.oneOf(Mutations.bytes(valid), headers);
+    private byte[] mutatedBinaryFrame(Random random) {
+        if (random.nextBoolean()) {
+            DataFrame frame = codec.binaryEvent(emitName(random), Draw.bytes(random, 16));
+            long channel = channel(random);
+            byte[] valid = (channel == 0 ? frame : frame.onChannel(channel))
+                    .numbered(seq(random), ack(random))
+                    .payload();
+            return Mutations.bytes(random, valid);
+        }
+        // The header's JSON mutated, behind a length prefix that fits it: that reaches the parser.
+        var header = JsonNodeFactory.instance.arrayNode();
+        long channel = channel(random);
+        if (channel != 0) {
+            header.add(channel);
+        }
+        header.add("ev").add(emitName(random)).add(seq(random));
+        long ack = ack(random);
+        return binary(Mutations.utf8(random, (ack >= 0 ? header.add(ack) : header).toString()));
     }
 
     /** Frames a client may send (docs/PROTOCOL.md §3, §12.1), as text. */
-    private Arbitrary<String> validFrames() {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        Arbitrary<String> control = Arbitraries.of("[\"ping\"]", "[\"pong\"]", "[\"bye\"]", "[\"ev\",\"x\"]");
-        Arbitrary<String> acks = Arbitraries.longs().between(0, Long.MAX_VALUE).map(a -> "[\"ack\"," + a + "]");
-        Arbitrary<String> opens = Combinators.combine(ids(), paths(), JsonValues.any(), seqs(), acks())
-                .as((channel, path, params, seq, ack) -> {
-                    var frame = nodes.arrayNode().add("chopen").add(channel).add(path);
-                    frame.add(params).add(seq);
-                    return (ack >= 0 ? frame.add(ack) : frame).toString();
-                });
-        Arbitrary<String> encoded = encodedFrames().map(Encoded::text);
-        return Arbitraries.oneOf(control, acks, opens, encoded, encoded);
+    private String validFrame(Random random) {
+        return switch (random.nextInt(5)) {
+            case 0 -> Draw.pick(random, "[\"ping\"]", "[\"pong\"]", "[\"bye\"]", "[\"ev\",\"x\"]");
+            case 1 -> "[\"ack\"," + Draw.between(random, 0, Long.MAX_VALUE) + "]";
+            case 2 -> {
+                var frame = JsonNodeFactory.instance
+                        .arrayNode()
+                        .add("chopen")
+                        .add(id(random))
+                        .add(path(random));
+                frame.add(JsonValues.any(random)).add(seq(random));
+                long ack = ack(random);
+                yield (ack >= 0 ? frame.add(ack) : frame).toString();
+            }
+            default -> encodedFrame(random).text();
+        };
     }
 
-    @Provide
-    Arbitrary<Encoded> encodedFrames() {
-        Arbitrary<Encoded> events = Combinators.combine(emitNames(), JsonValues.any(), channels(), seqs(), acks())
-                .as((name, data, channel, seq, ack) ->
-                        numbered(codec.event(name, data), channel, seq, ack, new Frame.Emit(name, data, seq, ack)));
-        Arbitrary<Encoded> calls = Combinators.combine(ids(), callNames(), JsonValues.any(), channels(), seqs(), acks())
-                .as((id, name, args, channel, seq, ack) -> numbered(
-                        codec.call(id, name, args), channel, seq, ack, new Frame.Call(id, name, args, seq, ack)));
-        Arbitrary<Encoded> results = Combinators.combine(ids(), JsonValues.any(), channels(), seqs(), acks())
-                .as((id, value, channel, seq, ack) -> numbered(
-                        codec.result(id, value), channel, seq, ack, new Frame.Result(id, true, value, seq, ack)));
-        Arbitrary<Encoded> failures = Combinators.combine(ids(), texts(), texts(), channels(), seqs(), acks())
-                .as((id, code, message, channel, seq, ack) -> {
-                    JsonNode error = JsonNodeFactory.instance
-                            .objectNode()
-                            .put("code", code)
-                            .put("message", message);
-                    return numbered(
-                            codec.failure(id, code, message),
-                            channel,
-                            seq,
-                            ack,
-                            new Frame.Result(id, false, error, seq, ack));
-                });
-        Arbitrary<Encoded> closes = Combinators.combine(ids(), texts(), texts(), seqs(), acks())
-                .as((channel, code, reason, seq, ack) -> new Encoded(
-                        codec.channelClosed(channel, code, reason)
+    private Encoded encodedFrame(Random random) {
+        long channel = channel(random);
+        long seq = seq(random);
+        long ack = ack(random);
+        return switch (random.nextInt(5)) {
+            case 0 -> {
+                String name = emitName(random);
+                JsonNode data = JsonValues.any(random);
+                yield numbered(codec.event(name, data), channel, seq, ack, new Frame.Emit(name, data, seq, ack));
+            }
+            case 1 -> {
+                long id = id(random);
+                String name = callName(random);
+                JsonNode args = JsonValues.any(random);
+                yield numbered(codec.call(id, name, args), channel, seq, ack, new Frame.Call(id, name, args, seq, ack));
+            }
+            case 2 -> {
+                long id = id(random);
+                JsonNode value = JsonValues.any(random);
+                yield numbered(codec.result(id, value), channel, seq, ack, new Frame.Result(id, true, value, seq, ack));
+            }
+            case 3 -> {
+                long id = id(random);
+                String code = text(random);
+                String message = text(random);
+                JsonNode error =
+                        JsonNodeFactory.instance.objectNode().put("code", code).put("message", message);
+                yield numbered(
+                        codec.failure(id, code, message),
+                        channel,
+                        seq,
+                        ack,
+                        new Frame.Result(id, false, error, seq, ack));
+            }
+            default -> {
+                long closed = id(random);
+                String code = text(random);
+                String reason = text(random);
+                yield new Encoded(
+                        codec.channelClosed(closed, code, reason)
                                 .numbered(seq, ack)
                                 .text(),
-                        new Frame.ChannelClose(channel, code, reason, seq, ack)));
-        return Arbitraries.oneOf(events, calls, results, failures, closes);
+                        new Frame.ChannelClose(closed, code, reason, seq, ack));
+            }
+        };
     }
 
     private static Encoded numbered(DataFrame frame, long channel, long seq, long ack, Frame.Message expected) {
@@ -436,43 +455,41 @@ class FrameCodecFuzzTest {
     }
 
     /** Names application code may emit: 1 to 128 characters, not {@code pagewire:…}. */
-    @Provide
-    Arbitrary<String> emitNames() {
-        return callNames().filter(name -> !name.startsWith(FrameCodec.SYSTEM_PREFIX));
+    private static String emitName(Random random) {
+        String name;
+        do {
+            name = callName(random);
+        } while (name.startsWith(FrameCodec.SYSTEM_PREFIX));
+        return name;
     }
 
-    private static Arbitrary<String> callNames() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().ofMinLength(1).ofMaxLength(12),
-                Arbitraries.strings().ofMinLength(1).ofMaxLength(FrameCodec.MAX_NAME_LENGTH));
+    private static String callName(Random random) {
+        return Draw.string(random, 1, random.nextBoolean() ? 12 : FrameCodec.MAX_NAME_LENGTH);
     }
 
-    private static Arbitrary<String> texts() {
-        return Arbitraries.strings().ofMaxLength(40);
+    private static String text(Random random) {
+        return Draw.string(random, 40);
     }
 
-    private static Arbitrary<String> paths() {
-        return Arbitraries.strings().ofMaxLength(30).map(p -> "/" + p);
+    private static String path(Random random) {
+        return "/" + Draw.string(random, 30);
     }
 
     /** 0 for the page's own channel (half the time), else a channel number. */
-    @Provide
-    Arbitrary<Long> channels() {
-        return Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(1, Long.MAX_VALUE));
+    private static long channel(Random random) {
+        return random.nextBoolean() ? 0 : Draw.between(random, 1, Long.MAX_VALUE);
     }
 
-    private static Arbitrary<Long> ids() {
-        return Arbitraries.longs().between(1, Long.MAX_VALUE);
+    private static long id(Random random) {
+        return Draw.between(random, 1, Long.MAX_VALUE);
     }
 
-    @Provide
-    Arbitrary<Long> seqs() {
-        return Arbitraries.longs().between(1, Long.MAX_VALUE);
+    private static long seq(Random random) {
+        return Draw.between(random, 1, Long.MAX_VALUE);
     }
 
     /** A piggybacked ack, or {@link Frame#NO_ACK}. */
-    @Provide
-    Arbitrary<Long> acks() {
-        return Arbitraries.longs().between(Frame.NO_ACK, Long.MAX_VALUE);
+    private static long ack(Random random) {
+        return Draw.between(random, Frame.NO_ACK, Long.MAX_VALUE);
     }
 }
