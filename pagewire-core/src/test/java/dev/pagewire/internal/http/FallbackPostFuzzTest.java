@@ -14,10 +14,13 @@ import dev.pagewire.internal.protocol.ProtocolException;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.OutFrame;
 import dev.pagewire.spi.Session;
+import dev.pagewire.testing.Counts;
+import dev.pagewire.testing.Draw;
 import dev.pagewire.testing.FakeExchange;
-import dev.pagewire.testing.Hangs;
+import dev.pagewire.testing.Fuzz;
 import dev.pagewire.testing.JsonValues;
 import dev.pagewire.testing.Mutations;
+import dev.pagewire.testing.Shrinker;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,19 +30,12 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzing of the body of a fallback POST (docs/PROTOCOL.md §8.1, §8.5; docs/SECURITY.md, Fuzzing):
@@ -54,74 +50,102 @@ class FallbackPostFuzzTest {
     private static final Pattern CONN = Pattern.compile("\\[\"open\",\"([^\"]+)\"\\]");
     private static final Pattern CLOSE = Pattern.compile("\\[\"close\",(\\d+),");
 
-    private final FrameCodec codec = new FrameCodec(32, 64 * 1024);
+    private static final FrameCodec CODEC = new FrameCodec(32, 64 * 1024);
     private final Map<Integer, FrameCodec> codecsByLimit = new HashMap<>();
     /** A page's side, for the POSTs to live pages; its limit small enough that some mutants cross it. */
     private final App app = new App(Settings.builder().maxMessageBytes(256).build());
 
     private final Fallbacks fallbacks = new Fallbacks(app, Duration.ofSeconds(20));
 
-    @AfterProperty
+    @AfterEach
     void close() {
         app.close();
     }
 
     // ---- the lines of a body, as the connection delivers them
 
-    @Property
-    void framesPostedAsLinesArriveAsSent(
-            @ForAll("frameLists") List<OutFrame> frames, @ForAll("lineEnds") String lineEnd, @ForAll boolean blankLines)
-            throws Exception {
-        StringBuilder body = new StringBuilder(blankLines ? lineEnd : "");
-        for (OutFrame frame : frames) {
-            body.append(new String(FrameLines.line(frame), StandardCharsets.UTF_8))
-                    .append(lineEnd);
-            if (blankLines) {
-                body.append(lineEnd);
-            }
-        }
-        RecordingConnection connection = new RecordingConnection(codec);
-        List<String> lines = FrameLines.lines(body.toString().getBytes(StandardCharsets.UTF_8));
+    @Test
+    void framesPostedAsLinesArriveAsSent() {
+        Fuzz.forAll(Posted::draw, posted -> {
+            RecordingConnection connection = new RecordingConnection(CODEC);
+            List<String> lines = FrameLines.lines(posted.body().getBytes(StandardCharsets.UTF_8));
 
-        assertEquals(FallbackConnection.Delivery.ACCEPTED, connection.deliver(lines, 64 * 1024));
-        assertEquals(frames.size(), connection.delivered.size());
-        for (int i = 0; i < frames.size(); i++) {
-            assertArrayEquals(
-                    frames.get(i).payload(), connection.delivered.get(i).payload());
-            assertEquals(frames.get(i).binary(), connection.delivered.get(i).binary());
+            assertEquals(FallbackConnection.Delivery.ACCEPTED, connection.deliver(lines, 64 * 1024));
+            List<OutFrame> frames = posted.frames();
+            assertEquals(frames.size(), connection.delivered.size());
+            for (int i = 0; i < frames.size(); i++) {
+                assertArrayEquals(
+                        frames.get(i).payload(), connection.delivered.get(i).payload());
+                assertEquals(frames.get(i).binary(), connection.delivered.get(i).binary());
+            }
+        });
+    }
+
+    /** Frames as a client POSTs them, one a line, with blank lines between or not. */
+    private record Posted(List<OutFrame> frames, String body) {
+
+        static Posted draw(Random random) {
+            List<OutFrame> frames = frameList(random);
+            String lineEnd = lineEnd(random);
+            boolean blankLines = random.nextBoolean();
+            StringBuilder body = new StringBuilder(blankLines ? lineEnd : "");
+            for (OutFrame frame : frames) {
+                body.append(new String(FrameLines.line(frame), StandardCharsets.UTF_8))
+                        .append(lineEnd);
+                if (blankLines) {
+                    body.append(lineEnd);
+                }
+            }
+            return new Posted(frames, body.toString());
+        }
+
+        @Override
+        public String toString() {
+            return Fuzz.show(body);
         }
     }
 
-    @Property
-    void aBodysFramesArriveInOrderUntilTheFirstThatClosesTheConnection(
-            @ForAll("hostileBodies") Body body, @ForAll @IntRange(min = 1, max = 400) int maxMessageBytes)
-            throws Throwable {
-        FrameCodec limited = codecsByLimit.computeIfAbsent(maxMessageBytes, max -> new FrameCodec(32, max));
-        List<String> lines;
-        try {
-            lines = FrameLines.lines(body.bytes());
-        } catch (CharacterCodingException e) {
-            assertFalse(body.isUtf8(), "valid UTF-8 refused");
-            Statistics.collect("invalid UTF-8");
-            return;
-        }
-        assertTrue(body.isUtf8(), "invalid UTF-8 accepted");
-        RecordingConnection connection = new RecordingConnection(limited);
-        FallbackConnection.Delivery delivery = Hangs.failIfHangs(() -> connection.deliver(lines, maxMessageBytes));
+    @Test
+    void aBodysFramesArriveInOrderUntilTheFirstThatClosesTheConnection() {
+        Counts<Object> outcomes = new Counts<>();
+        Fuzz.forAll(
+                random -> new Limited(hostileBody(random), Draw.between(random, 1, 400)),
+                Shrinker.part(
+                        Limited::body, (limited, body) -> new Limited(body, limited.maxMessageBytes()), Shrinker.BYTES),
+                post -> {
+                    int maxMessageBytes = post.maxMessageBytes();
+                    FrameCodec limited = codecsByLimit.computeIfAbsent(maxMessageBytes, max -> new FrameCodec(32, max));
+                    List<String> lines;
+                    try {
+                        lines = FrameLines.lines(post.body());
+                    } catch (CharacterCodingException e) {
+                        assertFalse(isUtf8(post.body()), "valid UTF-8 refused");
+                        outcomes.add("invalid UTF-8");
+                        return;
+                    }
+                    assertTrue(isUtf8(post.body()), "invalid UTF-8 accepted");
+                    RecordingConnection connection = new RecordingConnection(limited);
+                    FallbackConnection.Delivery delivery = connection.deliver(lines, maxMessageBytes);
 
-        Expected expected = expected(body.text(), maxMessageBytes, limited);
-        assertEquals(expected.delivered(), connection.deliveredLines(), "the frames delivered, in order");
-        assertEquals(expected.outcome(), delivery);
-        assertEquals(expected.closeCode(), connection.closeCode);
-        Statistics.collect(delivery);
-        // Every outcome stays common. (Loose bounds: jqwik makes larger values in longer runs, which
-        // moves these shares; at 50000 tries 5% of the bodies were still accepted.)
-        Statistics.coverage(c -> {
-            c.check(FallbackConnection.Delivery.ACCEPTED).percentage(p -> p > 1);
-            c.check(FallbackConnection.Delivery.BAD_FRAME).percentage(p -> p > 5);
-            c.check(FallbackConnection.Delivery.TOO_BIG).percentage(p -> p > 1);
-            c.check("invalid UTF-8").percentage(p -> p > 1);
-        });
+                    Expected expected = expected(text(post.body()), maxMessageBytes, limited);
+                    assertEquals(expected.delivered(), connection.deliveredLines(), "the frames delivered, in order");
+                    assertEquals(expected.outcome(), delivery);
+                    assertEquals(expected.closeCode(), connection.closeCode);
+                    outcomes.add(delivery);
+                });
+        // Every outcome stays common.
+        outcomes.assertShareAbove(FallbackConnection.Delivery.ACCEPTED, 1);
+        outcomes.assertShareAbove(FallbackConnection.Delivery.BAD_FRAME, 5);
+        outcomes.assertShareAbove(FallbackConnection.Delivery.TOO_BIG, 1);
+        outcomes.assertShareAbove("invalid UTF-8", 1);
+    }
+
+    /** A POST body, and the {@code maxMessageBytes} it meets. */
+    private record Limited(byte[] body, int maxMessageBytes) {
+        @Override
+        public String toString() {
+            return Fuzz.show(body) + " at maxMessageBytes " + maxMessageBytes;
+        }
     }
 
     /** What the connection must make of a body's text: §8.1 and §8.5 read step by step. */
@@ -244,79 +268,65 @@ class FallbackPostFuzzTest {
 
     // ---- the same bodies POSTed to a live page's long-polling connection
 
-    @Property
-    void aPostToALivePageIsAnsweredWithADocumentedStatusAndCloseCode(@ForAll("hostileBodies") Body body)
-            throws Throwable {
-        Page page = app.newPage("/fuzz");
-        page.on("say", e -> {});
-        Matcher token = TOKEN.matcher(app.clientScript(page));
-        assertTrue(token.find());
-        String base = "/fuzz?pagewire=" + token.group(1);
-        FakeExchange open = FakeExchange.get(base + "&transport=longpolling");
-        fallbacks.handle(Request.of(open));
-        Matcher conn = CONN.matcher(open.response().bodyText());
-        assertTrue(conn.find(), open.response().bodyText());
+    @Test
+    void aPostToALivePageIsAnsweredWithADocumentedStatusAndCloseCode() {
+        Counts<Integer> statuses = new Counts<>();
+        Fuzz.forAll(FallbackPostFuzzTest::hostileBody, body -> {
+            Page page = app.newPage("/fuzz");
+            page.on("say", e -> {});
+            Matcher token = TOKEN.matcher(app.clientScript(page));
+            assertTrue(token.find());
+            String base = "/fuzz?pagewire=" + token.group(1);
+            FakeExchange open = FakeExchange.get(base + "&transport=longpolling");
+            fallbacks.handle(Request.of(open));
+            Matcher conn = CONN.matcher(open.response().bodyText());
+            assertTrue(conn.find(), open.response().bodyText());
 
-        FakeExchange post =
-                FakeExchange.post(base + "&conn=" + conn.group(1), "").body(body.bytes());
-        Hangs.failIfHangs(() -> {
+            FakeExchange post =
+                    FakeExchange.post(base + "&conn=" + conn.group(1), "").body(body);
             fallbacks.handle(Request.of(post));
-            return null;
-        });
-        int status = post.response().status();
-        assertTrue(Set.of(204, 400, 409, 413).contains(status), "status " + status);
-        Statistics.collect(status);
-        Statistics.coverage(c -> {
-            c.check(204).percentage(p -> p > 1);
-            c.check(400).percentage(p -> p > 5);
-            c.check(413).percentage(p -> p > 0.5);
-        });
-        if (status != 204) {
-            // The close frame waits on the down channel, with the code that says why.
-            FakeExchange poll = FakeExchange.get(base + "&conn=" + conn.group(1));
-            fallbacks.handle(Request.of(poll));
-            Matcher close = CLOSE.matcher(poll.response().bodyText());
-            assertTrue(close.find(), poll.response().bodyText());
-            int code = Integer.parseInt(close.group(1));
-            switch (status) {
-                case 400 -> assertEquals(body.isUtf8() ? CloseCodes.BAD_FRAME : CloseCodes.INVALID_PAYLOAD, code);
-                case 413 -> assertEquals(CloseCodes.MESSAGE_TOO_BIG, code);
-                default -> assertTrue(code >= 4000, "closed by the page: " + code);
+            int status = post.response().status();
+            assertTrue(Set.of(204, 400, 409, 413).contains(status), "status " + status);
+            statuses.add(status);
+            if (status != 204) {
+                // The close frame waits on the down channel, with the code that says why.
+                FakeExchange poll = FakeExchange.get(base + "&conn=" + conn.group(1));
+                fallbacks.handle(Request.of(poll));
+                Matcher close = CLOSE.matcher(poll.response().bodyText());
+                assertTrue(close.find(), poll.response().bodyText());
+                int code = Integer.parseInt(close.group(1));
+                switch (status) {
+                    case 400 -> assertEquals(isUtf8(body) ? CloseCodes.BAD_FRAME : CloseCodes.INVALID_PAYLOAD, code);
+                    case 413 -> assertEquals(CloseCodes.MESSAGE_TOO_BIG, code);
+                    default -> assertTrue(code >= 4000, "closed by the page: " + code);
+                }
             }
-        }
-        page.close();
+            page.close();
+        });
+        statuses.assertShareAbove(204, 1);
+        statuses.assertShareAbove(400, 5);
+        statuses.assertShareAbove(413, 0.5);
     }
 
-    // ---- arbitraries
+    // ---- generators
 
-    /** A POST body, shown as text in reports. */
-    record Body(byte[] bytes) {
-
-        boolean isUtf8() {
-            return Arrays.equals(text().getBytes(StandardCharsets.UTF_8), bytes);
-        }
-
-        String text() {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String toString() {
-            return (isUtf8() ? "" : "(not UTF-8) ") + Mutations.show(text());
-        }
+    private static boolean isUtf8(byte[] body) {
+        return Arrays.equals(text(body).getBytes(StandardCharsets.UTF_8), body);
     }
 
-    @Provide
-    Arbitrary<Body> hostileBodies() {
-        Arbitrary<String> valid = Combinators.combine(frameLists(), lineEnds()).as((frames, lineEnd) -> {
-            StringBuilder body = new StringBuilder();
-            for (OutFrame frame : frames) {
-                body.append(new String(FrameLines.line(frame), StandardCharsets.UTF_8))
-                        .append(lineEnd);
-            }
-            return body.toString();
-        });
-        return Mutations.utf8(valid).map(Body::new);
+    private static String text(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Valid bodies (text and binary frame lines), mutated down to invalid UTF-8. */
+    private static byte[] hostileBody(Random random) {
+        String lineEnd = lineEnd(random);
+        StringBuilder body = new StringBuilder();
+        for (OutFrame frame : frameList(random)) {
+            body.append(new String(FrameLines.line(frame), StandardCharsets.UTF_8))
+                    .append(lineEnd);
+        }
+        return Mutations.utf8(random, body.toString());
     }
 
     /** A frame a client POSTs, before the client numbers it. */
@@ -329,38 +339,31 @@ class FallbackPostFuzzTest {
     record Control(String frame) implements Draft {}
 
     /** What a client POSTs: events (text and binary) numbered from 1, and control frames. */
-    @Provide
-    Arbitrary<List<OutFrame>> frameLists() {
-        Arbitrary<Draft> events = Combinators.combine(Arbitraries.of("say", "x", "é"), JsonValues.nestedAtMost(2))
-                .as(Event::new);
-        Arbitrary<Draft> blobs =
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(24).map(Blob::new);
-        Arbitrary<Draft> controls = Arbitraries.of("[\"ping\"]", "[\"pong\"]", "[\"ack\",0]", "[\"bye\"]")
-                .map(Control::new);
-        return Arbitraries.frequencyOf(Tuple.of(4, events), Tuple.of(2, blobs), Tuple.of(1, controls))
-                .list()
-                .ofMinSize(1)
-                .ofMaxSize(5)
-                .map(this::numbered);
+    private static List<OutFrame> frameList(Random random) {
+        List<Draft> drafts = Draw.list(random, 1, 5, r -> switch (r.nextInt(7)) {
+            case 0, 1, 2, 3 -> new Event(Draw.pick(r, "say", "x", "é"), JsonValues.nestedAtMost(r, 2));
+            case 4, 5 -> new Blob(Draw.bytes(r, 24));
+            default -> new Control(Draw.pick(r, "[\"ping\"]", "[\"pong\"]", "[\"ack\",0]", "[\"bye\"]"));
+        });
+        return numbered(drafts);
     }
 
     /** Numbers the data frames 1, 2, … in order, as a fresh page's client does. */
-    private List<OutFrame> numbered(List<Draft> drafts) {
+    private static List<OutFrame> numbered(List<Draft> drafts) {
         List<OutFrame> frames = new ArrayList<>();
         long seq = 0;
         for (Draft draft : drafts) {
             frames.add(
                     switch (draft) {
-                        case Event e -> codec.event(e.name(), e.data()).numbered(++seq);
-                        case Blob b -> codec.binaryEvent("blob", b.bytes()).numbered(++seq);
+                        case Event e -> CODEC.event(e.name(), e.data()).numbered(++seq);
+                        case Blob b -> CODEC.binaryEvent("blob", b.bytes()).numbered(++seq);
                         case Control c -> new OutFrame(false, c.frame().getBytes(StandardCharsets.UTF_8));
                     });
         }
         return frames;
     }
 
-    @Provide
-    Arbitrary<String> lineEnds() {
-        return Arbitraries.of("\n", "\r\n");
+    private static String lineEnd(Random random) {
+        return Draw.pick(random, "\n", "\r\n");
     }
 }
