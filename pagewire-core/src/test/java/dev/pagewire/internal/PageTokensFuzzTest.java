@@ -4,21 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.pagewire.testing.Hangs;
+import dev.pagewire.testing.Counts;
+import dev.pagewire.testing.Draw;
+import dev.pagewire.testing.Fuzz;
 import dev.pagewire.testing.Mutations;
-import dev.pagewire.testing.Mutations.Text;
+import dev.pagewire.testing.Shrinker;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzing of the page token (docs/PROTOCOL.md §1, docs/SECURITY.md, Fuzzing): a token verifies
@@ -30,66 +26,80 @@ class PageTokensFuzzTest {
     private static final String BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static final byte[] SECRET = secret(1);
 
-    @Property
-    void anIssuedTokenVerifiesForItsPathAsItsPageAndTime(@ForAll("issued") Issued issued) {
-        assertEquals(
-                new PageTokens.Verified(issued.pageId(), issued.issuedAt()),
-                tokens(0).verify(issued.token(), issued.path()));
+    @Test
+    void anIssuedTokenVerifiesForItsPathAsItsPageAndTime() {
+        Fuzz.forAll(
+                PageTokensFuzzTest::issued,
+                issued -> assertEquals(
+                        new PageTokens.Verified(issued.pageId(), issued.issuedAt()),
+                        tokens(0).verify(issued.token(), issued.path())));
     }
 
-    @Property
-    void aTokenVerifiesOnlyIfItIsExactlyTheOneIssued(@ForAll("mutatedTokens") Mutant mutant) throws Throwable {
-        PageTokens.Verified verified = Hangs.failIfHangs(
-                () -> tokens(0).verify(mutant.token(), mutant.issued().path()));
-        if (mutant.token().equals(mutant.issued().token())) {
-            assertEquals(mutant.issued().pageId(), verified.pageId());
-        } else {
-            assertNull(verified, "a changed token verified");
-        }
-        Statistics.collect(mutant.shape());
+    @Test
+    void aTokenVerifiesOnlyIfItIsExactlyTheOneIssued() {
+        Counts<String> shapes = new Counts<>();
+        Fuzz.forAll(
+                PageTokensFuzzTest::mutant,
+                Shrinker.part(Mutant::token, (mutant, token) -> new Mutant(mutant.issued(), token), Shrinker.STRINGS),
+                mutant -> {
+                    PageTokens.Verified verified =
+                            tokens(0).verify(mutant.token(), mutant.issued().path());
+                    if (mutant.token().equals(mutant.issued().token())) {
+                        assertEquals(mutant.issued().pageId(), verified.pageId());
+                    } else {
+                        assertNull(verified, "a changed token verified");
+                    }
+                    shapes.add(mutant.shape());
+                });
         // Most changes keep the token's shape, so the MAC comparison is what refuses them.
-        Statistics.coverage(c -> c.check("token-shaped").percentage(p -> p > 5));
+        shapes.assertShareAbove("token-shaped", 5);
     }
 
-    @Property
-    void aTokenNeverVerifiesForAnotherPath(@ForAll("elsewhere") Elsewhere elsewhere) {
-        Issued issued = elsewhere.issued();
-        if (!elsewhere.path().equals(issued.path())) {
-            assertNull(tokens(0).verify(issued.token(), elsewhere.path()));
-        }
+    @Test
+    void aTokenNeverVerifiesForAnotherPath() {
+        Fuzz.forAll(
+                PageTokensFuzzTest::elsewhere,
+                Shrinker.part(
+                        Elsewhere::path,
+                        (elsewhere, path) -> new Elsewhere(elsewhere.issued(), path),
+                        Shrinker.STRINGS),
+                elsewhere -> {
+                    Issued issued = elsewhere.issued();
+                    if (!elsewhere.path().equals(issued.path())) {
+                        assertNull(tokens(0).verify(issued.token(), elsewhere.path()));
+                    }
+                });
     }
 
-    @Property
-    void piecesOfTwoIssuedTokensNeverMakeAThird(
-            @ForAll("issued") Issued a, @ForAll("issued") Issued b, @ForAll @IntRange(min = 0, max = 15) int mix) {
-        // Each of the four parts from a or from b: a token of one page with another's MAC or time.
-        String[] pa = a.token().split("\\.");
-        String[] pb = b.token().split("\\.");
-        String[] hybrid = new String[4];
-        for (int i = 0; i < 4; i++) {
-            hybrid[i] = (mix & (1 << i)) == 0 ? pa[i] : pb[i];
-        }
-        String token = String.join(".", hybrid);
-        for (Issued target : new Issued[] {a, b}) {
-            PageTokens.Verified verified = tokens(0).verify(token, target.path());
-            if (verified != null) {
-                // Only a token that was issued for that path, naming the page it was issued to.
-                boolean isA = token.equals(a.token()) && target.path().equals(a.path());
-                boolean isB = token.equals(b.token()) && target.path().equals(b.path());
-                assertEquals(true, isA || isB, token + " verified for " + target.path());
-                assertEquals(isA ? a.pageId() : b.pageId(), verified.pageId());
+    @Test
+    void piecesOfTwoIssuedTokensNeverMakeAThird() {
+        Fuzz.forAll(random -> new Hybrid(issued(random), issued(random), random.nextInt(16)), hybrid -> {
+            // Each of the four parts from a or from b: a token of one page with another's MAC or time.
+            Issued a = hybrid.a();
+            Issued b = hybrid.b();
+            String token = hybrid.token();
+            for (Issued target : new Issued[] {a, b}) {
+                PageTokens.Verified verified = tokens(0).verify(token, target.path());
+                if (verified != null) {
+                    // Only a token that was issued for that path, naming the page it was issued to.
+                    boolean isA = token.equals(a.token()) && target.path().equals(a.path());
+                    boolean isB = token.equals(b.token()) && target.path().equals(b.path());
+                    assertEquals(true, isA || isB, token + " verified for " + target.path());
+                    assertEquals(isA ? a.pageId() : b.pageId(), verified.pageId());
+                }
             }
-        }
+        });
     }
 
-    @Property
-    void noTokenIsIssuedForAPathThatIsNotUnicode(@ForAll("pathTexts") Text text) {
-        String path = text.value();
-        if (PageTokens.isUnicode(path)) {
-            assertEquals(path, issuedFor(path).path());
-        } else {
-            assertThrows(IllegalArgumentException.class, () -> issuedFor(path));
-        }
+    @Test
+    void noTokenIsIssuedForAPathThatIsNotUnicode() {
+        Fuzz.forAll(PageTokensFuzzTest::path, path -> {
+            if (PageTokens.isUnicode(path)) {
+                assertEquals(path, issuedFor(path).path());
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> issuedFor(path));
+            }
+        });
     }
 
     private static Issued issuedFor(String path) {
@@ -97,21 +107,28 @@ class PageTokensFuzzTest {
         return new Issued(pageId, path, 0, tokens(0).issue(pageId, path));
     }
 
-    @Property
-    void aTokenOfAnotherSecretNeverVerifies(@ForAll("issued") Issued issued, @ForAll byte[] otherSecret) {
-        if (otherSecret.length > 0 && !Arrays.equals(otherSecret, SECRET)) {
-            PageTokens other = new PageTokens(otherSecret, Clock.systemUTC());
-            assertNull(other.verify(issued.token(), issued.path()));
-        }
+    @Test
+    void aTokenOfAnotherSecretNeverVerifies() {
+        Fuzz.forAll(random -> new OtherSecret(issued(random), Draw.bytes(random, 255)), other -> {
+            if (other.secret().length > 0 && !Arrays.equals(other.secret(), SECRET)) {
+                PageTokens tokens = new PageTokens(other.secret(), Clock.systemUTC());
+                assertNull(tokens.verify(other.issued().token(), other.issued().path()));
+            }
+        });
     }
 
-    @Property
-    void anyTextIsRefusedWithoutThrowing(@ForAll("anyText") Text token, @ForAll("pathTexts") Text path)
-            throws Throwable {
-        assertNull(Hangs.failIfHangs(() -> tokens(0).verify(token.value(), path.value())));
+    @Test
+    void anyTextIsRefusedWithoutThrowing() {
+        Fuzz.forAll(
+                random -> new Presented(Draw.string(random, 255), path(random)),
+                Shrinker.part(
+                        Presented::token,
+                        (presented, token) -> new Presented(token, presented.path()),
+                        Shrinker.STRINGS),
+                presented -> assertNull(tokens(0).verify(presented.token(), presented.path())));
     }
 
-    // ---- arbitraries
+    // ---- generators
 
     /** A token issued to {@code pageId} at {@code path}, {@code issuedAt} epoch seconds. */
     record Issued(String pageId, String path, long issuedAt, String token) {
@@ -141,43 +158,62 @@ class PageTokensFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Issued> issued() {
-        Arbitrary<String> pageIds = Arbitraries.strings().withChars(BASE64URL).ofLength(22);
-        Arbitrary<Long> times = Arbitraries.longs().between(0, 99_999_999_999L);
-        return Combinators.combine(pageIds, paths().filter(PageTokens::isUnicode), times)
-                .as((pageId, path, time) ->
-                        new Issued(pageId, path, time, tokens(time).issue(pageId, path)));
+    /** Two issued tokens, and which of the four parts of a token to take from {@code b} (bits 0 to 3). */
+    record Hybrid(Issued a, Issued b, int mix) {
+        String token() {
+            String[] pa = a.token().split("\\.");
+            String[] pb = b.token().split("\\.");
+            String[] hybrid = new String[4];
+            for (int i = 0; i < 4; i++) {
+                hybrid[i] = (mix & (1 << i)) == 0 ? pa[i] : pb[i];
+            }
+            return String.join(".", hybrid);
+        }
     }
 
-    @Provide
-    Arbitrary<Mutant> mutatedTokens() {
+    /** An issued token, and a secret of another server. */
+    record OtherSecret(Issued issued, byte[] secret) {
+        @Override
+        public String toString() {
+            return issued + " with secret " + Fuzz.show(secret);
+        }
+    }
+
+    /** A token presented at a path. */
+    record Presented(String token, String path) {
+        @Override
+        public String toString() {
+            return Fuzz.show(token) + " at " + Fuzz.show(path);
+        }
+    }
+
+    private static Issued issued(Random random) {
+        String pageId = Draw.string(random, 22, 22, BASE64URL);
+        String path;
+        do {
+            path = path(random);
+        } while (!PageTokens.isUnicode(path));
+        long time = Draw.between(random, 0, 99_999_999_999L);
+        return new Issued(pageId, path, time, tokens(time).issue(pageId, path));
+    }
+
+    private static Mutant mutant(Random random) {
+        Issued issued = issued(random);
         // Besides the hostile pieces, characters of the token's own alphabet: such a change keeps
         // the token's shape, so only the MAC tells it apart.
-        Arbitrary<String> pieces = Arbitraries.oneOf(
-                Mutations.pieces(),
-                Arbitraries.strings().withChars(BASE64URL).ofLength(1),
-                Arbitraries.strings().withChars(BASE64URL).ofLength(1),
-                Arbitraries.strings().numeric().ofLength(1));
-        return Combinators.combine(issued(), Mutations.edits(pieces))
-                .as((issued, edits) -> new Mutant(issued, Mutations.apply(issued.token(), edits)));
-    }
-
-    @Provide
-    Arbitrary<Text> anyText() {
-        return Arbitraries.strings().map(Text::new);
-    }
-
-    @Provide
-    Arbitrary<Text> pathTexts() {
-        return paths().map(Text::new);
+        String token = Mutations.of(random, issued.token(), r -> switch (r.nextInt(4)) {
+            case 0 -> Mutations.piece(r);
+            case 1, 2 -> Draw.string(r, 1, 1, BASE64URL);
+            default -> Draw.string(r, 1, 1, "0123456789");
+        });
+        return new Mutant(issued, token);
     }
 
     /** Absolute paths: any characters, lone surrogates and {@code ?} included. */
-    private static Arbitrary<String> paths() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(40).map(p -> "/" + p),
-                Arbitraries.of("/", "/chat", "/chat/", "/a.b", "/?", "/\uD800"));
+    private static String path(Random random) {
+        return random.nextBoolean()
+                ? "/" + Draw.string(random, 40)
+                : Draw.pick(random, "/", "/chat", "/chat/", "/a.b", "/?", "/\uD800");
     }
 
     /** An issued token, and another path to present it at: a changed copy of its own, or any. */
@@ -188,12 +224,10 @@ class PageTokensFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Elsewhere> elsewhere() {
-        Arbitrary<Elsewhere> changed = Combinators.combine(issued(), Mutations.edits(Mutations.pieces()))
-                .as((issued, edits) -> new Elsewhere(issued, Mutations.apply(issued.path(), edits)));
-        Arbitrary<Elsewhere> any = Combinators.combine(issued(), paths()).as(Elsewhere::new);
-        return Arbitraries.oneOf(changed, any);
+    private static Elsewhere elsewhere(Random random) {
+        Issued issued = issued(random);
+        String path = random.nextBoolean() ? Mutations.of(random, issued.path()) : path(random);
+        return new Elsewhere(issued, path);
     }
 
     private static PageTokens tokens(long now) {
