@@ -23,8 +23,7 @@ public final class Hangs {
     }
 
     /**
-     * Runs {@code work} and returns what it returned or rethrows what it threw. (jqwik's
-     * {@code Statistics} belong to the property's thread: collect them from the result.)
+     * Runs {@code work} and returns what it returned or rethrows what it threw.
      *
      * @throws AssertionFailedError if it still runs after {@link #DEADLINE}
      */

@@ -4,307 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
 /**
  * Hostile variants of valid input for the fuzz tests (docs/SECURITY.md, Fuzzing): a valid frame,
  * token or body with a few edits of the kinds that break parsers — a character inserted, deleted,
  * replaced or repeated, the text cut short, deep nesting, huge numbers, odd Unicode, and, on bytes,
  * invalid UTF-8 and flipped bits. Most mutants are invalid, yet close enough to valid input to
- * reach a parser's later stages, which random text rarely does. Edits are records, so a failing
- * property reports them readably and jqwik shrinks them (fewer edits, earlier positions).
+ * reach a parser's later stages, which random text rarely does.
  */
 public final class Mutations {
 
     private Mutations() {}
-
-    /** {@code valid} with up to four edits (sometimes none: valid input must pass too). */
-    public static Arbitrary<String> of(Arbitrary<String> valid) {
-        return of(valid, pieces());
-    }
-
-    /** {@code valid} with up to four edits that insert or replace with {@code pieces}. */
-    public static Arbitrary<String> of(Arbitrary<String> valid, Arbitrary<String> pieces) {
-        return Combinators.combine(valid, edits(pieces)).as(Mutations::apply);
-    }
-
-    /**
-     * Up to four edits that insert or replace with {@code pieces}, for input that is part of a
-     * larger sample ({@link #apply} them); cheaper than a {@code flatMap} per sample.
-     */
-    public static Arbitrary<List<TextEdit>> edits(Arbitrary<String> pieces) {
-        return textEdits(pieces).list().ofMaxSize(4);
-    }
-
-    /**
-     * The UTF-8 bytes of {@link #of} mutants of {@code valid}, with up to two more edits on the
-     * bytes themselves (invalid UTF-8, flipped bits, a cut through a character).
-     */
-    public static Arbitrary<byte[]> utf8(Arbitrary<String> valid) {
-        return bytes(of(valid).map(s -> s.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** {@code valid} bytes with up to four byte edits. */
-    public static Arbitrary<byte[]> bytes(Arbitrary<byte[]> valid) {
-        return Combinators.combine(valid, byteEdits().list().ofMaxSize(4)).as(Mutations::apply);
-    }
-
-    /** A text for a property's parameter, shown in reports with {@link #show}. */
-    public record Text(String value) {
-        @Override
-        public String toString() {
-            return "\"" + show(value) + "\"";
-        }
-    }
-
-    /**
-     * {@code s} with control characters, unpaired surrogates and other invisible characters
-     * written as {@code \\uXXXX}, for readable reports (an unpaired surrogate also cuts a report
-     * short where it is printed).
-     */
-    public static String show(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean pair =
-                    Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-            if (pair) {
-                out.append(c).append(s.charAt(++i));
-            } else if (Character.isISOControl(c)
-                    || Character.isSurrogate(c)
-                    || !Character.isDefined(c)
-                    || c == '\u2028'
-                    || c == '\u2029'
-                    || c == '\uFEFF') {
-                out.append(String.format("\\u%04X", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    // ---- edits of text
-
-    /** One change to a text; positions are taken modulo the text's length, so any int fits. */
-    public sealed interface TextEdit {
-        String applyTo(String s);
-    }
-
-    /** Inserts {@code text} before the character at {@code at}. */
-    public record Insert(int at, String text) implements TextEdit {
-        @Override
-        public String applyTo(String s) {
-            int i = position(at, s.length());
-            return s.substring(0, i) + text + s.substring(i);
-        }
-
-        @Override
-        public String toString() {
-            return "Insert[at=" + at + ", text=" + show(text) + "]";
-        }
-    }
-
-    /** Deletes up to {@code length} characters from {@code at}. */
-    public record Delete(int at, int length) implements TextEdit {
-        @Override
-        public String applyTo(String s) {
-            int i = position(at, s.length());
-            return s.substring(0, i) + s.substring(Math.min(s.length(), i + length));
-        }
-    }
-
-    /** Replaces the character at {@code at} with {@code text}. */
-    public record Replace(int at, String text) implements TextEdit {
-        @Override
-        public String applyTo(String s) {
-            if (s.isEmpty()) {
-                return text;
-            }
-            int i = Math.floorMod(at, s.length());
-            return s.substring(0, i) + text + s.substring(i + 1);
-        }
-
-        @Override
-        public String toString() {
-            return "Replace[at=" + at + ", text=" + show(text) + "]";
-        }
-    }
-
-    /** Cuts the text short before {@code at}. */
-    public record Cut(int at) implements TextEdit {
-        @Override
-        public String applyTo(String s) {
-            return s.substring(0, position(at, s.length()));
-        }
-    }
-
-    /** Repeats the {@code length} characters from {@code at} {@code times} times more. */
-    public record Repeat(int at, int length, int times) implements TextEdit {
-        @Override
-        public String applyTo(String s) {
-            int i = position(at, s.length());
-            int end = Math.min(s.length(), i + length);
-            return s.substring(0, end) + s.substring(i, end).repeat(times) + s.substring(end);
-        }
-    }
-
-    private static Arbitrary<TextEdit> textEdits(Arbitrary<String> pieces) {
-        Arbitrary<Integer> at = Arbitraries.integers().between(0, 4096);
-        Arbitrary<Integer> length = Arbitraries.integers().between(1, 16);
-        return Arbitraries.oneOf(
-                Combinators.combine(at, pieces).as(Insert::new),
-                Combinators.combine(at, length).as(Delete::new),
-                Combinators.combine(at, pieces).as(Replace::new),
-                at.map(Cut::new),
-                Combinators.combine(at, length, Arbitraries.integers().between(1, 64))
-                        .as(Repeat::new));
-    }
-
-    /** What an edit puts in: the characters and tokens that parsers get wrong. */
-    public static Arbitrary<String> pieces() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("[", "]", "{", "}", ",", ":", "\"", "\\", " ", "\t", "'", "/*", "//"),
-                Arbitraries.of(
-                        "null",
-                        "true",
-                        "0",
-                        "-0",
-                        "-1",
-                        "01",
-                        "1.5",
-                        "1e999",
-                        "-1e-999",
-                        "9223372036854775807",
-                        "9223372036854775808",
-                        "-9223372036854775809",
-                        "NaN",
-                        "Infinity"),
-                Arbitraries.of(
-                        "\u0000", "\u001f", "\n", "\r", "\r\n", "\u2028", "é", "😀", "\uD800", "\uDC00", "\uFFFD",
-                        "\uFEFF"),
-                Arbitraries.of("\\u0000", "\\uD800", "\\uDC00", "\\ud83d\\ude00", "\\x", "\\u12"),
-                Arbitraries.of("~", "=", ".", "v1", "\"ev\"", "\"pagewire:\"", "\"chopen\"", "/", "%", "+"),
-                // Huge numbers: more digits than Jackson reads (1000) and than a long holds.
-                Arbitraries.strings().numeric().ofMinLength(19).ofMaxLength(1200),
-                // Deep nesting, balanced or not.
-                Arbitraries.integers().between(1, 3000).map(n -> "[".repeat(n) + "]".repeat(n)),
-                Arbitraries.integers().between(1, 3000).map(n -> "{\"a\":".repeat(n) + "0" + "}".repeat(n)),
-                Arbitraries.integers().between(1, 3000).map("["::repeat),
-                Arbitraries.strings().ofMaxLength(6));
-    }
-
-    // ---- edits of bytes
-
-    /** One change to bytes; positions are taken modulo the length. */
-    public sealed interface ByteEdit {
-        byte[] applyTo(byte[] b);
-    }
-
-    /** Sequences that are not UTF-8, or are UTF-8 that parsers mishandle. */
-    public enum Utf8Breaker {
-        LONE_CONTINUATION("80"),
-        TWO_BYTE_CUT("c3"),
-        FOUR_BYTE_CUT("f09f98"),
-        OVERLONG_NUL("c080"),
-        OVERLONG_SLASH("e080af"),
-        SURROGATE("eda080"),
-        ABOVE_U10FFFF("f4908080"),
-        BYTE_FE("fe"),
-        BYTE_FF("ff"),
-        BOM("efbbbf"),
-        NUL("00");
-
-        private final byte[] bytes;
-
-        Utf8Breaker(String hex) {
-            this.bytes = HexFormat.of().parseHex(hex);
-        }
-    }
-
-    /** Inserts {@code breaker}'s bytes before the byte at {@code at}. */
-    public record InsertBytes(int at, Utf8Breaker breaker) implements ByteEdit {
-        @Override
-        public byte[] applyTo(byte[] b) {
-            int i = position(at, b.length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(b.length + 4);
-            out.write(b, 0, i);
-            out.writeBytes(breaker.bytes);
-            out.write(b, i, b.length - i);
-            return out.toByteArray();
-        }
-    }
-
-    /** Sets the byte at {@code at} to {@code value}. */
-    public record SetByte(int at, int value) implements ByteEdit {
-        @Override
-        public byte[] applyTo(byte[] b) {
-            if (b.length == 0) {
-                return new byte[] {(byte) value};
-            }
-            byte[] out = b.clone();
-            out[Math.floorMod(at, b.length)] = (byte) value;
-            return out;
-        }
-    }
-
-    /** Flips bit {@code bit} of the byte at {@code at}. */
-    public record FlipBit(int at, int bit) implements ByteEdit {
-        @Override
-        public byte[] applyTo(byte[] b) {
-            if (b.length == 0) {
-                return b;
-            }
-            byte[] out = b.clone();
-            out[Math.floorMod(at, b.length)] ^= (byte) (1 << bit);
-            return out;
-        }
-    }
-
-    /** Cuts the bytes short before {@code at} (possibly inside a character). */
-    public record CutBytes(int at) implements ByteEdit {
-        @Override
-        public byte[] applyTo(byte[] b) {
-            return Arrays.copyOf(b, position(at, b.length));
-        }
-    }
-
-    private static Arbitrary<ByteEdit> byteEdits() {
-        Arbitrary<Integer> at = Arbitraries.integers().between(0, 4096);
-        return Arbitraries.oneOf(
-                Combinators.combine(at, Arbitraries.of(Utf8Breaker.class)).as(InsertBytes::new),
-                Combinators.combine(at, Arbitraries.integers().between(0, 255)).as(SetByte::new),
-                Combinators.combine(at, Arbitraries.integers().between(0, 7)).as(FlipBit::new),
-                at.map(CutBytes::new));
-    }
-
-    // ----
-
-    /** {@code valid} with {@code edits} applied in order. */
-    public static String apply(String valid, List<TextEdit> edits) {
-        String s = valid;
-        for (TextEdit edit : edits) {
-            s = edit.applyTo(s);
-        }
-        return s;
-    }
-
-    private static byte[] apply(byte[] valid, List<ByteEdit> edits) {
-        byte[] b = valid;
-        for (ByteEdit edit : edits) {
-            b = edit.applyTo(b);
-        }
-        return b;
-    }
-
-    /** A position in {@code 0..length}: before any element, or at the end. */
-    private static int position(int at, int length) {
-        return Math.floorMod(at, length + 1);
-    }
 
     /** {@code valid} with up to four edits (sometimes none: valid input must pass too). */
     public static String of(Random random, String valid) {
@@ -337,7 +48,34 @@ public final class Mutations {
         return b;
     }
 
-    // ---- the same, drawn from a Random (replacing the jqwik arbitraries)
+    /**
+     * {@code s} with control characters, unpaired surrogates and other invisible characters
+     * written as {@code \\uXXXX}, for readable reports (an unpaired surrogate also cuts a report
+     * short where it is printed).
+     */
+    public static String show(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean pair =
+                    Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            if (pair) {
+                out.append(c).append(s.charAt(++i));
+            } else if (Character.isISOControl(c)
+                    || Character.isSurrogate(c)
+                    || !Character.isDefined(c)
+                    || c == '\u2028'
+                    || c == '\u2029'
+                    || c == '\uFEFF') {
+                out.append(String.format("\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    // ---- edits of text
 
     /** One edit at a random place: insert, delete, replace, cut short or repeat. */
     private static String edit(Random random, String s, Fuzz.Generator<String> pieces) {
