@@ -13,14 +13,14 @@ import org.opentest4j.AssertionFailedError;
  * within the {@link Hangs} deadline. A failure reports how to replay it exactly, the input, and
  * the smallest failing input found by removing parts of it. Called on the test's thread.
  *
- * <p>System properties: {@code fuzz.tries} (default 1000), {@code fuzz.seed} (default: random
+ * <p>System properties: {@code fuzz.tries} (default 2000), {@code fuzz.seed} (default: random
  * each run) and {@code fuzz.report} ({@code true}: a line per property with its tries and seed,
  * and the shares {@link Counts} checks).
  */
 public final class Fuzz {
 
     /** Tries per property. */
-    public static final int TRIES = Integer.getInteger("fuzz.tries", 1000);
+    public static final int TRIES = Integer.getInteger("fuzz.tries", 2000);
 
     /** The run's seed: try {@code i} of every property draws from {@code random(SEED + i)}. */
     public static final long SEED = Long.getLong("fuzz.seed", new Random().nextLong());
