@@ -158,6 +158,11 @@ public final class Mutations {
             .map(HexFormat.of()::parseHex)
             .toArray(byte[][]::new);
 
+    /** One of the sequences that are not UTF-8, or are UTF-8 that parsers mishandle. */
+    public static byte[] utf8Breaker(Random random) {
+        return UTF8_BREAKERS[random.nextInt(UTF8_BREAKERS.length)].clone();
+    }
+
     /** One edit at a random place: insert a UTF-8 breaker, set a byte, flip a bit or cut short. */
     private static byte[] edit(Random random, byte[] b) {
         int at = random.nextInt(b.length + 1); // before a byte, or at the end
@@ -165,7 +170,7 @@ public final class Mutations {
             case 0 -> {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(b.length + 4);
                 out.write(b, 0, at);
-                out.writeBytes(UTF8_BREAKERS[random.nextInt(UTF8_BREAKERS.length)]);
+                out.writeBytes(utf8Breaker(random));
                 out.write(b, at, b.length - at);
                 yield out.toByteArray();
             }
