@@ -40,16 +40,25 @@ public final class PageTokens {
         this.clock = clock;
     }
 
-    /** Issues the token of page {@code pageId} rendered at {@code path}. */
+    /**
+     * Issues the token of page {@code pageId} rendered at {@code path}.
+     *
+     * @throws IllegalArgumentException if the id or path holds an unpaired surrogate (not Unicode)
+     */
     public String issue(String pageId, String path) {
         long issuedAt = clock.instant().getEpochSecond();
-        return VERSION + "." + pageId + "." + issuedAt + "." + mac(pageId, issuedAt, path);
+        String mac = mac(pageId, issuedAt, path);
+        if (mac == null) {
+            throw new IllegalArgumentException("a page id or path with an unpaired surrogate has no token: " + path);
+        }
+        return VERSION + "." + pageId + "." + issuedAt + "." + mac;
     }
 
     /**
      * Verifies a token for a request to {@code path}.
      *
      * @return the page it names, or {@code null} if the token is malformed, forged or for another path
+     *     (or the path holds an unpaired surrogate, which no token is issued for)
      */
     public Verified verify(String token, String path) {
         if (token == null || token.length() > 256) {
@@ -65,9 +74,14 @@ public final class PageTokens {
         }
         // Compared as text, not as decoded bytes: the decoder ignores the last character's unused
         // bits (and accepts padding), so several spellings decode to the same MAC.
+        String expected = mac(parts[1], issuedAt, path);
+        if (expected == null) {
+            return null;
+        }
         byte[] given = parts[3].getBytes(StandardCharsets.UTF_8);
-        byte[] expected = mac(parts[1], issuedAt, path).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, expected) ? new Verified(parts[1], issuedAt) : null;
+        return MessageDigest.isEqual(given, expected.getBytes(StandardCharsets.UTF_8))
+                ? new Verified(parts[1], issuedAt)
+                : null;
     }
 
     /**
@@ -91,7 +105,15 @@ public final class PageTokens {
         return v;
     }
 
+    /**
+     * The MAC of a token, or {@code null} if the id or path holds an unpaired surrogate: UTF-8 has
+     * no encoding for one and {@code getBytes} writes {@code ?} instead, so {@code "/?"} and a path
+     * of {@code /} and a lone surrogate shared their tokens (found by PageTokensFuzzTest).
+     */
     private String mac(String pageId, long issuedAt, String path) {
+        if (!isUnicode(pageId) || !isUnicode(path)) {
+            return null;
+        }
         Mac mac;
         try {
             mac = (Mac) prototype.clone();
@@ -100,5 +122,18 @@ public final class PageTokens {
         }
         String signed = VERSION + "." + pageId + "." + issuedAt + "." + path;
         return B64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Whether every surrogate in {@code s} is half of a pair: UTF-8 encodes it one way, exactly. */
+    static boolean isUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -270,7 +270,7 @@ class AppTest {
         assertTrue(app.isPage("/p"));
         assertFalse(app.isPage("/p/"));
         assertFalse(app.isPage("/_pagewire/client.js"));
-        for (String bad : new String[] {"p", "", "/p?x=1", "/p#top", "/_pagewire/x"}) {
+        for (String bad : new String[] {"p", "", "/p?x=1", "/p#top", "/_pagewire/x", "/p\uD800", "/\uDC00p"}) {
             assertThrows(IllegalArgumentException.class, () -> app.page(bad, (r, p) -> ""), bad);
         }
         IllegalArgumentException twice =

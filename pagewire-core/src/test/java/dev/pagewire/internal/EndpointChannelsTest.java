@@ -360,6 +360,20 @@ class EndpointChannelsTest {
         assertEquals(400, app.openEndpoint("/echo", "[1]", null).status());
         assertEquals(400, app.openEndpoint("/echo", "{not json", null).status());
         assertEquals(200, app.openEndpoint("/echo", "", null).status(), "no body means no params");
+        assertEquals(200, app.openEndpoint("/echo", " \r\n\t", null).status(), "nor does JSON whitespace");
+    }
+
+    @Test
+    void anOpensBodyIsOneJsonObjectAndNothingElse() {
+        start();
+        // EndpointOpensFuzzTest's shrunk counterexamples. Jackson read the first as {} and ignored
+        // the rest; isBlank took the second, a vertical tab, for no body.
+        assertEquals(400, app.openEndpoint("/echo", "{}\"params\":null}", null).status());
+        assertEquals(400, app.openEndpoint("/echo", "\u000B", null).status());
+        assertEquals(
+                400,
+                app.openEndpoint("/echo", "{\"params\":1} {\"params\":2}", null).status());
+        assertEquals(200, app.openEndpoint("/echo", "{\"params\":1} \n", null).status(), "whitespace may follow");
     }
 
     @Test

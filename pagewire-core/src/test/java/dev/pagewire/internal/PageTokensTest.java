@@ -3,6 +3,7 @@ package dev.pagewire.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -51,6 +52,25 @@ class PageTokensTest {
         PageTokens epoch = new PageTokens(secret(1), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
         String atZero = epoch.issue(pageId, "/chat");
         assertEquals(new PageTokens.Verified(pageId, 0), epoch.verify(atZero, "/chat"));
+    }
+
+    @Test
+    void aPathWithAnUnpairedSurrogateHasNoTokenAndSharesNone() {
+        // PageTokensFuzzTest's shrunk counterexample: this token, issued for "/?", verified at "/"
+        // and a lone surrogate as well, because UTF-8 wrote the surrogate as '?' before signing.
+        PageTokens epoch = new PageTokens(secret(1), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+        String id = "AAAAAAAAAAAAAAAAAAAAAA";
+        String token = epoch.issue(id, "/?");
+        assertEquals("v1.AAAAAAAAAAAAAAAAAAAAAA.0.v_EwxLtAxvQd4Z8l0LF_PeyolyFkFI-VPZu0wtAdWXs", token);
+        assertEquals(new PageTokens.Verified(id, 0), epoch.verify(token, "/?"));
+        assertNull(epoch.verify(token, "/\uD800"));
+        assertNull(epoch.verify(token, "/\uDC00"));
+        assertThrows(IllegalArgumentException.class, () -> epoch.issue(id, "/\uD800"));
+        assertThrows(IllegalArgumentException.class, () -> epoch.issue(id, "/\uDE00\uD83D"), "a pair reversed");
+        // A pair in order is one character, signed as such.
+        String emoji = epoch.issue(id, "/\uD83D\uDE00");
+        assertEquals(new PageTokens.Verified(id, 0), epoch.verify(emoji, "/\uD83D\uDE00"));
+        assertNull(epoch.verify(emoji, "/?"));
     }
 
     @Test

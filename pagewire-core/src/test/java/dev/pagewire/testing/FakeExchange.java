@@ -103,6 +103,12 @@ public final class FakeExchange implements HttpExchange {
         return this;
     }
 
+    /** Replaces the request body with these bytes, UTF-8 or not. */
+    public FakeExchange body(byte[] bytes) {
+        this.body = bytes.clone();
+        return this;
+    }
+
     // ---- the request side
 
     @Override

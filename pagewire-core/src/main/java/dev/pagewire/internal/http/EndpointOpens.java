@@ -3,6 +3,8 @@ package dev.pagewire.internal.http;
 import dev.pagewire.internal.Answer;
 import dev.pagewire.internal.App;
 import dev.pagewire.spi.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,9 +33,11 @@ final class EndpointOpens {
             return;
         }
         String origin = request.origin();
-        String body = new String(request.exchange().body(), StandardCharsets.UTF_8);
+        String body = utf8(request.exchange().body());
         app.blockingWork().execute(() -> {
-            Answer answer = app.openEndpoint(request.path(), body, origin);
+            Answer answer = body == null
+                    ? Answer.text(400, "the body must be a JSON object {\"params\": …} in UTF-8\n")
+                    : app.openEndpoint(request.path(), body, origin);
             HttpResponse.Headers headers = new HttpResponse.Headers()
                     .set("Content-Type", answer.contentType())
                     .set("Cache-Control", "no-store")
@@ -48,6 +52,22 @@ final class EndpointOpens {
                                     answer.body().getBytes(StandardCharsets.UTF_8)),
                             null);
         });
+    }
+
+    /**
+     * The body as text, or {@code null} if it is not UTF-8: decoding it leniently would turn bytes
+     * that are not into U+FFFD and open the endpoint with params the client never sent (found by
+     * EndpointOpensFuzzTest).
+     */
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** {@code OPTIONS} of a page or endpoint: a CORS preflight, answered for an allowed Origin only. */

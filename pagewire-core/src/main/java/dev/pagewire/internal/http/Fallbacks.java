@@ -6,10 +6,7 @@ import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
 import dev.pagewire.spi.ResponseStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -160,14 +157,9 @@ final class Fallbacks {
             fail(request, headers, 410, "the page token does not match the connection");
             return;
         }
-        String body;
+        List<String> lines;
         try {
-            body = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(request.exchange().body()))
-                    .toString();
+            lines = FrameLines.lines(request.exchange().body());
         } catch (CharacterCodingException e) {
             if (connection != null) {
                 connection.close(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a POST");
@@ -176,7 +168,6 @@ final class Fallbacks {
             return;
         }
         int maxMessageBytes = app.settings().maxMessageBytes();
-        List<String> lines = Arrays.asList(body.split("\r?\n", -1));
         FallbackConnection.Delivery delivery =
                 connection == null ? FallbackConnection.Delivery.CLOSED : connection.deliver(lines, maxMessageBytes);
         switch (delivery) {

@@ -2,8 +2,12 @@ package dev.pagewire.internal.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.pagewire.spi.OutFrame;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Frame lines, the framing of the HTTP fallback transports (docs/PROTOCOL.md §8.1): a text frame is
@@ -41,6 +45,20 @@ public final class FrameLines {
     /** {@code ["close", code, "<reason>"]}: the last frame of a fallback connection. */
     public static OutFrame close(int code, String reason) {
         return text("[\"close\"," + code + ",\"" + escape(reason == null ? "" : reason) + "\"]");
+    }
+
+    /**
+     * The frame lines of a POST body (docs/PROTOCOL.md §8.5): its text split at every {@code \n} or
+     * {@code \r\n}, empty lines included (receivers skip them).
+     *
+     * @throws CharacterCodingException if the body is not UTF-8; nothing is replaced
+     */
+    public static List<String> lines(byte[] body) throws CharacterCodingException {
+        String text = StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(ByteBuffer.wrap(body))
+                .toString();
+        return Arrays.asList(text.split("\r?\n", -1));
     }
 
     /** Whether a received line is a binary frame line. */

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pagewire.internal.Json;
 import dev.pagewire.spi.CloseCodes;
@@ -15,6 +17,7 @@ import dev.pagewire.spi.OutFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,6 +39,9 @@ public final class FrameCodec {
     private static final int PROTOCOL_VERSION = 1;
 
     private final ObjectMapper reader;
+    /** {@link #reader} for whole documents: one value and nothing after it. */
+    private final ObjectReader documents;
+
     private final JsonFactory writerFactory = Json.mapper().getFactory();
 
     public FrameCodec(int maxJsonDepth, int maxMessageBytes) {
@@ -46,11 +52,17 @@ public final class FrameCodec {
                         .build())
                 .build();
         this.reader = JsonMapper.builder(factory).build();
+        this.documents = reader.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    /** Reads a JSON value under the same depth and size limits as frames. */
+    /**
+     * Reads a JSON text that is one value, under the same depth and size limits as frames; anything
+     * but whitespace after the value is an error (Jackson ignores it by default, so an endpoint
+     * open's body of an empty object and more JSON was read as the empty object, found by
+     * EndpointOpensFuzzTest).
+     */
     public JsonNode readTree(String json) throws IOException {
-        return reader.readTree(json);
+        return documents.readTree(json);
     }
 
     /** Decodes a text frame. */
@@ -162,7 +174,18 @@ public final class FrameCodec {
         if (headerLength > message.length - 4) {
             throw bad("binary frame header length " + headerLength + " exceeds the frame");
         }
-        try (JsonParser p = reader.createParser(message, 4, (int) headerLength)) {
+        String header;
+        try {
+            // Jackson's byte parser lets through UTF-8 that is not (an encoded surrogate, found by
+            // FrameCodecFuzzTest); the header is small, so decode it strictly first.
+            header = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(message, 4, (int) headerLength))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw bad("binary frame header is not UTF-8");
+        }
+        try (JsonParser p = reader.createParser(header)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw bad("binary frame header must be [\"ev\", name]");
             }

@@ -181,6 +181,19 @@ class RouterTest {
     }
 
     @Test
+    void anEndpointOpenWhoseBodyIsNotUtf8IsRefused() {
+        start();
+        // EndpointOpensFuzzTest found such bodies opened: decoded leniently, C3 22 became U+FFFD and
+        // a quote, and the endpoint saw params the client never sent.
+        byte[] body = {'{', '"', 'p', 'a', 'r', 'a', 'm', 's', '"', ':', '"', (byte) 0xC3, '"', '}'};
+        HttpResponse refused =
+                handled(FakeExchange.post("/stats", "").body(body)).response();
+        assertEquals(400, refused.status(), refused.bodyText());
+        assertTrue(refused.bodyText().contains("UTF-8"), refused.bodyText());
+        assertEquals("no-store", refused.headers().get("Cache-Control"));
+    }
+
+    @Test
     void aPreflightWithoutAnOriginIsRefused() {
         start();
         assertEquals(

@@ -15,6 +15,7 @@ import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.OutFrame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -295,6 +296,20 @@ class FrameCodecTest {
         ByteBuffer frame =
                 ByteBuffer.allocate(4 + header.length).putInt(header.length).put(header);
         assertBadBinary(frame.array());
+    }
+
+    @Test
+    void binaryHeaderWithAnEncodedSurrogateIsRefused() throws Exception {
+        // FrameCodecFuzzTest's shrunk counterexample: the name holds ED A0 86, a UTF-16 surrogate
+        // encoded as if it were a character, which is not UTF-8 but which Jackson's byte parser read.
+        String hex =
+                "000000335b226576222c22e0a280e0a080e0a080e0a080eda086e69b94c8b8e6b283e6a2aee8a3a0e8b6ab222c3138362c34323231375d";
+        assertBadBinary(HexFormat.of().parseHex(hex));
+        // The same frame with U+0800 (E0 A0 80) in its place is a frame.
+        Frame.BinaryEmit fixed =
+                (Frame.BinaryEmit) codec.decodeBinary(HexFormat.of().parseHex(hex.replace("eda086", "e0a080")));
+        assertEquals(186, fixed.seq());
+        assertEquals(42217, fixed.ack());
     }
 
     // ---- encoding
