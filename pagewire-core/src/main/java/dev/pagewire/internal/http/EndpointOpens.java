@@ -2,8 +2,8 @@ package dev.pagewire.internal.http;
 
 import dev.pagewire.internal.Answer;
 import dev.pagewire.internal.App;
+import dev.pagewire.internal.Utf8;
 import dev.pagewire.spi.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
@@ -61,10 +61,7 @@ final class EndpointOpens {
      */
     private static String utf8(byte[] body) {
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
+            return Utf8.decode(body);
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -1,8 +1,8 @@
 package dev.pagewire.internal.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.pagewire.internal.Utf8;
 import dev.pagewire.spi.OutFrame;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -54,11 +54,7 @@ public final class FrameLines {
      * @throws CharacterCodingException if the body is not UTF-8; nothing is replaced
      */
     public static List<String> lines(byte[] body) throws CharacterCodingException {
-        String text = StandardCharsets.UTF_8
-                .newDecoder()
-                .decode(ByteBuffer.wrap(body))
-                .toString();
-        return Arrays.asList(text.split("\r?\n", -1));
+        return Arrays.asList(Utf8.decode(body).split("\r?\n", -1));
     }
 
     /** Whether a received line is a binary frame line. */

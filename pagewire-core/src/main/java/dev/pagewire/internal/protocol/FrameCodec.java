@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pagewire.internal.Json;
+import dev.pagewire.internal.Utf8;
 import dev.pagewire.spi.CloseCodes;
 import dev.pagewire.spi.OutFrame;
 import java.io.ByteArrayOutputStream;
@@ -178,10 +179,7 @@ public final class FrameCodec {
         try {
             // Jackson's byte parser lets through UTF-8 that is not (an encoded surrogate, found by
             // FrameCodecFuzzTest); the header is small, so decode it strictly first.
-            header = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .decode(ByteBuffer.wrap(message, 4, (int) headerLength))
-                    .toString();
+            header = Utf8.decode(message, 4, (int) headerLength);
         } catch (CharacterCodingException e) {
             throw bad("binary frame header is not UTF-8");
         }
