@@ -176,11 +176,11 @@ class ClusterFaultsTest {
         page.evaluate("() => pagewire.page.emit('stream', {count: 400, every: 10, pauseMillis: 10})");
         page.evaluate("() => { let i = 0; const t = setInterval(() => { if (i < 200) pagewire.page.emit('up', ++i);"
                 + " else clearInterval(t); }, 10); }");
-        page.waitForFunction("() => got.filter(([name]) => name === 'n').length >= 50");
+        awaitDowns(page, 50);
         redisRelay.cutAll(); // every node loses Redis at once, mid-traffic
-        page.waitForFunction("() => got.filter(([name]) => name === 'n').length >= 150");
+        awaitDowns(page, 150);
         redisRelay.stall(Duration.ofMillis(1500)); // then Redis is slow to answer
-        page.waitForFunction("() => got.filter(([name]) => name === 'n').length >= 250");
+        awaitDowns(page, 250);
         redisRelay.cutAll();
 
         assertEverythingArrived(page, 400, 200);
@@ -202,6 +202,18 @@ class ClusterFaultsTest {
         assertEverythingArrived(page, 400, 200);
         assertEquals(id, pageId(page), "the same page throughout");
     }
+    /**
+     * Waits until the tab has received {@code n} of the stream's events. A fault may cost the page a
+     * reconnect whose back-off grows to 10 s (the client's default), more than Playwright's default
+     * wait: so the same minute as {@link #assertEverythingArrived} allows.
+     */
+    private static void awaitDowns(Page page, int n) {
+        page.waitForFunction(
+                "(n) => got.filter(([name]) => name === 'n').length >= n",
+                n,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+    }
+
     /**
      * Waits until the tab has the {@code n} events 1..{@code downs} in order and its page object says
      * it received the {@code ups} events 1..{@code ups} in order (EchoApp's call 'ups').
