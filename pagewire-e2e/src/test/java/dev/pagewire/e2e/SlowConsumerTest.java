@@ -1,7 +1,6 @@
 package dev.pagewire.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pagewire.Page;
@@ -19,8 +18,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,21 +75,7 @@ class SlowConsumerTest {
             handshake(socket, "/p?pagewire=" + token + "&ack=0");
             Wait.await(Duration.ofSeconds(10), "the stalled page connected", stalled::isConnected);
 
-            // From another thread, as application code would: emits never block, whoever reads.
-            // Paced in bursts well below the limit, so that what piles up is what the channel could
-            // not write to the socket, not frames still on their way to the event loop.
-            String kilobyte = "x".repeat(1024);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            int sent = 0;
-            while (stalled.isConnected() && System.nanoTime() < deadline) {
-                for (int i = 0; i < 8; i++) {
-                    stalled.emit("big", kilobyte);
-                    sent++;
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // pacing the producer
-            }
-            assertFalse(stalled.isConnected(), "still connected after " + sent + " KiB unread");
-            assertFalse(stalled.isClosed(), "the page waits for a resume");
+            int sent = Shedding.emitUntilShed(stalled);
             // Each frame is a little over its 1 KiB of data: shedding at sent = the limit in KiB is
             // right when none of it reached the socket yet (a loaded machine's event loop).
             assertTrue(sent * 1024L >= MAX_OUTBOUND, "shed after " + sent + " KiB, below the limit");
