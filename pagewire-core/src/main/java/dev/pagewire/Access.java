@@ -15,6 +15,15 @@ public sealed interface Access {
     }
 
     /**
+     * The channel may open, and {@code setUp} sets it up instead of the endpoint's own handler: an
+     * authorizer that learned something while deciding (an answer from a service it asked) hands it
+     * to the channel this way. {@code setUp} runs as the endpoint's handler would.
+     */
+    static Access grant(EndpointHandler setUp) {
+        return new GrantedWith(Objects.requireNonNull(setUp, "setUp"));
+    }
+
+    /**
      * The channel is refused; the client sees {@code reason}.
      *
      * @throws IllegalArgumentException if the reason is empty or longer than 123 UTF-8 bytes
@@ -26,6 +35,17 @@ public sealed interface Access {
     /** See {@link #grant()}. */
     enum Granted implements Access {
         INSTANCE
+    }
+
+    /**
+     * See {@link #grant(EndpointHandler)}.
+     *
+     * @param setUp sets the admitted channel up, instead of the endpoint's handler
+     */
+    record GrantedWith(EndpointHandler setUp) implements Access {
+        public GrantedWith {
+            Objects.requireNonNull(setUp, "setUp");
+        }
     }
 
     /** See {@link #deny(String)}. */

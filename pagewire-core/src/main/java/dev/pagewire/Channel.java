@@ -42,6 +42,20 @@ public interface Channel {
      */
     void handle(String name, CallHandler handler);
 
+    /**
+     * Registers the handler for the events that have no handler of their own ({@link Event#name()}
+     * says which), replacing any earlier one; without it such events are answered with the error
+     * {@code unknown_event}. For code that forwards whatever a page raises (the gateway's webhooks).
+     */
+    void onOther(EventHandler handler);
+
+    /**
+     * Registers the handler that answers the calls that have no handler of their own
+     * ({@link Event#name()} is the call's name), replacing any earlier one; without it such calls
+     * are answered with the error {@code unknown_call}.
+     */
+    void handleOther(CallHandler handler);
+
     /** Calls the client's handler {@code name}; see {@link #call(String, Object, Duration)}. */
     CompletableFuture<JsonNode> call(String name, Object args);
 

@@ -79,6 +79,19 @@ public interface Pagewire extends AutoCloseable {
     Pagewire endpoint(String path, Authorizer authorizer, EndpointHandler handler);
 
     /**
+     * Takes every channel a page opens on its own connection ({@code pagewire.open(path)} from a page
+     * of this origin) to a path that has no endpoint of its own: {@code authorizer} sees the path the
+     * page asked for ({@link ChannelRequest#path()}) and admits or refuses it, typically with
+     * {@link Access#grant(EndpointHandler)}; {@code handler} sets up what it admits with a plain
+     * {@link Access#grant()}. For applications that learn their endpoints at run time, such as the
+     * gateway asking its backend. Opens with a request of their own (pages of other origins) still
+     * need an endpoint registered at their path.
+     *
+     * @throws IllegalStateException if it was set already
+     */
+    Pagewire anyEndpoint(Authorizer authorizer, EndpointHandler handler);
+
+    /**
      * Creates the page of a view that your own code renders instead of a route: a servlet, a JSP, a
      * template, a Spring MVC controller. Set it up as a route handler sets up its page (handlers,
      * topics, state), then put {@link #clientScript(Page)} into the HTML you send; the browser's channel

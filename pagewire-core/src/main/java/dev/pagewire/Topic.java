@@ -85,6 +85,15 @@ public interface Topic {
     void emitExcept(Channel except, String event, Object data);
 
     /**
+     * {@link #emitExcept(Channel, String, Object)} for a member known by its {@link Member#id()} (a
+     * page's id: what code outside the JVM, such as the gateway's backend, knows of a page);
+     * {@code null} excludes no one.
+     *
+     * @throws IllegalArgumentException as {@link #emit} does
+     */
+    void emitExceptMember(String memberId, String event, Object data);
+
+    /**
      * The number of members now, on every node of a cluster as far as this node knows (see
      * {@link #members()}).
      */

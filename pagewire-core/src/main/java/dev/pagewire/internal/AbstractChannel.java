@@ -44,6 +44,16 @@ abstract sealed class AbstractChannel implements Channel, TopicMember permits Li
     }
 
     @Override
+    public void onOther(EventHandler handler) {
+        handlers.onOther(handler);
+    }
+
+    @Override
+    public void handleOther(CallHandler handler) {
+        handlers.handleOther(handler);
+    }
+
+    @Override
     public CompletableFuture<JsonNode> call(String name, Object args) {
         return call(name, args, application().settings().callTimeout());
     }

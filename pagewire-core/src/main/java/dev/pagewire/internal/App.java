@@ -52,6 +52,9 @@ public final class App implements Pagewire, Protocol {
     private final Settings settings;
     private final Map<String, PageHandler> routes = new ConcurrentHashMap<>();
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    /** Takes a page's channels to paths without an endpoint of their own ({@link #anyEndpoint}); or null. */
+    private volatile Endpoint anyEndpoint;
+
     private final List<StaticRoot> staticRoots = new CopyOnWriteArrayList<>();
     private final Pages pages = new Pages();
     private final PageIds pageIds = new PageIds();
@@ -152,6 +155,19 @@ public final class App implements Pagewire, Protocol {
     public Pagewire endpoint(String path, Authorizer authorizer, EndpointHandler handler) {
         return register(new Endpoint(
                 path, Objects.requireNonNull(authorizer, "authorizer"), Objects.requireNonNull(handler, "handler")));
+    }
+
+    @Override
+    public Pagewire anyEndpoint(Authorizer authorizer, EndpointHandler handler) {
+        Endpoint endpoint = new Endpoint(
+                "*", Objects.requireNonNull(authorizer, "authorizer"), Objects.requireNonNull(handler, "handler"));
+        synchronized (endpoints) {
+            if (anyEndpoint != null) {
+                throw new IllegalStateException("anyEndpoint is set already");
+            }
+            anyEndpoint = endpoint;
+        }
+        return this;
     }
 
     private Pagewire register(Endpoint endpoint) {
@@ -332,16 +348,16 @@ public final class App implements Pagewire, Protocol {
         if (params == null) {
             return Answer.text(400, "the body must be a JSON object {\"params\": …}\n");
         }
-        String refusal = endpoint.refusal(new ChannelRequest(path, params, origin, null));
-        if (refusal != null) {
+        Endpoint.Admission admission = endpoint.admit(new ChannelRequest(path, params, origin, null));
+        if (admission.refusal() != null) {
             ObjectNode refused =
-                    Json.mapper().createObjectNode().put("code", "refused").put("reason", refusal);
+                    Json.mapper().createObjectNode().put("code", "refused").put("reason", admission.refusal());
             return Answer.json(403, refused.toString());
         }
         LivePage page = new LivePage(this, pageIds.newId(node), path, params);
         pages.add(page);
         try {
-            endpoint.handler().open(page);
+            admission.setUp().open(page);
         } catch (Exception e) {
             log.error("endpoint {} failed to open a channel", path, e);
             page.close(CloseCodes.PAGE_GONE, "open failed");
@@ -375,9 +391,13 @@ public final class App implements Pagewire, Protocol {
         return body.chars().allMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '\r');
     }
 
-    /** The endpoint at {@code path}, or {@code null}. */
+    /**
+     * The endpoint a page's channel to {@code path} opens on its own connection: the one at that
+     * path, else the {@link #anyEndpoint} one, else {@code null}.
+     */
     Endpoint endpoint(String path) {
-        return endpoints.get(path);
+        Endpoint endpoint = endpoints.get(path);
+        return endpoint != null ? endpoint : anyEndpoint;
     }
 
     /** Renders a page route: creates the Page, runs the route handler and injects the client. Blocks. */

@@ -16,26 +16,37 @@ record Endpoint(String path, Authorizer authorizer, EndpointHandler handler) {
     static final String AUTHORIZER_FAILED = "the endpoint could not authorize this channel";
 
     /**
-     * Runs the authorizer (blocking): {@code null} when the open is admitted, else the reason the
-     * client sees.
+     * What the authorizer decided about one open.
+     *
+     * @param refusal the reason the client sees, or {@code null} when admitted
+     * @param setUp the handler that sets the admitted channel up; {@code null} when refused
      */
-    String refusal(ChannelRequest request) {
+    record Admission(String refusal, EndpointHandler setUp) {
+
+        static Admission refused(String reason) {
+            return new Admission(reason, null);
+        }
+    }
+
+    /** Runs the authorizer (blocking). */
+    Admission admit(ChannelRequest request) {
         if (authorizer == null) {
-            return null;
+            return new Admission(null, handler);
         }
         Access access;
         try {
             access = authorizer.authorize(request);
         } catch (Exception e) {
             log.warn("authorizer of endpoint {} failed", path, e);
-            return AUTHORIZER_FAILED;
+            return Admission.refused(AUTHORIZER_FAILED);
         }
         return switch (access) {
-            case Access.Granted g -> null;
-            case Access.Denied d -> d.reason();
+            case Access.Granted g -> new Admission(null, handler);
+            case Access.GrantedWith g -> new Admission(null, g.setUp());
+            case Access.Denied d -> Admission.refused(d.reason());
             case null -> {
                 log.warn("authorizer of endpoint {} returned null instead of an Access", path);
-                yield AUTHORIZER_FAILED;
+                yield Admission.refused(AUTHORIZER_FAILED);
             }
         };
     }

@@ -75,9 +75,9 @@ final class EndpointChannel extends AbstractChannel {
             close("limit", "too many channels (" + max + ")");
             return;
         }
-        String refusal = endpoint.refusal(new ChannelRequest(path, params, null, page));
-        if (refusal != null) {
-            close("refused", refusal);
+        Endpoint.Admission admission = endpoint.admit(new ChannelRequest(path, params, null, page));
+        if (admission.refusal() != null) {
+            close("refused", admission.refusal());
             return;
         }
         if (!state.compareAndSet(State.OPENING, State.OPEN)) {
@@ -85,7 +85,7 @@ final class EndpointChannel extends AbstractChannel {
         }
         page.send(page.application().codec().channelOpened(number));
         try {
-            endpoint.handler().open(this);
+            admission.setUp().open(this);
         } catch (Exception e) {
             log.warn("endpoint {} failed to open {}", path, this, e);
             close("error", "the endpoint failed to open the channel");

@@ -35,6 +35,8 @@ final class Handlers {
     private final Mailbox mailbox;
     private final PageCalls calls;
     private final Map<String, EventHandler> events = new ConcurrentHashMap<>();
+    /** Takes the events without a handler of their own; or null. */
+    private volatile EventHandler other;
 
     /**
      * @param owner the page or channel, for log lines
@@ -58,6 +60,14 @@ final class Handlers {
     void handle(String name, CallHandler handler) {
         FrameCodec.checkName(name);
         calls.handle(name, Objects.requireNonNull(handler, "handler"));
+    }
+
+    void onOther(EventHandler handler) {
+        other = Objects.requireNonNull(handler, "handler");
+    }
+
+    void handleOther(CallHandler handler) {
+        calls.handleOther(Objects.requireNonNull(handler, "handler"));
     }
 
     CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
@@ -137,6 +147,9 @@ final class Handlers {
             return;
         }
         EventHandler handler = events.get(event.name());
+        if (handler == null) {
+            handler = other;
+        }
         if (handler == null) {
             out.accept(app.codec().error("unknown_event", "no handler for event '" + event.name() + "'"));
             return;

@@ -52,10 +52,18 @@ final class PageCalls {
         handlers.put(name, handler);
     }
 
+    /** Answers the calls without a handler of their own ({@code Channel.handleOther}); or null. */
+    private volatile CallHandler other;
+
+    void handleOther(CallHandler handler) {
+        other = handler;
+    }
+
     /** The handler for the browser's call {@code name}, or {@code null}. */
     CallHandler handler(String name) {
         Map<String, CallHandler> h = handlers;
-        return h == null ? null : h.get(name);
+        CallHandler own = h == null ? null : h.get(name);
+        return own != null ? own : other;
     }
 
     private synchronized Map<Long, CompletableFuture<JsonNode>> pendingMap() {

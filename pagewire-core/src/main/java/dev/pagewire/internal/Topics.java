@@ -86,11 +86,15 @@ final class Topics {
     }
 
     private void publishBroadcast(String topic, DataFrame frame, Channel except) {
+        String exceptId = except instanceof TopicMember m ? m.memberId() : null;
+        app.backplane().publish(TopicEvent.broadcast(topic, exceptId, frame.encoded(), historyOf(topic)));
+    }
+
+    /** How many broadcasts of {@code topic} the cluster keeps for late joiners. */
+    private int historyOf(String topic) {
         TopicState state = states.get(topic);
         // A topic without state here has no members and was never configured: the cluster keeps nothing.
-        int history = state == null ? 0 : state.historySize();
-        String exceptId = except instanceof TopicMember m ? m.memberId() : null;
-        app.backplane().publish(TopicEvent.broadcast(topic, exceptId, frame.encoded(), history));
+        return state == null ? 0 : state.historySize();
     }
 
     // ---- what the backplane delivers (ClusterNode)
@@ -238,6 +242,13 @@ final class Topics {
         @Override
         public void emitExcept(Channel except, String event, Object data) {
             publishBroadcast(name, app.codec().event(event, data), except);
+        }
+
+        @Override
+        public void emitExceptMember(String memberId, String event, Object data) {
+            app.backplane()
+                    .publish(TopicEvent.broadcast(
+                            name, memberId, app.codec().event(event, data).encoded(), historyOf(name)));
         }
 
         @Override
