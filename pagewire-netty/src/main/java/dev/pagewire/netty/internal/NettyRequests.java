@@ -2,13 +2,22 @@ package dev.pagewire.netty.internal;
 
 import dev.pagewire.spi.HttpResponse;
 import dev.pagewire.spi.Protocol;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,45 +31,108 @@ import org.slf4j.LoggerFactory;
  * not read the answers (pipelined GETs of a large file, say) thus cannot make the server queue
  * answers without end: its requests wait here, unanswered, and the connection stops reading, so
  * that what waits is at most what one read brought; more than {@value #MAX_WAITING} closes the
- * connection (Netty's decoder closes it at 128 requests in flight anyway). Not thread-safe
- * (one per connection, on its event loop).
+ * connection (Netty's decoder closes it at 128 requests in flight anyway).
+ *
+ * <p>With a {@link PassThrough} (the gateway), the requests the protocol does not claim come
+ * unaggregated ({@link ClaimedAggregator}): their head goes to the pass-through in turn like any
+ * request, and their body parts follow as they arrive. Not thread-safe (one per connection, on its
+ * event loop).
  */
-final class NettyRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class NettyRequests extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(NettyRequests.class);
 
-    /** Requests decoded but held back while the client does not read what was answered. */
+    /** Requests (and pass-through body parts) decoded but held back while an answer is due. */
     static final int MAX_WAITING = 1024;
 
     private final Protocol protocol;
     private final boolean webSocket;
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
-    private boolean answering; // a request went to the protocol and its answer is not written yet
-    private boolean handling; // inside handle(): an answer written right away must not recurse into next()
+    private final PassThrough passThrough;
+    /** {@link FullHttpRequest}s, pass-through heads ({@link HttpRequest}) and their parts, in order. */
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
 
-    /** @param webSocket whether WebSocket upgrades are accepted ({@code ServerSettings.webSocket}) */
-    NettyRequests(Protocol protocol, boolean webSocket) {
+    private boolean answering; // a request went on and its answer is not written yet
+    private boolean handling; // inside handle(): an answer written right away must not recurse into next()
+    private PassThrough.Forward forward; // the pass-through request being answered, or null
+    private boolean feeding; // its body is still arriving
+    private boolean pausedByForward; // the pass-through asked not to read (its backend is slow)
+
+    /**
+     * @param webSocket whether WebSocket upgrades are accepted ({@code ServerSettings.webSocket})
+     * @param passThrough takes the requests the protocol does not claim; {@code null}: they get 404
+     */
+    NettyRequests(Protocol protocol, boolean webSocket, PassThrough passThrough) {
         this.protocol = protocol;
         this.webSocket = webSocket;
+        this.passThrough = passThrough;
+    }
+
+    private ChannelHandlerContext ctx;
+    /** The context pass-through responses are written from: {@link ClaimedAggregator}'s. */
+    private ChannelHandlerContext responses;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** A pass-through request's head or body part, from {@link ClaimedAggregator} (its context). */
+    void passing(ChannelHandlerContext aggregator, Object msg) {
+        responses = aggregator;
+        channelRead(ctx, msg);
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (waiting.isEmpty() && !answering && ctx.channel().isWritable()) {
-            handle(ctx, request);
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpRequest) && !(msg instanceof HttpContent)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (waiting.isEmpty() && mayGo(ctx, msg)) {
+            go(ctx, msg);
             return;
         }
         if (waiting.size() >= MAX_WAITING) {
             log.debug("closing {}: {} requests wait while the client reads no answers", ctx.channel(), waiting.size());
+            ReferenceCountUtil.release(msg);
             ctx.close();
             return;
         }
-        waiting.add(request.retain());
+        waiting.add(msg);
         ctx.channel().config().setAutoRead(false);
+    }
+
+    /** A request goes when nothing is being answered; a body part when its request is being forwarded. */
+    private boolean mayGo(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+            return !answering && ctx.channel().isWritable();
+        }
+        return feeding;
+    }
+
+    private void go(ChannelHandlerContext ctx, Object msg) {
+        switch (msg) {
+            case FullHttpRequest request -> {
+                try {
+                    handle(ctx, request);
+                } finally {
+                    request.release();
+                }
+            }
+            case HttpRequest head -> forward(ctx, head);
+            case HttpContent part -> {
+                feeding = !(part instanceof LastHttpContent);
+                forward.content(part);
+            }
+            default -> throw new IllegalStateException("not a request: " + msg);
+        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (forward != null && ctx.channel().isWritable()) {
+            forward.clientWritable();
+        }
         next(ctx);
         super.channelWritabilityChanged(ctx);
     }
@@ -68,18 +140,17 @@ final class NettyRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Hands the waiting requests over while they may go; reading resumes when none waits. */
     private void next(ChannelHandlerContext ctx) {
         while (!waiting.isEmpty()
-                && !answering
-                && ctx.channel().isWritable()
+                && mayGo(ctx, waiting.peek())
                 && ctx.pipeline().get(NettyRequests.class) == this) {
-            FullHttpRequest request = waiting.poll();
-            try {
-                handle(ctx, request);
-            } finally {
-                request.release();
-            }
+            go(ctx, waiting.poll());
         }
-        if (waiting.isEmpty() && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
+        readIfFree(ctx);
+    }
+
+    private void readIfFree(ChannelHandlerContext ctx) {
+        boolean read = waiting.isEmpty() && !pausedByForward;
+        if (read != ctx.channel().config().isAutoRead() && ctx.pipeline().get(NettyRequests.class) == this) {
+            ctx.channel().config().setAutoRead(read);
         }
     }
 
@@ -91,12 +162,17 @@ final class NettyRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         releaseWaiting();
+        PassThrough.Forward f = forward;
+        if (f != null) {
+            forward = null;
+            f.clientClosed();
+        }
         super.channelInactive(ctx);
     }
 
     private void releaseWaiting() {
-        for (FullHttpRequest r; (r = waiting.poll()) != null; ) {
-            r.release();
+        for (Object r; (r = waiting.poll()) != null; ) {
+            ReferenceCountUtil.release(r);
         }
     }
 
@@ -107,6 +183,80 @@ final class NettyRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
             answer(ctx, request);
         } finally {
             handling = false;
+        }
+    }
+
+    /** A request the protocol did not claim: to the pass-through, its body following. */
+    private void forward(ChannelHandlerContext ctx, HttpRequest head) {
+        if (passThrough == null) {
+            // Only a ClaimedAggregator lets heads through, and it is there only with a pass-through.
+            throw new IllegalStateException("a request passed through without a PassThrough");
+        }
+        answering = true;
+        feeding = true;
+        handling = true;
+        try {
+            forward = passThrough.open(responses, head, new Flow(ctx));
+        } finally {
+            handling = false;
+        }
+    }
+
+    /** What the pass-through of one request tells this connection. */
+    private final class Flow implements PassThrough.Flow {
+
+        private final ChannelHandlerContext ctx;
+        private boolean over;
+
+        Flow(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void pauseReading(boolean paused) {
+            if (!over) {
+                pausedByForward = paused;
+                readIfFree(ctx);
+            }
+        }
+
+        @Override
+        public void done() {
+            if (over) {
+                return;
+            }
+            over = true;
+            forward = null;
+            feeding = false;
+            pausedByForward = false;
+            answering = false;
+            if (!handling) {
+                next(ctx);
+            }
+        }
+
+        @Override
+        public void switchToRaw(ChannelHandler relay) {
+            over = true;
+            forward = null;
+            feeding = false;
+            ChannelPipeline p = ctx.pipeline();
+            p.channel().config().setAutoRead(false);
+            p.addLast(relay);
+            for (Class<? extends ChannelHandler> http :
+                    List.of(NettyRequests.class, ClaimedAggregator.class, WebSocketServerCompressionHandler.class)) {
+                if (p.get(http) != null) {
+                    p.remove(http);
+                }
+            }
+            for (String name : List.of(ServerInitializer.IDLE)) {
+                if (p.get(name) != null) {
+                    p.remove(name);
+                }
+            }
+            RequestDeadlines.removeFrom(p);
+            // Last: what the decoder read ahead goes on to the relay as bytes.
+            p.remove(HttpServerCodec.class);
         }
     }
 

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,7 @@ public final class NettyServer {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final URI uri;
 
-    private NettyServer(Protocol protocol, ServerSettings settings) {
+    private NettyServer(Protocol protocol, ServerSettings settings, PassThrough passThrough) {
         // Read before any thread starts, so bad PEM files fail start with nothing to clean up.
         ServerTls tls = settings.tls() ? ServerTls.load(settings.tlsCertificate(), settings.tlsPrivateKey()) : null;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -46,7 +47,7 @@ public final class NettyServer {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerInitializer(protocol, settings, channels, tls));
+                    .childHandler(new ServerInitializer(protocol, settings, channels, tls, passThrough));
             serverChannel =
                     bootstrap.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
@@ -69,7 +70,15 @@ public final class NettyServer {
      *     are not a valid certificate chain and its private key (the message names the file)
      */
     public static NettyServer start(Protocol protocol, ServerSettings settings) {
-        return new NettyServer(protocol, settings);
+        return new NettyServer(protocol, settings, null);
+    }
+
+    /**
+     * {@link #start(Protocol, ServerSettings)} with the requests the protocol does not claim going to
+     * {@code passThrough}, bodies streamed (the gateway).
+     */
+    public static NettyServer start(Protocol protocol, ServerSettings settings, PassThrough passThrough) {
+        return new NettyServer(protocol, settings, Objects.requireNonNull(passThrough, "passThrough"));
     }
 
     public int port() {

@@ -25,10 +25,13 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup channels;
     private final ServerTls tls;
     private final AddressLimits limits;
+    private final PassThrough passThrough;
 
-    /** {@code tls} is null for plain HTTP. */
-    ServerInitializer(Protocol protocol, ServerSettings settings, ChannelGroup channels, ServerTls tls) {
+    /** {@code tls} is null for plain HTTP; {@code passThrough} null answers what is not the protocol's 404. */
+    ServerInitializer(
+            Protocol protocol, ServerSettings settings, ChannelGroup channels, ServerTls tls, PassThrough passThrough) {
         this.protocol = protocol;
+        this.passThrough = passThrough;
         this.settings = settings;
         this.channels = channels;
         this.tls = tls;
@@ -42,11 +45,12 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             return; // closed before a byte is read
         }
         channels.add(ch);
-        addHandlers(ch.pipeline(), protocol, settings, tls);
+        addHandlers(ch.pipeline(), protocol, settings, tls, passThrough);
     }
 
     /** The handlers of one connection's pipeline, after the socket (also for tests on an embedded channel). */
-    static void addHandlers(ChannelPipeline p, Protocol protocol, ServerSettings settings, ServerTls tls) {
+    static void addHandlers(
+            ChannelPipeline p, Protocol protocol, ServerSettings settings, ServerTls tls, PassThrough passThrough) {
         if (tls != null) {
             tls.addTo(p); // first: everything after it sees plain bytes
         }
@@ -55,12 +59,16 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(RequestDeadlines.FIRST_BYTES, deadlines.firstBytes()); // after TLS: it sees requests' bytes
         p.addLast(new HttpServerCodec(4096, settings.maxHeaderBytes(), 8192));
         p.addLast(RequestDeadlines.REQUEST_PARTS, deadlines.requestParts());
-        p.addLast(new HttpObjectAggregator(settings.maxRequestBytes()));
+        NettyRequests requests = new NettyRequests(protocol, settings.webSocket(), passThrough);
+        p.addLast(
+                passThrough == null
+                        ? new HttpObjectAggregator(settings.maxRequestBytes())
+                        : new ClaimedAggregator(protocol, settings.maxRequestBytes(), requests));
         if (protocol.settings().compression()) {
             // An explicit inflate limit: the no-argument constructor would let a small compressed
             // message inflate without bound (a decompression bomb).
             p.addLast(new WebSocketServerCompressionHandler(protocol.settings().maxMessageBytes()));
         }
-        p.addLast(new NettyRequests(protocol, settings.webSocket()));
+        p.addLast(requests);
     }
 }

@@ -81,6 +81,7 @@ class NettyAdapterTest {
                         .maxHeaderBytes(1024)
                         .webSocket(webSocket)
                         .build(),
+                null,
                 null);
         return channel;
     }
