@@ -156,6 +156,19 @@ final class ForwardedExchange implements PassThrough.Forward {
 
     @Override
     public void content(HttpContent part) {
+        if (!part.decoderResult().isSuccess() && !over) {
+            // A body the decoder could not read (a bad chunk size): nothing more of it may reach the
+            // backend, and the connection cannot be trusted to find the next request.
+            part.release();
+            requestEnded = true;
+            if (responseStarted) {
+                client.close();
+                end();
+            } else {
+                answerEarly(HttpResponseStatus.BAD_REQUEST, "malformed request body", 0, true);
+            }
+            return;
+        }
         boolean last = part instanceof LastHttpContent;
         if (last) {
             requestEnded = true;
@@ -370,9 +383,13 @@ final class ForwardedExchange implements PassThrough.Forward {
 
     /** Answers the client without (more of) the backend: a short text. */
     private void answerEarly(HttpResponseStatus status, String reason, long retryAfterSeconds) {
+        answerEarly(status, reason, retryAfterSeconds, false);
+    }
+
+    private void answerEarly(HttpResponseStatus status, String reason, long retryAfterSeconds, boolean mustClose) {
         responseStarted = true;
         // After an upgrade request the client may send bytes that are not HTTP: only a close is safe.
-        boolean close = !clientKeepAlive || upgrade;
+        boolean close = mustClose || !clientKeepAlive || upgrade;
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(reason + "\n", StandardCharsets.UTF_8));
         response.headers()

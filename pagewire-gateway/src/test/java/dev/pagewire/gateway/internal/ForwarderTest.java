@@ -470,6 +470,64 @@ class ForwarderTest {
         }
     }
 
+    @Test
+    void contentLengthWithChunkedSmugglesNoSecondRequestToTheBackend() throws Exception {
+        seen.remove("/smuggled");
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(30_000);
+            String smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+            String body = "0\r\n\r\n" + smuggled;
+            socket.getOutputStream()
+                    .write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
+                                    + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = RawHttp.readResponse(socket.getInputStream());
+            // Whatever the answer to the rest, the backend got one framed request, never the hidden one.
+            assertTrue(answer.startsWith("HTTP/1.1 "), answer);
+            socket.shutdownOutput();
+            TestSocket.readUntilClosed(socket.getInputStream());
+        }
+        assertNull(seen.get("/smuggled"), "the backend saw a request smuggled in a body");
+    }
+
+    @Test
+    void aBadChunkEndsTheRequestWith400AndNothingMoreReachesTheBackend() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream()
+                    .write(("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    + "zz\r\nnot a chunk\r\n0\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = TestSocket.readUntilClosed(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        }
+    }
+
+    @Test
+    void anHttp10ClientGetsAStreamedAnswerEndedByTheClose() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /hello HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = TestSocket.readUntilClosed(socket.getInputStream());
+            assertTrue(answer.endsWith("hello GET"), answer);
+        }
+    }
+
+    @Test
+    void anUploadThatExpectsContinueGetsItAndGoesThrough() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            assertTrue(TestSocket.readHead(in).startsWith("HTTP/1.1 100"));
+            out.write("abcde".getBytes(StandardCharsets.US_ASCII));
+            String answer = RawHttp.readResponse(in);
+            assertTrue(answer.endsWith("5 " + sha256("abcde".getBytes(StandardCharsets.US_ASCII))), answer);
+        }
+    }
+
     private static String readUntil(InputStream in, String end) throws IOException {
         ByteArrayOutputStream seenBytes = new ByteArrayOutputStream();
         while (!seenBytes.toString(StandardCharsets.ISO_8859_1).endsWith(end)) {
