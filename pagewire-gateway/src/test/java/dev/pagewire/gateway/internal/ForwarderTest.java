@@ -528,6 +528,65 @@ class ForwarderTest {
         }
     }
 
+    @Test
+    void anUploadToABackendThatDoesNotReadHoldsTheClientBackInsteadOfTheGatewaysMemory() throws Exception {
+        try (ServerSocket deaf = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            AtomicReference<Socket> accepted = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    accepted.set(deaf.accept()); // and never read
+                } catch (IOException e) {
+                    // the test ended
+                }
+            });
+            NettyServer proxy =
+                    startGateway(URI.create("http://127.0.0.1:" + deaf.getLocalPort()), Duration.ofSeconds(30));
+            AtomicLong sent = new AtomicLong();
+            try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
+                socket.setSendBufferSize(64 * 1024);
+                OutputStream out = socket.getOutputStream();
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        out.write("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        byte[] chunk = ("10000\r\n" + "u".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                        while (sent.get() < 1L << 30) {
+                            out.write(chunk);
+                            sent.addAndGet(0x10000);
+                        }
+                    } catch (IOException e) {
+                        // the gateway closed it
+                    }
+                });
+                Wait.await(Duration.ofSeconds(30), "the client starts sending", () -> sent.get() > 1 << 20);
+                AtomicReference<Long> last = new AtomicReference<>(-1L);
+                Wait.await(Duration.ofSeconds(30), "the client's writes stall", () -> {
+                    long now = sent.get();
+                    boolean still = now == last.get();
+                    last.set(now);
+                    if (!still) {
+                        try {
+                            Thread.sleep(200); // a sampling interval, not a synchronisation
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return still;
+                });
+                assertTrue(
+                        sent.get() < 64L << 20,
+                        "the client sent " + sent.get() + " bytes towards a backend that reads none");
+                writer.interrupt();
+            } finally {
+                proxy.close();
+                Socket s = accepted.get();
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     private static String readUntil(InputStream in, String end) throws IOException {
         ByteArrayOutputStream seenBytes = new ByteArrayOutputStream();
         while (!seenBytes.toString(StandardCharsets.ISO_8859_1).endsWith(end)) {
