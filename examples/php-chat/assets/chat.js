@@ -1,0 +1,1 @@
+../../chat/src/main/resources/chat/assets/chat.js
