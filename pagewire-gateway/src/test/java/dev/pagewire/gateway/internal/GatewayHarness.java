@@ -101,7 +101,12 @@ final class GatewayHarness implements AutoCloseable {
 
     /** A browser that opens the rendered page. */
     PagewireClient open(Rendered page) throws IOException, InterruptedException {
-        PagewireClient client = PagewireClient.open(uri(page.path()));
+        return open(page, c -> {});
+    }
+
+    /** A browser that opens the rendered page, with its listeners set up before it connects. */
+    PagewireClient open(Rendered page, Consumer<PagewireClient> setup) throws IOException, InterruptedException {
+        PagewireClient client = PagewireClient.open(uri(page.path()), o -> o.setup(setup));
         clients.add(client);
         return client;
     }

@@ -109,9 +109,8 @@ class PublishApiTest {
         var r = signed("{\"op\":\"emit\",\"page\":\"" + page.pageId() + "\",\"event\":\"early\",\"data\":{\"n\":1}}");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("{}", r.body());
-        PagewireClient client = gateway.open(page);
         BlockingQueue<JsonNode> got = new LinkedBlockingQueue<>();
-        client.on("early", got::add);
+        gateway.open(page, c -> c.on("early", got::add));
         assertEquals(1, poll(got).path("n").asInt());
     }
 
@@ -127,13 +126,13 @@ class PublishApiTest {
                 + "\"}");
         assertEquals(200, r.statusCode(), r.body());
         signed("{\"op\":\"emit\",\"page\":\"" + a.pageId() + "\",\"event\":\"after\"}");
-        PagewireClient atA = gateway.open(a);
-        PagewireClient atB = gateway.open(b);
         BlockingQueue<String> seenA = new LinkedBlockingQueue<>();
         BlockingQueue<String> seenB = new LinkedBlockingQueue<>();
-        atA.on("m", d -> seenA.add("m"));
-        atA.on("after", d -> seenA.add("after"));
-        atB.on("m", d -> seenB.add("m " + d.asInt()));
+        gateway.open(a, c -> {
+            c.on("m", d -> seenA.add("m"));
+            c.on("after", d -> seenA.add("after"));
+        });
+        gateway.open(b, c -> c.on("m", d -> seenB.add("m " + d.asInt())));
         assertEquals("m 1", poll(seenB));
         assertEquals("after", poll(seenA), "the page named in except missed the broadcast");
     }
@@ -199,9 +198,8 @@ class PublishApiTest {
         assertEquals(first.statusCode(), again.statusCode());
         assertEquals(first.body(), again.body());
         signed("{\"op\":\"emit\",\"page\":\"" + page.pageId() + "\",\"event\":\"once\",\"data\":2}", "order-2");
-        PagewireClient client = gateway.open(page);
         BlockingQueue<Integer> got = new LinkedBlockingQueue<>();
-        client.on("once", d -> got.add(d.asInt()));
+        gateway.open(page, c -> c.on("once", d -> got.add(d.asInt())));
         assertEquals(1, poll(got));
         assertEquals(2, poll(got), "order-1 acted once: the next event is order-2's");
     }

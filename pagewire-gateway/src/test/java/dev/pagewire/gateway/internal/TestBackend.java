@@ -98,7 +98,13 @@ public final class TestBackend implements AutoCloseable {
             counts.merge(request.target(), 1, Integer::sum);
             all.add(request);
             requests.add(request);
-            Reply reply = answer.apply(request);
+            Reply reply;
+            try {
+                reply = answer.apply(request);
+            } catch (RuntimeException | AssertionError e) {
+                e.printStackTrace();
+                reply = Reply.of(500, "the test backend failed: " + e);
+            }
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
