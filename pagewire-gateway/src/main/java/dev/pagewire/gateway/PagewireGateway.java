@@ -68,7 +68,7 @@ public final class PagewireGateway implements AutoCloseable {
                     ServerSettings.builder().requestBodyTimeout(Duration.ofMinutes(10));
             settings.server().accept(server);
             ServerSettings serverSettings = server.build();
-            Protocol protocol = new GatewayProtocol(Protocol.of(app), new PublishApi(app, settings));
+            Protocol protocol = new GatewayProtocol(Protocol.of(app), new PublishApi(app, settings, pages));
             NettyServer netty = NettyServer.start(protocol, serverSettings, new Forwarder(settings, pages));
             if (apiUrl.get() == null) {
                 String host = serverSettings.host();
@@ -83,9 +83,12 @@ public final class PagewireGateway implements AutoCloseable {
             return new PagewireGateway(app, pages, netty);
         } catch (RuntimeException e) {
             if (pages != null) {
-                pages.close();
+                pages.shuttingDown();
             }
             app.close();
+            if (pages != null) {
+                pages.close();
+            }
             throw e;
         }
     }
@@ -125,6 +128,7 @@ public final class PagewireGateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        pages.shuttingDown();
         app.close();
         pages.close();
     }
