@@ -88,8 +88,7 @@ final class Handlers {
 
     /**
      * Queues an inbound event or call for its handler; {@code false} if the mailbox is full. Frames
-     * for a closed channel are dropped: its handlers never run again, and after {@link App#close}
-     * the executor would refuse them.
+     * that arrive for a closed channel are dropped; those taken before it closed are handled.
      */
     boolean deliver(Frame.Message message) {
         if (closed.getAsBoolean()) {
@@ -136,16 +135,21 @@ final class Handlers {
         return calls;
     }
 
+    /*
+     * An event or call taken while the channel was open is handled even if the channel closed since:
+     * a tab that raises an event and closes at once (its bye right behind the event) must not lose
+     * the event. What the handler sends back then goes nowhere; its other effects (a broadcast, a
+     * webhook) happen.
+     */
+
     private void answer(Frame.Call call) {
+        DataFrame reply = calls.answer(call, app.codec(), owner);
         if (!closed.getAsBoolean()) {
-            out.accept(calls.answer(call, app.codec(), owner));
+            out.accept(reply);
         }
     }
 
     private void dispatch(Event event) {
-        if (closed.getAsBoolean()) {
-            return;
-        }
         EventHandler handler = events.get(event.name());
         if (handler == null) {
             handler = other;

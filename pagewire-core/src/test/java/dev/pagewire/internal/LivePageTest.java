@@ -490,6 +490,30 @@ class LivePageTest {
     }
 
     @Test
+    void eventsTakenBeforeTheByeAreStillHandledBeforeTheCloseHooks() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        start(page -> {
+            page.on("ev", e -> {
+                if (e.data().asInt() == 1) {
+                    busy.await(); // still handling the first when the second and the bye arrive
+                }
+                log.add("handled " + e.data().asInt());
+            });
+            page.onClose(() -> log.add("closed"));
+        });
+        Tab tab = open();
+        FakeConnection c = tab.connect();
+        c.receive(ev("ev", "1"));
+        c.receive(ev("ev", "2"));
+        c.receive("[\"bye\"]");
+        assertEquals(new Close(CloseCodes.NORMAL, "page left"), c.awaitClose());
+        busy.countDown();
+        assertEquals("handled 1", nextLog());
+        assertEquals("handled 2", nextLog(), "a tab that raises an event and leaves does not lose it");
+        assertEquals("closed", nextLog());
+    }
+
+    @Test
     void eventsArrivingAfterThePageClosedAreNotHandled() throws Exception {
         start(page -> page.on("ev", e -> log.add("handled")));
         Tab tab = open();
