@@ -45,9 +45,16 @@ final class ForwardedHeaders {
         return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
     }
 
-    /** Whether the request asks to switch protocols ({@code Connection: upgrade} with {@code Upgrade}). */
+    /**
+     * Whether the request asks to switch protocols ({@code Connection: upgrade} with {@code Upgrade}).
+     * An offer of {@code h2c} alone is not taken (RFC 9113 §3.1 retired it, and clients that make it,
+     * such as Java's HttpClient, go on in HTTP/1.1 when it is ignored): such a request is forwarded
+     * as a plain one, and a navigation among them still gets its page.
+     */
     static boolean isUpgrade(HttpRequest request) {
-        return request.headers().contains(HttpHeaderNames.UPGRADE)
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        return upgrade != null
+                && !upgrade.trim().equalsIgnoreCase("h2c")
                 && request.headers().containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
     }
 

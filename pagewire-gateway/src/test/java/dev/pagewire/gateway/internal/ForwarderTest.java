@@ -318,6 +318,28 @@ class ForwarderTest {
     }
 
     @Test
+    void anH2cOfferIsIgnoredAndTheNavigationStillGetsItsPage() throws Exception {
+        renders.last.set(null);
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream()
+                    .write(("GET /page HTTP/1.1\r\n"
+                                    + "Host: x\r\n"
+                                    + "Accept: text/html\r\n"
+                                    + "Connection: Upgrade, HTTP2-Settings\r\n"
+                                    + "Upgrade: h2c\r\n"
+                                    + "HTTP2-Settings: AAMAAABkAAQBAAAAAAIAAAAA\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = RawHttp.readResponse(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            assertTrue(answer.contains(SCRIPT), answer);
+        }
+        String backendSaw = seen.get("/page").toLowerCase();
+        assertFalse(backendSaw.contains("h2c"), backendSaw);
+        assertFalse(backendSaw.contains("http2-settings"), backendSaw);
+    }
+
+    @Test
     void subresourcesGetNoPage() throws Exception {
         renders.last.set(null);
         get("/hello", "Sec-Fetch-Dest", "image", "Accept", "text/html");
