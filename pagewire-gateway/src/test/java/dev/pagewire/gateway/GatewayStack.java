@@ -1,10 +1,13 @@
 package dev.pagewire.gateway;
 
 import dev.pagewire.netty.testing.FreePorts;
+import dev.pagewire.netty.testing.Haproxy;
 import dev.pagewire.netty.testing.LoopbackProcess;
 import dev.pagewire.netty.testing.Wait;
+import dev.pagewire.redis.testing.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,65 +59,104 @@ final class GatewayStack implements AfterAllCallback, TestWatcher, AutoCloseable
 
     private final String name;
     private final Backend backend;
+    private final int nodes;
     private final String secret = randomSecret();
     private LoopbackProcess backendProcess;
-    private LoopbackProcess gatewayProcess;
+    /** The gateways: one, or a cluster's nodes. Empty until started. */
+    private final List<LoopbackProcess> gateways = new ArrayList<>();
+    /** A cluster's Redis and its round-robin balancer; null for one gateway. */
+    private RedisServer redis;
+
+    private Haproxy haproxy;
     /** Why the first start failed: later tests fail (or skip) for the same reason without retrying. */
     private Throwable failedStart;
 
-    private GatewayStack(String name, Backend backend) {
+    private GatewayStack(String name, Backend backend, int nodes) {
         this.name = name;
         this.backend = backend;
+        this.nodes = nodes;
+    }
+
+    /**
+     * {@code php -S … -t examples/<example>} behind {@code nodes} gateways joined on a fresh Redis
+     * ({@code --redis}), themselves behind haproxy balancing round-robin with no stickiness:
+     * {@link #uri()} is haproxy's.
+     */
+    static GatewayStack phpCluster(String example, int nodes) {
+        return new GatewayStack(example + " on " + nodes + " gateways", php(example).backend, nodes);
     }
 
     /** {@code php -S 127.0.0.1:PORT -t examples/<example>} behind the gateway. */
     static GatewayStack php(String example) {
-        return new GatewayStack(example, (secret, examples) -> {
-            Path php = LoopbackProcess.executable("PAGEWIRE_PHP", Path.of("/usr/bin/php"));
-            Path docroot = existing(examples.resolve(example));
-            return LoopbackProcess.start(
-                    "php",
-                    php,
-                    "php-cli",
-                    List.of(),
-                    (dir, port) -> List.of(
-                            "/usr/bin/env",
-                            "PAGEWIRE_SECRET=" + secret,
-                            "PAGEWIRE_DATA=" + dir.resolve("data"),
-                            php.toString(),
-                            "-S",
-                            FreePorts.LOOPBACK + ":" + port,
-                            "-t",
-                            docroot.toString()));
-        });
+        return new GatewayStack(
+                example,
+                (secret, examples) -> {
+                    Path php = LoopbackProcess.executable("PAGEWIRE_PHP", Path.of("/usr/bin/php"));
+                    Path docroot = existing(examples.resolve(example));
+                    return LoopbackProcess.start(
+                            "php",
+                            php,
+                            "php-cli",
+                            List.of(),
+                            (dir, port) -> List.of(
+                                    "/usr/bin/env",
+                                    "PAGEWIRE_SECRET=" + secret,
+                                    "PAGEWIRE_DATA=" + dir.resolve("data"),
+                                    php.toString(),
+                                    "-S",
+                                    FreePorts.LOOPBACK + ":" + port,
+                                    "-t",
+                                    docroot.toString()));
+                },
+                1);
     }
 
     /** {@code python3 examples/<script> --port PORT} behind the gateway. */
     static GatewayStack python(String script) {
-        return new GatewayStack(script, (secret, examples) -> {
-            Path python = LoopbackProcess.executable("PAGEWIRE_PYTHON", Path.of("/usr/bin/python3"));
-            Path file = existing(examples.resolve(script));
-            return LoopbackProcess.start(
-                    "python3",
-                    python,
-                    "python3",
-                    List.of(),
-                    (dir, port) -> List.of(
-                            "/usr/bin/env",
-                            "PAGEWIRE_SECRET=" + secret,
-                            python.toString(),
-                            file.toString(),
-                            "--port",
-                            Integer.toString(port),
-                            "--host",
-                            FreePorts.LOOPBACK));
-        });
+        return new GatewayStack(
+                script,
+                (secret, examples) -> {
+                    Path python = LoopbackProcess.executable("PAGEWIRE_PYTHON", Path.of("/usr/bin/python3"));
+                    Path file = existing(examples.resolve(script));
+                    return LoopbackProcess.start(
+                            "python3",
+                            python,
+                            "python3",
+                            List.of(),
+                            (dir, port) -> List.of(
+                                    "/usr/bin/env",
+                                    "PAGEWIRE_SECRET=" + secret,
+                                    python.toString(),
+                                    file.toString(),
+                                    "--port",
+                                    Integer.toString(port),
+                                    "--host",
+                                    FreePorts.LOOPBACK));
+                },
+                1);
     }
 
     /** The gateway's root URL, {@code http://127.0.0.1:PORT/}; starts backend and gateway on first call. */
     URI uri() {
         start();
-        return URI.create("http://" + FreePorts.LOOPBACK + ":" + gatewayProcess.port() + "/");
+        if (haproxy != null) {
+            return haproxy.uri();
+        }
+        return URI.create("http://" + FreePorts.LOOPBACK + ":" + gateways.get(0).port() + "/");
+    }
+
+    /** The balancer's log (one line per request, naming the gateway it went to); null for one gateway. */
+    Path balancerLog() {
+        start();
+        return haproxy == null ? null : haproxy.output();
+    }
+
+    /** The gateways' own root URLs, bypassing any balancer; starts everything on first call. */
+    List<URI> gatewayUris() {
+        start();
+        return gateways.stream()
+                .map(g -> URI.create("http://" + FreePorts.LOOPBACK + ":" + g.port() + "/"))
+                .toList();
     }
 
     /** The backend's own root URL, bypassing the gateway; starts both on first call. */
@@ -173,14 +215,26 @@ final class GatewayStack implements AfterAllCallback, TestWatcher, AutoCloseable
         if (failedStart != null) {
             throw rethrown(failedStart);
         }
-        if (gatewayProcess != null) {
+        if (!gateways.isEmpty()) {
             return;
         }
         try {
             Path jar = gatewayJar();
             Path examples = existing(Path.of(System.getProperty("examples.dir", "../examples")));
             backendProcess = backend.start(secret, examples);
-            gatewayProcess = startGateway(jar, backendProcess.port());
+            if (nodes == 1) {
+                gateways.add(startGateway(jar, backendProcess.port(), List.of()));
+            } else {
+                redis = RedisServer.start();
+                for (int i = 0; i < nodes; i++) {
+                    gateways.add(startGateway(jar, backendProcess.port(), List.of("--redis", redis.uri())));
+                }
+                haproxy = Haproxy.start(
+                        gateways.stream()
+                                .map(g -> new InetSocketAddress(FreePorts.LOOPBACK, g.port()))
+                                .toList(),
+                        Haproxy.Timeouts.DEFAULT);
+            }
         } catch (RuntimeException | Error e) {
             failedStart = e;
             closeQuietly(e);
@@ -196,12 +250,12 @@ final class GatewayStack implements AfterAllCallback, TestWatcher, AutoCloseable
         return (RuntimeException) failure;
     }
 
-    private LoopbackProcess startGateway(Path jar, int backendPort) {
+    private LoopbackProcess startGateway(Path jar, int backendPort, List<String> more) {
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
         return LoopbackProcess.start("gateway", java, "openjdk-21-jre-headless", List.of(), (dir, port) -> {
             // A file, not the environment: LoopbackProcess passes its own environment on.
             Path secretFile = Files.writeString(dir.resolve("secret"), secret);
-            return List.of(
+            List<String> command = new ArrayList<>(List.of(
                     java.toString(),
                     "-jar",
                     jar.toString(),
@@ -212,7 +266,9 @@ final class GatewayStack implements AfterAllCallback, TestWatcher, AutoCloseable
                     "--host",
                     FreePorts.LOOPBACK,
                     "--secret-file",
-                    secretFile.toString());
+                    secretFile.toString()));
+            command.addAll(more);
+            return command;
         });
     }
 
@@ -255,15 +311,15 @@ final class GatewayStack implements AfterAllCallback, TestWatcher, AutoCloseable
                 logs.append("--- ").append(clockLog).append(" ---\n").append(read(clockLog));
             }
         }
-        if (gatewayProcess != null) {
-            logs.append("=== ").append(name).append(": gateway ===\n").append(gatewayProcess.logTails());
+        for (LoopbackProcess gateway : gateways) {
+            logs.append("=== ").append(name).append(": gateway ===\n").append(gateway.logTails());
         }
         return logs.toString();
     }
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        if (backendProcess != null || gatewayProcess != null) {
+        if (backendProcess != null || !gateways.isEmpty()) {
             String test = context.getTestMethod().map(m -> m.getName() + " ").orElse("") + context.getDisplayName();
             System.err.println("[" + test + " failed] " + logs());
         }
@@ -283,15 +339,17 @@ final class GatewayStack implements AfterAllCallback, TestWatcher, AutoCloseable
      */
     @Override
     public void close() {
-        if (backendProcess == null && gatewayProcess == null) {
+        if (backendProcess == null && gateways.isEmpty()) {
             return;
         }
         String logs = logs();
         List<ProcessHandle> helpers = backendProcess == null ? List.of() : helpers(backendProcess.dir());
         try {
-            if (gatewayProcess != null) {
-                gatewayProcess.close();
+            if (haproxy != null) {
+                haproxy.close();
+                haproxy = null;
             }
+            gateways.forEach(LoopbackProcess::close);
             try {
                 Wait.await(
                         HELPERS_STOP,
@@ -302,7 +360,11 @@ final class GatewayStack implements AfterAllCallback, TestWatcher, AutoCloseable
                 throw new AssertionFailedError(e.getMessage() + "\n" + logs, e);
             }
         } finally {
-            gatewayProcess = null;
+            gateways.clear();
+            if (redis != null) {
+                redis.close();
+                redis = null;
+            }
             if (backendProcess != null) {
                 backendProcess.close();
                 backendProcess = null;
