@@ -40,6 +40,8 @@ record GatewayOptions(GatewaySettings settings, String redis, boolean help) {
           --webhook-timeout S   seconds one webhook attempt may take (default 10)
           --webhook-retries N   retries of a failed webhook (default 3)
           --backend-timeout S   seconds the backend may take to answer a request (default 60)
+          --max-html-scan N     bytes of an HTML answer searched for <head> (default 65536)
+          --max-context-bytes N largest Pagewire-Context, in bytes (default 4096)
           --help                print this and exit
         The secret: export PAGEWIRE_SECRET="$(openssl rand -hex 32)" for the gateway and the backend.
         """;
@@ -64,6 +66,8 @@ record GatewayOptions(GatewaySettings settings, String redis, boolean help) {
         Integer webhookTimeout = null;
         Integer webhookRetries = null;
         Integer backendTimeout = null;
+        Integer maxHtmlScan = null;
+        Integer maxContext = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -81,6 +85,8 @@ record GatewayOptions(GatewaySettings settings, String redis, boolean help) {
                 case "--webhook-timeout" -> webhookTimeout = number(value(args, ++i, option), option);
                 case "--webhook-retries" -> webhookRetries = number(value(args, ++i, option), option);
                 case "--backend-timeout" -> backendTimeout = number(value(args, ++i, option), option);
+                case "--max-html-scan" -> maxHtmlScan = number(value(args, ++i, option), option);
+                case "--max-context-bytes" -> maxContext = number(value(args, ++i, option), option);
                 case "--help", "-h" -> {
                     return new GatewayOptions(null, null, true);
                 }
@@ -113,6 +119,12 @@ record GatewayOptions(GatewaySettings settings, String redis, boolean help) {
         }
         if (backendTimeout != null) {
             b.backendTimeout(Duration.ofSeconds(backendTimeout));
+        }
+        if (maxHtmlScan != null) {
+            b.maxHtmlScanBytes(maxHtmlScan);
+        }
+        if (maxContext != null) {
+            b.maxContextBytes(maxContext);
         }
         if (!origins.isEmpty()) {
             b.app(s -> s.allowOrigins(origins.toArray(String[]::new)));
