@@ -125,6 +125,29 @@ class GatewayInBrowserTest {
         assertEquals("hello blue", page.evaluate("() => window.openFeed()"));
     }
 
+    @Test
+    void anotherSitesPageCannotOpenAChannelThroughTheGateway() {
+        startGateway(s -> {});
+        // The gateway's own page, reached as localhost: an origin and a site other than 127.0.0.1's.
+        Page page = open(URI.create("http://localhost:" + gateway.port() + "/"));
+        String own = "ws://localhost:" + gateway.port() + "/?pagewire=v1.forged";
+        String other = "ws://127.0.0.1:" + gateway.port() + "/?pagewire=v1.forged";
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> codes = (java.util.Map<String, Object>) page.evaluate("""
+            async ([own, other]) => {
+              const close = (url) => new Promise((resolve) => {
+                const ws = new WebSocket(url);
+                ws.onclose = (e) => resolve(e.code);
+              });
+              return {own: await close(own), other: await close(other)};
+            }
+            """, List.of(own, other));
+        // Same origin: past the origin check, refused for the forged token (4401), never forwarded.
+        // Cross-site: the handshake itself is refused (403), which a browser reports as 1006.
+        assertEquals(4401, ((Number) codes.get("own")).intValue(), codes.toString());
+        assertEquals(1006, ((Number) codes.get("other")).intValue(), codes.toString());
+    }
+
     private static Page open(URI uri) {
         Page page = chromium.newContext().newPage();
         page.navigate(uri.toString());

@@ -255,11 +255,19 @@ public final class Router {
 
     /**
      * Whether a request is meant for a page's or an endpoint's channel: it goes to a page route or an
-     * endpoint, or carries a genuine page token for its path (a page your own code rendered, at a path
-     * Pagewire has no route for). Other WebSockets are left to the application.
+     * endpoint, or carries a page token ({@code pagewire=v1.…}) at any path. A token that is not
+     * genuine for its path is still Pagewire's to refuse (4401): a page your own code rendered (at a
+     * path Pagewire has no route for, behind a servlet filter or the gateway) whose server restarted
+     * with another secret learns so, and reloads, instead of its channel requests reaching the
+     * application. Other WebSockets, and other uses of a {@code pagewire} parameter, are left to the
+     * application.
      */
     private boolean isChannelRequest(Request request) {
         String path = request.path();
-        return app.isPage(path) || app.isEndpoint(path) || app.pageIdOf(path, request.param("pagewire")) != null;
+        String token = request.param("pagewire");
+        return app.isPage(path) || app.isEndpoint(path) || (token != null && token.startsWith(TOKEN_PREFIX));
     }
+
+    /** How every page token starts (docs/PROTOCOL.md §1). */
+    private static final String TOKEN_PREFIX = "v1.";
 }

@@ -98,14 +98,26 @@ class RouterTest {
     }
 
     @Test
-    void aChannelRequestElsewhereIsOursOnlyWithAGenuineTokenForThatPath() {
+    void aChannelRequestElsewhereIsOursWhenItCarriesAPageToken() {
         start();
         String chatToken = render();
-        assertNull(app.router().routeOf(FakeExchange.get("/app/view?pagewire=forged&transport=sse")));
         assertNull(
-                app.router().routeOf(FakeExchange.upgrade("/app/view?pagewire=" + chatToken)),
-                "a token names the path it was issued for");
-        assertNull(app.router().routeOf(FakeExchange.post("/app/view?pagewire=" + chatToken + "&conn=c", "")));
+                app.router().routeOf(FakeExchange.get("/app/view?pagewire=forged&transport=sse")),
+                "a pagewire parameter that is no token is the application's");
+        assertNull(app.router().routeOf(FakeExchange.upgrade("/app/view")), "other WebSockets are the application's");
+        assertEquals("websocket", app.router().routeOf(FakeExchange.upgrade("/app/view?pagewire=" + chatToken)));
+        assertEquals(
+                "fallback", app.router().routeOf(FakeExchange.post("/app/view?pagewire=" + chatToken + "&conn=c", "")));
+    }
+
+    @Test
+    void aTokenAtAPathItWasNotIssuedForIsRefusedWith4401SoThePageReloads() {
+        start();
+        String chatToken = render();
+        FakeExchange ws = handled(FakeExchange.upgrade("/app/view?pagewire=" + chatToken));
+        FakeConnection connection = new FakeConnection("websocket");
+        ws.openWebSocket(connection);
+        assertEquals(new FakeConnection.Close(CloseCodes.BAD_TOKEN, "invalid page token"), connection.awaitClose());
     }
 
     @Test
@@ -117,7 +129,12 @@ class RouterTest {
         assertTrue(m.find());
         String token = m.group(1);
         assertEquals("websocket", app.router().routeOf(FakeExchange.upgrade("/orders/42?pagewire=" + token)));
-        assertNull(app.router().routeOf(FakeExchange.upgrade("/orders/43?pagewire=" + token)));
+        FakeConnection elsewhere = new FakeConnection("websocket");
+        handled(FakeExchange.upgrade("/orders/43?pagewire=" + token)).openWebSocket(elsewhere);
+        assertEquals(
+                new FakeConnection.Close(CloseCodes.BAD_TOKEN, "invalid page token"),
+                elsewhere.awaitClose(),
+                "a token names the path it was issued for");
         FakeConnection connection = new FakeConnection("websocket");
         handled(FakeExchange.upgrade("/orders/42?pagewire=" + token)).openWebSocket(connection);
         assertTrue(connection.nextText().startsWith("[\"hello\""));
