@@ -148,6 +148,24 @@ class GatewayInBrowserTest {
         assertEquals(1006, ((Number) codes.get("other")).intValue(), codes.toString());
     }
 
+    @Test
+    void aPageWhoseGatewayRestartedRendersAnew() {
+        startGateway(s -> {});
+        int port = gateway.port();
+        Page page = open(URI.create("http://127.0.0.1:" + port + "/"));
+        String before = (String) page.evaluate("() => window.pagewire.pageId");
+        gateway.close();
+        // A new process would have a new token secret: the page's token is refused (4401), and it
+        // reloads (reloadOnExpired, which the gateway turns on), getting a page of the new gateway.
+        startGateway(s -> s.port(port));
+        page.waitForFunction(
+                "(before) => window.pagewire && window.pagewire.state === 'connected'"
+                        + " && window.pagewire.pageId !== before",
+                before,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
+        exchange(page);
+    }
+
     private static Page open(URI uri) {
         Page page = chromium.newContext().newPage();
         page.navigate(uri.toString());
