@@ -25,9 +25,10 @@ abstract sealed class AbstractChannel implements Channel, TopicMember permits Li
     /** The topics the channel is in. */
     final Memberships topics;
 
-    AbstractChannel(App app) {
+    /** @param unseen whether its topics count it as a member only once it first connects */
+    AbstractChannel(App app, boolean unseen) {
         this.handlers = new Handlers(app, this, this::send, this::isClosed);
-        this.topics = new Memberships(app.topics(), this, this::isClosed);
+        this.topics = new Memberships(app.topics(), this, this::isClosed, unseen);
     }
 
     /** The application, with its internals: its codec and settings. */

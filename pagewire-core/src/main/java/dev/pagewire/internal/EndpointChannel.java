@@ -38,7 +38,7 @@ final class EndpointChannel extends AbstractChannel {
     private final AtomicReference<State> state = new AtomicReference<>(State.OPENING);
 
     EndpointChannel(LivePage page, long number, String path, JsonNode params) {
-        super(page.application());
+        super(page.application(), false); // opened over its page's connection: connected already
         this.page = page;
         this.number = number;
         this.path = path;

@@ -59,7 +59,7 @@ final class LivePage extends AbstractChannel implements Page {
 
     /** A page; {@code params} are those of an endpoint connection's open (docs/PROTOCOL.md §12.2). */
     LivePage(App app, String id, String path, JsonNode params) {
-        super(app);
+        super(app, true); // a member of its topics once a browser connects
         this.app = app;
         this.id = id;
         this.path = path;
@@ -187,6 +187,8 @@ final class LivePage extends AbstractChannel implements Page {
             state = State.CONNECTED;
             lastReceivedNanos = System.nanoTime();
         }
+        // The first connection makes the page a member of the topics it joined (idempotent after).
+        topics.reveal();
         if (attached.replaced() != null) {
             attached.replaced().close(CloseCodes.REPLACED, "replaced by a newer connection");
             handlers.runHooks(disconnectHooks, "disconnect");

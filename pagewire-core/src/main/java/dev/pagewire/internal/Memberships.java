@@ -26,11 +26,34 @@ final class Memberships {
      * lock; read without it by {@link #isIn}.
      */
     private volatile Map<String, byte[]> topics;
+    /**
+     * The member's page has not connected yet: its joins are heard locally only (it gets the topics'
+     * broadcasts) and published at {@link #reveal}, so that a page nobody opened (a crawler, a
+     * prefetch) never counts as a member. Changed under this object's lock.
+     */
+    private volatile boolean unseen;
 
-    Memberships(Topics registry, TopicMember member, BooleanSupplier closed) {
+    /** @param unseen whether the member's joins wait for its first connection ({@link #reveal}) */
+    Memberships(Topics registry, TopicMember member, BooleanSupplier closed, boolean unseen) {
         this.registry = registry;
         this.member = member;
         this.closed = closed;
+        this.unseen = unseen;
+    }
+
+    /**
+     * The member's page connected for the first time: its joins are published, with their presence,
+     * and it counts as a member from now on. Idempotent.
+     */
+    synchronized void reveal() {
+        if (!unseen) {
+            return;
+        }
+        unseen = false;
+        Map<String, byte[]> t = topics;
+        if (t != null && !closed.getAsBoolean()) {
+            t.forEach((topic, json) -> registry.publishJoin(topic, member, json));
+        }
     }
 
     TopicMember member() {
@@ -59,7 +82,11 @@ final class Memberships {
                 registry.register(this);
             }
             topics.put(topic, json);
-            registry.publishJoin(topic, member, json);
+            if (unseen) {
+                registry.joinUnseen(topic, member);
+            } else {
+                registry.publishJoin(topic, member, json);
+            }
         }
     }
 
@@ -67,7 +94,11 @@ final class Memberships {
     synchronized void leave(String topic) {
         Map<String, byte[]> t = topics;
         if (t != null && t.remove(topic) != null) {
-            registry.publishLeave(topic, member);
+            if (unseen) {
+                registry.leaveUnseen(topic, member);
+            } else {
+                registry.publishLeave(topic, member);
+            }
         }
     }
 
@@ -90,14 +121,14 @@ final class Memberships {
     synchronized void rejoin(String topic) {
         Map<String, byte[]> t = topics;
         byte[] json = t == null ? null : t.get(topic);
-        if (json != null && !closed.getAsBoolean()) {
+        if (json != null && !unseen && !closed.getAsBoolean()) {
             registry.publishJoin(topic, member, json);
         }
     }
 
     /** Publishes a leave of {@code topic} unless the member is in it: the cluster lost its leave. */
     synchronized void leaveUnlessIn(String topic) {
-        if (!isIn(topic)) {
+        if (!isIn(topic) || unseen) {
             registry.publishLeave(topic, member);
         }
     }

@@ -72,6 +72,13 @@ final class TopicState {
     // Guarded by this.
     private final LinkedHashMap<String, Entry> members = new LinkedHashMap<>();
     private final ArrayDeque<DataFrame> history = new ArrayDeque<>();
+    /**
+     * Members of this node whose page has not connected yet (docs/TOPICS.md, "Presence means
+     * connected"): they hear the topic's broadcasts, in order, from their join on, but count as no
+     * member: not in {@link #members}, {@link #size}, presence frames or listeners, and not on other
+     * nodes, which have not heard of them. Their join is published when they first connect.
+     */
+    private final Map<String, TopicMember> unseen = new HashMap<>(4);
     /** Leaves this node published for its members and has not seen come back: count by member id. */
     private final Map<String, Integer> pendingLeaves = new HashMap<>(4);
     /** The number of the last event of this topic applied here ({@code 0}: none yet). */
@@ -106,6 +113,8 @@ final class TopicState {
         }
         lastSeq = seq;
         TopicMember local = pendingLeaves.containsKey(id) ? null : candidate;
+        // A member that heard the topic unseen has had its history, and every broadcast since.
+        boolean wasUnseen = local != null && unseen.remove(id) == local;
         Topic.Member info = new Topic.Member(id, presence, here);
         Entry previous = members.get(id);
         boolean welcome = local != null && (previous == null || previous.local() != local);
@@ -114,7 +123,7 @@ final class TopicState {
         }
         // On a key already present, put keeps the member's place in the join order.
         members.put(id, new Entry(local, info));
-        if (welcome) {
+        if (welcome && !wasUnseen) {
             for (DataFrame frame : history) {
                 local.send(frame);
             }
@@ -136,6 +145,7 @@ final class TopicState {
         if (retired) {
             return false;
         }
+        unseen.remove(id);
         pendingLeaves.merge(id, 1, Integer::sum);
         Entry entry = members.get(id);
         if (entry != null && entry.local() != null) {
@@ -162,7 +172,10 @@ final class TopicState {
         return retireIfUnused();
     }
 
-    /** Applies a broadcast: sends it to every member of this node but {@code exceptId}, and keeps it. */
+    /**
+     * Applies a broadcast: sends it to every member of this node but {@code exceptId}, the unseen
+     * ones included, and keeps it.
+     */
     synchronized void broadcast(DataFrame frame, String exceptId, long seq) {
         lastSeq = seq;
         if (historySize > 0) {
@@ -170,6 +183,36 @@ final class TopicState {
         }
         trimHistory(); // also what a snapshot left beyond historySize (see reset)
         sendExcept(frame, exceptId);
+        sendUnseen(frame, exceptId);
+    }
+
+    /**
+     * A member of this node whose page has not connected yet joins: from now on it hears the
+     * topic's broadcasts (the history first), as no member. Not a topic event: the cluster hears of
+     * it when the page connects and its join is published.
+     *
+     * @return {@code false} if this state is retired and the caller must use a new one
+     */
+    synchronized boolean joinUnseen(String id, TopicMember local) {
+        if (retired) {
+            return false;
+        }
+        if (unseen.put(id, local) != local) {
+            for (DataFrame frame : history) {
+                local.send(frame);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An unseen member leaves (or its page closed without ever connecting): nobody hears of it.
+     *
+     * @return {@code true} if this state retired itself: the registry must drop it
+     */
+    synchronized boolean leaveUnseen(String id) {
+        unseen.remove(id);
+        return retireIfUnused();
     }
 
     /**
@@ -263,6 +306,9 @@ final class TopicState {
                 e.local().send(missedFrame);
             }
         }
+        if (missedFrame != null) {
+            sendUnseen(missedFrame, null);
+        }
         for (Change c : changes) {
             queue(c.joined() ? joinListeners : leaveListeners, c.info(), c.joined() ? "join" : "leave");
         }
@@ -344,7 +390,7 @@ final class TopicState {
     }
 
     private boolean retireIfUnused() {
-        if (members.isEmpty() && pendingLeaves.isEmpty() && !configured) {
+        if (members.isEmpty() && unseen.isEmpty() && pendingLeaves.isEmpty() && !configured) {
             retired = true;
         }
         return retired;
@@ -362,6 +408,15 @@ final class TopicState {
             TopicMember local = entry.local();
             if (local != null && !entry.info().id().equals(exceptId)) {
                 local.send(frame);
+            }
+        }
+    }
+
+    /** Sends {@code frame} to every unseen member of this node but the one with id {@code exceptId}. */
+    private void sendUnseen(DataFrame frame, String exceptId) {
+        for (Map.Entry<String, TopicMember> entry : unseen.entrySet()) {
+            if (!entry.getKey().equals(exceptId)) {
+                entry.getValue().send(frame);
             }
         }
     }

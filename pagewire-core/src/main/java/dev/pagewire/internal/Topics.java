@@ -75,6 +75,19 @@ final class Topics {
         app.backplane().publish(TopicEvent.join(topic, member.memberId(), app.node(), presence));
     }
 
+    /** {@code member}, whose page has not connected yet, hears {@code topic} as no member (TopicState#joinUnseen). */
+    void joinUnseen(String topic, TopicMember member) {
+        current(topic, state -> state.joinUnseen(member.memberId(), member));
+    }
+
+    /** {@code member}, still unseen, leaves {@code topic}: nobody hears of it. */
+    void leaveUnseen(String topic, TopicMember member) {
+        TopicState state = states.get(topic);
+        if (state != null && state.leaveUnseen(member.memberId())) {
+            states.remove(topic, state);
+        }
+    }
+
     /**
      * Publishes {@code member}'s leave of {@code topic}. The member hears nothing more of the topic
      * from now on, though it counts as a member until the leave comes back.

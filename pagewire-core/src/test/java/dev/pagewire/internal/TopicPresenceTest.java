@@ -93,6 +93,58 @@ class TopicPresenceTest {
     }
 
     @Test
+    void aPageNobodyOpenedYetIsNoMemberButHearsWhatIsBroadcastUntilItConnects() {
+        room.announcePresence(true);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        room.onJoin(m -> heard.add("join " + m.id()));
+        ann.page().join("room", "ann");
+        Tab dan = Tab.open(app, "/room"); // rendered, its browser not connected (a crawler, a prefetch)
+        dan.page().join("room", "dan");
+        assertEquals(List.of(ann.page().id()), ids(room.members()), "an unopened page is no member");
+        assertEquals(1, room.size());
+        room.emit("news", "while dan was not there");
+
+        FakeConnection toDan = dan.connect();
+        assertEquals(ev("news", "\"while dan was not there\"", 1), toDan.nextText(), "nothing was missed");
+        assertEquals(
+                ev("pagewire:members", "{\"topic\":\"room\",\"members\":[" + member(ann, "\"ann\"") + "]}", 2),
+                toDan.nextText(),
+                "a member from its first connection, welcomed as one");
+        assertEquals(List.of(ann.page().id(), dan.page().id()), ids(room.members()));
+        toAnn.nextText(); // members
+        assertEquals(ev("news", "\"while dan was not there\"", 2), toAnn.nextText());
+        assertEquals(
+                ev("pagewire:join", "{\"topic\":\"room\",\"member\":" + member(dan, "\"dan\"") + "}", 3),
+                toAnn.nextText(),
+                "the others hear of it when it connects");
+        Wait.await(Wait.LONG, "both joins heard", () -> heard.size() == 2);
+        assertEquals(List.of("join " + ann.page().id(), "join " + dan.page().id()), heard);
+    }
+
+    @Test
+    void aPageThatNeverConnectsLeavesWithoutAWord() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        room.onJoin(m -> heard.add("join " + m.id()));
+        room.onLeave(m -> heard.add("leave " + m.id()));
+        Tab eve = Tab.open(app, "/room");
+        eve.page().join("room");
+        eve.page().leave("room");
+        eve.page().join("room");
+        eve.page().close();
+        ann.page().join("room"); // heard after anything eve could have caused
+        Wait.await(
+                Wait.LONG,
+                "ann's join heard",
+                () -> heard.contains("join " + ann.page().id()));
+        assertEquals(List.of("join " + ann.page().id()), heard);
+        assertEquals(1, room.size());
+    }
+
+    private static List<String> ids(List<Topic.Member> members) {
+        return members.stream().map(Topic.Member::id).toList();
+    }
+
+    @Test
     void theJoinerFirstGetsTheMembersBeforeIt() {
         room.announcePresence(true);
         ann.page().join("room", Map.of("name", "ann"));
