@@ -17,12 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,22 +215,18 @@ class GatewayInBrowserTest {
 
     private static void publish(String api, String body) {
         try {
-            String t = Long.toString(System.currentTimeMillis() / 1000);
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String v1 = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(api))
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "application/json")
-                            .header("Pagewire-Signature", "t=" + t + ",v1=" + v1)
+                            .header("Pagewire-Signature", TestSignatures.signNow(SECRET, body))
                             .POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("the publish API answered " + r.statusCode() + ": " + r.body());
             }
-        } catch (IOException | InterruptedException | java.security.GeneralSecurityException e) {
+        } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
     }

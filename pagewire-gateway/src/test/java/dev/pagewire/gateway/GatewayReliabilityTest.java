@@ -17,17 +17,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,7 +39,6 @@ class GatewayReliabilityTest {
     private static final String SECRET = "reliability-test-secret-0123456789abcdef";
     private static final int EVENTS = 300;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern SIGNATURE = Pattern.compile("t=(\\d+),v1=([0-9a-f]{64})");
     private static final ObjectMapper json = new ObjectMapper();
 
     private final List<Integer> atBackend = new CopyOnWriteArrayList<>();
@@ -157,18 +151,7 @@ class GatewayReliabilityTest {
     }
 
     private static boolean signed(String header, byte[] body) {
-        Matcher m = header == null ? null : SIGNATURE.matcher(header);
-        if (m == null || !m.matches()) {
-            return false;
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((m.group(1) + ".").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(mac.doFinal(body)).equals(m.group(2));
-        } catch (Exception ex) {
-            throw new IllegalStateException(ex);
-        }
+        return TestSignatures.verify(SECRET, header, body);
     }
 
     private static void respond(HttpExchange e, int status, String type, String text) throws IOException {

@@ -472,21 +472,7 @@ class ForwarderTest {
                 socket.getOutputStream()
                         .write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 Wait.await(Duration.ofSeconds(30), "the backend starts writing", () -> written.get() > 1 << 20);
-                AtomicReference<Long> last = new AtomicReference<>(-1L);
-                // Reading nothing, the tunnel fills: the backend's writes stop where the buffers end.
-                Wait.await(Duration.ofSeconds(30), "the backend's writes stall", () -> {
-                    long now = written.get();
-                    boolean still = now == last.get();
-                    last.set(now);
-                    if (!still) {
-                        try {
-                            Thread.sleep(200); // a sampling interval, not a synchronisation
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return still;
-                });
+                awaitStalled(written, "the backend's writes stall");
                 assertTrue(
                         written.get() < 64L << 20,
                         "the backend wrote " + written.get() + " bytes into a non-reading client");
@@ -585,20 +571,7 @@ class ForwarderTest {
                     }
                 });
                 Wait.await(Duration.ofSeconds(30), "the client starts sending", () -> sent.get() > 1 << 20);
-                AtomicReference<Long> last = new AtomicReference<>(-1L);
-                Wait.await(Duration.ofSeconds(30), "the client's writes stall", () -> {
-                    long now = sent.get();
-                    boolean still = now == last.get();
-                    last.set(now);
-                    if (!still) {
-                        try {
-                            Thread.sleep(200); // a sampling interval, not a synchronisation
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return still;
-                });
+                awaitStalled(sent, "the client's writes stall");
                 assertTrue(
                         sent.get() < 64L << 20,
                         "the client sent " + sent.get() + " bytes towards a backend that reads none");
@@ -611,6 +584,27 @@ class ForwarderTest {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until {@code count} (bytes a writer got through) stops growing: the buffers on the way
+     * are full and the writer is held back. Samples it every 200 ms, within a deadline.
+     */
+    private static void awaitStalled(AtomicLong count, String what) {
+        AtomicReference<Long> last = new AtomicReference<>(-1L);
+        Wait.await(Duration.ofSeconds(30), what, () -> {
+            long now = count.get();
+            boolean still = now == last.get();
+            last.set(now);
+            if (!still) {
+                try {
+                    Thread.sleep(200); // a sampling interval, not a synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return still;
+        });
     }
 
     private static String readUntil(InputStream in, String end) throws IOException {
