@@ -71,7 +71,8 @@ class SlowConsumerTest {
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096);
             socket.connect(new InetSocketAddress("127.0.0.1", page.getPort()), 5000);
-            socket.setSoTimeout(10_000);
+            // Generous: on a loaded machine a container's 2 s write timeout fires late.
+            socket.setSoTimeout(30_000);
             handshake(socket, "/p?pagewire=" + token + "&ack=0");
             Wait.await(Duration.ofSeconds(10), "the stalled page connected", stalled::isConnected);
 
