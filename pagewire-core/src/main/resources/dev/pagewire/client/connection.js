@@ -12,6 +12,7 @@
  */
 import { Backoff } from './backoff.js';
 import { Channels } from './channels.js';
+import { ClientEvents } from './client-events.js';
 import { CloseCodes } from './close-codes.js';
 import { EventChannel } from './event-channel.js';
 import { PONG, parseBinary, parseText } from './frames.js';
@@ -23,7 +24,7 @@ import { channelUrl } from './options.js';
 import { Receiver } from './receiver.js';
 import { Sequencer } from './sequencer.js';
 import { Upgrade } from './upgrade.js';
-import { addListener, checkListener, dispatch, removeListener, withParam } from './util.js';
+import { withParam } from './util.js';
 
 const PROTOCOL_VERSION = 1;
 
@@ -76,12 +77,7 @@ export class PagewireClient {
   #probeTimer = null;
   /** @type {Upgrade | null} */ #upgrade = null;
   #upgradeTimer = null;
-  #clientListeners = new Map([
-    ['state', []],
-    ['error', []],
-    ['transport', []],
-    ['missed', []],
-  ]);
+  #clientEvents = new ClientEvents();
   /** @type {import('./transports.js').TransportEvents} */
   #events = {
     frame: (transport, data) => this.#onFrame(transport, data),
@@ -129,8 +125,8 @@ export class PagewireClient {
       hold: (frame) => this.#lifecycle.hold(frame),
       page: this.#page,
       channels: () => this.#channels,
-      error: (error) => this.#onServerError(error),
-      missed: (missed) => dispatch(this.#clientListeners, 'missed', [missed]),
+      error: (error) => this.#clientEvents.serverError(error),
+      missed: (missed) => this.#clientEvents.emit('missed', missed),
       protocolError: (reason) => this.#protocolError(reason),
     });
     this.#reloadOnExpired = options.reloadOnExpired === true;
@@ -180,18 +176,12 @@ export class PagewireClient {
    * @returns {() => void} a function that removes the listener
    */
   on(kind, fn) {
-    if (!this.#clientListeners.has(kind)) {
-      throw new TypeError(
-        `pagewire: unknown connection event "${kind}"; use "state", "error", "transport" or "missed", `
-          + `or client.page.on("${kind}", fn) for an event of the page`,
-      );
-    }
-    return addListener(this.#clientListeners, kind, checkListener(fn));
+    return this.#clientEvents.on(kind, fn);
   }
 
   /** Removes a listener added with {@link PagewireClient#on}. */
   off(kind, fn) {
-    removeListener(this.#clientListeners, kind, fn);
+    this.#clientEvents.off(kind, fn);
   }
 
   /**
@@ -420,7 +410,7 @@ export class PagewireClient {
     this.#refusedTooLarge = false;
     const seq = this.#seq.dropOldest();
     if (seq === null) return;
-    this.#onServerError({
+    this.#clientEvents.serverError({
       code: 'message_too_large',
       message:
         `the server refused frame ${seq} ` + 'as larger than its maxMessageBytes (close 1009); it is not sent again',
@@ -442,13 +432,6 @@ export class PagewireClient {
   #applyHello(hello) {
     if (typeof hello.page === 'string') this.#pageId = hello.page;
     this.#liveness.hello(hello.heartbeat);
-  }
-
-  #onServerError(error) {
-    if (this.#clientListeners.get('error').length === 0) {
-      console.warn(`pagewire: the server refused an event (${error.code}): ${error.message}`);
-    }
-    dispatch(this.#clientListeners, 'error', [error]);
   }
 
   // ---- Ends of connections (PROTOCOL.md §5) ----
@@ -516,7 +499,7 @@ export class PagewireClient {
     if (state === this.#state) return;
     this.#state = state;
     this.#channels?.follow(state, reason ?? ''); // before the page's listeners, so they see channels that agree
-    dispatch(this.#clientListeners, 'state', [{ state, transport: this.transport, code, reason: reason ?? '' }]);
+    this.#clientEvents.emit('state', { state, transport: this.transport, code, reason: reason ?? '' });
   }
 
   // ---- Upgrade from a fallback to WebSocket (PROTOCOL.md §9.5) ----
@@ -581,7 +564,7 @@ export class PagewireClient {
     this.#negotiation.upgraded();
     this.#pump();
     this.#seq.flushAck();
-    dispatch(this.#clientListeners, 'transport', [{ transport: upgrade.socket.name, previous: previous.name }]);
+    this.#clientEvents.emit('transport', { transport: upgrade.socket.name, previous: previous.name });
   }
 
   // ---- The page's lifecycle ----

@@ -25,6 +25,7 @@ public final class ClientFiles {
             "lifecycle.js",
             "receiver.js",
             "close-codes.js",
+            "client-events.js",
             "options.js",
             "channels.js",
             "event-channel.js",
