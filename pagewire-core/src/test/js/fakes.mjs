@@ -24,6 +24,11 @@ export function importClient(tag = '') {
 
 export const { connect } = await importClient();
 
+/** Imports one of the client's modules by its file name ('backoff.js'), for the unit tests of its parts. */
+export function importModule(name) {
+  return import(pathToFileURL(join(dir, name)).href);
+}
+
 /** How long the client lets a standalone ack wait (PROTOCOL.md §10.2). */
 export const { ACK_DELAY_MS } = await import(pathToFileURL(join(dir, 'sequencer.js')).href);
 

@@ -6,11 +6,14 @@
  * `window.pagewire`. The wire format is docs/PROTOCOL.md (version 1). No dependencies, no build
  * step: the other modules of the client sit beside this one and are imported by relative URL.
  *
- * This module is the entry: {@link connect}, and the page's own client. The connection is in
- * connection.js (what its options mean in options.js, the remembered fallback in memory.js), the
- * transports in transports.js, sequence numbers and acks in sequencer.js, a channel's events and
- * calls in event-channel.js and calls.js, channels to endpoints in channels.js, the wire format in
- * frames.js.
+ * This module is the entry: {@link connect}, and the page's own client. The client's state machine
+ * is in connection.js (what its options mean in options.js, its own listeners in client-events.js),
+ * which picks transports with negotiation.js (the remembered fallback in memory.js), moves a page on
+ * a fallback to WebSocket with upgrade.js, notices silent connections with liveness.js, waits
+ * between reconnects with backoff.js, reads close codes with close-codes.js and follows the page's
+ * life in the browser with lifecycle.js. The transports are in transports.js, sequence numbers and
+ * acks in sequencer.js, the server's frames in order in receiver.js, a channel's events and calls
+ * in event-channel.js and calls.js, channels to endpoints in channels.js, the wire format in frames.js.
  *
  * @module pagewire
  */
