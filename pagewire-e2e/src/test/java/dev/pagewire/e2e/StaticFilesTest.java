@@ -137,7 +137,7 @@ class StaticFilesTest {
             Response first = c.get("/s/app.js");
             assertEquals(200, first.status(), first.head());
             assertEquals(TEXT, first.body());
-            // Tomcat writes the type without the space: the same type.
+            // A container may write the type without the space: the same type.
             assertEquals(
                     "text/javascript;charset=utf-8",
                     first.header("Content-Type").replace(" ", ""));
