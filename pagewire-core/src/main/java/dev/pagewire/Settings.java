@@ -133,7 +133,8 @@ public record Settings(
      *
      * @param cacheBytes the most bytes of static files (and of their gzipped forms) kept in memory
      *     between requests, least recently used dropped first; a file is kept if it is at most a
-     *     sixteenth of this, larger ones are read for each request. {@code 0} keeps none. Default
+     *     sixteenth of this, larger ones are read for each request. Only kept files are gzipped (once
+     *     per version), so {@code 0} keeps none and compresses none. Default
      *     32 MiB (files up to 2 MiB kept).
      * @param maxFileBytes the most bytes one answer reads into memory: a whole file, or the range a
      *     {@code Range} request asks for. A larger file is answered {@code 500} unless a range of it
