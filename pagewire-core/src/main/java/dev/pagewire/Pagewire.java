@@ -113,12 +113,37 @@ public interface Pagewire extends AutoCloseable {
 
     /**
      * Serves the files below {@code directory} under the URL prefix {@code urlPrefix} (for example
-     * {@code "/assets"}). Paths that leave the directory are refused.
+     * {@code "/assets"}), with {@code Cache-Control: no-cache}: browsers keep them and ask whether
+     * they changed before each use ({@code 304} when not). Answers carry {@code ETag} and
+     * {@code Last-Modified}, text is gzipped, single byte ranges are served (docs/SERVERS.md, Static
+     * files). Paths that leave the directory, symbolic links included, are refused. Memory: {@link
+     * Settings#staticFileLimits()}.
+     *
+     * @throws IllegalArgumentException if {@code directory} is not a directory or the prefix is not
+     *     an absolute path, or is reserved ({@code /_pagewire/…})
      */
     Pagewire staticFiles(String urlPrefix, Path directory);
 
-    /** Serves classpath resources below {@code classpathRoot} under the URL prefix {@code urlPrefix}. */
+    /**
+     * {@link #staticFiles(String, Path)} with another {@code Cache-Control}, such as {@code
+     * "public, max-age=31536000, immutable"} for files whose names change with their content.
+     *
+     * @throws IllegalArgumentException also if {@code cacheControl} is blank or holds a line break
+     */
+    Pagewire staticFiles(String urlPrefix, Path directory, String cacheControl);
+
+    /**
+     * Serves classpath resources below {@code classpathRoot} (for example {@code "web/assets"}) under the URL
+     * prefix {@code urlPrefix}, as {@link #staticFiles(String, Path)} serves a directory's files. A
+     * resource in a jar is {@code Last-Modified} at its entry's time.
+     */
     Pagewire staticResources(String urlPrefix, String classpathRoot);
+
+    /**
+     * {@link #staticResources(String, String)} with another {@code Cache-Control}, as {@link
+     * #staticFiles(String, Path, String)}.
+     */
+    Pagewire staticResources(String urlPrefix, String classpathRoot, String cacheControl);
 
     /**
      * The topic of that name. Handles are cheap and reusable; a topic's members exist while it has

@@ -64,6 +64,8 @@ import java.util.Set;
  *     Default 30 s.
  * @param clientLimits what one client may do per second: page renders and channel opens per
  *     address, events per connection (docs/SECURITY.md). See {@link ClientLimits} for the defaults.
+ * @param staticFileLimits the memory static files may take: what is cached, and the largest answer
+ *     (docs/SERVERS.md, Static files). See {@link StaticFileLimits} for the defaults.
  * @param secret the HMAC key for page tokens, at least 32 bytes. Default: random per start. On a
  *     cluster the backplane's shared secret is used instead (docs/CLUSTER.md).
  */
@@ -90,6 +92,7 @@ public record Settings(
         int topicHistory,
         Duration drainTimeout,
         ClientLimits clientLimits,
+        StaticFileLimits staticFileLimits,
         byte[] secret) {
 
     /**
@@ -124,6 +127,41 @@ public record Settings(
         }
     }
 
+    /**
+     * The memory that serving static files may take ({@link Pagewire#staticFiles}). Files are answered
+     * from memory; the answers' bodies are never streamed from disk.
+     *
+     * @param cacheBytes the most bytes of static files (and of their gzipped forms) kept in memory
+     *     between requests, least recently used dropped first; a file is kept if it is at most a
+     *     sixteenth of this, larger ones are read for each request. Only kept files are gzipped (once
+     *     per version), so {@code 0} keeps none and compresses none. Default
+     *     32 MiB (files up to 2 MiB kept).
+     * @param maxFileBytes the most bytes one answer reads into memory: a whole file, or the range a
+     *     {@code Range} request asks for. A larger file is answered {@code 500} unless a range of it
+     *     is asked for (video players do); serve such files from a proxy or a CDN. At most 1 GiB.
+     *     Default 32 MiB.
+     */
+    public record StaticFileLimits(long cacheBytes, long maxFileBytes) {
+
+        /** The defaults: 32 MiB cached, answers of up to 32 MiB. */
+        public static final StaticFileLimits DEFAULTS = new StaticFileLimits(32L << 20, 32L << 20);
+
+        public StaticFileLimits {
+            if (cacheBytes < 0) {
+                throw new IllegalArgumentException("cacheBytes must be 0 or more, got " + cacheBytes);
+            }
+            positive(maxFileBytes, "maxFileBytes");
+            if (maxFileBytes > 1L << 30) {
+                throw new IllegalArgumentException("maxFileBytes must be at most 1 GiB, got " + maxFileBytes);
+            }
+        }
+
+        /** The largest file kept in the cache: a sixteenth of {@link #cacheBytes()}. */
+        public long maxCachedFileBytes() {
+            return cacheBytes / 16;
+        }
+    }
+
     public Settings {
         positive(maxMessageBytes, "maxMessageBytes");
         positive(maxJsonDepth, "maxJsonDepth");
@@ -150,6 +188,7 @@ public record Settings(
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
         Objects.requireNonNull(clientLimits, "clientLimits");
+        Objects.requireNonNull(staticFileLimits, "staticFileLimits");
         Objects.requireNonNull(secret, "secret");
         if (secret.length < 32) {
             throw new IllegalArgumentException("secret must have at least 32 bytes, got " + secret.length);
@@ -196,6 +235,7 @@ public record Settings(
                 + ", connectTimeout=" + connectTimeout + ", upgradeAfter=" + upgradeAfter
                 + ", reloadOnExpired=" + reloadOnExpired + ", topicHistory=" + topicHistory
                 + ", drainTimeout=" + drainTimeout + ", clientLimits=" + clientLimits
+                + ", staticFileLimits=" + staticFileLimits
                 + ", secret=(" + secret.length + " bytes)]";
     }
 
@@ -235,6 +275,7 @@ public record Settings(
         private int topicHistory;
         private Duration drainTimeout = Duration.ofSeconds(30);
         private ClientLimits clientLimits = ClientLimits.DEFAULTS;
+        private StaticFileLimits staticFileLimits = StaticFileLimits.DEFAULTS;
         private byte[] secret;
 
         private Builder() {}
@@ -373,6 +414,12 @@ public record Settings(
             return this;
         }
 
+        /** See {@link Settings#staticFileLimits()}. */
+        public Builder staticFileLimits(StaticFileLimits limits) {
+            this.staticFileLimits = limits;
+            return this;
+        }
+
         /** See {@link Settings#secret()}. */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
@@ -409,6 +456,7 @@ public record Settings(
                     topicHistory,
                     drainTimeout,
                     clientLimits,
+                    staticFileLimits,
                     key);
         }
     }

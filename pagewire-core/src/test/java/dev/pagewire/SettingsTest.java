@@ -200,6 +200,7 @@ class SettingsTest {
                 0,
                 Duration.ofSeconds(1),
                 Settings.ClientLimits.DEFAULTS,
+                Settings.StaticFileLimits.DEFAULTS,
                 direct);
         direct[2] = 0;
         assertArrayEquals(filled(32, (byte) 9), d.secret());

@@ -184,19 +184,37 @@ public final class App implements Pagewire, Protocol {
 
     @Override
     public Pagewire staticFiles(String urlPrefix, Path directory) {
+        return staticFiles(urlPrefix, directory, StaticRoot.DEFAULT_CACHE_CONTROL);
+    }
+
+    @Override
+    public Pagewire staticFiles(String urlPrefix, Path directory, String cacheControl) {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("not a directory: " + directory.toAbsolutePath());
         }
-        staticRoots.add(
-                new StaticRoot(prefix(urlPrefix), directory.toAbsolutePath().normalize(), null));
+        staticRoots.add(new StaticRoot(
+                prefix(urlPrefix), directory.toAbsolutePath().normalize(), null, checkCacheControl(cacheControl)));
         return this;
     }
 
     @Override
     public Pagewire staticResources(String urlPrefix, String classpathRoot) {
+        return staticResources(urlPrefix, classpathRoot, StaticRoot.DEFAULT_CACHE_CONTROL);
+    }
+
+    @Override
+    public Pagewire staticResources(String urlPrefix, String classpathRoot, String cacheControl) {
         String root = classpathRoot.replaceAll("^/+|/+$", "");
-        staticRoots.add(new StaticRoot(prefix(urlPrefix), null, root));
+        staticRoots.add(new StaticRoot(prefix(urlPrefix), null, root, checkCacheControl(cacheControl)));
         return this;
+    }
+
+    /** A header value that cannot end the header or add another one. */
+    private static String checkCacheControl(String cacheControl) {
+        if (cacheControl == null || cacheControl.isBlank() || cacheControl.matches("(?s).*[\\r\\n\\x00].*")) {
+            throw new IllegalArgumentException("cacheControl must be a header value on one line, got: " + cacheControl);
+        }
+        return cacheControl.strip();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pagewire.internal.http;
 
 import dev.pagewire.PageRequest;
+import dev.pagewire.Settings;
 import dev.pagewire.internal.App;
 import dev.pagewire.internal.Rendered;
 import dev.pagewire.spi.HttpResponse;
@@ -27,9 +28,13 @@ final class Documents {
 
     private final App app;
     private final ClientFiles clientFiles = new ClientFiles();
+    private final StaticAnswers statics;
 
     Documents(App app) {
         this.app = app;
+        Settings.StaticFileLimits limits = app.settings().staticFileLimits();
+        this.statics = new StaticAnswers(
+                new StaticCache(limits.cacheBytes(), limits.maxCachedFileBytes()), limits.maxFileBytes());
     }
 
     /** {@code GET /_pagewire/<name>}: a file of the browser client. */
@@ -70,27 +75,39 @@ final class Documents {
         return !app.staticRoots().isEmpty() && StaticFiles.find(app.staticRoots(), request.path()) != null;
     }
 
-    /** A GET of a static file that {@link #hasStatic} found. */
+    /** A GET or HEAD of a static file that {@link #hasStatic} found. */
     void staticFile(Request request) {
         app.blockingWork().execute(() -> {
-            StaticFiles.Found found = StaticFiles.find(app.staticRoots(), request.path());
+            StaticFile found = StaticFiles.find(app.staticRoots(), request.path());
             HttpResponse response;
             if (found == null) {
                 response = HttpResponse.text(404, "not found");
             } else {
                 try {
-                    response = file(200, found.contentType(), found.read(), "no-cache");
-                } catch (IOException e) {
-                    if (UNREADABLE.open()) {
-                        log.warn("cannot read static file {}: {}", LogText.clip(request.path()), e.toString());
-                    } else {
-                        log.debug("cannot read static file {}: {}", LogText.clip(request.path()), e.toString());
+                    response = statics.answer(request, found);
+                    if (response.status() == 500) {
+                        warn(
+                                "static file {} is larger than Settings.staticFileLimits().maxFileBytes ({} bytes):"
+                                        + " answered 500; serve it from a proxy or a CDN, or raise the limit",
+                                request,
+                                app.settings().staticFileLimits().maxFileBytes());
                     }
+                } catch (IOException | RuntimeException e) {
+                    warn("cannot read static file {}: {}", request, e.toString());
                     response = HttpResponse.text(404, "not found");
                 }
             }
             request.exchange().respond(response, null);
         });
+    }
+
+    /** Any client can ask for a file that fails as often as it likes: a warning once a minute. */
+    private static void warn(String format, Request request, Object detail) {
+        if (UNREADABLE.open()) {
+            log.warn(format, LogText.clip(request.path()), detail);
+        } else {
+            log.debug(format, LogText.clip(request.path()), detail);
+        }
     }
 
     private static HttpResponse file(int status, String contentType, byte[] body, String cacheControl) {

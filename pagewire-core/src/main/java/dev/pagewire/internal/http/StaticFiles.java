@@ -2,52 +2,21 @@ package dev.pagewire.internal.http;
 
 import dev.pagewire.internal.StaticRoot;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Finds static files below the application's static roots. Refuses any path that would leave its
- * root ({@code ..}, encoded separators, absolute segments).
+ * root: a {@code ..} or {@code .} segment (however it was percent-encoded: the path arrives decoded
+ * once, so {@code %2e%2e} is {@code ..} and {@code %252e%252e} is a harmless name), an empty segment
+ * ({@code //}, an absolute path), a backslash, a colon (a drive letter), a NUL byte, and a symbolic
+ * link whose target is outside its directory. Stateless.
  */
 final class StaticFiles {
-
-    /** A file found: where it is, and its content type. Its bytes are read later, off the I/O thread. */
-    record Found(URL url, String contentType) {
-
-        /** The file's bytes. Blocks: call it on a virtual thread. */
-        byte[] read() throws IOException {
-            try (InputStream in = url.openStream()) {
-                return in.readAllBytes();
-            }
-        }
-    }
-
-    private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("html", "text/html; charset=utf-8"),
-            Map.entry("htm", "text/html; charset=utf-8"),
-            Map.entry("css", "text/css; charset=utf-8"),
-            Map.entry("js", "text/javascript; charset=utf-8"),
-            Map.entry("mjs", "text/javascript; charset=utf-8"),
-            Map.entry("json", "application/json"),
-            Map.entry("map", "application/json"),
-            Map.entry("ts", "text/plain; charset=utf-8"),
-            Map.entry("txt", "text/plain; charset=utf-8"),
-            Map.entry("svg", "image/svg+xml"),
-            Map.entry("png", "image/png"),
-            Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"),
-            Map.entry("gif", "image/gif"),
-            Map.entry("webp", "image/webp"),
-            Map.entry("ico", "image/x-icon"),
-            Map.entry("woff", "font/woff"),
-            Map.entry("woff2", "font/woff2"),
-            Map.entry("wasm", "application/wasm"));
 
     private StaticFiles() {}
 
@@ -55,7 +24,7 @@ final class StaticFiles {
      * The file at decoded request path {@code path}, or {@code null}. Looks only (a file system stat or
      * a class path lookup), reads nothing.
      */
-    static Found find(List<StaticRoot> roots, String path) {
+    static StaticFile find(List<StaticRoot> roots, String path) {
         for (StaticRoot root : roots) {
             String prefix = root.urlPrefix();
             String rest;
@@ -70,24 +39,23 @@ final class StaticFiles {
             if (relative == null) {
                 return null;
             }
-            URL url = root.directory() != null
-                    ? inDirectory(root.directory(), relative)
-                    : onClasspath(root.classpathRoot(), relative);
-            if (url != null) {
-                return new Found(url, contentType(relative));
+            StaticFile found = root.directory() != null
+                    ? inDirectory(root.directory(), relative, root.cacheControl())
+                    : onClasspath(root.classpathRoot(), relative, root.cacheControl());
+            if (found != null) {
+                return found;
             }
         }
         return null;
     }
 
+    /** The content type of a file name; also that of the client's files. */
     static String contentType(String name) {
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        return TYPES.getOrDefault(ext, "application/octet-stream");
+        return MediaTypes.of(name);
     }
 
     /** {@code "/a/b.css"} → {@code "a/b.css"}; {@code null} for anything that could escape the root. */
-    private static String safeRelative(String rest) {
+    static String safeRelative(String rest) {
         String r = rest.startsWith("/") ? rest.substring(1) : rest;
         if (r.isEmpty() || r.endsWith("/")) {
             r = r + "index.html";
@@ -96,8 +64,8 @@ final class StaticFiles {
             if (segment.isEmpty()
                     || segment.equals(".")
                     || segment.equals("..")
-                    || segment.contains("\\")
-                    || segment.contains(":")
+                    || segment.indexOf('\\') >= 0
+                    || segment.indexOf(':') >= 0
                     || segment.indexOf('\0') >= 0) {
                 return null;
             }
@@ -105,19 +73,25 @@ final class StaticFiles {
         return r;
     }
 
-    private static URL inDirectory(Path directory, String relative) {
-        Path file = directory.resolve(relative).normalize();
-        if (!file.startsWith(directory) || !Files.isRegularFile(file)) {
-            return null;
-        }
+    private static StaticFile inDirectory(Path directory, String relative, String cacheControl) {
         try {
-            return file.toUri().toURL();
-        } catch (MalformedURLException e) {
+            Path file = directory.resolve(relative).normalize();
+            if (!file.startsWith(directory) || !Files.isRegularFile(file)) {
+                return null;
+            }
+            // A symbolic link may point anywhere: what counts is where the file really is. The root's
+            // own real path is looked up each time, as a deployment may switch a link to a release.
+            Path real = file.toRealPath();
+            if (!real.startsWith(directory.toRealPath())) {
+                return null;
+            }
+            return new StaticFile(real, null, MediaTypes.of(relative), cacheControl);
+        } catch (IOException | InvalidPathException e) {
             return null;
         }
     }
 
-    private static URL onClasspath(String root, String relative) {
+    private static StaticFile onClasspath(String root, String relative, String cacheControl) {
         String name = root.isEmpty() ? relative : root + "/" + relative;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
@@ -128,14 +102,16 @@ final class StaticFiles {
             return null;
         }
         if ("file".equals(url.getProtocol())) {
+            // An exploded class path (a build's output directory): a file, seen fresh when it changes.
             try {
-                if (!Files.isRegularFile(Path.of(url.toURI()))) {
-                    return null; // a directory of an exploded class path, not a file
-                }
-            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                Path file = Path.of(url.toURI());
+                return Files.isRegularFile(file)
+                        ? new StaticFile(file, null, MediaTypes.of(relative), cacheControl)
+                        : null; // a directory, not a file
+            } catch (URISyntaxException | IllegalArgumentException e) {
                 return null;
             }
         }
-        return url;
+        return new StaticFile(null, url, MediaTypes.of(relative), cacheControl);
     }
 }

@@ -148,7 +148,10 @@ final class NettyExchange implements HttpExchange {
         for (HttpResponse.Headers.Header h : response.headers().all()) {
             out.headers().add(h.name(), h.value());
         }
-        out.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        if (response.status() != 304) {
+            // A 304 has no body, and may only state the length of the 200 it stands for (RFC 9110 §8.6).
+            out.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        }
         HttpUtil.setKeepAlive(out, keepAlive);
         if (!keepAlive) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -182,7 +182,7 @@ public final class ServletExchange implements HttpExchange {
     /** Answers on the request's own thread, before it went async: a plain blocking write of a small body. */
     private void writeNow(HttpResponse answer, Runnable written) {
         head(answer.status(), answer.headers());
-        response.setContentLength(answer.body().length);
+        contentLength(answer);
         try {
             response.getOutputStream().write(answer.body());
         } catch (IOException e) {
@@ -195,7 +195,7 @@ public final class ServletExchange implements HttpExchange {
 
     private void respond(AsyncContext context, HttpResponse answer, Runnable written) {
         head(answer.status(), answer.headers());
-        response.setContentLength(answer.body().length);
+        contentLength(answer);
         ResponseWriter writer = new ResponseWriter(context, this::aborted);
         try {
             writer.start();
@@ -265,6 +265,16 @@ public final class ServletExchange implements HttpExchange {
         }
         if (now) {
             Thread.ofVirtual().start(task);
+        }
+    }
+
+    /**
+     * The body's length; none on a {@code 304}, whose length would have to be that of the {@code 200}
+     * it stands for (RFC 9110 §8.6), which it does not have.
+     */
+    private void contentLength(HttpResponse answer) {
+        if (answer.status() != 304) {
+            response.setContentLength(answer.body().length);
         }
     }
 
