@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.client.PagewireClient;
 import dev.pagewire.gateway.internal.TestBackend;
-import dev.pagewire.gateway.internal.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * publish API go round.
  */
 class GatewayEndToEndTest {
+
+    /** Long enough for a loaded two-core machine, short enough to fail a stuck test quickly. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
 
     private static final String SECRET = "end-to-end-secret-0123456789abcdef-xyz";
 
@@ -111,7 +113,7 @@ class GatewayEndToEndTest {
         assertTrue(raw.body().contains("<body>200</body>"), "the render's publish API emit was taken: " + raw.body());
         assertTrue(raw.headers().firstValue("Pagewire-Context").isEmpty(), "the browser never sees Pagewire-* headers");
         assertTrue(raw.headers().firstValue("Pagewire-Join").isEmpty());
-        TestBackend.Request render = backend.next(Waits.LONG);
+        TestBackend.Request render = backend.next(WAIT);
         assertNotNull(render.header("Pagewire-Page-Id"));
 
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
@@ -121,17 +123,17 @@ class GatewayEndToEndTest {
                     c.on("welcome", d -> seen.add("welcome " + d.asInt()));
                     c.on("said", d -> seen.add("said " + d.asText()));
                 }));
-        assertEquals("welcome 1", seen.poll(Waits.LONG.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals("welcome 1", seen.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         client.emit("say", "hi");
-        assertEquals("said hi", seen.poll(Waits.LONG.toMillis(), TimeUnit.MILLISECONDS));
-        TestBackend.Request event = backend.nextWebhook("event", Waits.LONG);
+        assertEquals("said hi", seen.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        TestBackend.Request event = backend.nextWebhook("event", WAIT);
         assertEquals("/chat?x=1", event.target(), "the script that rendered the page gets its events");
         assertEquals("user=ada", event.json().path("context").asText());
         assertEquals(client.pageId(), event.json().path("page").asText());
         client.emit("say", "again");
         assertEquals(
                 "user=ada+",
-                backend.nextWebhook("event", Waits.LONG).json().path("context").asText());
+                backend.nextWebhook("event", WAIT).json().path("context").asText());
     }
 
     @Test
@@ -141,10 +143,10 @@ class GatewayEndToEndTest {
                 : TestBackend.Reply.of(204, ""));
         start();
         client = PagewireClient.open(gateway.uri().resolve("/p"));
-        backend.nextWebhook("connected", Waits.LONG);
+        backend.nextWebhook("connected", WAIT);
         gateway.close();
         assertEquals(
                 "shutdown",
-                backend.nextWebhook("closed", Waits.LONG).json().path("reason").asText());
+                backend.nextWebhook("closed", WAIT).json().path("reason").asText());
     }
 }

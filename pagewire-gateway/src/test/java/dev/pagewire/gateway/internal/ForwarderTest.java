@@ -52,6 +52,9 @@ import org.junit.jupiter.api.Test;
  */
 class ForwarderTest {
 
+    /** Long enough for a loaded two-core machine, short enough to fail a stuck test quickly. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
+
     private static final String SECRET = "0123456789abcdef0123456789abcdef";
     private static final String SCRIPT = "<script src=\"/_pagewire/x.js\"></script>";
 
@@ -587,23 +590,20 @@ class ForwarderTest {
     }
 
     /**
-     * Waits until {@code count} (bytes a writer got through) stops growing: the buffers on the way
-     * are full and the writer is held back. Samples it every 200 ms, within a deadline.
+     * Waits until {@code count} (bytes a writer got through) has not grown for half a second: the
+     * buffers on the way are full and the writer is held back.
      */
     private static void awaitStalled(AtomicLong count, String what) {
-        AtomicReference<Long> last = new AtomicReference<>(-1L);
+        AtomicLong seen = new AtomicLong(-1);
+        AtomicLong since = new AtomicLong(System.nanoTime());
         Wait.await(Duration.ofSeconds(30), what, () -> {
             long now = count.get();
-            boolean still = now == last.get();
-            last.set(now);
-            if (!still) {
-                try {
-                    Thread.sleep(200); // a sampling interval, not a synchronisation
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            if (now != seen.get()) {
+                seen.set(now);
+                since.set(System.nanoTime());
+                return false;
             }
-            return still;
+            return System.nanoTime() - since.get() > 500_000_000L;
         });
     }
 

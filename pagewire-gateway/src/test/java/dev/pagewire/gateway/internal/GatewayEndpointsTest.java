@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 /** docs/GATEWAY.md, "Endpoints": channels whose opens, events and closes the backend answers. */
 class GatewayEndpointsTest {
 
+    /** Long enough for a loaded two-core machine, short enough to fail a stuck test quickly. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
+
     private final GatewayHarness gateway = new GatewayHarness(b -> b.endpoint("/feed"));
 
     @AfterEach
@@ -33,16 +36,16 @@ class GatewayEndpointsTest {
     }
 
     private static <T> T poll(BlockingQueue<T> q) throws InterruptedException {
-        T t = q.poll(Waits.LONG.toMillis(), TimeUnit.MILLISECONDS);
+        T t = q.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (t == null) {
-            throw new AssertionError("nothing arrived within " + Waits.LONG);
+            throw new AssertionError("nothing arrived within " + WAIT);
         }
         return t;
     }
 
     private static Throwable refusal(ClientChannel channel) throws Exception {
         try {
-            channel.opened().get(Waits.LONG.toSeconds(), TimeUnit.SECONDS);
+            channel.opened().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             return e.getCause();
         }
@@ -64,7 +67,7 @@ class GatewayEndpointsTest {
         ClientChannel channel = client.open("/stats", Map.of("room", 3), c -> c.on("hi", hi::add));
         assertEquals(3, poll(hi).path("room").asInt());
 
-        TestBackend.Request open = gateway.backend.nextWebhook("open", Waits.LONG);
+        TestBackend.Request open = gateway.backend.nextWebhook("open", WAIT);
         assertEquals("/stats", open.target(), "to the endpoint's own path on the backend");
         JsonNode body = open.json();
         assertEquals(page.pageId(), body.path("page").asText());
@@ -75,18 +78,16 @@ class GatewayEndpointsTest {
         assertEquals(page.pageId() + "/1", id);
 
         channel.emit("tick", 1);
-        JsonNode event =
-                gateway.backend.nextWebhook("channel-event", Waits.LONG).json();
+        JsonNode event = gateway.backend.nextWebhook("channel-event", WAIT).json();
         assertEquals(id, event.path("channel").asText());
         assertEquals("tick", event.path("event").asText());
         assertEquals(
                 "pong",
                 channel.call("ping", null)
-                        .get(Waits.LONG.toSeconds(), TimeUnit.SECONDS)
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS)
                         .asText());
         channel.close();
-        JsonNode closed =
-                gateway.backend.nextWebhook("channel-closed", Waits.LONG).json();
+        JsonNode closed = gateway.backend.nextWebhook("channel-closed", WAIT).json();
         assertEquals(id, closed.path("channel").asText());
         assertEquals("/stats", closed.path("endpoint").asText());
     }
@@ -113,14 +114,13 @@ class GatewayEndpointsTest {
                 ? TestBackend.Reply.json("{\"context\":\"feed-user\"}")
                 : TestBackend.Reply.of(200, ""));
         PagewireClient client = gateway.openEndpoint("/feed", Map.of("k", 1));
-        JsonNode open = gateway.backend.nextWebhook("open", Waits.LONG).json();
+        JsonNode open = gateway.backend.nextWebhook("open", WAIT).json();
         assertTrue(open.path("page").isNull(), "its page exists once admitted");
         assertEquals(1, open.path("params").path("k").asInt());
         String channel = open.path("channel").asText();
 
         client.emit("x", 1);
-        JsonNode event =
-                gateway.backend.nextWebhook("channel-event", Waits.LONG).json();
+        JsonNode event = gateway.backend.nextWebhook("channel-event", WAIT).json();
         assertEquals(client.pageId(), event.path("page").asText());
         assertEquals(channel, event.path("channel").asText());
         assertEquals("feed-user", event.path("context").asText());

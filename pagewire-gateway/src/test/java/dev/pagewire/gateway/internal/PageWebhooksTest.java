@@ -10,6 +10,7 @@ import dev.pagewire.client.CallFailedException;
 import dev.pagewire.client.ConnectionState;
 import dev.pagewire.client.PagewireClient;
 import dev.pagewire.client.ServerError;
+import dev.pagewire.netty.testing.Wait;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
 /** docs/GATEWAY.md, "Webhooks: page → backend", with a real client connected to a gateway's page. */
 class PageWebhooksTest {
 
+    /** Long enough for a loaded two-core machine, short enough to fail a stuck test quickly. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
+
     private final GatewayHarness gateway = new GatewayHarness();
     private final Signatures signatures = new Signatures(GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8));
 
@@ -34,9 +38,9 @@ class PageWebhooksTest {
     }
 
     private static <T> T poll(BlockingQueue<T> queue, String what) throws InterruptedException {
-        T t = queue.poll(Waits.LONG.toMillis(), TimeUnit.MILLISECONDS);
+        T t = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (t == null) {
-            throw new AssertionError("no " + what + " within " + Waits.LONG);
+            throw new AssertionError("no " + what + " within " + WAIT);
         }
         return t;
     }
@@ -56,13 +60,13 @@ class PageWebhooksTest {
         BlockingQueue<JsonNode> echoes = new LinkedBlockingQueue<>();
         client.on("echo", echoes::add);
 
-        TestBackend.Request connected = gateway.backend.nextWebhook("connected", Waits.LONG);
+        TestBackend.Request connected = gateway.backend.nextWebhook("connected", WAIT);
         assertEquals(page.path() + "?room=7", connected.target(), "the page's own URL by default");
         assertEquals(page.pageId(), connected.json().path("page").asText());
         assertTrue(connected.json().path("transport").isTextual());
 
         client.emit("hello", Map.of("n", 1));
-        TestBackend.Request event = gateway.backend.nextWebhook("event", Waits.LONG);
+        TestBackend.Request event = gateway.backend.nextWebhook("event", WAIT);
         JsonNode body = event.json();
         assertEquals(page.pageId(), body.path("page").asText());
         assertEquals(page.path(), body.path("path").asText());
@@ -80,7 +84,7 @@ class PageWebhooksTest {
         assertEquals(
                 "seen",
                 gateway.backend
-                        .nextWebhook("event", Waits.LONG)
+                        .nextWebhook("event", WAIT)
                         .json()
                         .path("context")
                         .asText(),
@@ -105,7 +109,7 @@ class PageWebhooksTest {
         assertEquals(
                 5,
                 client.call("add", Map.of("a", 2, "b", 3))
-                        .get(Waits.LONG.toSeconds(), TimeUnit.SECONDS)
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS)
                         .asInt());
         var e = assertInstanceOf(CallFailedException.class, failure(client, "say"));
         assertEquals("empty_message", e.code());
@@ -114,7 +118,7 @@ class PageWebhooksTest {
 
     private static Throwable failure(PagewireClient client, String call) throws Exception {
         try {
-            client.call(call, null).get(Waits.LONG.toSeconds(), TimeUnit.SECONDS);
+            client.call(call, null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             return e.getCause();
         }
@@ -133,13 +137,13 @@ class PageWebhooksTest {
         });
         var page = gateway.render("", Map.of());
         PagewireClient client = gateway.open(page);
-        gateway.backend.nextWebhook("connected", Waits.LONG);
+        gateway.backend.nextWebhook("connected", WAIT);
         for (int i = 0; i < 30; i++) {
             client.emit("n", i);
         }
         List<Long> keys = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            TestBackend.Request r = gateway.backend.nextWebhook("event", Waits.LONG);
+            TestBackend.Request r = gateway.backend.nextWebhook("event", WAIT);
             assertEquals(i, r.json().path("data").asInt());
             String key = r.json().path("key").asText();
             keys.add(Long.parseLong(key.substring(key.lastIndexOf('.') + 1)));
@@ -232,12 +236,12 @@ class PageWebhooksTest {
     void lifecycleWebhooksSayConnectedAndClosed() throws Exception {
         var page = gateway.render("", Map.of());
         PagewireClient client = gateway.open(page);
-        gateway.backend.nextWebhook("connected", Waits.LONG);
-        Waits.until("connected", () -> client.state() == ConnectionState.CONNECTED);
+        gateway.backend.nextWebhook("connected", WAIT);
+        Wait.await(WAIT, "connected", () -> client.state() == ConnectionState.CONNECTED);
         client.close();
-        TestBackend.Request closed = gateway.backend.nextWebhook("closed", Waits.LONG);
+        TestBackend.Request closed = gateway.backend.nextWebhook("closed", WAIT);
         assertEquals(page.pageId(), closed.json().path("page").asText());
         assertEquals("gone", closed.json().path("reason").asText());
-        Waits.until("the page is forgotten", () -> gateway.pages.page(page.pageId()) == null);
+        Wait.await(WAIT, "the page is forgotten", () -> gateway.pages.page(page.pageId()) == null);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.client.ConnectionState;
 import dev.pagewire.client.PagewireClient;
+import dev.pagewire.netty.testing.Wait;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /** docs/GATEWAY.md, "Publish API: backend → page", over HTTP as a backend calls it. */
 class PublishApiTest {
+
+    /** Long enough for a loaded two-core machine, short enough to fail a stuck test quickly. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
 
     private final GatewayHarness gateway = new GatewayHarness();
     private final Signatures signatures = new Signatures(GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8));
@@ -57,9 +61,9 @@ class PublishApiTest {
     }
 
     private static <T> T poll(BlockingQueue<T> q) throws InterruptedException {
-        T t = q.poll(Waits.LONG.toMillis(), TimeUnit.MILLISECONDS);
+        T t = q.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (t == null) {
-            throw new AssertionError("nothing arrived within " + Waits.LONG);
+            throw new AssertionError("nothing arrived within " + WAIT);
         }
         return t;
     }
@@ -142,7 +146,7 @@ class PublishApiTest {
         var page = gateway.render("", Map.of());
         PagewireClient client = gateway.open(page);
         client.handle("double", args -> args.asInt() * 2);
-        Waits.until("connected", () -> client.state() == ConnectionState.CONNECTED);
+        Wait.await(WAIT, "connected", () -> client.state() == ConnectionState.CONNECTED);
         var r = signed("{\"op\":\"call\",\"page\":\"" + page.pageId() + "\",\"name\":\"double\",\"args\":21}");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(42, json(r).path("reply").asInt());
@@ -179,7 +183,7 @@ class PublishApiTest {
         assertEquals(
                 "api",
                 gateway.backend
-                        .nextWebhook("closed", Waits.LONG)
+                        .nextWebhook("closed", WAIT)
                         .json()
                         .path("reason")
                         .asText());

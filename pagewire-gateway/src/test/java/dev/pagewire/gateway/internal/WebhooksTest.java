@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 /** docs/GATEWAY.md, "Delivery": one webhook's attempts against a real HTTP backend. */
 class WebhooksTest {
 
+    /** Long enough for a loaded two-core machine, short enough to fail a stuck test quickly. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
+
     private static final byte[] BODY = "{\"type\":\"event\"}".getBytes(StandardCharsets.UTF_8);
     private static final URI API = URI.create("http://127.0.0.1:1/_pagewire/api");
 
@@ -41,7 +44,7 @@ class WebhooksTest {
         var answered = assertInstanceOf(Delivery.Answered.class, d);
         assertEquals(200, answered.status());
         assertEquals("{\"reply\":1}", new String(answered.body(), StandardCharsets.UTF_8));
-        TestBackend.Request r = backend.next(Waits.LONG);
+        TestBackend.Request r = backend.next(WAIT);
         assertEquals("POST", r.method());
         assertEquals("/chat?room=1", r.target());
         assertEquals("application/json", r.header("Content-Type"));
