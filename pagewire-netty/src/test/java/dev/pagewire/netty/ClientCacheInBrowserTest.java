@@ -88,6 +88,21 @@ class ClientCacheInBrowserTest {
         assertTrue(received.contains("/p"), "the page itself was fetched again: " + received);
     }
 
+    @Test
+    void codeThatImportsTheModulesByHandGetsThePagesClient() {
+        Page page = chromium.newContext().newPage();
+        view(page, server.uri().resolve("/p").toString());
+        Object same = page.evaluate("""
+            async () => {
+              const modules = await import('/_pagewire/client.js');
+              const bundle = await import(document.querySelector('script[data-pagewire-token]').src);
+              return modules.default === window.pagewire && bundle.default === window.pagewire;
+            }\
+            """);
+        // Had the modules opened a channel of their own, window.pagewire would be theirs, not the bundle's.
+        assertEquals(true, same, "the page has one client, whichever copy of the client is asked");
+    }
+
     private static List<String> clientFiles(List<String> targets) {
         return targets.stream().filter(t -> t.contains("/_pagewire/")).toList();
     }
