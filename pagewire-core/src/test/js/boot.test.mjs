@@ -131,6 +131,16 @@ describe('booting in a page', () => {
     win.pagewire.close();
   });
 
+  it('a second copy in the same page takes the page client of the first: one channel', async () => {
+    const { module, win, sockets } = await bootInPage({ token: 't' });
+    const second = await importClient(`page-${++evaluation}`);
+    assert.equal(sockets.length, 1, 'no second socket');
+    assert.equal(second.pagewire, module.pagewire);
+    assert.equal(second.default, module.pagewire);
+    assert.equal(win.pagewire, module.pagewire);
+    win.pagewire.close();
+  });
+
   it('does nothing in a page without the pagewire script tag', async () => {
     const { module, win, sockets } = await bootInPage({ token: null });
     assert.equal(module.pagewire, null);

@@ -16,6 +16,7 @@ import dev.pagewire.Topic;
 import dev.pagewire.backplane.Backplane;
 import dev.pagewire.backplane.InMemoryBackplane;
 import dev.pagewire.internal.cluster.Relay;
+import dev.pagewire.internal.http.ClientFiles;
 import dev.pagewire.internal.http.HtmlInjector;
 import dev.pagewire.internal.http.Router;
 import dev.pagewire.internal.protocol.FrameCodec;
@@ -77,6 +78,9 @@ public final class App implements Pagewire, Protocol {
     private final VirtualThreads blockingWork = new VirtualThreads("pagewire-request");
 
     private final ScheduledThreadPoolExecutor timer = newTimer();
+    /** The browser client's files; rendered pages load its bundle. */
+    private final ClientFiles clientFiles = new ClientFiles();
+
     private final Router router;
 
     /** One thread for every page: ticks, delayed acks, call timeouts (cancelled ones leave at once). */
@@ -244,7 +248,12 @@ public final class App implements Pagewire, Protocol {
                     "a context path is empty or starts but does not end with /: " + contextPath);
         }
         return HtmlInjector.scriptTag(
-                contextPath + CLIENT_PREFIX + "client.js", tokens.issue(page.id(), page.path()), clientConfig);
+                contextPath + CLIENT_PREFIX + clientFiles.entry(), tokens.issue(page.id(), page.path()), clientConfig);
+    }
+
+    /** The browser client's files, served below {@link #CLIENT_PREFIX}. */
+    public ClientFiles clientFiles() {
+        return clientFiles;
     }
 
     @Override

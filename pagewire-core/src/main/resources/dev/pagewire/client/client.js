@@ -1,10 +1,11 @@
 /**
  * Pagewire browser client: the page's live two-way event channel to the server code that rendered it.
  *
- * The server injects `<script type="module" src="/_pagewire/client.js" data-pagewire-token="…">`
- * into every page it renders; evaluating this module then opens the page's channel and sets
- * `window.pagewire`. The wire format is docs/PROTOCOL.md (version 1). No dependencies, no build
- * step: the other modules of the client sit beside this one and are imported by relative URL.
+ * The server injects `<script type="module" src="/_pagewire/client.HASH.js" data-pagewire-token="…">`
+ * into every page it renders: this module and those it imports, bundled and minified at build time
+ * (tools/bundle-client.mjs). Evaluating it opens the page's channel and sets `window.pagewire`. The
+ * wire format is docs/PROTOCOL.md (version 1). No dependencies, and none of the build is needed to
+ * use the modules themselves: they sit beside this one under /_pagewire/, imported by relative URL.
  *
  * This module is the entry: {@link connect}, and the page's own client. The client's state machine
  * is in connection.js (what its options mean in options.js, its own listeners in client-events.js),
@@ -62,7 +63,10 @@ if (typeof document !== 'undefined') {
   // document.currentScript is always null in a module, so the tag is found by its attribute.
   const script = document.querySelector('script[data-pagewire-token]');
   if (script) {
-    pagewire = connect({ ...pageConfig(script), token: script.getAttribute('data-pagewire-token') });
+    // A page may hold two copies of the client: the bundle the server injects and, imported by hand,
+    // these modules (import pagewire from '/_pagewire/client.js'). It has one channel: the copy that
+    // runs second takes the page's client from the first.
+    pagewire = window.pagewire ?? connect({ ...pageConfig(script), token: script.getAttribute('data-pagewire-token') });
     window.pagewire = pagewire;
   }
 }

@@ -69,7 +69,9 @@ class AppTest {
         String token = Tab.tokenIn(rendered.html());
         assertEquals(
                 "<!doctype html><html><head>"
-                        + "<script type=\"module\" src=\"/_pagewire/client.js\" data-pagewire-token=\"" + token
+                        + "<script type=\"module\" src=\"/_pagewire/"
+                        + app.clientFiles().entry()
+                        + "\" data-pagewire-token=\"" + token
                         + "\" data-pagewire-config='{\"connectTimeout\":2500,\"upgradeAfter\":7000,\"reloadOnExpired\":true}'></script>"
                         + "<title>t</title></head><body>b</body></html>",
                 rendered.html());

@@ -140,7 +140,25 @@ class ServletAdapterTest {
         start(kind);
         HttpResponse<String> page = get("/chat");
         assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("<script type=\"module\" src=\"/_pagewire/client.js\""), page.body());
+        Matcher src = Pattern.compile("<script type=\"module\" src=\"(/_pagewire/client\\.[0-9a-f]{16}\\.js)\"")
+                .matcher(page.body());
+        assertTrue(src.find(), page.body());
+        for (String method : new String[] {"GET", "HEAD"}) {
+            HttpResponse<byte[]> bundle = http.send(
+                    HttpRequest.newBuilder(server.uri().resolve(src.group(1)))
+                            .method(method, HttpRequest.BodyPublishers.noBody())
+                            .header("Accept-Encoding", "gzip")
+                            .timeout(WAIT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, bundle.statusCode(), method);
+            assertEquals("gzip", bundle.headers().firstValue("content-encoding").orElse(""), method);
+            assertEquals(
+                    "public, max-age=31536000, immutable",
+                    bundle.headers().firstValue("cache-control").orElse(""),
+                    method);
+            assertEquals(method.equals("GET"), bundle.body().length > 0, method);
+        }
         HttpResponse<String> client = get("/_pagewire/client.js");
         assertEquals(200, client.statusCode());
         assertTrue(client.headers().firstValue("content-type").orElse("").startsWith("text/javascript"));

@@ -27,7 +27,6 @@ final class Documents {
     private static final LogGate UNREADABLE = new LogGate(Duration.ofMinutes(1));
 
     private final App app;
-    private final ClientFiles clientFiles = new ClientFiles();
     private final StaticAnswers statics;
 
     Documents(App app) {
@@ -37,15 +36,11 @@ final class Documents {
                 new StaticCache(limits.cacheBytes(), limits.maxCachedFileBytes()), limits.maxFileBytes());
     }
 
-    /** {@code GET /_pagewire/<name>}: a file of the browser client. */
+    /** {@code GET /_pagewire/<name>}: a file of the browser client ({@link ClientFiles} says how each is served). */
     void clientFile(Request request) {
         String name = request.path().substring(App.CLIENT_PREFIX.length());
-        byte[] file = request.isGet() ? clientFiles.get(name) : null;
-        if (file == null) {
-            request.exchange().respond(HttpResponse.text(404, "not found"), null);
-        } else {
-            request.exchange().respond(file(200, StaticFiles.contentType(name), file, "no-cache"), null);
-        }
+        HttpResponse file = request.isGet() ? app.clientFiles().answer(name, request::header) : null;
+        request.exchange().respond(file != null ? file : HttpResponse.text(404, "not found"), null);
     }
 
     /** A request to a page route: a GET renders a new page. */

@@ -138,7 +138,8 @@ class RouterTest {
         FakeConnection connection = new FakeConnection("websocket");
         handled(FakeExchange.upgrade("/orders/42?pagewire=" + token)).openWebSocket(connection);
         assertTrue(connection.nextText().startsWith("[\"hello\""));
-        assertTrue(app.clientScript(page, "/shop").contains("src=\"/shop/_pagewire/client.js\""));
+        assertTrue(app.clientScript(page, "/shop")
+                .contains("src=\"/shop/_pagewire/" + app.clientFiles().entry() + "\""));
     }
 
     @Test
