@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
@@ -175,28 +176,7 @@ final class StaticAnswers {
      * {@code q}, or, unnamed, under a non-zero {@code *}.
      */
     static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        Boolean star = null;
-        for (String part : acceptEncoding.split(",")) {
-            String[] params = part.split(";");
-            String coding = params[0].strip().toLowerCase(Locale.ROOT);
-            boolean accepted = true;
-            for (int i = 1; i < params.length; i++) {
-                String p = params[i].strip().toLowerCase(Locale.ROOT);
-                if (p.startsWith("q=")) {
-                    accepted = !p.substring(2).strip().matches("0(\\.0{0,3})?");
-                }
-            }
-            if (coding.equals("gzip") || coding.equals("x-gzip")) {
-                return accepted;
-            }
-            if (coding.equals("*")) {
-                star = accepted;
-            }
-        }
-        return Boolean.TRUE.equals(star);
+        return "gzip".equals(AcceptEncoding.choose(acceptEncoding, List.of("gzip")));
     }
 
     /** An HTTP date in seconds since the epoch, or {@code -1} if absent or not an IMF-fixdate. */
