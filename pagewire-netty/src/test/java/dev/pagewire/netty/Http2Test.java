@@ -9,6 +9,7 @@ import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.netty.testing.TestFallback;
 import dev.pagewire.netty.testing.TestSocket;
+import dev.pagewire.netty.testing.Wait;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -240,6 +241,95 @@ class Http2Test {
     }
 
     @Test
+    void anSseStreamWhoseClientNeverReadsIsShedAndResetAtMaxOutboundBytes() throws Exception {
+        app.close();
+        // Over the stream channel's 64 KiB high-water mark, as the 4 MiB default is: the channel is
+        // unwritable when the limit is reached, and the server gives the stream up at once.
+        app = Pagewire.create(s -> s.maxOutboundBytes(256 * 1024));
+        app.page("/p", (request, page) -> {
+            pages.add(page);
+            return "<html><head><title>p</title></head><body>slow</body></html>";
+        });
+        PagewireServer server = serve(s -> {});
+        String token = TestSocket.token(
+                get(client(HttpClient.Version.HTTP_2), server.uri().resolve("/p"))
+                        .body());
+        Page page = nextPage();
+        CountDownLatch disconnected = new CountDownLatch(1);
+        page.onDisconnect(disconnected::countDown);
+
+        // By hand: a client that opens the stream and never sends WINDOW_UPDATE, so the server may
+        // send 64 KiB (the default window) and must hold the rest.
+        try (SSLSocket socket = open(server, "h2")) {
+            OutputStream out = socket.getOutputStream();
+            out.write(PREFACE);
+            writeFrame(out, 0x4, 0, 0, new byte[0]); // SETTINGS: defaults
+            URI sse = TestFallback.channel(server.uri().resolve("/p"), token, "transport=sse");
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            head.write(0x82); // :method GET (static table 2)
+            head.write(0x87); // :scheme https (static table 7)
+            literal(head, 4, sse.getRawPath() + "?" + sse.getRawQuery()); // :path
+            literal(head, 1, "127.0.0.1:" + server.port()); // :authority
+            writeFrame(out, 0x1, 0x5, 1, head.toByteArray()); // HEADERS, END_STREAM | END_HEADERS
+            out.flush();
+            Wait.await(Duration.ofSeconds(10), "the page to connect over SSE", page::isConnected);
+            byte[] news = "x".repeat(4096).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 512 && page.isConnected(); i++) {
+                page.emit("news", new String(news, StandardCharsets.US_ASCII));
+            }
+
+            assertTrue(disconnected.await(10, TimeUnit.SECONDS), "the page was shed as a slow consumer");
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            long data = 0;
+            while (true) {
+                int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+                int type = in.readUnsignedByte();
+                in.readUnsignedByte(); // flags
+                int stream = in.readInt();
+                in.readNBytes(length);
+                assertTrue(type != 0x7, "no GOAWAY: only the stream is given up");
+                if (type == 0x0) {
+                    data += length;
+                }
+                if (type == 0x3 && stream == 1) {
+                    break; // RST_STREAM: the server dropped what it held for the stream
+                }
+            }
+            assertTrue(data <= 65_535, "no more DATA than the window allowed: " + data);
+        }
+    }
+
+    /** A literal header field without indexing, its name from the static table (no Huffman). */
+    private static void literal(java.io.ByteArrayOutputStream out, int nameIndex, String value) {
+        out.write(nameIndex); // 0000xxxx, index < 15
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        int length = bytes.length;
+        if (length < 127) {
+            out.write(length);
+        } else {
+            out.write(127);
+            for (length -= 127; length >= 128; length >>= 7) {
+                out.write((length & 0x7f) | 0x80);
+            }
+            out.write(length);
+        }
+        out.writeBytes(bytes);
+    }
+
+    private static void writeFrame(OutputStream out, int type, int flags, int stream, byte[] payload)
+            throws IOException {
+        out.write(new byte[] {
+            (byte) (payload.length >> 16),
+            (byte) (payload.length >> 8),
+            (byte) payload.length,
+            (byte) type,
+            (byte) flags
+        });
+        out.write(new byte[] {(byte) (stream >> 24), (byte) (stream >> 16), (byte) (stream >> 8), (byte) stream});
+        out.write(payload);
+    }
+
+    @Test
     void aClientOfferingOnlyHttp11IsServedHttp11() throws Exception {
         PagewireServer server = serve(s -> {});
         HttpClient h1 = client(HttpClient.Version.HTTP_1_1);
@@ -324,7 +414,7 @@ class Http2Test {
         try (SSLSocket socket = open(server, "h2")) {
             OutputStream out = socket.getOutputStream();
             out.write(PREFACE);
-            out.write(new byte[] {0, 0, 0, 0x4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+            writeFrame(out, 0x4, 0, 0, new byte[0]); // SETTINGS: defaults
             out.flush();
             assertEquals("h2", socket.getApplicationProtocol());
             DataInputStream in = new DataInputStream(socket.getInputStream());
