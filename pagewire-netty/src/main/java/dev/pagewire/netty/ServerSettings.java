@@ -27,7 +27,8 @@ import java.time.Duration;
  *     SSE or long-polling fallbacks (for tests and for networks known to break WebSockets).
  * @param tlsCertificate PEM file with the server's certificate chain (leaf first), or {@code null}
  *     for plain HTTP. Default {@code null}. Set together with {@code tlsPrivateKey}. Read once, at
- *     start; TLS 1.2 and 1.3, HTTP/1.1. For trying it locally, see {@link DevCertificate}.
+ *     start; TLS 1.2 and 1.3; HTTP/2 and HTTP/1.1 as {@code http2} says. For trying it locally,
+ *     see {@link DevCertificate}.
  * @param tlsPrivateKey PEM file with the certificate's private key (unencrypted PKCS#8), or
  *     {@code null}. Default {@code null}.
  * @param maxConnectionsPerAddress most TCP connections open at once from one public address (an
@@ -39,6 +40,18 @@ import java.time.Duration;
  * @param maxConnectionsPerPrivateAddress the same for loopback, private (RFC 1918, fc00::/7) and
  *     link-local addresses, where reverse proxies and load balancers sit and carry every user's
  *     connections. Default {@code 0}, no limit, so that a stock proxy in front works as found.
+ * @param http2 whether a TLS connection may speak HTTP/2: the server offers {@code h2} and then
+ *     {@code http/1.1} by ALPN, and each client takes the first it knows. Default {@code true}.
+ *     Over HTTP/2 a page's requests share one connection, so that its SSE and long-polling
+ *     fallbacks are no longer held to a browser's six connections per origin. WebSockets always
+ *     open on an HTTP/1.1 connection of their own (the server does not offer RFC 8441's WebSocket
+ *     over HTTP/2). No effect on plain HTTP: cleartext HTTP/2 ({@code h2c}) is never offered.
+ *     {@code false} keeps every connection on HTTP/1.1.
+ * @param maxConcurrentStreams most requests one HTTP/2 connection may have in progress at once
+ *     (SETTINGS_MAX_CONCURRENT_STREAMS): an open SSE stream or long poll counts until it ends.
+ *     Default 100 (what RFC 9113 recommends as the least); a client wanting more waits for a
+ *     stream to end or opens another connection. Each stream's response is bounded like an
+ *     HTTP/1.1 connection's, so this bounds one connection's share of the server.
  */
 public record ServerSettings(
         String host,
@@ -53,7 +66,9 @@ public record ServerSettings(
         Path tlsCertificate,
         Path tlsPrivateKey,
         int maxConnectionsPerAddress,
-        int maxConnectionsPerPrivateAddress) {
+        int maxConnectionsPerPrivateAddress,
+        boolean http2,
+        int maxConcurrentStreams) {
 
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -88,6 +103,9 @@ public record ServerSettings(
                     + " 0 (no limit) or more, got " + maxConnectionsPerAddress + " and "
                     + maxConnectionsPerPrivateAddress);
         }
+        if (maxConcurrentStreams < 1) {
+            throw new IllegalArgumentException("maxConcurrentStreams must be 1 or more, got " + maxConcurrentStreams);
+        }
     }
 
     private static void requireReadable(String setting, Path file) {
@@ -121,6 +139,8 @@ public record ServerSettings(
         private Path tlsPrivateKey;
         private int maxConnectionsPerAddress = 1024;
         private int maxConnectionsPerPrivateAddress;
+        private boolean http2 = true;
+        private int maxConcurrentStreams = 100;
 
         private Builder() {}
 
@@ -200,6 +220,18 @@ public record ServerSettings(
             return this;
         }
 
+        /** See {@link ServerSettings#http2()}. */
+        public Builder http2(boolean enabled) {
+            this.http2 = enabled;
+            return this;
+        }
+
+        /** See {@link ServerSettings#maxConcurrentStreams()}. */
+        public Builder maxConcurrentStreams(int streams) {
+            this.maxConcurrentStreams = streams;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the setting that is out of range */
         public ServerSettings build() {
             return new ServerSettings(
@@ -215,7 +247,9 @@ public record ServerSettings(
                     tlsCertificate,
                     tlsPrivateKey,
                     maxConnectionsPerAddress,
-                    maxConnectionsPerPrivateAddress);
+                    maxConnectionsPerPrivateAddress,
+                    http2,
+                    maxConcurrentStreams);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.pagewire.spi.ResponseStream;
 import dev.pagewire.spi.WebSocketHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -42,7 +44,10 @@ import java.util.function.BiConsumer;
 /**
  * One Netty HTTP request as an {@link HttpExchange}: the request copied out of Netty's reference
  * counted message (so the protocol may answer later, from any thread), and its answers written on
- * the channel's event loop with the length, keep-alive and close handling HTTP/1.x needs.
+ * the channel's event loop with the length, keep-alive and close handling HTTP/1.x needs. On
+ * HTTP/2 the channel is the request's stream ({@link Http2Handlers}): no connection headers, a close
+ * ends the stream only, a HEAD answer's body is left out here (HTTP/1.1's codec does that itself),
+ * and no WebSocket upgrade.
  */
 final class NettyExchange implements HttpExchange {
 
@@ -55,6 +60,9 @@ final class NettyExchange implements HttpExchange {
     private final boolean keepAlive;
     private final Settings settings;
     private final boolean webSocket;
+    /** The channel is an HTTP/2 stream. */
+    private final boolean http2;
+
     private final AtomicBoolean answered = new AtomicBoolean();
     private Runnable done = () -> {}; // run on the event loop once the answer's last write is issued
     private volatile GenericFutureListener<Future<? super Void>> abortListener;
@@ -69,6 +77,7 @@ final class NettyExchange implements HttpExchange {
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.settings = settings;
         this.webSocket = webSocket;
+        this.http2 = ctx.channel() instanceof Http2StreamChannel;
     }
 
     /**
@@ -109,12 +118,14 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public String version() {
-        return version.text();
+        return http2 ? "HTTP/2.0" : version.text();
     }
 
     @Override
     public boolean secure() {
-        return ctx.pipeline().get(SslHandler.class) != null;
+        // An HTTP/2 stream's TLS is its connection's, the stream channel's parent.
+        Channel connection = http2 ? ctx.channel().parent() : ctx.channel();
+        return connection.pipeline().get(SslHandler.class) != null;
     }
 
     @Override
@@ -141,10 +152,11 @@ final class NettyExchange implements HttpExchange {
 
     private void write(HttpResponse response, boolean keepAlive, Runnable written) {
         forgetAbort();
+        boolean headOnly = http2 && method.equals(HttpMethod.HEAD);
         FullHttpResponse out = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()),
-                Unpooled.wrappedBuffer(response.body()));
+                headOnly ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));
         for (HttpResponse.Headers.Header h : response.headers().all()) {
             out.headers().add(h.name(), h.value());
         }
@@ -152,9 +164,12 @@ final class NettyExchange implements HttpExchange {
             // A 304 has no body, and may only state the length of the 200 it stands for (RFC 9110 §8.6).
             out.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
         }
-        HttpUtil.setKeepAlive(out, keepAlive);
-        if (!keepAlive) {
-            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (!http2) {
+            // HTTP/2 has no Connection header: the stream ends with the response, the connection stays.
+            HttpUtil.setKeepAlive(out, keepAlive);
+            if (!keepAlive) {
+                out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
         }
         ChannelFuture f = ctx.writeAndFlush(out);
         if (written != null) {
@@ -184,6 +199,11 @@ final class NettyExchange implements HttpExchange {
         if (!webSocket) {
             // Stands in for a network that breaks WebSockets: the client falls back to HTTP.
             write(HttpResponse.text(403, "WebSocket is disabled on this server"), false, null);
+            return;
+        }
+        if (http2) {
+            // Not reached from a browser (HTTP/2 forbids Upgrade; the protocol refuses it first).
+            write(HttpResponse.text(400, "a WebSocket opens over HTTP/1.1 on this server"), false, null);
             return;
         }
         String location = (secure() ? "wss://" : "ws://") + headers.get(HttpHeaderNames.HOST) + uri;

@@ -33,8 +33,13 @@ public final class NettyServer {
     private final URI uri;
 
     private NettyServer(Protocol protocol, ServerSettings settings, PassThrough passThrough) {
+        // The gateway's pass-through stays on HTTP/1.1: its forwarder answers with HTTP/1.1's framing
+        // (a body ended by closing the connection, a 101 switching the connection to raw bytes).
         // Read before any thread starts, so bad PEM files fail start with nothing to clean up.
-        ServerTls tls = settings.tls() ? ServerTls.load(settings.tlsCertificate(), settings.tlsPrivateKey()) : null;
+        ServerTls tls = settings.tls()
+                ? ServerTls.load(
+                        settings.tlsCertificate(), settings.tlsPrivateKey(), settings.http2() && passThrough == null)
+                : null;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
         // Handlers woken by one pass over the ready connections start together after it.

@@ -14,12 +14,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A streamed response on a Netty channel: chunked on HTTP/1.1; on HTTP/1.0 (nginx's default towards
- * its upstream), which cannot take chunks, ended by closing the connection. Writes from any thread
+ * its upstream), which cannot take chunks, ended by closing the connection; on HTTP/2, DATA frames
+ * on the request's stream channel, whose close ends (resets) the stream, not the connection. Writes from any thread
  * go to the event loop in call order; the connection closes when the stream ends. A stream outlives
  * the HTTP idle timeout, so that handler leaves the pipeline: the protocol's heartbeats watch it.
  */
@@ -37,16 +39,19 @@ final class NettyStream implements ResponseStream {
         this.channel = channel;
         this.done = done;
         boolean http10 = requestVersion.equals(HttpVersion.HTTP_1_0);
+        boolean http2 = channel instanceof Http2StreamChannel;
         DefaultHttpResponse head = new DefaultHttpResponse(
                 http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
         for (HttpResponse.Headers.Header h : headers.all()) {
             head.headers().add(h.name(), h.value());
         }
-        // The connection closes at the stream's end; said up front, so that a client does not
-        // take it back into its pool and send its next request into that close.
-        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        if (!http10) {
-            HttpUtil.setTransferEncodingChunked(head, true);
+        if (!http2) {
+            // The connection closes at the stream's end; said up front, so that a client does not
+            // take it back into its pool and send its next request into that close.
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            if (!http10) {
+                HttpUtil.setTransferEncodingChunked(head, true);
+            }
         }
         run(() -> {
             ChannelPipeline p = channel.pipeline();

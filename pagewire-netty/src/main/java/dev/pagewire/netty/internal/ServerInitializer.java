@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Admits each accepted connection within its address's limit and builds its pipeline: TLS if set,
- * HTTP codec, limits and deadlines, compression, requests.
+ * HTTP codec, limits and deadlines, compression, requests; over TLS with HTTP/2 on, the HTTP part
+ * once ALPN has chosen between HTTP/2 ({@link Http2Handlers}) and HTTP/1.1.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -48,12 +49,27 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         addHandlers(ch.pipeline(), protocol, settings, tls, passThrough);
     }
 
-    /** The handlers of one connection's pipeline, after the socket (also for tests on an embedded channel). */
+    /**
+     * The handlers of one connection's pipeline, after the socket (also for tests on an embedded
+     * channel): TLS if set, then HTTP/1.1 at once, or, when TLS offers HTTP/2, whichever protocol
+     * the handshake agrees on ({@link ProtocolChoice}).
+     */
     static void addHandlers(
             ChannelPipeline p, Protocol protocol, ServerSettings settings, ServerTls tls, PassThrough passThrough) {
-        if (tls != null) {
-            tls.addTo(p); // first: everything after it sees plain bytes
+        if (tls == null) {
+            addHttp1(p, protocol, settings, passThrough);
+            return;
         }
+        tls.addTo(p); // first: everything after it sees plain bytes
+        if (tls.http2()) {
+            p.addLast(new ProtocolChoice(protocol, settings, passThrough));
+        } else {
+            addHttp1(p, protocol, settings, passThrough);
+        }
+    }
+
+    /** The HTTP/1.1 handlers, after TLS if any. */
+    static void addHttp1(ChannelPipeline p, Protocol protocol, ServerSettings settings, PassThrough passThrough) {
         p.addLast(IDLE, new IdleStateHandler(0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         RequestDeadlines deadlines = new RequestDeadlines(settings.requestHeadTimeout(), settings.requestBodyTimeout());
         p.addLast(RequestDeadlines.FIRST_BYTES, deadlines.firstBytes()); // after TLS: it sees requests' bytes

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -35,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * TLS for the embedded server: the {@link SslContext} built once from the PEM files at start, and
- * the handlers that go first in each connection's pipeline. HTTP/1.1 only (no ALPN); TLS 1.2 and
- * 1.3; the JDK's provider, so no native library is needed.
+ * the handlers that go first in each connection's pipeline. TLS 1.2 and 1.3; the JDK's provider,
+ * so no native library is needed. With HTTP/2 on, ALPN offers {@code h2} and then {@code http/1.1},
+ * the server's order deciding; a client that offers neither, or no ALPN at all, gets HTTP/1.1.
  */
 final class ServerTls {
 
@@ -50,9 +53,11 @@ final class ServerTls {
             Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
 
     private final SslContext context;
+    private final boolean http2;
 
-    private ServerTls(SslContext context) {
+    private ServerTls(SslContext context, boolean http2) {
         this.context = context;
+        this.http2 = http2;
     }
 
     /**
@@ -61,20 +66,35 @@ final class ServerTls {
      * @throws IllegalStateException naming the file when a file cannot be read, holds no valid
      *     certificate or key, or the key does not belong to the certificate
      */
-    static ServerTls load(Path certificateChain, Path privateKey) {
+    static ServerTls load(Path certificateChain, Path privateKey, boolean http2) {
         List<X509Certificate> chain = readCertificates(certificateChain);
         PrivateKey key = readPrivateKey(privateKey, chain.get(0));
         try {
-            return new ServerTls(SslContextBuilder.forServer(key, chain)
+            SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
                     .sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .build());
+                    .protocols("TLSv1.3", "TLSv1.2");
+            if (http2) {
+                // NO_ADVERTISE and ACCEPT: a client offering neither protocol is not refused but
+                // served HTTP/1.1, as one that sends no ALPN at all.
+                builder.applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2,
+                        ApplicationProtocolNames.HTTP_1_1));
+            }
+            return new ServerTls(builder.build(), http2);
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalStateException(
                     "cannot use the TLS certificate " + certificateChain.toAbsolutePath() + " with the key "
                             + privateKey.toAbsolutePath() + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /** Whether ALPN offers {@code h2}: the connection's protocol is known only after the handshake. */
+    boolean http2() {
+        return http2;
     }
 
     /** Adds TLS in front of everything else in a new connection's pipeline. */

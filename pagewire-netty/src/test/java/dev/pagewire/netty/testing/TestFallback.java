@@ -43,13 +43,17 @@ public final class TestFallback implements AutoCloseable {
     /** Extra query parameters of the opening request, e.g. {@code "ack=5"}, or empty. */
     public final String openQuery;
 
+    /** The client this one sends with: {@link #HTTP} unless given (an HTTP/2 one, say). */
+    private final HttpClient http;
+
     private volatile String conn;
     private volatile boolean closed;
     private final List<String> rawStream = new ArrayList<>();
     private Thread reader;
     public HttpResponse<?> openResponse;
 
-    private TestFallback(URI page, String token, String transport, String openQuery) {
+    private TestFallback(URI page, String token, String transport, String openQuery, HttpClient http) {
+        this.http = http;
         this.page = page;
         this.token = token;
         this.transport = transport;
@@ -67,7 +71,18 @@ public final class TestFallback implements AutoCloseable {
 
     /** Opens with extra query parameters on the opening request, e.g. {@code "ack=5"} to resume. */
     public static TestFallback open(URI page, String token, String transport, String openQuery) throws Exception {
-        TestFallback client = new TestFallback(page, token, transport, openQuery);
+        return open(page, token, transport, openQuery, HTTP);
+    }
+
+    /** Renders {@code page} and opens its channel, every request sent with {@code http}. */
+    public static TestFallback openPage(URI page, String transport, HttpClient http) throws Exception {
+        return open(page, TestSocket.token(TestSocket.render(page, http)), transport, "", http);
+    }
+
+    /** As {@link #open(URI, String, String, String)}, every request sent with {@code http}. */
+    public static TestFallback open(URI page, String token, String transport, String openQuery, HttpClient http)
+            throws Exception {
+        TestFallback client = new TestFallback(page, token, transport, openQuery, http);
         if (transport.equals("sse")) {
             client.startSse();
         } else {
@@ -82,7 +97,7 @@ public final class TestFallback implements AutoCloseable {
     }
 
     private void startSse() throws Exception {
-        HttpResponse<InputStream> response = HTTP.send(
+        HttpResponse<InputStream> response = http.send(
                 HttpRequest.newBuilder(
                                 channel(page, token, "transport=sse" + (openQuery.isEmpty() ? "" : "&" + openQuery)))
                         .build(),
@@ -109,7 +124,7 @@ public final class TestFallback implements AutoCloseable {
     }
 
     private void startLongPolling() throws Exception {
-        HttpResponse<String> response = HTTP.send(
+        HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(channel(
                                 page, token, "transport=longpolling" + (openQuery.isEmpty() ? "" : "&" + openQuery)))
                         .build(),
@@ -119,7 +134,7 @@ public final class TestFallback implements AutoCloseable {
         reader = Thread.ofVirtual().start(() -> {
             try {
                 while (!closed && conn != null) {
-                    HttpResponse<String> poll = HTTP.send(
+                    HttpResponse<String> poll = http.send(
                             HttpRequest.newBuilder(channel(page, token, "conn=" + conn))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
@@ -205,7 +220,7 @@ public final class TestFallback implements AutoCloseable {
         if (origin != null) {
             request.header("Origin", origin);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override
