@@ -41,6 +41,16 @@ final class Machine {
                             + packageVersion(o, "@socket.io/redis-streams-adapter") + ", redis (client) "
                             + packageVersion(o, "redis"));
         }
+        if (o.scenarios().contains(Scenario.PAGELOAD)) {
+            f.put(
+                    "page load",
+                    command(o, o.chromium().toString(), "--version") + " (headless, " + o.chromium()
+                            + "), Playwright for Java "
+                            + com.microsoft.playwright.Playwright.class
+                                    .getPackage()
+                                    .getImplementationVersion()
+                            + "; Chromium, Playwright's driver and the load generator on one CPU");
+        }
         f.put("open files per process", Long.toString(ProcStats.openFilesLimit()));
         f.put(
                 "JVM servers' flags",
