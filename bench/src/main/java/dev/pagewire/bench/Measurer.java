@@ -97,7 +97,8 @@ final class Measurer {
                 "--views",
                 Integer.toString(options.pageloadViews()),
                 "--warmup-ms",
-                Long.toString(options.warmupMs()),
+                // The smoke run is about working: its views need no compiled server.
+                Long.toString(options.smoke() ? 0 : options.warmupMs()),
                 "--chromium",
                 options.chromium().toAbsolutePath().toString());
         Map<String, Double> cpu = new LinkedHashMap<>();

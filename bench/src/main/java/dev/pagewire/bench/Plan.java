@@ -71,7 +71,13 @@ record Plan(List<Case> cases, List<String> notes) {
                                     webSocket(o, s)));
                 case CLUSTER -> cluster(o, cases);
                 case PAGELOAD ->
-                    add(cases, new Case(s, o.pageloadViews(), o.pageloadViews() + " views per row", webSocket(o, s)));
+                    add(
+                            cases,
+                            new Case(
+                                    s,
+                                    o.pageloadViews(),
+                                    o.pageloadViews() + (o.pageloadViews() == 1 ? " view" : " views") + " per row",
+                                    webSocket(o, s)));
             }
         }
         return new Plan(List.copyOf(cases), List.copyOf(notes));
