@@ -120,7 +120,8 @@ final class PageLoadSection {
                 "  navigation to the same URL is a reload to Chromium, which revalidates its cache). +100 ms:",
                 "  the DevTools protocol's `Network.emulateNetworkConditions` with `latency: 100` and no bandwidth",
                 "  limit: Chromium holds every request's response until 100 ms after the request was sent, one",
-                "  added round trip per request (the TCP handshake on loopback is not delayed). Percentiles are",
+                "  added round trip per request, a WebSocket's handshake included (checked on 3 Dec 2026: a",
+                "  WebSocket opened in 106–120 ms against 11–14 ms without it). Percentiles are",
                 "  nearest-rank over one run's views, requests and bytes means per view; the server's CPU is read",
                 "  (`/proc/<pid>/stat`, 10 ms ticks) around each measured navigation and summed over the row.");
     }
