@@ -2,6 +2,10 @@
 // GET /echo renders a small HTML page; a socket answers event `echo` by emitting it back, is in
 // room `fan` from its connection on, and event `fanout` broadcasts its data to that room as `fan`.
 // Both transports are allowed (websocket and HTTP long-polling), as Socket.IO's defaults do.
+// GET /pageload is the page-load scenario's page, the equivalent of Pagewire's (BenchHtml.PAGELOAD):
+// the same minimal HTML loading Socket.IO's client from this server, `/socket.io/socket.io.js` as
+// Socket.IO's documentation writes it (served by Socket.IO itself: `serveClient`, its default), and
+// recording `window.connected` on the socket's first 'connect'.
 //
 // As one node of a cluster (the bench's cluster scenario), with `--redis URI`: rooms and broadcasts
 // span every node on that Redis through an adapter, `--adapter redis` (default:
@@ -22,6 +26,12 @@ const readline = require('node:readline');
 const { Server } = require('socket.io');
 
 const HTML = '<!doctype html><html><head><title>echo</title></head><body><p>echo</p></body></html>';
+const PAGELOAD = `<!doctype html><html><head><title>pageload</title></head><body><p>pageload</p><script src="/socket.io/socket.io.js"></script><script>
+const socket = io();
+socket.on('connect', () => { window.connected ??= { at: performance.now(), transport: socket.io.engine.transport.name,
+  resources: performance.getEntriesByType('resource').length }; });
+</script></body></html>
+`;
 
 function options(argv) {
   const o = { port: Number(argv[0] || 0), redis: null, adapter: 'redis' };
@@ -61,9 +71,10 @@ async function cluster(o) {
 async function main() {
   const o = options(process.argv.slice(2));
   const httpServer = http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url.split('?')[0] === '/echo') {
+    const path = req.url.split('?')[0];
+    if (req.method === 'GET' && (path === '/echo' || path === '/pageload')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(HTML);
+      res.end(path === '/echo' ? HTML : PAGELOAD);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -71,7 +82,7 @@ async function main() {
   });
   const io = new Server(httpServer, {
     transports: ['polling', 'websocket'],
-    serveClient: false,
+    serveClient: true,
     ...(await cluster(o)),
   });
   io.on('connection', (socket) => {

@@ -109,6 +109,11 @@ public final class BenchMain {
             throw new IllegalStateException("the cluster scenario needs " + tools
                     + " (Debian: apt-get install redis-server haproxy), or leave it out with --scenarios");
         }
+        if (options.scenarios().contains(Scenario.PAGELOAD) && !Files.isExecutable(options.chromium())) {
+            throw new IllegalStateException("the pageload scenario needs Chromium at " + options.chromium()
+                    + " (Debian: apt-get install chromium; or name it with --chromium), or leave it out with"
+                    + " --scenarios");
+        }
         Plan plan = Plan.of(options, ProcStats.openFilesLimit());
         Map<String, String> machine = Machine.facts(options);
         Path logs = logs();

@@ -13,7 +13,8 @@ import java.util.Set;
  * few connections and one short run whose intervals are counted rather than timed (what
  * {@code mvn verify} runs so the bench cannot rot).
  *
- * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn,cluster}, default all)
+ * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn,cluster,pageload},
+ *     default all)
  * @param peers which servers ({@code --peers
  *     pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw}, default all six); Pagewire
  *     on Tomcat and on Jetty take part in echo, fallback and churn only, Socket.IO with its Redis
@@ -38,6 +39,10 @@ import java.util.Set;
  * @param out the report ({@code --out}, default docs/BENCHMARKS.md); charts go to {@code bench/} beside it
  * @param socketio the directory of the Socket.IO server ({@code --socketio}, default bench/socketio)
  * @param smoke whether this is the smoke-sized run
+ * @param pageloadViews measured page views per row of the page-load scenario ({@code --pageload-views},
+ *     default 30; 1 in the smoke run)
+ * @param chromium the Chromium the page-load scenario drives ({@code --chromium}, default the Debian
+ *     package's {@code /usr/bin/chromium})
  * @param parts which of the cluster's parts ({@code --parts fanout,echo,polling}, default all): to
  *     measure one of them alone while working on it
  */
@@ -59,6 +64,8 @@ record BenchOptions(
         Path out,
         Path socketio,
         boolean smoke,
+        int pageloadViews,
+        Path chromium,
         Set<String> parts) {
 
     /** Every server, in the order of the report's columns. */
@@ -69,10 +76,13 @@ record BenchOptions(
 
     static final String USAGE = """
         usage: bench/run [options]   (or java -cp pagewire-bench-all.jar dev.pagewire.bench.BenchMain)
-          --scenarios LIST     idle,echo,fanout,fallback,churn,cluster or all (default all);
-                               cluster: 3 nodes + Redis behind haproxy round-robin (no sticky
-                               sessions), fan-out over the nodes, echo through a non-owner node,
-                               long-polling; needs redis-server and haproxy
+          --scenarios LIST     idle,echo,fanout,fallback,churn,cluster,pageload or all (default
+                               all); cluster: 3 nodes + Redis behind haproxy round-robin (no
+                               sticky sessions), fan-out over the nodes, echo through a non-owner
+                               node, long-polling; needs redis-server and haproxy; pageload:
+                               Chromium's time from navigation start to the page's channel
+                               connected, Pagewire and Socket.IO, on loopback and with 100 ms
+                               added per request, cold and warm cache
           --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw
                                (default all; Pagewire on Tomcat and on Jetty run echo, fallback,
                                churn; socketio-streams, Socket.IO with its Redis streams adapter,
@@ -90,6 +100,8 @@ record BenchOptions(
                                nodes' JITs share one core)
           --duration-ms MS     measured interval (default 5000)
           --parts LIST         the cluster's parts: fanout,echo,polling (default all)
+          --pageload-views N   measured page views per row of pageload (default 30)
+          --chromium PATH      the Chromium pageload drives (default /usr/bin/chromium)
           --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
           --jfr DIR            Flight Recording of each Pagewire server per case, into DIR
           --out FILE           the report (default docs/BENCHMARKS.md; charts in docs/bench/)
@@ -145,6 +157,8 @@ record BenchOptions(
                 Path.of(f.getOrDefault("out", "docs/BENCHMARKS.md")),
                 Path.of(f.getOrDefault("socketio", defaultSocketIo())),
                 smoke,
+                number(f, "pageload-views", smoke ? 1 : 30),
+                Path.of(f.getOrDefault("chromium", "/usr/bin/chromium")),
                 parts(f.getOrDefault("parts", String.join(",", Plan.CLUSTER_PARTS))));
         f.keySet()
                 .removeAll(Set.of(
@@ -162,6 +176,8 @@ record BenchOptions(
                         "duration-ms",
                         "out",
                         "socketio",
+                        "pageload-views",
+                        "chromium",
                         "parts"));
         if (!f.isEmpty()) {
             throw new IllegalArgumentException("unknown options: --" + String.join(", --", f.keySet()));
@@ -169,11 +185,15 @@ record BenchOptions(
         if (o.runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1");
         }
+        if (o.pageloadViews < 1) {
+            throw new IllegalArgumentException("--pageload-views must be at least 1");
+        }
         if (o.scenarios.stream().noneMatch(s -> o.peers.stream().anyMatch(p -> Plan.takesPart(p, s)))) {
             throw new IllegalArgumentException("nothing to measure: no server of --peers takes part in the scenarios"
                     + " of --scenarios (" + Peer.PAGEWIRE_TOMCAT.title() + " and " + Peer.PAGEWIRE_JETTY.title()
                     + " run echo, fallback and churn; raw Netty has no fallback and no cluster; "
-                    + Peer.SOCKETIO_STREAMS.flag() + " runs in cluster only)");
+                    + Peer.SOCKETIO_STREAMS.flag() + " runs in cluster only; pageload is "
+                    + Peer.PAGEWIRE.flag() + " and " + Peer.SOCKETIO.flag() + ")");
         }
         return o;
     }

@@ -1,10 +1,11 @@
 package dev.pagewire.bench;
 
+import dev.pagewire.bench.pageload.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
-/** The goals issues 6 and 14 hold Pagewire against, checked on the medians of a bench run. */
+/** The goals issues 6, 14 and 17 hold Pagewire against, checked on the medians of a bench run. */
 final class Goals {
 
     /**
@@ -59,12 +60,46 @@ final class Goals {
                                         + ")"));
                     }
                 }
+                case PAGELOAD -> out.add(pageLoad(c, r));
                 default -> {
                     // no goal was set for the fallbacks and churn: their tables stand for themselves
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Issue 17: Pagewire's median time to connected at or below Socket.IO's on every row; the
+     * outcome shows the range of the ratios and the row of the highest.
+     */
+    private static Outcome pageLoad(Case c, Results r) {
+        String goal = "time to connected (p50) ≤ Socket.IO's on every row of page load in Chromium";
+        Subject ours = c.subjects().stream()
+                .filter(s -> s.peer() == Peer.PAGEWIRE)
+                .findFirst()
+                .orElse(null);
+        double lowest = Double.MAX_VALUE;
+        double highest = 0;
+        Row worst = null;
+        for (Row row : Row.values()) {
+            OptionalDouble ratio = ours == null
+                    ? OptionalDouble.empty()
+                    : Report.ratio(c, r, row.key() + "_ttc_p50_ms", ours, Peer.SOCKETIO);
+            if (ratio.isEmpty()) {
+                return new Outcome(goal, "not measured (" + row.title() + ")", null);
+            }
+            double v = ratio.getAsDouble();
+            lowest = Math.min(lowest, v);
+            if (v >= highest) {
+                highest = v;
+                worst = row;
+            }
+        }
+        return new Outcome(
+                goal,
+                Report.times(lowest) + " to " + Report.times(highest) + " (highest: " + worst.title() + ")",
+                highest <= 1);
     }
 
     private static Outcome ratio(

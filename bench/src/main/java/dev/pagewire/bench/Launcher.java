@@ -113,6 +113,19 @@ final class Launcher {
         return c;
     }
 
+    /**
+     * The page-load scenario's load generator ({@code pageload.PageLoadMain}) with its arguments,
+     * on the load generator's CPU: Playwright's driver and Chromium, its children, inherit the pinning.
+     */
+    List<String> pageLoad(List<String> args) {
+        List<String> c = pinned(LOAD_CPU);
+        c.add(java);
+        c.addAll(jvmFlags(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC")));
+        c.addAll(List.of("-cp", classpath, "dev.pagewire.bench.pageload.PageLoadMain"));
+        c.addAll(args);
+        return c;
+    }
+
     private List<String> jvmFlags(List<String> flags) {
         List<String> all = new ArrayList<>(flags);
         if (options.smoke()) {

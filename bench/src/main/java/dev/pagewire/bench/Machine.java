@@ -41,6 +41,13 @@ final class Machine {
                             + packageVersion(o, "@socket.io/redis-streams-adapter") + ", redis (client) "
                             + packageVersion(o, "redis"));
         }
+        if (o.scenarios().contains(Scenario.PAGELOAD)) {
+            f.put(
+                    "page load",
+                    chromiumVersion(o) + " (headless, " + o.chromium() + "), Playwright for Java "
+                            + playwrightVersion()
+                            + "; Chromium, Playwright's driver and the page-load process on the load generator's CPU");
+        }
         f.put("open files per process", Long.toString(ProcStats.openFilesLimit()));
         f.put(
                 "JVM servers' flags",
@@ -102,6 +109,38 @@ final class Machine {
         var m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
                 .matcher(ProcStats.read(pkg));
         return m.find() ? m.group(1) : "unknown";
+    }
+
+    /**
+     * {@code Chromium 156.0…} from what {@code chromium --version} prints: Debian's wrapper script
+     * may print a shell warning before it.
+     */
+    private static String chromiumVersion(BenchOptions o) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(o.chromium().toString(), "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            var m = java.util.regex.Pattern.compile("Chromium \\S+").matcher(out);
+            return m.find() ? m.group() : "(" + o.chromium() + " --version said: " + out.strip() + ")";
+        } catch (IOException e) {
+            return "(not found: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Playwright's version from its Maven metadata, which the shaded jar keeps. */
+    private static String playwrightVersion() {
+        try (var in = Machine.class.getResourceAsStream(
+                "/META-INF/maven/com.microsoft.playwright/playwright/pom.properties")) {
+            var p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "(unknown)");
+        } catch (IOException e) {
+            return "(unknown: " + e.getMessage() + ")";
+        }
     }
 
     /** The first line a command prints, or what went wrong. */

@@ -52,8 +52,11 @@ final class Measurer {
             return f;
         }
         try (var server = ServerProcess.start(launcher, s.peer(), logs.resolve(name + "-server.log"), jfr)) {
-            Map<String, Double> f =
-                    c.scenario() == Scenario.IDLE ? idle(c, s, server, loadLog) : timed(c, s, server, loadLog);
+            Map<String, Double> f = switch (c.scenario()) {
+                case IDLE -> idle(c, s, server, loadLog);
+                case PAGELOAD -> pageLoad(s, server, loadLog);
+                default -> timed(c, s, server, loadLog);
+            };
             f.put(MACHINE_LOAD, machineLoad);
             return f;
         }
@@ -75,6 +78,50 @@ final class Measurer {
             f.put("heap_per_conn_kb", (heap - heap0) / 1024.0 / n);
             f.put("rss_mb", rss / 1024.0 / 1024.0);
             f.put("rss0_mb", rss0 / 1024.0 / 1024.0);
+            return f;
+        }
+    }
+
+    /** Server CPU time per measured page view, in ms: the suffix of each page-load row's figure. */
+    static final String CPU_PER_VIEW = "_server_cpu_ms";
+
+    /**
+     * Chromium's page views ({@code pageload.PageLoadMain}): the server's CPU is read around each
+     * measured navigation, which waits meanwhile, so that a row's CPU per view leaves out the
+     * warm-up, a warm view's first navigation, and the closing of each view's channel.
+     */
+    private Map<String, Double> pageLoad(Subject s, ServerProcess server, Path loadLog) throws InterruptedException {
+        List<String> args = List.of(
+                "--url",
+                "http://127.0.0.1:" + server.port() + "/pageload",
+                "--views",
+                Integer.toString(options.pageloadViews()),
+                "--warmup-ms",
+                // The smoke run is about working: its views need no compiled server.
+                Long.toString(options.smoke() ? 0 : options.warmupMs()),
+                "--chromium",
+                options.chromium().toAbsolutePath().toString());
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        Map<String, Integer> views = new LinkedHashMap<>();
+        try (var browser = ChildProcess.start(
+                "Chromium (" + s.peer().title() + " pages)",
+                launcher.pageLoad(args),
+                Path.of("."),
+                loadLog,
+                progress)) {
+            Duration patience = Duration.ofMillis(options.warmupMs()).plusMinutes(5);
+            for (String line; !(line = browser.awaitLine("VIEW ", patience)).equals("VIEW done"); ) {
+                String[] mark = line.split(" "); // VIEW start|end ROW
+                double now = server.cpuSeconds();
+                boolean start = mark[1].equals("start");
+                cpu.merge(mark[2], start ? -now : now, Double::sum);
+                if (start) {
+                    views.merge(mark[2], 1, Integer::sum);
+                }
+                browser.send("go");
+            }
+            Map<String, Double> f = result(browser);
+            cpu.forEach((row, seconds) -> f.put(row + CPU_PER_VIEW, seconds * 1000 / views.get(row)));
             return f;
         }
     }
@@ -243,13 +290,14 @@ final class Measurer {
                 a.addAll(List.of(
                         "--scenario", "churn", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
             case CLUSTER -> throw new IllegalArgumentException("a cluster has no single server: see clustered()");
+            case PAGELOAD -> throw new IllegalArgumentException("page load runs Chromium: see pageLoad()");
         }
         if (options.smoke()) {
             int count = switch (c.scenario()) {
                 case ECHO, FALLBACK -> SMOKE_ECHO_MESSAGES;
                 case CHURN -> SMOKE_CHURN_PAGES;
                 case FANOUT -> SMOKE_BROADCASTS;
-                case IDLE, CLUSTER -> 0;
+                case IDLE, CLUSTER, PAGELOAD -> 0;
             };
             a.addAll(List.of("--messages", Integer.toString(count)));
         }

@@ -1,5 +1,6 @@
 package dev.pagewire.bench;
 
+import dev.pagewire.bench.pageload.Row;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,7 +68,24 @@ record Metric(String key, String label, int decimals, boolean higherIsBetter, bo
                         new Metric(Measurer.CPU_PER_UNIT, "server CPU per page (µs)", 0, false),
                         new Metric("load_cpu_pct", "load generator CPU (% of a core)", 0, false));
             case CLUSTER -> throw new IllegalArgumentException("the cluster's figures depend on its case");
+            case PAGELOAD -> pageLoad();
         };
+    }
+
+    /** The page-load scenario's figures, for each row ({@link Row}) in turn. */
+    private static List<Metric> pageLoad() {
+        List<Metric> m = new ArrayList<>();
+        for (Row row : Row.values()) {
+            String k = row.key();
+            String t = row.title() + ": ";
+            m.add(new Metric(k + "_ttc_p50_ms", t + "time to connected p50 (ms)", 1, false));
+            m.add(new Metric(k + "_ttc_p90_ms", t + "time to connected p90 (ms)", 1, false));
+            m.add(new Metric(k + "_requests", t + "requests to the server per view", 1, false));
+            m.add(neutral(k + "_cached", t + "requests answered from the browser's cache per view", 1));
+            m.add(new Metric(k + "_kib", t + "KiB received per view", 1, false));
+            m.add(new Metric(k + Measurer.CPU_PER_VIEW, t + "server CPU per view (ms)", 1, false));
+        }
+        return List.copyOf(m);
     }
 
     /** The figures of the cluster's cases: the nodes' and Redis's CPU together, the load balancers' apart. */

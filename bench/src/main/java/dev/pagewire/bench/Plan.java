@@ -70,6 +70,14 @@ record Plan(List<Case> cases, List<String> notes) {
                                     o.churnOpeners() + " concurrent page openers",
                                     webSocket(o, s)));
                 case CLUSTER -> cluster(o, cases);
+                case PAGELOAD ->
+                    add(
+                            cases,
+                            new Case(
+                                    s,
+                                    o.pageloadViews(),
+                                    o.pageloadViews() + (o.pageloadViews() == 1 ? " view" : " views") + " per row",
+                                    webSocket(o, s)));
             }
         }
         return new Plan(List.copyOf(cases), List.copyOf(notes));
@@ -84,9 +92,13 @@ record Plan(List<Case> cases, List<String> notes) {
     /**
      * Whether {@code peer} is measured in {@code scenario}: raw Netty has no HTTP fallback; a cluster
      * is Pagewire's own server and Socket.IO with either Redis adapter; Socket.IO's streams adapter
-     * is for a cluster only.
+     * is for a cluster only; page load in Chromium is Pagewire on its own server and Socket.IO (a
+     * page has no raw Netty client, and what containers cost shows in echo and churn).
      */
     static boolean takesPart(Peer peer, Scenario scenario) {
+        if (scenario == Scenario.PAGELOAD) {
+            return peer == Peer.PAGEWIRE || peer == Peer.SOCKETIO;
+        }
         if (scenario == Scenario.CLUSTER) {
             return peer == Peer.PAGEWIRE || peer.onNode();
         }

@@ -132,6 +132,9 @@ final class Report {
         if (s == Scenario.CLUSTER) {
             ClusterSection.intro(options).forEach(this::line);
         }
+        if (s == Scenario.PAGELOAD) {
+            PageLoadSection.intro().forEach(this::line);
+        }
         for (String chart : charts(s, cases)) {
             line("![" + s.title() + "](bench/" + chart + ")");
             line("");
@@ -156,6 +159,8 @@ final class Report {
             grid(c, "figure", compared, Subject::title, ClusterSection.ratios(c));
             ClusterSection.notes(c, results).forEach(n -> line("- " + n));
             line("");
+        } else if (c.scenario() == Scenario.PAGELOAD) {
+            PageLoadSection.table(c, results).forEach(this::line);
         } else if (!compared.isEmpty()) {
             List<Subject> ours =
                     compared.stream().filter(x -> x.peer() == Peer.PAGEWIRE).toList();
@@ -318,6 +323,14 @@ final class Report {
                         "milliseconds",
                         cases.stream().filter(c -> c.part().equals(Case.FANOUT)).toList(),
                         "last_ms"));
+            case PAGELOAD -> {
+                Charts.bar(
+                        options.charts().resolve("pageload.png"),
+                        "Page load in Chromium: navigation start to channel connected (p50)",
+                        "milliseconds",
+                        PageLoadSection.chart(cases.get(0), results));
+                yield List.of("pageload.png");
+            }
             case CHURN ->
                 List.of(chart(
                         "churn.png",
@@ -395,6 +408,9 @@ final class Report {
         }
         if (options.scenarios().contains(Scenario.CLUSTER)) {
             ClusterSection.method(options).forEach(this::line);
+        }
+        if (options.scenarios().contains(Scenario.PAGELOAD)) {
+            PageLoadSection.method(options).forEach(this::line);
         }
         line("- Runs are interleaved (run 1 of every case, then run 2, …) so that drift of the machine spreads");
         line("  over all subjects; the tables show medians.");

@@ -2,17 +2,20 @@ package dev.pagewire.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.Unavailable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs the whole bench at smoke size — every scenario, every server (Pagewire on its own server, on
- * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes, and the cluster scenario with
- * three nodes of Pagewire and of Socket.IO on Redis behind haproxy — so that it cannot rot. Asserts
+ * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes, the cluster scenario with
+ * three nodes of Pagewire and of Socket.IO on Redis behind haproxy, and one page view per row in
+ * Chromium — so that it cannot rot. Asserts
  * only that every case produced figures and that the report and its charts were written; never how
  * fast anything was.
  */
@@ -43,14 +46,33 @@ class BenchSmokeTest {
                 noCluster.skipOrFail();
             }
         }
-        List<String> args =
-                new ArrayList<>(List.of("--smoke", "--out", OUT.toString(), "--socketio", socketio.toString()));
+        String chromium = new Chromium().executable().toString();
+        Unavailable noChromium = Files.isExecutable(Path.of(chromium))
+                ? null
+                : new Unavailable(
+                        "Chromium for the bench's pageload scenario, at " + chromium
+                                + " (CI installs the Debian package chromium in .ci/run)",
+                        null);
+        if (noChromium != null) {
+            noChromium.report("bench");
+            if (Unavailable.onCi()) {
+                noChromium.skipOrFail();
+            }
+        }
+        List<String> args = new ArrayList<>(
+                List.of("--smoke", "--out", OUT.toString(), "--socketio", socketio.toString(), "--chromium", chromium));
         if (unavailable != null) {
             args.addAll(List.of("--peers", BenchOptions.PEERS_WITHOUT_NODE));
         }
+        List<String> scenarios = new ArrayList<>(
+                Arrays.stream(Scenario.values()).map(Scenario::flag).toList());
         if (noCluster != null) {
-            args.addAll(List.of("--scenarios", "idle,echo,fanout,fallback,churn"));
+            scenarios.remove(Scenario.CLUSTER.flag());
         }
+        if (noChromium != null) {
+            scenarios.remove(Scenario.PAGELOAD.flag());
+        }
+        args.addAll(List.of("--scenarios", String.join(",", scenarios)));
         BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
 
         boolean complete = BenchMain.run(options, String.join(" ", args));
@@ -77,6 +99,11 @@ class BenchSmokeTest {
                 "| Pagewire over long-polling + POST | PagewireServer | Tomcat | Jetty |")) {
             assertTrue(report.contains(table), "no table of servers starting " + table);
         }
+        if (noChromium == null) {
+            assertTrue(report.contains("| loopback, cold cache |"), "no page-load row for loopback, cold cache");
+            assertTrue(report.contains("| +100 ms per request, warm cache |"), "no page-load row for +100 ms, warm");
+            assertTrue(Files.size(options.charts().resolve("pageload.png")) > 0, "pageload.png is empty");
+        }
         for (String chart : List.of(
                 "idle-memory.png",
                 "echo-throughput.png",
@@ -91,6 +118,9 @@ class BenchSmokeTest {
         }
         if (noCluster != null) {
             noCluster.skipOrFail(); // the single servers were measured; the cluster could not be
+        }
+        if (noChromium != null) {
+            noChromium.skipOrFail(); // the rest was measured; page load in Chromium could not be
         }
     }
 }

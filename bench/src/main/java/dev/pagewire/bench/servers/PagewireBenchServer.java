@@ -8,7 +8,8 @@ import java.io.IOException;
 /**
  * The Pagewire side of the benchmarks: the page {@code /echo} answers event {@code echo} by emitting
  * its data back, joins topic {@code fan} at render, and broadcasts the data of event {@code fanout}
- * to that topic as event {@code fan}. Started by the orchestrator as its own process, on
+ * to that topic as event {@code fan}; the page {@code /pageload} is the page-load scenario's
+ * ({@link BenchHtml#PAGELOAD}). Started by the orchestrator as its own process, on
  * 127.0.0.1; speaks {@link ServerControl}'s protocol on stdin and stdout.
  *
  * <p>Usage: {@code java -cp pagewire-bench-all.jar dev.pagewire.bench.servers.PagewireBenchServer [port [--redis URI]]}
@@ -45,6 +46,7 @@ public final class PagewireBenchServer {
             page.on("fanout", event -> app.topic("fan").emit("fan", event.data()));
             return BenchHtml.PAGE;
         });
+        app.page("/pageload", (request, page) -> BenchHtml.PAGELOAD);
     }
 
     /**
