@@ -40,6 +40,13 @@ final class WebSocketLink implements Link, WebSocket.Listener {
     private CompletableFuture<WebSocket> tail;
 
     private volatile WebSocket socket;
+    /**
+     * Set by {@link #close} with {@link #ended}: a close frame is queued behind the open, so the
+     * open must not abort. Guarded by {@link #sendLock}.
+     */
+    private boolean closing;
+    /** Set when the close grace ran out: a socket that opens after that is aborted at once. */
+    private volatile boolean aborted;
 
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
@@ -67,7 +74,17 @@ final class WebSocketLink implements Link, WebSocket.Listener {
         opening.whenCompleteAsync((ws, error) -> {
             if (error != null) {
                 end(1006, "the WebSocket did not open: " + rootMessage(error));
-            } else if (ended.get()) {
+                return;
+            }
+            socket = ws;
+            boolean abort;
+            synchronized (sendLock) { // close() sets ended and closing together
+                abort = aborted || (ended.get() && !closing);
+            }
+            // Ended by a failure before it opened: nothing to say to the server. Ended by close():
+            // the close frame is queued behind this open (the first frame may arrive, and be found
+            // wrong, before the open completes), and the grace timer aborts if the server never answers.
+            if (abort) {
                 ws.abort();
             }
         });
@@ -163,15 +180,17 @@ final class WebSocketLink implements Link, WebSocket.Listener {
 
     @Override
     public void close(int code, String reason) {
-        if (!ended.compareAndSet(false, true)) {
-            return;
-        }
         CompletableFuture<WebSocket> last;
         synchronized (sendLock) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            closing = true;
             last = tail.thenCompose(ws -> ws.sendClose(code, reason));
             tail = last;
         }
         Runnable abort = () -> {
+            aborted = true;
             WebSocket ws = socket;
             if (ws != null) {
                 ws.abort();
