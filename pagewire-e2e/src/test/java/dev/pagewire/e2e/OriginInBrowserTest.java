@@ -68,6 +68,11 @@ class OriginInBrowserTest {
                 Nginx.start(Nginx.Mode.BARE_NO_FETCH_METADATA, new InetSocketAddress("127.0.0.1", server.port()))) {
             Page page = chromium.newContext().newPage();
             page.navigate(nginx.uri().resolve(EchoApp.PATH).toString());
+            // The WebSocket's handshake is refused (403, which a page cannot read) and the SSE GET
+            // carries nothing to judge by, so the page runs on SSE until it first POSTs, which the
+            // browser marks with its Origin: the page's first event, or else its first ack or pong.
+            page.waitForFunction("() => window.pagewire && window.pagewire.state === 'connected'");
+            page.evaluate("() => pagewire.page.emit('echo', 'hello')");
             page.waitForFunction(
                     "() => window.pagewire && window.pagewire.state === 'closed'",
                     null,
