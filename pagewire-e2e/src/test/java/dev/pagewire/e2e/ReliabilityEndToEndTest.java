@@ -38,8 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p><b>Plans.</b> A run lasts as long as its stream, which the server paces at about 500 events a
  * second so that the faults land all along it. {@code mvn verify} runs the short plan everywhere:
- * 3,000 events each way across 10 faults on every transport, the same kinds of fault and the same
- * checks as the full plan, 10,000 events across 50 faults (about 20 s per transport and server).
+ * 1,500 events each way across 5 faults (one round of the cycle: three resets, a cut, a stall) on
+ * every transport, the same checks as the full plan, 10,000 events across 50 faults (about 20 s per transport and server).
  * The full plan, on every server and the cluster (about four minutes):
  *
  * <pre>
@@ -80,12 +80,13 @@ class ReliabilityEndToEndTest {
                 Integer.getInteger("reliability.events", 10_000), Integer.getInteger("reliability.faults", 50));
 
         /**
-         * The containers' default: every kind of fault on every transport, on under a third of the
-         * stream. Each fault uses up some of the stream (a reconnect, a stall: up to about 300
-         * events on a loaded machine), and the fewer the faults, the less that evens out: so one
-         * fault per 300 events, not per 200 as in the full plan, lest the stream end first.
+         * The containers' default: one round of the fault cycle on every transport (three resets,
+         * a cut mid-frame, a stall). Each fault uses up some of the stream (a reconnect, a stall:
+         * up to about 300 events on a loaded machine), and the fewer the faults, the less that
+         * evens out: so one fault per 300 events, not per 200 as in the full plan, lest the stream
+         * end first.
          */
-        static final Plan SHORT = new Plan(3_000, 10);
+        static final Plan SHORT = new Plan(1_500, 5);
 
         @Override
         public String toString() {
