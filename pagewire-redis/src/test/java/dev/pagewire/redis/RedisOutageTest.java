@@ -139,6 +139,47 @@ class RedisOutageTest {
     }
 
     @Test
+    void aMessageToANodeThatIsReconnectingIsReportedLostByItsSender() throws Exception {
+        try (FaultyRelay relay = FaultyRelay.start(redis.address())) {
+            Node a = nodes.join(RedisBackplane.builder("redis://127.0.0.1:" + relay.port())
+                    .prefix(nodes.prefix())
+                    .leaseTimeout(Duration.ofSeconds(30)) // a stays a member while it is away
+                    .refreshInterval(Nodes.REFRESH)
+                    .reconnectDelay(Duration.ofMillis(200)));
+            Node b = nodes.join();
+            Wait.await(SOON, "b to see a", () -> b.backplane().state(a.number()) == NodeState.ALIVE);
+
+            relay.refuse(true); // a cannot come back: nothing subscribes to its channel meanwhile
+            relay.cutAll();
+            Wait.await(
+                    SOON, "a to notice", () -> a.cluster().calls(LinkLost.class).contains(new LinkLost(b.number())));
+            // b's own connection is fine, so only the answer to its PUBLISH (no one received it)
+            // says that its message went nowhere; the message may have been the last one, so that
+            // a, when it is back, could not tell from a gap in the numbers either.
+            b.backplane().send(a.number(), new byte[] {1});
+            Wait.await(
+                    SOON,
+                    "b to hear that its message to a was lost",
+                    () -> b.cluster().calls(LinkLost.class).contains(new LinkLost(a.number())));
+            for (int i = 0; i < 20; i++) {
+                b.backplane().send(a.number(), new byte[] {2});
+            }
+            relay.refuse(false);
+            Wait.await(SOON, "a message after a is back", () -> {
+                b.backplane().send(a.number(), new byte[] {3});
+                return a.cluster().calls(RecordingCluster.Received.class).stream()
+                        .anyMatch(r -> r.message()[0] == 3);
+            });
+            long reports = b.cluster().calls(LinkLost.class).stream()
+                    .filter(l -> l.node() == a.number())
+                    .count();
+            assertTrue(reports <= 10, "reports are spaced, not one per lost message: " + reports);
+            assertEquals(List.of(), b.cluster().violations());
+            nodes.close(); // while the relay still carries a's leave
+        }
+    }
+
+    @Test
     void messagesPastTheSendBufferAreDroppedWhileRedisStallsAndTheRestArriveInOrder() throws Exception {
         int buffer = 64 * 1024;
         int size = 1024;

@@ -41,9 +41,17 @@ final class NodeOutbox {
 
     /** Told of every PUBLISH's outcome and of every message dropped. */
     interface Outcome {
+        /** A PUBLISH reached the node. */
         void succeeded();
 
+        /** A PUBLISH failed, or a message was dropped ({@link Full}): messages were lost. */
         void failed(Throwable cause);
+
+        /**
+         * Redis took a PUBLISH but no one was subscribed to the node's channel (the node is
+         * reconnecting to Redis, or gone): its messages were lost.
+         */
+        void undelivered();
     }
 
     /** A message dropped because too much waits for Redis already. */
@@ -126,12 +134,14 @@ final class NodeOutbox {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenCompleteAsync((receivers, failure) -> answered(bytes, failure), callbacks);
+        answer.whenCompleteAsync((receivers, failure) -> answered(bytes, receivers, failure), callbacks);
     }
 
-    private synchronized void answered(int bytes, Throwable failure) {
+    private synchronized void answered(int bytes, Long receivers, Throwable failure) {
         if (failure != null) {
             outcome.failed(failure);
+        } else if (receivers != null && receivers == 0) {
+            outcome.undelivered();
         } else {
             outcome.succeeded();
         }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -39,6 +40,8 @@ public final class RedisNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisNode.class);
     private static final SecureRandom random = new SecureRandom();
     private static final int SECRET_BYTES = 32;
+    /** At most one lost-link report to core per node in this time. */
+    private static final long LOSS_REPORT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final RedisOptions options;
     private final Keys keys;
@@ -49,6 +52,11 @@ public final class RedisNode implements AutoCloseable {
     private final AtomicBoolean recoveryWanted = new AtomicBoolean();
     private final Map<Integer, byte[]> nodeChannels = new ConcurrentHashMap<>();
     private final Map<Integer, NodeOutbox> outboxes = new ConcurrentHashMap<>();
+    /** Nodes whose lost messages core is about to hear of ({@link #lostTo}). */
+    private final Set<Integer> lossReports = ConcurrentHashMap.newKeySet();
+    /** When core last heard of lost messages to each node, as {@link System#nanoTime}. */
+    private final Map<Integer, Long> lastLossReport = new ConcurrentHashMap<>();
+
     private final Outage sends = new Outage(
             log,
             "messages to other nodes are dropped until Redis answers again",
@@ -226,6 +234,13 @@ public final class RedisNode implements AutoCloseable {
                                 @Override
                                 public void failed(Throwable cause) {
                                     sends.failed(cause);
+                                    lostTo(n);
+                                }
+
+                                @Override
+                                public void undelivered() {
+                                    sends.failed(new IllegalStateException("node " + n + " is not subscribed"));
+                                    lostTo(n);
                                 }
                             },
                             view::self,
@@ -235,6 +250,45 @@ public final class RedisNode implements AutoCloseable {
                             System::nanoTime);
                 })
                 .send(message);
+    }
+
+    /**
+     * Messages to {@code node} were lost: core hears of it ({@code Cluster#linkLost}), so that the
+     * connections relayed between the two end and resume rather than wait for an answer that will
+     * not come. The receiving node cannot tell when the lost messages were the last ones sent. At
+     * most one report per node each {@link #LOSS_REPORT_NANOS}: core answers a lost link with a
+     * message to the node, which is lost too while the node is away.
+     */
+    private void lostTo(int node) {
+        if (closed.get() || !lossReports.add(node)) {
+            return;
+        }
+        long wait = Math.max(
+                0, lastLossReport.getOrDefault(node, Long.MIN_VALUE / 2) + LOSS_REPORT_NANOS - System.nanoTime());
+        Runnable report = () -> {
+            lastLossReport.put(node, System.nanoTime());
+            lossReports.remove(node);
+            Cluster c = cluster;
+            if (c != null && !closed.get()) {
+                try {
+                    c.linkLost(node);
+                } catch (RuntimeException e) {
+                    log.error("core failed to handle the lost link to node {}", node, e);
+                }
+            }
+        };
+        ScheduledExecutorService c = control;
+        try {
+            if (c == null) {
+                lossReports.remove(node);
+            } else if (wait == 0) {
+                c.execute(report);
+            } else {
+                c.schedule(report, wait, TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            lossReports.remove(node); // closed
+        }
     }
 
     /**

@@ -25,6 +25,7 @@ class NodeOutboxTest {
     private final List<CompletableFuture<Long>> answers = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private int succeeded;
+    private int undelivered;
     private final AtomicLong clock = new AtomicLong();
 
     private NodeOutbox outbox(int maxBytes, long stallNanos) {
@@ -44,6 +45,11 @@ class NodeOutboxTest {
                     @Override
                     public void failed(Throwable cause) {
                         failures.add(cause);
+                    }
+
+                    @Override
+                    public void undelivered() {
+                        undelivered++;
                     }
                 },
                 () -> SELF,
@@ -147,6 +153,20 @@ class NodeOutboxTest {
         answers.getFirst().completeExceptionally(new IllegalStateException("Redis went away"));
         assertEquals(1, failures.size());
         assertEquals(List.of("later"), messages(published.get(1)));
+    }
+
+    @Test
+    void aPublishNoOneReceivedIsReportedUndelivered() {
+        NodeOutbox outbox = outbox(1 << 20, TimeUnit.SECONDS.toNanos(10));
+        outbox.send(text("to a node that is away"));
+        outbox.send(text("later"));
+        answers.getFirst().complete(0L); // Redis took it; no subscriber of the node's channel did
+        assertEquals(1, undelivered);
+        assertEquals(0, succeeded);
+        assertEquals(List.of("later"), messages(published.get(1)));
+        answers.get(1).complete(1L);
+        assertEquals(1, succeeded);
+        assertEquals(1, undelivered);
     }
 
     @Test
