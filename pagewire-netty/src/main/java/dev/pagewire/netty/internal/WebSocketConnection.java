@@ -31,6 +31,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -57,6 +58,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     private Session session;
     private volatile boolean closeSent;
+    /** The wait for the peer's close frame after ours; event loop only. */
+    private ScheduledFuture<?> closeWait;
+
     private boolean ended;
     /** Frames written since the last flush, on the I/O thread only ({@link LoopWriter}). */
     private boolean unflushed;
@@ -224,16 +228,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(f -> {
-            if (f.isSuccess()) {
-                channel.eventLoop()
-                        .schedule(
-                                () -> {
-                                    channel.close();
-                                },
-                                CLOSE_WAIT_SECONDS,
-                                TimeUnit.SECONDS);
-            } else {
+            if (!f.isSuccess()) {
                 channel.close();
+            } else if (channel.isActive()) {
+                closeWait = channel.eventLoop().schedule(() -> channel.close(), CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             }
         });
     }
@@ -374,6 +372,11 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ScheduledFuture<?> wait = closeWait;
+        if (wait != null) {
+            closeWait = null;
+            wait.cancel(false); // the peer answered the close: no timer lingers for seconds per closed page
+        }
         if (!ended) {
             ended = true;
             closeSent = true;
