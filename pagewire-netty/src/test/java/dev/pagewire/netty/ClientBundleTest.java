@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -95,11 +96,20 @@ class ClientBundleTest {
     }
 
     @Test
-    void anotherHashIsNotFoundAndTheModulesAreRevalidated() throws Exception {
+    void anotherVersionsBundleIsAnsweredWithThisOneUncachedAndTheModulesAreRevalidated() throws Exception {
+        // A rolling deploy: a page rendered by a node of another version asks this node for its client.
+        HttpResponse<byte[]> foreign =
+                send("GET", server.uri().resolve("/_pagewire/client.0000000000000000.js"), "Accept-Encoding", "br");
+        HttpResponse<byte[]> own = send("GET", bundle, "Accept-Encoding", "br");
+        assertEquals(200, foreign.statusCode());
+        assertEquals("no-store", foreign.headers().firstValue("cache-control").orElseThrow());
+        assertEquals(Optional.empty(), foreign.headers().firstValue("etag"), "nothing to revalidate");
+        assertArrayEquals(own.body(), foreign.body(), "this node's own client");
         assertEquals(
                 404,
-                send("GET", server.uri().resolve("/_pagewire/client.0000000000000000.js"))
-                        .statusCode());
+                send("GET", server.uri().resolve("/_pagewire/client.0000000000000000.js.map"))
+                        .statusCode(),
+                "another version's source map is not this one");
         HttpResponse<byte[]> module = send("GET", server.uri().resolve("/_pagewire/client.js"));
         assertEquals("no-cache", module.headers().firstValue("cache-control").orElseThrow());
         String etag = module.headers().firstValue("etag").orElseThrow();

@@ -42,7 +42,7 @@ public final class ClientFiles {
     private static final String BUNDLE = "bundle/";
     /** For the bundle only: its URL changes whenever a byte of it does. */
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
-    /** The bundle's URL and its source map's; any other hash is not this server's. */
+    /** The bundle's URL and its source map's; another hash is another version's. */
     private static final Pattern HASHED = Pattern.compile("client\\.([0-9a-f]{1,64})\\.js(\\.map)?");
     /** The codings the bundle is stored in, besides none, in the order the server prefers them. */
     private static final List<String> CODINGS = List.of("br", "gzip");
@@ -101,21 +101,28 @@ public final class ClientFiles {
 
     /**
      * The answer to a GET (or HEAD: the adapter drops the body) of {@code /_pagewire/<name>}, or
-     * {@code null} when {@code name} is no client file, a bundle of another hash included.
+     * {@code null} when {@code name} is no client file (the source map of another hash included;
+     * another hash's bundle is answered with this one, uncached).
      *
      * @param header the request's headers by name ({@code Accept-Encoding}, {@code If-None-Match})
      */
     public HttpResponse answer(String name, Function<String, String> header) {
         Matcher hashed = HASHED.matcher(name);
         if (hashed.matches()) {
-            if (bundle == null || !hashed.group(1).equals(bundle.hash())) {
+            if (bundle == null) {
                 return null;
             }
+            boolean own = hashed.group(1).equals(bundle.hash());
             if (hashed.group(2) != null) {
-                File map = file(BUNDLE + "client.min.js.map");
-                return revalidated("application/json; charset=utf-8", map, header);
+                return own
+                        ? revalidated("application/json; charset=utf-8", file(BUNDLE + "client.min.js.map"), header)
+                        : null;
             }
-            return bundle.answer(header);
+            // Another version's bundle: during a rolling deploy behind a round-robin balancer, a
+            // page rendered by a node of one version asks a node of another for its client. This
+            // node's client speaks the same protocol (the hello says which), so the page gets it,
+            // but not to keep: under another version's URL it must not be cached.
+            return own ? bundle.answer(header) : bundle.uncached(header);
         }
         if (!NAMES.contains(name)) {
             return null;
@@ -211,6 +218,20 @@ public final class ClientFiles {
          * The bundle in the coding the browser prefers, to be kept for a year. Each coding has its own
          * entity tag, so that a cache never takes one for the other.
          */
+        /** This bundle, for a request of another version's URL: {@code no-store}, no validator. */
+        HttpResponse uncached(Function<String, String> header) {
+            String coding = AcceptEncoding.choose(header.apply("Accept-Encoding"), CODINGS);
+            HttpResponse.Headers headers = new HttpResponse.Headers()
+                    .set("Cache-Control", "no-store")
+                    .set("Vary", "Accept-Encoding")
+                    .set("Content-Type", "text/javascript; charset=utf-8")
+                    .set("X-Content-Type-Options", "nosniff");
+            if (!coding.equals(AcceptEncoding.IDENTITY)) {
+                headers.set("Content-Encoding", coding);
+            }
+            return new HttpResponse(200, null, headers, bodies.get(coding));
+        }
+
         HttpResponse answer(Function<String, String> header) {
             String coding = AcceptEncoding.choose(header.apply("Accept-Encoding"), CODINGS);
             String etag =

@@ -136,9 +136,16 @@ class ClientFilesTest {
     }
 
     @Test
-    void anotherHashIsNotFound() {
+    void anotherVersionsBundleGetsThisOneNotToKeepAndWhatIsNoBundleIsNotFound() {
         String other = bundle.startsWith("client.0") ? "client.1234567890abcdef.js" : "client.0123456789abcdef.js";
-        for (String name : new String[] {other, other + ".map", "client..js", "client.XYZ.js"}) {
+        HttpResponse foreign = get(other, "Accept-Encoding", "br");
+        HttpResponse own = get(bundle, "Accept-Encoding", "br");
+        assertEquals(200, foreign.status());
+        assertEquals("no-store", foreign.headers().get("Cache-Control"), "not kept under another version's URL");
+        assertNull(foreign.headers().get("ETag"));
+        assertEquals("br", foreign.headers().get("Content-Encoding"));
+        assertArrayEquals(own.body(), foreign.body());
+        for (String name : new String[] {other + ".map", "client..js", "client.XYZ.js"}) {
             HttpResponse response = get(name, "Accept-Encoding", "br");
             assertEquals(404, response.status(), name);
             assertEquals("no-store", response.headers().get("Cache-Control"), name + " is not kept");
