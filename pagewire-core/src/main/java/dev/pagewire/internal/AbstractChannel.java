@@ -24,10 +24,16 @@ abstract sealed class AbstractChannel implements Channel, TopicMember permits Li
     final Handlers handlers;
     /** The topics the channel is in. */
     final Memberships topics;
+    /** What the MDC holds while the channel's code runs. */
+    final LogContext logContext;
 
-    /** @param unseen whether its topics count it as a member only once it first connects */
-    AbstractChannel(App app, boolean unseen) {
-        this.handlers = new Handlers(app, this, this::send, this::isClosed);
+    /**
+     * @param unseen whether its topics count it as a member only once it first connects
+     * @param logContext what the MDC holds while its handlers run
+     */
+    AbstractChannel(App app, boolean unseen, LogContext logContext) {
+        this.logContext = logContext;
+        this.handlers = new Handlers(app, this, this::send, this::isClosed, logContext);
         this.topics = new Memberships(app.topics(), this, this::isClosed, unseen);
     }
 

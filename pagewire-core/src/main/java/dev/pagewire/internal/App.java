@@ -383,12 +383,15 @@ public final class App implements Pagewire, Protocol {
         }
         LivePage page = new LivePage(this, pageIds.newId(node), path, params);
         pages.add(page);
+        page.logContext.enter();
         try {
             admission.setUp().open(page);
         } catch (Exception e) {
             log.error("endpoint {} failed to open a channel", path, e);
             page.close(CloseCodes.PAGE_GONE, "open failed");
             return Answer.text(500, "the endpoint failed to open the channel\n");
+        } finally {
+            page.logContext.exit();
         }
         ObjectNode opened = Json.mapper().createObjectNode().put("token", tokens.issue(page.id(), path));
         opened.set("config", clientConfigJson); // only read (serialised), never changed: shared
@@ -436,16 +439,20 @@ public final class App implements Pagewire, Protocol {
         LivePage page = new LivePage(this, pageIds.newId(node), request.path());
         pages.add(page);
         String html;
+        page.logContext.enter(); // the route's own log lines carry the page too
         try {
             html = handler.render(request, page);
+            if (html == null) {
+                log.error("page handler for {} returned null instead of HTML", request.path());
+            }
         } catch (Exception e) {
             log.error("page handler for {} failed", request.path(), e);
-            page.close(CloseCodes.PAGE_GONE, "render failed");
-            return new Rendered(500, "Internal Server Error");
+            html = null;
+        } finally {
+            page.logContext.exit();
         }
         if (html == null) {
             page.close(CloseCodes.PAGE_GONE, "render failed");
-            log.error("page handler for {} returned null instead of HTML", request.path());
             return new Rendered(500, "Internal Server Error");
         }
         return new Rendered(200, HtmlInjector.inject(html, clientScript(page, request.contextPath())));
@@ -593,7 +600,9 @@ public final class App implements Pagewire, Protocol {
             try {
                 page.tick(now);
             } catch (RuntimeException e) {
+                page.logContext.enter();
                 log.error("timer failed for {}", page, e);
+                page.logContext.exit();
             }
         }
     }

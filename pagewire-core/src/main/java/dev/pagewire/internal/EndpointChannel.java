@@ -38,7 +38,8 @@ final class EndpointChannel extends AbstractChannel {
     private final AtomicReference<State> state = new AtomicReference<>(State.OPENING);
 
     EndpointChannel(LivePage page, long number, String path, JsonNode params) {
-        super(page.application(), false); // opened over its page's connection: connected already
+        // Opened over its page's connection: connected already.
+        super(page.application(), false, new LogContext(page.id(), path, page.application()::node));
         this.page = page;
         this.number = number;
         this.path = path;

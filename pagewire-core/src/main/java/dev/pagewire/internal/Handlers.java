@@ -42,13 +42,14 @@ final class Handlers {
      * @param owner the page or channel, for log lines
      * @param out sends a data frame to the client on this channel
      * @param closed whether the channel is closed (frames for it are then dropped)
+     * @param logContext what the MDC holds while the handlers run
      */
-    Handlers(App app, Object owner, Consumer<DataFrame> out, BooleanSupplier closed) {
+    Handlers(App app, Object owner, Consumer<DataFrame> out, BooleanSupplier closed, LogContext logContext) {
         this.app = app;
         this.owner = owner;
         this.out = out;
         this.closed = closed;
-        this.mailbox = new Mailbox(app.executor(), app.settings().maxQueuedEvents());
+        this.mailbox = new Mailbox(app.executor(), app.settings().maxQueuedEvents(), logContext);
         this.calls = new PageCalls(app.executor(), app.scheduler());
     }
 

@@ -59,7 +59,7 @@ final class LivePage extends AbstractChannel implements Page {
 
     /** A page; {@code params} are those of an endpoint connection's open (docs/PROTOCOL.md §12.2). */
     LivePage(App app, String id, String path, JsonNode params) {
-        super(app, true); // a member of its topics once a browser connects
+        super(app, true, new LogContext(id, null, app::node)); // a member of its topics once a browser connects
         this.app = app;
         this.id = id;
         this.path = path;

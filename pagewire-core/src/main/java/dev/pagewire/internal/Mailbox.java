@@ -27,10 +27,17 @@ final class Mailbox {
     private final Executor executor;
     private final Runnable drain = this::drain;
     private final int limit;
+    private final LogContext logContext;
 
     Mailbox(Executor executor, int limit) {
+        this(executor, limit, null);
+    }
+
+    /** @param logContext put in the MDC while the tasks run, or null */
+    Mailbox(Executor executor, int limit, LogContext logContext) {
         this.executor = executor;
         this.limit = limit;
+        this.logContext = logContext;
     }
 
     /** Queues a task; {@code false} if the mailbox already holds {@code limit} tasks. */
@@ -63,6 +70,19 @@ final class Mailbox {
     }
 
     private void drain() {
+        if (logContext == null) {
+            runQueued();
+            return;
+        }
+        logContext.enter();
+        try {
+            runQueued();
+        } finally {
+            logContext.exit();
+        }
+    }
+
+    private void runQueued() {
         do {
             Runnable task;
             while ((task = queue.poll()) != null) {

@@ -119,6 +119,20 @@ class EndpointChannelsTest {
     }
 
     @Test
+    void anEndpointsHandlersLogWithItsPageAndPathInTheMdc() throws Exception {
+        Tab tab = start();
+        FakeConnection c = tab.connect();
+        Channel channel = openEcho(c, "{}");
+        CompletableFuture<String> inHandler = new CompletableFuture<>();
+        channel.on(
+                "where",
+                e -> inHandler.complete(
+                        org.slf4j.MDC.get("pagewire.page") + " " + org.slf4j.MDC.get("pagewire.endpoint")));
+        c.receive("[1,\"ev\",\"where\",null,2]");
+        assertEquals(tab.page().id() + " /echo", inHandler.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aChannelOpensAndCarriesEventsBothWaysInThePagesSequence() throws Exception {
         Tab tab = start();
         FakeConnection c = tab.connect();

@@ -110,6 +110,25 @@ class LivePageTest {
     }
 
     @Test
+    void theRenderAndTheHandlersLogWithThePageAndNodeInTheMdc() throws Exception {
+        CompletableFuture<String> atRender = new CompletableFuture<>();
+        CompletableFuture<String> inHandler = new CompletableFuture<>();
+        start(page -> {
+            atRender.complete(org.slf4j.MDC.get("pagewire.page") + "@" + org.slf4j.MDC.get("pagewire.node"));
+            page.on(
+                    "where",
+                    e -> inHandler.complete(
+                            org.slf4j.MDC.get("pagewire.page") + "@" + org.slf4j.MDC.get("pagewire.node")));
+        });
+        Tab tab = open();
+        String id = tab.page().id();
+        assertEquals(id + "@0", atRender.get(10, TimeUnit.SECONDS), "the route's own log lines name the page");
+        assertNull(org.slf4j.MDC.get("pagewire.page"), "the rendering thread's MDC is left as it was");
+        tab.connect().receive("[\"ev\",\"where\"]");
+        assertEquals(id + "@0", inHandler.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void handlerGetsTheEventsNameAndData() throws Exception {
         CompletableFuture<Event> got = new CompletableFuture<>();
         start(page -> page.on("say", got::complete));
