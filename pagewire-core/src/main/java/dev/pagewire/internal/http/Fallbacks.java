@@ -21,10 +21,16 @@ final class Fallbacks {
     private final App app;
     private final Duration pollTimeout;
     private final FallbackConnections connections = new FallbackConnections();
+    private final Refusals refusals;
 
     Fallbacks(App app, Duration pollTimeout) {
+        this(app, pollTimeout, new Refusals());
+    }
+
+    Fallbacks(App app, Duration pollTimeout, Refusals refusals) {
         this.app = app;
         this.pollTimeout = pollTimeout;
+        this.refusals = refusals;
     }
 
     /**
@@ -101,6 +107,7 @@ final class Fallbacks {
                 connection.start();
             }
             case Attachment.Refused r -> {
+                refusals.refused("SSE", request, r);
                 stream.write(SseConnection.event(FrameLines.close(r.code(), r.reason())));
                 stream.end();
             }
@@ -118,6 +125,7 @@ final class Fallbacks {
                 connection.answerOpen(request.exchange());
             }
             case Attachment.Refused r -> {
+                refusals.refused("long-polling", request, r);
                 byte[] line = FrameLines.line(FrameLines.close(r.code(), r.reason()));
                 byte[] body = Arrays.copyOf(line, line.length + 1);
                 body[line.length] = '\n';

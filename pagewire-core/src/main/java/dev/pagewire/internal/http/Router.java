@@ -71,10 +71,11 @@ public final class Router {
         Settings.ClientLimits limits = app.settings().clientLimits();
         this.renders = new ClientRates(limits.rendersPerSecond(), limits);
         this.opens = new ClientRates(limits.channelOpensPerSecond(), limits);
-        this.fallbacks = new Fallbacks(app, pollTimeout);
+        Refusals refusals = new Refusals();
+        this.fallbacks = new Fallbacks(app, pollTimeout, refusals);
         Documents documents = new Documents(app);
         EndpointOpens endpointOpens = new EndpointOpens(app);
-        WebSockets webSockets = new WebSockets(app);
+        WebSockets webSockets = new WebSockets(app, refusals);
         this.routes = List.of(
                 new Route("client file", r -> r.path().startsWith(App.CLIENT_PREFIX), false, documents::clientFile),
                 new Route(

@@ -25,9 +25,11 @@ final class WebSockets {
     };
 
     private final App app;
+    private final Refusals refusals;
 
-    WebSockets(App app) {
+    WebSockets(App app, Refusals refusals) {
         this.app = app;
+        this.refusals = refusals;
     }
 
     void upgrade(Request request) {
@@ -37,6 +39,7 @@ final class WebSockets {
         request.exchange().upgrade(connection -> switch (app.attach(path, token, ack, connection)) {
             case Attachment.Accepted a -> a.session();
             case Attachment.Refused r -> {
+                refusals.refused("WebSocket", request, r);
                 connection.close(r.code(), r.reason());
                 yield REFUSED;
             }
