@@ -51,12 +51,12 @@ final class Outbox {
     synchronized Connection send(DataFrame frame) {
         long seq = ++lastSeq;
         replay.add(seq, frame);
+        counts.events[Counts.OUTBOUND].increment();
         if (connection == null) {
             return null;
         }
         OutFrame out = frame.numbered(seq, receipts.takeAck());
         connection.send(out);
-        counts.events[Counts.OUTBOUND].increment();
         counts.bytes[Counts.OUTBOUND].add(out.size());
         lastSentNanos = System.nanoTime();
         return shedIfSlow();

@@ -81,7 +81,7 @@ public final class PagewireMetrics implements MeterBinder {
             int kind = i;
             counter(
                     registry,
-                    "pagewire.pages.created",
+                    "pagewire.pages",
                     null,
                     "Pages created: rendered, or opened as an endpoint connection",
                     t.and("kind", Counts.PAGE_KINDS[i]),
