@@ -185,6 +185,13 @@ public interface Pagewire extends AutoCloseable {
      */
     void drain();
 
+    /**
+     * Whether this node takes new pages now: {@link Health#READY}, or why not (draining, cut off
+     * from its cluster, closed). What {@code GET /_pagewire/health/ready} answers (docs/OPERATIONS.md).
+     * Any thread; never blocks; cheap enough for every probe.
+     */
+    Health health();
+
     /** Closes every page (their connections get {@code 1001}, their close hooks run). */
     @Override
     void close();

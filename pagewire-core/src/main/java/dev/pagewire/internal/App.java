@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagewire.Authorizer;
 import dev.pagewire.ChannelRequest;
 import dev.pagewire.EndpointHandler;
+import dev.pagewire.Health;
 import dev.pagewire.Page;
 import dev.pagewire.PageHandler;
 import dev.pagewire.PageRef;
@@ -58,6 +59,9 @@ public final class App implements Pagewire, Protocol {
 
     private final List<StaticRoot> staticRoots = new CopyOnWriteArrayList<>();
     private final Pages pages = new Pages();
+    /** What the protocol counted, for metrics (docs/OPERATIONS.md). */
+    private final Counts counts = new Counts();
+
     private final PageIds pageIds = new PageIds();
     private final Topics topics;
     private final FrameCodec codec;
@@ -69,6 +73,7 @@ public final class App implements Pagewire, Protocol {
     private volatile int node;
 
     private volatile boolean draining;
+    private volatile boolean closed;
     /** The client's configuration, injected with every page (docs/PROTOCOL.md §9). */
     private final ObjectNode clientConfigJson;
 
@@ -229,6 +234,7 @@ public final class App implements Pagewire, Protocol {
         }
         LivePage page = new LivePage(this, pageIds.newId(node), path);
         pages.add(page);
+        counts.pagesCreated[0].increment();
         return page;
     }
 
@@ -316,7 +322,24 @@ public final class App implements Pagewire, Protocol {
     }
 
     @Override
+    public Health health() {
+        if (closed) {
+            return new Health(Health.State.CLOSED, "the application is closed");
+        }
+        if (draining) {
+            return new Health(Health.State.DRAINING, "draining: this node is shutting down and takes no new pages");
+        }
+        int n = node;
+        if (n != 0 && backplane.state(n) == Backplane.NodeState.GONE) {
+            return new Health(
+                    Health.State.OUT_OF_CLUSTER, "node " + n + " is cut off from its cluster (its lease lapsed)");
+        }
+        return Health.READY;
+    }
+
+    @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
         for (LivePage page : pages.all()) {
             page.close(CloseCodes.GOING_AWAY, "server shutting down");
@@ -377,22 +400,26 @@ public final class App implements Pagewire, Protocol {
         }
         Endpoint.Admission admission = endpoint.admit(new ChannelRequest(path, params, origin, null));
         if (admission.refusal() != null) {
+            counts.endpointOpen(Counts.REFUSED);
             ObjectNode refused =
                     Json.mapper().createObjectNode().put("code", "refused").put("reason", admission.refusal());
             return Answer.json(403, refused.toString());
         }
         LivePage page = new LivePage(this, pageIds.newId(node), path, params);
         pages.add(page);
+        counts.pagesCreated[1].increment();
         page.logContext.enter();
         try {
             admission.setUp().open(page);
         } catch (Exception e) {
+            counts.endpointOpen(Counts.FAILED);
             log.error("endpoint {} failed to open a channel", path, e);
             page.close(CloseCodes.PAGE_GONE, "open failed");
             return Answer.text(500, "the endpoint failed to open the channel\n");
         } finally {
             page.logContext.exit();
         }
+        counts.endpointOpen(Counts.OPENED);
         ObjectNode opened = Json.mapper().createObjectNode().put("token", tokens.issue(page.id(), path));
         opened.set("config", clientConfigJson); // only read (serialised), never changed: shared
         return Answer.json(200, opened.toString());
@@ -438,6 +465,7 @@ public final class App implements Pagewire, Protocol {
         }
         LivePage page = new LivePage(this, pageIds.newId(node), request.path());
         pages.add(page);
+        counts.pagesCreated[0].increment();
         String html;
         page.logContext.enter(); // the route's own log lines carry the page too
         try {
@@ -467,6 +495,17 @@ public final class App implements Pagewire, Protocol {
      * @param ack the {@code ack} query parameter as received, or {@code null} (same as {@code "0"})
      */
     public Attachment attach(String path, String token, String ack, Connection connection) {
+        Attachment attachment = attachOrRefuse(path, token, ack, connection);
+        if (attachment instanceof Attachment.Refused r) {
+            counts.closed(r.code());
+            if (r.code() == CloseCodes.PAGE_GONE) {
+                counts.pagesExpired.increment();
+            }
+        }
+        return attachment;
+    }
+
+    private Attachment attachOrRefuse(String path, String token, String ack, Connection connection) {
         long clientAck;
         try {
             clientAck = ack == null || ack.isEmpty() ? 0 : Long.parseLong(ack);
@@ -524,6 +563,42 @@ public final class App implements Pagewire, Protocol {
     }
 
     // ---- internal collaborators
+
+    /** What the protocol counted (metrics). */
+    public Counts counts() {
+        return counts;
+    }
+
+    /** Connections attached to this node's pages now, by {@link Counts#TRANSPORTS} index; walks the pages. */
+    public long connections(int transport) {
+        long n = 0;
+        for (LivePage page : pages.all()) {
+            String t = page.transport();
+            if (t != null && Counts.transport(t) == transport) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Events and calls queued for handlers on this node's pages and their channels now; walks the pages. */
+    public long handlerQueue() {
+        long n = 0;
+        for (LivePage page : pages.all()) {
+            n += page.queued();
+        }
+        return n;
+    }
+
+    /** Topics with state on this node: members anywhere in the cluster, or configured. */
+    public int topicCount() {
+        return topics.count();
+    }
+
+    /** This node's channels that are members of at least one topic. */
+    public int topicMembers() {
+        return topics.localMembers();
+    }
 
     FrameCodec codec() {
         return codec;

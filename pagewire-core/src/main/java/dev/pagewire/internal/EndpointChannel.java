@@ -67,17 +67,21 @@ final class EndpointChannel extends AbstractChannel {
         if (isClosed()) {
             return;
         }
+        Counts counts = page.application().counts();
         if (endpoint == null) {
+            counts.endpointOpen(Counts.REFUSED);
             close("not_found", "no endpoint at " + path);
             return;
         }
         if (overLimit) {
+            counts.endpointOpen(Counts.REFUSED);
             int max = page.application().settings().maxChannels();
             close("limit", "too many channels (" + max + ")");
             return;
         }
         Endpoint.Admission admission = endpoint.admit(new ChannelRequest(path, params, null, page));
         if (admission.refusal() != null) {
+            counts.endpointOpen(Counts.REFUSED);
             close("refused", admission.refusal());
             return;
         }
@@ -87,7 +91,9 @@ final class EndpointChannel extends AbstractChannel {
         page.send(page.application().codec().channelOpened(number));
         try {
             admission.setUp().open(this);
+            counts.endpointOpen(Counts.OPENED);
         } catch (Exception e) {
+            counts.endpointOpen(Counts.FAILED);
             log.warn("endpoint {} failed to open {}", path, this, e);
             close("error", "the endpoint failed to open the channel");
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ final class Handlers {
         this.out = out;
         this.closed = closed;
         this.mailbox = new Mailbox(app.executor(), app.settings().maxQueuedEvents(), logContext);
-        this.calls = new PageCalls(app.executor(), app.scheduler());
+        this.calls = new PageCalls(app.executor(), app.scheduler(), app.counts());
     }
 
     void on(String event, EventHandler handler) {
@@ -76,6 +77,7 @@ final class Handlers {
             throw new IllegalArgumentException("timeout must be a positive duration, got " + timeout);
         }
         long id = calls.nextId();
+        app.counts().calls[Counts.OUTBOUND].increment();
         DataFrame frame = app.codec().call(id, name, args);
         // Registered before the closed check, so a close racing with this call still fails it.
         CompletableFuture<JsonNode> future = calls.register(id, timeout);
@@ -98,7 +100,10 @@ final class Handlers {
         return switch (message) {
             case Frame.Emit e -> mailbox.offer(() -> dispatch(Event.json(e.name(), e.data())));
             case Frame.BinaryEmit b -> mailbox.offer(() -> dispatch(Event.binary(b.name(), b.bytes())));
-            case Frame.Call c -> mailbox.offer(() -> answer(c));
+            case Frame.Call c -> {
+                app.counts().calls[Counts.INBOUND].increment();
+                yield mailbox.offer(() -> answer(c));
+            }
             case Frame.Result r -> {
                 calls.resolve(r.id(), r.ok(), r.value());
                 yield true;
@@ -136,6 +141,11 @@ final class Handlers {
         return calls;
     }
 
+    /** Tasks waiting in the mailbox (metrics). */
+    int queued() {
+        return mailbox.size();
+    }
+
     /*
      * An event or call taken while the channel was open is handled even if the channel closed since:
      * a tab that raises an event and closes at once (its bye right behind the event) must not lose
@@ -144,13 +154,32 @@ final class Handlers {
      */
 
     private void answer(Frame.Call call) {
+        LongConsumer timer = app.counts().handlerTime();
+        long start = timer == null ? 0 : System.nanoTime();
         DataFrame reply = calls.answer(call, app.codec(), owner);
+        if (timer != null) {
+            timer.accept(System.nanoTime() - start);
+        }
         if (!closed.getAsBoolean()) {
             out.accept(reply);
         }
     }
 
     private void dispatch(Event event) {
+        LongConsumer timer = app.counts().handlerTime();
+        if (timer == null) {
+            run(event);
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            run(event);
+        } finally {
+            timer.accept(System.nanoTime() - start);
+        }
+    }
+
+    private void run(Event event) {
         EventHandler handler = events.get(event.name());
         if (handler == null) {
             handler = other;

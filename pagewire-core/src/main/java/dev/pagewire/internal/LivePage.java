@@ -50,6 +50,9 @@ final class LivePage extends AbstractChannel implements Page {
     private volatile long disconnectedNanos;
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
+    /** The {@link Counts#TRANSPORTS} index of the last connection attached, or -1: fallbacks, upgrades. */
+    private int lastTransport = -1; // guarded by this
+
     private Connection lastPongTo; // guarded by this
     private long lastPongNanos; // guarded by this
 
@@ -66,7 +69,8 @@ final class LivePage extends AbstractChannel implements Page {
         this.params = Objects.requireNonNull(params, "params");
         var s = app.settings();
         this.receipts = new Receipts(app.scheduler(), this::sendAck);
-        this.outbox = new Outbox(app.codec(), s.maxOutboundBytes(), s.maxReplayFrames(), s.maxReplayBytes(), receipts);
+        this.outbox = new Outbox(
+                app.codec(), s.maxOutboundBytes(), s.maxReplayFrames(), s.maxReplayBytes(), receipts, app.counts());
         this.channels = new PageChannels(this);
     }
 
@@ -161,6 +165,7 @@ final class LivePage extends AbstractChannel implements Page {
     }
 
     private void shedSlow(Connection slow) {
+        app.counts().closed(CloseCodes.SLOW_CONSUMER);
         slow.close(
                 CloseCodes.SLOW_CONSUMER,
                 "slow consumer: over " + app.settings().maxOutboundBytes() + " bytes queued");
@@ -173,6 +178,8 @@ final class LivePage extends AbstractChannel implements Page {
      */
     Attachment attach(Connection connection, long clientAck) {
         Outbox.Attached attached;
+        int previous;
+        int transport = Counts.transport(connection.transport());
         synchronized (this) {
             if (state == State.CLOSED) {
                 return new Attachment.Refused(CloseCodes.PAGE_GONE, "page expired");
@@ -186,10 +193,14 @@ final class LivePage extends AbstractChannel implements Page {
             }
             state = State.CONNECTED;
             lastReceivedNanos = System.nanoTime();
+            previous = lastTransport;
+            lastTransport = transport;
         }
+        countAttach(previous, transport, attached);
         // The first connection makes the page a member of the topics it joined (idempotent after).
         topics.reveal();
         if (attached.replaced() != null) {
+            app.counts().closed(CloseCodes.REPLACED);
             attached.replaced().close(CloseCodes.REPLACED, "replaced by a newer connection");
             handlers.runHooks(disconnectHooks, "disconnect");
         }
@@ -198,6 +209,33 @@ final class LivePage extends AbstractChannel implements Page {
             shedSlow(connection);
         }
         return new Attachment.Accepted(new PageSession(this, connection));
+    }
+
+    /**
+     * Counts an attached connection: a fallback when it is SSE or long-polling and the page had no
+     * connection before or a better one, an upgrade when WebSocket follows a fallback, a resume when
+     * the page had a connection before.
+     */
+    private void countAttach(int previous, int transport, Outbox.Attached attached) {
+        Counts counts = app.counts();
+        counts.connectionsOpened[transport].increment();
+        counts.framesMissed.add(attached.missed());
+        boolean fallback = transport == Counts.SSE || transport == Counts.LONG_POLLING;
+        if (previous < 0) {
+            if (fallback) {
+                counts.fallbacks[(transport - Counts.SSE) * 3 + Counts.FIRST_CONNECTION].increment();
+            }
+            return;
+        }
+        counts.resumes.increment();
+        counts.framesReplayed.add(attached.replayed());
+        if (fallback && previous == Counts.WEBSOCKET) {
+            counts.fallbacks[(transport - Counts.SSE) * 3 + Counts.WEBSOCKET_LOST].increment();
+        } else if (transport == Counts.LONG_POLLING && previous == Counts.SSE) {
+            counts.fallbacks[(Counts.LONG_POLLING - Counts.SSE) * 3 + Counts.SSE_LOST].increment();
+        } else if (transport == Counts.WEBSOCKET && (previous == Counts.SSE || previous == Counts.LONG_POLLING)) {
+            counts.upgrades[previous - Counts.SSE].increment();
+        }
     }
 
     /** A connection ended; if it was the attached one, the page waits for a reconnect. */
@@ -220,6 +258,7 @@ final class LivePage extends AbstractChannel implements Page {
 
     /** Closes {@code connection} with a code and keeps the page for a reconnect. */
     void dropped(Connection connection, int code, String reason) {
+        app.counts().closed(code);
         connection.close(code, reason);
         detached(connection);
     }
@@ -236,6 +275,7 @@ final class LivePage extends AbstractChannel implements Page {
         }
         handlers.closeCalls();
         if (c != null) {
+            app.counts().closed(code);
             c.close(code, reason);
         }
         channels.closeAll();
@@ -339,6 +379,11 @@ final class LivePage extends AbstractChannel implements Page {
     /** Delayed ack flushes that ran (tests). */
     int ackFlushes() {
         return receipts.flushes();
+    }
+
+    /** Events and calls queued for the handlers of this page and its channels now (metrics). */
+    int queued() {
+        return handlers.queued() + channels.queued();
     }
 
     Outbox outbox() {

@@ -17,18 +17,26 @@ import java.util.function.LongFunction;
 final class Outbox {
 
     /** What {@link #attach} did: the connection it replaced, and whether the new one is already slow. */
-    record Attached(Connection replaced, boolean slow) {}
+    record Attached(Connection replaced, boolean slow, int replayed, long missed) {}
 
     private final FrameCodec codec;
     private final long maxOutboundBytes;
     private final ReplayBuffer replay;
     private final Receipts receipts;
+    private final Counts counts;
     private Connection connection;
     private long lastSeq;
     private volatile long lastSentNanos = System.nanoTime();
 
-    Outbox(FrameCodec codec, long maxOutboundBytes, int maxReplayFrames, long maxReplayBytes, Receipts receipts) {
+    Outbox(
+            FrameCodec codec,
+            long maxOutboundBytes,
+            int maxReplayFrames,
+            long maxReplayBytes,
+            Receipts receipts,
+            Counts counts) {
         this.codec = codec;
+        this.counts = counts;
         this.maxOutboundBytes = maxOutboundBytes;
         this.replay = new ReplayBuffer(maxReplayFrames, maxReplayBytes);
         this.receipts = receipts;
@@ -43,10 +51,13 @@ final class Outbox {
     synchronized Connection send(DataFrame frame) {
         long seq = ++lastSeq;
         replay.add(seq, frame);
+        counts.events[Counts.OUTBOUND].increment();
         if (connection == null) {
             return null;
         }
-        connection.send(frame.numbered(seq, receipts.takeAck()));
+        OutFrame out = frame.numbered(seq, receipts.takeAck());
+        connection.send(out);
+        counts.bytes[Counts.OUTBOUND].add(out.size());
         lastSentNanos = System.nanoTime();
         return shedIfSlow();
     }
@@ -61,6 +72,7 @@ final class Outbox {
     synchronized Connection control(Connection target, OutFrame frame) {
         if (connection == target && target != null) {
             target.send(frame);
+            counts.bytes[Counts.OUTBOUND].add(frame.size());
             lastSentNanos = System.nanoTime();
             return shedIfSlow();
         }
@@ -78,7 +90,9 @@ final class Outbox {
         }
         long ack = receipts.takeAck();
         if (ack >= 0) {
-            connection.send(codec.ack(ack));
+            OutFrame out = codec.ack(ack);
+            connection.send(out);
+            counts.bytes[Counts.OUTBOUND].add(out.size());
             lastSentNanos = System.nanoTime();
             return shedIfSlow();
         }
@@ -114,11 +128,15 @@ final class Outbox {
         if (missed != null) {
             next.send(codec.missed(missed.from(), missed.to(), missed.reason()));
         }
+        int replayed = 0;
         for (ReplayBuffer.Kept k : replay.above(clientAck)) {
             next.send(k.frame().numbered(k.seq()));
+            counts.bytes[Counts.OUTBOUND].add(k.bytes());
+            replayed++;
         }
         lastSentNanos = System.nanoTime();
-        return new Attached(previous, shedIfSlow() != null);
+        return new Attached(
+                previous, shedIfSlow() != null, replayed, missed == null ? 0 : missed.to() - missed.from() + 1);
     }
 
     private Connection shedIfSlow() {

@@ -39,10 +39,12 @@ final class PageCalls {
     private long lastId;
     private final Executor executor;
     private final ScheduledExecutorService timer;
+    private final Counts counts;
 
-    PageCalls(Executor executor, ScheduledExecutorService timer) {
+    PageCalls(Executor executor, ScheduledExecutorService timer, Counts counts) {
         this.executor = executor;
         this.timer = timer;
+        this.counts = counts;
     }
 
     synchronized void handle(String name, CallHandler handler) {
@@ -87,16 +89,20 @@ final class PageCalls {
     DataFrame answer(Frame.Call call, FrameCodec codec, Object page) {
         CallHandler handler = handler(call.name());
         if (handler == null) {
+            counts.callFailed(Counts.INBOUND, "unknown_call");
             return codec.failure(call.id(), "unknown_call", "no handler for call '" + call.name() + "'");
         }
         try {
             return codec.result(call.id(), handler.handle(Event.json(call.name(), call.args())));
         } catch (EventException e) {
+            // The application's code; "application" in metrics unless it is one of the protocol's.
+            counts.callFailed(Counts.INBOUND, e.code());
             return codec.failure(call.id(), e.code(), String.valueOf(e.getMessage()));
         } catch (Exception | Error e) {
             if (e instanceof VirtualMachineError vme) {
                 throw vme;
             }
+            counts.callFailed(Counts.INBOUND, "handler_error");
             log.warn("handler of call '{}' on {} failed", call.name(), page, e);
             return codec.failure(call.id(), "handler_error", "the handler of call '" + call.name() + "' failed");
         }
@@ -138,6 +144,7 @@ final class PageCalls {
             CallException e = new CallException(
                     code != null && code.isTextual() ? code.textValue() : "error",
                     message != null && message.isTextual() ? message.textValue() : "");
+            counts.callFailed(Counts.OUTBOUND, e.code());
             complete(() -> future.completeExceptionally(e));
         }
     }
@@ -146,6 +153,7 @@ final class PageCalls {
     void fail(long id, String code, String message) {
         CompletableFuture<JsonNode> future = take(id);
         if (future != null) {
+            counts.callFailed(Counts.OUTBOUND, code);
             CallException e = new CallException(code, message);
             complete(() -> future.completeExceptionally(e));
         }

@@ -86,6 +86,19 @@ final class PageChannels {
         }
     }
 
+    /** Events and calls queued for the channels' handlers now (metrics). */
+    int queued() {
+        Map<Long, EndpointChannel> o = open;
+        if (o == null) {
+            return 0;
+        }
+        int n = 0;
+        for (EndpointChannel channel : o.values()) {
+            n += channel.handlers.queued();
+        }
+        return n;
+    }
+
     /** Channels open or opening now (tests, diagnostics). */
     int size() {
         Map<Long, EndpointChannel> o = open;

@@ -22,15 +22,20 @@ final class PageSession implements Session {
     /** The events this connection may send (Settings.ClientLimits.eventsPerSecond). */
     private final Rate events;
 
+    private final Counts counts;
+
     PageSession(LivePage page, Connection connection) {
         this.page = page;
         this.connection = connection;
         this.codec = ((App) page.app()).codec();
+        this.counts = page.application().counts();
         this.events = new Rate(page.app().settings().clientLimits().eventsPerSecond(), System.nanoTime());
     }
 
     @Override
     public void text(String message) {
+        // Characters, not UTF-8 bytes: the same for the ASCII of JSON, and free (docs/OPERATIONS.md).
+        counts.bytes[Counts.INBOUND].add(message.length());
         try {
             handle(codec.decode(message));
         } catch (ProtocolException e) {
@@ -40,6 +45,7 @@ final class PageSession implements Session {
 
     @Override
     public void binary(byte[] message) {
+        counts.bytes[Counts.INBOUND].add(message.length);
         try {
             handle(codec.decodeBinary(message));
         } catch (ProtocolException e) {
@@ -83,6 +89,7 @@ final class PageSession implements Session {
         if (!ack(frame.ack())) {
             return;
         }
+        counts.events[Counts.INBOUND].increment();
         if (frame.seq() == Frame.UNNUMBERED) {
             if (!deliver(frame)) {
                 tooMany();

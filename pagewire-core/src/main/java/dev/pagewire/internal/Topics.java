@@ -55,6 +55,16 @@ final class Topics {
         this.app = app;
     }
 
+    /** Topics with state here (metrics). */
+    int count() {
+        return states.size();
+    }
+
+    /** This node's members of at least one topic (metrics). */
+    int localMembers() {
+        return locals.size();
+    }
+
     Topic topic(String name) {
         return new Handle(Objects.requireNonNull(name, "name"));
     }

@@ -31,7 +31,7 @@ class OutboxTest {
     }
 
     private Outbox outbox(long maxOutboundBytes, int maxFrames, long maxBytes) {
-        return new Outbox(CODEC, maxOutboundBytes, maxFrames, maxBytes, receipts);
+        return new Outbox(CODEC, maxOutboundBytes, maxFrames, maxBytes, receipts, new Counts());
     }
 
     private static OutFrame hello(long ack) {

@@ -3,6 +3,7 @@ package dev.pagewire.netty;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Network settings of the embedded server. Immutable; build with {@link #builder()}. Page and
@@ -52,6 +53,12 @@ import java.time.Duration;
  *     Default 100 (what RFC 9113 recommends as the least); a client wanting more waits for a
  *     stream to end or opens another connection. Each stream's response is bounded like an
  *     HTTP/1.1 connection's, so this bounds one connection's share of the server.
+ * @param metricsPath the path a {@code GET} of which is answered with {@code metricsScrape}, such as
+ *     {@code "/metrics"}, or {@code null} for none. Default {@code null}. Set with {@link
+ *     Builder#prometheus}. Answered to anyone who can reach the port: keep the port off the public
+ *     Internet, or filter the path in the proxy in front (docs/OPERATIONS.md).
+ * @param metricsScrape what a scrape answers, Prometheus's text format; called on a virtual thread
+ *     for each scrape. {@code null} exactly when {@code metricsPath} is.
  */
 public record ServerSettings(
         String host,
@@ -68,7 +75,9 @@ public record ServerSettings(
         int maxConnectionsPerAddress,
         int maxConnectionsPerPrivateAddress,
         boolean http2,
-        int maxConcurrentStreams) {
+        int maxConcurrentStreams,
+        String metricsPath,
+        Supplier<String> metricsScrape) {
 
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -106,6 +115,16 @@ public record ServerSettings(
         if (maxConcurrentStreams < 1) {
             throw new IllegalArgumentException("maxConcurrentStreams must be 1 or more, got " + maxConcurrentStreams);
         }
+        if ((metricsPath == null) != (metricsScrape == null)) {
+            throw new IllegalArgumentException("metricsPath and metricsScrape go together: set both, or neither");
+        }
+        if (metricsPath != null
+                && (!metricsPath.startsWith("/")
+                        || metricsPath.contains("?")
+                        || metricsPath.startsWith("/_pagewire/"))) {
+            throw new IllegalArgumentException(
+                    "metricsPath must be an absolute path without a query, outside /_pagewire/, got " + metricsPath);
+        }
     }
 
     private static void requireReadable(String setting, Path file) {
@@ -141,6 +160,8 @@ public record ServerSettings(
         private int maxConnectionsPerPrivateAddress;
         private boolean http2 = true;
         private int maxConcurrentStreams = 100;
+        private String metricsPath;
+        private Supplier<String> metricsScrape;
 
         private Builder() {}
 
@@ -232,6 +253,27 @@ public record ServerSettings(
             return this;
         }
 
+        /**
+         * Serves {@code registry}'s scrape at {@code path} (e.g. {@code "/metrics"}), for Prometheus to
+         * pull; bind the application's meters to the same registry ({@code
+         * dev.pagewire.metrics.PagewireMetrics}). Needs {@code io.micrometer:micrometer-registry-prometheus}
+         * on the class path, which only this method uses. See {@link ServerSettings#metricsPath()}.
+         */
+        public Builder prometheus(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, String path) {
+            java.util.Objects.requireNonNull(registry, "registry");
+            return metrics(path, registry::scrape);
+        }
+
+        /**
+         * Serves {@code scrape}'s text at {@code path}: for a registry other than {@link #prometheus}'s.
+         * See {@link ServerSettings#metricsPath()}.
+         */
+        public Builder metrics(String path, Supplier<String> scrape) {
+            this.metricsPath = path;
+            this.metricsScrape = scrape;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the setting that is out of range */
         public ServerSettings build() {
             return new ServerSettings(
@@ -249,7 +291,9 @@ public record ServerSettings(
                     maxConnectionsPerAddress,
                     maxConnectionsPerPrivateAddress,
                     http2,
-                    maxConcurrentStreams);
+                    maxConcurrentStreams,
+                    metricsPath,
+                    metricsScrape);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.pagewire.spring;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.backplane.Backplane;
+import dev.pagewire.metrics.PagewireMetrics;
 import dev.pagewire.servlet.PagewireFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -35,6 +38,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  *     return "chat"; // the filter injects the client into the rendered HTML
  * }
  * }</pre>
+ *
+ * <p>With Actuator, Pagewire's meters ({@code pagewire.*}, docs/OPERATIONS.md) join Actuator's meter
+ * registry and its readiness joins {@code /actuator/health} as {@code pagewire}.
  *
  * <p>Applies to servlet web applications only. Each bean backs off when the application declares its
  * own: a {@code Pagewire} bean, or beans named {@code pagewireFilter} or {@code pagewireWebMvcConfigurer}.
@@ -139,6 +145,46 @@ public final class PagewireAutoConfiguration {
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.setOrder(FILTER_ORDER);
         return registration;
+    }
+
+    /**
+     * With Micrometer on the class path (Actuator brings it): Pagewire's meters (docs/OPERATIONS.md),
+     * a {@code MeterBinder} that Boot binds to its registry, so they show in {@code /actuator/metrics}
+     * and {@code /actuator/prometheus}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PagewireMetrics pagewireMetrics(Pagewire app) {
+            return new PagewireMetrics(app);
+        }
+    }
+
+    /**
+     * With Spring Boot's health support (Actuator brings it): a health contributor named {@code
+     * pagewire}, {@code UP} while the node takes new pages, {@code OUT_OF_SERVICE} with the reason
+     * while it drains or is cut off from its cluster ({@link Pagewire#health()}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class HealthCheck {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "pagewireHealthIndicator")
+        HealthIndicator pagewireHealthIndicator(Pagewire app) {
+            return () -> {
+                dev.pagewire.Health health = app.health();
+                Health.Builder builder = health.ready() ? Health.up() : Health.outOfService();
+                return builder.withDetail("state", health.state().name())
+                        .withDetail("reason", health.reason())
+                        .withDetail("pages", app.pageCount())
+                        .withDetail("node", app.node())
+                        .build();
+            };
+        }
     }
 
     /** With Spring MVC: the {@link Page} argument of controller methods. */

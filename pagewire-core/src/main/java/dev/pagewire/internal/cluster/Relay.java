@@ -3,6 +3,7 @@ package dev.pagewire.internal.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagewire.backplane.Backplane;
 import dev.pagewire.internal.App;
+import dev.pagewire.internal.Counts;
 import dev.pagewire.spi.HttpExchange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,6 +158,7 @@ public final class Relay {
 
     /** See {@link dev.pagewire.backplane.Cluster#received}. */
     public void received(int from, byte[] message) {
+        app.counts().relayMessage(Counts.INBOUND, message.length);
         read(link(from), message);
     }
 
@@ -287,7 +289,7 @@ public final class Relay {
     }
 
     private Link link(int node) {
-        return links.computeIfAbsent(node, n -> new Link(n, backplane()));
+        return links.computeIfAbsent(node, n -> new Link(n, backplane(), app.counts()));
     }
 
     /** Tunnels open now through this node, as edge and as owner (tests, diagnostics). */
@@ -303,15 +305,23 @@ public final class Relay {
     static final class Link {
         final int peer;
         private final Backplane backplane;
+        private final Counts counts;
         final Map<Long, EdgeTunnel> edges = new ConcurrentHashMap<>();
         final Map<Long, OwnerTunnel> owned = new ConcurrentHashMap<>();
         private long sent; // guarded by this
         private Wire.Batch held; // guarded by this; not null while a batch holds this link's messages
         private long expected = 1; // guarded by received's one-at-a-time delivery, read elsewhere
 
-        Link(int peer, Backplane backplane) {
+        Link(int peer, Backplane backplane, Counts counts) {
             this.peer = peer;
             this.backplane = backplane;
+            this.counts = counts;
+        }
+
+        /** Hands a message (or a batch of them) to the backplane: one relay message in metrics. */
+        private void toBackplane(byte[] message) {
+            counts.relayMessage(Counts.OUTBOUND, message.length);
+            backplane.send(peer, message);
         }
 
         /**
@@ -322,7 +332,7 @@ public final class Relay {
             message.number(++sent);
             Wire.Batch batch = holding();
             if (batch == null) {
-                backplane.send(peer, message.bytes());
+                toBackplane(message.bytes());
                 return;
             }
             batch.add(message);
@@ -360,7 +370,7 @@ public final class Relay {
 
         private void sendIfFull() {
             if (held.size() >= BATCH_BYTES) {
-                backplane.send(peer, held.bytes());
+                toBackplane(held.bytes());
                 held = new Wire.Batch(BATCH_BYTES + 1024);
             }
         }
@@ -369,7 +379,7 @@ public final class Relay {
         synchronized void release() {
             if (held != null) {
                 if (held.count() > 0) {
-                    backplane.send(peer, held.bytes());
+                    toBackplane(held.bytes());
                 }
                 held = null;
             }

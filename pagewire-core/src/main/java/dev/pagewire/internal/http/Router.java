@@ -2,6 +2,7 @@ package dev.pagewire.internal.http;
 
 import dev.pagewire.Settings;
 import dev.pagewire.internal.App;
+import dev.pagewire.internal.Counts;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
 import dev.pagewire.spi.LogGate;
@@ -76,7 +77,10 @@ public final class Router {
         Documents documents = new Documents(app);
         EndpointOpens endpointOpens = new EndpointOpens(app);
         WebSockets webSockets = new WebSockets(app, refusals);
+        HealthChecks healthChecks = new HealthChecks(app);
         this.routes = List.of(
+                // Before the client's files, whose prefix it shares; never relayed: each node answers for itself.
+                new Route("health", r -> HealthChecks.matches(r.path()), false, healthChecks::answer),
                 new Route("client file", r -> r.path().startsWith(App.CLIENT_PREFIX), false, documents::clientFile),
                 new Route(
                         "websocket",
@@ -127,6 +131,7 @@ public final class Router {
         if (route.checksOrigin()
                 && !origins.allowed(request.origin(), request.header("Host"), request.header("Sec-Fetch-Site"))) {
             refusedOrigin(request);
+            app.counts().refused(Counts.ORIGIN);
             // No CORS headers: the browser reports a network error, as the same-origin policy wants.
             // Pagewire-Refused tells the page's own client (a same-origin fetch reads it) that this
             // refusal is the server's rule, not a proxy's, so that it stops instead of retrying.
@@ -137,6 +142,7 @@ public final class Router {
         }
         HttpResponse tooMany = overRate(route, request);
         if (tooMany != null) {
+            app.counts().refused(Counts.RATE);
             exchange.respond(tooMany, null);
             return true;
         }
@@ -163,6 +169,7 @@ public final class Router {
         if (to == 0) {
             return false;
         }
+        app.counts().relayForwarded();
         app.relay().forward(request.exchange(), to, route.name().equals("websocket"));
         return true;
     }

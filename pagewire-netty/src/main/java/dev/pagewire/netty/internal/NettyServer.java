@@ -32,7 +32,10 @@ public final class NettyServer {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final URI uri;
 
-    private NettyServer(Protocol protocol, ServerSettings settings, PassThrough passThrough) {
+    private NettyServer(Protocol app, ServerSettings settings, PassThrough passThrough) {
+        Protocol protocol = settings.metricsPath() == null
+                ? app
+                : new MetricsScrape(app, settings.metricsPath(), settings.metricsScrape());
         // The gateway's pass-through stays on HTTP/1.1: its forwarder answers with HTTP/1.1's framing
         // (a body ended by closing the connection, a 101 switching the connection to raw bytes).
         // Read before any thread starts, so bad PEM files fail start with nothing to clean up.

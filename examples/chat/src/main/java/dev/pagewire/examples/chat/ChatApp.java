@@ -4,10 +4,13 @@ import dev.pagewire.EventException;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
 import dev.pagewire.Settings;
+import dev.pagewire.metrics.PagewireMetrics;
 import dev.pagewire.netty.DevCertificate;
 import dev.pagewire.netty.PagewireServer;
 import dev.pagewire.netty.ServerSettings;
 import dev.pagewire.redis.RedisBackplane;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -133,7 +136,7 @@ public final class ChatApp implements AutoCloseable {
         }
         Running chat;
         try {
-            chat = start(settings(options), options.redis());
+            chat = start(settings(options), options.redis(), options.metrics());
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("cannot start the chat: " + e.getMessage());
             System.exit(1);
@@ -144,7 +147,10 @@ public final class ChatApp implements AutoCloseable {
         Runnable stop = options.redis() == null ? chat::close : chat::drainAndClose;
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "chat-shutdown"));
         System.out.println("Pagewire chat is running at " + chat.server().uri()
-                + (options.redis() == null ? "" : ", one of the chats on " + options.redis()));
+                + (options.redis() == null ? "" : ", one of the chats on " + options.redis())
+                + (options.metrics()
+                        ? "; Prometheus scrapes " + chat.server().uri().resolve("/metrics")
+                        : ""));
         chat.server().awaitClose();
     }
 
@@ -200,12 +206,25 @@ public final class ChatApp implements AutoCloseable {
      * @throws IllegalStateException also if Redis cannot be reached
      */
     public static Running start(Consumer<ServerSettings.Builder> config, String redisUri) {
+        return start(config, redisUri, false);
+    }
+
+    /**
+     * {@link #start(Consumer, String)}, with {@code metrics}: the chat's meters bound to a Prometheus
+     * registry that the server serves at {@code /metrics} (docs/OPERATIONS.md).
+     */
+    public static Running start(Consumer<ServerSettings.Builder> config, String redisUri, boolean metrics) {
         // A restarted server, or a stopped node: the tab reloads itself.
         Consumer<Settings.Builder> settings = s -> s.reloadOnExpired(true);
         Pagewire app = redisUri == null
                 ? Pagewire.create(settings)
                 : Pagewire.create(RedisBackplane.connect(redisUri), settings);
         ChatApp chat = new ChatApp(app);
+        if (metrics) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new PagewireMetrics(app).bindTo(registry);
+            config = config.andThen(s -> s.prometheus(registry, "/metrics"));
+        }
         try {
             return new Running(app, chat, PagewireServer.start(app, config));
         } catch (RuntimeException e) {

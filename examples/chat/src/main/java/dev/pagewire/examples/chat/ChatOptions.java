@@ -11,10 +11,18 @@ import java.nio.file.Path;
  * @param tlsCertificate serve HTTPS with this PEM certificate chain, or null
  * @param tlsKey the PEM private key of {@code tlsCertificate}, or null
  * @param redis the Redis URI of the cluster this chat joins, or null to run alone
+ * @param metrics serve Prometheus's scrape of the chat's meters at {@code /metrics}
  * @param help only print {@link #USAGE}
  */
 record ChatOptions(
-        String host, int port, boolean selfSigned, Path tlsCertificate, Path tlsKey, String redis, boolean help) {
+        String host,
+        int port,
+        boolean selfSigned,
+        Path tlsCertificate,
+        Path tlsKey,
+        String redis,
+        boolean metrics,
+        boolean help) {
 
     static final String USAGE = """
         usage: java -jar pagewire-chat.jar [options]
@@ -27,6 +35,7 @@ record ChatOptions(
           --redis URI       join the cluster of chats on this Redis, e.g. redis://127.0.0.1:6379:
                             every chat started with the same URI is one room, behind any load
                             balancer (docs/CLUSTER.md)
+          --metrics         serve the chat's meters for Prometheus at /metrics (docs/OPERATIONS.md)
           --help            print this and exit
         """;
 
@@ -42,6 +51,7 @@ record ChatOptions(
         Path certificate = null;
         Path key = null;
         String redis = null;
+        boolean metrics = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = port(value(args, ++i, "--port"));
@@ -50,8 +60,9 @@ record ChatOptions(
                 case "--tls-cert" -> certificate = Path.of(value(args, ++i, "--tls-cert"));
                 case "--tls-key" -> key = Path.of(value(args, ++i, "--tls-key"));
                 case "--redis" -> redis = redis(value(args, ++i, "--redis"));
+                case "--metrics" -> metrics = true;
                 case "--help", "-h" -> {
-                    return new ChatOptions(host, port, false, null, null, null, true);
+                    return new ChatOptions(host, port, false, null, null, null, false, true);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -63,7 +74,7 @@ record ChatOptions(
             throw new IllegalArgumentException(
                     "--self-signed makes its own certificate: leave out --tls-cert and --tls-key");
         }
-        return new ChatOptions(host, port, selfSigned, certificate, key, redis, false);
+        return new ChatOptions(host, port, selfSigned, certificate, key, redis, metrics, false);
     }
 
     private static String value(String[] args, int i, String option) {

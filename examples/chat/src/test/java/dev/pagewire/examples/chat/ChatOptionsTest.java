@@ -12,14 +12,16 @@ class ChatOptionsTest {
 
     @Test
     void defaultsArePlainHttpOnPort8080OfEveryInterface() {
-        assertEquals(new ChatOptions("0.0.0.0", 8080, false, null, null, null, false), ChatOptions.parse());
+        assertEquals(new ChatOptions("0.0.0.0", 8080, false, null, null, null, false, false), ChatOptions.parse());
     }
 
     @Test
     void tlsCertAndTlsKeyNameThePemFiles() {
         ChatOptions options = ChatOptions.parse("--port", "8443", "--tls-cert", "c.pem", "--tls-key", "k.pem");
 
-        assertEquals(new ChatOptions("0.0.0.0", 8443, false, Path.of("c.pem"), Path.of("k.pem"), null, false), options);
+        assertEquals(
+                new ChatOptions("0.0.0.0", 8443, false, Path.of("c.pem"), Path.of("k.pem"), null, false, false),
+                options);
     }
 
     @Test
