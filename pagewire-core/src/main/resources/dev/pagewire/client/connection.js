@@ -7,7 +7,7 @@
  * {@link EventChannel} (the page's events and calls, §3, §11), {@link Channels} (the page's channels
  * to endpoints, §12) and {@link Lifecycle} (the page's life in the browser); {@link Receiver} takes
  * the server's frames in order, {@link CloseCodes} says what a close code means, and the transports
- * themselves are in transports.js.
+ * themselves are in websocket.js, sse.js and longpolling.js (what they are to the client: transport.js).
  * @module pagewire/connection
  */
 import { Backoff } from './backoff.js';
@@ -35,7 +35,7 @@ const PROTOCOL_VERSION = 1;
 /** @typedef {{transport: TransportName, previous: TransportName}} TransportChange */
 /** @typedef {(data: any, name: string) => void} Listener gets the event's JSON value or ArrayBuffer */
 /** @typedef {import('./options.js').ConnectOptions} ConnectOptions */
-/** @typedef {import('./transports.js').Transport} Transport */
+/** @typedef {import('./transport.js').Transport} Transport */
 
 /**
  * One channel. Created by {@link connect}; all methods must be called on the page's main thread,
@@ -78,7 +78,7 @@ export class PagewireClient {
   /** @type {Upgrade | null} */ #upgrade = null;
   #upgradeTimer = null;
   #clientEvents = new ClientEvents();
-  /** @type {import('./transports.js').TransportEvents} */
+  /** @type {import('./transport.js').TransportEvents} */
   #events = {
     frame: (transport, data) => this.#onFrame(transport, data),
     open: (transport) => this.#onOpenFrame(transport),
