@@ -2,7 +2,7 @@
  * The client of one page's channel: its state (PROTOCOL.md §5) and the connections that carry it,
  * one after the other. {@link Opening} opens each over the transports {@link Negotiation} picks (§9);
  * this client decides what a hello and an end mean: it resumes (§10), moves a page on a fallback to
- * WebSocket with an {@link Upgrade} (§9.5), ends a connection that {@link Liveness} finds silent
+ * WebSocket with {@link Upgrades} (§9.5), ends a connection that {@link Liveness} finds silent
  * (§4), and reconnects after the {@link Backoff} delay. What outlives connections is in
  * {@link Sequencer} (numbers, acks and the frames kept for resume), {@link EventChannel} (the page's
  * events and calls, §3, §11), {@link Channels} (the page's channels to endpoints, §12, those to
@@ -27,7 +27,7 @@ import { Opening } from './opening.js';
 import { channelUrl } from './options.js';
 import { Receiver } from './receiver.js';
 import { Sequencer } from './sequencer.js';
-import { Upgrade } from './upgrade.js';
+import { Upgrades } from './upgrades.js';
 import { withParam } from './util.js';
 
 const PROTOCOL_VERSION = 1;
@@ -69,8 +69,7 @@ export class PagewireClient {
   #retryTimer = null;
   /** The last connection ended with 1009: the server refused the first frame it has not acked. */
   #refusedTooLarge = false;
-  /** @type {Upgrade | null} */ #upgrade = null;
-  #upgradeTimer = null;
+  /** @type {Upgrades} moves a page on a fallback to WebSocket (PROTOCOL.md §9.5) */ #upgrades;
   #clientEvents = new ClientEvents();
   /** @type {import('./transport.js').TransportEvents} */
   #events = {
@@ -150,6 +149,28 @@ export class PagewireClient {
       abandon: (code, reason) => this.#abandon(code, reason),
       exhausted: (code, reason) => this.#retry(code, reason),
     });
+    this.#upgrades = new Upgrades({
+      negotiation: this.#negotiation,
+      events: this.#events,
+      opening: this.#opening,
+      receiver: this.#receiver,
+      seq: this.#seq,
+      setTimer: this.#setTimer,
+      clearTimer: this.#clearTimer,
+      connected: () => this.#status.state === 'connected',
+      acceptVersion: (hello) => this.#acceptVersion(hello),
+      applyHello: (hello) => this.#applyHello(hello),
+      flush: () => {
+        this.#pump();
+        this.#seq.flushAck();
+      },
+      lost: (code, reason) => {
+        this.#abandon(1000, '');
+        this.#retry(code, reason);
+      },
+      ended: (transport, code, reason) => this.#onEnd(transport, code, reason),
+      switched: (change) => this.#clientEvents.emit('transport', change),
+    });
     this.#started = endpoint === null;
     if (this.#started) this.#reopen();
   }
@@ -204,7 +225,8 @@ export class PagewireClient {
   close() {
     if (this.#status.final) return;
     // The bye goes where the server reads: the upgrade's WebSocket once it said hello.
-    const reading = this.#upgrade?.hello ? this.#upgrade.socket : this.#opening.transport;
+    const upgrade = this.#upgrades.current;
+    const reading = upgrade?.hello ? upgrade.socket : this.#opening.transport;
     reading?.bye();
     this.#abandon(1000, 'page closed');
     this.#finish('closed', 1000, '');
@@ -260,7 +282,7 @@ export class PagewireClient {
     if (this.#seq.full) {
       throw new Error(
         `pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
-          + `for the server's ack while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#status.state}); `
+          + `for the server's ack while the channel is ${this.#upgrades.current ? 'switching to WebSocket' : this.#status.state}); `
           + 'raise maxQueuedEvents or emit less',
       );
     }
@@ -270,7 +292,7 @@ export class PagewireClient {
 
   /** Whether frames go out now: a connection said hello and no upgrade holds them back. */
   get #sending() {
-    return this.#opening.greeted && this.#upgrade === null;
+    return this.#opening.greeted && this.#upgrades.current === null;
   }
 
   /** Sends, in order, every kept data frame the current connection has not carried yet. */
@@ -295,7 +317,7 @@ export class PagewireClient {
   // ---- Frames from the server ----
 
   #onFrame(transport, data) {
-    const upgrade = this.#upgrade;
+    const upgrade = this.#upgrades.current;
     const fromUpgrade = upgrade !== null && transport === upgrade.socket;
     if (transport !== this.#opening.transport && !fromUpgrade) return;
     this.#liveness.heard();
@@ -341,7 +363,7 @@ export class PagewireClient {
     if (this.#refusedTooLarge) this.#dropTooLarge();
     this.#pump();
     this.#status.set('connected', null, '');
-    if (name !== 'websocket') this.#scheduleUpgrade();
+    if (name !== 'websocket') this.#upgrades.schedule();
   }
 
   /**
@@ -379,7 +401,7 @@ export class PagewireClient {
   // ---- Ends of connections (PROTOCOL.md §5) ----
 
   #onEnd(transport, code, reason) {
-    const upgrade = this.#upgrade;
+    const upgrade = this.#upgrades.current;
     if (upgrade !== null && transport === upgrade.socket) return upgrade.socketEnded(code, reason);
     if (transport !== this.#opening.transport) return undefined;
     // The fallback being replaced ended, with the expected 4409 or by breaking: either way the
@@ -399,14 +421,10 @@ export class PagewireClient {
   /** Lets go of every connection and timer of the current attempt, closing what is still open with `code`. */
   #abandon(code, reason) {
     const transport = this.#opening.release();
-    const upgrade = this.#upgrade;
-    this.#upgrade = null;
-    this.#clearTimer(this.#upgradeTimer);
-    this.#upgradeTimer = null;
     this.#liveness.stop();
     this.#seq.pause();
     transport?.close(code, reason);
-    upgrade?.cancel(code, reason);
+    this.#upgrades.cancel(code, reason);
   }
 
   #retry(code, reason) {
@@ -420,69 +438,6 @@ export class PagewireClient {
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = null;
     this.#status.finish(state, code, reason);
-  }
-
-  // ---- Upgrade from a fallback to WebSocket (PROTOCOL.md §9.5) ----
-
-  #scheduleUpgrade() {
-    if (!this.#negotiation.mayUpgrade || this.#status.state !== 'connected') return;
-    this.#clearTimer(this.#upgradeTimer);
-    this.#upgradeTimer = this.#setTimer(() => this.#beginUpgrade(), this.#negotiation.upgradeDelay);
-  }
-
-  #beginUpgrade() {
-    this.#upgradeTimer = null;
-    if (this.#status.state !== 'connected' || this.#upgrade !== null) return;
-    // From now on new data frames are kept unsent, until the upgrade completes or fails.
-    this.#upgrade = new Upgrade({
-      negotiation: this.#negotiation,
-      events: this.#events,
-      received: () => this.#seq.received,
-      setTimer: this.#setTimer,
-      clearTimer: this.#clearTimer,
-      acceptVersion: (hello) => this.#acceptVersion(hello),
-      complete: (upgrade) => this.#completeUpgrade(upgrade),
-      failed: (upgrade, code, reason) => this.#upgradeFailed(upgrade, code, reason),
-    });
-    this.#upgrade.begin(this.#opening.transport);
-  }
-
-  /** The WebSocket did not say hello: back to POSTing over the fallback, and another try later. */
-  #upgradeFailed(upgrade, code, reason) {
-    this.#upgrade = null;
-    if (upgrade.fallbackEnd) {
-      // The fallback is gone as well (the server may have replaced it by this very WebSocket).
-      this.#abandon(1000, '');
-      this.#retry(code ?? upgrade.fallbackEnd.code, reason);
-      return;
-    }
-    this.#negotiation.upgradeFailed(this.#opening.transport.name);
-    this.#pump(); // what was kept unsent goes over the fallback after all
-    this.#seq.flushAck();
-    this.#scheduleUpgrade();
-  }
-
-  /** The fallback has ended (or had its time): the WebSocket takes over, frames in order. */
-  #completeUpgrade(upgrade) {
-    const previous = this.#opening.replace(upgrade.socket, upgrade.openedWith);
-    previous.close(1000, '');
-    this.#applyHello(upgrade.hello);
-    if (!this.#receiver.acked(upgrade.hello.ack)) return;
-    // The WebSocket resumes where its hello says the server is: what the server lacks goes again.
-    this.#seq.resume(upgrade.hello.ack, upgrade.openedWith);
-    for (const frame of upgrade.buffer) {
-      this.#receiver.accept(frame); // frames sent by listeners are kept unsent until the switch is done
-      if (this.#upgrade !== upgrade) return; // a listener closed the client, or a gap ended the connection
-    }
-    this.#upgrade = null;
-    if (upgrade.socketEnd) {
-      this.#onEnd(upgrade.socket, upgrade.socketEnd.code, upgrade.socketEnd.reason);
-      return;
-    }
-    this.#negotiation.upgraded();
-    this.#pump();
-    this.#seq.flushAck();
-    this.#clientEvents.emit('transport', { transport: upgrade.socket.name, previous: previous.name });
   }
 
   // ---- The page's lifecycle ----

@@ -58,6 +58,7 @@ public final class ClientFiles {
             "client-state.js",
             "endpoint-connection.js",
             "negotiation.js",
+            "upgrades.js",
             "upgrade.js",
             "liveness.js",
             "backoff.js",
