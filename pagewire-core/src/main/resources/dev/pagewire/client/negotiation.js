@@ -4,8 +4,9 @@
  */
 import { LongPollingTransport } from './longpolling.js';
 import { TransportMemory } from './memory.js';
-import { TRANSPORTS, defaultStorage, forcedTransport } from './options.js';
+import { defaultStorage, forcedTransport } from './options.js';
 import { SseTransport } from './sse.js';
+import { TRANSPORTS } from './transport.js';
 import { duration, withParam } from './util.js';
 import { WebSocketTransport } from './websocket.js';
 

@@ -1,8 +1,9 @@
 /**
- * What every transport is to the client (PROTOCOL.md §2, §8): the {@link Transport} interface and the
- * {@link TransportEvents} it reports to. The three transports each live in a module of their own:
- * websocket.js; sse.js and longpolling.js, which share the POSTs up and the frame lines down of
- * http-link.js. None of them knows the others, negotiation, sequence numbers or pages.
+ * What every transport is to the client (PROTOCOL.md §2, §8): its name, the {@link Transport}
+ * interface and the {@link TransportEvents} it reports to. The three transports each live in a
+ * module of their own: websocket.js; sse.js and longpolling.js, which share the POSTs up and the
+ * frame lines down of http-link.js. None of them knows the others, negotiation, sequence numbers
+ * or pages.
  * @module pagewire/transport
  */
 
@@ -31,4 +32,8 @@
  *     over: a §5 close code, or 1006 when it broke without one
  */
 
-export {}; // types only: nothing imports this module at run time
+/**
+ * Every transport, in the order negotiation tries them (PROTOCOL.md §9).
+ * @type {readonly TransportName[]}
+ */
+export const TRANSPORTS = ['websocket', 'sse', 'longpolling'];
