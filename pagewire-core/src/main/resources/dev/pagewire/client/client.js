@@ -16,7 +16,7 @@
  * (what they are to the client in transport.js; the fallbacks share http-link.js, SSE reads its
  * stream with event-stream.js), sequence numbers and acks in sequencer.js, the server's frames in
  * order in receiver.js, a channel's events and calls in event-channel.js and calls.js, channels to
- * endpoints in channels.js, the wire format in frames.js.
+ * endpoints in channels.js (the page's handle on one in channel.js), the wire format in frames.js.
  *
  * @module pagewire
  */

@@ -238,7 +238,7 @@ export class PagewireClient {
    * @param {string | URL} pathOrUrl
    * @param {any} [params] any JSON value for the endpoint's open handler; `undefined` is sent as `null`
    * @param {{withCredentials?: boolean}} [options] `withCredentials`: send cookies to another origin
-   * @returns {import('./channels.js').Channel}
+   * @returns {import('./channel.js').Channel}
    * @throws {TypeError} for a URL that is not http(s) or ws(s), or params JSON cannot encode
    * @throws {Error} when the page is closed or expired, or too many frames wait for the server's ack
    */

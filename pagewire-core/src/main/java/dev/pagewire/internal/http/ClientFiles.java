@@ -68,6 +68,7 @@ public final class ClientFiles {
             "client-events.js",
             "options.js",
             "channels.js",
+            "channel.js",
             "event-channel.js",
             "transport.js",
             "websocket.js",
