@@ -1,29 +1,33 @@
 /**
  * The client of one page's channel: its state (PROTOCOL.md §5) and the connections that carry it,
- * one after the other. It opens a connection over the transport {@link Negotiation} picks (§9),
- * moves a page on a fallback to WebSocket with an {@link Upgrade} (§9.5), ends a connection that
- * {@link Liveness} finds silent (§4), reconnects after the {@link Backoff} delay and resumes (§10).
- * What outlives connections is in {@link Sequencer} (numbers, acks and the frames kept for resume),
- * {@link EventChannel} (the page's events and calls, §3, §11), {@link Channels} (the page's channels
- * to endpoints, §12) and {@link Lifecycle} (the page's life in the browser); {@link Receiver} takes
- * the server's frames in order, {@link CloseCodes} says what a close code means, and the transports
- * themselves are in transports.js.
+ * one after the other. {@link Opening} opens each over the transports {@link Negotiation} picks (§9);
+ * this client decides what a hello and an end mean: it resumes (§10), moves a page on a fallback to
+ * WebSocket with {@link Upgrades} (§9.5), ends a connection that {@link Liveness} finds silent
+ * (§4), and reconnects after the {@link Backoff} delay. What outlives connections is in
+ * {@link Sequencer} (numbers, acks and the frames kept for resume), {@link EventChannel} (the page's
+ * events and calls, §3, §11), {@link Channels} (the page's channels to endpoints, §12, those to
+ * other origins on connections made by endpoint-connection.js), {@link ClientState} (the state the
+ * page sees) and {@link Lifecycle} (the page's life in the browser); {@link Receiver} takes the
+ * server's frames in order, {@link CloseCodes} says what a close code means, and the transports
+ * themselves are in websocket.js, sse.js and longpolling.js (what they are to the client: transport.js).
  * @module pagewire/connection
  */
 import { Backoff } from './backoff.js';
 import { Channels } from './channels.js';
 import { ClientEvents } from './client-events.js';
+import { ClientState } from './client-state.js';
 import { CloseCodes } from './close-codes.js';
+import { endpointConnection } from './endpoint-connection.js';
 import { EventChannel } from './event-channel.js';
 import { PONG, parseBinary, parseText } from './frames.js';
 import { Lifecycle } from './lifecycle.js';
 import { Liveness } from './liveness.js';
-import { storageKey } from './memory.js';
 import { Negotiation } from './negotiation.js';
+import { Opening } from './opening.js';
 import { channelUrl } from './options.js';
 import { Receiver } from './receiver.js';
 import { Sequencer } from './sequencer.js';
-import { Upgrade } from './upgrade.js';
+import { Upgrades } from './upgrades.js';
 import { withParam } from './util.js';
 
 const PROTOCOL_VERSION = 1;
@@ -35,7 +39,7 @@ const PROTOCOL_VERSION = 1;
 /** @typedef {{transport: TransportName, previous: TransportName}} TransportChange */
 /** @typedef {(data: any, name: string) => void} Listener gets the event's JSON value or ArrayBuffer */
 /** @typedef {import('./options.js').ConnectOptions} ConnectOptions */
-/** @typedef {import('./transports.js').Transport} Transport */
+/** @typedef {import('./transport.js').Transport} Transport */
 
 /**
  * One channel. Created by {@link connect}; all methods must be called on the page's main thread,
@@ -51,8 +55,9 @@ export class PagewireClient {
   #setTimer;
   #clearTimer;
   #window;
-  #reloadOnExpired;
   /** @type {Negotiation} */ #negotiation;
+  /** @type {Opening} the connection being opened, or the one the page is connected over */ #opening;
+  /** @type {ClientState} */ #status;
   /** @type {Backoff} */ #backoff;
   /** @type {Liveness} */ #liveness;
   /** @type {Lifecycle} */ #lifecycle;
@@ -61,27 +66,15 @@ export class PagewireClient {
   #closeCodes = new CloseCodes();
   /** @type {EventChannel} the page's own channel */ #page;
   /** @type {Channels | null} the page's channels to endpoints, once it opened one */ #channels = null;
-
-  /** @type {ConnectionState} */ #state = 'connecting';
-  /** @type {string | null} */ #pageId = null;
   #retryTimer = null;
-  /** @type {Transport | null} the transport being tried, or the one the page is connected over */
-  #transport = null;
-  /** Whether {@link #transport} delivered its `hello`. */
-  #greeted = false;
-  /** The ack {@link #transport}'s request carried (PROTOCOL.md §10.3). */
-  #openedWith = 0;
   /** The last connection ended with 1009: the server refused the first frame it has not acked. */
   #refusedTooLarge = false;
-  /** Gives the transport being tried `connectTimeout` to prove it works, while there is a next one. */
-  #probeTimer = null;
-  /** @type {Upgrade | null} */ #upgrade = null;
-  #upgradeTimer = null;
+  /** @type {Upgrades} moves a page on a fallback to WebSocket (PROTOCOL.md §9.5) */ #upgrades;
   #clientEvents = new ClientEvents();
-  /** @type {import('./transports.js').TransportEvents} */
+  /** @type {import('./transport.js').TransportEvents} */
   #events = {
     frame: (transport, data) => this.#onFrame(transport, data),
-    open: (transport) => this.#onOpenFrame(transport),
+    open: (transport) => this.#opening.opened(transport),
     end: (transport, code, reason) => this.#onEnd(transport, code, reason),
   };
 
@@ -116,7 +109,7 @@ export class PagewireClient {
     this.#page = new EventChannel(
       null,
       (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
-      (what, name) => this.#checkOpen(what, name),
+      (what, name) => this.#status.check(what, name),
       this.#setTimer,
       this.#clearTimer,
     );
@@ -129,7 +122,6 @@ export class PagewireClient {
       missed: (missed) => this.#clientEvents.emit('missed', missed),
       protocolError: (reason) => this.#protocolError(reason),
     });
-    this.#reloadOnExpired = options.reloadOnExpired === true;
     const doc = options.document !== undefined ? options.document : typeof document !== 'undefined' ? document : null;
     this.#lifecycle = new Lifecycle(this.#window, doc, {
       deliver: (frame) => this.#receiver.deliver(frame),
@@ -138,13 +130,54 @@ export class PagewireClient {
       freeze: () => this.#onFreeze(),
       thaw: () => this.#onThaw(),
     });
+    this.#status = new ClientState({
+      events: this.#clientEvents,
+      channels: () => this.#channels,
+      transport: () => this.transport,
+      seq: this.#seq,
+      lifecycle: this.#lifecycle,
+      page: this.#page,
+      reloadOnExpired: options.reloadOnExpired === true,
+    });
+    this.#opening = new Opening({
+      negotiation: this.#negotiation,
+      events: this.#events,
+      received: () => this.#seq.received,
+      setTimer: this.#setTimer,
+      clearTimer: this.#clearTimer,
+      opened: () => this.#liveness.heard(),
+      abandon: (code, reason) => this.#abandon(code, reason),
+      exhausted: (code, reason) => this.#retry(code, reason),
+    });
+    this.#upgrades = new Upgrades({
+      negotiation: this.#negotiation,
+      events: this.#events,
+      opening: this.#opening,
+      receiver: this.#receiver,
+      seq: this.#seq,
+      setTimer: this.#setTimer,
+      clearTimer: this.#clearTimer,
+      connected: () => this.#status.state === 'connected',
+      acceptVersion: (hello) => this.#acceptVersion(hello),
+      applyHello: (hello) => this.#applyHello(hello),
+      flush: () => {
+        this.#pump();
+        this.#seq.flushAck();
+      },
+      lost: (code, reason) => {
+        this.#abandon(1000, '');
+        this.#retry(code, reason);
+      },
+      ended: (transport, code, reason) => this.#onEnd(transport, code, reason),
+      switched: (change) => this.#clientEvents.emit('transport', change),
+    });
     this.#started = endpoint === null;
     if (this.#started) this.#reopen();
   }
 
   /** An endpoint connection got its token and config from the endpoint's POST (PROTOCOL.md §12.2): connect. */
   #start(token, config) {
-    if (this.#started || this.#state !== 'connecting') return; // closed meanwhile
+    if (this.#started || this.#status.state !== 'connecting') return; // closed meanwhile
     this.#negotiation.setUrl(withParam(this.#url, 'pagewire', token));
     this.#negotiation.configure(config);
     this.#started = true;
@@ -153,17 +186,17 @@ export class PagewireClient {
 
   /** @returns {ConnectionState} */
   get state() {
-    return this.#state;
+    return this.#status.state;
   }
 
   /** @returns {TransportName | null} the transport the page is connected over; `null` while not connected. */
   get transport() {
-    return this.#state === 'connected' ? (this.#transport?.name ?? null) : null;
+    return this.#status.state === 'connected' ? (this.#opening.transport?.name ?? null) : null;
   }
 
   /** @returns {string | null} the page id announced by the server's `hello`; null before the first. */
   get pageId() {
-    return this.#pageId;
+    return this.#status.pageId;
   }
 
   /**
@@ -190,9 +223,10 @@ export class PagewireClient {
    * origins say bye on their own connections). Does nothing when already closed or expired.
    */
   close() {
-    if (this.#state === 'closed' || this.#state === 'expired') return;
+    if (this.#status.final) return;
     // The bye goes where the server reads: the upgrade's WebSocket once it said hello.
-    const reading = this.#upgrade?.hello ? this.#upgrade.socket : this.#transport;
+    const upgrade = this.#upgrades.current;
+    const reading = upgrade?.hello ? upgrade.socket : this.#opening.transport;
     reading?.bye();
     this.#abandon(1000, 'page closed');
     this.#finish('closed', 1000, '');
@@ -204,12 +238,12 @@ export class PagewireClient {
    * @param {string | URL} pathOrUrl
    * @param {any} [params] any JSON value for the endpoint's open handler; `undefined` is sent as `null`
    * @param {{withCredentials?: boolean}} [options] `withCredentials`: send cookies to another origin
-   * @returns {import('./channels.js').Channel}
+   * @returns {import('./channel.js').Channel}
    * @throws {TypeError} for a URL that is not http(s) or ws(s), or params JSON cannot encode
    * @throws {Error} when the page is closed or expired, or too many frames wait for the server's ack
    */
   open(pathOrUrl, params, options) {
-    this.#checkOpen('open a channel to', String(pathOrUrl));
+    this.#status.check('open a channel to', String(pathOrUrl));
     this.#channels ??= new Channels({
       send: (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
       url: this.#negotiation.httpUrl,
@@ -226,35 +260,16 @@ export class PagewireClient {
    * of another origin, not started until the endpoint gave it a token (PROTOCOL.md §12.2).
    */
   #endpointConnection(url, origin, withCredentials) {
-    const options = this.#options;
-    const client = new PagewireClient(
-      {
-        url,
-        WebSocket: this.#negotiation.WebSocket,
-        fetch: this.#negotiation.http.fetch,
-        // A beacon always carries cookies; without credentials the bye goes by fetch with keepalive.
-        sendBeacon: withCredentials ? this.#negotiation.http.sendBeacon : null,
-        storage: this.#negotiation.storage,
-        window: this.#window,
-        document: options.document,
-        setTimeout: this.#setTimer,
-        clearTimeout: this.#clearTimer,
-        reconnect: options.reconnect,
-        maxQueuedEvents: options.maxQueuedEvents,
-        transport: options.transport,
-      },
-      {
-        storageKey: storageKey(origin, new URL(this.#negotiation.httpUrl).origin),
-        credentials: withCredentials ? 'include' : 'omit',
-      },
-    );
+    const page = {
+      options: this.#options,
+      negotiation: this.#negotiation,
+      window: this.#window,
+      setTimer: this.#setTimer,
+      clearTimer: this.#clearTimer,
+    };
+    const { options, endpoint } = endpointConnection(page, url, origin, withCredentials);
+    const client = new PagewireClient(options, endpoint);
     return { client, start: (token, config) => client.#start(token, config) };
-  }
-
-  #checkOpen(what, name) {
-    if (this.#state === 'closed' || this.#state === 'expired') {
-      throw new Error(`pagewire: cannot ${what} "${name}": the channel is ${this.#state}`);
-    }
   }
 
   /**
@@ -267,7 +282,7 @@ export class PagewireClient {
     if (this.#seq.full) {
       throw new Error(
         `pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
-          + `for the server's ack while the channel is ${this.#upgrade ? 'switching to WebSocket' : this.#state}); `
+          + `for the server's ack while the channel is ${this.#upgrades.current ? 'switching to WebSocket' : this.#status.state}); `
           + 'raise maxQueuedEvents or emit less',
       );
     }
@@ -277,74 +292,34 @@ export class PagewireClient {
 
   /** Whether frames go out now: a connection said hello and no upgrade holds them back. */
   get #sending() {
-    return this.#greeted && this.#upgrade === null && this.#transport !== null;
+    return this.#opening.greeted && this.#upgrades.current === null;
   }
 
   /** Sends, in order, every kept data frame the current connection has not carried yet. */
   #pump() {
     if (!this.#sending) return;
-    for (const frame of this.#seq.unsent()) this.#transport.send(frame);
+    for (const frame of this.#seq.unsent()) this.#opening.transport.send(frame);
   }
 
   #sendControl(frame) {
     if (!this.#sending) return false;
-    this.#transport.send(frame);
+    this.#opening.transport.send(frame);
     return true;
   }
 
-  // ---- Negotiation (PROTOCOL.md §9) ----
-
-  /** Starts an attempt at the start of the chain: the forced transport, a remembered fallback, or WebSocket. */
+  /** Starts an attempt at the start of the chain (PROTOCOL.md §9): the forced transport, a remembered fallback, or WebSocket. */
   #reopen() {
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = null;
-    this.#negotiation.restart();
-    this.#tryNext();
-  }
-
-  #tryNext() {
-    const name = this.#negotiation.next();
-    this.#greeted = false;
-    try {
-      this.#openedWith = this.#seq.received;
-      this.#transport = this.#negotiation.open(name, this.#openedWith, this.#events);
-    } catch (e) {
-      console.error(`pagewire: cannot open the channel (${name})`, e);
-      this.#giveUp(name, null, String(e?.message ?? e));
-      return;
-    }
-    this.#liveness.heard();
-    if (this.#negotiation.hasNext) {
-      this.#probeTimer = this.#setTimer(() => this.#onProbeTimeout(), this.#negotiation.connectTimeout);
-    }
-  }
-
-  /** The transport being tried did not work: the next one in the chain, or back-off when none is left. */
-  #giveUp(name, code, reason) {
-    this.#negotiation.failed(name);
-    if (this.#negotiation.hasNext) {
-      this.#tryNext();
-    } else {
-      this.#retry(code, reason);
-    }
-  }
-
-  #onProbeTimeout() {
-    this.#probeTimer = null;
-    const { name } = this.#transport;
-    // A WebSocket proves itself with hello; a fallback with its open frame, which a buffering
-    // proxy holds back (§9.3, §9.4).
-    const reason = `no ${name === 'websocket' ? 'hello' : 'open frame'} within ${this.#negotiation.connectTimeout} ms`;
-    this.#abandon(4408, reason);
-    this.#giveUp(name, 4408, reason);
+    this.#opening.start();
   }
 
   // ---- Frames from the server ----
 
   #onFrame(transport, data) {
-    const upgrade = this.#upgrade;
+    const upgrade = this.#upgrades.current;
     const fromUpgrade = upgrade !== null && transport === upgrade.socket;
-    if (transport !== this.#transport && !fromUpgrade) return;
+    if (transport !== this.#opening.transport && !fromUpgrade) return;
     this.#liveness.heard();
     let frame;
     try {
@@ -375,31 +350,20 @@ export class PagewireClient {
     this.#retry(4400, reason);
   }
 
-  #onOpenFrame(transport) {
-    if (transport === this.#transport) {
-      this.#clearTimer(this.#probeTimer);
-      this.#probeTimer = null;
-    }
-  }
-
   #onHello(hello) {
     if (!this.#acceptVersion(hello)) return;
     this.#applyHello(hello);
-    if (this.#greeted) return; // a second hello on one connection changes nothing else
-    this.#clearTimer(this.#probeTimer);
-    this.#probeTimer = null;
-    this.#greeted = true;
+    if (!this.#opening.greet()) return; // a second hello on one connection changes nothing else
     this.#backoff.reset();
-    const { name } = this.#transport;
-    this.#negotiation.settled(name);
+    const { name } = this.#opening.transport;
     if (!this.#receiver.acked(hello.ack)) return;
     // Resent before the state change is announced, so an event emitted by a "connected" listener
     // goes out after the ones that waited (PROTOCOL.md §10.3).
-    this.#seq.resume(hello.ack, this.#openedWith);
+    this.#seq.resume(hello.ack, this.#opening.openedWith);
     if (this.#refusedTooLarge) this.#dropTooLarge();
     this.#pump();
-    this.#setState('connected', null, '');
-    if (name !== 'websocket') this.#scheduleUpgrade();
+    this.#status.set('connected', null, '');
+    if (name !== 'websocket') this.#upgrades.schedule();
   }
 
   /**
@@ -430,141 +394,50 @@ export class PagewireClient {
   }
 
   #applyHello(hello) {
-    if (typeof hello.page === 'string') this.#pageId = hello.page;
+    this.#status.greeted(hello);
     this.#liveness.hello(hello.heartbeat);
   }
 
   // ---- Ends of connections (PROTOCOL.md §5) ----
 
   #onEnd(transport, code, reason) {
-    const upgrade = this.#upgrade;
+    const upgrade = this.#upgrades.current;
     if (upgrade !== null && transport === upgrade.socket) return upgrade.socketEnded(code, reason);
-    if (transport !== this.#transport) return undefined;
+    if (transport !== this.#opening.transport) return undefined;
     // The fallback being replaced ended, with the expected 4409 or by breaking: either way the
     // WebSocket decides what happens next (PROTOCOL.md §9.5).
     if (upgrade?.fallbackEnded(code, reason)) return undefined;
     const { name } = transport;
-    const greeted = this.#greeted;
+    const { greeted } = this.#opening;
     this.#abandon(1000, '');
     if (code === 1009) this.#refusedTooLarge = true;
     const final = this.#closeCodes.finalState(code);
     if (code === 4403) console.error(`pagewire: the server refused the channel: ${reason}`);
     if (final !== null) return this.#finish(final, code, reason);
-    if (!greeted) return this.#giveUp(name, code, reason);
+    if (!greeted) return this.#opening.failed(name, code, reason);
     return this.#retry(code, reason);
   }
 
   /** Lets go of every connection and timer of the current attempt, closing what is still open with `code`. */
   #abandon(code, reason) {
-    const transport = this.#transport;
-    const upgrade = this.#upgrade;
-    this.#transport = null;
-    this.#upgrade = null;
-    this.#greeted = false;
-    this.#clearTimer(this.#probeTimer);
-    this.#clearTimer(this.#upgradeTimer);
-    this.#probeTimer = this.#upgradeTimer = null;
+    const transport = this.#opening.release();
     this.#liveness.stop();
     this.#seq.pause();
     transport?.close(code, reason);
-    upgrade?.cancel(code, reason);
+    this.#upgrades.cancel(code, reason);
   }
 
   #retry(code, reason) {
-    this.#setState('reconnecting', code, reason);
+    this.#status.set('reconnecting', code, reason);
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = this.#setTimer(() => this.#reopen(), this.#backoff.next());
   }
 
-  /**
-   * Enters a state with no way back: no transport, no timers, no kept frames, no window listeners,
-   * no calls waiting. A page that had a server side and lost it (4404) reloads if it asked to.
-   */
+  /** Enters a state with no way back (see {@link ClientState#finish}), with no retry waiting. */
   #finish(state, code, reason) {
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = null;
-    this.#seq.clear();
-    this.#lifecycle.detach();
-    this.#setState(state, code, reason);
-    this.#page.close(state);
-    // Only a page that was connected once: one refused from the start would reload for ever. For
-    // such a page a refused token (4401) means the same as 4404: a server that restarted with
-    // another secret no longer knows it.
-    if (state === 'expired' && (code === 4404 || code === 4401) && this.#reloadOnExpired && this.#pageId !== null) {
-      this.#lifecycle.reload();
-    }
-  }
-
-  #setState(state, code, reason) {
-    if (state === this.#state) return;
-    this.#state = state;
-    this.#channels?.follow(state, reason ?? ''); // before the page's listeners, so they see channels that agree
-    this.#clientEvents.emit('state', { state, transport: this.transport, code, reason: reason ?? '' });
-  }
-
-  // ---- Upgrade from a fallback to WebSocket (PROTOCOL.md §9.5) ----
-
-  #scheduleUpgrade() {
-    if (!this.#negotiation.mayUpgrade || this.#state !== 'connected') return;
-    this.#clearTimer(this.#upgradeTimer);
-    this.#upgradeTimer = this.#setTimer(() => this.#beginUpgrade(), this.#negotiation.upgradeDelay);
-  }
-
-  #beginUpgrade() {
-    this.#upgradeTimer = null;
-    if (this.#state !== 'connected' || this.#upgrade !== null) return;
-    // From now on new data frames are kept unsent, until the upgrade completes or fails.
-    this.#upgrade = new Upgrade({
-      negotiation: this.#negotiation,
-      events: this.#events,
-      received: () => this.#seq.received,
-      setTimer: this.#setTimer,
-      clearTimer: this.#clearTimer,
-      acceptVersion: (hello) => this.#acceptVersion(hello),
-      complete: (upgrade) => this.#completeUpgrade(upgrade),
-      failed: (upgrade, code, reason) => this.#upgradeFailed(upgrade, code, reason),
-    });
-    this.#upgrade.begin(this.#transport);
-  }
-
-  /** The WebSocket did not say hello: back to POSTing over the fallback, and another try later. */
-  #upgradeFailed(upgrade, code, reason) {
-    this.#upgrade = null;
-    if (upgrade.fallbackEnd) {
-      // The fallback is gone as well (the server may have replaced it by this very WebSocket).
-      this.#abandon(1000, '');
-      this.#retry(code ?? upgrade.fallbackEnd.code, reason);
-      return;
-    }
-    this.#negotiation.upgradeFailed(this.#transport.name);
-    this.#pump(); // what was kept unsent goes over the fallback after all
-    this.#seq.flushAck();
-    this.#scheduleUpgrade();
-  }
-
-  /** The fallback has ended (or had its time): the WebSocket takes over, frames in order. */
-  #completeUpgrade(upgrade) {
-    const previous = this.#transport;
-    previous.close(1000, '');
-    this.#transport = upgrade.socket;
-    this.#openedWith = upgrade.openedWith;
-    this.#applyHello(upgrade.hello);
-    if (!this.#receiver.acked(upgrade.hello.ack)) return;
-    // The WebSocket resumes where its hello says the server is: what the server lacks goes again.
-    this.#seq.resume(upgrade.hello.ack, upgrade.openedWith);
-    for (const frame of upgrade.buffer) {
-      this.#receiver.accept(frame); // frames sent by listeners are kept unsent until the switch is done
-      if (this.#upgrade !== upgrade) return; // a listener closed the client, or a gap ended the connection
-    }
-    this.#upgrade = null;
-    if (upgrade.socketEnd) {
-      this.#onEnd(upgrade.socket, upgrade.socketEnd.code, upgrade.socketEnd.reason);
-      return;
-    }
-    this.#negotiation.upgraded();
-    this.#pump();
-    this.#seq.flushAck();
-    this.#clientEvents.emit('transport', { transport: upgrade.socket.name, previous: previous.name });
+    this.#status.finish(state, code, reason);
   }
 
   // ---- The page's lifecycle ----
@@ -579,16 +452,16 @@ export class PagewireClient {
    * page may come back, so no bye; the server keeps the page for its grace period.
    */
   #onFreeze() {
-    if (!this.#started || this.#state === 'closed' || this.#state === 'expired') return;
+    if (!this.#started || this.#status.final) return;
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = null;
     this.#abandon(1000, 'page hidden');
-    this.#setState('reconnecting', 1000, 'page hidden');
+    this.#status.set('reconnecting', 1000, 'page hidden');
   }
 
   /** Back from the back/forward cache: reconnect at once. */
   #onThaw() {
-    if (this.#transport === null && this.#state === 'reconnecting') {
+    if (this.#opening.transport === null && this.#status.state === 'reconnecting') {
       this.#backoff.reset();
       this.#reopen();
     }

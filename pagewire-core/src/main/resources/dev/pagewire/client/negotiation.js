@@ -2,14 +2,17 @@
  * Which transport the client tries next, and the transports it can run here (PROTOCOL.md §9).
  * @module pagewire/negotiation
  */
+import { LongPollingTransport } from './longpolling.js';
 import { TransportMemory } from './memory.js';
-import { TRANSPORTS, defaultStorage, forcedTransport } from './options.js';
-import { LongPollingTransport, SseTransport, WebSocketTransport } from './transports.js';
+import { defaultStorage, forcedTransport } from './options.js';
+import { SseTransport } from './sse.js';
+import { TRANSPORTS } from './transport.js';
 import { duration, withParam } from './util.js';
+import { WebSocketTransport } from './websocket.js';
 
 /** @typedef {import('./connection.js').TransportName} TransportName */
-/** @typedef {import('./transports.js').Transport} Transport */
-/** @typedef {import('./transports.js').TransportEvents} TransportEvents */
+/** @typedef {import('./transport.js').Transport} Transport */
+/** @typedef {import('./transport.js').TransportEvents} TransportEvents */
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 const DEFAULT_UPGRADE_AFTER_MS = 10_000;
@@ -26,7 +29,7 @@ const MAX_UPGRADE_DELAY_MS = 5 * 60_000;
 export class Negotiation {
   /** @type {typeof WebSocket | null} the WebSocket class, or null for none */
   WebSocket;
-  /** @type {import('./transports.js').Http} what the fallbacks request with */
+  /** @type {import('./http-link.js').Http} what the fallbacks request with */
   http;
   /** @type {Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null} where the memory lives */
   storage;

@@ -3,6 +3,7 @@
  * channel URL, a forced transport, storage, and whether the page's own scripts are still to run.
  * @module pagewire/options
  */
+import { TRANSPORTS } from './transport.js';
 import { withParam } from './util.js';
 
 /** @typedef {import('./connection.js').TransportName} TransportName */
@@ -33,9 +34,6 @@ import { withParam } from './util.js';
  * @property {(fn: () => void, ms: number) => unknown} [setTimeout] for tests
  * @property {(id: any) => void} [clearTimeout] for tests
  */
-
-/** Every transport, in the order negotiation tries them (PROTOCOL.md §9). */
-export const TRANSPORTS = ['websocket', 'sse', 'longpolling'];
 
 /**
  * Whether the page's own scripts may still be about to run: the document is being parsed, or it is

@@ -3,13 +3,13 @@
  * @module pagewire/upgrade
  */
 
-/** @typedef {import('./transports.js').Transport} Transport */
+/** @typedef {import('./transport.js').Transport} Transport */
 
 /**
  * What an upgrade needs of the client.
  * @typedef {object} UpgradeHost
  * @property {import('./negotiation.js').Negotiation} negotiation opens the WebSocket; its `connectTimeout` is each deadline
- * @property {import('./transports.js').TransportEvents} events what the WebSocket reports to
+ * @property {import('./transport.js').TransportEvents} events what the WebSocket reports to
  * @property {() => number} received the client's ack, for the WebSocket's request (§10.3)
  * @property {(fn: () => void, ms: number) => unknown} setTimer
  * @property {(id: any) => void} clearTimer

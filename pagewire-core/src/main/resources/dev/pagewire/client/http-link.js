@@ -1,13 +1,14 @@
 /**
- * The three transports (PROTOCOL.md §2, §8): a WebSocket; SSE down and POST up; long-polling down and
- * POST up. Each has the same small interface ({@link Transport}) and knows nothing of the others, nor
- * of negotiation, sequence numbers or pages.
- * @module pagewire/transports
+ * What the two fallbacks share (PROTOCOL.md §8): SSE (sse.js) and long-polling (longpolling.js)
+ * each read their down channel their own way and hand its frame lines to an {@link HttpLink}, which
+ * does the rest: the `open` and `close` frames, POSTs up, the bye as the page goes, and ending.
+ * @module pagewire/http-link
  */
 import { BYE } from './frames.js';
 import { withParam } from './util.js';
 
-/** @typedef {import('./connection.js').TransportName} TransportName */
+/** @typedef {import('./transport.js').Transport} Transport */
+/** @typedef {import('./transport.js').TransportEvents} TransportEvents */
 
 /**
  * What the fallbacks request with: `fetch`; `sendBeacon` (null: `fetch` with `keepalive`) for the
@@ -15,82 +16,6 @@ import { withParam } from './util.js';
  * @typedef {{fetch: typeof fetch, sendBeacon: ((url: string, data: string) => boolean) | null,
  *     credentials: RequestCredentials}} Http
  */
-
-const OPEN = 1; // WebSocket.OPEN, spelled out so an injected WebSocket needs no static constants
-
-/**
- * What the client needs of a connection, whatever carries it. A transport reports to the
- * {@link TransportEvents} it was made with, never synchronously from its constructor, and stays
- * silent after its `end` and after the client called its `close` or `bye`.
- * @typedef {object} Transport
- * @property {TransportName} name
- * @property {(frame: string | ArrayBuffer) => void} send hands one frame to the server; frames arrive in order
- * @property {(fn: () => void) => void} whenDrained calls `fn` (maybe at once) once every frame handed to
- *     `send` has reached the server: no request in flight, nothing waiting
- * @property {() => void} bye sends `["bye"]` if it can (after what it still holds), then closes
- * @property {(code: number, reason: string) => void} close ends the connection without a report;
- *     `code` and `reason` go to the server where the transport can say them (WebSocket)
- */
-
-/**
- * @typedef {object} TransportEvents
- * @property {(transport: Transport, data: string | ArrayBuffer) => void} frame one frame from the
- *     server: its JSON text, or the bytes of a binary frame (PROTOCOL.md §3)
- * @property {(transport: Transport) => void} open a fallback's `["open", conn]` arrived (§8.1)
- * @property {(transport: Transport, code: number, reason: string) => void} end the connection is
- *     over: a §5 close code, or 1006 when it broke without one
- */
-
-/** The preferred transport: one WebSocket to the page URL (PROTOCOL.md §2). */
-export class WebSocketTransport {
-  /** @type {TransportName} */ name = 'websocket';
-  #socket;
-  #ended = false;
-
-  /**
-   * @param {string} url `ws:` or `wss:` URL with the token
-   * @param {typeof WebSocket} WebSocketClass
-   * @param {TransportEvents} events
-   */
-  constructor(url, WebSocketClass, events) {
-    const socket = new WebSocketClass(url);
-    socket.binaryType = 'arraybuffer';
-    this.#socket = socket;
-    socket.onmessage = (event) => {
-      if (!this.#ended) events.frame(this, event.data);
-    };
-    socket.onclose = (event) => {
-      // A socket the client gave up on (liveness, back/forward cache) may still report its close much later.
-      if (this.#ended) return;
-      this.#ended = true;
-      events.end(this, event.code, event.reason);
-    };
-    socket.onerror = null; // a close event always follows, with all the browser is willing to tell
-  }
-
-  send(frame) {
-    this.#socket.send(frame);
-  }
-
-  whenDrained(fn) {
-    fn();
-  } // a socket keeps its frames in order by itself
-
-  bye() {
-    if (!this.#ended && this.#socket.readyState === OPEN) this.#socket.send(BYE);
-    this.close(1000, 'page closed');
-  }
-
-  close(code, reason) {
-    if (this.#ended) return;
-    this.#ended = true;
-    try {
-      this.#socket.close(code, reason);
-    } catch (e) {
-      console.error('pagewire: closing the socket failed', e);
-    }
-  }
-}
 
 const TEXT_PLAIN = { 'Content-Type': 'text/plain;charset=UTF-8' };
 /**
@@ -108,7 +33,7 @@ const CONTROL_LINE = /^\[\s*"(?:open|close)"/;
  * lines down, POSTs up (one at a time, batching what queued meanwhile), `close` frames, and ending.
  * The transport that owns it reads the down channel and hands each frame line to {@link receive}.
  */
-class HttpLink {
+export class HttpLink {
   #owner;
   #url;
   #fetch;
@@ -199,6 +124,7 @@ class HttpLink {
     }
   }
 
+  /** Queues one frame for the next POST, which goes once the current one (if any) is answered. */
   send(frame) {
     if (this.ended || this.#refused) return;
     this.#outbox.push(typeof frame === 'string' ? frame : '~' + toBase64(frame));
@@ -212,6 +138,7 @@ class HttpLink {
     }
   }
 
+  /** Calls `fn` once no POST is in flight and nothing waits for one (see {@link Transport}). */
   whenDrained(fn) {
     this.#drained = fn;
     this.#pump();
@@ -304,194 +231,12 @@ class HttpLink {
   }
 }
 
-/** Server-Sent Events down, POST up (PROTOCOL.md §8.3, §8.5). */
-export class SseTransport {
-  /** @type {TransportName} */ name = 'sse';
-  #link;
-
-  #ack;
-
-  /**
-   * @param {string} url `http:` or `https:` URL of the page with the token
-   * @param {string} ack the client's ack, for the opening request (PROTOCOL.md §10.3)
-   * @param {Http} http
-   * @param {TransportEvents} events
-   */
-  constructor(url, ack, http, events) {
-    this.#link = new HttpLink(this, url, http, events);
-    this.#ack = ack;
-    this.#read();
-  }
-
-  send(frame) {
-    this.#link.send(frame);
-  }
-
-  whenDrained(fn) {
-    this.#link.whenDrained(fn);
-  }
-
-  bye() {
-    this.#link.bye();
-  }
-
-  close() {
-    this.#link.close();
-  }
-
-  // Streamed fetch, not EventSource: EventSource reconnects by itself and cannot be told apart
-  // from the client's own negotiation, nor aborted as one request.
-  async #read() {
-    const link = this.#link;
-    try {
-      const response = await link.get({ transport: 'sse', ack: this.#ack }, { Accept: 'text/event-stream' });
-      if (link.ended) return;
-      if (!answered(response, 'text/event-stream')) {
-        await endOver(link, response, `the SSE request was answered with ${describe(response)}`);
-        return;
-      }
-      const reader = response.body.getReader();
-      const decoder = new TextDecoder();
-      const parser = new EventStreamParser((data) => link.receive(data));
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (link.ended) return;
-        if (done) break;
-        parser.push(decoder.decode(value, { stream: true }));
-      }
-      parser.push(decoder.decode());
-      link.end(1006, 'the SSE stream ended');
-    } catch (e) {
-      link.end(1006, `the SSE stream failed: ${e?.message ?? e}`); // nothing when the client aborted it
-    }
-  }
-}
-
-/** Long-polling down, POST up (PROTOCOL.md §8.4, §8.5). */
-export class LongPollingTransport {
-  /** @type {TransportName} */ name = 'longpolling';
-  #link;
-
-  #ack;
-
-  /**
-   * @param {string} url `http:` or `https:` URL of the page with the token
-   * @param {string} ack the client's ack, for the opening request (PROTOCOL.md §10.3)
-   * @param {Http} http
-   * @param {TransportEvents} events
-   */
-  constructor(url, ack, http, events) {
-    this.#link = new HttpLink(this, url, http, events);
-    this.#ack = ack;
-    this.#poll();
-  }
-
-  send(frame) {
-    this.#link.send(frame);
-  }
-
-  whenDrained(fn) {
-    this.#link.whenDrained(fn);
-  }
-
-  bye() {
-    this.#link.bye();
-  }
-
-  close() {
-    this.#link.close();
-  }
-
-  async #poll() {
-    const link = this.#link;
-    try {
-      let response = await link.get({ transport: 'longpolling', ack: this.#ack });
-      if (link.ended) return;
-      if (!answered(response, 'text/plain')) {
-        await endOver(link, response, `the long-polling request was answered with ${describe(response)}`);
-        return;
-      }
-      this.#receive(await response.text());
-      if (!link.ended && link.conn === null) link.end(1006, 'the long-polling answer had no open frame');
-      while (!link.ended) {
-        response = await link.get({ conn: link.conn });
-        if (link.ended) return;
-        if (response.status === 410) {
-          link.end(1006, 'the server no longer knows this connection (HTTP 410)');
-          return;
-        }
-        if (!response.ok) {
-          link.end(1006, `a poll was answered with HTTP ${response.status}`);
-          return;
-        }
-        this.#receive(await response.text());
-      }
-    } catch (e) {
-      link.end(1006, `long-polling failed: ${e?.message ?? e}`); // nothing when the client aborted it
-    }
-  }
-
-  #receive(body) {
-    for (const line of body.split('\n')) {
-      if (this.#link.ended) return;
-      this.#link.receive(line.endsWith('\r') ? line.slice(0, -1) : line);
-    }
-  }
-}
-
 /**
- * Reads a `text/event-stream` body as the HTML standard says: lines end with `\n`, `\r\n` or `\r`
- * (also split across chunks), `:` starts a comment, `data:` lines of one event are joined with `\n`
- * (one space after the colon is dropped), a blank line ends the event. Only `data` matters here.
+ * Whether a fallback's opening request was answered as §8.3/§8.4 say: 200 with the expected type.
+ * @param {Response} response
+ * @param {string} type the content type expected, lower case
  */
-class EventStreamParser {
-  #onData;
-  #rest = '';
-  /** @type {string | null} */
-  #data = null;
-  /** The last chunk ended with `\r`: a `\n` starting the next one belongs to that line end. */
-  #afterCR = false;
-
-  /** @param {(data: string) => void} onData called with the data of each event */
-  constructor(onData) {
-    this.#onData = onData;
-  }
-
-  push(text) {
-    if (text === '') return;
-    let buffer = this.#rest + text;
-    if (this.#afterCR) {
-      this.#afterCR = false;
-      if (buffer[0] === '\n') buffer = buffer.slice(1);
-    }
-    const lineEnd = /\r\n|\r|\n/g;
-    let start = 0;
-    for (let match; (match = lineEnd.exec(buffer)) !== null;) {
-      this.#line(buffer.slice(start, match.index));
-      start = lineEnd.lastIndex;
-      if (match[0] === '\r' && start === buffer.length) this.#afterCR = true;
-    }
-    this.#rest = buffer.slice(start);
-  }
-
-  #line(line) {
-    if (line === '') {
-      const data = this.#data;
-      this.#data = null;
-      if (data !== null) this.#onData(data);
-      return;
-    }
-    if (line[0] === ':') return; // a comment, such as the server's padding
-    const colon = line.indexOf(':');
-    if ((colon < 0 ? line : line.slice(0, colon)) !== 'data') return; // event, id, retry: unused
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value[0] === ' ') value = value.slice(1);
-    this.#data = this.#data === null ? value : `${this.#data}\n${value}`;
-  }
-}
-
-/** Whether a fallback's opening request was answered as §8.3/§8.4 say: 200 with the expected type. */
-function answered(response, type) {
+export function answered(response, type) {
   return response.status === 200 && (response.headers.get('content-type') ?? '').toLowerCase().startsWith(type);
 }
 
@@ -501,8 +246,11 @@ function answered(response, type) {
  * origin rule (PROTOCOL.md §2, the `Pagewire-Refused` header; trying again cannot help), else with
  * `1006` and `what`. A same-origin GET carries no `Origin`, so behind a proxy that hides the page's
  * origin from the server it may be the first POST that is refused.
+ * @param {HttpLink} link
+ * @param {Response} response
+ * @param {string} what why the link ends, unless the server refused the origin
  */
-async function endOver(link, response, what) {
+export async function endOver(link, response, what) {
   if (response.status !== 403 || !response.headers.has('pagewire-refused')) {
     link.end(1006, what);
     return;
@@ -517,7 +265,8 @@ async function endOver(link, response, what) {
   }
 }
 
-function describe(response) {
+/** The status and type of a response, for the reason a fallback ends with. */
+export function describe(response) {
   return `HTTP ${response.status} ${response.headers.get('content-type') ?? 'without a content type'}`;
 }
 
