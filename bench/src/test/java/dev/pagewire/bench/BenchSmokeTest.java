@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
  * Runs the whole bench at smoke size — every scenario, every server (Pagewire on its own server, on
  * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes, the cluster scenario with
  * three nodes of Pagewire and of Socket.IO on Redis behind haproxy, and one page view per row in
- * Chromium — so that it cannot rot. Asserts
- * only that every case produced figures and that the report and its charts were written; never how
- * fast anything was.
+ * Chromium — so that it cannot rot.
+ * Each server (and each cluster) is started once for all of its peer's cases ({@link Plan#steps}).
+ * Asserts only that every case produced figures and that the report and its charts were written;
+ * never how fast anything was.
  */
 class BenchSmokeTest {
 
