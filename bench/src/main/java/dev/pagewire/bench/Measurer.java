@@ -1,5 +1,6 @@
 package dev.pagewire.bench;
 
+import dev.pagewire.bench.pageload.Row;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,13 @@ final class Measurer implements AutoCloseable {
     static final int SMOKE_CHURN_PAGES = 20;
     /** … sustained fan-out broadcasts. */
     static final int SMOKE_BROADCASTS = 5;
+
+    /**
+     * … and page-load rows: a view is a fresh profile, Chromium's emulated latency if its row has
+     * one, a first navigation if its row is warm, then the measured navigation; these two rows take
+     * every branch (a cold view on loopback, a warm one with latency), the other two only combine them.
+     */
+    static final List<Row> SMOKE_PAGELOAD_ROWS = List.of(Row.LOOPBACK_COLD, Row.RTT100_WARM);
 
     /** Server CPU time per message, delivery or page, in µs. */
     static final String CPU_PER_UNIT = "server_cpu_us_per_unit";
@@ -161,6 +169,11 @@ final class Measurer implements AutoCloseable {
                 Long.toString(options.smoke() ? 0 : options.warmupMs()),
                 "--chromium",
                 options.chromium().toAbsolutePath().toString()));
+        if (options.smoke()) {
+            args.addAll(List.of(
+                    "--rows",
+                    String.join(",", SMOKE_PAGELOAD_ROWS.stream().map(Row::key).toList())));
+        }
         Map<String, Double> cpu = new LinkedHashMap<>();
         Map<String, Integer> views = new LinkedHashMap<>();
         try (var browser = ChildProcess.start(
