@@ -202,6 +202,9 @@ final class Measurer implements AutoCloseable {
     /** Scenarios with a measured interval: the server's CPU over it (the load generator reports its own). */
     private Map<String, Double> timed(Case c, Subject s, ServerProcess server, Path loadLog)
             throws InterruptedException {
+        if (c.scenario() == Scenario.CHURN) {
+            return churn(c, s, server, loadLog);
+        }
         try (var load = start(s, loadArgs(c, s, server), loadLog)) {
             load.awaitLine("PHASE measure", Duration.ofMinutes(10));
             long t0 = System.nanoTime();
@@ -219,6 +222,62 @@ final class Measurer implements AutoCloseable {
                         case CHURN -> "pages_per_s";
                         default -> "messages_per_s";
                     });
+            if (rate != null && rate > 0) {
+                f.put(CPU_PER_UNIT, serverCpu / 100 * 1e6 / rate);
+            }
+            return f;
+        }
+    }
+
+    /**
+     * Page churn, its openers spread over {@code --load-processes} load generators run in step
+     * ({@link SplitLoad}): one process's event loop was the limit of churn. Their figures are
+     * put together as one load's, the server's CPU measured from when all of them measure until
+     * all have ended. Each process logs to its own file beside {@code loadLog}.
+     */
+    private Map<String, Double> churn(Case c, Subject s, ServerProcess server, Path loadLog)
+            throws InterruptedException {
+        int n = Math.min(options.loadProcesses(), c.size());
+        List<Integer> openers = SplitLoad.shares(c.size(), n);
+        List<Integer> pages = SplitLoad.shares(SMOKE_CHURN_PAGES, n);
+        List<ChildProcess> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                List<String> a = new ArrayList<>(List.of(
+                        "--protocol",
+                        s.protocol(),
+                        "--port",
+                        Integer.toString(server.port()),
+                        "--scenario",
+                        "churn",
+                        "--clients",
+                        Integer.toString(openers.get(i)),
+                        "--warmup-ms",
+                        Long.toString(options.warmupMs()),
+                        "--duration-ms",
+                        Long.toString(options.durationMs()),
+                        "--in-step",
+                        "1"));
+                if (options.smoke()) {
+                    a.addAll(List.of("--messages", Integer.toString(pages.get(i))));
+                }
+                String log = loadLog.getFileName().toString().replace(".log", (i + 1) + ".log");
+                started.add(start(s, a, loadLog.resolveSibling(log)));
+            }
+        } catch (RuntimeException e) {
+            SplitLoad.of(started).close();
+            throw e;
+        }
+        try (var load = SplitLoad.of(started)) {
+            load.startMeasuring(Duration.ofMillis(options.warmupMs()).plusMinutes(10));
+            long t0 = System.nanoTime();
+            double server0 = server.cpuSeconds();
+            load.awaitEnd(Duration.ofMillis(options.durationMs()).plusMinutes(2));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double serverCpu = (server.cpuSeconds() - server0) / wall * 100;
+            Map<String, Double> f = load.result(Duration.ofMinutes(2));
+            f.put("server_cpu_pct", serverCpu);
+            Double rate = f.get("pages_per_s");
             if (rate != null && rate > 0) {
                 f.put(CPU_PER_UNIT, serverCpu / 100 * 1e6 / rate);
             }
@@ -343,7 +402,11 @@ final class Measurer implements AutoCloseable {
     }
 
     private static Map<String, Double> result(ChildProcess load) throws InterruptedException {
-        String line = load.awaitLine("RESULT", Duration.ofMinutes(2));
+        return figures(load.awaitLine("RESULT", Duration.ofMinutes(2)));
+    }
+
+    /** The figures of a load generator's {@code RESULT key=value …} line, in its order. */
+    static Map<String, Double> figures(String line) {
         Map<String, Double> f = new LinkedHashMap<>();
         for (String pair : line.substring("RESULT".length()).strip().split(" ")) {
             int eq = pair.indexOf('=');
@@ -373,18 +436,15 @@ final class Measurer implements AutoCloseable {
                         Integer.toString(options.broadcasts()),
                         "--duration-ms",
                         duration));
-            case CHURN ->
-                a.addAll(List.of(
-                        "--scenario", "churn", "--clients", n, "--warmup-ms", warmup, "--duration-ms", duration));
+            case CHURN -> throw new IllegalArgumentException("churn runs over several load generators: see churn()");
             case CLUSTER -> throw new IllegalArgumentException("a cluster has no single server: see clustered()");
             case PAGELOAD -> throw new IllegalArgumentException("page load runs Chromium: see pageLoad()");
         }
         if (options.smoke()) {
             int count = switch (c.scenario()) {
                 case ECHO, FALLBACK -> SMOKE_ECHO_MESSAGES;
-                case CHURN -> SMOKE_CHURN_PAGES;
                 case FANOUT -> SMOKE_BROADCASTS;
-                case IDLE, CLUSTER, PAGELOAD -> 0;
+                case IDLE, CHURN, CLUSTER, PAGELOAD -> 0;
             };
             a.addAll(List.of("--messages", Integer.toString(count)));
         }
