@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes, the cluster scenario with
  * three nodes of Pagewire and of Socket.IO on Redis behind haproxy, and one page view in Chromium
  * for two of the page-load rows ({@link Measurer#SMOKE_PAGELOAD_ROWS}) — so that it cannot rot.
- * Each server (and each cluster) is started once for all of its peer's cases ({@link Plan#steps}).
+ * Each server (and each cluster) is started once for all of its peer's cases ({@link Plan#steps});
+ * churn runs over two load generators in step, as in the full bench ({@link SplitLoad}).
  * Asserts only that every case produced figures and that the report and its charts were written;
  * never how fast anything was.
  */
