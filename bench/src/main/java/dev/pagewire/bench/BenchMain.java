@@ -119,16 +119,17 @@ public final class BenchMain {
         Path logs = logs();
         var results = new Results();
         List<String[]> runLog = new ArrayList<>();
-        var measurer = new Measurer(options, new Launcher(options), logs, line -> progress("    " + line));
         long start = System.nanoTime();
-        int total = options.runs()
-                * plan.cases().stream().mapToInt(c -> c.subjects().size()).sum();
+        List<Plan.Step> steps = plan.steps(options.smoke());
+        int total = options.runs() * steps.size();
         int done = 0;
         progress("bench: " + plan.cases().size() + " cases, " + total + " server runs; logs in " + logs);
         plan.notes().forEach(n -> progress("note: " + n));
-        for (int run = 1; run <= options.runs(); run++) {
-            for (Case c : plan.cases()) {
-                for (Subject s : c.subjects()) {
+        try (var measurer = new Measurer(options, new Launcher(options), logs, line -> progress("    " + line))) {
+            for (int run = 1; run <= options.runs(); run++) {
+                for (Plan.Step step : steps) {
+                    Case c = step.c();
+                    Subject s = step.s();
                     done++;
                     progress(String.format(
                             Locale.ROOT,

@@ -45,6 +45,9 @@ import java.util.Set;
  *     package's {@code /usr/bin/chromium})
  * @param parts which of the cluster's parts ({@code --parts fanout,echo,polling}, default all): to
  *     measure one of them alone while working on it
+ * @param loadProcesses load-generator processes the churn scenario's openers are spread over
+ *     ({@code --load-processes}, default 2, never more than the openers): one process's event loop
+ *     was the limit of churn (at 77–100% of its core); the others keep one process
  */
 record BenchOptions(
         Set<Scenario> scenarios,
@@ -66,7 +69,8 @@ record BenchOptions(
         boolean smoke,
         int pageloadViews,
         Path chromium,
-        Set<String> parts) {
+        Set<String> parts,
+        int loadProcesses) {
 
     /** Every server, in the order of the report's columns. */
     static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw";
@@ -100,6 +104,8 @@ record BenchOptions(
                                nodes' JITs share one core)
           --duration-ms MS     measured interval (default 5000)
           --parts LIST         the cluster's parts: fanout,echo,polling (default all)
+          --load-processes N   load-generator processes churn's openers are spread over
+                               (default 2; the other scenarios use one)
           --pageload-views N   measured page views per row of pageload (default 30)
           --chromium PATH      the Chromium pageload drives (default /usr/bin/chromium)
           --no-pin             do not pin servers to CPU 1 and the load generator to CPU 0
@@ -159,7 +165,8 @@ record BenchOptions(
                 smoke,
                 number(f, "pageload-views", smoke ? 1 : 30),
                 Path.of(f.getOrDefault("chromium", "/usr/bin/chromium")),
-                parts(f.getOrDefault("parts", String.join(",", Plan.CLUSTER_PARTS))));
+                parts(f.getOrDefault("parts", String.join(",", Plan.CLUSTER_PARTS))),
+                number(f, "load-processes", 2));
         f.keySet()
                 .removeAll(Set.of(
                         "scenarios",
@@ -178,12 +185,16 @@ record BenchOptions(
                         "socketio",
                         "pageload-views",
                         "chromium",
-                        "parts"));
+                        "parts",
+                        "load-processes"));
         if (!f.isEmpty()) {
             throw new IllegalArgumentException("unknown options: --" + String.join(", --", f.keySet()));
         }
         if (o.runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1");
+        }
+        if (o.loadProcesses < 1) {
+            throw new IllegalArgumentException("--load-processes must be at least 1");
         }
         if (o.pageloadViews < 1) {
             throw new IllegalArgumentException("--pageload-views must be at least 1");

@@ -5,14 +5,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The processes of one run of a cluster case (docs/CLUSTER.md): a fresh Redis, three nodes of one
- * peer on it, and — for the subjects that go through one — load balancers in front of them, all on
- * the servers' CPU. Measured from outside like a single server: the CPU time of the nodes, of Redis
- * and of the load balancers, and the requests in the load balancers' logs. Ends them all on
- * {@link #close}.
+ * The processes of a cluster (docs/CLUSTER.md): a fresh Redis, three nodes of one peer on it, and —
+ * for the subjects that go through one — load balancers in front of them, all on the servers' CPU.
+ * Measured from outside like a single server: the CPU time of the nodes, of Redis and of the load
+ * balancers, and the requests in the load balancers' logs. Each {@link Entry} that goes through a
+ * load balancer gets its own, started when it is first asked for, so that one cluster can serve
+ * subjects of several entries one after the other (the smoke run's, {@link Measurer}); a measured
+ * run starts a cluster for itself. Ends them all on {@link #close}. Not thread-safe: the
+ * orchestrator's thread uses it.
  */
 final class ClusterRun implements AutoCloseable {
 
@@ -39,39 +45,50 @@ final class ClusterRun implements AutoCloseable {
             };
         }
 
-        boolean balanced() {
-            return this == ROUND_ROBIN || this == STICKY;
+        /** The load balancers' way of spreading requests, or null for an entry straight to the nodes. */
+        Haproxy.Balance balance() {
+            return switch (this) {
+                case ROUND_ROBIN -> Haproxy.Balance.ROUND_ROBIN;
+                case STICKY -> Haproxy.Balance.SOURCE;
+                case OWNER, OTHER_NODE -> null;
+            };
+        }
+
+        /** How many entries after the one that rendered a page its channel opens ({@code load.Entries}). */
+        int hop() {
+            return this == OTHER_NODE ? 1 : 0;
         }
     }
 
-    /** CPU time used so far, in seconds: all nodes together, Redis, all load balancers together. */
+    /** CPU time used so far, in seconds: all nodes together, Redis, all load balancers of an entry together. */
     record Cpu(double nodes, double redis, double balancers) {}
 
-    private final Entry entry;
+    private final Launcher launcher;
+    private final Peer peer;
     private final RedisServer redis;
     private final List<ServerProcess> nodes;
-    private final List<Haproxy> balancers;
+    private final Map<Haproxy.Balance, List<Haproxy>> balancers = new EnumMap<>(Haproxy.Balance.class);
+    private final Path logs;
+    private final String name;
 
-    private ClusterRun(Entry entry, RedisServer redis, List<ServerProcess> nodes, List<Haproxy> balancers) {
-        this.entry = entry;
+    private ClusterRun(
+            Launcher launcher, Peer peer, RedisServer redis, List<ServerProcess> nodes, Path logs, String name) {
+        this.launcher = launcher;
+        this.peer = peer;
         this.redis = redis;
         this.nodes = nodes;
-        this.balancers = balancers;
+        this.logs = logs;
+        this.name = name;
     }
 
     /**
-     * Starts Redis, the nodes of {@code s}'s peer and as many load balancers as {@code connections}
-     * client connections need under the open-files limit ({@link Haproxy#capacity}); logs go to
-     * {@code logs} under {@code name}, and each Pagewire node's Flight Recording to {@code jfr}
-     * unless it is null.
+     * Starts Redis and the nodes of {@code peer}; logs go to {@code logs} under {@code name}, and
+     * each Pagewire node's Flight Recording to {@code jfr} unless it is null. Load balancers start
+     * with the first {@link #entries} that needs them.
      */
-    static ClusterRun start(
-            Launcher launcher, Subject s, int connections, long openFilesLimit, Path logs, Path jfr, String name)
+    static ClusterRun start(Launcher launcher, Peer peer, Path logs, Path jfr, String name)
             throws InterruptedException {
-        Entry entry = Entry.of(s);
         RedisServer redis = RedisServer.start(launcher, logs.resolve(name + "-redis.log"));
-        List<ServerProcess> nodes = List.of();
-        List<Haproxy> balancers = new ArrayList<>();
         try {
             List<Path> nodeLogs = new ArrayList<>();
             List<Path> recordings = new ArrayList<>();
@@ -79,25 +96,18 @@ final class ClusterRun implements AutoCloseable {
                 nodeLogs.add(logs.resolve(name + "-node" + i + ".log"));
                 recordings.add(jfr == null ? null : jfr.resolve(name + "-node" + i + ".jfr"));
             }
-            nodes = ServerProcess.startAll(launcher, s.peer(), nodeArgs(s.peer(), redis.uri()), nodeLogs, recordings);
-            if (entry.balanced()) {
-                int capacity = Haproxy.capacity(openFilesLimit);
-                int count = balancers(connections, openFilesLimit);
-                List<Integer> ports = nodes.stream().map(ServerProcess::port).toList();
-                for (int i = 1; i <= count; i++) {
-                    balancers.add(Haproxy.start(
-                            launcher,
-                            ports,
-                            entry == Entry.STICKY ? Haproxy.Balance.SOURCE : Haproxy.Balance.ROUND_ROBIN,
-                            capacity,
-                            logs.resolve(name + "-haproxy" + i + ".log")));
-                }
-            }
-            return new ClusterRun(entry, redis, nodes, balancers);
+            List<ServerProcess> nodes =
+                    ServerProcess.startAll(launcher, peer, nodeArgs(peer, redis.uri()), nodeLogs, recordings);
+            return new ClusterRun(launcher, peer, redis, nodes, logs, name);
         } catch (RuntimeException | InterruptedException e) {
-            new ClusterRun(entry, redis, nodes, balancers).close();
+            redis.close();
             throw e;
         }
+    }
+
+    /** The peer whose nodes these are. */
+    Peer peer() {
+        return peer;
     }
 
     /** The programs a cluster needs that are not on the PATH, as a phrase, or null when both are. */
@@ -131,48 +141,70 @@ final class ClusterRun implements AutoCloseable {
         };
     }
 
-    /** Where the load generator connects: the load balancers, or the nodes themselves. */
-    List<Integer> entries() {
-        return entry.balanced()
-                ? balancers.stream().map(Haproxy::port).toList()
-                : nodes.stream().map(ServerProcess::port).toList();
+    /**
+     * Where the load generator connects for {@code entry}: the nodes themselves, or load balancers
+     * in front of them, as many as {@code connections} client connections need under the
+     * open-files limit ({@link Haproxy#capacity}), started here unless they run already.
+     */
+    List<Integer> entries(Entry entry, int connections, long openFilesLimit) throws InterruptedException {
+        Haproxy.Balance balance = entry.balance();
+        if (balance == null) {
+            return nodes.stream().map(ServerProcess::port).toList();
+        }
+        List<Haproxy> started = balancers.computeIfAbsent(balance, b -> new ArrayList<>());
+        int capacity = Haproxy.capacity(openFilesLimit);
+        List<Integer> ports = nodes.stream().map(ServerProcess::port).toList();
+        for (int i = started.size() + 1; i <= balancers(connections, openFilesLimit); i++) {
+            started.add(Haproxy.start(
+                    launcher,
+                    ports,
+                    balance,
+                    capacity,
+                    logs.resolve(name + "-haproxy-" + balance.name().toLowerCase(Locale.ROOT) + i + ".log")));
+        }
+        return started.stream().map(Haproxy::port).toList();
     }
 
-    /** How many entries after the one that rendered a page its channel opens ({@code load.Entries}). */
-    int hop() {
-        return entry == Entry.OTHER_NODE ? 1 : 0;
+    /** How many load balancers {@code entry} goes through (0 straight to the nodes). */
+    int balancerCount(Entry entry) {
+        return balancersOf(entry).size();
     }
 
-    int balancerCount() {
-        return balancers.size();
-    }
-
-    Cpu cpu() {
+    /** CPU time so far: the nodes, Redis, and the load balancers of {@code entry}. */
+    Cpu cpu(Entry entry) {
         return new Cpu(
                 nodes.stream().mapToDouble(ServerProcess::cpuSeconds).sum(),
                 redis.cpuSeconds(),
-                balancers.stream().mapToDouble(Haproxy::cpuSeconds).sum());
+                balancersOf(entry).stream().mapToDouble(Haproxy::cpuSeconds).sum());
     }
 
-    /** Marks in the load balancers' logs ({@link Haproxy#logMark}), one each. */
-    List<Long> logMarks() {
-        return balancers.stream().map(Haproxy::logMark).toList();
+    /** Marks in the logs of {@code entry}'s load balancers ({@link Haproxy#logMark}), one each. */
+    List<Long> logMarks(Entry entry) {
+        return balancersOf(entry).stream().map(Haproxy::logMark).toList();
     }
 
-    /** The requests all load balancers logged between two {@link #logMarks}. */
-    Haproxy.Requests requests(List<Long> from, List<Long> to) {
+    /** The requests all of {@code entry}'s load balancers logged between two {@link #logMarks}. */
+    Haproxy.Requests requests(Entry entry, List<Long> from, List<Long> to) {
+        List<Haproxy> those = balancersOf(entry);
         var all = new Haproxy.Requests(0, 0, 0, 0);
-        for (int i = 0; i < balancers.size(); i++) {
-            all = all.plus(balancers.get(i).requests(from.get(i), to.get(i)));
+        for (int i = 0; i < those.size(); i++) {
+            all = all.plus(those.get(i).requests(from.get(i), to.get(i)));
         }
         return all;
+    }
+
+    private List<Haproxy> balancersOf(Entry entry) {
+        Haproxy.Balance balance = entry.balance();
+        return balance == null ? List.of() : balancers.getOrDefault(balance, List.of());
     }
 
     /** Ends the load balancers, the nodes, then Redis. */
     @Override
     public void close() throws InterruptedException {
-        for (Haproxy b : balancers) {
-            b.close();
+        for (List<Haproxy> those : balancers.values()) {
+            for (Haproxy b : those) {
+                b.close();
+            }
         }
         nodes.forEach(ServerProcess::requestStop);
         for (ServerProcess n : nodes) {

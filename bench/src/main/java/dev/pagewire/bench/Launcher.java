@@ -8,8 +8,8 @@ import java.util.List;
  * How the orchestrator starts its child processes: the JVM it runs on with its own classpath (the
  * shaded jar, or the test classpath in the smoke test), Node for Socket.IO, Redis and haproxy for
  * a cluster, each pinned to its CPU when pinning is on: every server process (a cluster's nodes,
- * its Redis and its load balancers included) on {@link #SERVER_CPU}, the load generator on
- * {@link #LOAD_CPU}. The JVM servers get the same flags, stated in the report.
+ * its Redis and its load balancers included) on {@link #SERVER_CPU}, the load generators on
+ * {@link #LOAD_CPU}, every other core. The JVM servers get the same flags, stated in the report.
  */
 final class Launcher {
 
@@ -21,7 +21,13 @@ final class Launcher {
     static final String SMOKE_JVM_FLAG = "-XX:TieredStopAtLevel=1";
 
     static final String SERVER_CPU = "1";
-    static final String LOAD_CPU = "0";
+    /** Every CPU but the servers' (CPU 0 alone on a 2-core machine): the load generators'. */
+    static final String LOAD_CPU = loadCpus(Runtime.getRuntime().availableProcessors());
+
+    /** The CPUs of a machine with {@code cpus} cores that are not {@link #SERVER_CPU}, as taskset takes them. */
+    static String loadCpus(int cpus) {
+        return cpus <= 2 ? "0" : cpus == 3 ? "0,2" : "0,2-" + (cpus - 1);
+    }
 
     private final BenchOptions options;
     private final String java = ProcessHandle.current().info().command().orElse("java");

@@ -65,14 +65,21 @@ final class Machine {
         f.put(
                 "load generator",
                 "one JVM (" + String.join(" ", Launcher.LOAD_JVM_FLAGS)
-                        + "), Netty NIO; long-lived connections spread over source addresses 127.0.0.2–127.0.0.17,"
+                        + "), Netty NIO, one event-loop thread per core it may use"
+                        + (o.scenarios().contains(Scenario.CHURN)
+                                ? "; churn's openers spread over " + o.loadProcesses()
+                                        + " such JVMs run in step (--load-processes: one JVM was the limit of"
+                                        + " churn), their rates and CPU added up, their cycle histograms merged"
+                                : "")
+                        + "; long-lived connections spread over source addresses 127.0.0.2–127.0.0.17,"
                         + " short ones (page GETs, churn) on addresses and ports the kernel picks");
         f.put(
                 "CPU pinning",
                 o.pin()
-                        ? "each server on CPU " + Launcher.SERVER_CPU + ", the load generator on CPU "
+                        ? "each server on CPU " + Launcher.SERVER_CPU + ", the load generators on CPU "
                                 + Launcher.LOAD_CPU
-                                + " (taskset): a server has one core, and the load generator never takes it"
+                                + " (taskset; every other core): a server has one core, and the load generators"
+                                + " never take it"
                                 + (o.scenarios().contains(Scenario.CLUSTER)
                                         ? "; a cluster's three nodes, its Redis and its haproxy all share CPU "
                                                 + Launcher.SERVER_CPU + ", the one core a single server has"

@@ -396,6 +396,11 @@ final class Report {
         line("- Fallbacks: the echo over Pagewire's SSE + POST and long-polling + POST against Socket.IO's");
         line("  HTTP long-polling (raw Netty has none). Page churn: each opener renders the page (GET),");
         line("  connects, sends a first event, waits for its answer and leaves (Pagewire: `[\"bye\"]`), in a loop.");
+        line("  The openers are spread over " + options.loadProcesses()
+                + " load-generator processes (`--load-processes`;" + " one was the limit of");
+        line("  churn) run in step: each warms up, then all start their measured interval together; pages per");
+        line("  second and the load generator's CPU are their sums (so over 100% of a core when they have more),");
+        line("  the cycle's percentiles those of their HdrHistograms merged.");
         if (containers()) {
             line("- Pagewire on Tomcat and on Jetty: the same application (`PagewireBenchServer.routes`) installed");
             line("  with `PagewireFilter.install` in an embedded Tomcat 11 or Jetty 12.1 (ee11) with the container's");

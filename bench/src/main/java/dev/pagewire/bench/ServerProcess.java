@@ -6,13 +6,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A server under test, started fresh for one case and one run, and measured from outside. */
+/**
+ * A server under test, started fresh for one case and one run (in the smoke run, for all of its
+ * peer's: {@link Measurer}), and measured from outside.
+ */
 final class ServerProcess implements AutoCloseable {
 
+    private final Peer peer;
     private final ChildProcess process;
     private final int port;
 
-    private ServerProcess(ChildProcess process, int port) {
+    private ServerProcess(Peer peer, ChildProcess process, int port) {
+        this.peer = peer;
         this.process = process;
         this.port = port;
     }
@@ -26,7 +31,7 @@ final class ServerProcess implements AutoCloseable {
                 log,
                 line -> {});
         try {
-            return new ServerProcess(process, awaitPort(process));
+            return new ServerProcess(peer, process, awaitPort(process));
         } catch (RuntimeException | InterruptedException e) {
             process.close();
             throw e;
@@ -53,7 +58,7 @@ final class ServerProcess implements AutoCloseable {
             }
             List<ServerProcess> ready = new ArrayList<>();
             for (ChildProcess p : started) {
-                ready.add(new ServerProcess(p, awaitPort(p)));
+                ready.add(new ServerProcess(peer, p, awaitPort(p)));
             }
             return ready;
         } catch (RuntimeException | InterruptedException e) {
@@ -67,6 +72,11 @@ final class ServerProcess implements AutoCloseable {
     private static int awaitPort(ChildProcess process) throws InterruptedException {
         String ready = process.awaitLine("READY ", Duration.ofSeconds(60));
         return Integer.parseInt(ready.substring("READY ".length()).strip());
+    }
+
+    /** The peer this server is. */
+    Peer peer() {
+        return peer;
     }
 
     int port() {

@@ -2,6 +2,7 @@ package dev.pagewire.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pagewire.bench.pageload.Row;
 import dev.pagewire.netty.testing.Chromium;
 import dev.pagewire.netty.testing.Unavailable;
 import java.nio.file.Files;
@@ -9,15 +10,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs the whole bench at smoke size — every scenario, every server (Pagewire on its own server, on
  * Tomcat and on Jetty, Socket.IO, raw Netty), in their own processes, the cluster scenario with
- * three nodes of Pagewire and of Socket.IO on Redis behind haproxy, and one page view per row in
- * Chromium — so that it cannot rot. Asserts
- * only that every case produced figures and that the report and its charts were written; never how
- * fast anything was.
+ * three nodes of Pagewire and of Socket.IO on Redis behind haproxy, and one page view in Chromium
+ * for two of the page-load rows ({@link Measurer#SMOKE_PAGELOAD_ROWS}) — so that it cannot rot.
+ * Each server (and each cluster) is started once for all of its peer's cases ({@link Plan#steps});
+ * churn runs over two load generators in step, as in the full bench ({@link SplitLoad}).
+ * Asserts only that every case produced figures and that the report and its charts were written;
+ * never how fast anything was.
  */
 class BenchSmokeTest {
 
@@ -100,8 +104,13 @@ class BenchSmokeTest {
             assertTrue(report.contains(table), "no table of servers starting " + table);
         }
         if (noChromium == null) {
-            assertTrue(report.contains("| loopback, cold cache |"), "no page-load row for loopback, cold cache");
-            assertTrue(report.contains("| +100 ms per request, warm cache |"), "no page-load row for +100 ms, warm");
+            for (Row row : Measurer.SMOKE_PAGELOAD_ROWS) {
+                assertTrue(
+                        Pattern.compile("\\| " + Pattern.quote(row.title()) + " \\| [0-9]")
+                                .matcher(report)
+                                .find(),
+                        "no page-load figures for " + row.title());
+            }
             assertTrue(Files.size(options.charts().resolve("pageload.png")) > 0, "pageload.png is empty");
         }
         for (String chart : List.of(

@@ -47,11 +47,35 @@ class ClusterPlanTest {
     }
 
     @Test
-    void theSmokeRunStartsSixClusters() {
+    void theSmokeRunHasSixClusterColumns() {
         int columns = cases("--smoke", "--scenarios", "cluster").stream()
                 .mapToInt(c -> c.subjects().size())
                 .sum();
 
         assertEquals(Plan.SMOKE_CLUSTER.size(), columns);
+    }
+
+    @Test
+    void theSmokeRunTakesEachPeersRunsTogetherSoThatItStartsOneClusterPerKindOfNode() {
+        Plan plan = Plan.of(BenchOptions.parse(new String[] {"--smoke", "--scenarios", "cluster"}), 20_000);
+
+        assertEquals(
+                List.of(
+                        "pagewire-ws",
+                        "pagewire-relayed",
+                        "pagewire-lp",
+                        "socketio-streams-ws",
+                        "socketio-polling",
+                        "socketio-sticky"),
+                plan.steps(true).stream().map(x -> x.s().id()).toList());
+        assertEquals(
+                List.of(
+                        "pagewire-ws",
+                        "socketio-streams-ws",
+                        "pagewire-relayed",
+                        "pagewire-lp",
+                        "socketio-polling",
+                        "socketio-sticky"),
+                plan.steps(false).stream().map(x -> x.s().id()).toList());
     }
 }

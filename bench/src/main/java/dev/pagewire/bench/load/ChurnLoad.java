@@ -1,5 +1,9 @@
 package dev.pagewire.bench.load;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,7 +15,9 @@ import org.HdrHistogram.Recorder;
 /**
  * Scenario 5: {@code clients} concurrent openers, each in a loop: render the page (GET), connect,
  * send a first {@code echo}, await its answer, leave (Pagewire: {@code bye}), next page. Measured:
- * pages per second through the whole cycle, and the cycle's percentiles.
+ * pages per second through the whole cycle, and the cycle's percentiles. Run in step over several
+ * processes ({@link LoadOptions#inStep}), each is a share of the openers, and the orchestrator adds
+ * up the rates and merges the cycle histograms.
  */
 final class ChurnLoad implements Link.Listener {
 
@@ -37,8 +43,12 @@ final class ChurnLoad implements Link.Listener {
         if (!quota.counted()) {
             startOpeners(o.clients());
             TimeUnit.MILLISECONDS.sleep(o.warmupMs()); // the warm-up is a length of time
-            recorder.getIntervalHistogram();
         }
+        if (o.inStep()) {
+            Out.phase("warm");
+            awaitMeasure(); // the openers keep cycling meanwhile: the other processes may still be warming up
+        }
+        recorder.getIntervalHistogram();
         long before = cycles.sum();
         long start = System.nanoTime();
         Out.phase("measure");
@@ -54,12 +64,28 @@ final class ChurnLoad implements Link.Listener {
         if (failures.sum() > 0) {
             throw new IllegalStateException(failures.sum() + " page cycles failed; first: " + firstFailure.get());
         }
+        if (o.inStep()) {
+            Out.histogram("cycle", h);
+        }
         Map<String, Double> f = Out.figures();
         f.put("openers", (double) o.clients());
         f.put("pages_per_s", count / seconds);
         f.put("cycle_p50_ms", h.getValueAtPercentile(50) / 1e6);
         f.put("cycle_p99_ms", h.getValueAtPercentile(99) / 1e6);
         Out.result(f);
+    }
+
+    /** Waits for the orchestrator's {@code measure} on stdin. */
+    private static void awaitMeasure() {
+        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try {
+            String line = in.readLine();
+            if (line == null || !line.strip().equals("measure")) {
+                throw new IllegalStateException("the orchestrator said '" + line + "' instead of 'measure'");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the orchestrator's stdin: " + e.getMessage(), e);
+        }
     }
 
     private void startOpeners(int n) {

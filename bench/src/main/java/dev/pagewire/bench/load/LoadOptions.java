@@ -27,6 +27,11 @@ import java.util.Map;
  * @param sources source addresses 127.0.0.2 … 127.0.0.(N+1) for long-lived connections; 0 for none
  * @param threads event-loop threads; 0 for one per available core
  * @param connectConcurrency connection attempts in flight at once
+ * @param inStep churn: this process is one of several the orchestrator runs in step ({@code --in-step
+ *     1}): after its warm-up it prints {@code PHASE warm} and starts its measured interval only when
+ *     a line {@code measure} comes on stdin, and before its {@code RESULT} it prints the interval's
+ *     cycle times as a {@code HISTOGRAM} line, so that the orchestrator can merge the processes'
+ *     percentiles ({@link Out#histogram})
  */
 record LoadOptions(
         String scenario,
@@ -42,12 +47,14 @@ record LoadOptions(
         int window,
         int sources,
         int threads,
-        int connectConcurrency) {
+        int connectConcurrency,
+        boolean inStep) {
 
     static final String USAGE = """
         usage: LoadMain --scenario idle|echo|echo-reopen|fanout|churn --protocol NAME --port P[,P…] [--hop H]
                [--connections N] [--clients K] [--warmup-ms MS] [--duration-ms MS]
                [--messages M] [--broadcasts B] [--window W] [--sources S] [--threads T] [--connect-concurrency C]
+               [--in-step 0|1]
         """;
 
     /** @throws IllegalArgumentException naming the flag that is missing or wrong */
@@ -73,7 +80,8 @@ record LoadOptions(
                 number(flags, "window", 4),
                 number(flags, "sources", 16),
                 number(flags, "threads", 0),
-                number(flags, "connect-concurrency", 256));
+                number(flags, "connect-concurrency", 256),
+                number(flags, "in-step", 0) != 0);
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown flags: " + flags.keySet());
         }

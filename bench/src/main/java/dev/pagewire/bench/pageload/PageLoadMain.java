@@ -34,7 +34,7 @@ import java.util.Map;
  * view's waterfall goes to stderr, the load log. Exit status 0, or 1 with the reason on stderr.
  *
  * <p>Usage: {@code PageLoadMain --url http://127.0.0.1:PORT/pageload --views N --warmup-ms MS
- * --chromium PATH}
+ * --chromium PATH [--rows KEY,KEY…]}; {@code --rows} takes {@link Row#key}s (default every row).
  */
 public final class PageLoadMain {
 
@@ -60,14 +60,20 @@ public final class PageLoadMain {
         int views = Integer.parseInt(flags.getOrDefault("views", "30"));
         long warmupMs = Long.parseLong(flags.getOrDefault("warmup-ms", "0"));
         Path executable = Path.of(flags.getOrDefault("chromium", "/usr/bin/chromium"));
-        if (url == null || views < 1) {
-            System.err.println("usage: PageLoadMain --url URL [--views N (≥ 1)] [--warmup-ms MS] [--chromium PATH]");
+        List<Row> rows = Arrays.stream(Row.values())
+                .filter(r -> !flags.containsKey("rows")
+                        || Arrays.asList(flags.get("rows").split(",")).contains(r.key()))
+                .toList();
+        if (url == null || views < 1 || rows.isEmpty()) {
+            System.err.println("usage: PageLoadMain --url URL [--views N (≥ 1)] [--warmup-ms MS] [--chromium PATH]"
+                    + " [--rows KEY,KEY… of "
+                    + Arrays.stream(Row.values()).map(Row::key).toList() + "]");
             System.exit(2);
         }
         var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (var chromium = HeadlessChromium.launch(executable)) {
             out("PROGRESS Chromium " + chromium.version());
-            new PageLoadMain(chromium, url, stdin).run(views, warmupMs);
+            new PageLoadMain(chromium, url, stdin).run(rows, views, warmupMs);
         } catch (RuntimeException e) {
             System.err.println("page load failed: " + e);
             e.printStackTrace();
@@ -78,7 +84,7 @@ public final class PageLoadMain {
         Runtime.getRuntime().halt(0);
     }
 
-    private void run(int views, long warmupMs) {
+    private void run(List<Row> rows, int views, long warmupMs) {
         // Cold views on loopback until the warm-up time is over: the JIT of a JVM server compiles
         // its render, static files and handshake paths as it would under a site's first visitors.
         long end = System.nanoTime() + warmupMs * 1_000_000;
@@ -89,7 +95,7 @@ public final class PageLoadMain {
         }
         out("PROGRESS warmed up with " + warmups + " views");
         Map<String, Double> figures = new LinkedHashMap<>();
-        for (Row row : Row.values()) {
+        for (Row row : rows) {
             List<View> measured = new ArrayList<>();
             for (int i = 0; i < views; i++) {
                 measured.add(view(row, true));
