@@ -9,7 +9,11 @@ public sealed interface Access {
     /** Longest reason, in UTF-8 bytes: it must fit a close reason (docs/PROTOCOL.md §5). */
     int MAX_REASON_BYTES = 123;
 
-    /** The channel may open. */
+    /**
+     * The channel may open, and the endpoint's handler sets it up.
+     *
+     * @return the answer that admits the channel
+     */
     static Access grant() {
         return Granted.INSTANCE;
     }
@@ -18,6 +22,9 @@ public sealed interface Access {
      * The channel may open, and {@code setUp} sets it up instead of the endpoint's own handler: an
      * authorizer that learned something while deciding (an answer from a service it asked) hands it
      * to the channel this way. {@code setUp} runs as the endpoint's handler would.
+     *
+     * @param setUp sets the admitted channel up, instead of the endpoint's handler; never {@code null}
+     * @return the answer that admits the channel and names its set-up
      */
     static Access grant(EndpointHandler setUp) {
         return new GrantedWith(Objects.requireNonNull(setUp, "setUp"));
@@ -26,6 +33,8 @@ public sealed interface Access {
     /**
      * The channel is refused; the client sees {@code reason}.
      *
+     * @param reason why, as the client sees it: 1 to 123 UTF-8 bytes
+     * @return the answer that refuses the channel
      * @throws IllegalArgumentException if the reason is empty or longer than 123 UTF-8 bytes
      */
     static Access deny(String reason) {
@@ -34,6 +43,7 @@ public sealed interface Access {
 
     /** See {@link #grant()}. */
     enum Granted implements Access {
+        /** The only grant without a set-up of its own. */
         INSTANCE
     }
 
@@ -43,13 +53,28 @@ public sealed interface Access {
      * @param setUp sets the admitted channel up, instead of the endpoint's handler
      */
     record GrantedWith(EndpointHandler setUp) implements Access {
+        /**
+         * Checks the set-up.
+         *
+         * @throws NullPointerException if {@code setUp} is {@code null}
+         */
         public GrantedWith {
             Objects.requireNonNull(setUp, "setUp");
         }
     }
 
-    /** See {@link #deny(String)}. */
+    /**
+     * See {@link #deny(String)}.
+     *
+     * @param reason why the channel was refused, as the client sees it
+     */
     record Denied(String reason) implements Access {
+        /**
+         * Checks the reason.
+         *
+         * @throws IllegalArgumentException if it is empty or longer than {@link #MAX_REASON_BYTES}
+         *     UTF-8 bytes
+         */
         public Denied {
             Objects.requireNonNull(reason, "reason");
             int bytes = reason.getBytes(StandardCharsets.UTF_8).length;

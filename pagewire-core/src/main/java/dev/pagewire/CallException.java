@@ -10,9 +10,12 @@ import java.util.Objects;
  */
 public class CallException extends RuntimeException {
 
+    /** The machine-readable code, as {@link #code()} returns it. */
     private final String code;
 
     /**
+     * Creates the failure of one call.
+     *
      * @param code the machine-readable code, never {@code null}
      * @param message a human-readable explanation
      */
@@ -21,7 +24,11 @@ public class CallException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** The machine-readable error code; never {@code null}. */
+    /**
+     * The machine-readable error code.
+     *
+     * @return {@code "timeout"}, {@code "closed"} or the browser handler's code; never {@code null}
+     */
     public String code() {
         return code;
     }

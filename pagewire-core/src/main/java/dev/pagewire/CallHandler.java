@@ -8,6 +8,8 @@ package dev.pagewire;
 public interface CallHandler {
 
     /**
+     * Answers one call.
+     *
      * @param args the call's name and its JSON arguments ({@link Event#data()}, JSON {@code null}
      *     when absent); never {@code null}
      * @return the reply: anything Jackson converts to JSON (records, maps, lists, strings, numbers,

@@ -18,26 +18,38 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Channel {
 
-    /** The path of the endpoint (for a {@link Page}: the path it was rendered at). */
+    /** {@return the path of the endpoint (for a {@link Page}: the path it was rendered at)} */
     String path();
 
-    /** The parameters the channel was opened with; JSON {@code null} when none (and for a page). */
+    /**
+     * {@return the parameters the channel was opened with; JSON {@code null} when none (and for a
+     * page), never {@code null}}
+     */
     JsonNode params();
 
     /**
      * The page that opened this channel. For a page it is the page itself; for a channel of an
      * endpoint connection (another origin, or a client with no page, docs/PROTOCOL.md §12.2) it is
      * the page without HTML that the connection created.
+     *
+     * @return the channel's page; never {@code null}
      */
     Page page();
 
-    /** Registers the handler for the events named {@code event}, replacing any earlier one. */
+    /**
+     * Registers the handler for the events named {@code event}, replacing any earlier one.
+     *
+     * @param event the events' name
+     * @param handler handles each of them on the channel's virtual thread
+     */
     void on(String event, EventHandler handler);
 
     /**
      * Registers the handler that answers the calls named {@code name}, replacing any earlier one.
      * Calls without a handler are answered with the error {@code unknown_call}.
      *
+     * @param name the calls' name
+     * @param handler answers each of them on the channel's virtual thread
      * @throws IllegalArgumentException if the name is empty or longer than 128 characters
      */
     void handle(String name, CallHandler handler);
@@ -46,6 +58,8 @@ public interface Channel {
      * Registers the handler for the events that have no handler of their own ({@link Event#name()}
      * says which), replacing any earlier one; without it such events are answered with the error
      * {@code unknown_event}. For code that forwards whatever a page raises (the gateway's webhooks).
+     *
+     * @param handler handles each such event on the channel's virtual thread
      */
     void onOther(EventHandler handler);
 
@@ -53,10 +67,19 @@ public interface Channel {
      * Registers the handler that answers the calls that have no handler of their own
      * ({@link Event#name()} is the call's name), replacing any earlier one; without it such calls
      * are answered with the error {@code unknown_call}.
+     *
+     * @param handler answers each such call on the channel's virtual thread
      */
     void handleOther(CallHandler handler);
 
-    /** Calls the client's handler {@code name}; see {@link #call(String, Object, Duration)}. */
+    /**
+     * Calls the client's handler {@code name}, waiting {@link Settings#callTimeout()} for its reply;
+     * see {@link #call(String, Object, Duration)}.
+     *
+     * @param name the name the client's handler was registered under
+     * @param args anything Jackson converts to JSON, or {@code null}
+     * @return the client's reply, or a {@link CallException}
+     */
     CompletableFuture<JsonNode> call(String name, Object args);
 
     /**
@@ -66,6 +89,10 @@ public interface Channel {
      * {@link CallException}: {@code timeout}, {@code closed} when the channel closes first, or the
      * client's error code.
      *
+     * @param name the name the client's handler was registered under
+     * @param args anything Jackson converts to JSON, or {@code null}
+     * @param timeout how long to wait for the reply before failing with code {@code timeout}
+     * @return the client's reply, or a {@link CallException}
      * @throws IllegalArgumentException if the name is not 1 to 128 characters or {@code args}
      *     cannot be converted to JSON
      */
@@ -79,6 +106,8 @@ public interface Channel {
      * closed. Names starting {@code pagewire:} are Pagewire's own events
      * ({@link Topic#announcePresence}); {@link #on} accepts them, emitting them is refused.
      *
+     * @param event the event's name
+     * @param data anything Jackson converts to JSON, or {@code null}
      * @throws IllegalArgumentException if {@code data} cannot be converted to JSON, or the name is
      *     not 1 to 128 characters or starts with {@code pagewire:}
      */
@@ -87,12 +116,16 @@ public interface Channel {
     /**
      * Sends a binary event; the browser receives an {@code ArrayBuffer}. Names as for
      * {@link #emit(String, Object)}.
+     *
+     * @param event the event's name
+     * @param bytes the data, copied before this returns
      */
     void emit(String event, byte[] bytes);
 
     /**
      * Joins a topic with no presence data (JSON {@code null}); see {@link #join(String, Object)}.
      *
+     * @param topic the topic's name
      * @throws NullPointerException if {@code topic} is null
      */
     void join(String topic);
@@ -105,21 +138,31 @@ public interface Channel {
      * channel is a member of already replaces its presence data, announced as a join again; it
      * does not resend the history. A no-op on a closed channel.
      *
+     * @param topic the topic's name
+     * @param presence what other members learn about this one, or {@code null}
      * @throws NullPointerException if {@code topic} is null
      * @throws IllegalArgumentException if {@code presence} cannot be converted to JSON
      */
     void join(String topic, Object presence);
 
-    /** Leaves a topic; a no-op if not a member. */
+    /**
+     * Leaves a topic; a no-op if not a member.
+     *
+     * @param topic the topic's name
+     */
     void leave(String topic);
 
-    /** The topics this channel is a member of. */
+    /** {@return the names of the topics this channel is a member of now} */
     Set<String> topics();
 
-    /** Runs {@code hook} once when the channel closes for good (by either side, or with its page). */
+    /**
+     * Runs {@code hook} once when the channel closes for good (by either side, or with its page).
+     *
+     * @param hook runs on the channel's virtual thread, after its last event
+     */
     void onClose(Runnable hook);
 
-    /** Whether the channel is closed for good. */
+    /** {@return whether the channel is closed for good} */
     boolean isClosed();
 
     /**

@@ -16,6 +16,11 @@ import java.util.Objects;
  *     connection, whose page does not exist until the channel is admitted
  */
 public record ChannelRequest(String path, JsonNode params, String origin, Page page) {
+    /**
+     * Checks the fields that are never {@code null}.
+     *
+     * @throws NullPointerException if {@code path} or {@code params} is {@code null}
+     */
     public ChannelRequest {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(params, "params");

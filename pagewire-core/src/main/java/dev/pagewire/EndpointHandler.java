@@ -10,6 +10,9 @@ package dev.pagewire;
 public interface EndpointHandler {
 
     /**
+     * Sets up one newly opened channel.
+     *
+     * @param channel the channel, open and admitted; keep it to push to it later
      * @throws Exception to close the channel: the client sees code {@code error} with a generic
      *     reason; the exception is logged, never shown to the client
      */

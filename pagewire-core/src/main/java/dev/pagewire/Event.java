@@ -21,37 +21,50 @@ public final class Event {
         this.bytes = bytes;
     }
 
-    /** An event carrying JSON data ({@code null} becomes JSON {@code null}). */
+    /**
+     * {@return an event carrying JSON data}
+     *
+     * @param name the event's name; never {@code null}
+     * @param data its data; {@code null} becomes JSON {@code null}
+     */
     public static Event json(String name, JsonNode data) {
         return new Event(name, data == null ? NullNode.getInstance() : data, null);
     }
 
-    /** An event carrying binary data. */
+    /**
+     * {@return an event carrying binary data}
+     *
+     * @param name the event's name; never {@code null}
+     * @param bytes its data, copied: later changes to the array do not reach the event
+     */
     public static Event binary(String name, byte[] bytes) {
         return new Event(name, NullNode.getInstance(), bytes.clone());
     }
 
-    /** The event's name. */
+    /** {@return the event's name; never {@code null}} */
     public String name() {
         return name;
     }
 
-    /** The JSON data; JSON {@code null} when absent or when the event is binary. Never {@code null}. */
+    /**
+     * {@return the JSON data: JSON {@code null} when absent or when the event is binary; never
+     * {@code null}}
+     */
     public JsonNode data() {
         return data;
     }
 
-    /** Whether this event carries binary data. */
+    /** {@return whether this event carries binary data} */
     public boolean isBinary() {
         return bytes != null;
     }
 
-    /** A copy of the binary data, or {@code null} for a JSON event. */
+    /** {@return a copy of the binary data, or {@code null} for a JSON event} */
     public byte[] bytes() {
         return bytes == null ? null : bytes.clone();
     }
 
-    /** The data as text: a JSON string's value, otherwise the JSON text of the data. */
+    /** {@return the data as text: a JSON string's value, otherwise the JSON text of the data} */
     public String text() {
         return data.isTextual() ? data.textValue() : data.toString();
     }
@@ -59,6 +72,9 @@ public final class Event {
     /**
      * The data converted to {@code type} with Jackson.
      *
+     * @param <T> the type to convert to
+     * @param type the class of that type: a record, a bean, a {@code Map}, a {@code String}...
+     * @return the data as a {@code T}; {@code null} when the data is JSON {@code null}
      * @throws EventException with code {@code bad_data} if the data does not fit the type, so the
      *     browser learns what was wrong
      */

@@ -9,9 +9,12 @@ import java.util.Objects;
  */
 public class EventException extends RuntimeException {
 
+    /** The machine-readable code, as {@link #code()} returns it. */
     private final String code;
 
     /**
+     * Creates the refusal of one event.
+     *
      * @param code a short machine-readable code such as {@code "too_long"}
      * @param message a human-readable explanation, safe to show to the user
      */
@@ -20,7 +23,11 @@ public class EventException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** The machine-readable error code. */
+    /**
+     * The machine-readable error code, sent to the browser with the message.
+     *
+     * @return the code given to the constructor; never {@code null}
+     */
     public String code() {
         return code;
     }

@@ -14,26 +14,34 @@ package dev.pagewire;
  */
 public interface Page extends Channel {
 
-    /** The page's unique id (also announced to the browser). */
+    /** {@return the page's unique id (also announced to the browser)} */
     String id();
 
-    /** The path the page was rendered at (for a page without HTML, the endpoint's path). */
+    /** {@return the path the page was rendered at (for a page without HTML, the endpoint's path)} */
     @Override
     String path();
 
-    /** Runs {@code hook} each time a connection attaches (first connect and every reconnect). */
+    /**
+     * Runs {@code hook} each time a connection attaches (first connect and every reconnect).
+     *
+     * @param hook runs on the page's virtual thread, in order with its events
+     */
     void onConnect(Runnable hook);
 
-    /** Runs {@code hook} each time the connection drops (the page may still reconnect). */
+    /**
+     * Runs {@code hook} each time the connection drops (the page may still reconnect).
+     *
+     * @param hook runs on the page's virtual thread, in order with its events
+     */
     void onDisconnect(Runnable hook);
 
-    /** Whether a connection is attached now. */
+    /** {@return whether a connection is attached now} */
     boolean isConnected();
 
-    /** The current transport (e.g. {@code "websocket"}), or {@code null} while not connected. */
+    /** {@return the current transport (e.g. {@code "websocket"}), or {@code null} while not connected} */
     String transport();
 
-    /** The application this page belongs to, for topics and other pages' work. */
+    /** {@return the application this page belongs to, for topics and other pages' work} */
     Pagewire app();
 
     /**

@@ -8,6 +8,11 @@ package dev.pagewire;
 public interface PageHandler {
 
     /**
+     * Renders one page view and sets up its page.
+     *
+     * @param request the HTTP request that asked for the page (path, query, headers)
+     * @param page the new page, not yet connected: handlers and topics set up here are in place
+     *     before its first event arrives
      * @return the page's HTML; the framework injects the client script into it
      * @throws Exception to answer {@code 500}; the exception is logged, never shown to the browser
      */

@@ -22,12 +22,17 @@ import java.util.function.Consumer;
  */
 public interface Pagewire extends AutoCloseable {
 
-    /** Creates an application with default {@link Settings}. */
+    /** {@return a new application with default {@link Settings}} */
     static Pagewire create() {
         return new App(Settings.defaults());
     }
 
-    /** Creates an application whose settings are the defaults changed by {@code config}. */
+    /**
+     * {@return a new application whose settings are the defaults changed by {@code config}}
+     *
+     * @param config changes the defaults, e.g. {@code s -> s.idleTimeout(Duration.ofMinutes(1))}
+     * @throws IllegalArgumentException if a setting is out of its range (the builder says which)
+     */
     static Pagewire create(Consumer<Settings.Builder> config) {
         Settings.Builder builder = Settings.builder();
         config.accept(builder);
@@ -42,6 +47,9 @@ public interface Pagewire extends AutoCloseable {
      * {@link Settings#secret()} is not used. Closing the application leaves the cluster and closes
      * the backplane.
      *
+     * @param backplane the cluster's backplane; the application owns it from now on
+     * @param config changes the default settings
+     * @return the application, a node of the cluster
      * @throws IllegalStateException if the backplane cannot join its cluster
      */
     static Pagewire create(Backplane backplane, Consumer<Settings.Builder> config) {
@@ -56,6 +64,8 @@ public interface Pagewire extends AutoCloseable {
      * URL later carries that page's channel.
      *
      * @param path an absolute path such as {@code "/chat"}, matched exactly
+     * @param handler renders each page view and sets up its page
+     * @return this application
      * @throws IllegalArgumentException if the path is not absolute, is reserved ({@code /_pagewire/…})
      *     or is registered already (as a page or an endpoint)
      */
@@ -66,6 +76,9 @@ public interface Pagewire extends AutoCloseable {
      * ({@code pagewire.open(path, params)} in the browser, docs/PROTOCOL.md §12). Each channel
      * opened gets its own {@link Channel}, set up by {@code handler}; every open is admitted.
      *
+     * @param path an absolute path such as {@code "/stocks"}, matched exactly
+     * @param handler sets up each channel opened
+     * @return this application
      * @throws IllegalArgumentException like {@link #page}, also if a page is at that path
      */
     Pagewire endpoint(String path, EndpointHandler handler);
@@ -74,6 +87,10 @@ public interface Pagewire extends AutoCloseable {
      * Registers an endpoint whose opens {@code authorizer} admits or refuses first; a refused
      * client sees the authorizer's reason.
      *
+     * @param path an absolute path such as {@code "/stocks"}, matched exactly
+     * @param authorizer admits or refuses each open, before {@code handler} runs
+     * @param handler sets up each channel admitted
+     * @return this application
      * @throws IllegalArgumentException like {@link #endpoint(String, EndpointHandler)}
      */
     Pagewire endpoint(String path, Authorizer authorizer, EndpointHandler handler);
@@ -87,6 +104,9 @@ public interface Pagewire extends AutoCloseable {
      * gateway asking its backend. Opens with a request of their own (pages of other origins) still
      * need an endpoint registered at their path.
      *
+     * @param authorizer admits or refuses each open to a path without an endpoint
+     * @param handler sets up each channel admitted with a plain {@link Access#grant()}
+     * @return this application
      * @throws IllegalStateException if it was set already
      */
     Pagewire anyEndpoint(Authorizer authorizer, EndpointHandler handler);
@@ -99,6 +119,7 @@ public interface Pagewire extends AutoCloseable {
      * (docs/SERVERS.md). A page that no browser connects to is closed after {@link Settings#tokenTtl()}.
      *
      * @param path the path the view is served at, e.g. {@code "/orders/42"}, without its query
+     * @return the new page, not yet connected
      * @throws IllegalArgumentException if the path is not absolute or is reserved ({@code /_pagewire/…})
      */
     Page newPage(String path);
@@ -107,6 +128,8 @@ public interface Pagewire extends AutoCloseable {
      * The {@code <script>} element that connects a browser to {@code page}: the client and the page's
      * signed token. It belongs in the page's {@code <head>}, once. Pages of routes get it injected.
      *
+     * @param page a live page of this application, from {@link #newPage(String)}
+     * @return the element's HTML
      * @throws IllegalArgumentException if {@code page} is not a live page of this application
      */
     String clientScript(Page page);
@@ -119,6 +142,9 @@ public interface Pagewire extends AutoCloseable {
      * files). Paths that leave the directory, symbolic links included, are refused. Memory: {@link
      * Settings#staticFileLimits()}.
      *
+     * @param urlPrefix the absolute URL path the files are served under
+     * @param directory the directory whose files are served
+     * @return this application
      * @throws IllegalArgumentException if {@code directory} is not a directory or the prefix is not
      *     an absolute path, or is reserved ({@code /_pagewire/…})
      */
@@ -128,6 +154,10 @@ public interface Pagewire extends AutoCloseable {
      * {@link #staticFiles(String, Path)} with another {@code Cache-Control}, such as {@code
      * "public, max-age=31536000, immutable"} for files whose names change with their content.
      *
+     * @param urlPrefix the absolute URL path the files are served under
+     * @param directory the directory whose files are served
+     * @param cacheControl the value of the answers' {@code Cache-Control} header
+     * @return this application
      * @throws IllegalArgumentException also if {@code cacheControl} is blank or holds a line break
      */
     Pagewire staticFiles(String urlPrefix, Path directory, String cacheControl);
@@ -136,12 +166,25 @@ public interface Pagewire extends AutoCloseable {
      * Serves classpath resources below {@code classpathRoot} (for example {@code "web/assets"}) under the URL
      * prefix {@code urlPrefix}, as {@link #staticFiles(String, Path)} serves a directory's files. A
      * resource in a jar is {@code Last-Modified} at its entry's time.
+     *
+     * @param urlPrefix the absolute URL path the resources are served under
+     * @param classpathRoot the resource path below which resources are served
+     * @return this application
+     * @throws IllegalArgumentException if the prefix is not an absolute path, or is reserved
+     *     ({@code /_pagewire/…})
      */
     Pagewire staticResources(String urlPrefix, String classpathRoot);
 
     /**
      * {@link #staticResources(String, String)} with another {@code Cache-Control}, as {@link
      * #staticFiles(String, Path, String)}.
+     *
+     * @param urlPrefix the absolute URL path the resources are served under
+     * @param classpathRoot the resource path below which resources are served
+     * @param cacheControl the value of the answers' {@code Cache-Control} header
+     * @return this application
+     * @throws IllegalArgumentException as {@link #staticResources(String, String)}, also if
+     *     {@code cacheControl} is blank or holds a line break
      */
     Pagewire staticResources(String urlPrefix, String classpathRoot, String cacheControl);
 
@@ -149,20 +192,24 @@ public interface Pagewire extends AutoCloseable {
      * The topic of that name. Handles are cheap and reusable; a topic's members exist while it has
      * any, its configuration while the application lives (see {@link Topic}).
      *
+     * @param name the topic's name
+     * @return a handle of the topic
      * @throws NullPointerException if {@code name} is null
      */
     Topic topic(String name);
 
-    /** Number of live pages (connected or inside their grace period). */
+    /** {@return the number of live pages on this node (connected or inside their grace period)} */
     int pageCount();
 
-    /** The settings this application was created with. */
+    /** {@return the settings this application was created with} */
     Settings settings();
 
     /**
      * This node's number in its cluster, unique for the cluster's life (a node that restarts gets a new
      * one); {@code 0} when the application runs alone. For logs and metrics, and for names that must
      * not meet across nodes.
+     *
+     * @return the node's number, or {@code 0}
      */
     int node();
 
@@ -171,6 +218,8 @@ public interface Pagewire extends AutoCloseable {
      * or close from code that has no {@link Page} at hand. Never blocks, never fails: a page that
      * does not exist behaves as a closed one ({@link PageRef}).
      *
+     * @param id a page's {@link Page#id()}
+     * @return a reference to that page
      * @throws NullPointerException if {@code id} is null
      */
     PageRef pageById(String id);

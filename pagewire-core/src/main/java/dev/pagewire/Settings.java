@@ -117,6 +117,11 @@ public record Settings(
         /** The defaults: 100 renders and 100 opens per client, 1000 events per connection, per second. */
         public static final ClientLimits DEFAULTS = new ClientLimits(100, 100, 1000, null);
 
+        /**
+         * Checks the limits.
+         *
+         * @throws IllegalArgumentException if a rate is not positive or the header name is blank
+         */
         public ClientLimits {
             positive(rendersPerSecond, "rendersPerSecond");
             positive(channelOpensPerSecond, "channelOpensPerSecond");
@@ -146,6 +151,12 @@ public record Settings(
         /** The defaults: 32 MiB cached, answers of up to 32 MiB. */
         public static final StaticFileLimits DEFAULTS = new StaticFileLimits(32L << 20, 32L << 20);
 
+        /**
+         * Checks the limits.
+         *
+         * @throws IllegalArgumentException if {@code cacheBytes} is negative, or {@code maxFileBytes}
+         *     is not positive or over 1 GiB
+         */
         public StaticFileLimits {
             if (cacheBytes < 0) {
                 throw new IllegalArgumentException("cacheBytes must be 0 or more, got " + cacheBytes);
@@ -156,12 +167,19 @@ public record Settings(
             }
         }
 
-        /** The largest file kept in the cache: a sixteenth of {@link #cacheBytes()}. */
+        /** {@return the size of the largest file kept in the cache: a sixteenth of {@link #cacheBytes()}} */
         public long maxCachedFileBytes() {
             return cacheBytes / 16;
         }
     }
 
+    /**
+     * Checks every setting and copies the mutable ones; {@link Builder#build()} is the usual way here.
+     *
+     * @throws IllegalArgumentException naming the setting that is out of range
+     * @throws NullPointerException if {@code clientLimits}, {@code staticFileLimits} or
+     *     {@code secret} is {@code null}
+     */
     public Settings {
         positive(maxMessageBytes, "maxMessageBytes");
         positive(maxJsonDepth, "maxJsonDepth");
@@ -196,17 +214,17 @@ public record Settings(
         secret = secret.clone();
     }
 
-    /** The defaults, with a fresh random secret. */
+    /** {@return the default settings, with a fresh random secret} */
     public static Settings defaults() {
         return builder().build();
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A copy of the token secret. */
+    /** {@return a copy of the token secret} */
     @Override
     public byte[] secret() {
         return secret.clone();
@@ -280,79 +298,146 @@ public record Settings(
 
         private Builder() {}
 
-        /** See {@link Settings#maxMessageBytes()}. */
+        /**
+         * Sets {@link Settings#maxMessageBytes()}; {@link #build()} checks the value.
+         *
+         * @param bytes the largest inbound message, in bytes; positive
+         * @return this builder
+         */
         public Builder maxMessageBytes(int bytes) {
             this.maxMessageBytes = bytes;
             return this;
         }
 
-        /** See {@link Settings#maxJsonDepth()}. */
+        /**
+         * Sets {@link Settings#maxJsonDepth()}; {@link #build()} checks the value.
+         *
+         * @param depth the deepest nesting of inbound JSON; positive
+         * @return this builder
+         */
         public Builder maxJsonDepth(int depth) {
             this.maxJsonDepth = depth;
             return this;
         }
 
-        /** See {@link Settings#maxQueuedEvents()}. */
+        /**
+         * Sets {@link Settings#maxQueuedEvents()}; {@link #build()} checks the value.
+         *
+         * @param events how many inbound events may wait for a page's handlers; positive
+         * @return this builder
+         */
         public Builder maxQueuedEvents(int events) {
             this.maxQueuedEvents = events;
             return this;
         }
 
-        /** See {@link Settings#maxOutboundBytes()}. */
+        /**
+         * Sets {@link Settings#maxOutboundBytes()}; {@link #build()} checks the value.
+         *
+         * @param bytes how many bytes a connection may hold unwritten; positive
+         * @return this builder
+         */
         public Builder maxOutboundBytes(long bytes) {
             this.maxOutboundBytes = bytes;
             return this;
         }
 
-        /** See {@link Settings#maxReplayFrames()}. */
+        /**
+         * Sets {@link Settings#maxReplayFrames()}; {@link #build()} checks the value.
+         *
+         * @param frames how many unacknowledged data frames a page keeps; positive
+         * @return this builder
+         */
         public Builder maxReplayFrames(int frames) {
             this.maxReplayFrames = frames;
             return this;
         }
 
-        /** See {@link Settings#maxReplayBytes()}. */
+        /**
+         * Sets {@link Settings#maxReplayBytes()}; {@link #build()} checks the value.
+         *
+         * @param bytes how many bytes of unacknowledged data frames a page keeps; positive
+         * @return this builder
+         */
         public Builder maxReplayBytes(long bytes) {
             this.maxReplayBytes = bytes;
             return this;
         }
 
-        /** See {@link Settings#callTimeout()}. */
+        /**
+         * Sets {@link Settings#callTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long a call to the browser waits for its reply; positive
+         * @return this builder
+         */
         public Builder callTimeout(Duration timeout) {
             this.callTimeout = timeout;
             return this;
         }
 
-        /** See {@link Settings#heartbeatInterval()}. */
+        /**
+         * Sets {@link Settings#heartbeatInterval()}; {@link #build()} checks the value.
+         *
+         * @param interval how long either direction may be silent before the server pings; positive and
+         *     shorter than the idle timeout
+         * @return this builder
+         */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = interval;
             return this;
         }
 
-        /** See {@link Settings#idleTimeout()}. */
+        /**
+         * Sets {@link Settings#idleTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long a silent connection lives; longer than the heartbeat interval
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
             return this;
         }
 
-        /** See {@link Settings#closeGracePeriod()}. */
+        /**
+         * Sets {@link Settings#closeGracePeriod()}; {@link #build()} checks the value.
+         *
+         * @param grace how long a disconnected page waits for its browser; positive
+         * @return this builder
+         */
         public Builder closeGracePeriod(Duration grace) {
             this.closeGracePeriod = grace;
             return this;
         }
 
-        /** See {@link Settings#pollTimeout()}. */
+        /**
+         * Sets {@link Settings#pollTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long a long-poll with nothing to deliver is held; positive
+         * @return this builder
+         */
         public Builder pollTimeout(Duration timeout) {
             this.pollTimeout = timeout;
             return this;
         }
 
-        /** See {@link Settings#tokenTtl()}. */
+        /**
+         * Sets {@link Settings#tokenTtl()}; {@link #build()} checks the value.
+         *
+         * @param ttl how long a rendered page waits for its first connection; positive
+         * @return this builder
+         */
         public Builder tokenTtl(Duration ttl) {
             this.tokenTtl = ttl;
             return this;
         }
 
-        /** Adds origins to {@link Settings#allowedOrigins()}, e.g. {@code "https://a.example"}. */
+        /**
+         * Adds origins to {@link Settings#allowedOrigins()}.
+         *
+         * @param origins origins such as {@code "https://a.example"}, or {@code "*"} for any
+         * @return this builder
+         * @throws NullPointerException if an origin is {@code null}
+         */
         public Builder allowOrigins(String... origins) {
             for (String origin : origins) {
                 allowedOrigins.add(Objects.requireNonNull(origin, "origin"));
@@ -360,73 +445,133 @@ public record Settings(
             return this;
         }
 
-        /** See {@link Settings#allowCredentials()}. */
+        /**
+         * Sets {@link Settings#allowCredentials()}; {@link #build()} checks the value.
+         *
+         * @param allow {@code true} to tell allowed origins {@code Access-Control-Allow-Credentials: true}
+         * @return this builder
+         */
         public Builder allowCredentials(boolean allow) {
             this.allowCredentials = allow;
             return this;
         }
 
-        /** See {@link Settings#maxChannels()}. */
+        /**
+         * Sets {@link Settings#maxChannels()}; {@link #build()} checks the value.
+         *
+         * @param channels how many channels to endpoints a page may have open at once; positive
+         * @return this builder
+         */
         public Builder maxChannels(int channels) {
             this.maxChannels = channels;
             return this;
         }
 
-        /** See {@link Settings#compression()}. */
+        /**
+         * Sets {@link Settings#compression()}; {@link #build()} checks the value.
+         *
+         * @param enabled {@code true} to offer WebSocket {@code permessage-deflate}
+         * @return this builder
+         */
         public Builder compression(boolean enabled) {
             this.compression = enabled;
             return this;
         }
 
-        /** See {@link Settings#connectTimeout()}. */
+        /**
+         * Sets {@link Settings#connectTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long the browser waits for a transport's first frame; positive
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** See {@link Settings#upgradeAfter()}. */
+        /**
+         * Sets {@link Settings#upgradeAfter()}; {@link #build()} checks the value.
+         *
+         * @param delay how long a page that fell back waits before it tries WebSocket again; positive
+         * @return this builder
+         */
         public Builder upgradeAfter(Duration delay) {
             this.upgradeAfter = delay;
             return this;
         }
 
-        /** See {@link Settings#reloadOnExpired()}. */
+        /**
+         * Sets {@link Settings#reloadOnExpired()}; {@link #build()} checks the value.
+         *
+         * @param reload {@code true} to have the browser reload a page the server no longer has
+         * @return this builder
+         */
         public Builder reloadOnExpired(boolean reload) {
             this.reloadOnExpired = reload;
             return this;
         }
 
-        /** See {@link Settings#topicHistory()}. */
+        /**
+         * Sets {@link Settings#topicHistory()}; {@link #build()} checks the value.
+         *
+         * @param broadcasts how many broadcasts each topic keeps for pages that join later; 0 or more
+         * @return this builder
+         */
         public Builder topicHistory(int broadcasts) {
             this.topicHistory = broadcasts;
             return this;
         }
 
-        /** See {@link Settings#drainTimeout()}. */
+        /**
+         * Sets {@link Settings#drainTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long {@link Pagewire#drain()} keeps serving a node's pages; positive
+         * @return this builder
+         */
         public Builder drainTimeout(Duration timeout) {
             this.drainTimeout = timeout;
             return this;
         }
 
-        /** See {@link Settings#clientLimits()}. */
+        /**
+         * Sets {@link Settings#clientLimits()}; {@link #build()} checks the value.
+         *
+         * @param limits the rates one client may not exceed; never {@code null}
+         * @return this builder
+         */
         public Builder clientLimits(ClientLimits limits) {
             this.clientLimits = limits;
             return this;
         }
 
-        /** See {@link Settings#staticFileLimits()}. */
+        /**
+         * Sets {@link Settings#staticFileLimits()}; {@link #build()} checks the value.
+         *
+         * @param limits the memory static files may take; never {@code null}
+         * @return this builder
+         */
         public Builder staticFileLimits(StaticFileLimits limits) {
             this.staticFileLimits = limits;
             return this;
         }
 
-        /** See {@link Settings#secret()}. */
+        /**
+         * Sets {@link Settings#secret()}; {@link #build()} checks the value.
+         *
+         * @param secret the HMAC key, at least 32 bytes; copied
+         * @return this builder
+         */
         public Builder secret(byte[] secret) {
             this.secret = secret.clone();
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the setting that is out of range */
+        /**
+         * Builds the settings, with a fresh random secret unless one was set.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the setting that is out of range
+         */
         public Settings build() {
             byte[] key = secret;
             if (key == null) {

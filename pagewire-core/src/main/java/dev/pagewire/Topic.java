@@ -51,18 +51,28 @@ public interface Topic {
      *     welcome) acts where {@code local} is {@code true}
      */
     record Member(String id, JsonNode presence, boolean local) {
+        /**
+         * Checks the id; a {@code null} presence becomes JSON {@code null}.
+         *
+         * @throws NullPointerException if {@code id} is {@code null}
+         */
         public Member {
             Objects.requireNonNull(id, "id");
             presence = presence == null ? NullNode.getInstance() : presence;
         }
 
-        /** A member of this node ({@code local}), as every member is when the application runs alone. */
+        /**
+         * A member of this node ({@code local}), as every member is when the application runs alone.
+         *
+         * @param id the member's id
+         * @param presence the data it joined with; {@code null} becomes JSON {@code null}
+         */
         public Member(String id, JsonNode presence) {
             this(id, presence, true);
         }
     }
 
-    /** The topic's name. */
+    /** {@return the topic's name} */
     String name();
 
     /**
@@ -70,6 +80,8 @@ public interface Topic {
      * on. The data is converted to JSON like {@link Page#emit} and encoded once for all members (on
      * a cluster: once, and sent on to every node as it is). Never blocks.
      *
+     * @param event the event's name
+     * @param data anything Jackson converts to JSON, or {@code null}
      * @throws IllegalArgumentException if {@code data} cannot be converted to JSON, or the name is not
      *     1 to 128 characters or starts with the reserved prefix {@code pagewire:}
      */
@@ -80,6 +92,9 @@ public interface Topic {
      * of its endpoint channels, on any node; {@code null} excludes no one), and keeps it in the history
      * like {@link #emit}: a page joining later gets it too, the sender's own later joins included.
      *
+     * @param except the member that does not get it, or {@code null}
+     * @param event the event's name
+     * @param data anything Jackson converts to JSON, or {@code null}
      * @throws IllegalArgumentException as {@link #emit} does
      */
     void emitExcept(Channel except, String event, Object data);
@@ -89,13 +104,16 @@ public interface Topic {
      * page's id: what code outside the JVM, such as the gateway's backend, knows of a page);
      * {@code null} excludes no one.
      *
+     * @param memberId the id of the member that does not get it, or {@code null}
+     * @param event the event's name
+     * @param data anything Jackson converts to JSON, or {@code null}
      * @throws IllegalArgumentException as {@link #emit} does
      */
     void emitExceptMember(String memberId, String event, Object data);
 
     /**
-     * The number of members now, on every node of a cluster as far as this node knows (see
-     * {@link #members()}).
+     * {@return the number of members now, on every node of a cluster as far as this node knows} See
+     * {@link #members()}.
      */
     int size();
 
@@ -104,6 +122,8 @@ public interface Topic {
      * cluster: the members of every node, as this node knows them; a join or leave on any node shows
      * once the backplane has handed it to this node (one's own at once when the application runs
      * alone, a moment later on a cluster).
+     *
+     * @return a snapshot of the members, which later joins and leaves do not change
      */
     List<Member> members();
 
@@ -116,6 +136,7 @@ public interface Topic {
      * The history is sent to a joining page like any of its events (numbered, resent on reconnect,
      * within its replay bounds), so keep it to what a late joiner needs.
      *
+     * @param lastN how many broadcasts to keep; {@code 0} for none
      * @return this topic
      * @throws IllegalArgumentException if {@code lastN} is negative
      */
@@ -129,6 +150,7 @@ public interface Topic {
      * when another member joins, or joins again with new presence data (so a browser keeps a map by
      * id), and {@code pagewire:leave} of the same shape when another member leaves or closes.
      *
+     * @param on {@code true} to send presence events, {@code false} to stop
      * @return this topic
      */
     Topic announcePresence(boolean on);
@@ -145,12 +167,16 @@ public interface Topic {
      * per node. After an outage of the backplane, the listeners also hear the joins and leaves this
      * node missed, and possibly a member of this node joining again with the same presence. Register
      * listeners on every node alike.
+     *
+     * @param listener called with the member that joined
      */
     void onJoin(Consumer<Member> listener);
 
     /**
      * Calls {@code listener} with each member that leaves, by {@link Page#leave} or by closing; on the
      * same terms as {@link #onJoin}.
+     *
+     * @param listener called with the member that left
      */
     void onLeave(Consumer<Member> listener);
 }

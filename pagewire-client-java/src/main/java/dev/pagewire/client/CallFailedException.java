@@ -14,9 +14,12 @@ import java.util.Objects;
  */
 public class CallFailedException extends RuntimeException {
 
+    /** The machine-readable code, as {@link #code()} returns it. */
     private final String code;
 
     /**
+     * Creates the failure of one call.
+     *
      * @param code the machine-readable code; never {@code null}
      * @param message a human-readable explanation
      */
@@ -25,7 +28,7 @@ public class CallFailedException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** The machine-readable code; never {@code null}. */
+    /** {@return the machine-readable code; never {@code null}} */
     public String code() {
         return code;
     }

@@ -14,10 +14,15 @@ import java.util.Objects;
  */
 public class ChannelRefusedException extends IOException {
 
+    /** The §12.1 code, as {@link #code()} returns it. */
     private final String code;
+
+    /** The server's reason, as {@link #reason()} returns it. */
     private final String reason;
 
     /**
+     * Creates the refusal of one channel or endpoint connection.
+     *
      * @param code the §12.1 code; never {@code null}
      * @param reason the server's reason; never {@code null}
      */
@@ -27,12 +32,12 @@ public class ChannelRefusedException extends IOException {
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    /** The machine-readable code; never {@code null}. */
+    /** {@return the machine-readable code; never {@code null}} */
     public String code() {
         return code;
     }
 
-    /** The server's reason, for an authorizer's refusal its own text; never {@code null}. */
+    /** {@return the server's reason, for an authorizer's refusal its own text; never {@code null}} */
     public String reason() {
         return reason;
     }

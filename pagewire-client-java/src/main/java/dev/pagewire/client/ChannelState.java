@@ -18,7 +18,7 @@ public enum ChannelState {
     /** The page expired (its token refused, or the server forgot it), and the channel with it. */
     EXPIRED;
 
-    /** Whether the channel will never carry a frame again. */
+    /** {@return whether the channel will never carry a frame again} */
     public boolean isFinal() {
         return this == CLOSED || this == REFUSED || this == EXPIRED;
     }

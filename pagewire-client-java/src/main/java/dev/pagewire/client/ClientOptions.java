@@ -47,6 +47,13 @@ public record ClientOptions(
         Duration rememberFor,
         TransportMemory transportMemory) {
 
+    /**
+     * Checks the options.
+     *
+     * @throws NullPointerException if an option without a page default is {@code null}
+     * @throws IllegalArgumentException if a duration is not positive, {@code maxDelay} is shorter than
+     *     {@code initialDelay}, or {@code maxQueued} is below 1
+     */
     public ClientOptions {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(initialDelay, "initialDelay");
@@ -74,7 +81,7 @@ public record ClientOptions(
         }
     }
 
-    /** A builder with every default. */
+    /** {@return a new builder with every default} */
     public static Builder builder() {
         return new Builder();
     }
@@ -102,78 +109,145 @@ public record ClientOptions(
 
         private Builder() {}
 
-        /** The transport tried first, and with {@code fallback(false)} the only one. */
+        /**
+         * Sets the transport tried first, and with {@code fallback(false)} the only one.
+         *
+         * @param transport the first transport; never {@code null}
+         * @return this builder
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
-        /** Uses {@code transport} only: no fallback (docs/PROTOCOL.md §9.1). */
+        /**
+         * Uses {@code transport} only: no fallback (docs/PROTOCOL.md §9.1).
+         *
+         * @param transport the one transport; never {@code null}
+         * @return this builder
+         */
         public Builder forceTransport(Transport transport) {
             return transport(transport).fallback(false);
         }
 
-        /** Whether to fall back to the next transport when one fails before {@code hello}. */
+        /**
+         * Sets whether to fall back to the next transport when one fails before {@code hello}.
+         *
+         * @param fallback {@code false} to keep to the first transport
+         * @return this builder
+         */
         public Builder fallback(boolean fallback) {
             this.fallback = fallback;
             return this;
         }
 
-        /** How long a transport with a fallback after it may take to prove itself. */
+        /**
+         * Sets how long a transport with a fallback after it may take to prove itself.
+         *
+         * @param timeout a positive duration, or {@code null} for the page's value (else 3 s)
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** The reconnect back-off: first step and largest step. */
+        /**
+         * Sets the reconnect back-off.
+         *
+         * @param initial the first step; positive
+         * @param max the largest step; not shorter than {@code initial}
+         * @return this builder
+         */
         public Builder reconnectDelay(Duration initial, Duration max) {
             this.initialDelay = initial;
             this.maxDelay = max;
             return this;
         }
 
-        /** How many data frames may wait for the server's ack. */
+        /**
+         * Sets how many data frames may wait for the server's ack.
+         *
+         * @param frames at least 1
+         * @return this builder
+         */
         public Builder maxQueued(int frames) {
             this.maxQueued = frames;
             return this;
         }
 
-        /** The default deadline of {@link PagewireClient#call(String, Object)}. */
+        /**
+         * Sets the deadline of {@link PagewireClient#call(String, Object)}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
         public Builder callTimeout(Duration timeout) {
             this.callTimeout = timeout;
             return this;
         }
 
-        /** The HTTP client to use; the caller keeps owning it ({@code close()} does not close it). */
+        /**
+         * Sets the HTTP client to use; the caller keeps owning it ({@code close()} does not close it).
+         *
+         * @param client the HTTP client, or {@code null} for a new one per client
+         * @return this builder
+         */
         public Builder httpClient(HttpClient client) {
             this.httpClient = client;
             return this;
         }
 
-        /** Registers listeners and handlers on the new client before it connects. */
+        /**
+         * Sets what registers listeners and handlers on the new client before it connects.
+         *
+         * @param setup runs once, with the client, before its first connection; never {@code null}
+         * @return this builder
+         */
         public Builder setup(Consumer<PagewireClient> setup) {
             this.setup = Objects.requireNonNull(setup, "setup");
             return this;
         }
 
-        /** How long a client on a fallback waits before it tries WebSocket again (§9.5). */
+        /**
+         * Sets how long a client on a fallback waits before it tries WebSocket again (§9.5).
+         *
+         * @param delay a positive duration, or {@code null} for the page's value (else 10 s)
+         * @return this builder
+         */
         public Builder upgradeAfter(Duration delay) {
             this.upgradeAfter = delay;
             return this;
         }
 
-        /** How long a remembered fallback counts (§9.2). */
+        /**
+         * Sets how long a remembered fallback counts (§9.2).
+         *
+         * @param age a positive duration, or {@code null} for the page's value (else 1 h)
+         * @return this builder
+         */
         public Builder rememberFor(Duration age) {
             this.rememberFor = age;
             return this;
         }
 
-        /** Where the fallback of an origin is remembered; {@link TransportMemory#none()} for nowhere. */
+        /**
+         * Sets where the fallback of an origin is remembered.
+         *
+         * @param memory the memory; {@link TransportMemory#none()} for nowhere, never {@code null}
+         * @return this builder
+         */
         public Builder transportMemory(TransportMemory memory) {
             this.transportMemory = Objects.requireNonNull(memory, "memory");
             return this;
         }
 
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException if an option is out of range
+         */
         public ClientOptions build() {
             return new ClientOptions(
                     transport,

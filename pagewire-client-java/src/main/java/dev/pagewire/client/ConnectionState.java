@@ -13,7 +13,7 @@ public enum ConnectionState {
     /** Closed for good: by {@link PagewireClient#close()}, the server (4000), or another copy (4409). */
     CLOSED;
 
-    /** Whether no connection will ever be opened again. */
+    /** {@return whether no connection will ever be opened again} */
     public boolean isFinal() {
         return this == EXPIRED || this == CLOSED;
     }

@@ -55,7 +55,14 @@ public final class PagewireClient implements AutoCloseable {
         this.options = options;
     }
 
-    /** Opens {@code pageUrl} with the default {@link ClientOptions}. */
+    /**
+     * Opens {@code pageUrl} with the default {@link ClientOptions}; as {@link #open(URI, Consumer)}.
+     *
+     * @param pageUrl the page's URL, a Pagewire page route
+     * @return the client, connecting
+     * @throws IOException if the page cannot be fetched or carries no page token
+     * @throws InterruptedException if interrupted while fetching the page
+     */
     public static PagewireClient open(URI pageUrl) throws IOException, InterruptedException {
         return open(pageUrl, o -> {});
     }
@@ -65,6 +72,9 @@ public final class PagewireClient implements AutoCloseable {
      * ClientOptions#setup()} with the new client, then starts connecting and returns without
      * waiting for the connection: watch {@link #onState} or {@link #state()}.
      *
+     * @param pageUrl the page's URL, a Pagewire page route
+     * @param config changes the default {@link ClientOptions}, e.g. {@code o -> o.setup(c -> c.on(…))}
+     * @return the client, connecting
      * @throws IOException if the page cannot be fetched or carries no page token
      * @throws InterruptedException if interrupted while fetching the page
      */
@@ -74,7 +84,17 @@ public final class PagewireClient implements AutoCloseable {
         return connect(config, (http, timeout) -> PageLoader.load(http, pageUrl, timeout));
     }
 
-    /** Opens an endpoint connection with the default {@link ClientOptions}; as {@link #openEndpoint(URI, Object, Consumer)}. */
+    /**
+     * Opens an endpoint connection with the default {@link ClientOptions}; as
+     * {@link #openEndpoint(URI, Object, Consumer)}.
+     *
+     * @param endpointUrl the endpoint's URL
+     * @param params the parameters, converted to JSON; {@code null} for none
+     * @return the client, connecting
+     * @throws ChannelRefusedException if the endpoint refused the connection
+     * @throws IOException if the POST fails or is answered otherwise
+     * @throws InterruptedException if interrupted while waiting for the answer
+     */
     public static PagewireClient openEndpoint(URI endpointUrl, Object params) throws IOException, InterruptedException {
         return openEndpoint(endpointUrl, params, o -> {});
     }
@@ -89,6 +109,10 @@ public final class PagewireClient implements AutoCloseable {
      * ({@link ConnectionState#CLOSED}, code 4000). The client may {@link #open(String, Object)} more
      * channels to endpoints of the same server.
      *
+     * @param endpointUrl the endpoint's URL
+     * @param params the parameters, converted to JSON; {@code null} for none
+     * @param config changes the default {@link ClientOptions}
+     * @return the client, connecting
      * @throws ChannelRefusedException if the authorizer refused ({@code refused}, with its reason),
      *     the server does not allow the Origin this client's requests carry ({@code origin}), or
      *     there is no endpoint at that path ({@code not_found})
@@ -164,19 +188,34 @@ public final class PagewireClient implements AutoCloseable {
      * Listens to the JSON events {@code event} from the server ({@code page.emit(event, data)});
      * {@code data} is never {@code null} (JSON null when absent). Listeners added after {@link
      * #open} returned may miss the first events: add those in {@link ClientOptions#setup()}.
+     *
+     * @param event the events' name
+     * @param listener called with each event's data, on the client's callback thread
+     * @return this client
      */
     public PagewireClient on(String event, Consumer<JsonNode> listener) {
         connection.page().dispatcher().onEvent(event, listener);
         return this;
     }
 
-    /** Listens to the binary events {@code event} from the server ({@code page.emit(event, bytes)}). */
+    /**
+     * Listens to the binary events {@code event} from the server ({@code page.emit(event, bytes)}).
+     *
+     * @param event the events' name
+     * @param listener called with each event's bytes, on the client's callback thread
+     * @return this client
+     */
     public PagewireClient onBinary(String event, Consumer<byte[]> listener) {
         connection.page().dispatcher().onBinary(event, listener);
         return this;
     }
 
-    /** Listens to changes of {@link #state()}. */
+    /**
+     * Listens to changes of {@link #state()}.
+     *
+     * @param listener called with each change, on the client's callback thread
+     * @return this client
+     */
     public PagewireClient onState(Consumer<StateChange> listener) {
         connection.page().dispatcher().onState(listener);
         return this;
@@ -185,19 +224,32 @@ public final class PagewireClient implements AutoCloseable {
     /**
      * Listens to the switch of a connection from a fallback to WebSocket (an upgrade, §9.5),
      * which is no state change; a reconnect reports its transport in its {@link StateChange}.
+     *
+     * @param listener called with the new transport, on the client's callback thread
+     * @return this client
      */
     public PagewireClient onTransport(Consumer<Transport> listener) {
         connection.page().dispatcher().onTransport(listener);
         return this;
     }
 
-    /** Listens to data the server lost for good while this client was away (§10.4). */
+    /**
+     * Listens to data the server lost for good while this client was away (§10.4).
+     *
+     * @param listener called with what was lost, on the client's callback thread
+     * @return this client
+     */
     public PagewireClient onMissed(Consumer<Missed> listener) {
         connection.page().dispatcher().onMissed(listener);
         return this;
     }
 
-    /** Listens to the server's {@code err} frames; without a listener they are logged. */
+    /**
+     * Listens to the server's {@code err} frames; without a listener they are logged.
+     *
+     * @param listener called with each error, on the client's callback thread
+     * @return this client
+     */
     public PagewireClient onError(Consumer<ServerError> listener) {
         connection.page().dispatcher().onError(listener);
         return this;
@@ -208,6 +260,10 @@ public final class PagewireClient implements AutoCloseable {
      * handler} returns (converted to JSON with Jackson; {@code null} is JSON null), replacing any
      * earlier handler. It runs on the client's callback thread; throw {@link CallFailedException}
      * to answer with a code, anything else answers {@code handler_error}.
+     *
+     * @param name the calls' name
+     * @param handler turns a call's arguments into its reply
+     * @return this client
      */
     public PagewireClient handle(String name, Function<JsonNode, Object> handler) {
         connection.page().handle(name, handler);
@@ -219,6 +275,8 @@ public final class PagewireClient implements AutoCloseable {
      * lists, strings, numbers, {@code JsonNode}, or {@code null}). Never blocks: the frame is kept
      * and sent as soon as a connection can carry it.
      *
+     * @param event the event's name
+     * @param data anything Jackson converts to JSON, or {@code null}
      * @throws IllegalArgumentException if the name is not 1 to 128 characters or data is not JSON
      * @throws IllegalStateException if {@link ClientOptions#maxQueued()} frames wait for the
      *     server's ack already (try again later), or the channel is closed or expired
@@ -230,6 +288,10 @@ public final class PagewireClient implements AutoCloseable {
     /**
      * Sends a binary event (a copy of {@code bytes}); as {@link #emit(String, Object)}. A {@code
      * null} (which Java picks this overload for) sends a JSON event with data null.
+     *
+     * @param event the event's name
+     * @param bytes the data, copied before this returns; or {@code null}
+     * @throws IllegalStateException as {@link #emit(String, Object)}
      */
     public void emit(String event, byte[] bytes) {
         if (bytes == null) {
@@ -239,7 +301,15 @@ public final class PagewireClient implements AutoCloseable {
         }
     }
 
-    /** Calls the server's handler {@code name} with {@link ClientOptions#callTimeout()}. */
+    /**
+     * Calls the server's handler {@code name} with {@link ClientOptions#callTimeout()}; as
+     * {@link #call(String, Object, Duration)}.
+     *
+     * @param name the name the server's handler was registered under
+     * @param args anything Jackson converts to JSON, or {@code null}
+     * @return the server's reply, or a {@link CallFailedException}
+     * @throws IllegalStateException as {@link #emit(String, Object)}
+     */
     public CompletableFuture<JsonNode> call(String name, Object args) {
         return call(name, args, options.callTimeout());
     }
@@ -253,18 +323,35 @@ public final class PagewireClient implements AutoCloseable {
      * and {@code join} throw {@link IllegalStateException} there, as the reply could never arrive;
      * chain with {@code thenAccept} instead.
      *
+     * @param name the name the server's handler was registered under
+     * @param args anything Jackson converts to JSON, or {@code null}
+     * @param timeout how long to wait for the reply before failing with {@code timeout}
+     * @return the server's reply, or a {@link CallFailedException}
      * @throws IllegalStateException as {@link #emit(String, Object)}
      */
     public CompletableFuture<JsonNode> call(String name, Object args, Duration timeout) {
         return connection.page().call(name, Json.toJson(args), timeout);
     }
 
-    /** Opens a channel to the endpoint at {@code path} with no params; as {@link #open(String, Object, Consumer)}. */
+    /**
+     * Opens a channel to the endpoint at {@code path} with no params; as
+     * {@link #open(String, Object, Consumer)}.
+     *
+     * @param path the endpoint's path, starting with {@code /}
+     * @return the channel, opening
+     */
     public ClientChannel open(String path) {
         return open(path, null, c -> {});
     }
 
-    /** Opens a channel to the endpoint at {@code path} with {@code params}; as {@link #open(String, Object, Consumer)}. */
+    /**
+     * Opens a channel to the endpoint at {@code path} with {@code params}; as
+     * {@link #open(String, Object, Consumer)}.
+     *
+     * @param path the endpoint's path, starting with {@code /}
+     * @param params the parameters, converted to JSON; {@code null} for none
+     * @return the channel, opening
+     */
     public ClientChannel open(String path, Object params) {
         return open(path, params, c -> {});
     }
@@ -277,6 +364,10 @@ public final class PagewireClient implements AutoCloseable {
      * once: {@link ClientChannel#opened()} tells whether the endpoint admitted it. May be called
      * before the connection is up; the {@code chopen} waits for it like any frame.
      *
+     * @param path the endpoint's path, starting with {@code /}
+     * @param params the parameters, converted to JSON; {@code null} for none
+     * @param setup registers the channel's first listeners, before its {@code chopen} is sent
+     * @return the channel, opening
      * @throws IllegalArgumentException if {@code path} does not start with {@code /}, or params are not JSON
      * @throws IllegalStateException if the client is closed or expired, or its queue is full
      */
@@ -289,17 +380,17 @@ public final class PagewireClient implements AutoCloseable {
         return channel;
     }
 
-    /** The channel's state now. */
+    /** {@return the channel's state now} */
     public ConnectionState state() {
         return connection.state();
     }
 
-    /** The transport of the connection while {@link ConnectionState#CONNECTED}, else {@code null}. */
+    /** {@return the transport of the connection while {@link ConnectionState#CONNECTED}, else {@code null}} */
     public Transport transport() {
         return connection.transport();
     }
 
-    /** The page's id from the server's {@code hello}; {@code null} before the first. */
+    /** {@return the page's id from the server's {@code hello}; {@code null} before the first} */
     public String pageId() {
         return connection.pageId();
     }

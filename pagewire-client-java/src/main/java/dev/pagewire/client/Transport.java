@@ -18,7 +18,7 @@ public enum Transport {
         this.wireName = wireName;
     }
 
-    /** The name the protocol and the server use: {@code websocket}, {@code sse}, {@code longpolling}. */
+    /** {@return the name the protocol and the server use: {@code websocket}, {@code sse}, {@code longpolling}} */
     public String wireName() {
         return wireName;
     }

@@ -26,35 +26,55 @@ public interface TransportMemory {
      * @param at when it was remembered
      */
     record Remembered(Transport transport, Instant at) {
+        /**
+         * Checks the fields.
+         *
+         * @throws NullPointerException if {@code transport} or {@code at} is {@code null}
+         */
         public Remembered {
             Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(at, "at");
         }
     }
 
-    /** What is remembered for {@code origin} ({@code scheme://host:port}), or {@code null}. */
+    /**
+     * {@return what is remembered for {@code origin}, or {@code null} when nothing is}
+     *
+     * @param origin the origin, as {@code scheme://host:port}
+     */
     Remembered recall(String origin);
 
-    /** Remembers that {@code origin}'s connections need {@code remembered.transport()}. */
+    /**
+     * Remembers that {@code origin}'s connections need {@code remembered.transport()}.
+     *
+     * @param origin the origin, as {@code scheme://host:port}
+     * @param remembered the fallback that got through, and when
+     */
     void remember(String origin, Remembered remembered);
 
-    /** A WebSocket got through to {@code origin}: nothing to remember any more. */
+    /**
+     * A WebSocket got through to {@code origin}: nothing to remember any more.
+     *
+     * @param origin the origin, as {@code scheme://host:port}
+     */
     void forget(String origin);
 
     /**
      * The memory every client of this JVM shares unless its options name another: what the
      * browser's storage is to the pages of one origin. It holds one small entry per origin.
+     *
+     * @return the JVM's shared memory
      */
     static TransportMemory perJvm() {
         return InMemory.JVM;
     }
 
-    /** A new, empty memory of its own, e.g. for the clients of one test or one load generator. */
+    /** {@return a new, empty memory of its own, e.g. for the clients of one test or one load generator} */
     static TransportMemory inMemory() {
         return new InMemory();
     }
 
-    /** A memory that remembers nothing: every attempt starts with WebSocket. */
+    /** {@return a memory that remembers nothing: every attempt starts with WebSocket} */
     static TransportMemory none() {
         return InMemory.NONE;
     }

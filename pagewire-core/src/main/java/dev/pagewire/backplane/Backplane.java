@@ -51,6 +51,7 @@ public interface Backplane extends AutoCloseable {
      * Joins the cluster: registers this node, starts delivering to {@code cluster} (first
      * {@link Cluster#topics}, then events) and keeps the node's lease alive. Blocks until done.
      *
+     * @param cluster core's side, which receives what the backplane delivers to this node
      * @return this node's number, at least 1 on a cluster; never one another node has had
      * @throws IllegalStateException if the engine cannot be reached, saying where it was looked for
      */
@@ -60,6 +61,8 @@ public interface Backplane extends AutoCloseable {
      * The secret every node of the cluster signs page tokens with, at least 32 bytes, or
      * {@code null} when this backplane has none (one node: the application's own secret is used).
      * Valid after {@link #join}.
+     *
+     * @return the shared secret, or {@code null}
      */
     byte[] sharedSecret();
 
@@ -68,12 +71,15 @@ public interface Backplane extends AutoCloseable {
      * that joined a moment ago: a backplane answers {@link NodeState#GONE} only for a node it knows
      * to be gone, or that cannot exist (its engine hands out numbers in increasing order, so a number
      * below every live one that it never saw has left).
+     *
+     * @param node a node's number
+     * @return whether it is alive, draining or gone
      */
     NodeState state(int node);
 
     /**
-     * A live node that takes new pages, other than this one, chosen to spread load, or {@code 0}
-     * when there is none.
+     * {@return a live node that takes new pages, other than this one, chosen to spread load, or
+     * {@code 0} when there is none}
      */
     int anotherLiveNode();
 
@@ -81,6 +87,9 @@ public interface Backplane extends AutoCloseable {
      * Sends {@code message} to node {@code node}'s {@link Cluster#received}. Never blocks; delivered
      * in the order of the calls from this node, at most once. {@code message} is not modified
      * afterwards and must not be modified by the backplane.
+     *
+     * @param node the receiving node's number
+     * @param message the bytes to deliver
      */
     void send(int node, byte[] message);
 
@@ -92,6 +101,8 @@ public interface Backplane extends AutoCloseable {
      * <p>Every event published comes back to this node, unless the backplane lost it in an outage;
      * then it must say so with {@link Cluster#topics} {@code (…, afterOutage = true)} before any later
      * event: core counts a member's join or leave as pending until it comes back.
+     *
+     * @param event the event, with {@link TopicEvent#seq()} {@code 0}: the backplane numbers it
      */
     void publish(TopicEvent event);
 
@@ -104,6 +115,8 @@ public interface Backplane extends AutoCloseable {
     /**
      * The state the cluster keeps of every topic now, each topic read consistently with its event
      * order (tests, diagnostics; core receives it through {@link Cluster#topics}).
+     *
+     * @return the snapshot, once read
      */
     CompletableFuture<TopicSnapshot> snapshot();
 

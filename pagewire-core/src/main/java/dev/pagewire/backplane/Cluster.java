@@ -9,16 +9,25 @@ public interface Cluster {
     /**
      * A message node {@code from} sent with {@link Backplane#send}; messages of one sender arrive
      * one at a time, in the order sent.
+     *
+     * @param from the sending node's number
+     * @param message the bytes it sent; core does not modify them
      */
     void received(int from, byte[] message);
 
     /**
      * Messages between this node and {@code node} may have been lost (the connection to the engine
      * broke, or {@code node} is gone): whatever core relays between the two must start over.
+     *
+     * @param node the other node's number
      */
     void linkLost(int node);
 
-    /** Node {@code node} is gone for good ({@link Backplane.NodeState#GONE}): its pages are lost. */
+    /**
+     * Node {@code node} is gone for good ({@link Backplane.NodeState#GONE}): its pages are lost.
+     *
+     * @param node the gone node's number
+     */
     void nodeGone(int node);
 
     /**
@@ -27,12 +36,17 @@ public interface Cluster {
      * whenever events may have been missed (an outage); a topic's events that follow have higher
      * numbers than its snapshot.
      *
+     * @param snapshot every topic's members and kept broadcasts
      * @param afterOutage whether events may have been lost since the last snapshot (not on the
      *     first one)
      */
     void topics(TopicSnapshot snapshot, boolean afterOutage);
 
-    /** One topic event, in its topic's order (increasing {@link TopicEvent#seq()}). */
+    /**
+     * One topic event, in its topic's order (increasing {@link TopicEvent#seq()}).
+     *
+     * @param event the event, numbered by the backplane
+     */
     void topicEvent(TopicEvent event);
 
     /**
@@ -40,6 +54,8 @@ public interface Cluster {
      * consider it gone and its pages lost, so core closes every page it owns, and their browsers
      * render anew. The backplane has joined again as node {@code newNode}, which core uses for new
      * pages from now on; a {@link #topics} snapshot follows.
+     *
+     * @param newNode this node's new number
      */
     void evicted(int newNode);
 }

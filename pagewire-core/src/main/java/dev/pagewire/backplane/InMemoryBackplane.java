@@ -23,6 +23,7 @@ public final class InMemoryBackplane implements Backplane {
     private volatile Cluster cluster;
     private volatile boolean closed;
 
+    /** Creates the backplane of one application; it joins when the application is created with it. */
     public InMemoryBackplane() {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();

@@ -23,11 +23,20 @@ public record TopicEvent(long seq, String topic, Kind kind, String member, int n
 
     /** What a topic event is. */
     public enum Kind {
+        /** An event sent to every member (but one, perhaps). */
         BROADCAST,
+        /** A member joined, or joined again with new presence. */
         JOIN,
+        /** A member left, or closed. */
         LEAVE
     }
 
+    /**
+     * Checks the fields that are never {@code null}.
+     *
+     * @throws NullPointerException if {@code topic}, {@code kind} or {@code payload} is {@code null},
+     *     or {@code member} for a join or leave
+     */
     public TopicEvent {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(kind, "kind");
@@ -37,22 +46,45 @@ public record TopicEvent(long seq, String topic, Kind kind, String member, int n
         }
     }
 
-    /** A broadcast to publish. */
+    /**
+     * {@return a broadcast to publish}
+     *
+     * @param topic the topic's name
+     * @param exceptMember the member that must not receive it, or {@code null}
+     * @param frame the encoded event frame
+     * @param history how many of the latest broadcasts the topic keeps after this one
+     */
     public static TopicEvent broadcast(String topic, String exceptMember, byte[] frame, int history) {
         return new TopicEvent(0, topic, Kind.BROADCAST, exceptMember, 0, frame, history);
     }
 
-    /** A join to publish. */
+    /**
+     * {@return a join to publish}
+     *
+     * @param topic the topic's name
+     * @param member the joining member's id
+     * @param node the node the member lives on
+     * @param presenceJson its presence as JSON text in UTF-8
+     */
     public static TopicEvent join(String topic, String member, int node, byte[] presenceJson) {
         return new TopicEvent(0, topic, Kind.JOIN, member, node, presenceJson, 0);
     }
 
-    /** A leave to publish. */
+    /**
+     * {@return a leave to publish}
+     *
+     * @param topic the topic's name
+     * @param member the leaving member's id
+     */
     public static TopicEvent leave(String topic, String member) {
         return new TopicEvent(0, topic, Kind.LEAVE, member, 0, new byte[0], 0);
     }
 
-    /** This event with the number the backplane gave it. */
+    /**
+     * {@return this event with the number the backplane gave it}
+     *
+     * @param seq the event's number in its topic's order
+     */
     public TopicEvent withSeq(long seq) {
         return new TopicEvent(seq, topic, kind, member, node, payload, history);
     }

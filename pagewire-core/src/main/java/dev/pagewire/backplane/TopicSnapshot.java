@@ -13,11 +13,12 @@ import java.util.Objects;
  */
 public record TopicSnapshot(Map<String, Topic> topics) {
 
+    /** Copies the map: a snapshot does not change. */
     public TopicSnapshot {
         topics = Map.copyOf(topics);
     }
 
-    /** No topics. */
+    /** {@return a snapshot with no topics} */
     public static TopicSnapshot empty() {
         return new TopicSnapshot(Map.of());
     }
@@ -30,6 +31,7 @@ public record TopicSnapshot(Map<String, Topic> topics) {
      * @param history its kept broadcasts, oldest first
      */
     public record Topic(long seq, List<Member> members, List<Broadcast> history) {
+        /** Copies the lists: a snapshot does not change. */
         public Topic {
             members = List.copyOf(members);
             history = List.copyOf(history);
@@ -44,6 +46,11 @@ public record TopicSnapshot(Map<String, Topic> topics) {
      * @param presence its presence as JSON text in UTF-8
      */
     public record Member(String id, int node, byte[] presence) {
+        /**
+         * Checks the fields that are never {@code null}.
+         *
+         * @throws NullPointerException if {@code id} or {@code presence} is {@code null}
+         */
         public Member {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(presence, "presence");
@@ -57,6 +64,11 @@ public record TopicSnapshot(Map<String, Topic> topics) {
      * @param frame the encoded event frame
      */
     public record Broadcast(long seq, byte[] frame) {
+        /**
+         * Checks the frame.
+         *
+         * @throws NullPointerException if {@code frame} is {@code null}
+         */
         public Broadcast {
             Objects.requireNonNull(frame, "frame");
         }

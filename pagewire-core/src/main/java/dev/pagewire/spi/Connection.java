@@ -6,18 +6,25 @@ package dev.pagewire.spi;
  */
 public interface Connection {
 
-    /** The transport's name as clients see it, e.g. {@code "websocket"}. */
+    /** {@return the transport's name as clients see it, e.g. {@code "websocket"}} */
     String transport();
 
-    /** Queues a frame for sending, in call order. Frames sent after {@link #close} are dropped. */
+    /**
+     * Queues a frame for sending, in call order. Frames sent after {@link #close} are dropped.
+     *
+     * @param frame the encoded frame; shared, never modified
+     */
     void send(OutFrame frame);
 
-    /** Bytes accepted by {@link #send} and not yet written to the network. */
+    /** {@return the bytes accepted by {@link #send} and not yet written to the network} */
     long queuedBytes();
 
     /**
      * Closes the connection with a close code and reason (see {@link CloseCodes}). Idempotent; the
      * transport later reports the end through {@link Session#closed()}.
+     *
+     * @param code the close code
+     * @param reason the close reason, at most 123 UTF-8 bytes
      */
     void close(int code, String reason);
 }

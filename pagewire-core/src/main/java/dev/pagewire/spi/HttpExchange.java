@@ -12,49 +12,65 @@ import java.util.function.BiConsumer;
  */
 public interface HttpExchange {
 
-    /** The request method in upper case, e.g. {@code "GET"}. */
+    /** {@return the request method in upper case, e.g. {@code "GET"}} */
     String method();
 
     /**
      * The request target as received, relative to the application's root: the raw (still
      * percent-encoded) path and, after {@code ?}, the raw query; e.g. {@code "/chat?pagewire=v1.…"}.
      * A servlet adapter leaves out its context path here and reports it in {@link #contextPath()}.
+     *
+     * @return the raw path and query
      */
     String target();
 
     /**
      * The path under which the application is mounted, as the browser sees it: {@code ""} at the
      * root, else e.g. {@code "/shop"}. URLs the protocol writes into pages start with it.
+     *
+     * @return the context path, {@code ""} by default
      */
     default String contextPath() {
         return "";
     }
 
-    /** The first value of a request header (case-insensitive name), or {@code null}. */
+    /**
+     * {@return the first value of a request header, or {@code null} when there is none}
+     *
+     * @param name the header's name, in any case
+     */
     String header(String name);
 
-    /** How many times a request header occurs (case-insensitive name). */
+    /**
+     * {@return how many times a request header occurs}
+     *
+     * @param name the header's name, in any case
+     */
     int headerCount(String name);
 
     /**
      * Calls {@code action} with every request header line, name and value, in the order received (a
      * header sent twice comes twice). A cluster node passes requests on to the node that owns their
      * page with these.
+     *
+     * @param action called with each header's name and value
      */
     void forEachHeader(BiConsumer<String, String> action);
 
-    /** The HTTP version of the request, e.g. {@code "HTTP/1.1"}. */
+    /** {@return the HTTP version of the request, e.g. {@code "HTTP/1.1"}} */
     String version();
 
-    /** Whether the request came over TLS to this server. */
+    /** {@return whether the request came over TLS to this server} */
     boolean secure();
 
-    /** The peer address of the connection (a proxy's address when behind one). */
+    /** {@return the peer address of the connection (a proxy's address when behind one)} */
     InetSocketAddress remoteAddress();
 
     /**
      * The whole request body; empty when there is none. Never modify it. Read by the adapter before
      * {@link Protocol#handle} (within its own size limit), so this never blocks.
+     *
+     * @return the body's bytes; shared, read-only by contract
      */
     byte[] body();
 
@@ -62,6 +78,7 @@ public interface HttpExchange {
      * Sends a complete response. The adapter adds what its HTTP layer owns ({@code Content-Length},
      * {@code Connection}, {@code Date}); a HEAD request gets the head only.
      *
+     * @param response the status, headers and body to send
      * @param written runs once the response is written to the network or failed to be; may be {@code null}
      */
     void respond(HttpResponse response, Runnable written);
@@ -69,6 +86,10 @@ public interface HttpExchange {
     /**
      * Starts a response whose body is written piece by piece for as long as the protocol wants (an SSE
      * stream). The head goes out with the first {@link ResponseStream#write}.
+     *
+     * @param status the status code
+     * @param headers the response headers, without {@code Content-Length} or {@code Connection}
+     * @return the stream to write the body to
      */
     ResponseStream stream(int status, HttpResponse.Headers headers);
 
@@ -81,6 +102,8 @@ public interface HttpExchange {
      * connection's own thread and before any of its messages are delivered, calls
      * {@link WebSocketHandler#open}. An adapter that cannot or may not upgrade answers {@code 403}
      * with a reason instead, and the client falls back to the HTTP transports.
+     *
+     * @param handler receives the new WebSocket connection
      */
     void upgrade(WebSocketHandler handler);
 
@@ -88,6 +111,8 @@ public interface HttpExchange {
      * Runs {@code task} once if the client's connection closes before the response (or stream) ends,
      * e.g. a long-poll the browser aborted; never after the response ended, and never inside a call
      * of this exchange's methods (as {@link ResponseStream#onClosed}).
+     *
+     * @param task what to do when the client goes away
      */
     void onAbort(Runnable task);
 }

@@ -16,7 +16,12 @@ import java.util.Locale;
  */
 public record HttpResponse(int status, String reason, Headers headers, byte[] body) {
 
-    /** A {@code text/plain} response (its body ends with a newline), never cached. */
+    /**
+     * {@return a {@code text/plain} response (its body ends with a newline), never cached}
+     *
+     * @param status the status code
+     * @param body the text; also the response's reason, stripped
+     */
     public static HttpResponse text(int status, String body) {
         String text = body.endsWith("\n") ? body : body + "\n";
         return new HttpResponse(
@@ -29,7 +34,7 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
                 text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The body as UTF-8 text (tests, logs). */
+    /** {@return the body as UTF-8 text (tests, logs)} */
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }
@@ -40,31 +45,60 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
      */
     public static final class Headers {
 
-        /** One header line. */
+        /**
+         * One header line.
+         *
+         * @param name the header's name, as set
+         * @param value its value
+         */
         public record Header(String name, String value) {}
 
         private final List<Header> list = new ArrayList<>();
 
-        /** Replaces every header of this name by one with {@code value}. */
+        /** Creates an empty set of headers. */
+        public Headers() {}
+
+        /**
+         * Replaces every header of this name by one with {@code value}.
+         *
+         * @param name the header's name
+         * @param value its one value
+         * @return these headers
+         */
         public Headers set(String name, String value) {
             remove(name);
             list.add(new Header(name, value));
             return this;
         }
 
-        /** Adds a header line, keeping those of the same name. */
+        /**
+         * Adds a header line, keeping those of the same name.
+         *
+         * @param name the header's name
+         * @param value its value
+         * @return these headers
+         */
         public Headers add(String name, String value) {
             list.add(new Header(name, value));
             return this;
         }
 
-        /** Adds every header of {@code other}. */
+        /**
+         * Adds every header of {@code other}.
+         *
+         * @param other the headers to add, in their order
+         * @return these headers
+         */
         public Headers addAll(Headers other) {
             list.addAll(other.list);
             return this;
         }
 
-        /** The first value of that name, or {@code null}. */
+        /**
+         * {@return the first value of that name, or {@code null} when there is none}
+         *
+         * @param name the header's name, in any case
+         */
         public String get(String name) {
             for (Header h : list) {
                 if (h.name().equalsIgnoreCase(name)) {
@@ -74,14 +108,19 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
             return null;
         }
 
-        /** Removes every header of this name. */
+        /**
+         * Removes every header of this name.
+         *
+         * @param name the header's name, in any case
+         * @return these headers
+         */
         public Headers remove(String name) {
             String lower = name.toLowerCase(Locale.ROOT);
             list.removeIf(h -> h.name().toLowerCase(Locale.ROOT).equals(lower));
             return this;
         }
 
-        /** The header lines, in order. */
+        /** {@return the header lines, in order, as a read-only view} */
         public List<Header> all() {
             return Collections.unmodifiableList(list);
         }

@@ -17,13 +17,17 @@ public final class LogGate {
     private final long intervalNanos;
     private final AtomicLong last;
 
-    /** A gate that opens at most once per {@code interval}, and at once the first time. */
+    /**
+     * A gate that opens at most once per {@code interval}, and at once the first time.
+     *
+     * @param interval the shortest time between two lines at their own level
+     */
     public LogGate(Duration interval) {
         this.intervalNanos = interval.toNanos();
         this.last = new AtomicLong(System.nanoTime() - intervalNanos);
     }
 
-    /** Whether this line may go out at its own level: true at most once per interval. */
+    /** {@return whether this line may go out at its own level: true at most once per interval} */
     public boolean open() {
         long now = System.nanoTime();
         long previous = last.get();

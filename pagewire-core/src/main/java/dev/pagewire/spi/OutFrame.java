@@ -12,12 +12,12 @@ import java.nio.charset.StandardCharsets;
  */
 public record OutFrame(boolean binary, byte[] payload) {
 
-    /** The frame's size on the wire, not counting transport framing. */
+    /** {@return the frame's size on the wire, in bytes, not counting transport framing} */
     public int size() {
         return payload.length;
     }
 
-    /** The text of a text frame (for logs and tests). */
+    /** {@return the text of a text frame (for logs and tests)} */
     public String text() {
         return new String(payload, StandardCharsets.UTF_8);
     }

@@ -7,10 +7,14 @@ package dev.pagewire.spi;
  */
 public interface ResponseStream {
 
-    /** Queues {@code bytes} (never modified afterwards) and flushes them. Ignored once the stream ended. */
+    /**
+     * Queues {@code bytes} and flushes them. Ignored once the stream ended.
+     *
+     * @param bytes the next piece of the body; never modified afterwards
+     */
     void write(byte[] bytes);
 
-    /** Bytes handed to {@link #write} that are not yet written to the network. */
+    /** {@return the bytes handed to {@link #write} that are not yet written to the network} */
     long queuedBytes();
 
     /** Ends the response after what was written (on HTTP/1.0, by closing the connection). Idempotent. */
@@ -21,6 +25,8 @@ public interface ResponseStream {
      * failed; soon if it is over already. Never inside a call of {@link #write} or {@link #end}: the
      * adapter runs it afterwards, on a thread of its own, because the protocol calls those methods
      * while holding its locks and the task takes them again.
+     *
+     * @param task what to do once the stream is over
      */
     void onClosed(Runnable task);
 }

@@ -6,10 +6,18 @@ package dev.pagewire.spi;
  */
 public interface Session {
 
-    /** A complete text message arrived. */
+    /**
+     * A complete text message arrived.
+     *
+     * @param message the message's text
+     */
     void text(String message);
 
-    /** A complete binary message arrived. */
+    /**
+     * A complete binary message arrived.
+     *
+     * @param message the message's bytes
+     */
     void binary(byte[] message);
 
     /**

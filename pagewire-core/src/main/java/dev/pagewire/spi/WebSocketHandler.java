@@ -9,6 +9,7 @@ public interface WebSocketHandler {
      * thread, before any message of it is delivered; the protocol may send frames (its
      * {@code hello}) or close the connection at once.
      *
+     * @param connection the open connection, to send frames on and close
      * @return the session that receives the connection's messages and its end; never {@code null}
      */
     Session open(Connection connection);

@@ -9,6 +9,13 @@ public final class GatewayMain {
 
     private GatewayMain() {}
 
+    /**
+     * Starts the gateway and serves until the process is stopped; exits with status 2 on a wrong
+     * option, 1 when the gateway cannot start.
+     *
+     * @param args the command line's options
+     * @throws InterruptedException if the main thread is interrupted while the gateway serves
+     */
     public static void main(String[] args) throws InterruptedException {
         GatewayOptions options;
         try {

@@ -57,6 +57,12 @@ public record GatewaySettings(
     /** Shortest secret accepted, in characters. */
     public static final int MIN_SECRET_LENGTH = 32;
 
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException naming the setting that is out of range
+     * @throws NullPointerException if {@code backend}, {@code app} or {@code server} is {@code null}
+     */
     public GatewaySettings {
         Objects.requireNonNull(backend, "backend");
         if (!"http".equals(backend.getScheme()) || backend.getHost() == null) {
@@ -97,12 +103,19 @@ public record GatewaySettings(
         }
     }
 
-    /** The secret's bytes, for HMAC. */
+    /** {@return the secret's bytes in UTF-8, the HMAC key of webhooks and publish API requests} */
     public byte[] secretBytes() {
         return secret.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Settings with the defaults, for {@code backend} and {@code secret}. */
+    /**
+     * {@return a builder of settings for {@code backend} and {@code secret}, everything else at its
+     * default}
+     *
+     * @param backend the backend's origin, e.g. {@code http://127.0.0.1:8000}
+     * @param secret the secret shared with the backend, at least {@value #MIN_SECRET_LENGTH}
+     *     characters
+     */
     public static Builder builder(URI backend, String secret) {
         return new Builder(backend, secret);
     }
@@ -134,63 +147,135 @@ public record GatewaySettings(
             this.secret = secret;
         }
 
+        /**
+         * Sets {@link GatewaySettings#webhook()}.
+         *
+         * @param url where every page's events go, or {@code null} for each page's own URL
+         * @return this builder
+         */
         public Builder webhook(URI url) {
             this.webhook = url;
             return this;
         }
 
+        /**
+         * Adds a path to {@link GatewaySettings#endpoints()}.
+         *
+         * @param path an endpoint path, starting with {@code /}, that pages of other origins may open
+         * @return this builder
+         */
         public Builder endpoint(String path) {
             endpoints.add(path);
             return this;
         }
 
+        /**
+         * Sets {@link GatewaySettings#apiUrl()}.
+         *
+         * @param url the publish API's URL as the backend must call it, or {@code null} for the default
+         * @return this builder
+         */
         public Builder apiUrl(URI url) {
             this.apiUrl = url;
             return this;
         }
 
+        /**
+         * Sets {@link GatewaySettings#redisUri()}.
+         *
+         * @param uri the Redis to join other gateways on, or {@code null} to run alone
+         * @return this builder
+         */
         public Builder redis(String uri) {
             this.redisUri = uri;
             return this;
         }
 
+        /**
+         * Sets {@link GatewaySettings#maxHtmlScanBytes()}.
+         *
+         * @param bytes how far into an HTML answer to look for the client script's place; at least 1024
+         * @return this builder
+         */
         public Builder maxHtmlScanBytes(int bytes) {
             this.maxHtmlScanBytes = bytes;
             return this;
         }
 
+        /**
+         * Sets {@link GatewaySettings#webhookTimeout()}.
+         *
+         * @param timeout how long one webhook attempt may take; positive
+         * @return this builder
+         */
         public Builder webhookTimeout(Duration timeout) {
             this.webhookTimeout = timeout;
             return this;
         }
 
+        /**
+         * Sets {@link GatewaySettings#webhookRetries()}.
+         *
+         * @param retries how many times a failed webhook is tried again; 0 to 10
+         * @return this builder
+         */
         public Builder webhookRetries(int retries) {
             this.webhookRetries = retries;
             return this;
         }
 
+        /**
+         * Sets {@link GatewaySettings#backendTimeout()}.
+         *
+         * @param timeout how long the backend may take to start answering; positive
+         * @return this builder
+         */
         public Builder backendTimeout(Duration timeout) {
             this.backendTimeout = timeout;
             return this;
         }
 
+        /**
+         * Sets {@link GatewaySettings#maxContextBytes()}.
+         *
+         * @param bytes the largest page context, in UTF-8 bytes; 0 to 65536
+         * @return this builder
+         */
         public Builder maxContextBytes(int bytes) {
             this.maxContextBytes = bytes;
             return this;
         }
 
-        /** Changes to the application's settings, applied after the gateway's own. */
+        /**
+         * Adds changes to the application's settings, applied after the gateway's own and after
+         * earlier calls.
+         *
+         * @param config changes the application's settings builder
+         * @return this builder
+         */
         public Builder app(Consumer<Settings.Builder> config) {
             this.app = this.app.andThen(config);
             return this;
         }
 
-        /** Changes to the embedded server's settings (host, port, TLS, limits). */
+        /**
+         * Adds changes to the embedded server's settings (host, port, TLS, limits), applied after
+         * earlier calls.
+         *
+         * @param config changes the server's settings builder
+         * @return this builder
+         */
         public Builder server(Consumer<ServerSettings.Builder> config) {
             this.server = this.server.andThen(config);
             return this;
         }
 
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the setting that is out of range
+         */
         public GatewaySettings build() {
             return new GatewaySettings(
                     backend,

@@ -46,6 +46,8 @@ public final class PagewireGateway implements AutoCloseable {
      * Starts a gateway; returns once its port is bound. With {@link GatewaySettings#redisUri()} it
      * joins the other gateways on that Redis first.
      *
+     * @param settings the backend, the secret and everything else
+     * @return the running gateway
      * @throws IllegalArgumentException if a setting is out of range
      * @throws IllegalStateException if the port cannot be bound, Redis cannot be reached, or the TLS
      *     files are not valid
@@ -96,22 +98,28 @@ public final class PagewireGateway implements AutoCloseable {
     /**
      * The application behind the gateway, for Java code running beside it (library mode): its topics,
      * its pages by id.
+     *
+     * @return the gateway's application
      */
     public Pagewire app() {
         return app;
     }
 
-    /** The bound port. */
+    /** {@return the bound port (the real one when the settings asked for port 0)} */
     public int port() {
         return server.port();
     }
 
-    /** The gateway's base URL, e.g. {@code http://localhost:8080/}. */
+    /** {@return the gateway's base URL, e.g. {@code http://localhost:8080/}} */
     public URI uri() {
         return server.uri();
     }
 
-    /** Blocks until the gateway is closed. */
+    /**
+     * Blocks until the gateway is closed (by {@link #close()} from another thread or a shutdown hook).
+     *
+     * @throws InterruptedException if the waiting thread is interrupted; the gateway keeps running
+     */
     public void awaitClose() throws InterruptedException {
         server.awaitClose();
     }

@@ -59,6 +59,7 @@ public final class DevCertificate {
      * Takes about a second: it runs {@code keytool}.
      *
      * @param directory an existing, writable directory
+     * @return the certificate and the paths of its two files
      * @throws IllegalArgumentException if {@code directory} is not a directory
      * @throws IllegalStateException if {@code keytool} is missing or fails, or the files cannot be written
      */
@@ -100,17 +101,20 @@ public final class DevCertificate {
         }
     }
 
-    /** The PEM file with the certificate; pass it as {@link ServerSettings.Builder#tls}'s first argument. */
+    /**
+     * {@return the PEM file with the certificate; pass it as {@link ServerSettings.Builder#tls}'s first
+     * argument}
+     */
     public Path certificateFile() {
         return certificateFile;
     }
 
-    /** The PEM file with the private key (PKCS#8, unencrypted). */
+    /** {@return the PEM file with the private key (PKCS#8, unencrypted)} */
     public Path privateKeyFile() {
         return privateKeyFile;
     }
 
-    /** The certificate itself, e.g. for a test client's trust store. */
+    /** {@return the certificate itself, e.g. for a test client's trust store} */
     public X509Certificate certificate() {
         return certificate;
     }

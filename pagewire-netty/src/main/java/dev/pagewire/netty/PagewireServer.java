@@ -27,7 +27,14 @@ public final class PagewireServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts serving {@code app} with default settings (port 8080 on every interface). */
+    /**
+     * Starts serving {@code app} with default settings (port 8080 on every interface); returns once
+     * the port is bound.
+     *
+     * @param app the application to serve
+     * @return the running server
+     * @throws IllegalStateException if the port cannot be bound
+     */
     public static PagewireServer start(Pagewire app) {
         return start(app, s -> {});
     }
@@ -35,6 +42,9 @@ public final class PagewireServer implements AutoCloseable {
     /**
      * Starts serving {@code app}; returns once the port is bound.
      *
+     * @param app the application to serve
+     * @param config changes the default {@link ServerSettings}, e.g. {@code s -> s.port(9000)}
+     * @return the running server
      * @throws IllegalArgumentException if a setting is out of range (the message names it)
      * @throws IllegalStateException if the port cannot be bound, or the TLS files are not a valid
      *     PEM certificate chain and its private key (the message names the file)
@@ -45,17 +55,24 @@ public final class PagewireServer implements AutoCloseable {
         return new PagewireServer(NettyServer.start(Protocol.of(app), builder.build()));
     }
 
-    /** The bound port (the real one when the settings asked for port 0). */
+    /** {@return the bound port (the real one when the settings asked for port 0)} */
     public int port() {
         return server.port();
     }
 
-    /** The base URL to open in a browser, e.g. {@code http://localhost:8080/} ({@code https:} with TLS). */
+    /**
+     * {@return the base URL to open in a browser, e.g. {@code http://localhost:8080/} ({@code https:}
+     * with TLS)}
+     */
     public URI uri() {
         return server.uri();
     }
 
-    /** Blocks until the server is closed (by {@link #close()} from another thread or a shutdown hook). */
+    /**
+     * Blocks until the server is closed (by {@link #close()} from another thread or a shutdown hook).
+     *
+     * @throws InterruptedException if the waiting thread is interrupted; the server keeps running
+     */
     public void awaitClose() throws InterruptedException {
         server.awaitClose();
     }

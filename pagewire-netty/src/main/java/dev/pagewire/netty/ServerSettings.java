@@ -79,6 +79,12 @@ public record ServerSettings(
         String metricsPath,
         Supplier<String> metricsScrape) {
 
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException naming the setting that is out of range, or a TLS file that is
+     *     not a readable file
+     */
     public ServerSettings {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
@@ -133,12 +139,12 @@ public record ServerSettings(
         }
     }
 
-    /** Whether the server speaks TLS (HTTPS and WSS). */
+    /** {@return whether the server speaks TLS (HTTPS and WSS)} */
     public boolean tls() {
         return tlsCertificate != null;
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -165,55 +171,100 @@ public record ServerSettings(
 
         private Builder() {}
 
-        /** See {@link ServerSettings#host()}. */
+        /**
+         * Sets {@link ServerSettings#host()}; {@link #build()} checks the value.
+         *
+         * @param host the address to listen on, such as {@code "127.0.0.1"}
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** See {@link ServerSettings#port()}. */
+        /**
+         * Sets {@link ServerSettings#port()}; {@link #build()} checks the value.
+         *
+         * @param port the port, 0 to 65535; {@code 0} picks a free one
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** See {@link ServerSettings#ioThreads()}. */
+        /**
+         * Sets {@link ServerSettings#ioThreads()}; {@link #build()} checks the value.
+         *
+         * @param threads how many Netty I/O threads; {@code 0} for Netty's default
+         * @return this builder
+         */
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
             return this;
         }
 
-        /** See {@link ServerSettings#maxRequestBytes()}. */
+        /**
+         * Sets {@link ServerSettings#maxRequestBytes()}; {@link #build()} checks the value.
+         *
+         * @param bytes the largest request body, in bytes; positive
+         * @return this builder
+         */
         public Builder maxRequestBytes(int bytes) {
             this.maxRequestBytes = bytes;
             return this;
         }
 
-        /** See {@link ServerSettings#maxHeaderBytes()}. */
+        /**
+         * Sets {@link ServerSettings#maxHeaderBytes()}; {@link #build()} checks the value.
+         *
+         * @param bytes the largest request head, in bytes; positive
+         * @return this builder
+         */
         public Builder maxHeaderBytes(int bytes) {
             this.maxHeaderBytes = bytes;
             return this;
         }
 
-        /** See {@link ServerSettings#httpIdleTimeout()}. */
+        /**
+         * Sets {@link ServerSettings#httpIdleTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long an idle HTTP connection is kept; positive
+         * @return this builder
+         */
         public Builder httpIdleTimeout(Duration timeout) {
             this.httpIdleTimeout = timeout;
             return this;
         }
 
-        /** See {@link ServerSettings#requestHeadTimeout()}. */
+        /**
+         * Sets {@link ServerSettings#requestHeadTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long a client may take to send a request's head; positive
+         * @return this builder
+         */
         public Builder requestHeadTimeout(Duration timeout) {
             this.requestHeadTimeout = timeout;
             return this;
         }
 
-        /** See {@link ServerSettings#requestBodyTimeout()}. */
+        /**
+         * Sets {@link ServerSettings#requestBodyTimeout()}; {@link #build()} checks the value.
+         *
+         * @param timeout how long a client may take to send a request's body; positive
+         * @return this builder
+         */
         public Builder requestBodyTimeout(Duration timeout) {
             this.requestBodyTimeout = timeout;
             return this;
         }
 
-        /** See {@link ServerSettings#webSocket()}. */
+        /**
+         * Sets {@link ServerSettings#webSocket()}; {@link #build()} checks the value.
+         *
+         * @param enabled {@code false} to refuse every WebSocket upgrade
+         * @return this builder
+         */
         public Builder webSocket(boolean enabled) {
             this.webSocket = enabled;
             return this;
@@ -222,6 +273,10 @@ public record ServerSettings(
         /**
          * Serves HTTPS and WSS with this certificate chain and private key, both PEM files.
          * See {@link ServerSettings#tlsCertificate()}.
+         *
+         * @param certificateChain the PEM file with the certificate chain, leaf first
+         * @param privateKey the PEM file with the certificate's unencrypted PKCS#8 private key
+         * @return this builder
          */
         public Builder tls(Path certificateChain, Path privateKey) {
             this.tlsCertificate = certificateChain;
@@ -229,25 +284,46 @@ public record ServerSettings(
             return this;
         }
 
-        /** See {@link ServerSettings#maxConnectionsPerAddress()}; {@code 0} for no limit. */
+        /**
+         * Sets {@link ServerSettings#maxConnectionsPerAddress()}; {@link #build()} checks the value.
+         *
+         * @param connections how many TCP connections one public address may have open; {@code 0} for no limit
+         * @return this builder
+         */
         public Builder maxConnectionsPerAddress(int connections) {
             this.maxConnectionsPerAddress = connections;
             return this;
         }
 
-        /** See {@link ServerSettings#maxConnectionsPerPrivateAddress()}; {@code 0} for no limit. */
+        /**
+         * Sets {@link ServerSettings#maxConnectionsPerPrivateAddress()}; {@link #build()} checks the value.
+         *
+         * @param connections how many TCP connections one private or loopback address may have open;
+         *     {@code 0} for no limit
+         * @return this builder
+         */
         public Builder maxConnectionsPerPrivateAddress(int connections) {
             this.maxConnectionsPerPrivateAddress = connections;
             return this;
         }
 
-        /** See {@link ServerSettings#http2()}. */
+        /**
+         * Sets {@link ServerSettings#http2()}; {@link #build()} checks the value.
+         *
+         * @param enabled {@code false} to keep every TLS connection on HTTP/1.1
+         * @return this builder
+         */
         public Builder http2(boolean enabled) {
             this.http2 = enabled;
             return this;
         }
 
-        /** See {@link ServerSettings#maxConcurrentStreams()}. */
+        /**
+         * Sets {@link ServerSettings#maxConcurrentStreams()}; {@link #build()} checks the value.
+         *
+         * @param streams how many requests one HTTP/2 connection may have in progress; at least 1
+         * @return this builder
+         */
         public Builder maxConcurrentStreams(int streams) {
             this.maxConcurrentStreams = streams;
             return this;
@@ -258,6 +334,10 @@ public record ServerSettings(
          * pull; bind the application's meters to the same registry ({@code
          * dev.pagewire.metrics.PagewireMetrics}). Needs {@code io.micrometer:micrometer-registry-prometheus}
          * on the class path, which only this method uses. See {@link ServerSettings#metricsPath()}.
+         *
+         * @param registry the registry whose scrape is served
+         * @param path where it is served, e.g. {@code "/metrics"}
+         * @return this builder
          */
         public Builder prometheus(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, String path) {
             java.util.Objects.requireNonNull(registry, "registry");
@@ -267,6 +347,10 @@ public record ServerSettings(
         /**
          * Serves {@code scrape}'s text at {@code path}: for a registry other than {@link #prometheus}'s.
          * See {@link ServerSettings#metricsPath()}.
+         *
+         * @param path where it is served, e.g. {@code "/metrics"}
+         * @param scrape the text of one scrape, asked for on every request
+         * @return this builder
          */
         public Builder metrics(String path, Supplier<String> scrape) {
             this.metricsPath = path;
@@ -274,7 +358,12 @@ public record ServerSettings(
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the setting that is out of range */
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the setting that is out of range
+         */
         public ServerSettings build() {
             return new ServerSettings(
                     host,

@@ -48,12 +48,20 @@ public final class RedisBackplane implements Backplane {
      * A backplane on the Redis at {@code redisUri} (e.g. {@code redis://127.0.0.1:6379}, or
      * {@code rediss://…} for TLS, with a password as {@code redis://:password@host:6379}), with every
      * other setting at its default. Connects in {@link #join}, not here.
+     *
+     * @param redisUri the Redis to use, as a {@code redis://} or {@code rediss://} URI
+     * @return the backplane, not yet connected
      */
     public static RedisBackplane connect(String redisUri) {
         return builder(redisUri).build();
     }
 
-    /** Settings for a backplane on the Redis at {@code redisUri}; see {@link #connect}. */
+    /**
+     * {@return a builder of a backplane on the Redis at {@code redisUri}, every setting at its default}
+     * See {@link #connect}.
+     *
+     * @param redisUri the Redis to use, as a {@code redis://} or {@code rediss://} URI
+     */
     public static Builder builder(String redisUri) {
         return new Builder(redisUri);
     }
@@ -62,8 +70,12 @@ public final class RedisBackplane implements Backplane {
      * Registers this node under a new number and starts delivering to {@code cluster}. Blocks until
      * done.
      *
+     * @param cluster core's side, which receives what the backplane delivers to this node
+     * @return this node's number, at least 1, never one another node has had
      * @throws IllegalStateException if Redis cannot be reached within the connect timeout (the
      *     message names the URI, without its password), or if this backplane joined already
+     * @throws IllegalArgumentException if the URI given to {@link #connect} or {@link #builder} is not
+     *     a Redis URI
      */
     @Override
     public int join(Cluster cluster) {
@@ -150,6 +162,9 @@ public final class RedisBackplane implements Backplane {
         /**
          * The start of every key and channel name, so that several applications (or several
          * clusters) can share one Redis. Not empty, no braces. Default {@code pagewire}.
+         *
+         * @param prefix the prefix, without a separator: the backplane adds its own
+         * @return this builder
          */
         public Builder prefix(String prefix) {
             this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -161,6 +176,9 @@ public final class RedisBackplane implements Backplane {
          * third of it. A node silent for longer is gone for good, its pages lost. Shorter notices
          * dead nodes sooner, longer survives longer pauses (GC, Redis failover). At least 300 ms.
          * Default 6 s.
+         *
+         * @param leaseTimeout how long a lease lasts without renewal
+         * @return this builder
          */
         public Builder leaseTimeout(Duration leaseTimeout) {
             this.leaseTimeout = leaseTimeout;
@@ -170,13 +188,21 @@ public final class RedisBackplane implements Backplane {
         /**
          * How often a node reads every node's lease to notice who drains or is gone; a node that
          * closes is seen gone at once regardless. Default 1 s.
+         *
+         * @param refreshInterval the time between two reads of the leases
+         * @return this builder
          */
         public Builder refreshInterval(Duration refreshInterval) {
             this.refreshInterval = refreshInterval;
             return this;
         }
 
-        /** How long {@link RedisBackplane#join} waits for Redis before it fails. Default 10 s. */
+        /**
+         * How long {@link RedisBackplane#join} waits for Redis before it fails. Default 10 s.
+         *
+         * @param connectTimeout the longest wait for the first connection
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
@@ -185,6 +211,9 @@ public final class RedisBackplane implements Backplane {
         /**
          * How long a command the node waits on (a renewal, reading the topics) may take before it
          * counts as failed. Default 2 s.
+         *
+         * @param commandTimeout the longest wait for one command's answer
+         * @return this builder
          */
         public Builder commandTimeout(Duration commandTimeout) {
             this.commandTimeout = commandTimeout;
@@ -194,6 +223,9 @@ public final class RedisBackplane implements Backplane {
         /**
          * The longest pause between two attempts to reach Redis again after it was lost; attempts
          * start quickly and back off up to this. Default 1 s.
+         *
+         * @param reconnectDelay the longest pause between two attempts
+         * @return this builder
          */
         public Builder reconnectDelay(Duration reconnectDelay) {
             this.reconnectDelay = reconnectDelay;
@@ -204,6 +236,9 @@ public final class RedisBackplane implements Backplane {
          * How many commands (topic events, PUBLISHes of messages to other nodes, reads) may wait
          * for Redis at once; more are dropped and logged once, so that a slow Redis cannot fill the
          * memory. Default 100,000.
+         *
+         * @param requestQueueSize the most commands waiting at once
+         * @return this builder
          */
         public Builder requestQueueSize(int requestQueueSize) {
             this.requestQueueSize = requestQueueSize;
@@ -216,6 +251,9 @@ public final class RedisBackplane implements Backplane {
          * follow gather and leave together; past this bound they are dropped and logged once, and
          * the connections relayed between the two nodes start over (their clients resume, nothing
          * is lost). At least 64 KiB. Default 16 MiB.
+         *
+         * @param sendBufferBytes the most bytes waiting for one other node
+         * @return this builder
          */
         public Builder sendBufferBytes(int sendBufferBytes) {
             this.sendBufferBytes = sendBufferBytes;
@@ -223,8 +261,9 @@ public final class RedisBackplane implements Backplane {
         }
 
         /**
-         * The backplane; it connects when it joins.
+         * Builds the backplane; it connects when it joins.
          *
+         * @return a new backplane with these settings
          * @throws IllegalArgumentException if a setting is out of range
          */
         public RedisBackplane build() {

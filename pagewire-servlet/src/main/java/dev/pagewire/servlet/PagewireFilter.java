@@ -65,11 +65,21 @@ public final class PagewireFilter implements Filter {
     private volatile ServerContainer webSockets;
     private volatile boolean warnedSync;
 
-    /** A filter for {@code app} with the default {@link ServletSettings}. */
+    /**
+     * A filter for {@code app} with the default {@link ServletSettings}.
+     *
+     * @param app the application whose pages this filter serves
+     */
     public PagewireFilter(Pagewire app) {
         this(app, ServletSettings.defaults());
     }
 
+    /**
+     * A filter for {@code app} with the adapter's own settings.
+     *
+     * @param app the application whose pages this filter serves
+     * @param settings the adapter's limits
+     */
     public PagewireFilter(Pagewire app, ServletSettings settings) {
         this.app = Objects.requireNonNull(app, "app");
         this.protocol = Protocol.of(app);
@@ -80,6 +90,8 @@ public final class PagewireFilter implements Filter {
      * Registers a {@link PagewireFilter} for {@code app} on every path ({@code /*}), async-supported, in
      * front of the application's other filters. Call it while the context starts.
      *
+     * @param context the starting servlet context
+     * @param app the application whose pages the filter serves
      * @return the registration, e.g. to add init parameters
      * @throws IllegalStateException if the context has started already (registration is too late then:
      *     call it from a {@code ServletContainerInitializer}, a {@code ServletContextListener}'s
@@ -90,7 +102,15 @@ public final class PagewireFilter implements Filter {
         return install(context, app, ServletSettings.defaults());
     }
 
-    /** {@link #install(ServletContext, Pagewire)} with the adapter's own settings. */
+    /**
+     * {@link #install(ServletContext, Pagewire)} with the adapter's own settings.
+     *
+     * @param context the starting servlet context
+     * @param app the application whose pages the filter serves
+     * @param settings the adapter's limits
+     * @return the registration, e.g. to add init parameters
+     * @throws IllegalStateException as {@link #install(ServletContext, Pagewire)}
+     */
     public static FilterRegistration.Dynamic install(ServletContext context, Pagewire app, ServletSettings settings) {
         FilterRegistration.Dynamic registration;
         try {
@@ -124,6 +144,8 @@ public final class PagewireFilter implements Filter {
      * within the context). Set it up as a Pagewire route sets up its page (handlers, topics, state); the
      * filter injects the client into this request's HTML response.
      *
+     * @param request a request that passed a {@link PagewireFilter}
+     * @return the page of the view, the same one on every call for this request
      * @throws IllegalStateException if no {@link PagewireFilter} saw this request
      */
     public static Page page(HttpServletRequest request) {
@@ -140,6 +162,8 @@ public final class PagewireFilter implements Filter {
      * The {@code <script>} element connecting the browser to this request's {@link #page}, for HTML the
      * application streams or caches: place it in the {@code <head>}; the filter then injects nothing.
      *
+     * @param request a request that passed a {@link PagewireFilter}
+     * @return the {@code <script>} element's HTML
      * @throws IllegalStateException if no {@link PagewireFilter} saw this request
      */
     public static String clientScript(HttpServletRequest request) {

@@ -10,13 +10,18 @@ package dev.pagewire.servlet;
  */
 public record ServletSettings(int maxRequestBytes) {
 
+    /**
+     * Checks the limit.
+     *
+     * @throws IllegalArgumentException if {@code maxRequestBytes} is not positive
+     */
     public ServletSettings {
         if (maxRequestBytes <= 0) {
             throw new IllegalArgumentException("maxRequestBytes must be positive, got " + maxRequestBytes);
         }
     }
 
-    /** The defaults. */
+    /** {@return the defaults: Pagewire request bodies of up to 1 MiB} */
     public static ServletSettings defaults() {
         return new ServletSettings(1024 * 1024);
     }

@@ -59,6 +59,9 @@ public final class PagewireAutoConfiguration {
      */
     public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
+    /** Created by Spring Boot when it applies the auto-configuration; applications do not call it. */
+    public PagewireAutoConfiguration() {}
+
     /**
      * The application, created from the {@code pagewire.*} properties; closed with the context. With a
      * {@link Backplane} bean (for example {@code RedisBackplane.connect(…)} from {@code pagewire-redis}),

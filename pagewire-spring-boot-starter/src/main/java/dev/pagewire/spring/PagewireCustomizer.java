@@ -23,6 +23,7 @@ public interface PagewireCustomizer {
     /**
      * Registers what this bean contributes on {@code app}.
      *
+     * @param app the application's {@code Pagewire} bean, before the web server takes requests
      * @throws RuntimeException to fail the context's start, e.g. {@code IllegalArgumentException} from
      *     a path registered twice
      */
