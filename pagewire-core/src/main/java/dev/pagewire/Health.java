@@ -28,12 +28,22 @@ public record Health(State state, String reason) {
     /** A node that takes new pages. */
     public static final Health READY = new Health(State.READY, "ready");
 
+    /**
+     * A node's readiness.
+     *
+     * @param state what the node is doing
+     * @param reason why it is not ready, or {@code "ready"}
+     */
     public Health {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** Whether the node takes new pages: {@link State#READY}. */
+    /**
+     * Whether the node takes new pages.
+     *
+     * @return whether {@link #state} is {@link State#READY}
+     */
     public boolean ready() {
         return state == State.READY;
     }

@@ -238,6 +238,8 @@ public interface Pagewire extends AutoCloseable {
      * Whether this node takes new pages now: {@link Health#READY}, or why not (draining, cut off
      * from its cluster, closed). What {@code GET /_pagewire/health/ready} answers (docs/OPERATIONS.md).
      * Any thread; never blocks; cheap enough for every probe.
+     *
+     * @return this node's readiness now
      */
     Health health();
 

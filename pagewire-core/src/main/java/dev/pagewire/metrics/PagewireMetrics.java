@@ -50,13 +50,20 @@ public final class PagewireMetrics implements MeterBinder {
     /**
      * The meters of {@code app}, with no tags but {@code node}.
      *
+     * @param app the application whose meters these are
      * @throws IllegalArgumentException if {@code app} was not made by {@link Pagewire#create}
      */
     public PagewireMetrics(Pagewire app) {
         this(app, Tags.empty());
     }
 
-    /** The meters of {@code app}, with {@code tags} added to every one. */
+    /**
+     * The meters of {@code app}, with {@code tags} added to every one.
+     *
+     * @param app the application whose meters these are
+     * @param tags added to every meter, e.g. the service's name
+     * @throws IllegalArgumentException if {@code app} was not made by {@link Pagewire#create}
+     */
     public PagewireMetrics(Pagewire app, Iterable<Tag> tags) {
         if (!(Objects.requireNonNull(app, "app") instanceof App a)) {
             throw new IllegalArgumentException("not an application made by Pagewire.create(): " + app);
