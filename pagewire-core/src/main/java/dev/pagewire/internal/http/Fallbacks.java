@@ -107,7 +107,7 @@ final class Fallbacks {
                 connection.start();
             }
             case Attachment.Refused r -> {
-                refusals.refused("SSE", request, r);
+                refusals.refused("SSE", path, Refusals.client(request), r);
                 stream.write(SseConnection.event(FrameLines.close(r.code(), r.reason())));
                 stream.end();
             }
@@ -125,7 +125,7 @@ final class Fallbacks {
                 connection.answerOpen(request.exchange());
             }
             case Attachment.Refused r -> {
-                refusals.refused("long-polling", request, r);
+                refusals.refused("long-polling", path, Refusals.client(request), r);
                 byte[] line = FrameLines.line(FrameLines.close(r.code(), r.reason()));
                 byte[] body = Arrays.copyOf(line, line.length + 1);
                 body[line.length] = '\n';

@@ -24,15 +24,21 @@ final class Refusals {
 
     private final Map<Integer, LogGate> gates = new ConcurrentHashMap<>();
 
-    /** Logs that a {@code transport} connection to the page at {@code request}'s path was refused. */
-    void refused(String transport, Request request, Attachment.Refused refusal) {
+    /**
+     * Logs that a {@code transport} connection to the page at {@code path} from {@code client} (see
+     * {@link #client}; null if unknown) was refused.
+     */
+    void refused(String transport, String path, InetSocketAddress client, Attachment.Refused refusal) {
         boolean loud = gates.computeIfAbsent(refusal.code(), c -> new LogGate(INTERVAL))
                 .open();
         if (!loud && !log.isDebugEnabled()) {
             return;
         }
-        String line = "refused a " + transport + " connection to the page at " + LogText.clip(request.path()) + " from "
-                + address(request) + ": " + refusal.reason() + " (" + refusal.code() + ")" + fix(refusal);
+        String line = "refused a " + transport + " connection to the page at " + LogText.clip(path) + " from "
+                + (client == null || client.getAddress() == null
+                        ? "?"
+                        : client.getAddress().getHostAddress()) + ": " + refusal.reason() + " (" + refusal.code() + ")"
+                + fix(refusal);
         if (loud) {
             log.info(line);
         } else {
@@ -40,9 +46,16 @@ final class Refusals {
         }
     }
 
-    private static String address(Request request) {
-        InetSocketAddress remote = request.exchange().remoteAddress();
-        return remote == null ? "?" : remote.getAddress().getHostAddress();
+    /**
+     * The client's address for a log line, read while the request is current: a Servlet container
+     * recycles the request once a WebSocket is open, and refusals of WebSockets come after that.
+     */
+    static InetSocketAddress client(Request request) {
+        try {
+            return request.exchange().remoteAddress();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** What the operator can do, or what happens next, for the refusals App and LivePage give. */

@@ -36,10 +36,12 @@ final class WebSockets {
         String path = request.path();
         String token = request.param("pagewire");
         String ack = request.param("ack");
+        // Read now: a Servlet container may recycle the request once the socket is open.
+        java.net.InetSocketAddress client = Refusals.client(request);
         request.exchange().upgrade(connection -> switch (app.attach(path, token, ack, connection)) {
             case Attachment.Accepted a -> a.session();
             case Attachment.Refused r -> {
-                refusals.refused("WebSocket", request, r);
+                refusals.refused("WebSocket", path, client, r);
                 connection.close(r.code(), r.reason());
                 yield REFUSED;
             }
