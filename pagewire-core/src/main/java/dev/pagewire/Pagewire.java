@@ -189,6 +189,22 @@ public interface Pagewire extends AutoCloseable {
     Pagewire staticResources(String urlPrefix, String classpathRoot, String cacheControl);
 
     /**
+     * Serves the live dashboard at {@code path}: a page, itself on a Pagewire channel, that shows
+     * what every node of this application is doing (pages, connections by transport, events per
+     * second, resumes and fallbacks, topics and their members, recent closes with their codes and
+     * reasons), updated each second while someone looks (docs/OPERATIONS.md, Dashboard). Off unless
+     * called. A browser that {@code access} does not admit gets {@code 401} (asked for the password)
+     * or {@code 403}, and never a page token.
+     *
+     * @param path an absolute path such as {@code "/admin/pagewire"}, matched exactly
+     * @param access who may see it: a password, addresses, or both
+     * @return this application
+     * @throws IllegalArgumentException like {@link #page}
+     * @throws IllegalStateException if a dashboard is served already
+     */
+    Pagewire dashboard(String path, DashboardAccess access);
+
+    /**
      * The topic of that name. Handles are cheap and reusable; a topic's members exist while it has
      * any, its configuration while the application lives (see {@link Topic}).
      *

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagewire.Authorizer;
 import dev.pagewire.ChannelRequest;
+import dev.pagewire.DashboardAccess;
 import dev.pagewire.EndpointHandler;
 import dev.pagewire.Health;
 import dev.pagewire.Page;
@@ -17,6 +18,7 @@ import dev.pagewire.Topic;
 import dev.pagewire.backplane.Backplane;
 import dev.pagewire.backplane.InMemoryBackplane;
 import dev.pagewire.internal.cluster.Relay;
+import dev.pagewire.internal.dashboard.Dashboard;
 import dev.pagewire.internal.http.ClientFiles;
 import dev.pagewire.internal.http.HtmlInjector;
 import dev.pagewire.internal.http.Router;
@@ -53,6 +55,10 @@ public final class App implements Pagewire, Protocol {
 
     private final Settings settings;
     private final Map<String, PageHandler> routes = new ConcurrentHashMap<>();
+    /** The dashboard and its path, once {@link #dashboard} was called. */
+    private volatile Dashboard dashboard;
+
+    private volatile String dashboardPath;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     /** Takes a page's channels to paths without an endpoint of their own ({@link #anyEndpoint}); or null. */
     private volatile Endpoint anyEndpoint;
@@ -152,6 +158,20 @@ public final class App implements Pagewire, Protocol {
         if (endpoints.containsKey(path) || routes.putIfAbsent(path, handler) != null) {
             throw new IllegalArgumentException("a page or endpoint is registered at " + path + " already");
         }
+        return this;
+    }
+
+    @Override
+    public synchronized Pagewire dashboard(String path, DashboardAccess access) {
+        Objects.requireNonNull(access, "access");
+        if (dashboard != null) {
+            throw new IllegalStateException("a dashboard is served at " + dashboardPath + " already");
+        }
+        Dashboard d = new Dashboard(this, access);
+        page(path, d);
+        dashboardPath = path;
+        dashboard = d;
+        d.start();
         return this;
     }
 
@@ -378,6 +398,12 @@ public final class App implements Pagewire, Protocol {
         return routes.containsKey(path);
     }
 
+    /** Who may render the page at {@code path} if it is the dashboard, else {@code null} (anyone). */
+    public DashboardAccess dashboardAccess(String path) {
+        Dashboard d = dashboard;
+        return d != null && path.equals(dashboardPath) ? d.access() : null;
+    }
+
     /** Whether {@code path} is an endpoint (docs/PROTOCOL.md §12). */
     public boolean isEndpoint(String path) {
         return endpoints.containsKey(path);
@@ -497,7 +523,7 @@ public final class App implements Pagewire, Protocol {
     public Attachment attach(String path, String token, String ack, Connection connection) {
         Attachment attachment = attachOrRefuse(path, token, ack, connection);
         if (attachment instanceof Attachment.Refused r) {
-            counts.closed(r.code());
+            counts.closed(r.code(), r.reason(), path);
             if (r.code() == CloseCodes.PAGE_GONE) {
                 counts.pagesExpired.increment();
             }
@@ -593,6 +619,11 @@ public final class App implements Pagewire, Protocol {
     /** Topics with state on this node: members anywhere in the cluster, or configured. */
     public int topicCount() {
         return topics.count();
+    }
+
+    /** The {@code n} topics with the most members in the cluster, largest first, with their member counts. */
+    public Map<String, Integer> largestTopics(int n) {
+        return topics.largest(n);
     }
 
     /** This node's channels that are members of at least one topic. */

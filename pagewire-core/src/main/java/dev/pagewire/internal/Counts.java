@@ -142,8 +142,13 @@ public final class Counts {
 
     // ---- counting (the protocol's threads)
 
-    void closed(int code) {
+    /** The last closes, with their reasons, for the dashboard. */
+    final CloseLog closeLog = new CloseLog();
+
+    /** A connection closed or refused by the server with {@code code}, for {@code reason}, at {@code path}. */
+    void closed(int code, String reason, String path) {
         closes[closeSlot(code)].increment();
+        closeLog.add(code, reason, path);
     }
 
     void callFailed(int direction, String code) {
@@ -204,6 +209,11 @@ public final class Counts {
     /** Upgrades to WebSocket from {@code transport} ({@link #SSE} or {@link #LONG_POLLING}). */
     public long upgrades(int transport) {
         return upgrades[transport - SSE].sum();
+    }
+
+    /** {@return the last closes and refusals, oldest first} */
+    public java.util.List<CloseLog.Close> recentCloses() {
+        return closeLog.recent();
     }
 
     public long resumes() {

@@ -165,10 +165,9 @@ final class LivePage extends AbstractChannel implements Page {
     }
 
     private void shedSlow(Connection slow) {
-        app.counts().closed(CloseCodes.SLOW_CONSUMER);
-        slow.close(
-                CloseCodes.SLOW_CONSUMER,
-                "slow consumer: over " + app.settings().maxOutboundBytes() + " bytes queued");
+        String reason = "slow consumer: over " + app.settings().maxOutboundBytes() + " bytes queued";
+        app.counts().closed(CloseCodes.SLOW_CONSUMER, reason, path);
+        slow.close(CloseCodes.SLOW_CONSUMER, reason);
         markDisconnected();
     }
 
@@ -200,8 +199,9 @@ final class LivePage extends AbstractChannel implements Page {
         // The first connection makes the page a member of the topics it joined (idempotent after).
         topics.reveal();
         if (attached.replaced() != null) {
-            app.counts().closed(CloseCodes.REPLACED);
-            attached.replaced().close(CloseCodes.REPLACED, "replaced by a newer connection");
+            String reason = "replaced by a newer connection";
+            app.counts().closed(CloseCodes.REPLACED, reason, path);
+            attached.replaced().close(CloseCodes.REPLACED, reason);
             handlers.runHooks(disconnectHooks, "disconnect");
         }
         handlers.runHooks(connectHooks, "connect");
@@ -258,7 +258,7 @@ final class LivePage extends AbstractChannel implements Page {
 
     /** Closes {@code connection} with a code and keeps the page for a reconnect. */
     void dropped(Connection connection, int code, String reason) {
-        app.counts().closed(code);
+        app.counts().closed(code, reason, path);
         connection.close(code, reason);
         detached(connection);
     }
@@ -275,7 +275,7 @@ final class LivePage extends AbstractChannel implements Page {
         }
         handlers.closeCalls();
         if (c != null) {
-            app.counts().closed(code);
+            app.counts().closed(code, reason, path);
             c.close(code, reason);
         }
         channels.closeAll();

@@ -8,6 +8,7 @@ import dev.pagewire.backplane.TopicSnapshot;
 import dev.pagewire.internal.protocol.DataFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,20 @@ final class Topics {
     /** This node's members of at least one topic (metrics). */
     int localMembers() {
         return locals.size();
+    }
+
+    /** The {@code n} topics with the most members in the cluster, largest first, with their sizes (dashboard). */
+    Map<String, Integer> largest(int n) {
+        Map<String, Integer> sized = new HashMap<>();
+        states.forEach((name, state) -> sized.put(name, state.size()));
+        Map<String, Integer> largest = new LinkedHashMap<>();
+        sized.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(n)
+                .forEach(e -> largest.put(e.getKey(), e.getValue()));
+        return largest;
     }
 
     Topic topic(String name) {

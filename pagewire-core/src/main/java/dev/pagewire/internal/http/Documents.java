@@ -1,5 +1,6 @@
 package dev.pagewire.internal.http;
 
+import dev.pagewire.DashboardAccess;
 import dev.pagewire.PageRequest;
 import dev.pagewire.Settings;
 import dev.pagewire.internal.App;
@@ -25,6 +26,8 @@ final class Documents {
     private static final Logger log = LoggerFactory.getLogger(Documents.class);
     /** Any client can ask for an unreadable file as often as it likes: a warning once a minute. */
     private static final LogGate UNREADABLE = new LogGate(Duration.ofMinutes(1));
+    /** Anyone can be refused the dashboard as often as they like: INFO once a minute, else DEBUG. */
+    private static final LogGate DASHBOARD_REFUSALS = new LogGate(Duration.ofMinutes(1));
 
     private final App app;
     private final StaticAnswers statics;
@@ -55,6 +58,11 @@ final class Documents {
                 request.exchange()::header,
                 request.exchange().remoteAddress(),
                 request.exchange().contextPath());
+        DashboardAccess access = app.dashboardAccess(request.path());
+        if (access != null && !access.admits(pageRequest)) {
+            refuseDashboard(request, pageRequest, access);
+            return;
+        }
         app.blockingWork().execute(() -> {
             Rendered rendered = app.render(pageRequest);
             String type = rendered.status() == 200 ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
@@ -63,6 +71,38 @@ final class Documents {
                             file(rendered.status(), type, rendered.html().getBytes(StandardCharsets.UTF_8), "no-store"),
                             null);
         });
+    }
+
+    /**
+     * Refuses a dashboard view that its access rule does not admit: {@code 401} asking for the
+     * password when it has one, else {@code 403}; one INFO line a minute says why (never what the
+     * browser sent).
+     */
+    private static void refuseDashboard(Request request, PageRequest pageRequest, DashboardAccess access) {
+        boolean forwarded = pageRequest.header("Forwarded") != null || pageRequest.header("X-Forwarded-For") != null;
+        String why = access.hasPassword()
+                ? (pageRequest.header("Authorization") == null ? "no password sent" : "wrong password")
+                : forwarded
+                        ? "it came through a proxy, and only a password admits through one"
+                        : "its address is not one the dashboard allows";
+        InetSocketAddress peer = pageRequest.remoteAddress();
+        String line = "refused the dashboard at " + LogText.clip(request.path()) + " to "
+                + (peer == null || peer.getAddress() == null
+                        ? "?"
+                        : peer.getAddress().getHostAddress()) + ": " + why;
+        if (DASHBOARD_REFUSALS.open()) {
+            log.info(line);
+        } else {
+            log.debug(line);
+        }
+        HttpResponse refused;
+        if (access.hasPassword()) {
+            refused = HttpResponse.text(401, "the Pagewire dashboard needs its password");
+            refused.headers().set("WWW-Authenticate", "Basic realm=\"Pagewire dashboard\", charset=\"UTF-8\"");
+        } else {
+            refused = HttpResponse.text(403, "the Pagewire dashboard is not open to this address: " + why);
+        }
+        request.exchange().respond(refused, null);
     }
 
     /** Whether a static root has a file at the request's path (a look, no read). */

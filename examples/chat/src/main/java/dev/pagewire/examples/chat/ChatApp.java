@@ -1,5 +1,6 @@
 package dev.pagewire.examples.chat;
 
+import dev.pagewire.DashboardAccess;
 import dev.pagewire.EventException;
 import dev.pagewire.Page;
 import dev.pagewire.Pagewire;
@@ -136,7 +137,7 @@ public final class ChatApp implements AutoCloseable {
         }
         Running chat;
         try {
-            chat = start(settings(options), options.redis(), options.metrics());
+            chat = start(settings(options), options.redis(), options.metrics(), dashboardAccess(options));
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("cannot start the chat: " + e.getMessage());
             System.exit(1);
@@ -150,8 +151,24 @@ public final class ChatApp implements AutoCloseable {
                 + (options.redis() == null ? "" : ", one of the chats on " + options.redis())
                 + (options.metrics()
                         ? "; Prometheus scrapes " + chat.server().uri().resolve("/metrics")
-                        : ""));
+                        : "")
+                + (options.dashboard() ? "; dashboard at " + chat.server().uri().resolve("/dashboard") : ""));
         chat.server().awaitClose();
+    }
+
+    /**
+     * Who may see the dashboard that {@code --dashboard} asks for: whoever gives the password in
+     * {@code PAGEWIRE_DASHBOARD_PASSWORD}, and this machine; {@code null} without {@code --dashboard}.
+     */
+    static DashboardAccess dashboardAccess(ChatOptions options) {
+        if (!options.dashboard()) {
+            return null;
+        }
+        DashboardAccess local = DashboardAccess.from("127.0.0.1", "::1");
+        String password = System.getenv("PAGEWIRE_DASHBOARD_PASSWORD");
+        return password == null || password.isEmpty()
+                ? local
+                : DashboardAccess.password(password).orFrom("127.0.0.1", "::1");
     }
 
     /** The server settings the options ask for; makes the development certificate for --self-signed. */
@@ -214,12 +231,24 @@ public final class ChatApp implements AutoCloseable {
      * registry that the server serves at {@code /metrics} (docs/OPERATIONS.md).
      */
     public static Running start(Consumer<ServerSettings.Builder> config, String redisUri, boolean metrics) {
+        return start(config, redisUri, metrics, null);
+    }
+
+    /**
+     * {@link #start(Consumer, String, boolean)}, with the live dashboard at {@code /dashboard} for
+     * whoever {@code dashboard} admits ({@code null}: no dashboard; docs/OPERATIONS.md).
+     */
+    public static Running start(
+            Consumer<ServerSettings.Builder> config, String redisUri, boolean metrics, DashboardAccess dashboard) {
         // A restarted server, or a stopped node: the tab reloads itself.
         Consumer<Settings.Builder> settings = s -> s.reloadOnExpired(true);
         Pagewire app = redisUri == null
                 ? Pagewire.create(settings)
                 : Pagewire.create(RedisBackplane.connect(redisUri), settings);
         ChatApp chat = new ChatApp(app);
+        if (dashboard != null) {
+            app.dashboard("/dashboard", dashboard);
+        }
         if (metrics) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new PagewireMetrics(app).bindTo(registry);

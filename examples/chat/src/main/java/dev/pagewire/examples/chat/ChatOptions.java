@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param tlsKey the PEM private key of {@code tlsCertificate}, or null
  * @param redis the Redis URI of the cluster this chat joins, or null to run alone
  * @param metrics serve Prometheus's scrape of the chat's meters at {@code /metrics}
+ * @param dashboard serve the live dashboard at {@code /dashboard}
  * @param help only print {@link #USAGE}
  */
 record ChatOptions(
@@ -22,6 +23,7 @@ record ChatOptions(
         Path tlsKey,
         String redis,
         boolean metrics,
+        boolean dashboard,
         boolean help) {
 
     static final String USAGE = """
@@ -36,6 +38,9 @@ record ChatOptions(
                             every chat started with the same URI is one room, behind any load
                             balancer (docs/CLUSTER.md)
           --metrics         serve the chat's meters for Prometheus at /metrics (docs/OPERATIONS.md)
+          --dashboard       serve the live dashboard at /dashboard: to this machine only, or to
+                            whoever gives the password in $PAGEWIRE_DASHBOARD_PASSWORD
+                            (docs/OPERATIONS.md)
           --help            print this and exit
         """;
 
@@ -52,6 +57,7 @@ record ChatOptions(
         Path key = null;
         String redis = null;
         boolean metrics = false;
+        boolean dashboard = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = port(value(args, ++i, "--port"));
@@ -61,8 +67,9 @@ record ChatOptions(
                 case "--tls-key" -> key = Path.of(value(args, ++i, "--tls-key"));
                 case "--redis" -> redis = redis(value(args, ++i, "--redis"));
                 case "--metrics" -> metrics = true;
+                case "--dashboard" -> dashboard = true;
                 case "--help", "-h" -> {
-                    return new ChatOptions(host, port, false, null, null, null, false, true);
+                    return new ChatOptions(host, port, false, null, null, null, false, false, true);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -74,7 +81,7 @@ record ChatOptions(
             throw new IllegalArgumentException(
                     "--self-signed makes its own certificate: leave out --tls-cert and --tls-key");
         }
-        return new ChatOptions(host, port, selfSigned, certificate, key, redis, metrics, false);
+        return new ChatOptions(host, port, selfSigned, certificate, key, redis, metrics, dashboard, false);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -12,7 +12,8 @@ class ChatOptionsTest {
 
     @Test
     void defaultsArePlainHttpOnPort8080OfEveryInterface() {
-        assertEquals(new ChatOptions("0.0.0.0", 8080, false, null, null, null, false, false), ChatOptions.parse());
+        assertEquals(
+                new ChatOptions("0.0.0.0", 8080, false, null, null, null, false, false, false), ChatOptions.parse());
     }
 
     @Test
@@ -20,7 +21,7 @@ class ChatOptionsTest {
         ChatOptions options = ChatOptions.parse("--port", "8443", "--tls-cert", "c.pem", "--tls-key", "k.pem");
 
         assertEquals(
-                new ChatOptions("0.0.0.0", 8443, false, Path.of("c.pem"), Path.of("k.pem"), null, false, false),
+                new ChatOptions("0.0.0.0", 8443, false, Path.of("c.pem"), Path.of("k.pem"), null, false, false, false),
                 options);
     }
 
@@ -44,7 +45,17 @@ class ChatOptionsTest {
     @Test
     void helpListsEveryOption() {
         assertTrue(ChatOptions.parse("--help").help());
-        for (String option : new String[] {"--port", "--host", "--self-signed", "--tls-cert", "--tls-key", "--help"}) {
+        for (String option : new String[] {
+            "--port",
+            "--host",
+            "--self-signed",
+            "--tls-cert",
+            "--tls-key",
+            "--redis",
+            "--metrics",
+            "--dashboard",
+            "--help"
+        }) {
             assertTrue(ChatOptions.USAGE.contains(option), option);
         }
     }
@@ -69,5 +80,17 @@ class ChatOptionsTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--redis", "10.0.0.5:6379"));
         assertEquals("--redis needs a redis:// or rediss:// URI, got 10.0.0.5:6379", e.getMessage());
+    }
+
+    @Test
+    void dashboardIsLocalUnlessAPasswordIsGiven() {
+        assertTrue(ChatOptions.parse("--dashboard").dashboard());
+        assertEquals(null, ChatApp.dashboardAccess(ChatOptions.parse()));
+        // The environment of this test run has no PAGEWIRE_DASHBOARD_PASSWORD unless someone set one.
+        if (System.getenv("PAGEWIRE_DASHBOARD_PASSWORD") == null) {
+            assertEquals(
+                    java.util.List.of("127.0.0.1", "::1"),
+                    ChatApp.dashboardAccess(ChatOptions.parse("--dashboard")).addresses());
+        }
     }
 }
