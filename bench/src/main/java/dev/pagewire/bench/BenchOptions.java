@@ -16,7 +16,7 @@ import java.util.Set;
  * @param scenarios which scenarios ({@code --scenarios idle,echo,fanout,fallback,churn,cluster,pageload},
  *     default all)
  * @param peers which servers ({@code --peers
- *     pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw}, default all six); Pagewire
+ *     pagewire,pagewire-tomcat,pagewire-jetty,pagewire-metrics,socketio,socketio-streams,raw}, default all); Pagewire
  *     on Tomcat and on Jetty take part in echo, fallback and churn only, Socket.IO with its Redis
  *     streams adapter in the cluster only
  * @param idleSizes idle connections per case ({@code --sizes}, default 10000,50000,100000); sizes the
@@ -73,10 +73,11 @@ record BenchOptions(
         int loadProcesses) {
 
     /** Every server, in the order of the report's columns. */
-    static final String DEFAULT_PEERS = "pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw";
+    static final String DEFAULT_PEERS =
+            "pagewire,pagewire-tomcat,pagewire-jetty,pagewire-metrics,socketio,socketio-streams,raw";
 
     /** Every server but Socket.IO's, for a machine without Node. */
-    static final String PEERS_WITHOUT_NODE = "pagewire,pagewire-tomcat,pagewire-jetty,raw";
+    static final String PEERS_WITHOUT_NODE = "pagewire,pagewire-tomcat,pagewire-jetty,pagewire-metrics,raw";
 
     static final String USAGE = """
         usage: bench/run [options]   (or java -cp pagewire-bench-all.jar dev.pagewire.bench.BenchMain)
@@ -87,10 +88,11 @@ record BenchOptions(
                                Chromium's time from navigation start to the page's channel
                                connected, Pagewire and Socket.IO, on loopback and with 100 ms
                                added per request, cold and warm cache
-          --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,socketio,socketio-streams,raw
-                               (default all; Pagewire on Tomcat and on Jetty run echo, fallback,
-                               churn; socketio-streams, Socket.IO with its Redis streams adapter,
-                               runs in cluster only)
+          --peers LIST         pagewire,pagewire-tomcat,pagewire-jetty,pagewire-metrics,socketio,
+                               socketio-streams,raw (default all; Pagewire on Tomcat and on Jetty
+                               run echo, fallback, churn; pagewire-metrics, Pagewire with its
+                               meters bound, echo only; socketio-streams, Socket.IO with its Redis
+                               streams adapter, cluster only)
           --sizes LIST         idle connections, e.g. 10000,50000,100000 (default)
           --runs N             repetitions, medians reported (default 3)
           --echo-clients K     closed-loop echo clients (default 100; also the cluster's echo)

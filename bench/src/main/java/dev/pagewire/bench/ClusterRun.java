@@ -136,7 +136,7 @@ final class ClusterRun implements AutoCloseable {
             case PAGEWIRE -> List.of("--redis", redisUri);
             case SOCKETIO -> List.of("--redis", redisUri, "--adapter", "redis");
             case SOCKETIO_STREAMS -> List.of("--redis", redisUri, "--adapter", "streams");
-            case PAGEWIRE_TOMCAT, PAGEWIRE_JETTY, RAW_NETTY ->
+            case PAGEWIRE_TOMCAT, PAGEWIRE_JETTY, PAGEWIRE_METRICS, RAW_NETTY ->
                 throw new IllegalArgumentException(peer.title() + " does not run as a cluster");
         };
     }

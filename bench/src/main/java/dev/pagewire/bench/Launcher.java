@@ -59,6 +59,9 @@ final class Launcher {
         }
         c.addAll(List.of("-cp", classpath, mainClass(peer), "0"));
         c.addAll(args);
+        if (peer == Peer.PAGEWIRE_METRICS) {
+            c.add("--metrics");
+        }
         return c;
     }
 
@@ -94,7 +97,7 @@ final class Launcher {
     private static String mainClass(Peer peer) {
         return "dev.pagewire.bench.servers."
                 + switch (peer) {
-                    case PAGEWIRE -> "PagewireBenchServer";
+                    case PAGEWIRE, PAGEWIRE_METRICS -> "PagewireBenchServer";
                     case PAGEWIRE_TOMCAT -> "TomcatBenchServer";
                     case PAGEWIRE_JETTY -> "JettyBenchServer";
                     case RAW_NETTY -> "RawNettyEchoServer";

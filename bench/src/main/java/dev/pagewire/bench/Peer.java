@@ -12,6 +12,11 @@ enum Peer {
     PAGEWIRE("Pagewire", "pagewire", "PagewireServer"),
     PAGEWIRE_TOMCAT("Pagewire on Tomcat", "pagewire-tomcat", "Tomcat"),
     PAGEWIRE_JETTY("Pagewire on Jetty", "pagewire-jetty", "Jetty"),
+    /**
+     * Pagewire on its own server with its meters bound ({@code PagewireMetrics} into a Prometheus
+     * registry, scraped every 10 s): what counting costs, in echo only.
+     */
+    PAGEWIRE_METRICS("Pagewire with metrics", "pagewire-metrics", "PagewireServer + metrics"),
     SOCKETIO("Socket.IO", "socketio", null),
     /**
      * Socket.IO with {@code @socket.io/redis-streams-adapter} and connection state recovery: only in
@@ -58,6 +63,14 @@ enum Peer {
     /** Whether this is Pagewire in a Servlet container (measured against {@link #PAGEWIRE}, its own server). */
     boolean inContainer() {
         return this == PAGEWIRE_TOMCAT || this == PAGEWIRE_JETTY;
+    }
+
+    /**
+     * Whether this is Pagewire in another set-up than its own server as it comes (a container, or
+     * with metrics bound), measured against {@link #PAGEWIRE} in each case's table of servers.
+     */
+    boolean variant() {
+        return inContainer() || this == PAGEWIRE_METRICS;
     }
 
     /** The server Pagewire runs on, as the report's table of servers names it; null for the other peers. */

@@ -143,6 +143,9 @@ record Plan(List<Case> cases, List<String> notes) {
         if (peer.inContainer()) {
             return CONTAINER_SCENARIOS.contains(scenario);
         }
+        if (peer == Peer.PAGEWIRE_METRICS) {
+            return scenario == Scenario.ECHO;
+        }
         return peer != Peer.RAW_NETTY || scenario != Scenario.FALLBACK;
     }
 
@@ -253,7 +256,7 @@ record Plan(List<Case> cases, List<String> notes) {
     private static List<Subject> fallbacks(BenchOptions o) {
         List<Subject> subjects = new ArrayList<>();
         for (Peer p : o.peers()) {
-            if (p.isPagewire()) {
+            if (p.isPagewire() && takesPart(p, Scenario.FALLBACK)) {
                 String on = p.inContainer() ? " on " + p.server() : "";
                 subjects.add(new Subject(p, "sse", "Pagewire SSE" + on));
                 subjects.add(new Subject(p, "lp", "Pagewire long-polling" + on));

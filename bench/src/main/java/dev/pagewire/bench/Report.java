@@ -154,7 +154,7 @@ final class Report {
         line("### " + c.title());
         line("");
         List<Subject> compared =
-                c.subjects().stream().filter(x -> !x.peer().inContainer()).toList();
+                c.subjects().stream().filter(x -> !x.peer().variant()).toList();
         if (c.scenario() == Scenario.CLUSTER) {
             grid(c, "figure", compared, Subject::title, ClusterSection.ratios(c));
             ClusterSection.notes(c, results).forEach(n -> line("- " + n));
@@ -200,12 +200,13 @@ final class Report {
      */
     private void servers(Case c) {
         List<Subject> containers =
-                c.subjects().stream().filter(x -> x.peer().inContainer()).toList();
+                c.subjects().stream().filter(x -> x.peer().variant()).toList();
         if (containers.isEmpty()) {
             return;
         }
-        line("Pagewire on each server: its own (`PagewireServer`, Netty) and Servlet containers (`PagewireFilter`),");
-        line("the same application under the same load; ratios are the container ÷ `PagewireServer`.");
+        line("Pagewire on each server: its own (`PagewireServer`, Netty), Servlet containers (`PagewireFilter`)");
+        line("and, in echo, its own with its meters bound (`PagewireMetrics` into a Prometheus registry, scraped");
+        line("every 10 s): the same application under the same load; ratios are each ÷ `PagewireServer`.");
         line("");
         for (String transport :
                 containers.stream().map(Subject::transport).distinct().toList()) {
@@ -219,7 +220,7 @@ final class Report {
             List<Ratio> ratios = own == null
                     ? List.of()
                     : columns.stream()
-                            .filter(x -> x.peer().inContainer())
+                            .filter(x -> x.peer().variant())
                             .map(x -> new Ratio(
                                     x.peer().server() + " ÷ " + own.peer().server(), x, own))
                             .toList();

@@ -99,6 +99,8 @@ class BenchSmokeTest {
         }
         for (String table : List.of(
                 "| Pagewire over WebSocket | PagewireServer | Tomcat | Jetty |",
+                // echo only: what binding the meters costs
+                "| Pagewire over WebSocket | PagewireServer | Tomcat | Jetty | PagewireServer + metrics |",
                 "| Pagewire over SSE + POST | PagewireServer | Tomcat | Jetty |",
                 "| Pagewire over long-polling + POST | PagewireServer | Tomcat | Jetty |")) {
             assertTrue(report.contains(table), "no table of servers starting " + table);

@@ -1,8 +1,11 @@
 package dev.pagewire.bench.servers;
 
 import dev.pagewire.Pagewire;
+import dev.pagewire.metrics.PagewireMetrics;
 import dev.pagewire.netty.PagewireServer;
 import dev.pagewire.redis.RedisBackplane;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 
 /**
@@ -12,22 +15,54 @@ import java.io.IOException;
  * ({@link BenchHtml#PAGELOAD}). Started by the orchestrator as its own process, on
  * 127.0.0.1; speaks {@link ServerControl}'s protocol on stdin and stdout.
  *
- * <p>Usage: {@code java -cp pagewire-bench-all.jar dev.pagewire.bench.servers.PagewireBenchServer [port [--redis URI]]}
+ * <p>Usage: {@code java -cp pagewire-bench-all.jar dev.pagewire.bench.servers.PagewireBenchServer [port [--redis URI |
+ * --metrics]]}
  */
 public final class PagewireBenchServer {
 
     private PagewireBenchServer() {}
 
+    private static final String USAGE = "usage: PagewireBenchServer [port [--redis URI | --metrics]]";
+
     /** The Redis of {@code --redis URI} after the port, or null for a server of its own. */
     static String redisUri(String[] args) {
-        if (args.length <= 1) {
+        if (args.length <= 1 || metrics(args)) {
             return null;
         }
         if (args.length != 3 || !args[1].equals("--redis")) {
-            throw new IllegalArgumentException(
-                    "usage: PagewireBenchServer [port [--redis URI]], got " + String.join(" ", args));
+            throw new IllegalArgumentException(USAGE + ", got " + String.join(" ", args));
         }
         return args[2];
+    }
+
+    /** Whether {@code --metrics} follows the port: the meters bound, as the bench's pagewire-metrics. */
+    static boolean metrics(String[] args) {
+        if (args.length == 2 && args[1].equals("--metrics")) {
+            return true;
+        }
+        if (args.length == 2) {
+            throw new IllegalArgumentException(USAGE + ", got " + String.join(" ", args));
+        }
+        return false;
+    }
+
+    /**
+     * Binds {@code app}'s meters into a Prometheus registry and scrapes it every 10 s, as a Prometheus
+     * server would ask: what an application that watches Pagewire pays (docs/OPERATIONS.md).
+     */
+    static void bindMetrics(Pagewire app) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new PagewireMetrics(app).bindTo(registry);
+        Thread.ofPlatform().daemon().name("bench-scraper").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(10_000); // Prometheus's scrape interval, not a synchronisation
+                    registry.scrape();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /**
@@ -62,6 +97,9 @@ public final class PagewireBenchServer {
                 ? Pagewire.create(PagewireBenchServer::settings)
                 : Pagewire.create(RedisBackplane.connect(redis), PagewireBenchServer::settings);
         routes(app);
+        if (metrics(args)) {
+            bindMetrics(app);
+        }
         PagewireServer server =
                 PagewireServer.start(app, s -> s.host("127.0.0.1").port(port));
         ServerControl.serve(server.port(), () -> {
