@@ -7,9 +7,10 @@
  * {@link Sequencer} (numbers, acks and the frames kept for resume), {@link EventChannel} (the page's
  * events and calls, §3, §11), {@link Channels} (the page's channels to endpoints, §12, those to
  * other origins on connections made by endpoint-connection.js), {@link ClientState} (the state the
- * page sees) and {@link Lifecycle} (the page's life in the browser); {@link Receiver} takes the
- * server's frames in order, {@link CloseCodes} says what a close code means, and the transports
- * themselves are in websocket.js, sse.js and longpolling.js (what they are to the client: transport.js).
+ * page sees) and {@link Lifecycle} (the page's life in the browser); {@link Sender} sends the page's
+ * frames, {@link Receiver} takes the server's in order, {@link CloseCodes} says what a close code
+ * means, and the transports themselves are in websocket.js, sse.js and longpolling.js (what they are
+ * to the client: transport.js).
  * @module pagewire/connection
  */
 import { Backoff } from './backoff.js';
@@ -26,6 +27,7 @@ import { Negotiation } from './negotiation.js';
 import { Opening } from './opening.js';
 import { channelUrl } from './options.js';
 import { Receiver } from './receiver.js';
+import { Sender } from './sender.js';
 import { Sequencer } from './sequencer.js';
 import { Upgrades } from './upgrades.js';
 import { withParam } from './util.js';
@@ -62,6 +64,7 @@ export class PagewireClient {
   /** @type {Liveness} */ #liveness;
   /** @type {Lifecycle} */ #lifecycle;
   /** @type {Sequencer} numbers, acks and the frames kept for resume (PROTOCOL.md §10) */ #seq;
+  /** @type {Sender} */ #sender;
   /** @type {Receiver} */ #receiver;
   #closeCodes = new CloseCodes();
   /** @type {EventChannel} the page's own channel */ #page;
@@ -104,11 +107,11 @@ export class PagewireClient {
       this.#retry(4408, reason);
     });
     this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer, (frame) =>
-      this.#sendControl(frame),
+      this.#sender.control(frame),
     );
     this.#page = new EventChannel(
       null,
-      (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      (encode, what, onDrop) => this.#sender.data(encode, what, onDrop),
       (what, name) => this.#status.check(what, name),
       this.#setTimer,
       this.#clearTimer,
@@ -160,16 +163,19 @@ export class PagewireClient {
       connected: () => this.#status.state === 'connected',
       acceptVersion: (hello) => this.#acceptVersion(hello),
       applyHello: (hello) => this.#applyHello(hello),
-      flush: () => {
-        this.#pump();
-        this.#seq.flushAck();
-      },
+      flush: () => this.#sender.flush(),
       lost: (code, reason) => {
         this.#abandon(1000, '');
         this.#retry(code, reason);
       },
       ended: (transport, code, reason) => this.#onEnd(transport, code, reason),
       switched: (change) => this.#clientEvents.emit('transport', change),
+    });
+    this.#sender = new Sender({
+      seq: this.#seq,
+      opening: this.#opening,
+      upgrades: this.#upgrades,
+      state: () => this.#status.state,
     });
     this.#started = endpoint === null;
     if (this.#started) this.#reopen();
@@ -224,10 +230,7 @@ export class PagewireClient {
    */
   close() {
     if (this.#status.final) return;
-    // The bye goes where the server reads: the upgrade's WebSocket once it said hello.
-    const upgrade = this.#upgrades.current;
-    const reading = upgrade?.hello ? upgrade.socket : this.#opening.transport;
-    reading?.bye();
+    this.#sender.bye();
     this.#abandon(1000, 'page closed');
     this.#finish('closed', 1000, '');
   }
@@ -245,7 +248,7 @@ export class PagewireClient {
   open(pathOrUrl, params, options) {
     this.#status.check('open a channel to', String(pathOrUrl));
     this.#channels ??= new Channels({
-      send: (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      send: (encode, what, onDrop) => this.#sender.data(encode, what, onDrop),
       url: this.#negotiation.httpUrl,
       fetch: this.#negotiation.http.fetch,
       endpointConnection: (url, origin, withCredentials) => this.#endpointConnection(url, origin, withCredentials),
@@ -270,41 +273,6 @@ export class PagewireClient {
     const { options, endpoint } = endpointConnection(page, url, origin, withCredentials);
     const client = new PagewireClient(options, endpoint);
     return { client, start: (token, config) => client.#start(token, config) };
-  }
-
-  /**
-   * Numbers and keeps a data frame, and sends it when a connection can carry it now (PROTOCOL.md §10).
-   * @param {(seq: number, ack: number | null) => string | ArrayBuffer} encode
-   * @param {string} what what the caller does, for the error when the frame cannot be kept
-   * @param {() => void} [onDrop] told when the frame is given up unsent (refused for its size)
-   */
-  #sendData(encode, what, onDrop) {
-    if (this.#seq.full) {
-      throw new Error(
-        `pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
-          + `for the server's ack while the channel is ${this.#upgrades.current ? 'switching to WebSocket' : this.#status.state}); `
-          + 'raise maxQueuedEvents or emit less',
-      );
-    }
-    this.#seq.add(encode, onDrop);
-    this.#pump();
-  }
-
-  /** Whether frames go out now: a connection said hello and no upgrade holds them back. */
-  get #sending() {
-    return this.#opening.greeted && this.#upgrades.current === null;
-  }
-
-  /** Sends, in order, every kept data frame the current connection has not carried yet. */
-  #pump() {
-    if (!this.#sending) return;
-    for (const frame of this.#seq.unsent()) this.#opening.transport.send(frame);
-  }
-
-  #sendControl(frame) {
-    if (!this.#sending) return false;
-    this.#opening.transport.send(frame);
-    return true;
   }
 
   /** Starts an attempt at the start of the chain (PROTOCOL.md §9): the forced transport, a remembered fallback, or WebSocket. */
@@ -361,7 +329,7 @@ export class PagewireClient {
     // goes out after the ones that waited (PROTOCOL.md §10.3).
     this.#seq.resume(hello.ack, this.#opening.openedWith);
     if (this.#refusedTooLarge) this.#dropTooLarge();
-    this.#pump();
+    this.#sender.pump();
     this.#status.set('connected', null, '');
     if (name !== 'websocket') this.#upgrades.schedule();
   }

@@ -64,6 +64,7 @@ public final class ClientFiles {
             "backoff.js",
             "lifecycle.js",
             "receiver.js",
+            "sender.js",
             "close-codes.js",
             "client-events.js",
             "options.js",
