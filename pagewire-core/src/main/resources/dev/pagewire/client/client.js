@@ -15,9 +15,9 @@
  * life in the browser with lifecycle.js. The transports are in websocket.js, sse.js and longpolling.js
  * (what they are to the client in transport.js; the fallbacks share http-link.js, SSE reads its
  * stream with event-stream.js), sequence numbers and acks in sequencer.js, the page's frames on their
- * way out in sender.js, the server's frames in order in receiver.js, a channel's events and calls in
- * event-channel.js and calls.js, channels to endpoints in channels.js (the page's handle on one in
- * channel.js), the wire format in frames.js.
+ * way out in sender.js, the server's frames as they arrive in inbound.js and in order in
+ * receiver.js, a channel's events and calls in event-channel.js and calls.js, channels to endpoints
+ * in channels.js (the page's handle on one in channel.js), the wire format in frames.js.
  *
  * @module pagewire
  */

@@ -1,16 +1,17 @@
 /**
  * The client of one page's channel: its state (PROTOCOL.md §5) and the connections that carry it,
  * one after the other. {@link Opening} opens each over the transports {@link Negotiation} picks (§9);
- * this client decides what a hello and an end mean: it resumes (§10), moves a page on a fallback to
- * WebSocket with {@link Upgrades} (§9.5), ends a connection that {@link Liveness} finds silent
- * (§4), and reconnects after the {@link Backoff} delay. What outlives connections is in
- * {@link Sequencer} (numbers, acks and the frames kept for resume), {@link EventChannel} (the page's
- * events and calls, §3, §11), {@link Channels} (the page's channels to endpoints, §12, those to
- * other origins on connections made by endpoint-connection.js), {@link ClientState} (the state the
- * page sees) and {@link Lifecycle} (the page's life in the browser); {@link Sender} sends the page's
- * frames, {@link Receiver} takes the server's in order, {@link CloseCodes} says what a close code
- * means, and the transports themselves are in websocket.js, sse.js and longpolling.js (what they are
- * to the client: transport.js).
+ * {@link Inbound} takes what they receive and makes the one that says hello the page's, resuming
+ * where the server is (§10); {@link Sender} sends the page's frames over it. This client decides what
+ * an end means, moves a page on a fallback to WebSocket with {@link Upgrades} (§9.5), ends a
+ * connection that {@link Liveness} finds silent (§4), and reconnects after the {@link Backoff} delay.
+ * What outlives connections is in {@link Sequencer} (numbers, acks and the frames kept for resume),
+ * {@link EventChannel} (the page's events and calls, §3, §11), {@link Channels} (the page's channels
+ * to endpoints, §12, those to other origins on connections made by endpoint-connection.js),
+ * {@link ClientState} (the state the page sees) and {@link Lifecycle} (the page's life in the
+ * browser); {@link Receiver} takes the server's frames in order, {@link CloseCodes} says what a close
+ * code means, and the transports themselves are in websocket.js, sse.js and longpolling.js (what they
+ * are to the client: transport.js).
  * @module pagewire/connection
  */
 import { Backoff } from './backoff.js';
@@ -20,7 +21,7 @@ import { ClientState } from './client-state.js';
 import { CloseCodes } from './close-codes.js';
 import { endpointConnection } from './endpoint-connection.js';
 import { EventChannel } from './event-channel.js';
-import { PONG, parseBinary, parseText } from './frames.js';
+import { Inbound } from './inbound.js';
 import { Lifecycle } from './lifecycle.js';
 import { Liveness } from './liveness.js';
 import { Negotiation } from './negotiation.js';
@@ -31,8 +32,6 @@ import { Sender } from './sender.js';
 import { Sequencer } from './sequencer.js';
 import { Upgrades } from './upgrades.js';
 import { withParam } from './util.js';
-
-const PROTOCOL_VERSION = 1;
 
 // The types, documented member by member, are in client.d.ts beside this file (/_pagewire/client.d.ts).
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'expired' | 'closed'} ConnectionState */
@@ -66,17 +65,16 @@ export class PagewireClient {
   /** @type {Sequencer} numbers, acks and the frames kept for resume (PROTOCOL.md §10) */ #seq;
   /** @type {Sender} */ #sender;
   /** @type {Receiver} */ #receiver;
+  /** @type {Inbound} */ #inbound;
   #closeCodes = new CloseCodes();
   /** @type {EventChannel} the page's own channel */ #page;
   /** @type {Channels | null} the page's channels to endpoints, once it opened one */ #channels = null;
   #retryTimer = null;
-  /** The last connection ended with 1009: the server refused the first frame it has not acked. */
-  #refusedTooLarge = false;
   /** @type {Upgrades} moves a page on a fallback to WebSocket (PROTOCOL.md §9.5) */ #upgrades;
   #clientEvents = new ClientEvents();
   /** @type {import('./transport.js').TransportEvents} */
   #events = {
-    frame: (transport, data) => this.#onFrame(transport, data),
+    frame: (transport, data) => this.#inbound.frame(transport, data),
     open: (transport) => this.#opening.opened(transport),
     end: (transport, code, reason) => this.#onEnd(transport, code, reason),
   };
@@ -123,7 +121,7 @@ export class PagewireClient {
       channels: () => this.#channels,
       error: (error) => this.#clientEvents.serverError(error),
       missed: (missed) => this.#clientEvents.emit('missed', missed),
-      protocolError: (reason) => this.#protocolError(reason),
+      protocolError: (reason) => this.#inbound.protocolError(reason),
     });
     const doc = options.document !== undefined ? options.document : typeof document !== 'undefined' ? document : null;
     this.#lifecycle = new Lifecycle(this.#window, doc, {
@@ -161,8 +159,8 @@ export class PagewireClient {
       setTimer: this.#setTimer,
       clearTimer: this.#clearTimer,
       connected: () => this.#status.state === 'connected',
-      acceptVersion: (hello) => this.#acceptVersion(hello),
-      applyHello: (hello) => this.#applyHello(hello),
+      acceptVersion: (hello) => this.#inbound.acceptVersion(hello),
+      applyHello: (hello) => this.#inbound.applyHello(hello),
       flush: () => this.#sender.flush(),
       lost: (code, reason) => {
         this.#abandon(1000, '');
@@ -176,6 +174,20 @@ export class PagewireClient {
       opening: this.#opening,
       upgrades: this.#upgrades,
       state: () => this.#status.state,
+    });
+    this.#inbound = new Inbound({
+      opening: this.#opening,
+      upgrades: this.#upgrades,
+      receiver: this.#receiver,
+      seq: this.#seq,
+      sender: this.#sender,
+      liveness: this.#liveness,
+      backoff: this.#backoff,
+      status: this.#status,
+      error: (error) => this.#clientEvents.serverError(error),
+      abandon: (code, reason) => this.#abandon(code, reason),
+      retry: (code, reason) => this.#retry(code, reason),
+      finish: (state, code, reason) => this.#finish(state, code, reason),
     });
     this.#started = endpoint === null;
     if (this.#started) this.#reopen();
@@ -282,90 +294,6 @@ export class PagewireClient {
     this.#opening.start();
   }
 
-  // ---- Frames from the server ----
-
-  #onFrame(transport, data) {
-    const upgrade = this.#upgrades.current;
-    const fromUpgrade = upgrade !== null && transport === upgrade.socket;
-    if (transport !== this.#opening.transport && !fromUpgrade) return;
-    this.#liveness.heard();
-    let frame;
-    try {
-      frame = typeof data === 'string' ? parseText(data) : parseBinary(data);
-    } catch (e) {
-      // Liberal in what we accept: a frame we cannot read is not worth losing the connection over.
-      console.warn(`pagewire: ignoring a malformed frame from the server: ${e.message}`);
-      return;
-    }
-    switch (frame[0]) {
-      case 'ping':
-        return transport.send(PONG); // on the connection that asked
-      case 'pong':
-        return undefined;
-      case 'ack':
-        return void this.#receiver.acked(frame[1]); // acks only let go of kept frames: no order needed
-      case 'hello':
-        return fromUpgrade ? upgrade.greeted(frame[1]) : this.#onHello(frame[1]);
-      default:
-        if (fromUpgrade) return upgrade.hold(frame);
-        return this.#receiver.accept(frame);
-    }
-  }
-
-  #protocolError(reason) {
-    console.warn(`pagewire: ${reason}; reconnecting`);
-    this.#abandon(4400, reason);
-    this.#retry(4400, reason);
-  }
-
-  #onHello(hello) {
-    if (!this.#acceptVersion(hello)) return;
-    this.#applyHello(hello);
-    if (!this.#opening.greet()) return; // a second hello on one connection changes nothing else
-    this.#backoff.reset();
-    const { name } = this.#opening.transport;
-    if (!this.#receiver.acked(hello.ack)) return;
-    // Resent before the state change is announced, so an event emitted by a "connected" listener
-    // goes out after the ones that waited (PROTOCOL.md §10.3).
-    this.#seq.resume(hello.ack, this.#opening.openedWith);
-    if (this.#refusedTooLarge) this.#dropTooLarge();
-    this.#sender.pump();
-    this.#status.set('connected', null, '');
-    if (name !== 'websocket') this.#upgrades.schedule();
-  }
-
-  /**
-   * The server closed the last connection with 1009 at the first frame it did not take: sent again,
-   * that frame would be refused again on every reconnect, so it is given up (PROTOCOL.md §10.5).
-   */
-  #dropTooLarge() {
-    this.#refusedTooLarge = false;
-    const seq = this.#seq.dropOldest();
-    if (seq === null) return;
-    this.#clientEvents.serverError({
-      code: 'message_too_large',
-      message:
-        `the server refused frame ${seq} ` + 'as larger than its maxMessageBytes (close 1009); it is not sent again',
-    });
-  }
-
-  /** False, and the client expired, for a hello of a protocol version this client does not know. */
-  #acceptVersion(hello) {
-    if (hello.v === PROTOCOL_VERSION) return true;
-    // PROTOCOL.md §7: browsers refuse to send codes other than 1000 and 3000-4999,
-    // so the socket closes with 1000 and the reason; the state event reports 1002. Reconnecting
-    // would meet the same server: a reload fetches the client that matches it, hence expired.
-    const reason = `unsupported protocol version ${hello.v}`;
-    this.#abandon(1000, reason);
-    this.#finish('expired', 1002, reason);
-    return false;
-  }
-
-  #applyHello(hello) {
-    this.#status.greeted(hello);
-    this.#liveness.hello(hello.heartbeat);
-  }
-
   // ---- Ends of connections (PROTOCOL.md §5) ----
 
   #onEnd(transport, code, reason) {
@@ -378,7 +306,7 @@ export class PagewireClient {
     const { name } = transport;
     const { greeted } = this.#opening;
     this.#abandon(1000, '');
-    if (code === 1009) this.#refusedTooLarge = true;
+    if (code === 1009) this.#inbound.refusedTooLarge();
     const final = this.#closeCodes.finalState(code);
     if (code === 4403) console.error(`pagewire: the server refused the channel: ${reason}`);
     if (final !== null) return this.#finish(final, code, reason);

@@ -63,6 +63,7 @@ public final class ClientFiles {
             "liveness.js",
             "backoff.js",
             "lifecycle.js",
+            "inbound.js",
             "receiver.js",
             "sender.js",
             "close-codes.js",
