@@ -41,15 +41,17 @@ function inbound({ name = 'websocket' } = {}) {
     seq,
     sender: { pump: () => told.push(['pump']) },
     liveness: { heard: () => told.push(['heard']), hello: (heartbeat) => told.push(['heartbeat', heartbeat]) },
-    backoff: { reset: () => told.push(['backoff reset']) },
     status: {
       greeted: (hello) => told.push(['page', hello.page]),
       set: (state, code, reason) => told.push(['state', state, code, reason]),
     },
+    reconnects: {
+      greeted: () => told.push(['greeted']),
+      lost: (code, reason) => told.push(['lost', code, reason]),
+      abandon: (code, reason) => told.push(['abandon', code, reason]),
+      finish: (state, code, reason) => told.push(['finish', state, code, reason]),
+    },
     error: (error) => told.push(['error', error]),
-    abandon: (code, reason) => told.push(['abandon', code, reason]),
-    retry: (code, reason) => told.push(['retry', code, reason]),
-    finish: (state, code, reason) => told.push(['finish', state, code, reason]),
   });
   const receive = (frame, from = connection) => i.frame(from, JSON.stringify(frame));
   return { i, told, connection, opening, upgrades, seq, receive };
@@ -66,7 +68,7 @@ describe('Inbound', () => {
       ['heard'],
       ['page', 'p'],
       ['heartbeat', 1000],
-      ['backoff reset'],
+      ['greeted'],
       ['pump'],
       ['state', 'connected', null, ''],
     ]);
@@ -101,10 +103,7 @@ describe('Inbound', () => {
     const warn = t.mock.method(console, 'warn', () => {});
     const { told, seq, receive } = inbound();
     receive(['hello', hello({ ack: 1 })]);
-    assert.deepEqual(told.slice(-2), [
-      ['abandon', 4400, 'an ack of 1 from the server, above the 0 frames sent'],
-      ['retry', 4400, 'an ack of 1 from the server, above the 0 frames sent'],
-    ]);
+    assert.deepEqual(told.at(-1), ['lost', 4400, 'an ack of 1 from the server, above the 0 frames sent']);
     assert.match(warn.mock.calls[0].arguments[0], /an ack of 1 .*; reconnecting$/);
     assert.equal(seq.lastSent, 0);
   });

@@ -1,24 +1,23 @@
 /**
  * The client of one page's channel: its state (PROTOCOL.md §5) and the connections that carry it,
- * one after the other. {@link Opening} opens each over the transports {@link Negotiation} picks (§9);
- * {@link Inbound} takes what they receive and makes the one that says hello the page's, resuming
- * where the server is (§10); {@link Sender} sends the page's frames over it. This client decides what
- * an end means, moves a page on a fallback to WebSocket with {@link Upgrades} (§9.5), ends a
- * connection that {@link Liveness} finds silent (§4), and reconnects after the {@link Backoff} delay.
- * What outlives connections is in {@link Sequencer} (numbers, acks and the frames kept for resume),
+ * one after the other. It makes the parts below, wires them together and answers the page's calls.
+ * {@link Opening} opens each connection over the transports {@link Negotiation} picks (§9);
+ * {@link Inbound} takes what arrives and makes the connection that says hello the page's (§10);
+ * {@link Sender} sends the page's frames; {@link Liveness} notices a silent connection (§4);
+ * {@link Upgrades} moves a page on a fallback to WebSocket (§9.5); {@link Reconnects} ends each
+ * connection and starts the next. What outlives connections is in {@link Sequencer} (numbers, acks
+ * and the frames kept for resume), {@link Receiver} (the server's frames in order),
  * {@link EventChannel} (the page's events and calls, §3, §11), {@link Channels} (the page's channels
  * to endpoints, §12, those to other origins on connections made by endpoint-connection.js),
  * {@link ClientState} (the state the page sees) and {@link Lifecycle} (the page's life in the
- * browser); {@link Receiver} takes the server's frames in order, {@link CloseCodes} says what a close
- * code means, and the transports themselves are in websocket.js, sse.js and longpolling.js (what they
- * are to the client: transport.js).
+ * browser). The transports are in websocket.js, sse.js and longpolling.js (what they are to the
+ * client: transport.js).
  * @module pagewire/connection
  */
 import { Backoff } from './backoff.js';
 import { Channels } from './channels.js';
 import { ClientEvents } from './client-events.js';
 import { ClientState } from './client-state.js';
-import { CloseCodes } from './close-codes.js';
 import { endpointConnection } from './endpoint-connection.js';
 import { EventChannel } from './event-channel.js';
 import { Inbound } from './inbound.js';
@@ -28,6 +27,7 @@ import { Negotiation } from './negotiation.js';
 import { Opening } from './opening.js';
 import { channelUrl } from './options.js';
 import { Receiver } from './receiver.js';
+import { Reconnects } from './reconnects.js';
 import { Sender } from './sender.js';
 import { Sequencer } from './sequencer.js';
 import { Upgrades } from './upgrades.js';
@@ -38,9 +38,7 @@ import { withParam } from './util.js';
 /** @typedef {'websocket' | 'sse' | 'longpolling'} TransportName */
 /** @typedef {{state: ConnectionState, transport: TransportName | null, code: number | null, reason: string}} StateChange */
 /** @typedef {{transport: TransportName, previous: TransportName}} TransportChange */
-/** @typedef {(data: any, name: string) => void} Listener gets the event's JSON value or ArrayBuffer */
 /** @typedef {import('./options.js').ConnectOptions} ConnectOptions */
-/** @typedef {import('./transport.js').Transport} Transport */
 
 /**
  * One channel. Created by {@link connect}; all methods must be called on the page's main thread,
@@ -51,32 +49,28 @@ export class PagewireClient {
   #url;
   /** The options given, for the connections of the page's channels to other origins. */
   #options;
-  /** False for an endpoint connection (PROTOCOL.md §12.2) until the endpoint gave it a token. */
-  #started;
   #setTimer;
   #clearTimer;
   #window;
   /** @type {Negotiation} */ #negotiation;
   /** @type {Opening} the connection being opened, or the one the page is connected over */ #opening;
   /** @type {ClientState} */ #status;
-  /** @type {Backoff} */ #backoff;
   /** @type {Liveness} */ #liveness;
   /** @type {Lifecycle} */ #lifecycle;
   /** @type {Sequencer} numbers, acks and the frames kept for resume (PROTOCOL.md §10) */ #seq;
   /** @type {Sender} */ #sender;
   /** @type {Receiver} */ #receiver;
   /** @type {Inbound} */ #inbound;
-  #closeCodes = new CloseCodes();
   /** @type {EventChannel} the page's own channel */ #page;
   /** @type {Channels | null} the page's channels to endpoints, once it opened one */ #channels = null;
-  #retryTimer = null;
   /** @type {Upgrades} moves a page on a fallback to WebSocket (PROTOCOL.md §9.5) */ #upgrades;
+  /** @type {Reconnects} ends each connection and starts the next (PROTOCOL.md §5) */ #reconnects;
   #clientEvents = new ClientEvents();
   /** @type {import('./transport.js').TransportEvents} */
   #events = {
     frame: (transport, data) => this.#inbound.frame(transport, data),
     open: (transport) => this.#opening.opened(transport),
-    end: (transport, code, reason) => this.#onEnd(transport, code, reason),
+    end: (transport, code, reason) => this.#reconnects.ended(transport, code, reason),
   };
 
   /**
@@ -99,11 +93,7 @@ export class PagewireClient {
     this.#setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
     this.#clearTimer = options.clearTimeout ?? ((id) => clearTimeout(id));
     this.#window = options.window !== undefined ? options.window : typeof window !== 'undefined' ? window : null;
-    this.#backoff = new Backoff(options.reconnect?.initialDelayMs ?? 250, options.reconnect?.maxDelayMs ?? 10_000);
-    this.#liveness = new Liveness(this.#setTimer, this.#clearTimer, (reason) => {
-      this.#abandon(4408, reason);
-      this.#retry(4408, reason);
-    });
+    this.#liveness = new Liveness(this.#setTimer, this.#clearTimer, (reason) => this.#reconnects.lost(4408, reason));
     this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer, (frame) =>
       this.#sender.control(frame),
     );
@@ -126,10 +116,10 @@ export class PagewireClient {
     const doc = options.document !== undefined ? options.document : typeof document !== 'undefined' ? document : null;
     this.#lifecycle = new Lifecycle(this.#window, doc, {
       deliver: (frame) => this.#receiver.deliver(frame),
-      online: () => this.#onOnline(),
+      online: () => this.#reconnects.online(),
       leave: () => this.close(),
-      freeze: () => this.#onFreeze(),
-      thaw: () => this.#onThaw(),
+      freeze: () => this.#reconnects.freeze(),
+      thaw: () => this.#reconnects.thaw(),
     });
     this.#status = new ClientState({
       events: this.#clientEvents,
@@ -147,8 +137,8 @@ export class PagewireClient {
       setTimer: this.#setTimer,
       clearTimer: this.#clearTimer,
       opened: () => this.#liveness.heard(),
-      abandon: (code, reason) => this.#abandon(code, reason),
-      exhausted: (code, reason) => this.#retry(code, reason),
+      abandon: (code, reason) => this.#reconnects.abandon(code, reason),
+      exhausted: (code, reason) => this.#reconnects.retry(code, reason),
     });
     this.#upgrades = new Upgrades({
       negotiation: this.#negotiation,
@@ -163,10 +153,10 @@ export class PagewireClient {
       applyHello: (hello) => this.#inbound.applyHello(hello),
       flush: () => this.#sender.flush(),
       lost: (code, reason) => {
-        this.#abandon(1000, '');
-        this.#retry(code, reason);
+        this.#reconnects.abandon(1000, '');
+        this.#reconnects.retry(code, reason);
       },
-      ended: (transport, code, reason) => this.#onEnd(transport, code, reason),
+      ended: (transport, code, reason) => this.#reconnects.ended(transport, code, reason),
       switched: (change) => this.#clientEvents.emit('transport', change),
     });
     this.#sender = new Sender({
@@ -175,6 +165,17 @@ export class PagewireClient {
       upgrades: this.#upgrades,
       state: () => this.#status.state,
     });
+    this.#reconnects = new Reconnects({
+      opening: this.#opening,
+      upgrades: this.#upgrades,
+      liveness: this.#liveness,
+      seq: this.#seq,
+      status: this.#status,
+      backoff: new Backoff(options.reconnect?.initialDelayMs ?? 250, options.reconnect?.maxDelayMs ?? 10_000),
+      refusedTooLarge: () => this.#inbound.refusedTooLarge(),
+      setTimer: this.#setTimer,
+      clearTimer: this.#clearTimer,
+    });
     this.#inbound = new Inbound({
       opening: this.#opening,
       upgrades: this.#upgrades,
@@ -182,24 +183,19 @@ export class PagewireClient {
       seq: this.#seq,
       sender: this.#sender,
       liveness: this.#liveness,
-      backoff: this.#backoff,
       status: this.#status,
+      reconnects: this.#reconnects,
       error: (error) => this.#clientEvents.serverError(error),
-      abandon: (code, reason) => this.#abandon(code, reason),
-      retry: (code, reason) => this.#retry(code, reason),
-      finish: (state, code, reason) => this.#finish(state, code, reason),
     });
-    this.#started = endpoint === null;
-    if (this.#started) this.#reopen();
+    if (endpoint === null) this.#reconnects.start();
   }
 
   /** An endpoint connection got its token and config from the endpoint's POST (PROTOCOL.md §12.2): connect. */
   #start(token, config) {
-    if (this.#started || this.#status.state !== 'connecting') return; // closed meanwhile
+    if (this.#reconnects.started || this.#status.state !== 'connecting') return; // closed meanwhile
     this.#negotiation.setUrl(withParam(this.#url, 'pagewire', token));
     this.#negotiation.configure(config);
-    this.#started = true;
-    this.#reopen();
+    this.#reconnects.start();
   }
 
   /** @returns {ConnectionState} */
@@ -243,8 +239,8 @@ export class PagewireClient {
   close() {
     if (this.#status.final) return;
     this.#sender.bye();
-    this.#abandon(1000, 'page closed');
-    this.#finish('closed', 1000, '');
+    this.#reconnects.abandon(1000, 'page closed');
+    this.#reconnects.finish('closed', 1000, '');
   }
 
   /**
@@ -285,81 +281,5 @@ export class PagewireClient {
     const { options, endpoint } = endpointConnection(page, url, origin, withCredentials);
     const client = new PagewireClient(options, endpoint);
     return { client, start: (token, config) => client.#start(token, config) };
-  }
-
-  /** Starts an attempt at the start of the chain (PROTOCOL.md §9): the forced transport, a remembered fallback, or WebSocket. */
-  #reopen() {
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#opening.start();
-  }
-
-  // ---- Ends of connections (PROTOCOL.md §5) ----
-
-  #onEnd(transport, code, reason) {
-    const upgrade = this.#upgrades.current;
-    if (upgrade !== null && transport === upgrade.socket) return upgrade.socketEnded(code, reason);
-    if (transport !== this.#opening.transport) return undefined;
-    // The fallback being replaced ended, with the expected 4409 or by breaking: either way the
-    // WebSocket decides what happens next (PROTOCOL.md §9.5).
-    if (upgrade?.fallbackEnded(code, reason)) return undefined;
-    const { name } = transport;
-    const { greeted } = this.#opening;
-    this.#abandon(1000, '');
-    if (code === 1009) this.#inbound.refusedTooLarge();
-    const final = this.#closeCodes.finalState(code);
-    if (code === 4403) console.error(`pagewire: the server refused the channel: ${reason}`);
-    if (final !== null) return this.#finish(final, code, reason);
-    if (!greeted) return this.#opening.failed(name, code, reason);
-    return this.#retry(code, reason);
-  }
-
-  /** Lets go of every connection and timer of the current attempt, closing what is still open with `code`. */
-  #abandon(code, reason) {
-    const transport = this.#opening.release();
-    this.#liveness.stop();
-    this.#seq.pause();
-    transport?.close(code, reason);
-    this.#upgrades.cancel(code, reason);
-  }
-
-  #retry(code, reason) {
-    this.#status.set('reconnecting', code, reason);
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = this.#setTimer(() => this.#reopen(), this.#backoff.next());
-  }
-
-  /** Enters a state with no way back (see {@link ClientState#finish}), with no retry waiting. */
-  #finish(state, code, reason) {
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#status.finish(state, code, reason);
-  }
-
-  // ---- The page's lifecycle ----
-
-  /** Back online: waiting out the back-off would only delay the user. */
-  #onOnline() {
-    if (this.#retryTimer !== null) this.#reopen();
-  }
-
-  /**
-   * Going into the back/forward cache: an open connection would keep the page out of it, and the
-   * page may come back, so no bye; the server keeps the page for its grace period.
-   */
-  #onFreeze() {
-    if (!this.#started || this.#status.final) return;
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#abandon(1000, 'page hidden');
-    this.#status.set('reconnecting', 1000, 'page hidden');
-  }
-
-  /** Back from the back/forward cache: reconnect at once. */
-  #onThaw() {
-    if (this.#opening.transport === null && this.#status.state === 'reconnecting') {
-      this.#backoff.reset();
-      this.#reopen();
-    }
   }
 }

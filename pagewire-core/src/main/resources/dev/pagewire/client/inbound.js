@@ -18,12 +18,10 @@ const PROTOCOL_VERSION = 1;
  * @property {import('./sequencer.js').Sequencer} seq resumes where a hello says the server is (§10.3)
  * @property {import('./sender.js').Sender} sender sends what waited, once a connection said hello
  * @property {import('./liveness.js').Liveness} liveness hears every frame, and the heartbeat of every hello
- * @property {import('./backoff.js').Backoff} backoff starts again from its first step once a connection said hello
  * @property {import('./client-state.js').ClientState} status learns the page id, and that the page is connected
+ * @property {import('./reconnects.js').Reconnects} reconnects lets go of a connection that broke the protocol
+ *     (or of the client, for good), and learns that a connection said hello
  * @property {(error: {code: string, message: string}) => void} error a kept frame was given up (`message_too_large`)
- * @property {(code: number, reason: string) => void} abandon lets go of the connection, closing it with `code`
- * @property {(code: number, reason: string) => void} retry reconnects after the back-off, in state `reconnecting`
- * @property {(state: 'expired', code: number, reason: string) => void} finish ends the client for good
  */
 
 /**
@@ -85,8 +83,7 @@ export class Inbound {
    */
   protocolError(reason) {
     console.warn(`pagewire: ${reason}; reconnecting`);
-    this.#host.abandon(4400, reason);
-    this.#host.retry(4400, reason);
+    this.#host.reconnects.lost(4400, reason);
   }
 
   /**
@@ -107,8 +104,8 @@ export class Inbound {
     // so the socket closes with 1000 and the reason; the state event reports 1002. Reconnecting
     // would meet the same server: a reload fetches the client that matches it, hence expired.
     const reason = `unsupported protocol version ${hello.v}`;
-    this.#host.abandon(1000, reason);
-    this.#host.finish('expired', 1002, reason);
+    this.#host.reconnects.abandon(1000, reason);
+    this.#host.reconnects.finish('expired', 1002, reason);
     return false;
   }
 
@@ -124,7 +121,7 @@ export class Inbound {
     if (!this.acceptVersion(hello)) return;
     this.applyHello(hello);
     if (!host.opening.greet()) return; // a second hello on one connection changes nothing else
-    host.backoff.reset();
+    host.reconnects.greeted();
     const { name } = host.opening.transport;
     if (!host.receiver.acked(hello.ack)) return;
     // Resent before the state change is announced, so an event emitted by a "connected" listener

@@ -65,6 +65,7 @@ public final class ClientFiles {
             "lifecycle.js",
             "inbound.js",
             "receiver.js",
+            "reconnects.js",
             "sender.js",
             "close-codes.js",
             "client-events.js",
