@@ -90,7 +90,7 @@ public final class ClientFiles {
     /** Modules and the source map, read on first request; keyed by their path below {@link #ROOT}. */
     private final Map<String, File> files = new ConcurrentHashMap<>();
 
-    /** Reads the bundle (about 55 KB in its three codings); logs a warning if it is missing. */
+    /** Reads the bundle (about 62 KB in its three codings); logs a warning if it is missing. */
     public ClientFiles() {
         this.bundle = Bundle.read();
         if (bundle == null) {
