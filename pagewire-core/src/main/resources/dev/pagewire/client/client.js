@@ -7,16 +7,18 @@
  * wire format is docs/PROTOCOL.md (version 1). No dependencies, and none of the build is needed to
  * use the modules themselves: they sit beside this one under /_pagewire/, imported by relative URL.
  *
- * This module is the entry: {@link connect}, and the page's own client. The client's state machine
- * is in connection.js (what its options mean in options.js, its own listeners in client-events.js),
- * which picks transports with negotiation.js (the remembered fallback in memory.js), moves a page on
- * a fallback to WebSocket with upgrade.js, notices silent connections with liveness.js, waits
- * between reconnects with backoff.js, reads close codes with close-codes.js and follows the page's
- * life in the browser with lifecycle.js. The transports are in websocket.js, sse.js and longpolling.js
- * (what they are to the client in transport.js; the fallbacks share http-link.js, SSE reads its
- * stream with event-stream.js), sequence numbers and acks in sequencer.js, the server's frames in
- * order in receiver.js, a channel's events and calls in event-channel.js and calls.js, channels to
- * endpoints in channels.js (the page's handle on one in channel.js), the wire format in frames.js.
+ * This module is the entry: {@link connect}, and the page's own client. The client is in
+ * connection.js (what its options mean in options.js, its own listeners in client-events.js), which
+ * picks transports with negotiation.js (the remembered fallback in memory.js), moves a page on a
+ * fallback to WebSocket with upgrade.js, notices silent connections with liveness.js, ends
+ * connections and reconnects with reconnects.js (how long it waits in backoff.js, what a close code
+ * means in close-codes.js) and follows the page's life in the browser with lifecycle.js. The
+ * transports are in websocket.js, sse.js and longpolling.js (what they are to the client in
+ * transport.js; the fallbacks share http-link.js, SSE reads its stream with event-stream.js),
+ * sequence numbers and acks in sequencer.js, the page's frames on their way out in sender.js, the
+ * server's frames as they arrive in inbound.js and in order in receiver.js, a channel's events and
+ * calls in event-channel.js and calls.js, channels to endpoints in channels.js (the page's handle on
+ * one in channel.js), the wire format in frames.js.
  *
  * @module pagewire
  */

@@ -1,45 +1,44 @@
 /**
  * The client of one page's channel: its state (PROTOCOL.md §5) and the connections that carry it,
- * one after the other. {@link Opening} opens each over the transports {@link Negotiation} picks (§9);
- * this client decides what a hello and an end mean: it resumes (§10), moves a page on a fallback to
- * WebSocket with {@link Upgrades} (§9.5), ends a connection that {@link Liveness} finds silent
- * (§4), and reconnects after the {@link Backoff} delay. What outlives connections is in
- * {@link Sequencer} (numbers, acks and the frames kept for resume), {@link EventChannel} (the page's
- * events and calls, §3, §11), {@link Channels} (the page's channels to endpoints, §12, those to
- * other origins on connections made by endpoint-connection.js), {@link ClientState} (the state the
- * page sees) and {@link Lifecycle} (the page's life in the browser); {@link Receiver} takes the
- * server's frames in order, {@link CloseCodes} says what a close code means, and the transports
- * themselves are in websocket.js, sse.js and longpolling.js (what they are to the client: transport.js).
+ * one after the other. It makes the parts below, wires them together and answers the page's calls.
+ * {@link Opening} opens each connection over the transports {@link Negotiation} picks (§9);
+ * {@link Inbound} takes what arrives and makes the connection that says hello the page's (§10);
+ * {@link Sender} sends the page's frames; {@link Liveness} notices a silent connection (§4);
+ * {@link Upgrades} moves a page on a fallback to WebSocket (§9.5); {@link Reconnects} ends each
+ * connection and starts the next. What outlives connections is in {@link Sequencer} (numbers, acks
+ * and the frames kept for resume), {@link Receiver} (the server's frames in order),
+ * {@link EventChannel} (the page's events and calls, §3, §11), {@link Channels} (the page's channels
+ * to endpoints, §12, those to other origins on connections made by endpoint-connection.js),
+ * {@link ClientState} (the state the page sees) and {@link Lifecycle} (the page's life in the
+ * browser). The transports are in websocket.js, sse.js and longpolling.js (what they are to the
+ * client: transport.js).
  * @module pagewire/connection
  */
 import { Backoff } from './backoff.js';
 import { Channels } from './channels.js';
 import { ClientEvents } from './client-events.js';
 import { ClientState } from './client-state.js';
-import { CloseCodes } from './close-codes.js';
 import { endpointConnection } from './endpoint-connection.js';
 import { EventChannel } from './event-channel.js';
-import { PONG, parseBinary, parseText } from './frames.js';
+import { Inbound } from './inbound.js';
 import { Lifecycle } from './lifecycle.js';
 import { Liveness } from './liveness.js';
 import { Negotiation } from './negotiation.js';
 import { Opening } from './opening.js';
 import { channelUrl } from './options.js';
 import { Receiver } from './receiver.js';
+import { Reconnects } from './reconnects.js';
+import { Sender } from './sender.js';
 import { Sequencer } from './sequencer.js';
 import { Upgrades } from './upgrades.js';
 import { withParam } from './util.js';
-
-const PROTOCOL_VERSION = 1;
 
 // The types, documented member by member, are in client.d.ts beside this file (/_pagewire/client.d.ts).
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'expired' | 'closed'} ConnectionState */
 /** @typedef {'websocket' | 'sse' | 'longpolling'} TransportName */
 /** @typedef {{state: ConnectionState, transport: TransportName | null, code: number | null, reason: string}} StateChange */
 /** @typedef {{transport: TransportName, previous: TransportName}} TransportChange */
-/** @typedef {(data: any, name: string) => void} Listener gets the event's JSON value or ArrayBuffer */
 /** @typedef {import('./options.js').ConnectOptions} ConnectOptions */
-/** @typedef {import('./transport.js').Transport} Transport */
 
 /**
  * One channel. Created by {@link connect}; all methods must be called on the page's main thread,
@@ -50,32 +49,28 @@ export class PagewireClient {
   #url;
   /** The options given, for the connections of the page's channels to other origins. */
   #options;
-  /** False for an endpoint connection (PROTOCOL.md §12.2) until the endpoint gave it a token. */
-  #started;
   #setTimer;
   #clearTimer;
   #window;
   /** @type {Negotiation} */ #negotiation;
   /** @type {Opening} the connection being opened, or the one the page is connected over */ #opening;
   /** @type {ClientState} */ #status;
-  /** @type {Backoff} */ #backoff;
   /** @type {Liveness} */ #liveness;
   /** @type {Lifecycle} */ #lifecycle;
   /** @type {Sequencer} numbers, acks and the frames kept for resume (PROTOCOL.md §10) */ #seq;
+  /** @type {Sender} */ #sender;
   /** @type {Receiver} */ #receiver;
-  #closeCodes = new CloseCodes();
+  /** @type {Inbound} */ #inbound;
   /** @type {EventChannel} the page's own channel */ #page;
   /** @type {Channels | null} the page's channels to endpoints, once it opened one */ #channels = null;
-  #retryTimer = null;
-  /** The last connection ended with 1009: the server refused the first frame it has not acked. */
-  #refusedTooLarge = false;
   /** @type {Upgrades} moves a page on a fallback to WebSocket (PROTOCOL.md §9.5) */ #upgrades;
+  /** @type {Reconnects} ends each connection and starts the next (PROTOCOL.md §5) */ #reconnects;
   #clientEvents = new ClientEvents();
   /** @type {import('./transport.js').TransportEvents} */
   #events = {
-    frame: (transport, data) => this.#onFrame(transport, data),
+    frame: (transport, data) => this.#inbound.frame(transport, data),
     open: (transport) => this.#opening.opened(transport),
-    end: (transport, code, reason) => this.#onEnd(transport, code, reason),
+    end: (transport, code, reason) => this.#reconnects.ended(transport, code, reason),
   };
 
   /**
@@ -98,17 +93,13 @@ export class PagewireClient {
     this.#setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
     this.#clearTimer = options.clearTimeout ?? ((id) => clearTimeout(id));
     this.#window = options.window !== undefined ? options.window : typeof window !== 'undefined' ? window : null;
-    this.#backoff = new Backoff(options.reconnect?.initialDelayMs ?? 250, options.reconnect?.maxDelayMs ?? 10_000);
-    this.#liveness = new Liveness(this.#setTimer, this.#clearTimer, (reason) => {
-      this.#abandon(4408, reason);
-      this.#retry(4408, reason);
-    });
+    this.#liveness = new Liveness(this.#setTimer, this.#clearTimer, (reason) => this.#reconnects.lost(4408, reason));
     this.#seq = new Sequencer(options.maxQueuedEvents ?? 1000, this.#setTimer, this.#clearTimer, (frame) =>
-      this.#sendControl(frame),
+      this.#sender.control(frame),
     );
     this.#page = new EventChannel(
       null,
-      (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      (encode, what, onDrop) => this.#sender.data(encode, what, onDrop),
       (what, name) => this.#status.check(what, name),
       this.#setTimer,
       this.#clearTimer,
@@ -120,15 +111,15 @@ export class PagewireClient {
       channels: () => this.#channels,
       error: (error) => this.#clientEvents.serverError(error),
       missed: (missed) => this.#clientEvents.emit('missed', missed),
-      protocolError: (reason) => this.#protocolError(reason),
+      protocolError: (reason) => this.#inbound.protocolError(reason),
     });
     const doc = options.document !== undefined ? options.document : typeof document !== 'undefined' ? document : null;
     this.#lifecycle = new Lifecycle(this.#window, doc, {
       deliver: (frame) => this.#receiver.deliver(frame),
-      online: () => this.#onOnline(),
+      online: () => this.#reconnects.online(),
       leave: () => this.close(),
-      freeze: () => this.#onFreeze(),
-      thaw: () => this.#onThaw(),
+      freeze: () => this.#reconnects.freeze(),
+      thaw: () => this.#reconnects.thaw(),
     });
     this.#status = new ClientState({
       events: this.#clientEvents,
@@ -146,8 +137,8 @@ export class PagewireClient {
       setTimer: this.#setTimer,
       clearTimer: this.#clearTimer,
       opened: () => this.#liveness.heard(),
-      abandon: (code, reason) => this.#abandon(code, reason),
-      exhausted: (code, reason) => this.#retry(code, reason),
+      abandon: (code, reason) => this.#reconnects.abandon(code, reason),
+      exhausted: (code, reason) => this.#reconnects.retry(code, reason),
     });
     this.#upgrades = new Upgrades({
       negotiation: this.#negotiation,
@@ -158,30 +149,53 @@ export class PagewireClient {
       setTimer: this.#setTimer,
       clearTimer: this.#clearTimer,
       connected: () => this.#status.state === 'connected',
-      acceptVersion: (hello) => this.#acceptVersion(hello),
-      applyHello: (hello) => this.#applyHello(hello),
-      flush: () => {
-        this.#pump();
-        this.#seq.flushAck();
-      },
+      acceptVersion: (hello) => this.#inbound.acceptVersion(hello),
+      applyHello: (hello) => this.#inbound.applyHello(hello),
+      flush: () => this.#sender.flush(),
       lost: (code, reason) => {
-        this.#abandon(1000, '');
-        this.#retry(code, reason);
+        this.#reconnects.abandon(1000, '');
+        this.#reconnects.retry(code, reason);
       },
-      ended: (transport, code, reason) => this.#onEnd(transport, code, reason),
+      ended: (transport, code, reason) => this.#reconnects.ended(transport, code, reason),
       switched: (change) => this.#clientEvents.emit('transport', change),
     });
-    this.#started = endpoint === null;
-    if (this.#started) this.#reopen();
+    this.#sender = new Sender({
+      seq: this.#seq,
+      opening: this.#opening,
+      upgrades: this.#upgrades,
+      state: () => this.#status.state,
+    });
+    this.#reconnects = new Reconnects({
+      opening: this.#opening,
+      upgrades: this.#upgrades,
+      liveness: this.#liveness,
+      seq: this.#seq,
+      status: this.#status,
+      backoff: new Backoff(options.reconnect?.initialDelayMs ?? 250, options.reconnect?.maxDelayMs ?? 10_000),
+      refusedTooLarge: () => this.#inbound.refusedTooLarge(),
+      setTimer: this.#setTimer,
+      clearTimer: this.#clearTimer,
+    });
+    this.#inbound = new Inbound({
+      opening: this.#opening,
+      upgrades: this.#upgrades,
+      receiver: this.#receiver,
+      seq: this.#seq,
+      sender: this.#sender,
+      liveness: this.#liveness,
+      status: this.#status,
+      reconnects: this.#reconnects,
+      error: (error) => this.#clientEvents.serverError(error),
+    });
+    if (endpoint === null) this.#reconnects.start();
   }
 
   /** An endpoint connection got its token and config from the endpoint's POST (PROTOCOL.md §12.2): connect. */
   #start(token, config) {
-    if (this.#started || this.#status.state !== 'connecting') return; // closed meanwhile
+    if (this.#reconnects.started || this.#status.state !== 'connecting') return; // closed meanwhile
     this.#negotiation.setUrl(withParam(this.#url, 'pagewire', token));
     this.#negotiation.configure(config);
-    this.#started = true;
-    this.#reopen();
+    this.#reconnects.start();
   }
 
   /** @returns {ConnectionState} */
@@ -224,12 +238,9 @@ export class PagewireClient {
    */
   close() {
     if (this.#status.final) return;
-    // The bye goes where the server reads: the upgrade's WebSocket once it said hello.
-    const upgrade = this.#upgrades.current;
-    const reading = upgrade?.hello ? upgrade.socket : this.#opening.transport;
-    reading?.bye();
-    this.#abandon(1000, 'page closed');
-    this.#finish('closed', 1000, '');
+    this.#sender.bye();
+    this.#reconnects.abandon(1000, 'page closed');
+    this.#reconnects.finish('closed', 1000, '');
   }
 
   /**
@@ -245,7 +256,7 @@ export class PagewireClient {
   open(pathOrUrl, params, options) {
     this.#status.check('open a channel to', String(pathOrUrl));
     this.#channels ??= new Channels({
-      send: (encode, what, onDrop) => this.#sendData(encode, what, onDrop),
+      send: (encode, what, onDrop) => this.#sender.data(encode, what, onDrop),
       url: this.#negotiation.httpUrl,
       fetch: this.#negotiation.http.fetch,
       endpointConnection: (url, origin, withCredentials) => this.#endpointConnection(url, origin, withCredentials),
@@ -270,200 +281,5 @@ export class PagewireClient {
     const { options, endpoint } = endpointConnection(page, url, origin, withCredentials);
     const client = new PagewireClient(options, endpoint);
     return { client, start: (token, config) => client.#start(token, config) };
-  }
-
-  /**
-   * Numbers and keeps a data frame, and sends it when a connection can carry it now (PROTOCOL.md §10).
-   * @param {(seq: number, ack: number | null) => string | ArrayBuffer} encode
-   * @param {string} what what the caller does, for the error when the frame cannot be kept
-   * @param {() => void} [onDrop] told when the frame is given up unsent (refused for its size)
-   */
-  #sendData(encode, what, onDrop) {
-    if (this.#seq.full) {
-      throw new Error(
-        `pagewire: cannot ${what}: the queue is full (${this.#seq.max} frames are waiting `
-          + `for the server's ack while the channel is ${this.#upgrades.current ? 'switching to WebSocket' : this.#status.state}); `
-          + 'raise maxQueuedEvents or emit less',
-      );
-    }
-    this.#seq.add(encode, onDrop);
-    this.#pump();
-  }
-
-  /** Whether frames go out now: a connection said hello and no upgrade holds them back. */
-  get #sending() {
-    return this.#opening.greeted && this.#upgrades.current === null;
-  }
-
-  /** Sends, in order, every kept data frame the current connection has not carried yet. */
-  #pump() {
-    if (!this.#sending) return;
-    for (const frame of this.#seq.unsent()) this.#opening.transport.send(frame);
-  }
-
-  #sendControl(frame) {
-    if (!this.#sending) return false;
-    this.#opening.transport.send(frame);
-    return true;
-  }
-
-  /** Starts an attempt at the start of the chain (PROTOCOL.md §9): the forced transport, a remembered fallback, or WebSocket. */
-  #reopen() {
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#opening.start();
-  }
-
-  // ---- Frames from the server ----
-
-  #onFrame(transport, data) {
-    const upgrade = this.#upgrades.current;
-    const fromUpgrade = upgrade !== null && transport === upgrade.socket;
-    if (transport !== this.#opening.transport && !fromUpgrade) return;
-    this.#liveness.heard();
-    let frame;
-    try {
-      frame = typeof data === 'string' ? parseText(data) : parseBinary(data);
-    } catch (e) {
-      // Liberal in what we accept: a frame we cannot read is not worth losing the connection over.
-      console.warn(`pagewire: ignoring a malformed frame from the server: ${e.message}`);
-      return;
-    }
-    switch (frame[0]) {
-      case 'ping':
-        return transport.send(PONG); // on the connection that asked
-      case 'pong':
-        return undefined;
-      case 'ack':
-        return void this.#receiver.acked(frame[1]); // acks only let go of kept frames: no order needed
-      case 'hello':
-        return fromUpgrade ? upgrade.greeted(frame[1]) : this.#onHello(frame[1]);
-      default:
-        if (fromUpgrade) return upgrade.hold(frame);
-        return this.#receiver.accept(frame);
-    }
-  }
-
-  #protocolError(reason) {
-    console.warn(`pagewire: ${reason}; reconnecting`);
-    this.#abandon(4400, reason);
-    this.#retry(4400, reason);
-  }
-
-  #onHello(hello) {
-    if (!this.#acceptVersion(hello)) return;
-    this.#applyHello(hello);
-    if (!this.#opening.greet()) return; // a second hello on one connection changes nothing else
-    this.#backoff.reset();
-    const { name } = this.#opening.transport;
-    if (!this.#receiver.acked(hello.ack)) return;
-    // Resent before the state change is announced, so an event emitted by a "connected" listener
-    // goes out after the ones that waited (PROTOCOL.md §10.3).
-    this.#seq.resume(hello.ack, this.#opening.openedWith);
-    if (this.#refusedTooLarge) this.#dropTooLarge();
-    this.#pump();
-    this.#status.set('connected', null, '');
-    if (name !== 'websocket') this.#upgrades.schedule();
-  }
-
-  /**
-   * The server closed the last connection with 1009 at the first frame it did not take: sent again,
-   * that frame would be refused again on every reconnect, so it is given up (PROTOCOL.md §10.5).
-   */
-  #dropTooLarge() {
-    this.#refusedTooLarge = false;
-    const seq = this.#seq.dropOldest();
-    if (seq === null) return;
-    this.#clientEvents.serverError({
-      code: 'message_too_large',
-      message:
-        `the server refused frame ${seq} ` + 'as larger than its maxMessageBytes (close 1009); it is not sent again',
-    });
-  }
-
-  /** False, and the client expired, for a hello of a protocol version this client does not know. */
-  #acceptVersion(hello) {
-    if (hello.v === PROTOCOL_VERSION) return true;
-    // PROTOCOL.md §7: browsers refuse to send codes other than 1000 and 3000-4999,
-    // so the socket closes with 1000 and the reason; the state event reports 1002. Reconnecting
-    // would meet the same server: a reload fetches the client that matches it, hence expired.
-    const reason = `unsupported protocol version ${hello.v}`;
-    this.#abandon(1000, reason);
-    this.#finish('expired', 1002, reason);
-    return false;
-  }
-
-  #applyHello(hello) {
-    this.#status.greeted(hello);
-    this.#liveness.hello(hello.heartbeat);
-  }
-
-  // ---- Ends of connections (PROTOCOL.md §5) ----
-
-  #onEnd(transport, code, reason) {
-    const upgrade = this.#upgrades.current;
-    if (upgrade !== null && transport === upgrade.socket) return upgrade.socketEnded(code, reason);
-    if (transport !== this.#opening.transport) return undefined;
-    // The fallback being replaced ended, with the expected 4409 or by breaking: either way the
-    // WebSocket decides what happens next (PROTOCOL.md §9.5).
-    if (upgrade?.fallbackEnded(code, reason)) return undefined;
-    const { name } = transport;
-    const { greeted } = this.#opening;
-    this.#abandon(1000, '');
-    if (code === 1009) this.#refusedTooLarge = true;
-    const final = this.#closeCodes.finalState(code);
-    if (code === 4403) console.error(`pagewire: the server refused the channel: ${reason}`);
-    if (final !== null) return this.#finish(final, code, reason);
-    if (!greeted) return this.#opening.failed(name, code, reason);
-    return this.#retry(code, reason);
-  }
-
-  /** Lets go of every connection and timer of the current attempt, closing what is still open with `code`. */
-  #abandon(code, reason) {
-    const transport = this.#opening.release();
-    this.#liveness.stop();
-    this.#seq.pause();
-    transport?.close(code, reason);
-    this.#upgrades.cancel(code, reason);
-  }
-
-  #retry(code, reason) {
-    this.#status.set('reconnecting', code, reason);
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = this.#setTimer(() => this.#reopen(), this.#backoff.next());
-  }
-
-  /** Enters a state with no way back (see {@link ClientState#finish}), with no retry waiting. */
-  #finish(state, code, reason) {
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#status.finish(state, code, reason);
-  }
-
-  // ---- The page's lifecycle ----
-
-  /** Back online: waiting out the back-off would only delay the user. */
-  #onOnline() {
-    if (this.#retryTimer !== null) this.#reopen();
-  }
-
-  /**
-   * Going into the back/forward cache: an open connection would keep the page out of it, and the
-   * page may come back, so no bye; the server keeps the page for its grace period.
-   */
-  #onFreeze() {
-    if (!this.#started || this.#status.final) return;
-    this.#clearTimer(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#abandon(1000, 'page hidden');
-    this.#status.set('reconnecting', 1000, 'page hidden');
-  }
-
-  /** Back from the back/forward cache: reconnect at once. */
-  #onThaw() {
-    if (this.#opening.transport === null && this.#status.state === 'reconnecting') {
-      this.#backoff.reset();
-      this.#reopen();
-    }
   }
 }

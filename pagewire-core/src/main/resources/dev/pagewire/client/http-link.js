@@ -1,12 +1,14 @@
 /**
- * What the two fallbacks share (PROTOCOL.md §8): SSE (sse.js) and long-polling (longpolling.js)
- * each read their down channel their own way and hand its frame lines to an {@link HttpLink}, which
- * does the rest: the `open` and `close` frames, POSTs up, the bye as the page goes, and ending.
+ * What the two fallbacks share (PROTOCOL.md §8): SSE (sse.js) and long-polling (longpolling.js) are
+ * each an {@link HttpTransport} that reads its down channel its own way and hands the frame lines to
+ * an {@link HttpLink}, which does the rest: the `open` and `close` frames, POSTs up, the bye as the
+ * page goes, and ending.
  * @module pagewire/http-link
  */
 import { BYE } from './frames.js';
 import { withParam } from './util.js';
 
+/** @typedef {import('./connection.js').TransportName} TransportName */
 /** @typedef {import('./transport.js').Transport} Transport */
 /** @typedef {import('./transport.js').TransportEvents} TransportEvents */
 
@@ -228,6 +230,44 @@ export class HttpLink {
     this.#down.abort();
     this.#post?.abort();
     this.#post = null;
+  }
+}
+
+/**
+ * A fallback, as a {@link Transport}: what the client asks of it its {@link HttpLink} does, while
+ * the fallback's own `read` (SSE's stream, long-polling's polls) feeds the link the down channel.
+ */
+export class HttpTransport {
+  /** @type {TransportName} */ name;
+  /** @type {HttpLink} */ #link;
+
+  /**
+   * @param {TransportName} name
+   * @param {string} url `http:` or `https:` URL of the page with the token
+   * @param {Http} http
+   * @param {TransportEvents} events
+   * @param {(link: HttpLink) => void} read starts reading the down channel into `link`, until the link has ended
+   */
+  constructor(name, url, http, events, read) {
+    this.name = name;
+    this.#link = new HttpLink(this, url, http, events);
+    read(this.#link);
+  }
+
+  send(frame) {
+    this.#link.send(frame);
+  }
+
+  whenDrained(fn) {
+    this.#link.whenDrained(fn);
+  }
+
+  bye() {
+    this.#link.bye();
+  }
+
+  close() {
+    this.#link.close();
   }
 }
 

@@ -63,7 +63,10 @@ public final class ClientFiles {
             "liveness.js",
             "backoff.js",
             "lifecycle.js",
+            "inbound.js",
             "receiver.js",
+            "reconnects.js",
+            "sender.js",
             "close-codes.js",
             "client-events.js",
             "options.js",
@@ -87,7 +90,7 @@ public final class ClientFiles {
     /** Modules and the source map, read on first request; keyed by their path below {@link #ROOT}. */
     private final Map<String, File> files = new ConcurrentHashMap<>();
 
-    /** Reads the bundle (about 55 KB in its three codings); logs a warning if it is missing. */
+    /** Reads the bundle (about 62 KB in its three codings); logs a warning if it is missing. */
     public ClientFiles() {
         this.bundle = Bundle.read();
         if (bundle == null) {
