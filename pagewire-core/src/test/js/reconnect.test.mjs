@@ -54,6 +54,19 @@ describe('reconnecting with back-off', () => {
     assertRetryWithin(clock, 100);
   });
 
+  it('opens nothing more when a state listener closes the client on hearing reconnecting', () => {
+    const { socket, client, clock, sockets } = setup({ transport: 'websocket' });
+    socket.hello();
+    client.on('state', ({ state }) => {
+      if (state === 'reconnecting') client.close();
+    });
+    socket.serverClose(1006);
+    assert.equal(client.state, 'closed');
+    assert.deepEqual(clock.pending(), [], 'no retry waits');
+    clock.advance(10 * 60_000);
+    assert.equal(sockets.length, 1, 'no connection after the close');
+  });
+
   it('uses 250 ms and 10 s by default', () => {
     const { socket, clock, sockets } = setup({ transport: 'websocket' });
     socket.serverClose(1006);

@@ -117,6 +117,9 @@ export class Reconnects {
     const host = this.#host;
     host.status.set('reconnecting', code, reason);
     host.clearTimer(this.#timer);
+    this.#timer = null;
+    // A "state" listener may have closed the client on hearing `reconnecting`: nothing to wait for.
+    if (host.status.final) return;
     this.#timer = host.setTimer(() => this.#reopen(), host.backoff.next());
   }
 
