@@ -30,6 +30,10 @@ import java.util.Set;
  * @param warmupMs warm-up of echo, fan-out and churn ({@code --warmup-ms}, default 12000: the servers'
  *     JIT has one core, and a short warm-up measures the compiler; at 6 s C2 still took a third of
  *     Pagewire's core)
+ * @param churnWarmupMs warm-up of churn ({@code --churn-warmup-ms}, default 30000, never below
+ *     {@code warmupMs}): churn runs the widest code (render, handshake, WebSocket, close), and at 12 s
+ *     Pagewire's JIT was still compiling it (142 µs of CPU per page after 12 s, 94 µs after 30 s, in
+ *     one run on this machine; Socket.IO 182 and 171)
  * @param clusterWarmupMs warm-up of the cluster's cases ({@code --cluster-warmup-ms}, default three times
  *     {@code warmupMs}: three nodes' JITs share the one core a single server has)
  * @param durationMs measured interval of echo, sustained fan-out and churn ({@code --duration-ms}, default 5000)
@@ -60,6 +64,7 @@ record BenchOptions(
         int broadcasts,
         int churnOpeners,
         long warmupMs,
+        long churnWarmupMs,
         long clusterWarmupMs,
         long durationMs,
         boolean pin,
@@ -102,6 +107,8 @@ record BenchOptions(
           --broadcasts B       fan-out broadcasts timed one at a time (default 10)
           --churn-openers C    concurrent page openers (default 20)
           --warmup-ms MS       warm-up before measuring (default 12000)
+          --churn-warmup-ms MS churn's warm-up (default 30000: churn runs the widest
+                               code, and the JIT takes longest to settle on it)
           --cluster-warmup-ms MS  the cluster's warm-up (default 3 × --warmup-ms: three
                                nodes' JITs share one core)
           --duration-ms MS     measured interval (default 5000)
@@ -157,6 +164,7 @@ record BenchOptions(
                 number(f, "broadcasts", smoke ? 3 : 10),
                 number(f, "churn-openers", smoke ? 2 : 20),
                 number(f, "warmup-ms", smoke ? 300 : 12000),
+                number(f, "churn-warmup-ms", smoke ? 300 : Math.max(30_000, number(f, "warmup-ms", 12000))),
                 number(f, "cluster-warmup-ms", 3 * number(f, "warmup-ms", smoke ? 300 : 12000)),
                 number(f, "duration-ms", smoke ? 500 : 5000),
                 // Pinning is for figures; the smoke run's many short JVMs start faster unpinned.
@@ -181,6 +189,7 @@ record BenchOptions(
                         "broadcasts",
                         "churn-openers",
                         "warmup-ms",
+                        "churn-warmup-ms",
                         "cluster-warmup-ms",
                         "duration-ms",
                         "out",

@@ -253,7 +253,7 @@ final class Measurer implements AutoCloseable {
                         "--clients",
                         Integer.toString(openers.get(i)),
                         "--warmup-ms",
-                        Long.toString(options.warmupMs()),
+                        Long.toString(options.churnWarmupMs()),
                         "--duration-ms",
                         Long.toString(options.durationMs()),
                         "--in-step",
@@ -269,7 +269,7 @@ final class Measurer implements AutoCloseable {
             throw e;
         }
         try (var load = SplitLoad.of(started)) {
-            load.startMeasuring(Duration.ofMillis(options.warmupMs()).plusMinutes(10));
+            load.startMeasuring(Duration.ofMillis(options.churnWarmupMs()).plusMinutes(10));
             long t0 = System.nanoTime();
             double server0 = server.cpuSeconds();
             load.awaitEnd(Duration.ofMillis(options.durationMs()).plusMinutes(2));

@@ -401,7 +401,9 @@ final class Report {
                 + " load-generator processes (`--load-processes`;" + " one was the limit of");
         line("  churn) run in step: each warms up, then all start their measured interval together; pages per");
         line("  second and the load generator's CPU are their sums (so over 100% of a core when they have more),");
-        line("  the cycle's percentiles those of their HdrHistograms merged.");
+        line("  the cycle's percentiles those of their HdrHistograms merged. Churn warms up for "
+                + options.churnWarmupMs() + " ms (`--churn-warmup-ms`):");
+        line("  it runs the widest code (render, handshake, WebSocket, close), and the JVM's JIT settles on it last.");
         if (containers()) {
             line("- Pagewire on Tomcat and on Jetty: the same application (`PagewireBenchServer.routes`) installed");
             line("  with `PagewireFilter.install` in an embedded Tomcat 11 or Jetty 12.1 (ee11) with the container's");
