@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
+import dev.pagewire.testing.TestRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -17,36 +17,8 @@ class DashboardAccessTest {
     private static final String PASSWORD = "correct horse battery";
 
     /** A request for the dashboard from {@code peer} with these headers. */
-    private record Request(String peer, Map<String, String> headers) implements PageRequest {
-
-        @Override
-        public String path() {
-            return "/admin";
-        }
-
-        @Override
-        public String query(String name) {
-            return null;
-        }
-
-        @Override
-        public Map<String, List<String>> queryParams() {
-            return Map.of();
-        }
-
-        @Override
-        public String header(String name) {
-            return headers.entrySet().stream()
-                    .filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(Map.Entry::getValue)
-                    .findFirst()
-                    .orElse(null);
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return new InetSocketAddress(peer, 40000);
-        }
+    private static TestRequest request(String peer, Map<String, String> headers) {
+        return new TestRequest("/admin", peer, headers);
     }
 
     private static String basic(String user, String password) {
@@ -56,8 +28,8 @@ class DashboardAccessTest {
     @Test
     void thePasswordAdmitsWithAnyUserName() {
         DashboardAccess access = DashboardAccess.password(PASSWORD);
-        assertTrue(access.admits(new Request("203.0.113.9", Map.of("Authorization", basic("ops", PASSWORD)))));
-        assertTrue(access.admits(new Request("203.0.113.9", Map.of("authorization", basic("", PASSWORD)))));
+        assertTrue(access.admits(request("203.0.113.9", Map.of("Authorization", basic("ops", PASSWORD)))));
+        assertTrue(access.admits(request("203.0.113.9", Map.of("authorization", basic("", PASSWORD)))));
         assertTrue(access.hasPassword());
     }
 
@@ -72,19 +44,19 @@ class DashboardAccessTest {
             "Basic " + Base64.getEncoder().encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8)), // no colon
             "Basic"
         }) {
-            assertFalse(access.admits(new Request("127.0.0.1", Map.of("Authorization", authorization))), authorization);
+            assertFalse(access.admits(request("127.0.0.1", Map.of("Authorization", authorization))), authorization);
         }
-        assertFalse(access.admits(new Request("127.0.0.1", Map.of())), "no password, and no address rule");
+        assertFalse(access.admits(request("127.0.0.1", Map.of())), "no password, and no address rule");
     }
 
     @Test
     void addressesAdmitTheirPeersUnlessTheRequestCameThroughAProxy() {
         DashboardAccess access = DashboardAccess.from("127.0.0.1", "10.0.0.0/8");
-        assertTrue(access.admits(new Request("127.0.0.1", Map.of())));
-        assertTrue(access.admits(new Request("10.20.30.40", Map.of())));
-        assertFalse(access.admits(new Request("192.0.2.1", Map.of())));
-        assertFalse(access.admits(new Request("127.0.0.1", Map.of("X-Forwarded-For", "192.0.2.1"))));
-        assertFalse(access.admits(new Request("127.0.0.1", Map.of("Forwarded", "for=192.0.2.1"))));
+        assertTrue(access.admits(request("127.0.0.1", Map.of())));
+        assertTrue(access.admits(request("10.20.30.40", Map.of())));
+        assertFalse(access.admits(request("192.0.2.1", Map.of())));
+        assertFalse(access.admits(request("127.0.0.1", Map.of("X-Forwarded-For", "192.0.2.1"))));
+        assertFalse(access.admits(request("127.0.0.1", Map.of("Forwarded", "for=192.0.2.1"))));
         assertFalse(access.hasPassword());
         assertEquals(List.of("127.0.0.1", "10.0.0.0/8"), access.addresses());
     }
@@ -92,13 +64,13 @@ class DashboardAccessTest {
     @Test
     void aPasswordAndAddressesEachAdmit() {
         DashboardAccess access = DashboardAccess.password(PASSWORD).orFrom("::1");
-        assertTrue(access.admits(new Request("::1", Map.of())));
-        assertTrue(access.admits(new Request("192.0.2.1", Map.of("Authorization", basic("a", PASSWORD)))));
+        assertTrue(access.admits(request("::1", Map.of())));
+        assertTrue(access.admits(request("192.0.2.1", Map.of("Authorization", basic("a", PASSWORD)))));
         assertTrue(
-                access.admits(new Request(
-                        "127.0.0.1", Map.of("X-Forwarded-For", "x", "Authorization", basic("a", PASSWORD)))),
+                access.admits(
+                        request("127.0.0.1", Map.of("X-Forwarded-For", "x", "Authorization", basic("a", PASSWORD)))),
                 "a password admits through a proxy");
-        assertFalse(access.admits(new Request("192.0.2.1", Map.of())));
+        assertFalse(access.admits(request("192.0.2.1", Map.of())));
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
-/** The goals issues 6, 14 and 17 hold Pagewire against, checked on the medians of a bench run. */
+/** The goals issues 6, 14, 17 and 18 hold Pagewire against, checked on the medians of a bench run. */
 final class Goals {
 
     /**
@@ -37,7 +37,27 @@ final class Goals {
                     out.add(ratio(
                             c, r, "messages_per_s", Peer.RAW_NETTY, 0.8, true, "echo throughput ≥ 80% of raw Netty's"));
                     out.add(ratio(c, r, "p99_us", Peer.SOCKETIO, 0.5, false, "echo p99 latency ≤ ½ of Socket.IO's"));
+                    if (c.subjects().stream().anyMatch(s -> s.peer() == Peer.PAGEWIRE_METRICS)) {
+                        out.add(ratio(
+                                c,
+                                r,
+                                "server_cpu_us_per_unit",
+                                Peer.PAGEWIRE_METRICS,
+                                Peer.PAGEWIRE,
+                                1.05,
+                                false,
+                                "echo server CPU per message with metrics bound ≤ ×1.05 of without"));
+                    }
                 }
+                case CHURN ->
+                    out.add(ratio(
+                            c,
+                            r,
+                            "server_cpu_us_per_unit",
+                            Peer.SOCKETIO,
+                            0.75,
+                            false,
+                            "churn server CPU per page ≤ ¾ of Socket.IO's"));
                 case FANOUT ->
                     out.add(ratio(
                             c,
@@ -62,7 +82,7 @@ final class Goals {
                 }
                 case PAGELOAD -> out.add(pageLoad(c, r));
                 default -> {
-                    // no goal was set for the fallbacks and churn: their tables stand for themselves
+                    // no goal was set for the fallbacks: their tables stand for themselves
                 }
             }
         }
@@ -105,8 +125,14 @@ final class Goals {
     private static Outcome ratio(
             Case c, Results r, String figure, Peer peer, double target, boolean atLeast, String goal) {
         // The goals are Pagewire's on its own server; the table of servers shows what a container adds.
+        return ratio(c, r, figure, Peer.PAGEWIRE, peer, target, atLeast, goal);
+    }
+
+    /** {@code figure} of {@code subject} ÷ that of {@code peer}, against {@code target}. */
+    private static Outcome ratio(
+            Case c, Results r, String figure, Peer subject, Peer peer, double target, boolean atLeast, String goal) {
         Subject ours = c.subjects().stream()
-                .filter(s -> s.peer() == Peer.PAGEWIRE)
+                .filter(s -> s.peer() == subject)
                 .findFirst()
                 .orElse(null);
         OptionalDouble ratio = ours == null ? OptionalDouble.empty() : Report.ratio(c, r, figure, ours, peer);

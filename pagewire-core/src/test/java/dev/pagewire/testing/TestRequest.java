@@ -5,8 +5,20 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
-/** A GET of a page route without query parameters or headers, from a loopback peer. */
-public record TestRequest(String path) implements PageRequest {
+/**
+ * A GET of a page route without query parameters, from {@code peer} with {@code headers} (names in
+ * any case).
+ *
+ * @param path the request's path
+ * @param peer the peer's address literal
+ * @param headers the request's headers
+ */
+public record TestRequest(String path, String peer, Map<String, String> headers) implements PageRequest {
+
+    /** A GET of {@code path} without headers, from a loopback peer. */
+    public TestRequest(String path) {
+        this(path, "127.0.0.1", Map.of());
+    }
 
     @Override
     public String query(String name) {
@@ -20,11 +32,15 @@ public record TestRequest(String path) implements PageRequest {
 
     @Override
     public String header(String name) {
-        return null;
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return new InetSocketAddress("127.0.0.1", 40000);
+        return new InetSocketAddress(peer, 40000);
     }
 }

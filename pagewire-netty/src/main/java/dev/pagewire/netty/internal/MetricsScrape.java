@@ -1,12 +1,10 @@
 package dev.pagewire.netty.internal;
 
-import dev.pagewire.Page;
-import dev.pagewire.Settings;
+import dev.pagewire.spi.ForwardingProtocol;
 import dev.pagewire.spi.HttpExchange;
 import dev.pagewire.spi.HttpResponse;
 import dev.pagewire.spi.Protocol;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -16,17 +14,16 @@ import java.util.function.Supplier;
  * business, so it lives in the server; it runs on a virtual thread (a registry's scrape may take a
  * while and walks every page's state). Thread-safe.
  */
-final class MetricsScrape implements Protocol {
+final class MetricsScrape extends ForwardingProtocol {
 
     /** Prometheus's text exposition format 0.0.4, which every scraper reads. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final Protocol protocol;
     private final String path;
     private final Supplier<String> scrape;
 
     MetricsScrape(Protocol protocol, String path, Supplier<String> scrape) {
-        this.protocol = protocol;
+        super(protocol);
         this.path = path;
         this.scrape = scrape;
     }
@@ -34,7 +31,7 @@ final class MetricsScrape implements Protocol {
     @Override
     public boolean handle(HttpExchange exchange) {
         if (!isScrape(exchange)) {
-            return protocol.handle(exchange);
+            return delegate().handle(exchange);
         }
         Thread.ofVirtual().name("pagewire-scrape").start(() -> {
             HttpResponse.Headers headers =
@@ -47,7 +44,7 @@ final class MetricsScrape implements Protocol {
 
     @Override
     public boolean claims(HttpExchange exchange) {
-        return isScrape(exchange) || protocol.claims(exchange);
+        return isScrape(exchange) || delegate().claims(exchange);
     }
 
     private boolean isScrape(HttpExchange exchange) {
@@ -57,25 +54,5 @@ final class MetricsScrape implements Protocol {
         String target = exchange.target();
         int q = target.indexOf('?');
         return (q < 0 ? target : target.substring(0, q)).equals(path);
-    }
-
-    @Override
-    public Settings settings() {
-        return protocol.settings();
-    }
-
-    @Override
-    public String clientScript(Page page, String contextPath) {
-        return protocol.clientScript(page, contextPath);
-    }
-
-    @Override
-    public String injectClient(String html, Page page, String contextPath) {
-        return protocol.injectClient(html, page, contextPath);
-    }
-
-    @Override
-    public void batchHandlerStarts(Executor endOfPass) {
-        protocol.batchHandlerStarts(endOfPass);
     }
 }
