@@ -3,24 +3,22 @@ package dev.pagewire.client.internal;
 import dev.pagewire.client.Transport;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Long-polling down, POSTs up (docs/PROTOCOL.md §8.4, §8.5): one poll at a time, the next as soon
  * as an answer arrived; {@link #close} cancels the poll in flight.
  */
-final class LongPollingLink implements Link {
+final class LongPollingLink extends HttpFallbackLink {
 
     private final HttpClient http;
     private final long ack;
-    private final HttpLink link;
     private volatile CompletableFuture<HttpResponse<String>> poll;
 
     LongPollingLink(HttpClient http, String base, long ack, Events events) {
+        super(http, base, events);
         this.http = http;
         this.ack = ack;
-        this.link = new HttpLink(this, http, base, events, this::abortDown);
     }
 
     @Override
@@ -82,30 +80,11 @@ final class LongPollingLink implements Link {
         request("&conn=" + link.conn(), false);
     }
 
-    private void abortDown() {
+    @Override
+    protected void abortDown() {
         CompletableFuture<HttpResponse<String>> p = poll;
         if (p != null) {
             p.cancel(true);
         }
-    }
-
-    @Override
-    public void send(List<Outgoing> frames) {
-        link.send(frames);
-    }
-
-    @Override
-    public void whenDrained(Runnable task) {
-        link.whenDrained(task);
-    }
-
-    @Override
-    public void bye() {
-        link.bye();
-    }
-
-    @Override
-    public void close(int code, String reason) {
-        link.close();
     }
 }

@@ -8,7 +8,6 @@ import java.io.Reader;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -16,19 +15,18 @@ import java.util.concurrent.ExecutionException;
  * Server-Sent Events down, POSTs up (docs/PROTOCOL.md §8.3, §8.5). The stream is read on a
  * virtual thread of its own; {@link #close} aborts the request and interrupts that thread.
  */
-final class SseLink implements Link {
+final class SseLink extends HttpFallbackLink {
 
     private final HttpClient http;
     private final long ack;
-    private final HttpLink link;
     private volatile Thread reader;
     private volatile CompletableFuture<HttpResponse<InputStream>> request;
     private volatile InputStream body;
 
     SseLink(HttpClient http, String base, long ack, Events events) {
+        super(http, base, events);
         this.http = http;
         this.ack = ack;
-        this.link = new HttpLink(this, http, base, events, this::abortDown);
     }
 
     @Override
@@ -82,7 +80,8 @@ final class SseLink implements Link {
         }
     }
 
-    private void abortDown() {
+    @Override
+    protected void abortDown() {
         CompletableFuture<HttpResponse<InputStream>> r = request;
         if (r != null) {
             r.cancel(true);
@@ -99,25 +98,5 @@ final class SseLink implements Link {
         if (t != null && t != Thread.currentThread()) {
             t.interrupt();
         }
-    }
-
-    @Override
-    public void send(List<Outgoing> frames) {
-        link.send(frames);
-    }
-
-    @Override
-    public void whenDrained(Runnable task) {
-        link.whenDrained(task);
-    }
-
-    @Override
-    public void bye() {
-        link.bye();
-    }
-
-    @Override
-    public void close(int code, String reason) {
-        link.close();
     }
 }
