@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -21,30 +19,25 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class ActuatorTest {
 
+    private static RunningOrders orders;
     private static ConfigurableApplicationContext context;
     private static URI base;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        context = new SpringApplicationBuilder(OrdersApplication.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "pagewire.drain-timeout=100ms",
-                        "management.endpoints.web.exposure.include=health,metrics",
-                        "management.endpoint.health.show-components=always",
-                        "spring.main.banner-mode=off",
-                        "logging.level.root=warn")
-                .run();
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        base = URI.create("http://127.0.0.1:" + port + "/");
+        orders = RunningOrders.start(
+                "pagewire.drain-timeout=100ms",
+                "management.endpoints.web.exposure.include=health,metrics",
+                "management.endpoint.health.show-components=always");
+        context = orders.context();
+        base = orders.base();
     }
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
+        if (orders != null) {
+            orders.close();
         }
     }
 

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -45,6 +44,7 @@ class ControllerPageEndToEndTest {
     private static final Pattern CONN = Pattern.compile("\\[\"open\",\"([^\"]+)\"\\]");
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    private static RunningOrders orders;
     private static ConfigurableApplicationContext context;
     private static URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
@@ -52,22 +52,15 @@ class ControllerPageEndToEndTest {
 
     @BeforeAll
     static void start() {
-        context = new SpringApplicationBuilder(OrdersApplication.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "pagewire.poll-timeout=500ms",
-                        "spring.main.banner-mode=off",
-                        "logging.level.root=warn")
-                .run();
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        base = URI.create("http://127.0.0.1:" + port + "/");
+        orders = RunningOrders.start("pagewire.poll-timeout=500ms");
+        context = orders.context();
+        base = orders.base();
     }
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
+        if (orders != null) {
+            orders.close();
         }
     }
 
