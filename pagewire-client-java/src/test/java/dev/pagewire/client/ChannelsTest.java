@@ -256,7 +256,9 @@ class ChannelsTest {
                 "its state event",
                 () -> byPage.last() != null && byPage.last().state() == ChannelState.CLOSED);
         assertEquals("page_closed", byPage.last().code());
-        assertTrue(waiting.isDone());
+        // The pending call fails on the client's callback thread, which may run after the state event.
+        Wait.await(TIMEOUT, "the pending call to end with the channel", waiting::isDone);
+        assertTrue(waiting.isCompletedExceptionally(), "a call on a closed channel fails: " + waiting);
     }
 
     @ParameterizedTest
